@@ -9,7 +9,11 @@ export type ScimType =
   | 'noTarget'
   | 'invalidValue'
   | 'invalidVers'
-  | 'sensitive';
+  | 'sensitive'
+  /** RFC 9865 §2.2. */
+  | 'invalidCursor'
+  | 'expiredCursor'
+  | 'invalidCount';
 
 /**
  * The scim layer's one error type: a protocol violation by the client, rendered by the http layer

@@ -1,0 +1,90 @@
+import type { FastifyInstance } from 'fastify';
+import type { RosterConfig } from '../config/config.js';
+import { createHttpApp } from '../http/app.js';
+import { registerScimRoutes } from '../http/scim-routes.js';
+import { ActivityRecorder } from '../provisioning/tenants/activity-recorder.js';
+import { uuidv7, type ProvisioningRuntime } from '../provisioning/runtime.js';
+import { enterpriseUserSchema } from '../scim/schemas/enterprise-user.js';
+import { groupResourceSchema, userResourceSchema } from '../scim/schemas/registry.js';
+import { openStore } from '../storage/open-store.js';
+import type { Store } from '../storage/store.js';
+
+/** A running Roster: the HTTP app, its storage and runtime, and how to stop it cleanly. */
+export interface RosterServer {
+  readonly app: FastifyInstance;
+  readonly store: Store;
+  readonly rt: ProvisioningRuntime;
+  readonly activity: ActivityRecorder;
+  /** Starts listening; resolves with the bound address. */
+  listen(): Promise<string>;
+  /** Stops accepting, lets in-flight requests finish, flushes bookkeeping, closes the database. */
+  close(): Promise<void>;
+}
+
+export interface ServerOverrides {
+  /** An already-open store (tests share one); otherwise one is opened from config.databaseUrl. */
+  readonly store?: Store;
+  readonly now?: () => number;
+}
+
+/** The composition root: the one place that wires storage, provisioning, scim and http together. */
+export async function createServer(config: RosterConfig, overrides: ServerOverrides = {}): Promise<RosterServer> {
+  const store = overrides.store ?? (await openStore({ databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize }));
+  const now = overrides.now ?? Date.now;
+  const rt: ProvisioningRuntime = { store, now, newId: () => uuidv7(now()) };
+  const activity = new ActivityRecorder(store);
+  activity.start(config.activityFlushMs);
+
+  const app = createHttpApp({
+    bodyLimitBytes: config.bodyLimitBytes,
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : { level: config.logLevel, redact: { paths: ['req.headers.authorization', 'headers.authorization'], censor: '[redacted]' } },
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await store.ping();
+      return { status: 'ready', database: store.engine };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', database: store.engine });
+    }
+  });
+
+  const scimOptions = {
+    rt,
+    activity,
+    userSchema: userResourceSchema([enterpriseUserSchema]),
+    groupSchema: groupResourceSchema,
+    limits: {
+      defaultPageSize: config.defaultPageSize,
+      maxResults: config.maxResults,
+      maxBulkOperations: config.maxBulkOperations,
+      maxMembersPerPatch: config.maxMembersPerPatch,
+    },
+    bodyLimitBytes: config.bodyLimitBytes,
+    publicUrl: config.publicUrl,
+  };
+  await app.register((scope) => registerScimRoutes(scope, { ...scimOptions, tenantInPath: false }), { prefix: '/scim/v2' });
+  await app.register((scope) => registerScimRoutes(scope, { ...scimOptions, tenantInPath: true }), { prefix: '/t/:slug/scim/v2' });
+
+  let closed = false;
+  return {
+    app,
+    store,
+    rt,
+    activity,
+    async listen() {
+      return app.listen({ port: config.port, host: config.host });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await activity.stop();
+      if (!overrides.store) await store.close();
+    },
+  };
+}

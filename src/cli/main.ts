@@ -1,0 +1,45 @@
+import { ConfigError } from '../config/config.js';
+import { DomainError } from '../provisioning/errors.js';
+import { basicCommand, tokenCommand } from './credential-commands.js';
+import { consoleOutput, type CliOutput } from './context.js';
+import { serveCommand } from './serve-command.js';
+import { tenantCommand } from './tenant-command.js';
+
+const USAGE = `usage: roster <command>
+
+  serve                              start the server (roster serve --help lists settings)
+  tenant create <slug> [--name N]    create a tenant
+  tenant list                        list tenants with last SCIM request / change
+  token create <slug> [--label L]    mint a bearer token (printed once)
+  token list <slug>                  list a tenant's credentials
+  token revoke <slug> <id>           revoke a credential
+  basic create <slug> [--label L]    mint a key/secret pair for HTTP Basic
+
+Add --json for machine-readable output. Settings come from the environment (DATABASE_URL, PORT, …)
+or flags (--database-url, --port, …).`;
+
+/** Runs one CLI command; answers the exit code. */
+export async function main(argv: readonly string[], io: CliOutput = consoleOutput): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await serveCommand(rest, io);
+      case 'tenant':
+        return await tenantCommand(rest, io);
+      case 'token':
+        return await tokenCommand(rest, io);
+      case 'basic':
+        return await basicCommand(rest, io);
+      default:
+        io.err(USAGE);
+        return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+    }
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof DomainError) {
+      io.err(`roster: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,32 @@
+import { createServer } from '../app/create-server.js';
+import { describeSettings, loadConfig } from '../config/config.js';
+import type { CliOutput } from './context.js';
+
+/** `roster serve`: runs until SIGINT/SIGTERM, then finishes in-flight requests and exits. */
+export async function serveCommand(argv: readonly string[], io: CliOutput): Promise<number> {
+  if (argv.includes('--help')) {
+    io.out(`usage: roster serve [--port N] [--host H] [--database-url URL] …\n\nSettings (environment variable, or --flag in kebab case):\n${describeSettings()}`);
+    return 0;
+  }
+  const config = loadConfig(process.env, argv);
+  const server = await createServer(config);
+  const address = await server.listen();
+  io.err(`roster listening on ${address} (database: ${server.store.engine})`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      io.err(`${signal}: finishing in-flight requests…`);
+      const force = setTimeout(() => {
+        io.err('shutdown grace period over; exiting');
+        process.exit(1);
+      }, config.shutdownGraceMs);
+      force.unref();
+      server.close().then(resolve, (error: unknown) => {
+        io.err(`error while closing: ${error instanceof Error ? error.message : String(error)}`);
+        resolve();
+      });
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  return 0;
+}

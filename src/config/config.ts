@@ -1,0 +1,114 @@
+import { z } from 'zod';
+
+/**
+ * Every setting Roster reads, with its default and a line of documentation. Read once at start
+ * from the environment and `--flags` (flags win), validated together so that every problem is
+ * reported at once, then frozen.
+ */
+export const settings = {
+  PORT: { default: '8080', doc: 'TCP port the HTTP server listens on.', schema: z.coerce.number().int().min(0).max(65535) },
+  HOST: { default: '127.0.0.1', doc: 'Address to bind (0.0.0.0 for all interfaces).', schema: z.string().min(1) },
+  DATABASE_URL: {
+    default: './data/roster.db',
+    doc: 'postgres://user@host:5432/db (add ?schema=name to use a schema) for PostgreSQL, or a file path for SQLite.',
+    schema: z.string().min(1),
+  },
+  DB_POOL_SIZE: { default: '10', doc: 'PostgreSQL connections per process.', schema: z.coerce.number().int().min(1).max(200) },
+  PUBLIC_URL: {
+    default: '',
+    doc: 'Externally visible base URL (e.g. https://roster.example.com), used in meta.location; empty: derived from the request.',
+    schema: z.union([z.literal(''), z.url()]),
+  },
+  LOG_LEVEL: {
+    default: 'info',
+    doc: 'fatal, error, warn, info, debug, trace or silent. Requests are logged at info.',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  },
+  BODY_LIMIT_BYTES: { default: '1048576', doc: 'Largest request body accepted; larger gets 413.', schema: z.coerce.number().int().min(1024) },
+  MAX_RESULTS: { default: '1000', doc: 'Largest page a list returns (count is capped to it).', schema: z.coerce.number().int().min(1).max(10000) },
+  DEFAULT_PAGE_SIZE: { default: '100', doc: 'Page size when a list gives no count.', schema: z.coerce.number().int().min(1).max(10000) },
+  MAX_BULK_OPERATIONS: { default: '1000', doc: 'Most operations one /Bulk request may carry.', schema: z.coerce.number().int().min(1) },
+  MAX_MEMBERS_PER_PATCH: { default: '10000', doc: 'Most group members one PATCH may name.', schema: z.coerce.number().int().min(1) },
+  ACTIVITY_FLUSH_MS: { default: '1000', doc: 'How often last-request / last-used bookkeeping is written.', schema: z.coerce.number().int().min(10) },
+  SHUTDOWN_GRACE_MS: { default: '10000', doc: 'How long SIGTERM waits for in-flight requests.', schema: z.coerce.number().int().min(0) },
+} as const;
+
+export type SettingName = keyof typeof settings;
+
+export interface RosterConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl: string;
+  readonly dbPoolSize: number;
+  readonly publicUrl: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly bodyLimitBytes: number;
+  readonly maxResults: number;
+  readonly defaultPageSize: number;
+  readonly maxBulkOperations: number;
+  readonly maxMembersPerPatch: number;
+  readonly activityFlushMs: number;
+  readonly shutdownGraceMs: number;
+}
+
+/** Configuration problems, all of them, in one error. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** `--database-url x` / `--database-url=x` → DATABASE_URL. */
+function flagName(flag: string): string {
+  return flag.replace(/^--/, '').replace(/-/g, '_').toUpperCase();
+}
+
+/** Reads settings from flags and environment; throws ConfigError listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = []): RosterConfig {
+  const raw: Record<string, string> = {};
+  const problems: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (!arg.startsWith('--')) continue;
+    const [flag, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
+    const name = flagName(flag);
+    if (!(name in settings)) {
+      problems.push(`unknown flag ${flag}`);
+      continue;
+    }
+    const value = inline ?? argv[++i];
+    if (value === undefined) problems.push(`flag ${flag} needs a value`);
+    else raw[name] = value;
+  }
+  const values: Record<string, unknown> = {};
+  for (const [name, setting] of Object.entries(settings)) {
+    const text = raw[name] ?? env[name] ?? setting.default;
+    const parsed = setting.schema.safeParse(text);
+    if (parsed.success) values[name] = parsed.data;
+    else problems.push(`${name}=${JSON.stringify(text)}: ${parsed.error.issues.map((i) => i.message).join('; ')} (${setting.doc})`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze({
+    port: values['PORT'] as number,
+    host: values['HOST'] as string,
+    databaseUrl: values['DATABASE_URL'] as string,
+    dbPoolSize: values['DB_POOL_SIZE'] as number,
+    publicUrl: (values['PUBLIC_URL'] as string).replace(/\/+$/, ''),
+    logLevel: values['LOG_LEVEL'] as RosterConfig['logLevel'],
+    bodyLimitBytes: values['BODY_LIMIT_BYTES'] as number,
+    maxResults: values['MAX_RESULTS'] as number,
+    defaultPageSize: values['DEFAULT_PAGE_SIZE'] as number,
+    maxBulkOperations: values['MAX_BULK_OPERATIONS'] as number,
+    maxMembersPerPatch: values['MAX_MEMBERS_PER_PATCH'] as number,
+    activityFlushMs: values['ACTIVITY_FLUSH_MS'] as number,
+    shutdownGraceMs: values['SHUTDOWN_GRACE_MS'] as number,
+  });
+}
+
+/** The settings table for `roster serve --help` and the README. */
+export function describeSettings(): string {
+  return Object.entries(settings)
+    .map(([name, s]) => `  ${name.padEnd(22)} ${s.doc} (default: ${s.default === '' ? 'empty' : s.default})`)
+    .join('\n');
+}

@@ -1,0 +1,205 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isJsonObject, type JsonValue } from '../json/json-value.js';
+import { authenticateCredential } from '../provisioning/credentials/authenticate-credential.js';
+import type { ProvisioningRuntime } from '../provisioning/runtime.js';
+import type { ActivityRecorder } from '../provisioning/tenants/activity-recorder.js';
+import type { TenantRecord } from '../storage/store.js';
+import { parseAuthorization, unauthorized } from './authenticate.js';
+import { renderError } from './error-response.js';
+import { bulk } from '../scim/endpoints/bulk.js';
+import { newNotes, type ProjectionParams, type ScimContext, type ScimLimits, type ScimResponse } from '../scim/endpoints/context.js';
+import { resourceTypes, schemas, serviceProviderConfig } from '../scim/endpoints/discovery.js';
+import { patchGroup, postGroup, putGroup, readGroup, removeGroup, searchGroups } from '../scim/endpoints/groups.js';
+import { patchUser, postUser, putUser, readUser, removeUser, searchUsers } from '../scim/endpoints/users.js';
+import { ScimError } from '../scim/errors.js';
+import type { RawListParams } from '../scim/messages/list-params.js';
+import { etagMatches, parseEtag } from '../scim/resources/render-resource.js';
+import type { ResourceSchema } from '../scim/schemas/registry.js';
+
+export interface ScimRouteOptions {
+  readonly rt: ProvisioningRuntime;
+  readonly activity: ActivityRecorder;
+  readonly userSchema: ResourceSchema;
+  readonly groupSchema: ResourceSchema;
+  readonly limits: ScimLimits;
+  readonly bodyLimitBytes: number;
+  readonly publicUrl: string;
+  /** Where the route prefix names the tenant (`/t/:slug/scim/v2`). */
+  readonly tenantInPath: boolean;
+}
+
+type Query = Record<string, string | undefined>;
+const SCIM_JSON = 'application/scim+json; charset=utf-8';
+
+function queryOf(request: FastifyRequest): Query {
+  const q = request.query;
+  const out: Query = {};
+  if (typeof q === 'object' && q !== null) {
+    for (const [k, v] of Object.entries(q)) out[k] = Array.isArray(v) ? String(v[v.length - 1]) : typeof v === 'string' ? v : undefined;
+  }
+  return out;
+}
+
+/** Query keys are matched case-insensitively: clients write `startIndex`, `startindex`, `StartIndex`. */
+function param(q: Query, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const [k, v] of Object.entries(q)) if (k.toLowerCase() === lower) return v;
+  return undefined;
+}
+
+function listParams(q: Query): RawListParams {
+  return {
+    filter: param(q, 'filter'),
+    sortBy: param(q, 'sortBy'),
+    sortOrder: param(q, 'sortOrder'),
+    startIndex: param(q, 'startIndex'),
+    count: param(q, 'count'),
+    cursor: param(q, 'cursor'),
+  };
+}
+
+function projectionParams(q: Query): ProjectionParams {
+  return { attributes: param(q, 'attributes'), excludedAttributes: param(q, 'excludedAttributes') };
+}
+
+/** A SearchRequest body (RFC 7644 §3.4.3) as list and projection parameters. */
+function searchBody(body: JsonValue): { list: RawListParams; projection: ProjectionParams } {
+  if (!isJsonObject(body)) throw ScimError.badRequest('invalidSyntax', 'a SearchRequest must be a JSON object');
+  const text = (key: string): string | undefined => {
+    const v = body[key];
+    if (v === undefined || v === null) return undefined;
+    if (Array.isArray(v)) return v.filter((x) => typeof x === 'string').join(',');
+    if (typeof v === 'string' || typeof v === 'number') return String(v);
+    throw ScimError.badRequest('invalidValue', `SearchRequest ${key} has the wrong type`);
+  };
+  return {
+    list: {
+      filter: text('filter'),
+      sortBy: text('sortBy'),
+      sortOrder: text('sortOrder'),
+      startIndex: text('startIndex'),
+      count: text('count'),
+      cursor: text('cursor'),
+    },
+    projection: { attributes: text('attributes'), excludedAttributes: text('excludedAttributes') },
+  };
+}
+
+function ifMatchOf(request: FastifyRequest) {
+  const header = request.headers['if-match'];
+  return typeof header === 'string' ? parseEtag(header) : undefined;
+}
+
+/**
+ * The SCIM endpoints under one prefix. Every request is authenticated first; the tenant comes
+ * from the credential and, under `/t/{slug}`, must match the slug (else 401).
+ */
+export async function registerScimRoutes(app: FastifyInstance, options: ScimRouteOptions): Promise<void> {
+  const contexts = new WeakMap<FastifyRequest, { ctx: ScimContext; tenant: TenantRecord; credentialId: string }>();
+
+  app.addHook('preHandler', async (request) => {
+    const presented = parseAuthorization(request.headers.authorization);
+    if (!presented) throw unauthorized();
+    const result = await authenticateCredential(options.rt, presented);
+    if (!result.ok) {
+      request.log.info({ reason: result.reason }, 'SCIM authentication failed');
+      throw unauthorized();
+    }
+    const slug = options.tenantInPath ? (request.params as { slug?: string }).slug : undefined;
+    if (options.tenantInPath && slug !== result.tenant.slug) throw unauthorized();
+    if (!result.tenant.provisioningEnabled) {
+      throw new ScimError(403, undefined, `provisioning is switched off for tenant "${result.tenant.slug}"; an admin can switch it on again`);
+    }
+    const host = options.publicUrl || `${request.protocol}://${request.host}`;
+    const prefix = options.tenantInPath ? `/t/${result.tenant.slug}/scim/v2` : '/scim/v2';
+    const ctx: ScimContext = {
+      rt: options.rt,
+      scope: { tenantId: result.tenant.id },
+      baseUrl: `${host}${prefix}`,
+      userSchema: options.userSchema,
+      groupSchema: options.groupSchema,
+      limits: options.limits,
+      notes: newNotes(),
+    };
+    contexts.set(request, { ctx, tenant: result.tenant, credentialId: result.credential.id });
+  });
+
+  app.addHook('onResponse', async (request) => {
+    const state = contexts.get(request);
+    if (state) options.activity.note(state.tenant.id, state.credentialId, options.rt.now(), state.ctx.notes.changed);
+  });
+
+  const context = (request: FastifyRequest): ScimContext => {
+    const state = contexts.get(request);
+    if (!state) throw unauthorized();
+    return state.ctx;
+  };
+
+  const send = (request: FastifyRequest, reply: FastifyReply, response: ScimResponse) => {
+    if (response.etag) reply.header('etag', response.etag);
+    if (response.status === 201 && response.location) reply.header('location', response.location);
+    const ifNoneMatch = request.headers['if-none-match'];
+    if (request.method === 'GET' && response.etag && typeof ifNoneMatch === 'string' && response.status === 200) {
+      const version = Number(/(\d+)/.exec(response.etag)?.[1]);
+      if (etagMatches(parseEtag(ifNoneMatch), version)) return reply.code(304).send();
+    }
+    if (response.body === undefined) return reply.code(response.status).send();
+    return reply.code(response.status).header('content-type', SCIM_JSON).send(JSON.stringify(response.body));
+  };
+
+  const body = (request: FastifyRequest): JsonValue => {
+    if (request.body === undefined || request.body === null) throw ScimError.badRequest('invalidSyntax', 'a JSON body is required');
+    return request.body as JsonValue;
+  };
+  const id = (request: FastifyRequest): string => (request.params as { id: string }).id;
+
+  app.get('/ServiceProviderConfig', async (req, reply) => send(req, reply, serviceProviderConfig(context(req), options.bodyLimitBytes)));
+  app.get('/ResourceTypes', async (req, reply) => send(req, reply, resourceTypes(context(req))));
+  app.get('/ResourceTypes/:id', async (req, reply) => send(req, reply, resourceTypes(context(req), id(req))));
+  app.get('/Schemas', async (req, reply) => send(req, reply, schemas(context(req))));
+  app.get('/Schemas/:id', async (req, reply) => send(req, reply, schemas(context(req), id(req))));
+
+  app.get('/Users', async (req, reply) => {
+    const q = queryOf(req);
+    return send(req, reply, await searchUsers(context(req), listParams(q), projectionParams(q)));
+  });
+  app.post('/Users/.search', async (req, reply) => {
+    const s = searchBody(body(req));
+    return send(req, reply, await searchUsers(context(req), s.list, s.projection));
+  });
+  app.get('/Users/:id', async (req, reply) => send(req, reply, await readUser(context(req), id(req), projectionParams(queryOf(req)))));
+  app.post('/Users', async (req, reply) => send(req, reply, await postUser(context(req), body(req), projectionParams(queryOf(req)))));
+  app.put('/Users/:id', async (req, reply) =>
+    send(req, reply, await putUser(context(req), id(req), body(req), projectionParams(queryOf(req)), ifMatchOf(req))),
+  );
+  app.patch('/Users/:id', async (req, reply) =>
+    send(req, reply, await patchUser(context(req), id(req), body(req), projectionParams(queryOf(req)), ifMatchOf(req))),
+  );
+  app.delete('/Users/:id', async (req, reply) => send(req, reply, await removeUser(context(req), id(req), ifMatchOf(req))));
+
+  app.get('/Groups', async (req, reply) => {
+    const q = queryOf(req);
+    return send(req, reply, await searchGroups(context(req), listParams(q), projectionParams(q)));
+  });
+  app.post('/Groups/.search', async (req, reply) => {
+    const s = searchBody(body(req));
+    return send(req, reply, await searchGroups(context(req), s.list, s.projection));
+  });
+  app.get('/Groups/:id', async (req, reply) => send(req, reply, await readGroup(context(req), id(req), projectionParams(queryOf(req)))));
+  app.post('/Groups', async (req, reply) => send(req, reply, await postGroup(context(req), body(req), projectionParams(queryOf(req)))));
+  app.put('/Groups/:id', async (req, reply) =>
+    send(req, reply, await putGroup(context(req), id(req), body(req), projectionParams(queryOf(req)), ifMatchOf(req))),
+  );
+  app.patch('/Groups/:id', async (req, reply) =>
+    send(req, reply, await patchGroup(context(req), id(req), body(req), projectionParams(queryOf(req)), ifMatchOf(req))),
+  );
+  app.delete('/Groups/:id', async (req, reply) => send(req, reply, await removeGroup(context(req), id(req), ifMatchOf(req))));
+
+  app.post('/Bulk', async (req, reply) =>
+    send(req, reply, await bulk(context(req), body(req), (error) => {
+      const rendered = renderError(error);
+      if (rendered.internal) req.log.error({ err: error }, 'bulk operation failed');
+      return { status: rendered.status, body: rendered.body };
+    })),
+  );
+}

@@ -1,0 +1,38 @@
+import type { CredentialRecord, TenantRecord } from '../../storage/store.js';
+import type { ProvisioningRuntime } from '../runtime.js';
+import { parseBasicKey, parseBearerToken, secretMatches } from './secrets.js';
+
+/** What the client presented, as parsed from the Authorization header by the http layer. */
+export type PresentedCredential =
+  | { readonly scheme: 'bearer'; readonly token: string }
+  | { readonly scheme: 'basic'; readonly key: string; readonly secret: string };
+
+export type AuthenticationResult =
+  | { readonly ok: true; readonly credential: CredentialRecord; readonly tenant: TenantRecord }
+  | { readonly ok: false; readonly reason: 'malformed' | 'unknown' | 'revoked' };
+
+/**
+ * Finds the credential by its public id, then compares the secret's hash in constant time.
+ * The reason is for logs; clients get one indistinct 401.
+ */
+export async function authenticateCredential(
+  rt: ProvisioningRuntime,
+  presented: PresentedCredential,
+): Promise<AuthenticationResult> {
+  const parts =
+    presented.scheme === 'bearer'
+      ? parseBearerToken(presented.token)
+      : (() => {
+          const id = parseBasicKey(presented.key);
+          return id ? { id, secret: presented.secret } : undefined;
+        })();
+  if (!parts) return { ok: false, reason: 'malformed' };
+  const credential = await rt.store.credentials.findById(parts.id);
+  if (!credential || credential.kind !== presented.scheme || !secretMatches(parts.secret, credential.secretHash)) {
+    return { ok: false, reason: 'unknown' };
+  }
+  if (credential.revokedMs !== null) return { ok: false, reason: 'revoked' };
+  const tenant = await rt.store.tenants.findById(credential.tenantId);
+  if (!tenant) return { ok: false, reason: 'unknown' };
+  return { ok: true, credential, tenant };
+}

@@ -1,0 +1,54 @@
+import type { JsonObject } from '../../json/json-value.js';
+import type { ProvisioningRuntime } from '../../provisioning/runtime.js';
+import type { TenantScope } from '../../storage/store.js';
+import type { ResourceSchema } from '../schemas/registry.js';
+import type { IgnoredAttribute } from '../resources/parse-resource.js';
+
+/** Limits the endpoints enforce, from configuration. */
+export interface ScimLimits {
+  readonly defaultPageSize: number;
+  readonly maxResults: number;
+  readonly maxBulkOperations: number;
+  readonly maxMembersPerPatch: number;
+}
+
+/** What a request noted about itself, for bookkeeping and the request log. */
+export interface RequestNotes {
+  changed: boolean;
+  readonly normalisers: string[];
+  readonly ignored: IgnoredAttribute[];
+  readonly leniencies: string[];
+}
+
+/**
+ * Everything an endpoint needs for one authenticated request: the tenant scope (a value passed
+ * along, never stored on a shared object), the base URL for locations, and the runtime.
+ */
+export interface ScimContext {
+  readonly rt: ProvisioningRuntime;
+  readonly scope: TenantScope;
+  /** e.g. https://host/scim/v2 or https://host/t/acme/scim/v2 — no trailing slash. */
+  readonly baseUrl: string;
+  readonly userSchema: ResourceSchema;
+  readonly groupSchema: ResourceSchema;
+  readonly limits: ScimLimits;
+  readonly notes: RequestNotes;
+}
+
+/** What an endpoint answers; the route (or /Bulk) turns it into HTTP. */
+export interface ScimResponse {
+  readonly status: number;
+  readonly body?: JsonObject;
+  readonly location?: string;
+  readonly etag?: string;
+}
+
+/** Query-string parameters endpoints read besides list parameters. */
+export interface ProjectionParams {
+  readonly attributes?: string | undefined;
+  readonly excludedAttributes?: string | undefined;
+}
+
+export function newNotes(): RequestNotes {
+  return { changed: false, normalisers: [], ignored: [], leniencies: [] };
+}

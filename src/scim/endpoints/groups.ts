@@ -1,0 +1,167 @@
+import type { JsonObject, JsonValue } from '../../json/json-value.js';
+import { createGroup, deleteGroup, modifyGroup } from '../../provisioning/groups/write-group.js';
+import { getGroup, listGroups, type GroupView } from '../../provisioning/groups/read-groups.js';
+import type { GroupChangeStep, MemberInput } from '../../provisioning/groups/membership-change.js';
+import type { VersionPrecondition } from '../../provisioning/preconditions.js';
+import { ScimError } from '../errors.js';
+import { resolveFilter } from '../filter/resolve-filter.js';
+import { parseListParams, type RawListParams } from '../messages/list-params.js';
+import { applyPatch } from '../patch/apply-user-patch.js';
+import { parsePatchRequest } from '../patch/patch-request.js';
+import { planGroupPatch, type GroupPatchStep, type MemberRef } from '../patch/plan-group-patch.js';
+import { normalisePatchBody, normaliseResourceBody } from '../quirks/index.js';
+import { parseResource } from '../resources/parse-resource.js';
+import { etag, renderGroup } from '../resources/render-resource.js';
+import type { ProjectionParams, ScimContext, ScimResponse } from './context.js';
+import { listResponse } from './list-response.js';
+import { applyProjection, parseProjection, shows, type Projection } from './projection.js';
+
+function render(ctx: ScimContext, view: GroupView): JsonObject {
+  const { group } = view;
+  return renderGroup({
+    id: group.id,
+    document: group.document,
+    created: new Date(group.createdMs),
+    lastModified: new Date(group.modifiedMs),
+    version: group.version,
+    location: `${ctx.baseUrl}/Groups/${group.id}`,
+    ...(view.members
+      ? {
+          members: view.members.map((m) => ({
+            value: m.id,
+            type: m.type,
+            $ref: `${ctx.baseUrl}/${m.type === 'User' ? 'Users' : 'Groups'}/${m.id}`,
+            ...(m.display === null ? {} : { display: m.display }),
+          })),
+        }
+      : {}),
+  });
+}
+
+function respond(ctx: ScimContext, view: GroupView, status: number, projection: Projection): ScimResponse {
+  const body = applyProjection(ctx.groupSchema, render(ctx, view), projection);
+  return { status, body, location: `${ctx.baseUrl}/Groups/${view.group.id}`, etag: etag(view.group.version) };
+}
+
+function checkMemberCount(ctx: ScimContext, count: number): void {
+  if (count > ctx.limits.maxMembersPerPatch) {
+    throw ScimError.badRequest('tooMany', `one request may name at most ${ctx.limits.maxMembersPerPatch} members; this one names ${count}. Split it into batches.`);
+  }
+}
+
+const toInputs = (members: readonly MemberRef[]): MemberInput[] =>
+  members.map((m) => (m.type ? { id: m.value, type: m.type } : { id: m.value }));
+
+function parseGroupBody(ctx: ScimContext, body: JsonValue): { document: JsonObject; members: MemberInput[] | undefined } {
+  const normalised = normaliseResourceBody('Group', body);
+  ctx.notes.normalisers.push(...normalised.fired);
+  const parsed = parseResource(ctx.groupSchema, normalised.body);
+  ctx.notes.ignored.push(...parsed.ignored);
+  const members = parsed.members?.map((m) => (m.type ? { id: m.value, type: m.type } : { id: m.value }));
+  if (members) checkMemberCount(ctx, members.length);
+  return { document: parsed.document, members };
+}
+
+/** Turns the planner's steps into domain steps; attribute steps are re-validated as a group body. */
+function toDomainSteps(ctx: ScimContext, steps: readonly GroupPatchStep[]): GroupChangeStep[] {
+  let named = 0;
+  const out = steps.map((step): GroupChangeStep => {
+    switch (step.kind) {
+      case 'attributes':
+        return {
+          kind: 'attributes',
+          transform: (doc) => parseResource(ctx.groupSchema, applyPatch(ctx.groupSchema, doc, [step.op]).document).document,
+        };
+      case 'addMembers':
+        named += step.members.length;
+        return { kind: 'addMembers', members: toInputs(step.members) };
+      case 'replaceMembers':
+        named += step.members.length;
+        return { kind: 'replaceMembers', members: toInputs(step.members) };
+      case 'removeMembers':
+        named += step.ids.length;
+        return { kind: 'removeMembers', ids: step.ids };
+      case 'removeAllMembers':
+        return { kind: 'removeAllMembers' };
+      case 'removeMembersWhere': {
+        const resolved = resolveFilter(ctx.groupSchema, { kind: 'valuePath', path: { attribute: 'members' }, filter: step.filter });
+        if (resolved.kind !== 'any') throw ScimError.badRequest('invalidPath', 'members[…] filter could not be resolved');
+        return { kind: 'removeMembersWhere', condition: resolved.condition };
+      }
+    }
+  });
+  checkMemberCount(ctx, named);
+  return out;
+}
+
+export async function searchGroups(ctx: ScimContext, params: RawListParams, projectionParams: ProjectionParams): Promise<ScimResponse> {
+  const request = parseListParams(ctx.groupSchema, params, ctx.limits);
+  ctx.notes.leniencies.push(...request.leniencies);
+  const projection = parseProjection(ctx.groupSchema, projectionParams, ctx.notes);
+  const page = await listGroups(ctx.rt, ctx.scope, request.query, { withMembers: shows(projection, 'members') });
+  const resources = page.rows.map((view) => applyProjection(ctx.groupSchema, render(ctx, view), projection));
+  return { status: 200, body: listResponse(request, resources, page.total, page.next) };
+}
+
+export async function readGroup(ctx: ScimContext, id: string, projectionParams: ProjectionParams): Promise<ScimResponse> {
+  const projection = parseProjection(ctx.groupSchema, projectionParams, ctx.notes);
+  const view = await getGroup(ctx.rt, ctx.scope, id, { withMembers: shows(projection, 'members') });
+  return respond(ctx, view, 200, projection);
+}
+
+export async function postGroup(ctx: ScimContext, body: JsonValue, projectionParams: ProjectionParams): Promise<ScimResponse> {
+  const projection = parseProjection(ctx.groupSchema, projectionParams, ctx.notes);
+  const { document, members } = parseGroupBody(ctx, body);
+  const result = await createGroup(ctx.rt, ctx.scope, document, members ?? []);
+  ctx.notes.changed = true;
+  const view = await getGroup(ctx.rt, ctx.scope, result.group.id, { withMembers: shows(projection, 'members') });
+  return respond(ctx, view, 201, projection);
+}
+
+export async function putGroup(
+  ctx: ScimContext,
+  id: string,
+  body: JsonValue,
+  projectionParams: ProjectionParams,
+  ifMatch?: VersionPrecondition,
+): Promise<ScimResponse> {
+  const projection = parseProjection(ctx.groupSchema, projectionParams, ctx.notes);
+  const { document, members } = parseGroupBody(ctx, body);
+  const steps: GroupChangeStep[] = [{ kind: 'attributes', transform: () => document }];
+  // PUT replaces the resource (RFC 7644 §3.5.1): a body without members empties the group.
+  steps.push(members && members.length > 0 ? { kind: 'replaceMembers', members } : { kind: 'removeAllMembers' });
+  const result = await modifyGroup(ctx.rt, ctx.scope, id, steps, ifMatch);
+  ctx.notes.changed ||= result.changed;
+  const view = await getGroup(ctx.rt, ctx.scope, id, { withMembers: shows(projection, 'members') });
+  return respond(ctx, view, 200, projection);
+}
+
+/**
+ * Group PATCH answers 204 unless the client asks for attributes (SPEC §2: a 100,000-member group
+ * is not serialised after every change; RFC 7644 §3.5.2 allows both).
+ */
+export async function patchGroup(
+  ctx: ScimContext,
+  id: string,
+  body: JsonValue,
+  projectionParams: ProjectionParams,
+  ifMatch?: VersionPrecondition,
+): Promise<ScimResponse> {
+  const normalised = normalisePatchBody('Group', body);
+  ctx.notes.normalisers.push(...normalised.fired);
+  const plan = planGroupPatch(parsePatchRequest(normalised.body));
+  const result = await modifyGroup(ctx.rt, ctx.scope, id, toDomainSteps(ctx, plan.steps), ifMatch);
+  ctx.notes.changed ||= result.changed;
+  if (projectionParams.attributes === undefined && projectionParams.excludedAttributes === undefined) {
+    return { status: 204, etag: etag(result.group.version) };
+  }
+  const projection = parseProjection(ctx.groupSchema, projectionParams, ctx.notes);
+  const view = await getGroup(ctx.rt, ctx.scope, id, { withMembers: shows(projection, 'members') });
+  return respond(ctx, view, 200, projection);
+}
+
+export async function removeGroup(ctx: ScimContext, id: string, ifMatch?: VersionPrecondition): Promise<ScimResponse> {
+  await deleteGroup(ctx.rt, ctx.scope, id, ifMatch);
+  ctx.notes.changed = true;
+  return { status: 204 };
+}

@@ -1,0 +1,120 @@
+import type { JsonObject, JsonValue } from '../../json/json-value.js';
+import { deleteUser, createUser, modifyUser } from '../../provisioning/users/write-user.js';
+import { getUser, listUsers, type UserView } from '../../provisioning/users/read-users.js';
+import type { VersionPrecondition } from '../../provisioning/preconditions.js';
+import { parseListParams, type RawListParams } from '../messages/list-params.js';
+import { applyPatch } from '../patch/apply-user-patch.js';
+import { parsePatchRequest } from '../patch/patch-request.js';
+import { normalisePatchBody, normaliseResourceBody } from '../quirks/index.js';
+import { parseResource } from '../resources/parse-resource.js';
+import { etag, renderUser } from '../resources/render-resource.js';
+import type { ProjectionParams, ScimContext, ScimResponse } from './context.js';
+import { listResponse } from './list-response.js';
+import { applyProjection, parseProjection, shows, type Projection } from './projection.js';
+
+function render(ctx: ScimContext, view: UserView): JsonObject {
+  const { user } = view;
+  return renderUser({
+    id: user.id,
+    document: user.document,
+    created: new Date(user.createdMs),
+    lastModified: new Date(user.modifiedMs),
+    version: user.version,
+    location: `${ctx.baseUrl}/Users/${user.id}`,
+    extensionUrns: ctx.userSchema.extensions.map((e) => e.id),
+    ...(view.groups
+      ? { groups: view.groups.map((g) => ({ value: g.groupId, display: g.displayName, type: 'direct' as const })) }
+      : {}),
+  });
+}
+
+function respond(ctx: ScimContext, view: UserView, status: number, projection: Projection): ScimResponse {
+  const body = applyProjection(ctx.userSchema, render(ctx, view), projection);
+  return { status, body, location: `${ctx.baseUrl}/Users/${view.user.id}`, etag: etag(view.user.version) };
+}
+
+/** Parses a User body after the IdP normalisers, noting what was normalised and ignored. */
+function parseUserBody(ctx: ScimContext, body: JsonValue): JsonObject {
+  const normalised = normaliseResourceBody('User', body);
+  ctx.notes.normalisers.push(...normalised.fired);
+  const parsed = parseResource(ctx.userSchema, normalised.body);
+  ctx.notes.ignored.push(...parsed.ignored);
+  return parsed.document;
+}
+
+/** GET /Users and POST /Users/.search. */
+export async function searchUsers(ctx: ScimContext, params: RawListParams, projectionParams: ProjectionParams): Promise<ScimResponse> {
+  const request = parseListParams(ctx.userSchema, params, ctx.limits);
+  ctx.notes.leniencies.push(...request.leniencies);
+  const projection = parseProjection(ctx.userSchema, projectionParams, ctx.notes);
+  const page = await listUsers(ctx.rt, ctx.scope, request.query, { withGroups: shows(projection, 'groups') });
+  const resources = page.rows.map((view) => applyProjection(ctx.userSchema, render(ctx, view), projection));
+  return { status: 200, body: listResponse(request, resources, page.total, page.next) };
+}
+
+export async function readUser(ctx: ScimContext, id: string, projectionParams: ProjectionParams): Promise<ScimResponse> {
+  const projection = parseProjection(ctx.userSchema, projectionParams, ctx.notes);
+  const view = await getUser(ctx.rt, ctx.scope, id, { withGroups: shows(projection, 'groups') });
+  return respond(ctx, view, 200, projection);
+}
+
+export async function postUser(ctx: ScimContext, body: JsonValue, projectionParams: ProjectionParams): Promise<ScimResponse> {
+  const projection = parseProjection(ctx.userSchema, projectionParams, ctx.notes);
+  const document = parseUserBody(ctx, body);
+  const result = await createUser(ctx.rt, ctx.scope, document);
+  ctx.notes.changed = true;
+  return respond(ctx, { user: result.user, groups: [] }, 201, projection);
+}
+
+export async function putUser(
+  ctx: ScimContext,
+  id: string,
+  body: JsonValue,
+  projectionParams: ProjectionParams,
+  ifMatch?: VersionPrecondition,
+): Promise<ScimResponse> {
+  const projection = parseProjection(ctx.userSchema, projectionParams, ctx.notes);
+  const document = parseUserBody(ctx, body);
+  const result = await modifyUser(ctx.rt, ctx.scope, id, () => document, ifMatch);
+  ctx.notes.changed ||= result.changed;
+  return readAfterWrite(ctx, result.user.id, projection);
+}
+
+export async function patchUser(
+  ctx: ScimContext,
+  id: string,
+  body: JsonValue,
+  projectionParams: ProjectionParams,
+  ifMatch?: VersionPrecondition,
+): Promise<ScimResponse> {
+  const projection = parseProjection(ctx.userSchema, projectionParams, ctx.notes);
+  const normalised = normalisePatchBody('User', body);
+  ctx.notes.normalisers.push(...normalised.fired);
+  const operations = parsePatchRequest(normalised.body);
+  const result = await modifyUser(
+    ctx.rt,
+    ctx.scope,
+    id,
+    (current) => {
+      const patched = applyPatch(ctx.userSchema, current, operations);
+      for (const path of patched.ignoredPaths) ctx.notes.ignored.push({ path, reason: 'readOnly' });
+      // The patched document is checked like a PUT body: types, primaries, required userName.
+      return parseResource(ctx.userSchema, patched.document).document;
+    },
+    ifMatch,
+  );
+  ctx.notes.changed ||= result.changed;
+  // Users answer 200 with the resource (SPEC §2; scim-sanity and SCIMple's tests require it).
+  return readAfterWrite(ctx, result.user.id, projection);
+}
+
+async function readAfterWrite(ctx: ScimContext, id: string, projection: Projection): Promise<ScimResponse> {
+  const view = await getUser(ctx.rt, ctx.scope, id, { withGroups: shows(projection, 'groups') });
+  return respond(ctx, view, 200, projection);
+}
+
+export async function removeUser(ctx: ScimContext, id: string, ifMatch?: VersionPrecondition): Promise<ScimResponse> {
+  await deleteUser(ctx.rt, ctx.scope, id, ifMatch);
+  ctx.notes.changed = true;
+  return { status: 204 };
+}

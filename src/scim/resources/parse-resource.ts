@@ -1,0 +1,172 @@
+import { isJsonObject, type JsonObject, type JsonValue } from '../../json/json-value.js';
+import type { AttributeDefinition, SchemaDefinition } from '../schemas/attribute.js';
+import { commonAttributes, findAttribute, findExtension, type ResourceSchema } from '../schemas/registry.js';
+import { ScimError } from '../errors.js';
+import { canonicaliseValue, isNoValue } from './canonicalise-value.js';
+import { describeValue, typeError } from './check-type.js';
+import { ignoredEntry, type IgnoredAttribute } from './ignored-attribute.js';
+import { parseMembers, type MemberInput } from './parse-members.js';
+import { suggestAttribute, suggestQualified, suggestSchema } from './suggest-attribute.js';
+
+export type { IgnoredAttribute, IgnoredReason } from './ignored-attribute.js';
+export type { MemberInput } from './parse-members.js';
+export { canonicaliseValue } from './canonicalise-value.js';
+
+/** A POST/PUT body reduced to what Roster stores, plus what it left out and why. */
+export interface ParsedResource {
+  /** Canonical names; extension attributes under their extension's URN; no id/meta/schemas/password/groups. */
+  readonly document: JsonObject;
+  readonly ignored: IgnoredAttribute[];
+  /** Groups only: undefined when the body had no `members` key, `[]` when it sent null or `[]`. */
+  readonly members?: MemberInput[];
+}
+
+interface ParseState {
+  readonly schema: ResourceSchema;
+  readonly document: JsonObject;
+  readonly ignored: IgnoredAttribute[];
+  members?: MemberInput[];
+}
+
+/** Every client echoes these back from a GET (Okta's PUT, Entra's POST): expected, so not logged. */
+const EXPECTED_NOISE = new Set(['id', 'meta', 'schemas']);
+
+/**
+ * Parses a User or Group body (RFC 7643 §2–§4) leniently where real clients differ from the RFC
+ * (idp-behaviors §1–§2, §6) and strictly on types. Throws ScimError 400 (invalidSyntax for a
+ * non-object body, invalidValue for a wrong type, two primaries or a missing required attribute).
+ */
+export function parseResource(schema: ResourceSchema, body: JsonValue): ParsedResource {
+  if (!isJsonObject(body)) {
+    throw ScimError.badRequest('invalidSyntax', `A ${schema.name} must be a JSON object; received ${describeValue(body)}.`);
+  }
+  const state: ParseState = { schema, document: {}, ignored: [] };
+  readTopLevel(state, body);
+  checkRequired(state);
+  const { document, ignored, members } = state;
+  return members === undefined ? { document, ignored } : { document, ignored, members };
+}
+
+function readTopLevel(state: ParseState, body: JsonObject): void {
+  for (const [key, value] of Object.entries(body)) {
+    if (EXPECTED_NOISE.has(key.toLowerCase())) continue;
+    // Attribute names cannot contain ':' (RFC 7643 §2.1 ATTRNAME), so a colon means a URN.
+    if (key.includes(':')) readQualified(state, key, value);
+    else readBare(state, key, value, true);
+  }
+}
+
+/** `urn:…:User` objects, `urn:…:User:department` keys, and the same for unknown URNs. */
+function readQualified(state: ParseState, key: string, value: JsonValue): void {
+  const { schema } = state;
+  const extension = findExtension(schema, key);
+  if (extension) return readExtensionObject(state, extension, value);
+  const coreId = schema.core.id.toLowerCase();
+  if (key.toLowerCase() === coreId) {
+    // SCIM 1.1-style nesting of core attributes: harmless to accept.
+    if (isNoValue(value)) return;
+    if (!isJsonObject(value)) throw typeError(key, value, "an object of the schema's attributes");
+    return readTopLevel(state, value);
+  }
+  const colon = key.lastIndexOf(':');
+  const prefix = key.slice(0, colon);
+  const name = key.slice(colon + 1);
+  if (prefix.toLowerCase() === coreId) return readBare(state, name, value, false, key);
+  const owner = findExtension(schema, prefix);
+  if (owner) return readExtensionAttribute(state, owner, name, value);
+  if (isNoValue(value)) return;
+  // An object under an unknown key is a schema Roster does not have (or a typo of one we do).
+  if (isJsonObject(value)) state.ignored.push(ignoredEntry(key, 'unknownSchema', suggestSchema(schema, key)));
+  else state.ignored.push(ignoredEntry(key, 'unknownAttribute', suggestQualified(schema, key)));
+}
+
+/**
+ * A name without a URN: core or common first, then — Entra sends `department` and `manager` bare
+ * (idp-behaviors §1.3 Example 2) — the one extension that has it. `searchExtensions` is false for
+ * names the client qualified with the core URN.
+ */
+function readBare(state: ParseState, name: string, value: JsonValue, searchExtensions: boolean, sentAs = name): void {
+  const { schema, ignored } = state;
+  const core = findAttribute(schema.core.attributes, name) ?? findAttribute(commonAttributes, name);
+  if (core) return store(state, undefined, core, value);
+  const owners = searchExtensions ? schema.extensions.filter((e) => findAttribute(e.attributes, name)) : [];
+  const [only] = owners;
+  if (owners.length === 1 && only) return readExtensionAttribute(state, only, name, value);
+  if (isNoValue(value)) return;
+  // In two extensions: guessing would store data under the wrong owner, so name both instead.
+  const suggestion =
+    owners.length > 1
+      ? owners.map((e) => `${e.id}:${findAttribute(e.attributes, name)?.name ?? name}`).join(' or ')
+      : suggestAttribute(schema, name);
+  ignored.push(ignoredEntry(sentAs, 'unknownAttribute', suggestion));
+}
+
+function readExtensionObject(state: ParseState, extension: SchemaDefinition, value: JsonValue): void {
+  if (isNoValue(value)) return;
+  if (!isJsonObject(value)) throw typeError(extension.id, value, "an object of the extension's attributes");
+  for (const [name, inner] of Object.entries(value)) readExtensionAttribute(state, extension, name, inner);
+}
+
+function readExtensionAttribute(state: ParseState, extension: SchemaDefinition, name: string, value: JsonValue): void {
+  const definition = findAttribute(extension.attributes, name);
+  if (definition) return store(state, extension, definition, value);
+  if (isNoValue(value)) return;
+  const suggestion = suggestAttribute(state.schema, name, { extension });
+  state.ignored.push(ignoredEntry(`${extension.id}:${name}`, 'unknownAttribute', suggestion));
+}
+
+function store(state: ParseState, extension: SchemaDefinition | undefined, definition: AttributeDefinition, value: JsonValue): void {
+  const { schema, document, ignored } = state;
+  if (!extension && schema.name === 'Group' && definition.name === 'members') {
+    // Members live in their own table, so they travel beside the document, not in it.
+    state.members = parseMembers(value, ignored);
+    return;
+  }
+  if (isNoValue(value)) return;
+  const path = extension ? `${extension.id}:${definition.name}` : definition.name;
+  if (!extension && EXPECTED_NOISE.has(definition.name.toLowerCase())) return;
+  if (definition.mutability === 'readOnly') {
+    // RFC 7643 §2.2: readOnly values sent by a client "SHALL be ignored" — Okta's PUT carries `groups`.
+    ignored.push(ignoredEntry(path, 'readOnly'));
+    return;
+  }
+  if (definition.mutability === 'writeOnly') {
+    // The only writeOnly attribute is `password`, and Roster stores no passwords (SPEC §2).
+    // Dropped before any type check, so an error detail can never echo it.
+    ignored.push(ignoredEntry(path, 'password'));
+    return;
+  }
+  const canonical = canonicaliseValue(definition, value, path, ignored, schema);
+  if (canonical === undefined) return;
+  if (!extension) {
+    document[definition.name] = canonical;
+    return;
+  }
+  const existing = document[extension.id];
+  const target: JsonObject = isJsonObject(existing) ? existing : {};
+  target[definition.name] = canonical;
+  document[extension.id] = target;
+}
+
+/**
+ * RFC 7644 §3.12 lists "A required value was missing" under invalidValue, so that is the scimType
+ * for a missing userName/displayName. A blank string counts as missing: it cannot identify anyone.
+ */
+function checkRequired(state: ParseState): void {
+  const { schema, document } = state;
+  const check = (definitions: readonly AttributeDefinition[], holder: JsonObject, prefix: string): void => {
+    for (const definition of definitions) {
+      if (!definition.required) continue;
+      const value = holder[definition.name];
+      if (value === undefined || (typeof value === 'string' && value.trim() === '')) {
+        throw ScimError.badRequest('invalidValue', `Attribute "${prefix}${definition.name}" is required and must not be empty.`);
+      }
+    }
+  };
+  check(schema.core.attributes, document, '');
+  // An extension's required attributes bind only when the resource uses that extension (RFC 7643 §3).
+  for (const extension of schema.extensions) {
+    const holder = document[extension.id];
+    if (isJsonObject(holder)) check(extension.attributes, holder, `${extension.id}:`);
+  }
+}

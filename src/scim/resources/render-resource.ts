@@ -1,0 +1,122 @@
+import { isJsonObject, type JsonObject, type JsonValue } from '../../json/json-value.js';
+import { URN } from '../schemas/urns.js';
+
+/** What every rendered resource needs besides its document. */
+interface RenderBase {
+  readonly id: string;
+  readonly document: JsonObject;
+  readonly created: Date;
+  readonly lastModified: Date;
+  readonly version: number;
+  /** Absolute URI of the resource (RFC 7643 §3.1 meta.location). */
+  readonly location: string;
+}
+
+/** Input of renderUser: the stored user, the tenant's extension URNs, and optionally its groups. */
+export interface RenderUserInput extends RenderBase {
+  readonly extensionUrns: readonly string[];
+  readonly groups?: readonly { value: string; display: string; type: 'direct' }[];
+}
+
+/** Input of renderGroup: the stored group and, when loaded, its members. */
+export interface RenderGroupInput extends RenderBase {
+  readonly members?: readonly { value: string; display?: string; type?: string; $ref?: string }[];
+}
+
+/** The weak ETag of a version (RFC 7644 §3.14 uses weak tags: `W/"3"`). */
+export function etag(version: number): string {
+  return `W/"${version}"`;
+}
+
+const ENTITY_TAG = /\s*(?:(\*)|(?:[Ww]\/)?"([^"]*)"|([^\s,"]+))\s*(?:,|$)/y;
+
+/**
+ * The versions named by an If-Match / If-None-Match header (RFC 9110 §13.1.1–2): `'*'`, or the
+ * versions of every `W/"n"`, `"n"` (or bare `n`) in a comma-separated list. Tags that are not one
+ * of Roster's versions are skipped: they match nothing, which is what a foreign tag should do.
+ */
+export function parseEtag(header: string): number[] | '*' {
+  const versions: number[] = [];
+  ENTITY_TAG.lastIndex = 0;
+  while (ENTITY_TAG.lastIndex < header.length) {
+    const start = ENTITY_TAG.lastIndex;
+    const match = ENTITY_TAG.exec(header);
+    if (!match) {
+      // Malformed tail: skip to the next comma rather than reject the request on a header typo.
+      const comma = header.indexOf(',', start);
+      if (comma < 0) break;
+      ENTITY_TAG.lastIndex = comma + 1;
+      continue;
+    }
+    if (match[1] === '*') return '*';
+    const text = match[2] ?? match[3] ?? '';
+    if (/^\d+$/.test(text)) versions.push(Number(text));
+  }
+  return versions;
+}
+
+/**
+ * Whether a parsed If-Match / If-None-Match list names `version`. Weak and strong tags compare
+ * alike: RFC 7644 §3.14 pairs weak ETags with If-Match, so strict RFC 9110 strong comparison
+ * would make every SCIM If-Match fail.
+ */
+export function etagMatches(tags: number[] | '*', version: number): boolean {
+  return tags === '*' || tags.includes(version);
+}
+
+function meta(resourceType: 'User' | 'Group', input: RenderBase): JsonObject {
+  return {
+    resourceType,
+    created: input.created.toISOString(),
+    lastModified: input.lastModified.toISOString(),
+    location: input.location,
+    version: etag(input.version),
+  };
+}
+
+/**
+ * The document's core attributes, without keys it must never hold (defensive). Keys with ':' are
+ * extension objects (attribute names cannot contain one, RFC 7643 §2.1); they are added by the
+ * caller only for extensions the tenant still has.
+ */
+function coreAttributes(document: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(document)) {
+    if (key === 'id' || key === 'meta' || key === 'schemas' || key === 'password' || key.includes(':')) continue;
+    out[key] = value;
+  }
+  return out;
+}
+
+/** Renders a stored user as an RFC 7643 §4.1 User; `schemas` lists the extensions it has data for. */
+export function renderUser(input: RenderUserInput): JsonObject {
+  const extensions: JsonObject = {};
+  const schemas: JsonValue[] = [URN.user];
+  for (const urn of input.extensionUrns) {
+    const value = input.document[urn];
+    // RFC 7643 §3: `schemas` names the extensions the resource uses; an empty one is not used.
+    if (isJsonObject(value) && Object.keys(value).length > 0) {
+      schemas.push(urn);
+      extensions[urn] = value;
+    }
+  }
+  const user: JsonObject = { schemas, id: input.id, ...coreAttributes(input.document) };
+  if (input.groups) user['groups'] = input.groups.map((g) => ({ value: g.value, display: g.display, type: g.type }));
+  return { ...user, ...extensions, meta: meta('User', input) };
+}
+
+/** Renders a stored group as an RFC 7643 §4.2 Group; `members` only when the caller loaded them. */
+export function renderGroup(input: RenderGroupInput): JsonObject {
+  const group: JsonObject = { schemas: [URN.group], id: input.id, ...coreAttributes(input.document) };
+  if (input.members) {
+    group['members'] = input.members.map((m) => {
+      const member: JsonObject = { value: m.value };
+      if (m.display !== undefined) member['display'] = m.display;
+      if (m.type !== undefined) member['type'] = m.type;
+      if (m.$ref !== undefined) member['$ref'] = m.$ref;
+      return member;
+    });
+  }
+  group['meta'] = meta('Group', input);
+  return group;
+}

@@ -1,0 +1,30 @@
+import { openPostgres } from './sql/dialects/postgres.js';
+import { openSqlite } from './sql/dialects/sqlite.js';
+import type { SqlDatabase } from './sql/dialects/dialect.js';
+import { migrateToLatest } from './sql/migrations/index.js';
+import { SqlStore } from './sql/sql-store.js';
+import type { Store } from './store.js';
+
+export interface StoreOptions {
+  /** `postgres://…` / `postgresql://…` for PostgreSQL; a file path (or `:memory:`) for SQLite. */
+  readonly databaseUrl: string;
+  readonly poolSize?: number;
+}
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+/** Opens the database the URL names and applies pending migrations. */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const database: SqlDatabase = isPostgresUrl(options.databaseUrl)
+    ? await openPostgres({ url: options.databaseUrl, poolSize: options.poolSize ?? 10 })
+    : openSqlite(options.databaseUrl.replace(/^sqlite:(\/\/)?/i, ''));
+  try {
+    await migrateToLatest(database.db as never, database.dialect.engine);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return new SqlStore(database);
+}

@@ -1,0 +1,57 @@
+/**
+ * The query language storage understands: conditions over a resource's fields, already resolved
+ * against the schema (canonical names, types, case rules). The scim layer builds these from a
+ * SCIM filter; storage compiles them to parameterised SQL over an allow-list of fields.
+ */
+
+export type ValueType = 'string' | 'boolean' | 'integer' | 'decimal' | 'dateTime' | 'reference' | 'binary' | 'complex';
+export type ComparisonOperator = 'eq' | 'ne' | 'co' | 'sw' | 'ew' | 'gt' | 'ge' | 'lt' | 'le';
+
+/** A field of a resource: its path in the stored document (or a well-known column), type and case rule. */
+export interface Field {
+  /** e.g. ['userName'], ['name','givenName'], ['urn:…:enterprise:2.0:User','department'], ['meta','created'], ['id']. */
+  readonly path: readonly string[];
+  readonly type: ValueType;
+  readonly caseExact: boolean;
+}
+
+export type Condition =
+  | { readonly kind: 'compare'; readonly field: Field; readonly op: ComparisonOperator; readonly value: string | number | boolean | null }
+  | { readonly kind: 'present'; readonly field: Field }
+  | { readonly kind: 'and'; readonly left: Condition; readonly right: Condition }
+  | { readonly kind: 'or'; readonly left: Condition; readonly right: Condition }
+  | { readonly kind: 'not'; readonly condition: Condition }
+  /** Some element of the multi-valued attribute at `collection` satisfies `condition` (fields relative to the element). */
+  | { readonly kind: 'any'; readonly collection: readonly string[]; readonly condition: Condition }
+  | { readonly kind: 'constant'; readonly value: boolean };
+
+export interface SortOrder {
+  readonly field: Field;
+  readonly descending: boolean;
+}
+
+/** Where a cursor page starts: after the row with this sort value and id. */
+export interface CursorPosition {
+  readonly sortValue: string | number | null;
+  readonly id: string;
+}
+
+export type Page =
+  | { readonly kind: 'index'; readonly offset: number; readonly limit: number }
+  | { readonly kind: 'cursor'; readonly after?: CursorPosition; readonly limit: number };
+
+export interface ListQuery {
+  readonly where?: Condition;
+  readonly sort?: SortOrder;
+  readonly page: Page;
+  /** Whether to count all matches (skipped when a cursor already carries the total). Default true. */
+  readonly count?: boolean;
+}
+
+export interface ListResult<T> {
+  readonly rows: readonly T[];
+  /** Undefined when the query asked not to count. */
+  readonly total?: number;
+  /** Set for cursor pages when more rows follow. */
+  readonly next?: CursorPosition;
+}

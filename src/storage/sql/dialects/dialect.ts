@@ -1,0 +1,45 @@
+import type { Kysely, RawBuilder } from 'kysely';
+import type { Engine } from '../engine.js';
+import type { RosterDatabase } from '../tables.js';
+
+/**
+ * The few places SQLite and PostgreSQL differ for Roster: JSON access, case folding, array
+ * parameters. Everything else is one SQL implementation over Kysely.
+ */
+export interface SqlDialect {
+  readonly engine: Engine;
+  /** Text of the JSON value at `path` inside the document column expression. */
+  jsonText(document: RawBuilder<unknown>, path: readonly string[]): RawBuilder<string | null>;
+  /** The JSON boolean at `path` as 1/0 (null when absent). */
+  jsonBoolean(document: RawBuilder<unknown>, path: readonly string[]): RawBuilder<number | null>;
+  /** The JSON number at `path` as a SQL number (null when absent). */
+  jsonNumber(document: RawBuilder<unknown>, path: readonly string[]): RawBuilder<number | null>;
+  /**
+   * A FROM item yielding each element of the JSON array at `path` as column `elem` (JSON),
+   * for EXISTS sub-queries over multi-valued attributes kept in the document.
+   */
+  jsonArrayElements(document: RawBuilder<unknown>, path: readonly string[], alias: string): RawBuilder<unknown>;
+  /** The element of such a FROM item (for `jsonText` / `jsonBoolean` over it). */
+  jsonElement(alias: string): RawBuilder<unknown>;
+  /** SQL case-folding matching `foldText` in TypeScript as closely as the engine allows. */
+  fold(expression: RawBuilder<unknown>): RawBuilder<string>;
+  /** `expression IN (values…)` with one parameter, so the statement text is the same for any count. */
+  inList(expression: RawBuilder<unknown>, values: readonly string[]): RawBuilder<boolean>;
+  /** A one-column table (`value`) of the given strings, from one parameter. */
+  valuesTable(values: readonly string[], alias: string): RawBuilder<unknown>;
+  /** Serialises a document for the `data` column. */
+  documentParam(json: string): RawBuilder<unknown>;
+  /** Substring tests without LIKE (its case rules differ between the engines). */
+  contains(haystack: RawBuilder<unknown>, needle: string): RawBuilder<boolean>;
+  startsWith(haystack: RawBuilder<unknown>, prefix: string): RawBuilder<boolean>;
+  endsWith(haystack: RawBuilder<unknown>, suffix: string): RawBuilder<boolean>;
+}
+
+/** An open database: the query builder, its dialect and how to close it. */
+export interface SqlDatabase {
+  readonly db: Kysely<RosterDatabase>;
+  readonly dialect: SqlDialect;
+  /** Checks the connection (readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

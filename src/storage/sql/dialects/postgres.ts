@@ -1,0 +1,84 @@
+import { Kysely, PostgresDialect as KyselyPostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { RosterDatabase } from '../tables.js';
+import type { SqlDatabase, SqlDialect } from './dialect.js';
+
+export const postgresDialect: SqlDialect = {
+  engine: 'postgres',
+  jsonText: (doc, path) => sql<string | null>`(${doc} #>> ${path}::text[])`,
+  jsonBoolean: (doc, path) =>
+    sql<number | null>`(case jsonb_typeof(${doc} #> ${path}::text[]) when 'boolean' then ((${doc} #>> ${path}::text[])::boolean)::int end)`,
+  jsonNumber: (doc, path) =>
+    sql<number | null>`(case jsonb_typeof(${doc} #> ${path}::text[]) when 'number' then (${doc} #>> ${path}::text[])::numeric end)`,
+  jsonArrayElements: (doc, path, alias) =>
+    sql`jsonb_array_elements(case jsonb_typeof(${doc} #> ${path}::text[]) when 'array' then ${doc} #> ${path}::text[] else '[]'::jsonb end) as ${sql.raw(alias)}(elem)`,
+  jsonElement: (alias) => sql`${sql.raw(alias)}.elem`,
+  fold: (expression) => sql<string>`lower(normalize(${expression}, NFKC))`,
+  inList: (expression, values) => sql<boolean>`${expression} = any(${values}::text[])`,
+  valuesTable: (values, alias) => sql`unnest(${values}::text[]) as ${sql.raw(alias)}(value)`,
+  documentParam: (json) => sql`${json}::jsonb`,
+  contains: (haystack, needle) => sql<boolean>`strpos(${haystack}, ${needle}) > 0`,
+  startsWith: (haystack, prefix) => sql<boolean>`starts_with(${haystack}, ${prefix})`,
+  endsWith: (haystack, suffix) => sql<boolean>`right(${haystack}, ${suffix.length}) = ${suffix}`,
+};
+
+/** Splits `?schema=name` off a PostgreSQL URL: Roster keeps that schema on the search path. */
+export function parsePostgresUrl(url: string): { connectionString: string; schema?: string } {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema') ?? undefined;
+  parsed.searchParams.delete('schema');
+  return schema ? { connectionString: parsed.toString(), schema } : { connectionString: parsed.toString() };
+}
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+export interface PostgresOptions {
+  readonly url: string;
+  readonly poolSize: number;
+  /** Fail a request quickly rather than queue forever when the database is gone. */
+  readonly connectionTimeoutMs?: number;
+}
+
+/** Opens a pool; bigint and numeric come back as JS numbers (all Roster's values fit). */
+export async function openPostgres(options: PostgresOptions): Promise<SqlDatabase> {
+  const { connectionString, schema } = parsePostgresUrl(options.url);
+  if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(`invalid schema name in DATABASE_URL: ${schema}`);
+  }
+  if (schema) {
+    const client = new pg.Client({ connectionString });
+    await client.connect();
+    try {
+      await client.query(`create schema if not exists "${schema}"`);
+    } finally {
+      await client.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.poolSize,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
+    ...(schema ? { options: `-c search_path="${schema}"` } : {}),
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+        if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
+        return pg.types.getTypeParser(oid, format);
+      }) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client that loses its connection emits 'error' on the pool; without a listener the
+  // process would crash. The next query gets a fresh connection or a clear error instead.
+  pool.on('error', () => {});
+  const db = new Kysely<RosterDatabase>({ dialect: new KyselyPostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: postgresDialect,
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Kysely, SqliteDialect as KyselySqliteDialect, sql, type RawBuilder } from 'kysely';
+import { foldText } from '../../fold.js';
+import type { RosterDatabase } from '../tables.js';
+import type { SqlDatabase, SqlDialect } from './dialect.js';
+
+/** A JSON path such as `$."name"."givenName"` — every key quoted, so URN keys with colons work. */
+function jsonPath(path: readonly string[]): string {
+  return '$' + path.map((key) => `.${JSON.stringify(key)}`).join('');
+}
+
+export const sqliteDialect: SqlDialect = {
+  engine: 'sqlite',
+  jsonText: (doc, path) => sql<string | null>`json_extract(${doc}, ${jsonPath(path)})`,
+  jsonBoolean: (doc, path) => sql<number | null>`json_extract(${doc}, ${jsonPath(path)})`,
+  jsonNumber: (doc, path) => sql<number | null>`json_extract(${doc}, ${jsonPath(path)})`,
+  jsonArrayElements: (doc, path, alias) => sql`json_each(${doc}, ${jsonPath(path)}) as ${sql.raw(alias)}`,
+  jsonElement: (alias) => sql`${sql.raw(alias)}.value`,
+  fold: (expression) => sql<string>`roster_fold(${expression})`,
+  inList: (expression, values) =>
+    sql<boolean>`${expression} in (select value from json_each(${JSON.stringify(values)}))`,
+  valuesTable: (values, alias) =>
+    sql`(select value from json_each(${JSON.stringify(values)})) as ${sql.raw(alias)}`,
+  documentParam: (json) => sql`${json}`,
+  contains: (haystack, needle) => sql<boolean>`instr(${haystack}, ${needle}) > 0`,
+  startsWith: (haystack, prefix) => sql<boolean>`substr(${haystack}, 1, ${prefix.length}) = ${prefix}`,
+  endsWith: (haystack, suffix) =>
+    suffix.length === 0 ? sql<boolean>`1` : sql<boolean>`substr(${haystack}, ${-suffix.length}) = ${suffix}`,
+};
+
+/**
+ * Kysely prepares every statement anew; caching prepared statements by SQL text keeps point
+ * lookups close to the raw driver (the statement text is stable because arrays are one parameter).
+ */
+function withStatementCache(database: Database.Database, capacity = 512): ConstructorParameters<typeof KyselySqliteDialect>[0]['database'] {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sqlText: string) {
+      let statement = cache.get(sqlText);
+      if (!statement) {
+        statement = database.prepare(sqlText);
+        if (cache.size >= capacity) {
+          const oldest = cache.keys().next().value;
+          if (oldest !== undefined) cache.delete(oldest);
+        }
+        cache.set(sqlText, statement);
+      }
+      return statement;
+    },
+  };
+}
+
+/** Opens (creating if needed) a SQLite file, or `:memory:`. */
+export function openSqlite(file: string): SqlDatabase {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const database = new Database(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  database.function('roster_fold', { deterministic: true }, (value: unknown) =>
+    typeof value === 'string' ? foldText(value) : value,
+  );
+  const db = new Kysely<RosterDatabase>({
+    dialect: new KyselySqliteDialect({ database: withStatementCache(database) }),
+  });
+  return {
+    db,
+    dialect: sqliteDialect,
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+export type { RawBuilder };

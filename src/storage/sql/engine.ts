@@ -1,0 +1,2 @@
+/** The two SQL engines Roster runs on. */
+export type Engine = 'sqlite' | 'postgres';

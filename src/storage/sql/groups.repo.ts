@@ -1,0 +1,227 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Condition, ListQuery, ListResult } from '../query.js';
+import type { GroupRecord, GroupRepository, MemberRecord, MemberType } from '../store.js';
+import { conditionToSql, type ColumnMapping, type ConditionScope } from './condition-to-sql.js';
+import type { SqlDialect } from './dialects/dialect.js';
+import { listPage, type ListableTable } from './list-page.js';
+import { isUniqueViolation } from './sql-errors.js';
+import { sortExpressionFor } from './sort-expression.js';
+import type { GroupsTable, RosterDatabase } from './tables.js';
+import { parseDocument } from './users.repo.js';
+
+function toGroupRecord(row: GroupsTable): GroupRecord {
+  return {
+    id: row.id,
+    displayName: row.display_name,
+    displayNameFold: row.display_name_fold,
+    externalId: row.external_id,
+    document: parseDocument(row.data),
+    version: Number(row.version),
+    createdMs: Number(row.created_ms),
+    modifiedMs: Number(row.modified_ms),
+  };
+}
+
+const memberColumns: Record<string, ColumnMapping> = {
+  value: { expression: sql.ref('m.member_id') },
+  type: { expression: sql.ref('m.member_type') },
+  display: {
+    expression: sql`coalesce((select mu.user_name from users mu where mu.tenant_id = m.tenant_id and mu.id = m.member_id),
+      (select mg.display_name from groups mg where mg.tenant_id = m.tenant_id and mg.id = m.member_id))`,
+  },
+};
+
+/** Conditions over one membership row (alias m): `value`, `type`, `display`. */
+function memberScope(dialect: SqlDialect): ConditionScope {
+  return { dialect, document: sql`null`, column: (p) => memberColumns[p.join('.').toLowerCase()] };
+}
+
+/** The condition scope of the groups table: members live in group_members. */
+export function groupScope(dialect: SqlDialect, alias = 'g'): ConditionScope {
+  const ref = (name: string) => sql.ref(`${alias}.${name}`);
+  const columns: Record<string, ColumnMapping> = {
+    id: { expression: ref('id') },
+    displayname: { expression: ref('display_name'), folded: ref('display_name_fold') },
+    externalid: { expression: ref('external_id') },
+    'meta.created': { expression: ref('created_ms'), storage: 'ms' },
+    'meta.lastmodified': { expression: ref('modified_ms'), storage: 'ms' },
+    'meta.resourcetype': { expression: sql`'Group'` },
+  };
+  return {
+    dialect,
+    document: ref('data'),
+    column: (path) => columns[path.join('.').toLowerCase()],
+    collection(path, element) {
+      if (path.join('.').toLowerCase() !== 'members') return undefined;
+      const inner = element(memberScope(dialect));
+      return sql<boolean>`exists (select 1 from group_members m where m.tenant_id = ${ref('tenant_id')} and m.group_id = ${ref('id')} and ${inner})`;
+    },
+  };
+}
+
+/** Groups of one tenant; memberships are changed with one statement per step, whatever their number. */
+export class SqlGroupRepository implements GroupRepository {
+  private readonly listable: ListableTable;
+
+  constructor(
+    private readonly db: Kysely<RosterDatabase>,
+    private readonly dialect: SqlDialect,
+    private readonly tenantId: string,
+  ) {
+    const scope = groupScope(dialect);
+    this.listable = { table: 'groups', alias: 'g', scope, sortExpression: (query) => sortExpressionFor(scope, query) };
+  }
+
+  async findById(id: string, options?: { forUpdate?: boolean }): Promise<GroupRecord | undefined> {
+    let q = this.db.selectFrom('groups').selectAll().where('tenant_id', '=', this.tenantId).where('id', '=', id);
+    if (options?.forUpdate && this.dialect.engine === 'postgres') q = q.forUpdate();
+    const row = await q.executeTakeFirst();
+    return row ? toGroupRecord(row) : undefined;
+  }
+
+  async insert(group: GroupRecord): Promise<boolean> {
+    const inserted = await this.db
+      .insertInto('groups')
+      .values({ ...this.columns(group), tenant_id: this.tenantId, id: group.id, created_ms: group.createdMs })
+      .onConflict((oc) => oc.columns(['tenant_id', 'display_name_fold']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return inserted !== undefined;
+  }
+
+  async update(group: GroupRecord): Promise<boolean> {
+    try {
+      await this.db
+        .updateTable('groups')
+        .set(this.columns(group))
+        .where('tenant_id', '=', this.tenantId)
+        .where('id', '=', group.id)
+        .execute();
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  async delete(id: string): Promise<boolean> {
+    // Memberships of the group go with it (foreign key cascade); the group as a member of others goes here.
+    await this.db.deleteFrom('group_members').where('tenant_id', '=', this.tenantId).where('member_id', '=', id).execute();
+    const result = await this.db.deleteFrom('groups').where('tenant_id', '=', this.tenantId).where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async list(query: ListQuery): Promise<ListResult<GroupRecord>> {
+    const page = await listPage<GroupsTable>(this.db, this.tenantId, this.listable, query);
+    return { ...page, rows: page.rows.map(toGroupRecord) };
+  }
+
+  async existing(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom('groups')
+      .select('id')
+      .where('tenant_id', '=', this.tenantId)
+      .where(this.dialect.inList(sql.ref('id'), ids))
+      .execute();
+    return new Set(rows.map((r) => r.id));
+  }
+
+  async members(groupId: string): Promise<MemberRecord[]> {
+    const { rows } = await sql<{ member_id: string; member_type: string; display: string | null }>`
+      select m.member_id, m.member_type, coalesce(u.user_name, g.display_name) as display
+      from group_members m
+      left join users u on m.member_type = 'User' and u.tenant_id = m.tenant_id and u.id = m.member_id
+      left join groups g on m.member_type = 'Group' and g.tenant_id = m.tenant_id and g.id = m.member_id
+      where m.tenant_id = ${this.tenantId} and m.group_id = ${groupId}
+      order by m.member_id`.execute(this.db);
+    return rows.map((r) => ({ id: r.member_id, type: r.member_type === 'Group' ? 'Group' : 'User', display: r.display }));
+  }
+
+  async addMembers(groupId: string, members: readonly { id: string; type: MemberType }[], nowMs: number): Promise<string[]> {
+    if (members.length === 0) return [];
+    const users = members.filter((m) => m.type === 'User').map((m) => m.id);
+    const groups = members.filter((m) => m.type === 'Group').map((m) => m.id);
+    const added: string[] = [];
+    for (const [type, ids] of [['User', users], ['Group', groups]] as const) {
+      if (ids.length === 0) continue;
+      // One statement for any number of members: the ids arrive as one array parameter.
+      const { rows } = await sql<{ member_id: string }>`
+        insert into group_members (tenant_id, group_id, member_id, member_type, created_ms)
+        select ${this.tenantId}, ${groupId}, ids.value, ${type}, ${nowMs} from ${this.dialect.valuesTable(ids, 'ids')}
+        where true
+        on conflict (tenant_id, group_id, member_id) do nothing
+        returning member_id`.execute(this.db);
+      for (const row of rows) added.push(row.member_id);
+    }
+    return added;
+  }
+
+  async removeMembers(groupId: string, ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .deleteFrom('group_members')
+      .where('tenant_id', '=', this.tenantId)
+      .where('group_id', '=', groupId)
+      .where(this.dialect.inList(sql.ref('member_id'), ids))
+      .returning('member_id')
+      .execute();
+    return rows.map((r) => r.member_id);
+  }
+
+  async retainMembers(groupId: string, keep: readonly string[]): Promise<string[]> {
+    if (keep.length === 0) return this.removeAllMembers(groupId);
+    const { rows } = await sql<{ member_id: string }>`delete from group_members
+      where tenant_id = ${this.tenantId} and group_id = ${groupId} and not (${this.dialect.inList(sql.ref('member_id'), keep)})
+      returning member_id`.execute(this.db);
+    return rows.map((r) => r.member_id);
+  }
+
+  async removeMembersWhere(groupId: string, condition: Condition): Promise<string[]> {
+    const { rows } = await sql<{ member_id: string }>`delete from group_members as m
+      where m.tenant_id = ${this.tenantId} and m.group_id = ${groupId} and ${conditionToSql(memberScope(this.dialect), condition)}
+      returning member_id`.execute(this.db);
+    return rows.map((r) => r.member_id);
+  }
+
+  async removeAllMembers(groupId: string): Promise<string[]> {
+    const rows = await this.db
+      .deleteFrom('group_members')
+      .where('tenant_id', '=', this.tenantId)
+      .where('group_id', '=', groupId)
+      .returning('member_id')
+      .execute();
+    return rows.map((r) => r.member_id);
+  }
+
+  async removeMemberEverywhere(memberId: string): Promise<string[]> {
+    const rows = await this.db
+      .deleteFrom('group_members')
+      .where('tenant_id', '=', this.tenantId)
+      .where('member_id', '=', memberId)
+      .returning('group_id')
+      .execute();
+    return rows.map((r) => r.group_id);
+  }
+
+  async touch(groupIds: readonly string[], nowMs: number): Promise<void> {
+    if (groupIds.length === 0) return;
+    await this.db
+      .updateTable('groups')
+      .set((eb) => ({ version: eb('version', '+', 1), modified_ms: nowMs }))
+      .where('tenant_id', '=', this.tenantId)
+      .where(this.dialect.inList(sql.ref('id'), groupIds))
+      .execute();
+  }
+
+  private columns(group: GroupRecord) {
+    return {
+      display_name: group.displayName,
+      display_name_fold: group.displayNameFold,
+      external_id: group.externalId,
+      data: this.dialect.documentParam(JSON.stringify(group.document)) as RawBuilder<string>,
+      version: group.version,
+      modified_ms: group.modifiedMs,
+    };
+  }
+}

@@ -1,0 +1,91 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { CursorPosition, ListQuery, ListResult } from '../query.js';
+import { conditionToSql, type ConditionScope } from './condition-to-sql.js';
+import type { RosterDatabase } from './tables.js';
+
+/** What `listPage` needs to know about one table. */
+export interface ListableTable {
+  readonly table: 'users' | 'groups';
+  readonly alias: string;
+  readonly scope: ConditionScope;
+  /** The sort expression for a field (folded where the field is case-insensitive). */
+  sortExpression(query: ListQuery): RawBuilder<unknown> | undefined;
+}
+
+interface PageRow {
+  id: string;
+  sort_value?: string | number | null;
+  total_count?: number;
+}
+
+/**
+ * One page of a filtered, sorted list, computed in the database: the filter is compiled to SQL,
+ * ordering is (sort expression, id) so pages are stable, and the total comes from a window count
+ * in the same statement.
+ */
+export async function listPage<Row extends PageRow>(
+  db: Kysely<RosterDatabase>,
+  tenantId: string,
+  listable: ListableTable,
+  query: ListQuery,
+): Promise<ListResult<Row>> {
+  const { alias } = listable;
+  const tableRef = sql`${sql.table(listable.table)} as ${sql.raw(alias)}`;
+  const filter = query.where ? conditionToSql(listable.scope, query.where) : sql<boolean>`1 = 1`;
+  const tenantMatch = sql`${sql.ref(`${alias}.tenant_id`)} = ${tenantId}`;
+  const sortExpr = listable.sortExpression(query);
+  const descending = query.sort?.descending === true;
+  const direction = sql.raw(descending ? 'desc' : 'asc');
+  const idRef = sql.ref(`${alias}.id`);
+  const orderBy = sortExpr
+    ? sql`order by ${sortExpr} ${direction}, ${idRef} ${direction}`
+    : sql`order by ${idRef} ${direction}`;
+  const sortColumn = sortExpr ? sql`, ${sortExpr} as sort_value` : sql``;
+  const wantCount = query.count !== false;
+
+  if (query.page.kind === 'index') {
+    const countColumn = wantCount ? sql`, count(*) over () as total_count` : sql``;
+    const { rows } = await sql<Row>`select ${sql.raw(alias)}.*${sortColumn}${countColumn} from ${tableRef}
+      where ${tenantMatch} and ${filter} ${orderBy} limit ${query.page.limit} offset ${query.page.offset}`.execute(db);
+    let total: number | undefined;
+    if (wantCount) {
+      const first = rows[0];
+      const mayHaveRows = query.page.offset > 0 || query.page.limit === 0;
+      total = first ? Number(first.total_count) : mayHaveRows ? await countAll(db, tableRef, tenantMatch, filter) : 0;
+    }
+    return total === undefined ? { rows } : { rows, total };
+  }
+
+  const after = query.page.after;
+  const keyset = after ? keysetCondition(sortExpr, idRef, after, descending) : sql<boolean>`1 = 1`;
+  const { rows } = await sql<Row>`select ${sql.raw(alias)}.*${sortColumn} from ${tableRef}
+    where ${tenantMatch} and ${filter} and ${keyset} ${orderBy} limit ${query.page.limit + 1}`.execute(db);
+  const pageRows = rows.slice(0, query.page.limit);
+  const last = pageRows[pageRows.length - 1];
+  const next: CursorPosition | undefined =
+    rows.length > query.page.limit && last ? { id: last.id, sortValue: last.sort_value ?? null } : undefined;
+  const total = wantCount ? await countAll(db, tableRef, tenantMatch, filter) : undefined;
+  return { rows: pageRows, ...(total === undefined ? {} : { total }), ...(next ? { next } : {}) };
+}
+
+async function countAll(
+  db: Kysely<RosterDatabase>,
+  tableRef: RawBuilder<unknown>,
+  tenantMatch: RawBuilder<unknown>,
+  filter: RawBuilder<boolean>,
+): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select count(*) as n from ${tableRef} where ${tenantMatch} and ${filter}`.execute(db);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Rows strictly after the cursor in (sort value, id) order. Sort expressions are null-free (coalesced). */
+function keysetCondition(
+  sortExpr: RawBuilder<unknown> | undefined,
+  idRef: RawBuilder<unknown>,
+  after: CursorPosition,
+  descending: boolean,
+): RawBuilder<boolean> {
+  const cmp = sql.raw(descending ? '<' : '>');
+  if (!sortExpr) return sql<boolean>`${idRef} ${cmp} ${after.id}`;
+  return sql<boolean>`(${sortExpr} ${cmp} ${after.sortValue} or (${sortExpr} = ${after.sortValue} and ${idRef} ${cmp} ${after.id}))`;
+}

@@ -1,0 +1,22 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { ListQuery } from '../query.js';
+import type { ConditionScope } from './condition-to-sql.js';
+
+/**
+ * The expression to order by for `sortBy` (RFC 7644 §3.4.2.3): the folded column for
+ * case-insensitive strings, coalesced so keyset cursors never meet a null.
+ */
+export function sortExpressionFor(scope: ConditionScope, query: ListQuery): RawBuilder<unknown> | undefined {
+  const field = query.sort?.field;
+  if (!field) return undefined;
+  const mapped = scope.column(field.path);
+  if (mapped) {
+    const expression = !field.caseExact && mapped.folded ? mapped.folded : mapped.expression;
+    if (mapped.storage === 'ms' || mapped.storage === 'bool' || mapped.storage === 'number') return sql`coalesce(${expression}, 0)`;
+    return sql`coalesce(${expression}, '')`;
+  }
+  if (field.type === 'integer' || field.type === 'decimal') return sql`coalesce(${scope.dialect.jsonNumber(scope.document, field.path)}, 0)`;
+  if (field.type === 'boolean') return sql`coalesce(${scope.dialect.jsonBoolean(scope.document, field.path)}, 0)`;
+  const text = scope.dialect.jsonText(scope.document, field.path);
+  return sql`coalesce(${field.caseExact ? text : scope.dialect.fold(text)}, '')`;
+}

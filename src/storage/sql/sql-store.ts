@@ -1,0 +1,74 @@
+import type { Kysely } from 'kysely';
+import type { ScopedRepositories, Store, TenantScope } from '../store.js';
+import { SqlCredentialRepository } from './credentials.repo.js';
+import type { SqlDatabase } from './dialects/dialect.js';
+import { SqlGroupRepository } from './groups.repo.js';
+import { classifyStorageError } from './sql-errors.js';
+import type { RosterDatabase } from './tables.js';
+import { SqlTenantRepository } from './tenants.repo.js';
+import { SqlUserRepository } from './users.repo.js';
+
+/** The one SQL implementation of the storage contract, for SQLite and PostgreSQL alike. */
+export class SqlStore implements Store {
+  readonly engine;
+  readonly tenants;
+  readonly credentials;
+
+  constructor(private readonly database: SqlDatabase) {
+    this.engine = database.dialect.engine;
+    this.tenants = guarded(new SqlTenantRepository(database.db, database.dialect));
+    this.credentials = guarded(new SqlCredentialRepository(database.db));
+  }
+
+  async transaction<T>(scope: TenantScope, work: (repos: ScopedRepositories) => Promise<T>): Promise<T> {
+    try {
+      return await this.database.db.transaction().execute((trx) => work(this.repositories(trx, scope)));
+    } catch (error) {
+      throw classifyStorageError(error);
+    }
+  }
+
+  async read<T>(scope: TenantScope, work: (repos: ScopedRepositories) => Promise<T>): Promise<T> {
+    try {
+      return await work(this.repositories(this.database.db, scope));
+    } catch (error) {
+      throw classifyStorageError(error);
+    }
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.database.ping();
+    } catch (error) {
+      throw classifyStorageError(error);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.database.close();
+  }
+
+  private repositories(db: Kysely<RosterDatabase>, scope: TenantScope): ScopedRepositories {
+    return {
+      users: new SqlUserRepository(db, this.database.dialect, scope.tenantId),
+      groups: new SqlGroupRepository(db, this.database.dialect, scope.tenantId),
+    };
+  }
+}
+
+/** Wraps every method so connection failures surface as StorageUnavailableError. */
+function guarded<T extends object>(repository: T): T {
+  return new Proxy(repository, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        try {
+          return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        } catch (error) {
+          throw classifyStorageError(error);
+        }
+      };
+    },
+  });
+}

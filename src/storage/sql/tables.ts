@@ -1,0 +1,83 @@
+
+
+/**
+ * Row shapes of every table. Times are epoch milliseconds (bigint) and flags 0/1 integers on both
+ * engines, so that comparisons, sorting and rendering mean the same on SQLite and PostgreSQL.
+ * `data` is the rest of a resource as JSON (TEXT on SQLite, JSONB on PostgreSQL).
+ */
+export interface TenantsTable {
+  id: string;
+  slug: string;
+  name: string;
+  provisioning_enabled: number;
+  settings: string;
+  created_ms: number;
+  last_request_ms: number | null;
+  last_change_ms: number | null;
+}
+
+export interface CredentialsTable {
+  id: string;
+  tenant_id: string;
+  kind: string;
+  label: string;
+  secret_hash: string;
+  created_ms: number;
+  last_used_ms: number | null;
+  revoked_ms: number | null;
+}
+
+export interface UsersTable {
+  tenant_id: string;
+  id: string;
+  user_name: string;
+  /** userName folded in TypeScript (NFKC + lower case) so uniqueness means the same on both engines. */
+  user_name_fold: string;
+  external_id: string | null;
+  display_name_fold: string | null;
+  active: number;
+  data: string;
+  version: number;
+  created_ms: number;
+  modified_ms: number;
+}
+
+export interface UserEmailsTable {
+  tenant_id: string;
+  user_id: string;
+  position: number;
+  value: string;
+  value_fold: string;
+  type: string | null;
+  is_primary: number;
+}
+
+export interface GroupsTable {
+  tenant_id: string;
+  id: string;
+  display_name: string;
+  display_name_fold: string;
+  external_id: string | null;
+  data: string;
+  version: number;
+  created_ms: number;
+  modified_ms: number;
+}
+
+export interface GroupMembersTable {
+  tenant_id: string;
+  group_id: string;
+  member_id: string;
+  member_type: string;
+  created_ms: number;
+}
+
+export interface RosterDatabase {
+  tenants: TenantsTable;
+  credentials: CredentialsTable;
+  users: UsersTable;
+  user_emails: UserEmailsTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+}
+

@@ -1,0 +1,87 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { TenantRecord, TenantRepository } from '../store.js';
+import type { SqlDialect } from './dialects/dialect.js';
+import type { RosterDatabase, TenantsTable } from './tables.js';
+import { parseDocument } from './users.repo.js';
+
+function toTenant(row: TenantsTable): TenantRecord {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    provisioningEnabled: Number(row.provisioning_enabled) === 1,
+    settings: parseDocument(row.settings),
+    createdMs: Number(row.created_ms),
+    lastRequestMs: row.last_request_ms === null ? null : Number(row.last_request_ms),
+    lastChangeMs: row.last_change_ms === null ? null : Number(row.last_change_ms),
+  };
+}
+
+/** Tenants are global rows: the one table not scoped by tenant_id. */
+export class SqlTenantRepository implements TenantRepository {
+  constructor(
+    private readonly db: Kysely<RosterDatabase>,
+    private readonly dialect: SqlDialect,
+  ) {}
+
+  async create(tenant: TenantRecord): Promise<boolean> {
+    const inserted = await this.db
+      .insertInto('tenants')
+      .values({
+        id: tenant.id,
+        slug: tenant.slug,
+        name: tenant.name,
+        provisioning_enabled: tenant.provisioningEnabled ? 1 : 0,
+        settings: this.dialect.documentParam(JSON.stringify(tenant.settings)) as RawBuilder<string>,
+        created_ms: tenant.createdMs,
+        last_request_ms: tenant.lastRequestMs,
+        last_change_ms: tenant.lastChangeMs,
+      })
+      .onConflict((oc) => oc.column('slug').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return inserted !== undefined;
+  }
+
+  async findById(id: string): Promise<TenantRecord | undefined> {
+    const row = await this.db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toTenant(row) : undefined;
+  }
+
+  async findBySlug(slug: string): Promise<TenantRecord | undefined> {
+    const row = await this.db.selectFrom('tenants').selectAll().where('slug', '=', slug).executeTakeFirst();
+    return row ? toTenant(row) : undefined;
+  }
+
+  async list(): Promise<TenantRecord[]> {
+    const rows = await this.db.selectFrom('tenants').selectAll().orderBy('slug').execute();
+    return rows.map(toTenant);
+  }
+
+  async setProvisioningEnabled(id: string, enabled: boolean): Promise<boolean> {
+    const result = await this.db
+      .updateTable('tenants')
+      .set({ provisioning_enabled: enabled ? 1 : 0 })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async recordActivity(activity: readonly { tenantId: string; lastRequestMs?: number; lastChangeMs?: number }[]): Promise<void> {
+    for (const a of activity) {
+      await this.db
+        .updateTable('tenants')
+        .set({
+          last_request_ms: a.lastRequestMs === undefined ? sql.ref('last_request_ms') : forward('last_request_ms', a.lastRequestMs),
+          last_change_ms: a.lastChangeMs === undefined ? sql.ref('last_change_ms') : forward('last_change_ms', a.lastChangeMs),
+        })
+        .where('id', '=', a.tenantId)
+        .execute();
+    }
+  }
+}
+
+/** `column` moved forward to `ms`, never back (several processes flush in any order). */
+export function forward(column: string, ms: number): RawBuilder<number> {
+  return sql<number>`case when ${sql.ref(column)} is null or ${sql.ref(column)} < ${ms} then ${ms} else ${sql.ref(column)} end`;
+}

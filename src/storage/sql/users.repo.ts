@@ -1,0 +1,228 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { JsonObject } from '../../json/json-value.js';
+import type { ListQuery, ListResult } from '../query.js';
+import type { StoredUser, UserGroupRecord, UserRecord, UserRepository } from '../store.js';
+import type { ColumnMapping, ConditionScope } from './condition-to-sql.js';
+import type { SqlDialect } from './dialects/dialect.js';
+import { listPage, type ListableTable } from './list-page.js';
+import { isUniqueViolation } from './sql-errors.js';
+import { sortExpressionFor } from './sort-expression.js';
+import type { RosterDatabase, UsersTable } from './tables.js';
+
+type UserRow = UsersTable;
+
+export function parseDocument(data: unknown): JsonObject {
+  return (typeof data === 'string' ? JSON.parse(data) : data) as JsonObject;
+}
+
+function toStoredUser(row: UserRow): StoredUser {
+  return {
+    id: row.id,
+    userName: row.user_name,
+    userNameFold: row.user_name_fold,
+    externalId: row.external_id,
+    displayNameFold: row.display_name_fold,
+    active: Number(row.active) === 1,
+    document: parseDocument(row.data),
+    version: Number(row.version),
+    createdMs: Number(row.created_ms),
+    modifiedMs: Number(row.modified_ms),
+  };
+}
+
+/** Field → column map for people; everything else is read from the JSON document. */
+function userColumns(alias: string): (path: readonly string[]) => ColumnMapping | undefined {
+  const col = (name: string) => sql.ref(`${alias}.${name}`);
+  const columns: Record<string, ColumnMapping> = {
+    id: { expression: col('id') },
+    username: { expression: col('user_name'), folded: col('user_name_fold') },
+    externalid: { expression: col('external_id') },
+    displayname: { expression: col('display_name_fold'), folded: col('display_name_fold') },
+    active: { expression: col('active'), storage: 'bool' },
+    'meta.created': { expression: col('created_ms'), storage: 'ms' },
+    'meta.lastmodified': { expression: col('modified_ms'), storage: 'ms' },
+    'meta.resourcetype': { expression: sql`'User'` },
+  };
+  return (path) => columns[path.join('.').toLowerCase()];
+}
+
+/** The condition scope of the users table: emails and groups live in their own tables. */
+export function userScope(dialect: SqlDialect, alias = 'u'): ConditionScope {
+  const ref = (name: string) => sql.ref(`${alias}.${name}`);
+  return {
+    dialect,
+    document: ref('data'),
+    column: userColumns(alias),
+    collection(path, element) {
+      const name = path.join('.').toLowerCase();
+      if (name === 'emails') {
+        const emailColumns: Record<string, ColumnMapping> = {
+          value: { expression: sql.ref('e.value'), folded: sql.ref('e.value_fold') },
+          type: { expression: sql.ref('e.type') },
+          primary: { expression: sql.ref('e.is_primary'), storage: 'bool' },
+        };
+        let unmapped = false;
+        const inner = element({
+          dialect,
+          document: sql`null`,
+          column: (p) => {
+            const m = emailColumns[p.join('.').toLowerCase()];
+            if (!m) unmapped = true;
+            return m;
+          },
+        });
+        if (unmapped) return undefined; // e.g. `display`: fall back to the JSON array
+        return sql<boolean>`exists (select 1 from user_emails e where e.tenant_id = ${ref('tenant_id')} and e.user_id = ${ref('id')} and ${inner})`;
+      }
+      if (name === 'groups') {
+        const groupColumns: Record<string, ColumnMapping> = {
+          value: { expression: sql.ref('gm.group_id') },
+          display: { expression: sql.ref('gg.display_name'), folded: sql.ref('gg.display_name_fold') },
+          type: { expression: sql`'direct'` },
+        };
+        const inner = element({ dialect, document: sql`null`, column: (p) => groupColumns[p.join('.').toLowerCase()] });
+        return sql<boolean>`exists (select 1 from group_members gm join groups gg on gg.tenant_id = gm.tenant_id and gg.id = gm.group_id
+          where gm.tenant_id = ${ref('tenant_id')} and gm.member_id = ${ref('id')} and ${inner})`;
+      }
+      return undefined;
+    },
+  };
+}
+
+/** People of one tenant, on either engine. */
+export class SqlUserRepository implements UserRepository {
+  private readonly listable: ListableTable;
+
+  constructor(
+    private readonly db: Kysely<RosterDatabase>,
+    private readonly dialect: SqlDialect,
+    private readonly tenantId: string,
+  ) {
+    const scope = userScope(dialect);
+    this.listable = {
+      table: 'users',
+      alias: 'u',
+      scope,
+      sortExpression: (query) => sortExpressionFor(scope, query),
+    };
+  }
+
+  async findById(id: string, options?: { forUpdate?: boolean }): Promise<StoredUser | undefined> {
+    let q = this.db.selectFrom('users').selectAll().where('tenant_id', '=', this.tenantId).where('id', '=', id);
+    if (options?.forUpdate && this.dialect.engine === 'postgres') q = q.forUpdate();
+    const row = await q.executeTakeFirst();
+    return row ? toStoredUser(row) : undefined;
+  }
+
+  async findByUserNameFold(userNameFold: string): Promise<StoredUser | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('tenant_id', '=', this.tenantId)
+      .where('user_name_fold', '=', userNameFold)
+      .executeTakeFirst();
+    return row ? toStoredUser(row) : undefined;
+  }
+
+  async insert(user: UserRecord): Promise<boolean> {
+    const inserted = await this.db
+      .insertInto('users')
+      .values({ ...this.columns(user), tenant_id: this.tenantId, id: user.id, created_ms: user.createdMs })
+      .onConflict((oc) => oc.columns(['tenant_id', 'user_name_fold']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) return false;
+    await this.insertEmails(user);
+    return true;
+  }
+
+  async update(user: UserRecord, options: { emailsChanged: boolean }): Promise<boolean> {
+    try {
+      await this.db
+        .updateTable('users')
+        .set(this.columns(user))
+        .where('tenant_id', '=', this.tenantId)
+        .where('id', '=', user.id)
+        .execute();
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+    if (options.emailsChanged) {
+      await this.db.deleteFrom('user_emails').where('tenant_id', '=', this.tenantId).where('user_id', '=', user.id).execute();
+      await this.insertEmails(user);
+    }
+    return true;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('users').where('tenant_id', '=', this.tenantId).where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async list(query: ListQuery): Promise<ListResult<StoredUser>> {
+    const page = await listPage<UserRow & { id: string }>(this.db, this.tenantId, this.listable, query);
+    return { ...page, rows: page.rows.map(toStoredUser) };
+  }
+
+  async existing(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom('users')
+      .select('id')
+      .where('tenant_id', '=', this.tenantId)
+      .where(this.dialect.inList(sql.ref('id'), ids))
+      .execute();
+    return new Set(rows.map((r) => r.id));
+  }
+
+  async groupsOf(userIds: readonly string[]): Promise<Map<string, UserGroupRecord[]>> {
+    const result = new Map<string, UserGroupRecord[]>();
+    if (userIds.length === 0) return result;
+    const rows = await this.db
+      .selectFrom('group_members as gm')
+      .innerJoin('groups as g', (j) => j.onRef('g.tenant_id', '=', 'gm.tenant_id').onRef('g.id', '=', 'gm.group_id'))
+      .select(['gm.member_id', 'g.id', 'g.display_name'])
+      .where('gm.tenant_id', '=', this.tenantId)
+      .where(this.dialect.inList(sql.ref('gm.member_id'), userIds))
+      .orderBy('g.display_name_fold')
+      .execute();
+    for (const row of rows) {
+      const list = result.get(row.member_id) ?? [];
+      list.push({ groupId: row.id, displayName: row.display_name });
+      result.set(row.member_id, list);
+    }
+    return result;
+  }
+
+  private columns(user: UserRecord) {
+    return {
+      user_name: user.userName,
+      user_name_fold: user.userNameFold,
+      external_id: user.externalId,
+      display_name_fold: user.displayNameFold,
+      active: user.active ? 1 : 0,
+      data: this.dialect.documentParam(JSON.stringify(user.document)) as RawBuilder<string>,
+      version: user.version,
+      modified_ms: user.modifiedMs,
+    };
+  }
+
+  private async insertEmails(user: UserRecord): Promise<void> {
+    if (user.emails.length === 0) return;
+    await this.db
+      .insertInto('user_emails')
+      .values(
+        user.emails.map((email, position) => ({
+          tenant_id: this.tenantId,
+          user_id: user.id,
+          position,
+          value: email.value,
+          value_fold: email.valueFold,
+          type: email.type,
+          is_primary: email.primary ? 1 : 0,
+        })),
+      )
+      .execute();
+  }
+}

@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { uuidv7 } from '../provisioning/runtime.js';
+import { userRecordFrom } from '../provisioning/users/user-record.js';
+import { groupRecordFrom } from '../provisioning/groups/group-record.js';
+import { openTestStore, type EngineName } from '../testing/databases.js';
+import type { JsonObject } from '../json/json-value.js';
+import type { Condition, Field } from './query.js';
+import type { Store, TenantScope } from './store.js';
+
+const f = (path: string[], type: Field['type'] = 'string', caseExact = false): Field => ({ path, type, caseExact });
+
+function person(userName: string, extra: JsonObject = {}) {
+  const now = Date.now();
+  return userRecordFrom({ userName, ...extra }, { id: uuidv7(), version: 1, createdMs: now, modifiedMs: now });
+}
+
+/**
+ * The storage contract: every engine must pass these cases, and every case checks that the other
+ * tenant sees nothing of what was written.
+ */
+export function storeContract(engine: EngineName, skip: string | false): void {
+  describe(`storage contract on ${engine}`, { skip }, () => {
+    let store: Store;
+    let dispose: () => Promise<void>;
+    let a: TenantScope;
+    let b: TenantScope;
+
+    before(async () => {
+      const opened = await openTestStore(engine);
+      store = opened.store;
+      dispose = opened.dispose;
+      for (const slug of ['tenant-a', 'tenant-b']) {
+        await store.tenants.create({
+          id: uuidv7(), slug, name: slug, provisioningEnabled: true, settings: {}, createdMs: Date.now(), lastRequestMs: null, lastChangeMs: null,
+        });
+      }
+      a = { tenantId: (await store.tenants.findBySlug('tenant-a'))!.id };
+      b = { tenantId: (await store.tenants.findBySlug('tenant-b'))!.id };
+    });
+    after(async () => dispose?.());
+
+    const countIn = (scope: TenantScope) => store.read(scope, async (r) => (await r.users.list({ page: { kind: 'index', offset: 0, limit: 0 } })).total);
+
+    it('inserts a person, finds them by id and folded userName, and only in their tenant', async () => {
+      const user = person('Ada.Lovelace@Example.com', { emails: [{ value: 'Ada@Example.com', type: 'work', primary: true }] });
+      assert.equal(await store.transaction(a, (r) => r.users.insert(user)), true);
+      const found = await store.read(a, (r) => r.users.findById(user.id));
+      assert.equal(found?.userName, 'Ada.Lovelace@Example.com');
+      assert.equal((await store.read(a, (r) => r.users.findByUserNameFold('ada.lovelace@example.com')))?.id, user.id);
+      assert.equal(await store.read(b, (r) => r.users.findById(user.id)), undefined);
+      assert.equal(await store.read(b, (r) => r.users.findByUserNameFold('ada.lovelace@example.com')), undefined);
+    });
+
+    it('refuses a second person with the same userName in any case, but allows it in another tenant', async () => {
+      await store.transaction(a, (r) => r.users.insert(person('grace@example.com')));
+      assert.equal(await store.transaction(a, (r) => r.users.insert(person('GRACE@EXAMPLE.COM'))), false);
+      // Full-width letters fold to the same name (NFKC), on both engines alike.
+      assert.equal(await store.transaction(a, (r) => r.users.insert(person('ＧＲＡＣＥ@example.com'))), false);
+      assert.equal(await store.transaction(b, (r) => r.users.insert(person('grace@example.com'))), true);
+      assert.equal(await countIn(b), 1);
+    });
+
+    it('rolls back everything a failed transaction wrote', async () => {
+      const before = await countIn(a);
+      await assert.rejects(
+        store.transaction(a, async (r) => {
+          await r.users.insert(person('rollback@example.com'));
+          throw new Error('boom');
+        }),
+        /boom/,
+      );
+      assert.equal(await countIn(a), before);
+      assert.equal(await store.read(a, (r) => r.users.findByUserNameFold('rollback@example.com')), undefined);
+    });
+
+    it('compiles conditions to SQL: eq on folded columns, co/sw/ew, emails, JSON attributes, not, pr', async () => {
+      const t = { tenantId: (await makeTenant(store, 'filters')).id };
+      await store.transaction(t, async (r) => {
+        await r.users.insert(person('alice@x.com', { name: { familyName: "O'Malley" }, emails: [{ value: 'alice@work.example', type: 'work' }], title: 'Engineer' }));
+        await r.users.insert(person('bob@x.com', { active: false, emails: [{ value: 'bob@home.example', type: 'home' }], title: 'Manager' }));
+        await r.users.insert(person('carol@y.com', { emails: [{ value: 'carol@work.example', type: 'work' }] }));
+      });
+      const names = async (where: Condition) =>
+        (await store.read(t, (r) => r.users.list({ where, page: { kind: 'index', offset: 0, limit: 50 } }))).rows.map((u) => u.userName).sort();
+      assert.deepEqual(await names({ kind: 'compare', field: f(['userName']), op: 'eq', value: 'ALICE@X.COM' }), ['alice@x.com']);
+      assert.deepEqual(await names({ kind: 'compare', field: f(['userName']), op: 'ew', value: '@X.com' }), ['alice@x.com', 'bob@x.com']);
+      assert.deepEqual(await names({ kind: 'compare', field: f(['userName']), op: 'sw', value: 'car' }), ['carol@y.com']);
+      assert.deepEqual(await names({ kind: 'compare', field: f(['name', 'familyName']), op: 'co', value: "o'mal" }), ['alice@x.com']);
+      assert.deepEqual(await names({ kind: 'compare', field: f(['active'], 'boolean'), op: 'eq', value: false }), ['bob@x.com']);
+      const workEmail: Condition = {
+        kind: 'any',
+        collection: ['emails'],
+        condition: {
+          kind: 'and',
+          left: { kind: 'compare', field: f(['type']), op: 'eq', value: 'work' },
+          right: { kind: 'compare', field: f(['value']), op: 'co', value: 'WORK.example' },
+        },
+      };
+      assert.deepEqual(await names(workEmail), ['alice@x.com', 'carol@y.com']);
+      assert.deepEqual(await names({ kind: 'not', condition: { kind: 'present', field: f(['title']) } }), ['carol@y.com']);
+      assert.deepEqual(await names({ kind: 'compare', field: f(['title']), op: 'ne', value: 'engineer' }), ['bob@x.com', 'carol@y.com']);
+      assert.deepEqual(await names({ kind: 'compare', field: f(['title']), op: 'gt', value: 'F' }), ['bob@x.com']);
+      // The other tenants' people never match.
+      assert.deepEqual(await names({ kind: 'constant', value: true }), ['alice@x.com', 'bob@x.com', 'carol@y.com']);
+    });
+
+    it('pages by index with a total and by cursor without gaps or repeats', async () => {
+      const t = { tenantId: (await makeTenant(store, 'paging')).id };
+      await store.transaction(t, async (r) => {
+        for (let i = 0; i < 25; i++) await r.users.insert(person(`user${String(i).padStart(2, '0')}@p.com`));
+      });
+      const page2 = await store.read(t, (r) => r.users.list({ page: { kind: 'index', offset: 10, limit: 10 } }));
+      assert.equal(page2.total, 25);
+      assert.equal(page2.rows.length, 10);
+      const seen: string[] = [];
+      let after: { id: string; sortValue: string | number | null } | undefined;
+      for (;;) {
+        const page = await store.read(t, (r) =>
+          r.users.list({ sort: { field: f(['userName']), descending: true }, page: after ? { kind: 'cursor', after, limit: 7 } : { kind: 'cursor', limit: 7 } }),
+        );
+        seen.push(...page.rows.map((u) => u.userName));
+        if (!page.next) break;
+        after = page.next;
+      }
+      assert.equal(seen.length, 25);
+      assert.equal(new Set(seen).size, 25);
+      assert.deepEqual(seen, [...seen].sort().reverse());
+      assert.equal(await store.read(b, async (r) => (await r.users.list({ page: { kind: 'cursor', limit: 100 } })).rows.some((u) => u.userName.endsWith('@p.com'))), false);
+    });
+
+    it('adds and removes members as sets and reports the real delta', async () => {
+      const t = { tenantId: (await makeTenant(store, 'members')).id };
+      const users = Array.from({ length: 50 }, (_, i) => person(`m${i}@g.com`));
+      const group = groupRecordFrom({ displayName: 'Engineering' }, { id: uuidv7(), version: 1, createdMs: 1, modifiedMs: 1 });
+      await store.transaction(t, async (r) => {
+        for (const u of users) await r.users.insert(u);
+        assert.equal(await r.groups.insert(group), true);
+      });
+      const ids = users.map((u) => u.id);
+      const added = await store.transaction(t, (r) => r.groups.addMembers(group.id, ids.map((id) => ({ id, type: 'User' })), 2));
+      assert.equal(added.length, 50);
+      const again = await store.transaction(t, (r) => r.groups.addMembers(group.id, ids.slice(0, 10).map((id) => ({ id, type: 'User' })), 3));
+      assert.deepEqual(again, [], 'adding a member twice is harmless');
+      const removed = await store.transaction(t, (r) => r.groups.removeMembers(group.id, [...ids.slice(0, 5), 'not-a-member']));
+      assert.deepEqual(removed.sort(), ids.slice(0, 5).sort());
+      const retained = await store.transaction(t, (r) => r.groups.retainMembers(group.id, ids.slice(5, 15)));
+      assert.equal(retained.length, 35);
+      assert.equal((await store.read(t, (r) => r.groups.members(group.id))).length, 10);
+      const byType = await store.transaction(t, (r) =>
+        r.groups.removeMembersWhere(group.id, { kind: 'compare', field: f(['value'], 'string', true), op: 'eq', value: ids[5]! }),
+      );
+      assert.deepEqual(byType, [ids[5]]);
+      // Another tenant cannot see or touch the group.
+      assert.equal(await store.read(b, (r) => r.groups.findById(group.id)), undefined);
+      assert.deepEqual(await store.transaction(b, (r) => r.groups.removeAllMembers(group.id)), []);
+      assert.equal((await store.read(t, (r) => r.groups.members(group.id))).length, 9);
+    });
+
+    it('keeps group names unique per tenant, case-insensitively', async () => {
+      const t = { tenantId: (await makeTenant(store, 'groupnames')).id };
+      const mk = (name: string) => groupRecordFrom({ displayName: name }, { id: uuidv7(), version: 1, createdMs: 1, modifiedMs: 1 });
+      assert.equal(await store.transaction(t, (r) => r.groups.insert(mk('Sales'))), true);
+      assert.equal(await store.transaction(t, (r) => r.groups.insert(mk('SALES'))), false);
+      assert.equal(await store.transaction(b, (r) => r.groups.insert(mk('Sales'))), true);
+    });
+
+    it('records credentials as hashes and moves bookkeeping forward only', async () => {
+      const tenant = await makeTenant(store, 'creds');
+      await store.credentials.create({ id: 'c1', tenantId: tenant.id, kind: 'bearer', label: 'x', secretHash: 'ab', createdMs: 1, lastUsedMs: null, revokedMs: null });
+      await store.credentials.recordUse([{ id: 'c1', lastUsedMs: 100 }]);
+      await store.credentials.recordUse([{ id: 'c1', lastUsedMs: 50 }]);
+      assert.equal((await store.credentials.findById('c1'))?.lastUsedMs, 100);
+      await store.tenants.recordActivity([{ tenantId: tenant.id, lastRequestMs: 10 }]);
+      await store.tenants.recordActivity([{ tenantId: tenant.id, lastRequestMs: 5, lastChangeMs: 7 }]);
+      const after = await store.tenants.findById(tenant.id);
+      assert.equal(after?.lastRequestMs, 10);
+      assert.equal(after?.lastChangeMs, 7);
+      assert.equal(await store.credentials.revoke('other-tenant', 'c1', 5), false, 'a tenant cannot revoke another tenant’s credential');
+      assert.equal(await store.credentials.revoke(tenant.id, 'c1', 5), true);
+    });
+  });
+}
+
+async function makeTenant(store: Store, slug: string) {
+  const tenant = { id: uuidv7(), slug, name: slug, provisioningEnabled: true, settings: {}, createdMs: Date.now(), lastRequestMs: null, lastChangeMs: null };
+  await store.tenants.create(tenant);
+  return tenant;
+}
