@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { JsonValue } from '../json/json-value.js';
 import { ScimError } from '../scim/errors.js';
 import { renderError, scimErrorBody } from './error-response.js';
@@ -21,7 +21,8 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
     bodyLimit: options.bodyLimitBytes,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     requestIdHeader: 'x-request-id',
-    disableRequestLogging: true,
+    // Fastify's two lines per request are replaced by the one line logged in onResponse below.
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
   });
 

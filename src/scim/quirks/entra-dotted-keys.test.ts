@@ -55,3 +55,10 @@ describe('entra-dotted-keys (E3)', () => {
     ]);
   });
 });
+
+describe('entra-dotted-keys: only known paths', () => {
+  it('leaves keys that name nothing known (or an unknown extension) for the engine to refuse', () => {
+    const body = { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { 'name.nickname': 'x', 'urn:example:params:ext:2.0:User': { a: 1 } } }] };
+    assert.deepEqual(run(body), { body, fired: false });
+  });
+});

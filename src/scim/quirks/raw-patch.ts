@@ -88,13 +88,17 @@ export function resolveRawPath(schema: ResourceSchema, raw: string): { path: Pat
   return resolved === undefined ? undefined : { path, resolved };
 }
 
-/** Whether a no-path value key is written as a path (`name.givenName`, `urn:…:User:employeeNumber`, `emails[…]`). */
+/**
+ * Whether a no-path value key is written as a path to a known attribute (`name.givenName`,
+ * `urn:…:User:employeeNumber`, `emails[type eq "work"].value`). A key that is exactly a schema URN
+ * is the RFC's URN-keyed object, and a path naming nothing known is left for the engine to refuse.
+ */
 export function isPathLikeKey(schema: ResourceSchema, key: string): boolean {
   const lower = key.toLowerCase();
-  // A key that is exactly an extension (or core) URN is the RFC's URN-keyed object, not a path.
   const schemaIds = [schema.core.id, ...schema.extensions.map((e) => e.id)].map((id) => id.toLowerCase());
   if (schemaIds.includes(lower)) return false;
-  return lower.startsWith('urn:') || key.includes('.') || key.includes('[');
+  if (!lower.startsWith('urn:') && !key.includes('.') && !key.includes('[')) return false;
+  return resolveRawPath(schema, key) !== undefined;
 }
 
 /** Whether a raw path is exactly the group's `members` attribute (no filter, no sub-attribute). */
