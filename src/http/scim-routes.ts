@@ -126,7 +126,16 @@ export async function registerScimRoutes(app: FastifyInstance, options: ScimRout
 
   app.addHook('onResponse', async (request) => {
     const state = contexts.get(request);
-    if (state) options.activity.note(state.tenant.id, state.credentialId, options.rt.now(), state.ctx.notes.changed);
+    if (!state) return;
+    const { notes } = state.ctx;
+    options.activity.note(state.tenant.id, state.credentialId, options.rt.now(), notes.changed);
+    // Nothing is ignored silently: dropped attributes (password included) and normalisers that fired.
+    if (notes.ignored.length > 0 || notes.normalisers.length > 0 || notes.leniencies.length > 0) {
+      request.log.info(
+        { tenant: state.tenant.slug, ignored: notes.ignored, normalisers: notes.normalisers, leniencies: notes.leniencies },
+        'SCIM request notes',
+      );
+    }
   });
 
   const context = (request: FastifyRequest): ScimContext => {

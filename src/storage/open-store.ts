@@ -21,7 +21,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     ? await openPostgres({ url: options.databaseUrl, poolSize: options.poolSize ?? 10 })
     : openSqlite(options.databaseUrl.replace(/^sqlite:(\/\/)?/i, ''));
   try {
-    await migrateToLatest(database.db as never, database.dialect.engine);
+    await migrateToLatest(database.db, database.dialect.engine, database.schema);
   } catch (error) {
     await database.close();
     throw error;

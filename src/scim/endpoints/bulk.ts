@@ -67,7 +67,8 @@ function resolveReferences(value: JsonValue, created: ReadonlyMap<string, string
 }
 
 async function dispatch(ctx: ScimContext, op: BulkOperation, created: ReadonlyMap<string, string>): Promise<ScimResponse> {
-  const path = resolveReferences(op.path, created) as string;
+  // In a path the reference is one segment: `/Users/bulkId:qwerty`.
+  const path = op.path.replace(/bulkId:([^/?]+)/g, (reference) => resolveReferences(reference, created) as string);
   const match = /^\/?(Users|Groups)(?:\/([^/?]+))?\/?$/i.exec(path);
   if (!match) throw ScimError.badRequest('invalidPath', `Bulk path "${op.path}" must be /Users, /Groups or /Users/{id}, /Groups/{id}`);
   const resource = (match[1] ?? '').toLowerCase() === 'users' ? 'user' : 'group';

@@ -53,7 +53,7 @@ const toInputs = (members: readonly MemberRef[]): MemberInput[] =>
   members.map((m) => (m.type ? { id: m.value, type: m.type } : { id: m.value }));
 
 function parseGroupBody(ctx: ScimContext, body: JsonValue): { document: JsonObject; members: MemberInput[] | undefined } {
-  const normalised = normaliseResourceBody('Group', body);
+  const normalised = normaliseResourceBody('Group', body, ctx.groupSchema);
   ctx.notes.normalisers.push(...normalised.fired);
   const parsed = parseResource(ctx.groupSchema, normalised.body);
   ctx.notes.ignored.push(...parsed.ignored);
@@ -147,7 +147,7 @@ export async function patchGroup(
   projectionParams: ProjectionParams,
   ifMatch?: VersionPrecondition,
 ): Promise<ScimResponse> {
-  const normalised = normalisePatchBody('Group', body);
+  const normalised = normalisePatchBody('Group', body, ctx.groupSchema);
   ctx.notes.normalisers.push(...normalised.fired);
   const plan = planGroupPatch(parsePatchRequest(normalised.body));
   const result = await modifyGroup(ctx.rt, ctx.scope, id, toDomainSteps(ctx, plan.steps), ifMatch);

@@ -35,7 +35,7 @@ function respond(ctx: ScimContext, view: UserView, status: number, projection: P
 
 /** Parses a User body after the IdP normalisers, noting what was normalised and ignored. */
 function parseUserBody(ctx: ScimContext, body: JsonValue): JsonObject {
-  const normalised = normaliseResourceBody('User', body);
+  const normalised = normaliseResourceBody('User', body, ctx.userSchema);
   ctx.notes.normalisers.push(...normalised.fired);
   const parsed = parseResource(ctx.userSchema, normalised.body);
   ctx.notes.ignored.push(...parsed.ignored);
@@ -88,7 +88,7 @@ export async function patchUser(
   ifMatch?: VersionPrecondition,
 ): Promise<ScimResponse> {
   const projection = parseProjection(ctx.userSchema, projectionParams, ctx.notes);
-  const normalised = normalisePatchBody('User', body);
+  const normalised = normalisePatchBody('User', body, ctx.userSchema);
   ctx.notes.normalisers.push(...normalised.fired);
   const operations = parsePatchRequest(normalised.body);
   const result = await modifyUser(

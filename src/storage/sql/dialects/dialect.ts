@@ -39,6 +39,8 @@ export interface SqlDialect {
 export interface SqlDatabase {
   readonly db: Kysely<RosterDatabase>;
   readonly dialect: SqlDialect;
+  /** PostgreSQL schema Roster's tables live in (from `?schema=`), when not the default. */
+  readonly schema?: string;
   /** Checks the connection (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -74,6 +74,7 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
   return {
     db,
     dialect: postgresDialect,
+    ...(schema ? { schema } : {}),
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -1,5 +1,6 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Engine } from '../engine.js';
+import type { RosterDatabase } from '../tables.js';
 import { initialMigration } from './001-initial.js';
 
 /** Every migration in order; names are permanent once released. */
@@ -16,9 +17,19 @@ class InCodeMigrations implements MigrationProvider {
   }
 }
 
+/**
+ * Names the schema of the bookkeeping tables on PostgreSQL: without it the migrator looks for them
+ * in every schema and, finding another tenant database's, skips creating its own.
+ */
+function newMigrator(db: Kysely<RosterDatabase>, engine: Engine, schema: string | undefined): Migrator {
+  const provider = new InCodeMigrations(engine);
+  if (engine !== 'postgres') return new Migrator({ db, provider });
+  return new Migrator({ db, provider, migrationTableSchema: schema ?? 'public' });
+}
+
 /** Applies pending migrations; throws with the failing migration's name if one fails. */
-export async function migrateToLatest(db: Kysely<unknown>, engine: Engine): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new InCodeMigrations(engine) });
+export async function migrateToLatest(db: Kysely<RosterDatabase>, engine: Engine, schema?: string): Promise<string[]> {
+  const migrator = newMigrator(db, engine, schema);
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
@@ -29,8 +40,8 @@ export async function migrateToLatest(db: Kysely<unknown>, engine: Engine): Prom
 }
 
 /** Names of migrations not yet applied (for readiness and `roster doctor`). */
-export async function pendingMigrations(db: Kysely<unknown>, engine: Engine): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new InCodeMigrations(engine) });
+export async function pendingMigrations(db: Kysely<RosterDatabase>, engine: Engine, schema?: string): Promise<string[]> {
+  const migrator = newMigrator(db, engine, schema);
   const all = await migrator.getMigrations();
   return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }
