@@ -25,6 +25,8 @@ export interface ServerOverrides {
   /** An already-open store (tests share one); otherwise one is opened from config.databaseUrl. */
   readonly store?: Store;
   readonly now?: () => number;
+  /** Where structured logs go (default stdout); tests read them. */
+  readonly logStream?: NodeJS.WritableStream;
 }
 
 /** The composition root: the one place that wires storage, provisioning, scim and http together. */
@@ -40,7 +42,11 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
     logger:
       config.logLevel === 'silent'
         ? false
-        : { level: config.logLevel, redact: { paths: ['req.headers.authorization', 'headers.authorization'], censor: '[redacted]' } },
+        : {
+            level: config.logLevel,
+            redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.password', 'password'], censor: '[redacted]' },
+            ...(overrides.logStream ? { stream: overrides.logStream } : {}),
+          },
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));

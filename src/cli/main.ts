@@ -10,6 +10,7 @@ const USAGE = `usage: roster <command>
   serve                              start the server (roster serve --help lists settings)
   tenant create <slug> [--name N]    create a tenant
   tenant list                        list tenants with last SCIM request / change
+  tenant disable|enable <slug>       switch SCIM provisioning off (403) or on; credentials are kept
   token create <slug> [--label L]    mint a bearer token (printed once)
   token list <slug>                  list a tenant's credentials
   token revoke <slug> <id>           revoke a credential

@@ -1,8 +1,8 @@
-import { createTenant, listTenants } from '../provisioning/tenants/manage-tenants.js';
+import { createTenant, listTenants, setProvisioningEnabled } from '../provisioning/tenants/manage-tenants.js';
 import { parseArgs } from './args.js';
 import { when, withRuntime, type CliOutput } from './context.js';
 
-/** `roster tenant create <slug> [--name N] [--json]` and `roster tenant list [--json]`. */
+/** `roster tenant create|list|disable|enable`: tenants, and switching their provisioning off and on. */
 export async function tenantCommand(argv: readonly string[], io: CliOutput): Promise<number> {
   const args = parseArgs(argv, { name: 'value', json: 'boolean' });
   const [action, slug] = args.positional;
@@ -33,6 +33,13 @@ export async function tenantCommand(argv: readonly string[], io: CliOutput): Pro
       return 0;
     });
   }
-  io.err('usage: roster tenant create <slug> [--name "Display name"] [--json] | roster tenant list [--json]');
+  if ((action === 'disable' || action === 'enable') && slug) {
+    return withRuntime(args.passthrough, async (rt) => {
+      await setProvisioningEnabled(rt, slug, action === 'enable');
+      io.out(`provisioning ${action === 'enable' ? 'on' : 'off'} for ${slug}`);
+      return 0;
+    });
+  }
+  io.err('usage: roster tenant create <slug> [--name "Display name"] [--json] | roster tenant list [--json] | roster tenant disable|enable <slug>');
   return 2;
 }

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { loadConfig } from '../config/config.js';
+import { issueCredential } from '../provisioning/credentials/manage-credentials.js';
+import { createTenant } from '../provisioning/tenants/manage-tenants.js';
+import { createTestDatabase, type TestDatabase } from '../testing/databases.js';
+import { createServer, type RosterServer } from './create-server.js';
+
+describe('operating Roster', () => {
+  let database: TestDatabase;
+  let server: RosterServer;
+  let token: string;
+  let base: string;
+  const logs: string[] = [];
+
+  before(async () => {
+    database = await createTestDatabase('sqlite');
+    const logStream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logs.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    server = await createServer(loadConfig({ DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'info' }), { logStream });
+    const tenant = await createTenant(server.rt, { slug: 'acme' });
+    token = (await issueCredential(server.rt, tenant.id, 'bearer', 'ops')).secret;
+    base = await server.listen();
+  });
+  after(async () => {
+    await server.close();
+    await database.dispose();
+  });
+
+  const post = (path: string, body: unknown) =>
+    fetch(`${base}/scim/v2${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify(body),
+    });
+
+  it('logs one structured line per request, with request ids, and never a credential or password', async () => {
+    const response = await post('/Users', { userName: 'logged@example.com', password: 'P@ssw0rd-secret' });
+    assert.equal(response.status, 201);
+    assert.ok(response.headers.get('x-request-id'));
+    await fetch(`${base}/scim/v2/Users`, { headers: { authorization: `Bearer ${token}` } });
+    await fetch(`${base}/scim/v2/Users`, { headers: { authorization: 'Bearer rst_0123456789abcdefWRONGWRONGWRONGWRONGWRONGWRONGWRONGWRO' } });
+    const text = logs.join('');
+    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as { msg: string; status?: number; ignored?: { reason: string }[] });
+    assert.ok(lines.some((l) => l.msg === 'request' && l.status === 201));
+    assert.ok(lines.some((l) => l.msg === 'SCIM request notes' && l.ignored?.some((i) => i.reason === 'password')), 'the dropped password is reported');
+    assert.equal(text.includes(token), false, 'no token in logs');
+    assert.equal(text.includes(token.slice(20)), false, 'no part of the secret in logs');
+    assert.equal(text.includes('P@ssw0rd-secret'), false, 'no password in logs');
+  });
+
+  it('finishes in-flight requests on shutdown and refuses new ones cleanly', async () => {
+    const operations = Array.from({ length: 300 }, (_, i) => ({ method: 'POST', path: '/Users', data: { userName: `inflight${i}@example.com` } }));
+    const inFlight = post('/Bulk', { schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations: operations });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const closing = server.close();
+    const response = await inFlight;
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as { Operations: { status: string }[] };
+    assert.equal(body.Operations.length, 300);
+    assert.ok(body.Operations.every((o) => o.status === '201'));
+    await closing;
+    await assert.rejects(fetch(`${base}/healthz`), 'no longer listening');
+  });
+});
