@@ -3,11 +3,12 @@
 // PostgreSQL suites need the server on 127.0.0.1:5432; without it they are skipped, loudly, unless
 // CI=true or ROSTER_REQUIRE_PG=1, where a missing server fails the run.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 
 function findTests(dir, out = []) {
+  if (!existsSync(dir)) return out;
   for (const name of readdirSync(dir)) {
     if (name === 'node_modules' || name.startsWith('.')) continue;
     const full = join(dir, name);

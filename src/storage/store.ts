@@ -140,6 +140,8 @@ export interface TenantRepository {
 export interface CredentialRepository {
   create(credential: CredentialRecord): Promise<void>;
   findById(id: string): Promise<CredentialRecord | undefined>;
+  /** The credential with its tenant, in one query (every SCIM request authenticates). */
+  findWithTenant(id: string): Promise<{ credential: CredentialRecord; tenant: TenantRecord } | undefined>;
   listForTenant(tenantId: string): Promise<CredentialRecord[]>;
   revoke(tenantId: string, id: string, nowMs: number): Promise<boolean>;
   /** Coalesced bookkeeping: moves last-used forward (never back). */

@@ -27,12 +27,10 @@ export async function authenticateCredential(
           return id ? { id, secret: presented.secret } : undefined;
         })();
   if (!parts) return { ok: false, reason: 'malformed' };
-  const credential = await rt.store.credentials.findById(parts.id);
-  if (!credential || credential.kind !== presented.scheme || !secretMatches(parts.secret, credential.secretHash)) {
+  const found = await rt.store.credentials.findWithTenant(parts.id);
+  if (!found || found.credential.kind !== presented.scheme || !secretMatches(parts.secret, found.credential.secretHash)) {
     return { ok: false, reason: 'unknown' };
   }
-  if (credential.revokedMs !== null) return { ok: false, reason: 'revoked' };
-  const tenant = await rt.store.tenants.findById(credential.tenantId);
-  if (!tenant) return { ok: false, reason: 'unknown' };
-  return { ok: true, credential, tenant };
+  if (found.credential.revokedMs !== null) return { ok: false, reason: 'revoked' };
+  return { ok: true, credential: found.credential, tenant: found.tenant };
 }

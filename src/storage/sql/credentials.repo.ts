@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { CredentialKind, CredentialRecord, CredentialRepository } from '../store.js';
+import type { CredentialKind, CredentialRecord, CredentialRepository, TenantRecord } from '../store.js';
 import type { CredentialsTable, RosterDatabase } from './tables.js';
-import { forward } from './tenants.repo.js';
+import { forward, toTenant } from './tenants.repo.js';
 
 function toCredential(row: CredentialsTable): CredentialRecord {
   return {
@@ -39,6 +39,27 @@ export class SqlCredentialRepository implements CredentialRepository {
   async findById(id: string): Promise<CredentialRecord | undefined> {
     const row = await this.db.selectFrom('credentials').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toCredential(row) : undefined;
+  }
+
+  async findWithTenant(id: string): Promise<{ credential: CredentialRecord; tenant: TenantRecord } | undefined> {
+    const row = await this.db
+      .selectFrom('credentials as c')
+      .innerJoin('tenants as t', 't.id', 'c.tenant_id')
+      .select([
+        'c.id', 'c.tenant_id', 'c.kind', 'c.label', 'c.secret_hash', 'c.created_ms', 'c.last_used_ms', 'c.revoked_ms',
+        't.slug', 't.name', 't.provisioning_enabled', 't.settings', 't.created_ms as tenant_created_ms',
+        't.last_request_ms', 't.last_change_ms',
+      ])
+      .where('c.id', '=', id)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      credential: toCredential(row),
+      tenant: toTenant({
+        id: row.tenant_id, slug: row.slug, name: row.name, provisioning_enabled: row.provisioning_enabled, settings: row.settings,
+        created_ms: row.tenant_created_ms, last_request_ms: row.last_request_ms, last_change_ms: row.last_change_ms,
+      }),
+    };
   }
 
   async listForTenant(tenantId: string): Promise<CredentialRecord[]> {

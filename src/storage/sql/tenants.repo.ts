@@ -4,7 +4,7 @@ import type { SqlDialect } from './dialects/dialect.js';
 import type { RosterDatabase, TenantsTable } from './tables.js';
 import { parseDocument } from './users.repo.js';
 
-function toTenant(row: TenantsTable): TenantRecord {
+export function toTenant(row: TenantsTable): TenantRecord {
   return {
     id: row.id,
     slug: row.slug,
