@@ -5,7 +5,8 @@ import { registerScimRoutes } from '../http/scim-routes.js';
 import { ActivityRecorder } from '../provisioning/tenants/activity-recorder.js';
 import { uuidv7, type ProvisioningRuntime } from '../provisioning/runtime.js';
 import { enterpriseUserSchema } from '../scim/schemas/enterprise-user.js';
-import { groupResourceSchema, userResourceSchema } from '../scim/schemas/registry.js';
+import { groupResourceSchema, userResourceSchema, type ResourceSchema } from '../scim/schemas/registry.js';
+import { rosterUserSchema } from '../scim/schemas/roster-user.js';
 import { openStore } from '../storage/open-store.js';
 import type { Store } from '../storage/store.js';
 
@@ -27,6 +28,19 @@ export interface ServerOverrides {
   readonly now?: () => number;
   /** Where structured logs go (default stdout); tests read them. */
   readonly logStream?: NodeJS.WritableStream;
+}
+
+/** The User resource per extension URN, built once each. */
+function userSchemaCache(): (urn: string) => ResourceSchema {
+  const cache = new Map<string, ResourceSchema>();
+  return (urn) => {
+    let schema = cache.get(urn);
+    if (!schema) {
+      schema = userResourceSchema([enterpriseUserSchema, rosterUserSchema(urn)]);
+      cache.set(urn, schema);
+    }
+    return schema;
+  };
 }
 
 /** The composition root: the one place that wires storage, provisioning, scim and http together. */
@@ -62,7 +76,7 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
   const scimOptions = {
     rt,
     activity,
-    userSchema: userResourceSchema([enterpriseUserSchema]),
+    userSchemaFor: userSchemaCache(),
     groupSchema: groupResourceSchema,
     limits: {
       defaultPageSize: config.defaultPageSize,

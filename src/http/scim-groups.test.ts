@@ -32,17 +32,20 @@ for (const { engine, skip } of testEngines()) {
       assert.equal(dup.body['scimType'], 'uniqueness');
     });
 
-    it('refuses unknown members with invalidValue and changes nothing', async () => {
-      const created = await t.scim('POST', '/Groups', { displayName: 'Strict' });
+    it('holds members it does not know yet as pending references instead of failing the request', async () => {
+      const created = await t.scim('POST', '/Groups', { displayName: 'Patient' });
       const id = String(created.body['id']);
-      const bad = await t.scim('PATCH', `/Groups/${id}`, patch(
-        { op: 'add', path: 'members', value: [{ value: users[0]! }] },
-        { op: 'add', path: 'members', value: [{ value: 'no-such-person' }] },
+      const response = await t.scim('PATCH', `/Groups/${id}`, patch(
+        { op: 'add', path: 'members', value: [{ value: users[5]! }] },
+        { op: 'add', path: 'members', value: [{ value: 'late.joiner@example.com' }] },
       ));
-      assert.equal(bad.status, 400);
-      assert.equal(bad.body['scimType'], 'invalidValue');
-      assert.match(String(bad.body['detail']), /no-such-person/);
-      assert.deepEqual(await members(id), []);
+      assert.equal(response.status, 204, response.raw);
+      assert.deepEqual(await members(id), [users[5]!]);
+      const pending = await t.server.store.read({ tenantId: t.tenant.id }, (r) => r.pending.list(100, 0));
+      assert.deepEqual(pending.rows.map((p) => [p.kind, p.subjectId, p.reference]), [['member', id, 'late.joiner@example.com']]);
+      const arrived = await t.scim('POST', '/Users', { userName: 'late.joiner@example.com' });
+      assert.deepEqual(await members(id), [users[5]!, String(arrived.body['id'])].sort(), 'linked the moment the person arrives');
+      await t.scim('DELETE', `/Groups/${id}`);
     });
 
     it('adds, removes by filter, replaces and removes all; 204 by default, 200 with attributes', async () => {

@@ -3,6 +3,7 @@ import { isJsonObject, type JsonValue } from '../json/json-value.js';
 import { authenticateCredential } from '../provisioning/credentials/authenticate-credential.js';
 import type { ProvisioningRuntime } from '../provisioning/runtime.js';
 import type { ActivityRecorder } from '../provisioning/tenants/activity-recorder.js';
+import { tenantSettings } from '../provisioning/tenants/tenant-settings.js';
 import type { TenantRecord } from '../storage/store.js';
 import { parseAuthorization, unauthorized } from './authenticate.js';
 import { renderError } from './error-response.js';
@@ -19,7 +20,8 @@ import type { ResourceSchema } from '../scim/schemas/registry.js';
 export interface ScimRouteOptions {
   readonly rt: ProvisioningRuntime;
   readonly activity: ActivityRecorder;
-  readonly userSchema: ResourceSchema;
+  /** The User resource with the tenant's extension URN (built once per URN). */
+  readonly userSchemaFor: (extensionUrn: string) => ResourceSchema;
   readonly groupSchema: ResourceSchema;
   readonly limits: ScimLimits;
   readonly bodyLimitBytes: number;
@@ -112,11 +114,13 @@ export async function registerScimRoutes(app: FastifyInstance, options: ScimRout
     }
     const host = options.publicUrl || `${request.protocol}://${request.host}`;
     const prefix = options.tenantInPath ? `/t/${result.tenant.slug}/scim/v2` : '/scim/v2';
+    const settings = tenantSettings(result.tenant);
     const ctx: ScimContext = {
       rt: options.rt,
       scope: { tenantId: result.tenant.id },
       baseUrl: `${host}${prefix}`,
-      userSchema: options.userSchema,
+      settings,
+      userSchema: options.userSchemaFor(settings.extensionUrn),
       groupSchema: options.groupSchema,
       limits: options.limits,
       notes: newNotes(),

@@ -12,7 +12,7 @@ const f = (path: string[], type: Field['type'] = 'string', caseExact = false): F
 
 function person(userName: string, extra: JsonObject = {}) {
   const now = Date.now();
-  return userRecordFrom({ userName, ...extra }, { id: uuidv7(), version: 1, createdMs: now, modifiedMs: now });
+  return userRecordFrom({ userName, ...extra }, { id: uuidv7(), version: 1, createdMs: now, modifiedMs: now, source: 'scim', managerId: null });
 }
 
 /**

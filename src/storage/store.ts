@@ -49,7 +49,16 @@ export interface StoredUser {
   readonly version: number;
   readonly createdMs: number;
   readonly modifiedMs: number;
+  /** Who made the profile: SCIM, or an SSO login / admin / import (adoptable by a SCIM create). */
+  readonly source: UserSource;
+  readonly employeeNumber: string | null;
+  /** The resolved manager, when `manager.value` names a person of the tenant. */
+  readonly managerId: string | null;
+  /** Recommended attributes the profile lacks (empty when complete). */
+  readonly missing: readonly string[];
 }
+
+export type UserSource = 'scim' | 'sso' | 'admin' | 'import';
 
 /** A person to write: the stored shape plus the email index rows derived from the document. */
 export interface UserRecord extends StoredUser {
@@ -93,6 +102,15 @@ export interface UserRepository {
   list(query: ListQuery): Promise<ListResult<StoredUser>>;
   /** Which of these ids are people of the tenant. */
   existing(ids: readonly string[]): Promise<Set<string>>;
+  /** People whose id, folded userName, folded email, externalId or employeeNumber is `reference`. */
+  findByReference(reference: string, referenceFold: string): Promise<StoredUser[]>;
+  /** People with a work or other email whose folded value is this. */
+  findByEmailFold(emailFold: string): Promise<StoredUser[]>;
+  findByExternalId(externalId: string): Promise<StoredUser[]>;
+  /** Sets the resolved manager of these people. */
+  setManager(userIds: readonly string[], managerId: string | null): Promise<void>;
+  /** People whose resolved manager is this person. */
+  reportsOf(managerId: string): Promise<StoredUser[]>;
   /** Groups each person is a direct member of. */
   groupsOf(userIds: readonly string[]): Promise<Map<string, UserGroupRecord[]>>;
 }
@@ -122,9 +140,81 @@ export interface GroupRepository {
   touch(groupIds: readonly string[], nowMs: number): Promise<void>;
 }
 
+export type FolderKind = 'department' | 'division' | 'organization';
+
+export interface FolderRecord {
+  readonly id: string;
+  readonly kind: FolderKind;
+  readonly value: string;
+  readonly createdMs: number;
+  readonly memberCount?: number;
+}
+
+/** Attribute folders: one per distinct department / division / organization value, kept by Roster. */
+export interface FolderRepository {
+  /** The folder for a value, created when new (case-insensitively the same value is the same folder). */
+  ensure(kind: FolderKind, value: string, id: string, nowMs: number): Promise<{ folder: FolderRecord; created: boolean }>;
+  /** Puts a person in `folderId` for that kind (or in none); answers the folder left and the folder joined. */
+  place(userId: string, kind: FolderKind, folderId: string | null): Promise<{ left: string | null; joined: string | null }>;
+  list(kind?: FolderKind): Promise<FolderRecord[]>;
+  findById(id: string): Promise<FolderRecord | undefined>;
+  memberIds(folderId: string, limit: number, offset: number): Promise<string[]>;
+  foldersOf(userIds: readonly string[]): Promise<Map<string, FolderRecord[]>>;
+}
+
+export type PendingKind = 'manager' | 'member';
+
+export interface PendingReferenceRecord {
+  readonly kind: PendingKind;
+  /** The person whose manager is pending, or the group whose member is pending. */
+  readonly subjectId: string;
+  readonly reference: string;
+  readonly createdMs: number;
+}
+
+/** References to people who are not there yet, resolved the moment they arrive. */
+export interface PendingReferenceRepository {
+  add(reference: PendingReferenceRecord, referenceFold: string): Promise<void>;
+  removeForSubject(kind: PendingKind, subjectId: string): Promise<void>;
+  /** Drops these references of one subject (a pending member removed before it arrived). */
+  removeReferences(kind: PendingKind, subjectId: string, referenceFolds: readonly string[]): Promise<void>;
+  /** Removes and answers every pending reference whose folded reference is one of these. */
+  takeMatching(referenceFolds: readonly string[]): Promise<PendingReferenceRecord[]>;
+  list(limit: number, offset: number): Promise<{ rows: PendingReferenceRecord[]; total: number }>;
+}
+
+/** An event to append to the outbox; storage gives it the tenant's next sequence number. */
+export interface EventDraft {
+  readonly id: string;
+  readonly type: string;
+  readonly occurredMs: number;
+  readonly data: JsonObject;
+}
+
+export interface StoredEvent extends EventDraft {
+  readonly tenantId: string;
+  readonly seq: number;
+}
+
+export interface EventRepository {
+  /** Appends in order, numbering each tenant's events 1, 2, 3… with no gaps (in this transaction). */
+  append(events: readonly EventDraft[]): Promise<StoredEvent[]>;
+  /** Events after `afterSeq`, in order. */
+  after(afterSeq: number, limit: number): Promise<StoredEvent[]>;
+  lastSeq(): Promise<number>;
+}
+
+export interface AuditRepository {
+  record(entry: { id: string; atMs: number; action: string; resourceType: string; resourceId: string }): Promise<void>;
+}
+
 export interface ScopedRepositories {
   readonly users: UserRepository;
   readonly groups: GroupRepository;
+  readonly folders: FolderRepository;
+  readonly pending: PendingReferenceRepository;
+  readonly events: EventRepository;
+  readonly audit: AuditRepository;
 }
 
 export interface TenantRepository {

@@ -1,8 +1,11 @@
 import type { JsonObject } from '../../json/json-value.js';
-import type { GroupRecord, GroupRepository, MemberType, ScopedRepositories, TenantScope } from '../../storage/store.js';
+import { foldText } from '../../storage/fold.js';
+import type { GroupRecord, MemberType, ScopedRepositories, TenantScope } from '../../storage/store.js';
 import { DomainError, notFound } from '../errors.js';
+import { EventBuffer } from '../events/event-buffer.js';
 import { checkIfMatch, type VersionPrecondition } from '../preconditions.js';
 import type { ProvisioningRuntime } from '../runtime.js';
+import { diffDocuments } from '../users/person-document.js';
 import { groupRecordFrom } from './group-record.js';
 import { MembershipDelta, type GroupChangeStep, type MemberInput } from './membership-change.js';
 
@@ -12,36 +15,40 @@ export interface GroupWriteResult {
   readonly changed: boolean;
   readonly added: readonly string[];
   readonly removed: readonly string[];
+  /** Member references held until a person with that identifier arrives. */
+  readonly pending: readonly string[];
 }
 
 const taken = (name: string) => new DomainError('uniqueness', `a group named "${name}" already exists in this tenant`);
+const summary = (g: GroupRecord) => ({ id: g.id, displayName: g.displayName });
 
 /**
- * Gives each member its type with at most two set queries (people, then groups); an id that is
- * neither is refused with the list of unknown ids.
+ * Gives each named member its type with at most two set queries (people, then groups). Ids that
+ * are neither are answered separately: they are held as pending references, not refused.
  */
 async function resolveMembers(
   repos: ScopedRepositories,
   groupId: string,
   members: readonly MemberInput[],
-): Promise<{ id: string; type: MemberType }[]> {
+): Promise<{ known: { id: string; type: MemberType }[]; unknown: string[] }> {
   const ids = [...new Set(members.map((m) => m.id))];
   if (ids.includes(groupId)) throw new DomainError('invalidValue', 'a group cannot be a member of itself');
   const users = await repos.users.existing(ids);
   const rest = ids.filter((id) => !users.has(id));
   const groups = rest.length > 0 ? await repos.groups.existing(rest) : new Set<string>();
-  const unknown = rest.filter((id) => !groups.has(id));
-  if (unknown.length > 0) {
-    const shown = unknown.slice(0, 5).map((id) => `"${id}"`).join(', ');
-    throw new DomainError(
-      'invalidValue',
-      `members[].value must name a person or group of this tenant; unknown: ${shown}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}`,
-    );
-  }
-  return ids.map((id) => ({ id, type: users.has(id) ? 'User' : 'Group' }));
+  return {
+    known: ids.filter((id) => users.has(id) || groups.has(id)).map((id) => ({ id, type: users.has(id) ? 'User' : 'Group' })),
+    unknown: rest.filter((id) => !groups.has(id)),
+  };
 }
 
-/** Creates a group with its initial members. */
+async function holdPending(repos: ScopedRepositories, groupId: string, references: readonly string[], now: number): Promise<void> {
+  for (const reference of references) {
+    await repos.pending.add({ kind: 'member', subjectId: groupId, reference, createdMs: now }, foldText(reference));
+  }
+}
+
+/** Creates a group with its initial members (unknown ones held pending). */
 export async function createGroup(
   rt: ProvisioningRuntime,
   scope: TenantScope,
@@ -52,38 +59,51 @@ export async function createGroup(
   const record = groupRecordFrom(document, { id: rt.newId(), version: 1, createdMs: now, modifiedMs: now });
   return rt.store.transaction(scope, async (repos) => {
     if (!(await repos.groups.insert(record))) throw taken(record.displayName);
-    const resolved = await resolveMembers(repos, record.id, members);
-    const added = await repos.groups.addMembers(record.id, resolved, now);
-    return { group: record, changed: true, added, removed: [] };
+    const events = new EventBuffer(rt, now);
+    const { known, unknown } = await resolveMembers(repos, record.id, members);
+    const added = await repos.groups.addMembers(record.id, known, now);
+    await holdPending(repos, record.id, unknown, now);
+    events.push('group.created', { group: { ...summary(record), externalId: record.externalId } });
+    events.pushMembers('group.members_added', summary(record), 'group', added);
+    await events.flush(repos);
+    return { group: record, changed: true, added, removed: [], pending: unknown };
   });
 }
 
+/** Applies one membership step; answers the references it left pending. */
 async function applyMemberStep(
-  groups: GroupRepository,
   repos: ScopedRepositories,
   groupId: string,
   step: Exclude<GroupChangeStep, { kind: 'attributes' }>,
   delta: MembershipDelta,
   now: number,
-): Promise<void> {
+): Promise<string[]> {
+  const { groups } = repos;
   switch (step.kind) {
-    case 'addMembers':
-      delta.added(await groups.addMembers(groupId, await resolveMembers(repos, groupId, step.members), now));
-      return;
+    case 'addMembers': {
+      const { known, unknown } = await resolveMembers(repos, groupId, step.members);
+      delta.added(await groups.addMembers(groupId, known, now));
+      await holdPending(repos, groupId, unknown, now);
+      return unknown;
+    }
     case 'removeMembers':
       delta.removed(await groups.removeMembers(groupId, step.ids));
-      return;
+      await repos.pending.removeReferences('member', groupId, step.ids.map(foldText));
+      return [];
     case 'removeMembersWhere':
       delta.removed(await groups.removeMembersWhere(groupId, step.condition));
-      return;
+      return [];
     case 'removeAllMembers':
       delta.removed(await groups.removeAllMembers(groupId));
-      return;
+      await repos.pending.removeForSubject('member', groupId);
+      return [];
     case 'replaceMembers': {
-      const resolved = await resolveMembers(repos, groupId, step.members);
-      delta.removed(await groups.retainMembers(groupId, resolved.map((m) => m.id)));
-      delta.added(await groups.addMembers(groupId, resolved, now));
-      return;
+      const { known, unknown } = await resolveMembers(repos, groupId, step.members);
+      delta.removed(await groups.retainMembers(groupId, known.map((m) => m.id)));
+      delta.added(await groups.addMembers(groupId, known, now));
+      await repos.pending.removeForSubject('member', groupId);
+      await holdPending(repos, groupId, unknown, now);
+      return unknown;
     }
   }
 }
@@ -105,13 +125,14 @@ export async function modifyGroup(
     checkIfMatch(current.version, ifMatch);
     const now = rt.now();
     const delta = new MembershipDelta();
+    const pending: string[] = [];
     let document = current.document;
     for (const step of steps) {
       if (step.kind === 'attributes') document = step.transform(document);
-      else await applyMemberStep(repos.groups, repos, id, step, delta, now);
+      else pending.push(...(await applyMemberStep(repos, id, step, delta, now)));
     }
-    const attributesChanged = JSON.stringify(document) !== JSON.stringify(current.document);
-    if (!attributesChanged && delta.empty) return { group: current, changed: false, added: [], removed: [] };
+    const changes = diffDocuments(current.document, document);
+    if (changes.length === 0 && delta.empty) return { group: current, changed: false, added: [], removed: [], pending };
     const record = groupRecordFrom(document, {
       id,
       version: current.version + 1,
@@ -119,23 +140,29 @@ export async function modifyGroup(
       modifiedMs: Math.max(now, current.modifiedMs),
     });
     if (!(await repos.groups.update(record))) throw taken(record.displayName);
-    return { group: record, changed: true, added: delta.addedIds, removed: delta.removedIds };
+    const events = new EventBuffer(rt, now);
+    if (changes.length > 0) events.push('group.updated', { group: summary(record), changes: changes.map((c) => ({ ...c })) });
+    events.pushMembers('group.members_added', summary(record), 'group', delta.addedIds);
+    events.pushMembers('group.members_removed', summary(record), 'group', delta.removedIds);
+    await events.flush(repos);
+    return { group: record, changed: true, added: delta.addedIds, removed: delta.removedIds, pending };
   });
 }
 
-/** Deletes a group; its memberships go with it. */
-export async function deleteGroup(
-  rt: ProvisioningRuntime,
-  scope: TenantScope,
-  id: string,
-  ifMatch?: VersionPrecondition,
-): Promise<void> {
+/** Deletes a group; its memberships and pending members go with it. */
+export async function deleteGroup(rt: ProvisioningRuntime, scope: TenantScope, id: string, ifMatch?: VersionPrecondition): Promise<void> {
   await rt.store.transaction(scope, async (repos) => {
     const current = await repos.groups.findById(id, { forUpdate: true });
     if (!current) throw notFound('Group', id);
     checkIfMatch(current.version, ifMatch);
+    const now = rt.now();
+    const events = new EventBuffer(rt, now);
     const touched = await repos.groups.removeMemberEverywhere(id);
-    await repos.groups.touch(touched, rt.now());
+    await repos.groups.touch(touched, now);
+    for (const parent of touched) events.pushMembers('group.members_removed', { id: parent }, 'group', [id]);
+    await repos.pending.removeForSubject('member', id);
     await repos.groups.delete(id);
+    events.push('group.deleted', { group: { id, displayName: current.displayName } });
+    await events.flush(repos);
   });
 }

@@ -1,7 +1,8 @@
 import type { JsonObject, JsonValue } from '../../json/json-value.js';
 import { isJsonObject } from '../../json/json-value.js';
 import { foldText } from '../../storage/fold.js';
-import type { EmailRecord, StoredUser, UserRecord } from '../../storage/store.js';
+import type { EmailRecord, StoredUser, UserRecord, UserSource } from '../../storage/store.js';
+import { employeeNumber, missingRecommended } from './person-document.js';
 
 /** The index rows derived from a person's `emails` attribute. */
 export function emailRecords(document: JsonObject): EmailRecord[] {
@@ -30,7 +31,7 @@ function text(value: JsonValue | undefined): string | null {
  */
 export function userRecordFrom(
   document: JsonObject,
-  meta: { id: string; version: number; createdMs: number; modifiedMs: number },
+  meta: { id: string; version: number; createdMs: number; modifiedMs: number; source: UserSource; managerId: string | null },
 ): UserRecord {
   const userName = text(document['userName']) ?? '';
   const displayName = text(document['displayName']);
@@ -47,6 +48,10 @@ export function userRecordFrom(
     version: meta.version,
     createdMs: meta.createdMs,
     modifiedMs: meta.modifiedMs,
+    source: meta.source,
+    employeeNumber: employeeNumber(document),
+    managerId: meta.managerId,
+    missing: missingRecommended(document),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { JsonObject } from '../../json/json-value.js';
 import type { ProvisioningRuntime } from '../../provisioning/runtime.js';
+import type { TenantSettings } from '../../provisioning/tenants/tenant-settings.js';
 import type { TenantScope } from '../../storage/store.js';
 import type { ResourceSchema } from '../schemas/registry.js';
 import type { IgnoredAttribute } from '../resources/parse-resource.js';
@@ -29,6 +30,9 @@ export interface ScimContext {
   readonly scope: TenantScope;
   /** e.g. https://host/scim/v2 or https://host/t/acme/scim/v2 — no trailing slash. */
   readonly baseUrl: string;
+  /** The tenant's settings (languages, matching field, extension URN, SSO updates). */
+  readonly settings: TenantSettings;
+  /** The User resource as this tenant publishes it (its extension URN included). */
   readonly userSchema: ResourceSchema;
   readonly groupSchema: ResourceSchema;
   readonly limits: ScimLimits;

@@ -9,14 +9,18 @@ import { normalisePatchBody, normaliseResourceBody } from '../quirks/index.js';
 import { parseResource } from '../resources/parse-resource.js';
 import { etag, renderUser } from '../resources/render-resource.js';
 import type { ProjectionParams, ScimContext, ScimResponse } from './context.js';
+import { conditionToStored, fromStored, toStored } from './extension-alias.js';
 import { listResponse } from './list-response.js';
+import { URN } from '../schemas/urns.js';
 import { applyProjection, parseProjection, shows, type Projection } from './projection.js';
+
+const alias = (ctx: ScimContext) => ({ published: ctx.settings.extensionUrn });
 
 function render(ctx: ScimContext, view: UserView): JsonObject {
   const { user } = view;
   return renderUser({
     id: user.id,
-    document: user.document,
+    document: fromStored(alias(ctx), user.document),
     created: new Date(user.createdMs),
     lastModified: new Date(user.modifiedMs),
     version: user.version,
@@ -33,13 +37,17 @@ function respond(ctx: ScimContext, view: UserView, status: number, projection: P
   return { status, body, location: `${ctx.baseUrl}/Users/${view.user.id}`, etag: etag(view.user.version) };
 }
 
+function storedPath(ctx: ScimContext, path: readonly string[]): readonly string[] {
+  return path[0] === ctx.settings.extensionUrn ? [URN.rosterUser, ...path.slice(1)] : path;
+}
+
 /** Parses a User body after the IdP normalisers, noting what was normalised and ignored. */
 function parseUserBody(ctx: ScimContext, body: JsonValue): JsonObject {
   const normalised = normaliseResourceBody('User', body, ctx.userSchema);
   ctx.notes.normalisers.push(...normalised.fired);
   const parsed = parseResource(ctx.userSchema, normalised.body);
   ctx.notes.ignored.push(...parsed.ignored);
-  return parsed.document;
+  return toStored(alias(ctx), parsed.document);
 }
 
 /** GET /Users and POST /Users/.search. */
@@ -47,7 +55,13 @@ export async function searchUsers(ctx: ScimContext, params: RawListParams, proje
   const request = parseListParams(ctx.userSchema, params, ctx.limits);
   ctx.notes.leniencies.push(...request.leniencies);
   const projection = parseProjection(ctx.userSchema, projectionParams, ctx.notes);
-  const page = await listUsers(ctx.rt, ctx.scope, request.query, { withGroups: shows(projection, 'groups') });
+  const { where, sort } = request.query;
+  const query = {
+    ...request.query,
+    ...(where ? { where: conditionToStored(alias(ctx), where) } : {}),
+    ...(sort ? { sort: { ...sort, field: { ...sort.field, path: storedPath(ctx, sort.field.path) } } } : {}),
+  };
+  const page = await listUsers(ctx.rt, ctx.scope, query, { withGroups: shows(projection, 'groups') });
   const resources = page.rows.map((view) => applyProjection(ctx.userSchema, render(ctx, view), projection));
   return { status: 200, body: listResponse(request, resources, page.total, page.next) };
 }
@@ -61,7 +75,7 @@ export async function readUser(ctx: ScimContext, id: string, projectionParams: P
 export async function postUser(ctx: ScimContext, body: JsonValue, projectionParams: ProjectionParams): Promise<ScimResponse> {
   const projection = parseProjection(ctx.userSchema, projectionParams, ctx.notes);
   const document = parseUserBody(ctx, body);
-  const result = await createUser(ctx.rt, ctx.scope, document);
+  const result = await createUser(ctx.rt, ctx.scope, document, ctx.settings);
   ctx.notes.changed = true;
   return respond(ctx, { user: result.user, groups: [] }, 201, projection);
 }
@@ -75,7 +89,7 @@ export async function putUser(
 ): Promise<ScimResponse> {
   const projection = parseProjection(ctx.userSchema, projectionParams, ctx.notes);
   const document = parseUserBody(ctx, body);
-  const result = await modifyUser(ctx.rt, ctx.scope, id, () => document, ifMatch);
+  const result = await modifyUser(ctx.rt, ctx.scope, id, () => document, ctx.settings, ifMatch);
   ctx.notes.changed ||= result.changed;
   return readAfterWrite(ctx, result.user.id, projection);
 }
@@ -96,11 +110,12 @@ export async function patchUser(
     ctx.scope,
     id,
     (current) => {
-      const patched = applyPatch(ctx.userSchema, current, operations);
+      const patched = applyPatch(ctx.userSchema, fromStored(alias(ctx), current), operations);
       for (const path of patched.ignoredPaths) ctx.notes.ignored.push({ path, reason: 'readOnly' });
       // The patched document is checked like a PUT body: types, primaries, required userName.
-      return parseResource(ctx.userSchema, patched.document).document;
+      return toStored(alias(ctx), parseResource(ctx.userSchema, patched.document).document);
     },
+    ctx.settings,
     ifMatch,
   );
   ctx.notes.changed ||= result.changed;

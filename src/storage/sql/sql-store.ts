@@ -1,6 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { ScopedRepositories, Store, TenantScope } from '../store.js';
+import { SqlAuditRepository } from './audit.repo.js';
 import { SqlCredentialRepository } from './credentials.repo.js';
+import { SqlEventRepository } from './events.repo.js';
+import { SqlFolderRepository } from './folders.repo.js';
+import { SqlPendingReferenceRepository } from './pending.repo.js';
 import type { SqlDatabase } from './dialects/dialect.js';
 import { SqlGroupRepository } from './groups.repo.js';
 import { classifyStorageError } from './sql-errors.js';
@@ -49,9 +53,14 @@ export class SqlStore implements Store {
   }
 
   private repositories(db: Kysely<RosterDatabase>, scope: TenantScope): ScopedRepositories {
+    const { dialect } = this.database;
     return {
-      users: new SqlUserRepository(db, this.database.dialect, scope.tenantId),
-      groups: new SqlGroupRepository(db, this.database.dialect, scope.tenantId),
+      users: new SqlUserRepository(db, dialect, scope.tenantId),
+      groups: new SqlGroupRepository(db, dialect, scope.tenantId),
+      folders: new SqlFolderRepository(db, dialect, scope.tenantId),
+      pending: new SqlPendingReferenceRepository(db, dialect, scope.tenantId),
+      events: new SqlEventRepository(db, dialect, scope.tenantId),
+      audit: new SqlAuditRepository(db, scope.tenantId),
     };
   }
 }

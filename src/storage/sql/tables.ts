@@ -40,6 +40,13 @@ export interface UsersTable {
   version: number;
   created_ms: number;
   modified_ms: number;
+  /** Who made the profile: 'scim', or 'sso' / 'admin' / 'import' (adoptable by a SCIM create). */
+  source: string;
+  employee_number: string | null;
+  /** The manager's id once `manager.value` is resolved to a person of the tenant. */
+  manager_id: string | null;
+  /** Recommended attributes the profile lacks, comma-separated; '' when complete. */
+  missing: string;
 }
 
 export interface UserEmailsTable {
@@ -72,6 +79,70 @@ export interface GroupMembersTable {
   created_ms: number;
 }
 
+export interface FoldersTable {
+  tenant_id: string;
+  id: string;
+  kind: string;
+  value: string;
+  value_fold: string;
+  created_ms: number;
+}
+
+export interface FolderMembersTable {
+  tenant_id: string;
+  folder_id: string;
+  user_id: string;
+}
+
+export interface PendingReferencesTable {
+  tenant_id: string;
+  kind: string;
+  subject_id: string;
+  reference: string;
+  reference_fold: string;
+  created_ms: number;
+}
+
+export interface RequestLogTable {
+  tenant_id: string;
+  id: string;
+  at_ms: number;
+  method: string;
+  path: string;
+  status: number;
+  duration_ms: number;
+  client: string | null;
+  credential_id: string | null;
+  resource_type: string | null;
+  resource_id: string | null;
+  changed: number;
+  notes: string;
+  error: string | null;
+}
+
+export interface AuditLogTable {
+  tenant_id: string;
+  id: string;
+  at_ms: number;
+  action: string;
+  resource_type: string;
+  resource_id: string;
+}
+
+export interface EventSequencesTable {
+  tenant_id: string;
+  last_seq: number;
+}
+
+export interface EventsTable {
+  tenant_id: string;
+  seq: number;
+  id: string;
+  type: string;
+  occurred_ms: number;
+  data: string;
+}
+
 export interface RosterDatabase {
   tenants: TenantsTable;
   credentials: CredentialsTable;
@@ -79,5 +150,12 @@ export interface RosterDatabase {
   user_emails: UserEmailsTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;
+  folders: FoldersTable;
+  folder_members: FolderMembersTable;
+  pending_references: PendingReferencesTable;
+  request_log: RequestLogTable;
+  audit_log: AuditLogTable;
+  event_sequences: EventSequencesTable;
+  events: EventsTable;
 }
 

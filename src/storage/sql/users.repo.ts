@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { JsonObject } from '../../json/json-value.js';
 import type { ListQuery, ListResult } from '../query.js';
-import type { StoredUser, UserGroupRecord, UserRecord, UserRepository } from '../store.js';
+import type { StoredUser, UserGroupRecord, UserRecord, UserRepository, UserSource } from '../store.js';
 import type { ColumnMapping, ConditionScope } from './condition-to-sql.js';
 import type { SqlDialect } from './dialects/dialect.js';
 import { listPage, type ListableTable } from './list-page.js';
@@ -27,6 +27,10 @@ function toStoredUser(row: UserRow): StoredUser {
     version: Number(row.version),
     createdMs: Number(row.created_ms),
     modifiedMs: Number(row.modified_ms),
+    source: row.source as UserSource,
+    employeeNumber: row.employee_number,
+    managerId: row.manager_id,
+    missing: row.missing === '' ? [] : row.missing.split(','),
   };
 }
 
@@ -176,6 +180,41 @@ export class SqlUserRepository implements UserRepository {
     return new Set(rows.map((r) => r.id));
   }
 
+  async findByReference(reference: string, referenceFold: string): Promise<StoredUser[]> {
+    const { rows } = await sql<UserRow>`select u.* from users u where u.tenant_id = ${this.tenantId} and (
+        u.id = ${reference} or u.user_name_fold = ${referenceFold} or u.external_id = ${reference} or u.employee_number = ${reference}
+        or exists (select 1 from user_emails e where e.tenant_id = u.tenant_id and e.user_id = u.id and e.value_fold = ${referenceFold}))
+      order by u.id`.execute(this.db);
+    return rows.map(toStoredUser);
+  }
+
+  async findByEmailFold(emailFold: string): Promise<StoredUser[]> {
+    const { rows } = await sql<UserRow>`select u.* from users u where u.tenant_id = ${this.tenantId}
+      and exists (select 1 from user_emails e where e.tenant_id = u.tenant_id and e.user_id = u.id and e.value_fold = ${emailFold})
+      order by u.id`.execute(this.db);
+    return rows.map(toStoredUser);
+  }
+
+  async findByExternalId(externalId: string): Promise<StoredUser[]> {
+    const rows = await this.db.selectFrom('users').selectAll().where('tenant_id', '=', this.tenantId).where('external_id', '=', externalId).orderBy('id').execute();
+    return rows.map(toStoredUser);
+  }
+
+  async setManager(userIds: readonly string[], managerId: string | null): Promise<void> {
+    if (userIds.length === 0) return;
+    await this.db
+      .updateTable('users')
+      .set({ manager_id: managerId })
+      .where('tenant_id', '=', this.tenantId)
+      .where(this.dialect.inList(sql.ref('id'), userIds))
+      .execute();
+  }
+
+  async reportsOf(managerId: string): Promise<StoredUser[]> {
+    const rows = await this.db.selectFrom('users').selectAll().where('tenant_id', '=', this.tenantId).where('manager_id', '=', managerId).orderBy('id').execute();
+    return rows.map(toStoredUser);
+  }
+
   async groupsOf(userIds: readonly string[]): Promise<Map<string, UserGroupRecord[]>> {
     const result = new Map<string, UserGroupRecord[]>();
     if (userIds.length === 0) return result;
@@ -205,6 +244,10 @@ export class SqlUserRepository implements UserRepository {
       data: this.dialect.documentParam(JSON.stringify(user.document)) as RawBuilder<string>,
       version: user.version,
       modified_ms: user.modifiedMs,
+      source: user.source,
+      employee_number: user.employeeNumber,
+      manager_id: user.managerId,
+      missing: user.missing.join(','),
     };
   }
 

@@ -2,11 +2,15 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import type { Engine } from '../engine.js';
 import type { RosterDatabase } from '../tables.js';
 import { initialMigration } from './001-initial.js';
+import { directoryMigration } from './002-directory.js';
+import { eventsMigration } from './003-events.js';
 
 /** Every migration in order; names are permanent once released. */
 function migrationsFor(engine: Engine): Record<string, Migration> {
   return {
     '001-initial': initialMigration(engine),
+    '002-directory': directoryMigration(engine),
+    '003-events': eventsMigration(engine),
   };
 }
 

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import type { JsonObject } from '../../json/json-value.js';
+import type { TenantRecord } from '../../storage/store.js';
+
+/** The language tags a tenant accepts by default (the generic setup guide's list). */
+export const DEFAULT_LANGUAGES: readonly string[] = [
+  'en_gb', 'en', 'en-us', 'nl', 'ar', 'es', 'es-ES', 'fr', 'de', 'it', 'pl', 'pt-BR', 'tr-TR', 'ru', 'ja-JP', 'zh-CN', 'zh-HK', 'ko-KR',
+];
+
+/** Roster's own user extension; a tenant (or deployment) may publish it under another URN. */
+export const DEFAULT_EXTENSION_URN = 'urn:ietf:params:scim:schemas:extension:roster:2.0:User';
+
+export type MatchingField = 'userName' | 'email' | 'externalId';
+
+/** What an admin can set per tenant. */
+export interface TenantSettings {
+  readonly supportedLanguages: readonly string[];
+  /** Which field identifies a person when a create arrives for someone who may already exist. */
+  readonly matchingField: MatchingField;
+  readonly extensionUrn: string;
+  /** Whether an SSO login may overwrite attributes SCIM manages (off: SCIM is the source of truth). */
+  readonly ssoMayUpdate: boolean;
+}
+
+const URN_SHAPE = /^urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:[A-Za-z0-9()+,\-.:=@;$_!*'%/?#]+$/;
+
+export const settingsSchema = z.object({
+  supportedLanguages: z.array(z.string().regex(/^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$/, 'a language tag such as en, en-GB or pt_BR')).min(1).max(200),
+  matchingField: z.enum(['userName', 'email', 'externalId']),
+  extensionUrn: z.string().regex(URN_SHAPE, 'a URN such as urn:ietf:params:scim:schemas:extension:acme:2.0:User').max(200),
+  ssoMayUpdate: z.boolean(),
+});
+
+export const DEFAULT_SETTINGS: TenantSettings = {
+  supportedLanguages: DEFAULT_LANGUAGES,
+  matchingField: 'userName',
+  extensionUrn: DEFAULT_EXTENSION_URN,
+  ssoMayUpdate: false,
+};
+
+/** A tenant's settings with defaults for what it never set (stored settings were validated on write). */
+export function tenantSettings(tenant: Pick<TenantRecord, 'settings'>): TenantSettings {
+  const parsed = settingsSchema.partial().safeParse(tenant.settings);
+  return parsed.success ? { ...DEFAULT_SETTINGS, ...stripUndefined(parsed.data) } : DEFAULT_SETTINGS;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<TenantSettings> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<TenantSettings>;
+}
+
+/** Validates a change to settings; answers the full new settings or the list of problems. */
+export function mergeSettings(current: TenantSettings, change: JsonObject): { ok: true; settings: TenantSettings } | { ok: false; problems: string[] } {
+  const parsed = settingsSchema.partial().strict().safeParse(change);
+  if (!parsed.success) {
+    return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`) };
+  }
+  return { ok: true, settings: { ...current, ...stripUndefined(parsed.data) } };
+}
+
+/** Language tags compare case-insensitively with `_` and `-` alike (`en_GB` = `en-gb`). */
+export function languageKey(tag: string): string {
+  return tag.toLowerCase().replace(/_/g, '-');
+}
