@@ -3,6 +3,7 @@ import type { RosterConfig } from '../config/config.js';
 import { createHttpApp } from '../http/app.js';
 import { registerScimRoutes } from '../http/scim-routes.js';
 import { ActivityRecorder } from '../provisioning/tenants/activity-recorder.js';
+import { RequestLogWriter } from '../provisioning/tenants/request-log-writer.js';
 import { uuidv7, type ProvisioningRuntime } from '../provisioning/runtime.js';
 import { enterpriseUserSchema } from '../scim/schemas/enterprise-user.js';
 import { groupResourceSchema, userResourceSchema, type ResourceSchema } from '../scim/schemas/registry.js';
@@ -16,6 +17,7 @@ export interface RosterServer {
   readonly store: Store;
   readonly rt: ProvisioningRuntime;
   readonly activity: ActivityRecorder;
+  readonly requestLog: RequestLogWriter;
   /** Starts listening; resolves with the bound address. */
   listen(): Promise<string>;
   /** Stops accepting, lets in-flight requests finish, flushes bookkeeping, closes the database. */
@@ -50,6 +52,8 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
   const rt: ProvisioningRuntime = { store, now, newId: () => uuidv7(now()) };
   const activity = new ActivityRecorder(store);
   activity.start(config.activityFlushMs);
+  const requestLog = new RequestLogWriter(store);
+  requestLog.start(config.activityFlushMs);
 
   const app = createHttpApp({
     bodyLimitBytes: config.bodyLimitBytes,
@@ -76,6 +80,7 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
   const scimOptions = {
     rt,
     activity,
+    requestLog,
     userSchemaFor: userSchemaCache(),
     groupSchema: groupResourceSchema,
     limits: {
@@ -96,6 +101,7 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
     store,
     rt,
     activity,
+    requestLog,
     async listen() {
       return app.listen({ port: config.port, host: config.host });
     },
@@ -104,6 +110,7 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
       closed = true;
       await app.close();
       await activity.stop();
+      await requestLog.stop();
       if (!overrides.store) await store.close();
     },
   };

@@ -11,6 +11,7 @@ const USAGE = `usage: roster <command>
   tenant create <slug> [--name N]    create a tenant
   tenant list                        list tenants with last SCIM request / change
   tenant disable|enable <slug>       switch SCIM provisioning off (403) or on; credentials are kept
+  tenant settings <slug> [...]       show or change languages, matching field, extension URN, SSO updates
   token create <slug> [--label L]    mint a bearer token (printed once)
   token list <slug>                  list a tenant's credentials
   token revoke <slug> <id>           revoke a credential

@@ -1,10 +1,14 @@
-import { createTenant, listTenants, setProvisioningEnabled } from '../provisioning/tenants/manage-tenants.js';
+import { createTenant, findTenantBySlug, listTenants, setProvisioningEnabled, updateTenantSettings } from '../provisioning/tenants/manage-tenants.js';
+import { tenantSettings } from '../provisioning/tenants/tenant-settings.js';
+import type { JsonObject } from '../json/json-value.js';
 import { parseArgs } from './args.js';
 import { when, withRuntime, type CliOutput } from './context.js';
 
 /** `roster tenant create|list|disable|enable`: tenants, and switching their provisioning off and on. */
 export async function tenantCommand(argv: readonly string[], io: CliOutput): Promise<number> {
-  const args = parseArgs(argv, { name: 'value', json: 'boolean' });
+  const args = parseArgs(argv, {
+    name: 'value', json: 'boolean', languages: 'value', 'matching-field': 'value', 'extension-urn': 'value', 'sso-may-update': 'value',
+  });
   const [action, slug] = args.positional;
   const json = args.flags.has('json');
   if (action === 'create' && slug) {
@@ -33,6 +37,28 @@ export async function tenantCommand(argv: readonly string[], io: CliOutput): Pro
       return 0;
     });
   }
+  if (action === 'settings' && slug) {
+    const change: JsonObject = {};
+    const languages = args.flags.get('languages');
+    if (typeof languages === 'string') change['supportedLanguages'] = languages.split(',').map((l) => l.trim()).filter((l) => l !== '');
+    const matching = args.flags.get('matching-field');
+    if (typeof matching === 'string') change['matchingField'] = matching;
+    const urn = args.flags.get('extension-urn');
+    if (typeof urn === 'string') change['extensionUrn'] = urn;
+    const sso = args.flags.get('sso-may-update');
+    if (typeof sso === 'string') change['ssoMayUpdate'] = sso === 'true' ? true : sso === 'false' ? false : sso;
+    return withRuntime(args.passthrough, async (rt) => {
+      const settings = Object.keys(change).length > 0 ? await updateTenantSettings(rt, slug, change) : tenantSettings(await findTenantBySlug(rt, slug));
+      if (json) io.out(JSON.stringify(settings));
+      else {
+        io.out(`supported languages:  ${settings.supportedLanguages.join(', ')}`);
+        io.out(`matching field:       ${settings.matchingField}`);
+        io.out(`extension URN:        ${settings.extensionUrn}`);
+        io.out(`SSO may update:       ${settings.ssoMayUpdate ? 'yes' : 'no (SCIM is the source of truth)'}`);
+      }
+      return 0;
+    });
+  }
   if ((action === 'disable' || action === 'enable') && slug) {
     return withRuntime(args.passthrough, async (rt) => {
       await setProvisioningEnabled(rt, slug, action === 'enable');
@@ -40,6 +66,6 @@ export async function tenantCommand(argv: readonly string[], io: CliOutput): Pro
       return 0;
     });
   }
-  io.err('usage: roster tenant create <slug> [--name "Display name"] [--json] | roster tenant list [--json] | roster tenant disable|enable <slug>');
+  io.err('usage: roster tenant create <slug> [--name "Display name"] [--json] | roster tenant list [--json] | roster tenant disable|enable <slug> | roster tenant settings <slug> [--languages en,fr] [--matching-field userName|email|externalId] [--extension-urn URN] [--sso-may-update true|false]');
   return 2;
 }

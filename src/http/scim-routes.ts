@@ -4,6 +4,8 @@ import { authenticateCredential } from '../provisioning/credentials/authenticate
 import type { ProvisioningRuntime } from '../provisioning/runtime.js';
 import type { ActivityRecorder } from '../provisioning/tenants/activity-recorder.js';
 import { tenantSettings } from '../provisioning/tenants/tenant-settings.js';
+import type { RequestLogWriter } from '../provisioning/tenants/request-log-writer.js';
+import { uuidv7 } from '../provisioning/runtime.js';
 import type { TenantRecord } from '../storage/store.js';
 import { parseAuthorization, unauthorized } from './authenticate.js';
 import { renderError } from './error-response.js';
@@ -20,6 +22,7 @@ import type { ResourceSchema } from '../scim/schemas/registry.js';
 export interface ScimRouteOptions {
   readonly rt: ProvisioningRuntime;
   readonly activity: ActivityRecorder;
+  readonly requestLog: RequestLogWriter;
   /** The User resource with the tenant's extension URN (built once per URN). */
   readonly userSchemaFor: (extensionUrn: string) => ResourceSchema;
   readonly groupSchema: ResourceSchema;
@@ -97,7 +100,7 @@ function ifMatchOf(request: FastifyRequest) {
  * from the credential and, under `/t/{slug}`, must match the slug (else 401).
  */
 export async function registerScimRoutes(app: FastifyInstance, options: ScimRouteOptions): Promise<void> {
-  const contexts = new WeakMap<FastifyRequest, { ctx: ScimContext; tenant: TenantRecord; credentialId: string }>();
+  const contexts = new WeakMap<FastifyRequest, { ctx: ScimContext; tenant: TenantRecord; credentialId: string; error?: string }>();
 
   app.addHook('preHandler', async (request) => {
     const presented = parseAuthorization(request.headers.authorization);
@@ -128,11 +131,48 @@ export async function registerScimRoutes(app: FastifyInstance, options: ScimRout
     contexts.set(request, { ctx, tenant: result.tenant, credentialId: result.credential.id });
   });
 
-  app.addHook('onResponse', async (request) => {
+  // The error detail a client got, for the provisioning log (the body is never logged otherwise).
+  app.addHook('onSend', async (request, reply, payload) => {
+    const state = contexts.get(request);
+    if (state && reply.statusCode >= 400 && typeof payload === 'string') {
+      try {
+        const detail = (JSON.parse(payload) as { detail?: unknown }).detail;
+        if (typeof detail === 'string') state.error = detail.slice(0, 2000);
+      } catch {
+        // not a SCIM error body
+      }
+    }
+    return payload;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
     const state = contexts.get(request);
     if (!state) return;
     const { notes } = state.ctx;
-    options.activity.note(state.tenant.id, state.credentialId, options.rt.now(), notes.changed);
+    const now = options.rt.now();
+    options.activity.note(state.tenant.id, state.credentialId, now, notes.changed);
+    const userAgent = request.headers['user-agent'];
+    options.requestLog.append({
+      tenantId: state.tenant.id,
+      id: uuidv7(now),
+      atMs: now,
+      method: request.method,
+      path: request.url.slice(0, 2000),
+      status: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime),
+      client: typeof userAgent === 'string' ? userAgent.slice(0, 300) : null,
+      credentialId: state.credentialId,
+      resourceType: notes.resource?.type ?? null,
+      resourceId: notes.resource?.id ?? null,
+      changed: notes.changed,
+      notes: {
+        changes: notes.changes,
+        ignored: notes.ignored.map((i) => ({ ...i })),
+        normalisers: notes.normalisers,
+        leniencies: notes.leniencies,
+      },
+      error: state.error ?? null,
+    });
     // Nothing is ignored silently: dropped attributes (password included) and normalisers that fired.
     if (notes.ignored.length > 0 || notes.normalisers.length > 0 || notes.leniencies.length > 0) {
       request.log.info(

@@ -109,6 +109,8 @@ export interface UserRepository {
   findByExternalId(externalId: string): Promise<StoredUser[]>;
   /** Sets the resolved manager of these people. */
   setManager(userIds: readonly string[], managerId: string | null): Promise<void>;
+  /** People who may be the same person twice: a shared email, or the same given and family name. */
+  possibleDuplicates(limit: number): Promise<{ reason: 'email' | 'name'; key: string; users: StoredUser[] }[]>;
   /** People whose resolved manager is this person. */
   reportsOf(managerId: string): Promise<StoredUser[]>;
   /** Groups each person is a direct member of. */
@@ -208,6 +210,43 @@ export interface AuditRepository {
   record(entry: { id: string; atMs: number; action: string; resourceType: string; resourceId: string }): Promise<void>;
 }
 
+/** One SCIM request as the provisioning log keeps it. Never holds a credential or a body. */
+export interface RequestLogEntry {
+  readonly tenantId: string;
+  readonly id: string;
+  readonly atMs: number;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly durationMs: number;
+  /** The client's User-Agent. */
+  readonly client: string | null;
+  readonly credentialId: string | null;
+  readonly resourceType: string | null;
+  readonly resourceId: string | null;
+  readonly changed: boolean;
+  /** What was ignored (with suggestions), which IdP normalisers fired, what changed. */
+  readonly notes: JsonObject;
+  readonly error: string | null;
+}
+
+export interface RequestLogQuery {
+  /** Substring of path, client or error. */
+  readonly text?: string;
+  readonly method?: string;
+  /** 'error' for ≥400, 'ok' for <400, or an exact status. */
+  readonly status?: 'error' | 'ok' | number;
+  readonly resourceId?: string;
+  readonly changedOnly?: boolean;
+  /** Entries strictly older than this id (cursor for the next page). */
+  readonly before?: string;
+  readonly limit: number;
+}
+
+export interface RequestLogRepository {
+  list(query: RequestLogQuery): Promise<RequestLogEntry[]>;
+}
+
 export interface ScopedRepositories {
   readonly users: UserRepository;
   readonly groups: GroupRepository;
@@ -215,6 +254,7 @@ export interface ScopedRepositories {
   readonly pending: PendingReferenceRepository;
   readonly events: EventRepository;
   readonly audit: AuditRepository;
+  readonly requestLog: RequestLogRepository;
 }
 
 export interface TenantRepository {
@@ -223,6 +263,7 @@ export interface TenantRepository {
   findBySlug(slug: string): Promise<TenantRecord | undefined>;
   list(): Promise<TenantRecord[]>;
   setProvisioningEnabled(id: string, enabled: boolean): Promise<boolean>;
+  updateSettings(id: string, settings: JsonObject): Promise<boolean>;
   /** Coalesced bookkeeping: moves the timestamps forward (never back). */
   recordActivity(activity: readonly { tenantId: string; lastRequestMs?: number; lastChangeMs?: number }[]): Promise<void>;
 }
@@ -255,6 +296,8 @@ export interface Store {
   read<T>(scope: TenantScope, work: (repos: ScopedRepositories) => Promise<T>): Promise<T>;
   readonly tenants: TenantRepository;
   readonly credentials: CredentialRepository;
+  /** Appends provisioning-log entries of any tenants in one statement (written in batches). */
+  appendRequestLog(entries: readonly RequestLogEntry[]): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,4 +1,6 @@
+import type { JsonObject } from '../../json/json-value.js';
 import type { TenantRecord } from '../../storage/store.js';
+import { mergeSettings, tenantSettings, type TenantSettings } from './tenant-settings.js';
 import { DomainError } from '../errors.js';
 import type { ProvisioningRuntime } from '../runtime.js';
 
@@ -31,6 +33,15 @@ export async function findTenantBySlug(rt: ProvisioningRuntime, slug: string): P
 
 export function listTenants(rt: ProvisioningRuntime): Promise<TenantRecord[]> {
   return rt.store.tenants.list();
+}
+
+/** Changes a tenant's settings; every problem with the change is reported at once. */
+export async function updateTenantSettings(rt: ProvisioningRuntime, slug: string, change: JsonObject): Promise<TenantSettings> {
+  const tenant = await findTenantBySlug(rt, slug);
+  const merged = mergeSettings(tenantSettings(tenant), change);
+  if (!merged.ok) throw new DomainError('invalidValue', `invalid settings: ${merged.problems.join('; ')}`);
+  await rt.store.tenants.updateSettings(tenant.id, { ...merged.settings, supportedLanguages: [...merged.settings.supportedLanguages] });
+  return merged.settings;
 }
 
 /** Switches SCIM provisioning off (requests get 403) or on, keeping credentials. */

@@ -18,6 +18,8 @@ export interface UserWriteResult {
   readonly changed: boolean;
   /** A profile made by SSO, an admin or an import that this SCIM create took over. */
   readonly adopted?: boolean;
+  /** Attributes that changed (for the provisioning log). */
+  readonly changes?: readonly string[];
 }
 
 const taken = (userName: string) => new DomainError('uniqueness', `userName "${userName}" is already taken in this tenant`);
@@ -63,7 +65,7 @@ export async function createUser(
       const adopted = await rewrite(rt, repos, match, document, 'scim', events, now);
       events.push('user.updated', { user: summary(adopted), adopted: true, changes: diffDocuments(match.document, document).map((c) => ({ ...c })) });
       await events.flush(repos);
-      return { user: adopted, changed: true, adopted: true };
+      return { user: adopted, changed: true, adopted: true, changes: diffDocuments(match.document, document).map((c) => c.attribute) };
     }
     const reference = managerReference(document);
     const manager = reference === undefined ? undefined : await resolvePerson(repos, reference);
@@ -136,7 +138,7 @@ export async function modifyUser(
     if (others.length > 0) events.push('user.updated', { user: summary(record), changes: others.map((c) => ({ ...c })) });
     if (current.active !== record.active) events.push(record.active ? 'user.reactivated' : 'user.deactivated', { user: summary(record) });
     await events.flush(repos);
-    return { user: record, changed: true };
+    return { user: record, changed: true, changes: changes.map((c) => c.attribute) };
   });
 }
 

@@ -16,6 +16,10 @@ export interface ScimLimits {
 /** What a request noted about itself, for bookkeeping and the request log. */
 export interface RequestNotes {
   changed: boolean;
+  /** The resource the request was about, once known. */
+  resource?: { readonly type: 'User' | 'Group'; readonly id: string };
+  /** Attributes changed, member counts, adoption: a short account for the provisioning log. */
+  readonly changes: string[];
   readonly normalisers: string[];
   readonly ignored: IgnoredAttribute[];
   readonly leniencies: string[];
@@ -54,5 +58,5 @@ export interface ProjectionParams {
 }
 
 export function newNotes(): RequestNotes {
-  return { changed: false, normalisers: [], ignored: [], leniencies: [] };
+  return { changed: false, changes: [], normalisers: [], ignored: [], leniencies: [] };
 }

@@ -105,15 +105,26 @@ export async function searchGroups(ctx: ScimContext, params: RawListParams, proj
 
 export async function readGroup(ctx: ScimContext, id: string, projectionParams: ProjectionParams): Promise<ScimResponse> {
   const projection = parseProjection(ctx.groupSchema, projectionParams, ctx.notes);
+  ctx.notes.resource = { type: 'Group', id };
   const view = await getGroup(ctx.rt, ctx.scope, id, { withMembers: shows(projection, 'members') });
   return respond(ctx, view, 200, projection);
+}
+
+/** A short account of a group write for the provisioning log. */
+function noteGroupWrite(ctx: ScimContext, result: { changed: boolean; added: readonly string[]; removed: readonly string[]; pending: readonly string[] }): void {
+  ctx.notes.changed ||= result.changed;
+  if (result.added.length > 0) ctx.notes.changes.push(`${result.added.length} member(s) added`);
+  if (result.removed.length > 0) ctx.notes.changes.push(`${result.removed.length} member(s) removed`);
+  if (result.pending.length > 0) ctx.notes.changes.push(`${result.pending.length} member(s) not known yet, held pending: ${result.pending.slice(0, 5).join(', ')}`);
 }
 
 export async function postGroup(ctx: ScimContext, body: JsonValue, projectionParams: ProjectionParams): Promise<ScimResponse> {
   const projection = parseProjection(ctx.groupSchema, projectionParams, ctx.notes);
   const { document, members } = parseGroupBody(ctx, body);
   const result = await createGroup(ctx.rt, ctx.scope, document, members ?? []);
-  ctx.notes.changed = true;
+  ctx.notes.resource = { type: 'Group', id: result.group.id };
+  ctx.notes.changes.push('created');
+  noteGroupWrite(ctx, result);
   const view = await getGroup(ctx.rt, ctx.scope, result.group.id, { withMembers: shows(projection, 'members') });
   return respond(ctx, view, 201, projection);
 }
@@ -130,8 +141,9 @@ export async function putGroup(
   const steps: GroupChangeStep[] = [{ kind: 'attributes', transform: () => document }];
   // PUT replaces the resource (RFC 7644 §3.5.1): a body without members empties the group.
   steps.push(members && members.length > 0 ? { kind: 'replaceMembers', members } : { kind: 'removeAllMembers' });
+  ctx.notes.resource = { type: 'Group', id };
   const result = await modifyGroup(ctx.rt, ctx.scope, id, steps, ifMatch);
-  ctx.notes.changed ||= result.changed;
+  noteGroupWrite(ctx, result);
   const view = await getGroup(ctx.rt, ctx.scope, id, { withMembers: shows(projection, 'members') });
   return respond(ctx, view, 200, projection);
 }
@@ -150,8 +162,9 @@ export async function patchGroup(
   const normalised = normalisePatchBody('Group', body, ctx.groupSchema);
   ctx.notes.normalisers.push(...normalised.fired);
   const plan = planGroupPatch(parsePatchRequest(normalised.body));
+  ctx.notes.resource = { type: 'Group', id };
   const result = await modifyGroup(ctx.rt, ctx.scope, id, toDomainSteps(ctx, plan.steps), ifMatch);
-  ctx.notes.changed ||= result.changed;
+  noteGroupWrite(ctx, result);
   if (projectionParams.attributes === undefined && projectionParams.excludedAttributes === undefined) {
     return { status: 204, etag: etag(result.group.version) };
   }
@@ -161,7 +174,9 @@ export async function patchGroup(
 }
 
 export async function removeGroup(ctx: ScimContext, id: string, ifMatch?: VersionPrecondition): Promise<ScimResponse> {
+  ctx.notes.resource = { type: 'Group', id };
   await deleteGroup(ctx.rt, ctx.scope, id, ifMatch);
   ctx.notes.changed = true;
+  ctx.notes.changes.push('deleted');
   return { status: 204 };
 }

@@ -68,6 +68,7 @@ export async function searchUsers(ctx: ScimContext, params: RawListParams, proje
 
 export async function readUser(ctx: ScimContext, id: string, projectionParams: ProjectionParams): Promise<ScimResponse> {
   const projection = parseProjection(ctx.userSchema, projectionParams, ctx.notes);
+  ctx.notes.resource = { type: 'User', id };
   const view = await getUser(ctx.rt, ctx.scope, id, { withGroups: shows(projection, 'groups') });
   return respond(ctx, view, 200, projection);
 }
@@ -77,6 +78,8 @@ export async function postUser(ctx: ScimContext, body: JsonValue, projectionPara
   const document = parseUserBody(ctx, body);
   const result = await createUser(ctx.rt, ctx.scope, document, ctx.settings);
   ctx.notes.changed = true;
+  ctx.notes.resource = { type: 'User', id: result.user.id };
+  ctx.notes.changes.push(result.adopted ? `adopted an existing ${result.user.source} profile` : 'created');
   return respond(ctx, { user: result.user, groups: [] }, 201, projection);
 }
 
@@ -89,8 +92,10 @@ export async function putUser(
 ): Promise<ScimResponse> {
   const projection = parseProjection(ctx.userSchema, projectionParams, ctx.notes);
   const document = parseUserBody(ctx, body);
+  ctx.notes.resource = { type: 'User', id };
   const result = await modifyUser(ctx.rt, ctx.scope, id, () => document, ctx.settings, ifMatch);
   ctx.notes.changed ||= result.changed;
+  ctx.notes.changes.push(...(result.changes ?? []));
   return readAfterWrite(ctx, result.user.id, projection);
 }
 
@@ -105,6 +110,7 @@ export async function patchUser(
   const normalised = normalisePatchBody('User', body, ctx.userSchema);
   ctx.notes.normalisers.push(...normalised.fired);
   const operations = parsePatchRequest(normalised.body);
+  ctx.notes.resource = { type: 'User', id };
   const result = await modifyUser(
     ctx.rt,
     ctx.scope,
@@ -119,6 +125,7 @@ export async function patchUser(
     ifMatch,
   );
   ctx.notes.changed ||= result.changed;
+  ctx.notes.changes.push(...(result.changes ?? []));
   // Users answer 200 with the resource (SPEC §2; scim-sanity and SCIMple's tests require it).
   return readAfterWrite(ctx, result.user.id, projection);
 }
@@ -129,7 +136,9 @@ async function readAfterWrite(ctx: ScimContext, id: string, projection: Projecti
 }
 
 export async function removeUser(ctx: ScimContext, id: string, ifMatch?: VersionPrecondition): Promise<ScimResponse> {
+  ctx.notes.resource = { type: 'User', id };
   await deleteUser(ctx.rt, ctx.scope, id, ifMatch);
   ctx.notes.changed = true;
+  ctx.notes.changes.push('deleted');
   return { status: 204 };
 }

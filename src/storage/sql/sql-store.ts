@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { ScopedRepositories, Store, TenantScope } from '../store.js';
+import type { RequestLogEntry, ScopedRepositories, Store, TenantScope } from '../store.js';
+import { appendRequestLog, SqlRequestLogRepository } from './request-log.repo.js';
 import { SqlAuditRepository } from './audit.repo.js';
 import { SqlCredentialRepository } from './credentials.repo.js';
 import { SqlEventRepository } from './events.repo.js';
@@ -40,6 +41,14 @@ export class SqlStore implements Store {
     }
   }
 
+  async appendRequestLog(entries: readonly RequestLogEntry[]): Promise<void> {
+    try {
+      await appendRequestLog(this.database.db, this.database.dialect, entries);
+    } catch (error) {
+      throw classifyStorageError(error);
+    }
+  }
+
   async ping(): Promise<void> {
     try {
       await this.database.ping();
@@ -61,6 +70,7 @@ export class SqlStore implements Store {
       pending: new SqlPendingReferenceRepository(db, dialect, scope.tenantId),
       events: new SqlEventRepository(db, dialect, scope.tenantId),
       audit: new SqlAuditRepository(db, scope.tenantId),
+      requestLog: new SqlRequestLogRepository(db, dialect, scope.tenantId),
     };
   }
 }

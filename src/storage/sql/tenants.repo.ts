@@ -1,4 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { JsonObject } from '../../json/json-value.js';
 import type { TenantRecord, TenantRepository } from '../store.js';
 import type { SqlDialect } from './dialects/dialect.js';
 import type { RosterDatabase, TenantsTable } from './tables.js';
@@ -62,6 +63,15 @@ export class SqlTenantRepository implements TenantRepository {
     const result = await this.db
       .updateTable('tenants')
       .set({ provisioning_enabled: enabled ? 1 : 0 })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async updateSettings(id: string, settings: JsonObject): Promise<boolean> {
+    const result = await this.db
+      .updateTable('tenants')
+      .set({ settings: this.dialect.documentParam(JSON.stringify(settings)) as RawBuilder<string> })
       .where('id', '=', id)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;

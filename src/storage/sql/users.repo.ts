@@ -46,6 +46,10 @@ function userColumns(alias: string): (path: readonly string[]) => ColumnMapping 
     'meta.created': { expression: col('created_ms'), storage: 'ms' },
     'meta.lastmodified': { expression: col('modified_ms'), storage: 'ms' },
     'meta.resourcetype': { expression: sql`'User'` },
+    // Roster's own bookkeeping, reachable only from the admin and host APIs ('$' names are not SCIM attributes).
+    $source: { expression: col('source') },
+    $missing: { expression: col('missing') },
+    $managerid: { expression: col('manager_id') },
   };
   return (path) => columns[path.join('.').toLowerCase()];
 }
@@ -77,6 +81,16 @@ export function userScope(dialect: SqlDialect, alias = 'u'): ConditionScope {
         });
         if (unmapped) return undefined; // e.g. `display`: fall back to the JSON array
         return sql<boolean>`exists (select 1 from user_emails e where e.tenant_id = ${ref('tenant_id')} and e.user_id = ${ref('id')} and ${inner})`;
+      }
+      if (name === '$folders') {
+        const folderColumns: Record<string, ColumnMapping> = {
+          value: { expression: sql.ref('fm.folder_id') },
+          kind: { expression: sql.ref('ff.kind') },
+          display: { expression: sql.ref('ff.value'), folded: sql.ref('ff.value_fold') },
+        };
+        const inner = element({ dialect, document: sql`null`, column: (p) => folderColumns[p.join('.').toLowerCase()] });
+        return sql<boolean>`exists (select 1 from folder_members fm join folders ff on ff.tenant_id = fm.tenant_id and ff.id = fm.folder_id
+          where fm.tenant_id = ${ref('tenant_id')} and fm.user_id = ${ref('id')} and ${inner})`;
       }
       if (name === 'groups') {
         const groupColumns: Record<string, ColumnMapping> = {
@@ -213,6 +227,23 @@ export class SqlUserRepository implements UserRepository {
   async reportsOf(managerId: string): Promise<StoredUser[]> {
     const rows = await this.db.selectFrom('users').selectAll().where('tenant_id', '=', this.tenantId).where('manager_id', '=', managerId).orderBy('id').execute();
     return rows.map(toStoredUser);
+  }
+
+  async possibleDuplicates(limit: number): Promise<{ reason: 'email' | 'name'; key: string; users: StoredUser[] }[]> {
+    const { rows: byEmail } = await sql<{ k: string }>`select e.value_fold as k from user_emails e where e.tenant_id = ${this.tenantId}
+      group by e.value_fold having count(distinct e.user_id) > 1 order by e.value_fold limit ${limit}`.execute(this.db);
+    const given = this.dialect.fold(this.dialect.jsonText(sql.ref('u.data'), ['name', 'givenName']));
+    const family = this.dialect.fold(this.dialect.jsonText(sql.ref('u.data'), ['name', 'familyName']));
+    const { rows: byName } = await sql<{ k: string }>`select ${given} || ' ' || ${family} as k from users u
+      where u.tenant_id = ${this.tenantId} and ${given} is not null and ${family} is not null
+      group by ${given} || ' ' || ${family} having count(*) > 1 order by 1 limit ${limit}`.execute(this.db);
+    const groups: { reason: 'email' | 'name'; key: string; users: StoredUser[] }[] = [];
+    for (const { k } of byEmail) groups.push({ reason: 'email', key: k, users: await this.findByEmailFold(k) });
+    for (const { k } of byName) {
+      const { rows } = await sql<UserRow>`select u.* from users u where u.tenant_id = ${this.tenantId} and ${given} || ' ' || ${family} = ${k} order by u.id`.execute(this.db);
+      groups.push({ reason: 'name', key: k, users: rows.map(toStoredUser) });
+    }
+    return groups.filter((g) => new Set(g.users.map((u) => u.userNameFold)).size > 1);
   }
 
   async groupsOf(userIds: readonly string[]): Promise<Map<string, UserGroupRecord[]>> {

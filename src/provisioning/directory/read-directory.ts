@@ -1,0 +1,152 @@
+import type { Condition, Field, ListResult } from '../../storage/query.js';
+import type {
+  FolderKind,
+  FolderRecord,
+  PendingReferenceRecord,
+  RequestLogEntry,
+  RequestLogQuery,
+  StoredUser,
+  TenantScope,
+  UserGroupRecord,
+  UserSource,
+} from '../../storage/store.js';
+import { notFound } from '../errors.js';
+import type { ProvisioningRuntime } from '../runtime.js';
+
+/** How an admin or the host filters people (SPEC §7 People overview). */
+export interface PeopleFilter {
+  /** Substring of userName, display name or an email, case-insensitive. */
+  readonly text?: string;
+  readonly active?: boolean;
+  readonly folderId?: string;
+  readonly groupId?: string;
+  readonly incomplete?: boolean;
+  readonly source?: UserSource;
+}
+
+const field = (path: string[], caseExact = false): Field => ({ path, type: 'string', caseExact });
+const and = (conditions: Condition[]): Condition | undefined =>
+  conditions.reduce<Condition | undefined>((acc, c) => (acc ? { kind: 'and', left: acc, right: c } : c), undefined);
+
+/** The filter as a storage condition, so it runs in the database like a SCIM filter. */
+export function peopleCondition(filter: PeopleFilter): Condition | undefined {
+  const parts: Condition[] = [];
+  if (filter.text && filter.text.trim() !== '') {
+    const text = filter.text.trim();
+    parts.push({
+      kind: 'or',
+      left: { kind: 'or', left: { kind: 'compare', field: field(['userName']), op: 'co', value: text }, right: { kind: 'compare', field: field(['displayName']), op: 'co', value: text } },
+      right: { kind: 'any', collection: ['emails'], condition: { kind: 'compare', field: field(['value']), op: 'co', value: text } },
+    });
+  }
+  if (filter.active !== undefined) parts.push({ kind: 'compare', field: { path: ['active'], type: 'boolean', caseExact: false }, op: 'eq', value: filter.active });
+  if (filter.folderId) parts.push({ kind: 'any', collection: ['$folders'], condition: { kind: 'compare', field: field(['value'], true), op: 'eq', value: filter.folderId } });
+  if (filter.groupId) parts.push({ kind: 'any', collection: ['groups'], condition: { kind: 'compare', field: field(['value'], true), op: 'eq', value: filter.groupId } });
+  if (filter.incomplete !== undefined) {
+    parts.push({ kind: 'compare', field: field(['$missing'], true), op: filter.incomplete ? 'ne' : 'eq', value: '' });
+  }
+  if (filter.source) parts.push({ kind: 'compare', field: field(['$source'], true), op: 'eq', value: filter.source });
+  return and(parts);
+}
+
+/** A page of people, in creation order, with a cursor; counted in the database. */
+export async function listPeople(
+  rt: ProvisioningRuntime,
+  scope: TenantScope,
+  filter: PeopleFilter,
+  page: { after?: string; limit: number },
+): Promise<ListResult<StoredUser>> {
+  const where = peopleCondition(filter);
+  return rt.store.read(scope, (repos) =>
+    repos.users.list({
+      ...(where ? { where } : {}),
+      page: page.after ? { kind: 'cursor', after: { id: page.after, sortValue: null }, limit: page.limit } : { kind: 'cursor', limit: page.limit },
+    }),
+  );
+}
+
+/** Everything about one person an admin needs on one page. */
+export interface PersonOverview {
+  readonly user: StoredUser;
+  readonly groups: readonly UserGroupRecord[];
+  readonly folders: readonly FolderRecord[];
+  readonly manager: StoredUser | null;
+  readonly reports: readonly StoredUser[];
+  /** References this person makes that wait for their target (their manager). */
+  readonly pending: readonly PendingReferenceRecord[];
+  /** SCIM requests about this person, newest first. */
+  readonly history: readonly RequestLogEntry[];
+}
+
+export async function personOverview(rt: ProvisioningRuntime, scope: TenantScope, id: string): Promise<PersonOverview> {
+  return rt.store.read(scope, async (repos) => {
+    const user = await repos.users.findById(id);
+    if (!user) throw notFound('User', id);
+    const [groups, folders, manager, reports, pending, history] = await Promise.all([
+      repos.users.groupsOf([id]).then((m) => m.get(id) ?? []),
+      repos.folders.foldersOf([id]).then((m) => m.get(id) ?? []),
+      user.managerId ? repos.users.findById(user.managerId).then((m) => m ?? null) : Promise.resolve(null),
+      repos.users.reportsOf(id),
+      repos.pending.list(1000, 0).then((p) => p.rows.filter((r) => r.kind === 'manager' && r.subjectId === id)),
+      repos.requestLog.list({ resourceId: id, limit: 100 }),
+    ]);
+    return { user, groups, folders, manager, reports, pending, history };
+  });
+}
+
+/** A person's pushed groups and folders in one read — what a host needs for access decisions. */
+export async function membershipsOf(
+  rt: ProvisioningRuntime,
+  scope: TenantScope,
+  id: string,
+): Promise<{ user: StoredUser; groups: readonly UserGroupRecord[]; folders: readonly FolderRecord[] }> {
+  return rt.store.read(scope, async (repos) => {
+    const user = await repos.users.findById(id);
+    if (!user) throw notFound('User', id);
+    const [groups, folders] = await Promise.all([repos.users.groupsOf([id]), repos.folders.foldersOf([id])]);
+    return { user, groups: groups.get(id) ?? [], folders: folders.get(id) ?? [] };
+  });
+}
+
+export function listFolders(rt: ProvisioningRuntime, scope: TenantScope, kind?: FolderKind): Promise<FolderRecord[]> {
+  return rt.store.read(scope, (repos) => repos.folders.list(kind));
+}
+
+/** A folder and a page of its members (an empty folder says so: memberCount 0). */
+export async function folderWithMembers(
+  rt: ProvisioningRuntime,
+  scope: TenantScope,
+  id: string,
+  page: { limit: number; offset: number },
+): Promise<{ folder: FolderRecord; members: StoredUser[] }> {
+  return rt.store.read(scope, async (repos) => {
+    const folder = await repos.folders.findById(id);
+    if (!folder) throw notFound('Folder', id);
+    const ids = await repos.folders.memberIds(id, page.limit, page.offset);
+    const members: StoredUser[] = [];
+    for (const memberId of ids) {
+      const user = await repos.users.findById(memberId);
+      if (user) members.push(user);
+    }
+    return { folder, members };
+  });
+}
+
+/** Pending references with their age, oldest first. */
+export async function listPendingReferences(
+  rt: ProvisioningRuntime,
+  scope: TenantScope,
+  page: { limit: number; offset: number },
+): Promise<{ rows: (PendingReferenceRecord & { ageMs: number })[]; total: number }> {
+  const now = rt.now();
+  const result = await rt.store.read(scope, (repos) => repos.pending.list(page.limit, page.offset));
+  return { total: result.total, rows: result.rows.map((r) => ({ ...r, ageMs: Math.max(0, now - r.createdMs) })) };
+}
+
+export function listPossibleDuplicates(rt: ProvisioningRuntime, scope: TenantScope, limit = 100) {
+  return rt.store.read(scope, (repos) => repos.users.possibleDuplicates(limit));
+}
+
+export function listRequestLog(rt: ProvisioningRuntime, scope: TenantScope, query: RequestLogQuery): Promise<RequestLogEntry[]> {
+  return rt.store.read(scope, (repos) => repos.requestLog.list(query));
+}
