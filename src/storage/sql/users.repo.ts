@@ -234,9 +234,9 @@ export class SqlUserRepository implements UserRepository {
       group by e.value_fold having count(distinct e.user_id) > 1 order by e.value_fold limit ${limit}`.execute(this.db);
     const given = this.dialect.fold(this.dialect.jsonText(sql.ref('u.data'), ['name', 'givenName']));
     const family = this.dialect.fold(this.dialect.jsonText(sql.ref('u.data'), ['name', 'familyName']));
-    const { rows: byName } = await sql<{ k: string }>`select ${given} || ' ' || ${family} as k from users u
-      where u.tenant_id = ${this.tenantId} and ${given} is not null and ${family} is not null
-      group by ${given} || ' ' || ${family} having count(*) > 1 order by 1 limit ${limit}`.execute(this.db);
+    // Grouped in an outer query: PostgreSQL cannot match a parameterised expression in GROUP BY.
+    const { rows: byName } = await sql<{ k: string }>`select k from (select ${given} || ' ' || ${family} as k from users u
+      where u.tenant_id = ${this.tenantId}) named where k is not null group by k having count(*) > 1 order by k limit ${limit}`.execute(this.db);
     const groups: { reason: 'email' | 'name'; key: string; users: StoredUser[] }[] = [];
     for (const { k } of byEmail) groups.push({ reason: 'email', key: k, users: await this.findByEmailFold(k) });
     for (const { k } of byName) {
