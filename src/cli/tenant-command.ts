@@ -7,7 +7,7 @@ import { when, withRuntime, type CliOutput } from './context.js';
 /** `roster tenant create|list|disable|enable`: tenants, and switching their provisioning off and on. */
 export async function tenantCommand(argv: readonly string[], io: CliOutput): Promise<number> {
   const args = parseArgs(argv, {
-    name: 'value', json: 'boolean', languages: 'value', 'matching-field': 'value', 'extension-urn': 'value', 'sso-may-update': 'value',
+    name: 'value', json: 'boolean', languages: 'value', 'matching-field': 'value', 'extension-urn': 'value', 'sso-may-update': 'value', 'value-rules': 'value',
   });
   const [action, slug] = args.positional;
   const json = args.flags.has('json');
@@ -47,6 +47,8 @@ export async function tenantCommand(argv: readonly string[], io: CliOutput): Pro
     if (typeof urn === 'string') change['extensionUrn'] = urn;
     const sso = args.flags.get('sso-may-update');
     if (typeof sso === 'string') change['ssoMayUpdate'] = sso === 'true' ? true : sso === 'false' ? false : sso;
+    const rules = args.flags.get('value-rules');
+    if (typeof rules === 'string') change['valueRules'] = rules;
     return withRuntime(args.passthrough, async (rt) => {
       const settings = Object.keys(change).length > 0 ? await updateTenantSettings(rt, slug, change) : tenantSettings(await findTenantBySlug(rt, slug));
       if (json) io.out(JSON.stringify(settings));
@@ -55,6 +57,7 @@ export async function tenantCommand(argv: readonly string[], io: CliOutput): Pro
         io.out(`matching field:       ${settings.matchingField}`);
         io.out(`extension URN:        ${settings.extensionUrn}`);
         io.out(`SSO may update:       ${settings.ssoMayUpdate ? 'yes' : 'no (SCIM is the source of truth)'}`);
+        io.out(`value rules:          ${settings.valueRules === 'enforce' ? 'enforce (bad values get 400)' : 'report (stored, warned in the log)'}`);
       }
       return 0;
     });
@@ -66,6 +69,6 @@ export async function tenantCommand(argv: readonly string[], io: CliOutput): Pro
       return 0;
     });
   }
-  io.err('usage: roster tenant create <slug> [--name "Display name"] [--json] | roster tenant list [--json] | roster tenant disable|enable <slug> | roster tenant settings <slug> [--languages en,fr] [--matching-field userName|email|externalId] [--extension-urn URN] [--sso-may-update true|false]');
+  io.err('usage: roster tenant create <slug> [--name "Display name"] [--json] | roster tenant list [--json] | roster tenant disable|enable <slug> | roster tenant settings <slug> [--languages en,fr] [--matching-field userName|email|externalId] [--extension-urn URN] [--sso-may-update true|false] [--value-rules enforce|report]');
   return 2;
 }

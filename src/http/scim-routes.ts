@@ -167,6 +167,7 @@ export async function registerScimRoutes(app: FastifyInstance, options: ScimRout
       changed: notes.changed,
       notes: {
         changes: notes.changes,
+        warnings: notes.warnings,
         ignored: notes.ignored.map((i) => ({ ...i })),
         normalisers: notes.normalisers,
         leniencies: notes.leniencies,
@@ -174,9 +175,9 @@ export async function registerScimRoutes(app: FastifyInstance, options: ScimRout
       error: state.error ?? null,
     });
     // Nothing is ignored silently: dropped attributes (password included) and normalisers that fired.
-    if (notes.ignored.length > 0 || notes.normalisers.length > 0 || notes.leniencies.length > 0) {
+    if (notes.ignored.length > 0 || notes.normalisers.length > 0 || notes.leniencies.length > 0 || notes.warnings.length > 0) {
       request.log.info(
-        { tenant: state.tenant.slug, ignored: notes.ignored, normalisers: notes.normalisers, leniencies: notes.leniencies },
+        { tenant: state.tenant.slug, ignored: notes.ignored, warnings: notes.warnings, normalisers: notes.normalisers, leniencies: notes.leniencies },
         'SCIM request notes',
       );
     }

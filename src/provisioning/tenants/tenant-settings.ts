@@ -20,6 +20,12 @@ export interface TenantSettings {
   readonly extensionUrn: string;
   /** Whether an SSO login may overwrite attributes SCIM manages (off: SCIM is the source of truth). */
   readonly ssoMayUpdate: boolean;
+  /**
+   * 'enforce' (default): a value breaking a rule (hireDate, timezone, language, country, email) is
+   * refused with 400. 'report': it is stored and the provisioning log warns — for onboarding a
+   * directory whose data is not clean yet, or running a validator that sends placeholder values.
+   */
+  readonly valueRules: 'enforce' | 'report';
 }
 
 const URN_SHAPE = /^urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:[A-Za-z0-9()+,\-.:=@;$_!*'%/?#]+$/;
@@ -29,6 +35,7 @@ export const settingsSchema = z.object({
   matchingField: z.enum(['userName', 'email', 'externalId']),
   extensionUrn: z.string().regex(URN_SHAPE, 'a URN such as urn:ietf:params:scim:schemas:extension:acme:2.0:User').max(200),
   ssoMayUpdate: z.boolean(),
+  valueRules: z.enum(['enforce', 'report']),
 });
 
 export const DEFAULT_SETTINGS: TenantSettings = {
@@ -36,6 +43,7 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   matchingField: 'userName',
   extensionUrn: DEFAULT_EXTENSION_URN,
   ssoMayUpdate: false,
+  valueRules: 'enforce',
 };
 
 /** A tenant's settings with defaults for what it never set (stored settings were validated on write). */

@@ -49,7 +49,14 @@ function each(document: JsonObject, attribute: string): JsonObject[] {
  * The directory's rules on values (seed guides, SPEC §4): a violation names the attribute, the
  * value and the accepted form, and nothing is written.
  */
-export function validatePerson(document: JsonObject, settings: TenantSettings, before?: JsonObject): void {
+export function validatePerson(document: JsonObject, settings: TenantSettings, before?: JsonObject): string[] {
+  const violations = ruleViolations(document, settings, before);
+  if (violations.length > 0 && settings.valueRules === 'enforce') throw violations[0];
+  return violations.map((v) => v.message);
+}
+
+function ruleViolations(document: JsonObject, settings: TenantSettings, before?: JsonObject): DomainError[] {
+  const found: DomainError[] = [];
   // Only what changes is judged: a value stored before a rule (or a tenant setting) changed does
   // not block every later update of that person.
   const unchanged = (value: JsonValue | undefined, previous: JsonValue | undefined) => before !== undefined && JSON.stringify(value) === JSON.stringify(previous);
@@ -58,17 +65,17 @@ export function validatePerson(document: JsonObject, settings: TenantSettings, b
   const extension = extensionOf(document);
   const hireDate = extension['hireDate'];
   if (typeof hireDate === 'string' && !unchanged(hireDate, extensionOf(before)['hireDate']) && !isIsoDate(hireDate)) {
-    throw invalid('hireDate', hireDate, 'use a real date as yyyy-MM-dd, e.g. 2024-03-31');
+    found.push(invalid('hireDate', hireDate, 'use a real date as yyyy-MM-dd, e.g. 2024-03-31'));
   }
   const timezone = document['timezone'];
   if (typeof timezone === 'string' && !unchanged(timezone, before?.['timezone']) && !isIanaZone(timezone)) {
-    throw invalid('timezone', timezone, 'use an IANA time zone such as Europe/London or America/New_York');
+    found.push(invalid('timezone', timezone, 'use an IANA time zone such as Europe/London or America/New_York'));
   }
   const language = document['preferredLanguage'];
   if (typeof language === 'string' && !unchanged(language, before?.['preferredLanguage'])) {
     const supported = settings.supportedLanguages.map(languageKey);
     if (!supported.includes(languageKey(language))) {
-      throw invalid('preferredLanguage', language, `use one of this tenant's languages: ${settings.supportedLanguages.join(', ')}`);
+      found.push(invalid('preferredLanguage', language, `use one of this tenant's languages: ${settings.supportedLanguages.join(', ')}`));
     }
   }
   const previousAddresses = before ? each(before, 'addresses').map((a) => JSON.stringify(a)) : [];
@@ -77,14 +84,15 @@ export function validatePerson(document: JsonObject, settings: TenantSettings, b
     if (previousAddresses.includes(JSON.stringify(address))) continue;
     const country = address['country'];
     if (typeof country === 'string' && !isCountryCode(country)) {
-      throw invalid(`addresses[type eq "${String(address['type'] ?? '')}"].country`, country, 'use an ISO 3166-1 alpha-2 code such as GB, US or DE');
+      found.push(invalid(`addresses[type eq "${String(address['type'] ?? '')}"].country`, country, 'use an ISO 3166-1 alpha-2 code such as GB, US or DE'));
     }
   }
   for (const email of each(document, 'emails')) {
     if (previousEmails.includes(JSON.stringify(email))) continue;
     const value = email['value'];
     if (typeof value === 'string' && !isEmail(value)) {
-      throw invalid(`emails[type eq "${String(email['type'] ?? '')}"].value`, value, 'use an email address such as ada@example.com');
+      found.push(invalid(`emails[type eq "${String(email['type'] ?? '')}"].value`, value, 'use an email address such as ada@example.com'));
     }
   }
+  return found;
 }

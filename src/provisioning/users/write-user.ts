@@ -20,6 +20,8 @@ export interface UserWriteResult {
   readonly adopted?: boolean;
   /** Attributes that changed (for the provisioning log). */
   readonly changes?: readonly string[];
+  /** Value-rule violations stored anyway because the tenant reports rather than enforces them. */
+  readonly warnings?: readonly string[];
 }
 
 const taken = (userName: string) => new DomainError('uniqueness', `userName "${userName}" is already taken in this tenant`);
@@ -55,7 +57,7 @@ export async function createUser(
   settings: TenantSettings,
   source: UserSource = 'scim',
 ): Promise<UserWriteResult> {
-  validatePerson(document, settings);
+  const warnings = validatePerson(document, settings);
   return rt.store.transaction(scope, async (repos) => {
     const now = rt.now();
     const events = new EventBuffer(rt, now);
@@ -65,7 +67,7 @@ export async function createUser(
       const adopted = await rewrite(rt, repos, match, document, 'scim', events, now);
       events.push('user.updated', { user: summary(adopted), adopted: true, changes: diffDocuments(match.document, document).map((c) => ({ ...c })) });
       await events.flush(repos);
-      return { user: adopted, changed: true, adopted: true, changes: diffDocuments(match.document, document).map((c) => c.attribute) };
+      return { user: adopted, changed: true, adopted: true, warnings, changes: diffDocuments(match.document, document).map((c) => c.attribute) };
     }
     const reference = managerReference(document);
     const manager = reference === undefined ? undefined : await resolvePerson(repos, reference);
@@ -79,7 +81,7 @@ export async function createUser(
     await placeInFolders(rt, repos, user.id, undefined, document, events, now);
     await resolveReferencesTo(repos, user, events, now);
     await events.flush(repos);
-    return { user, changed: true };
+    return { user, changed: true, warnings };
   });
 }
 
@@ -130,7 +132,7 @@ export async function modifyUser(
     const document = transform(current.document);
     const changes = diffDocuments(current.document, document);
     if (changes.length === 0) return { user: current, changed: false };
-    validatePerson(document, settings, current.document);
+    const warnings = validatePerson(document, settings, current.document);
     const now = rt.now();
     const events = new EventBuffer(rt, now);
     const record = await rewrite(rt, repos, current, document, current.source, events, now);
@@ -138,7 +140,7 @@ export async function modifyUser(
     if (others.length > 0) events.push('user.updated', { user: summary(record), changes: others.map((c) => ({ ...c })) });
     if (current.active !== record.active) events.push(record.active ? 'user.reactivated' : 'user.deactivated', { user: summary(record) });
     await events.flush(repos);
-    return { user: record, changed: true, changes: changes.map((c) => c.attribute) };
+    return { user: record, changed: true, warnings, changes: changes.map((c) => c.attribute) };
   });
 }
 

@@ -20,6 +20,8 @@ export interface RequestNotes {
   resource?: { readonly type: 'User' | 'Group'; readonly id: string };
   /** Attributes changed, member counts, adoption: a short account for the provisioning log. */
   readonly changes: string[];
+  /** Values stored despite breaking a rule the tenant only reports. */
+  readonly warnings: string[];
   readonly normalisers: string[];
   readonly ignored: IgnoredAttribute[];
   readonly leniencies: string[];
@@ -58,5 +60,5 @@ export interface ProjectionParams {
 }
 
 export function newNotes(): RequestNotes {
-  return { changed: false, changes: [], normalisers: [], ignored: [], leniencies: [] };
+  return { changed: false, changes: [], warnings: [], normalisers: [], ignored: [], leniencies: [] };
 }

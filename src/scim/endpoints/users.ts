@@ -79,7 +79,8 @@ export async function postUser(ctx: ScimContext, body: JsonValue, projectionPara
   const result = await createUser(ctx.rt, ctx.scope, document, ctx.settings);
   ctx.notes.changed = true;
   ctx.notes.resource = { type: 'User', id: result.user.id };
-  ctx.notes.changes.push(result.adopted ? `adopted an existing ${result.user.source} profile` : 'created');
+  ctx.notes.changes.push(result.adopted ? 'adopted an existing profile made outside SCIM' : 'created');
+  ctx.notes.warnings.push(...(result.warnings ?? []));
   return respond(ctx, { user: result.user, groups: [] }, 201, projection);
 }
 
@@ -96,6 +97,7 @@ export async function putUser(
   const result = await modifyUser(ctx.rt, ctx.scope, id, () => document, ctx.settings, ifMatch);
   ctx.notes.changed ||= result.changed;
   ctx.notes.changes.push(...(result.changes ?? []));
+  ctx.notes.warnings.push(...(result.warnings ?? []));
   return readAfterWrite(ctx, result.user.id, projection);
 }
 
@@ -126,6 +128,7 @@ export async function patchUser(
   );
   ctx.notes.changed ||= result.changed;
   ctx.notes.changes.push(...(result.changes ?? []));
+  ctx.notes.warnings.push(...(result.warnings ?? []));
   // Users answer 200 with the resource (SPEC §2; scim-sanity and SCIMple's tests require it).
   return readAfterWrite(ctx, result.user.id, projection);
 }
