@@ -134,6 +134,19 @@ for (const { engine, skip } of testEngines()) {
       assert.equal((await t.scim('GET', `/Users/${String(good.body['id'])}`)).body['timezone'], 'Europe/London');
     });
 
+    it('stores rule-breaking values with a warning when the tenant reports rather than enforces', async () => {
+      await updateTenantSettings(t.server.rt, 'acme', { valueRules: 'report' });
+      try {
+        const r = await t.scim('POST', '/Users', employee('lenient@acme.example', { addresses: [{ type: 'work', country: 'Bermuda' }] }));
+        assert.equal(r.status, 201, r.raw);
+        await t.server.requestLog.flush();
+        const log = await listRequestLog(t.server.rt, scope(), { resourceId: String(r.body['id']), limit: 5 });
+        assert.match(JSON.stringify(log[0]?.notes['warnings']), /country \\"Bermuda\\"/);
+      } finally {
+        await updateTenantSettings(t.server.rt, 'acme', { valueRules: 'enforce' });
+      }
+    });
+
     it('flags incomplete profiles with what is missing, filterably', async () => {
       const id = await create({ userName: 'thin@acme.example' });
       const stored = await user(id);
