@@ -46,10 +46,22 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   valueRules: 'enforce',
 };
 
+const partialSettings = settingsSchema.partial();
+const changeSchema = settingsSchema.partial().strict();
+
+/** Parsed settings by their stored JSON: every SCIM request needs them, they rarely change. */
+const parsedCache = new Map<string, TenantSettings>();
+
 /** A tenant's settings with defaults for what it never set (stored settings were validated on write). */
 export function tenantSettings(tenant: Pick<TenantRecord, 'settings'>): TenantSettings {
-  const parsed = settingsSchema.partial().safeParse(tenant.settings);
-  return parsed.success ? { ...DEFAULT_SETTINGS, ...stripUndefined(parsed.data) } : DEFAULT_SETTINGS;
+  const key = JSON.stringify(tenant.settings);
+  const cached = parsedCache.get(key);
+  if (cached) return cached;
+  const parsed = partialSettings.safeParse(tenant.settings);
+  const settings = parsed.success ? { ...DEFAULT_SETTINGS, ...stripUndefined(parsed.data) } : DEFAULT_SETTINGS;
+  if (parsedCache.size > 1000) parsedCache.clear();
+  parsedCache.set(key, settings);
+  return settings;
 }
 
 function stripUndefined<T extends object>(value: T): Partial<TenantSettings> {
@@ -58,7 +70,7 @@ function stripUndefined<T extends object>(value: T): Partial<TenantSettings> {
 
 /** Validates a change to settings; answers the full new settings or the list of problems. */
 export function mergeSettings(current: TenantSettings, change: JsonObject): { ok: true; settings: TenantSettings } | { ok: false; problems: string[] } {
-  const parsed = settingsSchema.partial().strict().safeParse(change);
+  const parsed = changeSchema.safeParse(change);
   if (!parsed.success) {
     return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`) };
   }

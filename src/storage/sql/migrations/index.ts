@@ -4,6 +4,7 @@ import type { RosterDatabase } from '../tables.js';
 import { initialMigration } from './001-initial.js';
 import { directoryMigration } from './002-directory.js';
 import { eventsMigration } from './003-events.js';
+import { deliveryMigration } from './004-delivery.js';
 
 /** Every migration in order; names are permanent once released. */
 function migrationsFor(engine: Engine): Record<string, Migration> {
@@ -11,6 +12,7 @@ function migrationsFor(engine: Engine): Record<string, Migration> {
     '001-initial': initialMigration(engine),
     '002-directory': directoryMigration(engine),
     '003-events': eventsMigration(engine),
+    '004-delivery': deliveryMigration(engine),
   };
 }
 

@@ -1,0 +1,131 @@
+/**
+ * Storage for what happens after the outbox: webhook endpoints and their signing secrets, one
+ * delivery stream (cursor + head-of-line retry state) per endpoint and tenant, dead letters, and
+ * the host product's API keys. Owned by the delivery and host-access use cases.
+ */
+
+/** A webhook endpoint: one tenant's, or every tenant's when `tenantId` is null. */
+export interface WebhookEndpointRecord {
+  readonly id: string;
+  readonly tenantId: string | null;
+  readonly url: string;
+  readonly label: string;
+  /** Kept recoverable so deliveries can be signed; never logged, never listed. */
+  readonly secret: string;
+  /** The secret before the last rotation, still signing until `previousSecretUntilMs`. */
+  readonly previousSecret: string | null;
+  readonly previousSecretUntilMs: number | null;
+  readonly createdMs: number;
+}
+
+export type StreamState = 'active' | 'dead';
+
+/** One endpoint's delivery of one tenant's events: a cursor and the state of the event at its head. */
+export interface WebhookStreamRecord {
+  readonly endpointId: string;
+  readonly tenantId: string;
+  /** The last seq delivered (2xx); the next event to deliver is `lastSeq + 1`. */
+  readonly lastSeq: number;
+  readonly state: StreamState;
+  /** Failed attempts at the head event. */
+  readonly attempts: number;
+  readonly firstFailureMs: number | null;
+  readonly nextAttemptMs: number;
+  readonly lastError: string | null;
+  readonly deliveredMs: number | null;
+  readonly leaseOwner: string | null;
+  readonly leaseUntilMs: number | null;
+}
+
+/** A stream claimed by one dispatcher until the lease runs out. */
+export interface StreamClaim {
+  readonly stream: WebhookStreamRecord;
+  readonly endpoint: WebhookEndpointRecord;
+  readonly tenantSlug: string;
+}
+
+export interface StreamKey {
+  readonly endpointId: string;
+  readonly tenantId: string;
+}
+
+/** A stream's view for admins: where it stands and how far behind the tenant's outbox it is. */
+export interface StreamStatus extends WebhookStreamRecord {
+  readonly tenantSlug: string;
+  readonly outboxSeq: number;
+}
+
+/** An event whose delivery gave up after the retry window; its stream waits until it is replayed. */
+export interface DeadLetterRecord {
+  readonly id: string;
+  readonly endpointId: string;
+  readonly tenantId: string;
+  readonly seq: number;
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly attempts: number;
+  readonly firstFailureMs: number;
+  readonly deadMs: number;
+  readonly lastError: string | null;
+  readonly replayedMs: number | null;
+}
+
+export interface FailureUpdate {
+  readonly attempts: number;
+  readonly firstFailureMs: number;
+  readonly nextAttemptMs: number;
+  readonly error: string;
+}
+
+/** A host API key: all tenants (`tenantId` null) or one. Only the secret's hash is stored. */
+export interface HostKeyRecord {
+  readonly id: string;
+  readonly tenantId: string | null;
+  readonly label: string;
+  readonly secretHash: string;
+  readonly createdMs: number;
+  readonly lastUsedMs: number | null;
+  readonly revokedMs: number | null;
+}
+
+/** Webhook endpoints, delivery streams, dead letters and host keys, across tenants. */
+export interface DeliveryStore {
+  /** Adds an endpoint and starts its streams at each covered tenant's current outbox seq (no history). */
+  createEndpoint(endpoint: WebhookEndpointRecord): Promise<void>;
+  findEndpoint(id: string): Promise<WebhookEndpointRecord | undefined>;
+  /** Endpoints of one tenant (including those for all tenants), or every endpoint. */
+  listEndpoints(filter?: { tenantId: string }): Promise<WebhookEndpointRecord[]>;
+  deleteEndpoint(id: string): Promise<boolean>;
+  /** Replaces the secret; the old one keeps signing until `previousUntilMs`. */
+  rotateSecret(id: string, secret: string, previousUntilMs: number): Promise<boolean>;
+  /** Streams of an endpoint with their lag. */
+  streamsOf(endpointId: string): Promise<StreamStatus[]>;
+
+  /** Opens streams of all-tenant endpoints for tenants created since (from seq 0: all their events are newer). */
+  openMissingStreams(nowMs: number): Promise<void>;
+  /**
+   * Claims up to `limit` active streams that have undelivered events and are due, and whose lease
+   * is free or expired. On PostgreSQL rows are picked with FOR UPDATE SKIP LOCKED, so concurrent
+   * dispatchers never claim the same stream.
+   */
+  claimDue(owner: string, nowMs: number, leaseUntilMs: number, limit: number): Promise<StreamClaim[]>;
+  /** Moves the cursor to `seq` (the event after the cursor) if `owner` still holds the claim; renews the lease. */
+  recordSuccess(key: StreamKey, owner: string, seq: number, nowMs: number, leaseUntilMs: number): Promise<boolean>;
+  /** Schedules the next attempt and gives the claim up. */
+  recordFailure(key: StreamKey, owner: string, failure: FailureUpdate): Promise<boolean>;
+  /** Stops the stream at its head event and records the dead letter, if `owner` still holds the claim. */
+  deadLetter(key: StreamKey, owner: string, letter: DeadLetterRecord): Promise<boolean>;
+  /** Gives up one claim (nothing left to deliver) or every claim of `owner` (shutdown). */
+  release(owner: string, key?: StreamKey): Promise<void>;
+  /** A tenant's dead letters, newest first; replayed ones only when asked. */
+  listDeadLetters(tenantId: string, options?: { includeReplayed?: boolean }): Promise<DeadLetterRecord[]>;
+  /** Marks a dead letter replayed and restarts its stream at the same event, attempts reset. */
+  replayDeadLetter(id: string, nowMs: number): Promise<DeadLetterRecord | undefined>;
+
+  createHostKey(key: HostKeyRecord): Promise<void>;
+  findHostKey(id: string): Promise<HostKeyRecord | undefined>;
+  listHostKeys(): Promise<HostKeyRecord[]>;
+  revokeHostKey(id: string, nowMs: number): Promise<boolean>;
+  /** Moves last-used forward (never back); skipped when it was written less than a minute ago. */
+  touchHostKey(id: string, nowMs: number): Promise<void>;
+}
