@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { RosterConfig } from '../config/config.js';
 import { createHttpApp } from '../http/app.js';
+import { RateLimiter } from '../http/rate-limit.js';
 import { registerScimRoutes } from '../http/scim-routes.js';
 import { ActivityRecorder } from '../provisioning/tenants/activity-recorder.js';
 import { RequestLogWriter } from '../provisioning/tenants/request-log-writer.js';
@@ -91,6 +92,11 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
     },
     bodyLimitBytes: config.bodyLimitBytes,
     publicUrl: config.publicUrl,
+    rateLimits: {
+      perCredential: new RateLimiter(config.rateLimitPerCredential, config.rateLimitPerCredential * 5, now),
+      perIp: new RateLimiter(config.rateLimitPerIp, config.rateLimitPerIp * 5, now),
+      authFailures: new RateLimiter(config.authFailuresPerIp, 20, now),
+    },
   };
   await app.register((scope) => registerScimRoutes(scope, { ...scimOptions, tenantInPath: false }), { prefix: '/scim/v2' });
   await app.register((scope) => registerScimRoutes(scope, { ...scimOptions, tenantInPath: true }), { prefix: '/t/:slug/scim/v2' });

@@ -30,6 +30,17 @@ export const settings = {
   MAX_BULK_OPERATIONS: { default: '1000', doc: 'Most operations one /Bulk request may carry.', schema: z.coerce.number().int().min(1) },
   MAX_MEMBERS_PER_PATCH: { default: '10000', doc: 'Most group members one PATCH may name.', schema: z.coerce.number().int().min(1) },
   ACTIVITY_FLUSH_MS: { default: '1000', doc: 'How often last-request / last-used bookkeeping is written.', schema: z.coerce.number().int().min(10) },
+  RATE_LIMIT_PER_CREDENTIAL: {
+    default: '200',
+    doc: 'SCIM requests per second one credential may sustain (bursts of 5× allowed); 0 turns the limit off.',
+    schema: z.coerce.number().min(0),
+  },
+  RATE_LIMIT_PER_IP: { default: '400', doc: 'SCIM requests per second from one IP address (bursts of 5×); 0 turns it off.', schema: z.coerce.number().min(0) },
+  AUTH_FAILURES_PER_IP: {
+    default: '1',
+    doc: 'Failed SCIM authentications per second one IP may make after a burst of 20, then 429.',
+    schema: z.coerce.number().min(0),
+  },
   SHUTDOWN_GRACE_MS: { default: '10000', doc: 'How long SIGTERM waits for in-flight requests.', schema: z.coerce.number().int().min(0) },
 } as const;
 
@@ -49,6 +60,9 @@ export interface RosterConfig {
   readonly maxMembersPerPatch: number;
   readonly activityFlushMs: number;
   readonly shutdownGraceMs: number;
+  readonly rateLimitPerCredential: number;
+  readonly rateLimitPerIp: number;
+  readonly authFailuresPerIp: number;
 }
 
 /** Configuration problems, all of them, in one error. */
@@ -103,6 +117,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     maxMembersPerPatch: values['MAX_MEMBERS_PER_PATCH'] as number,
     activityFlushMs: values['ACTIVITY_FLUSH_MS'] as number,
     shutdownGraceMs: values['SHUTDOWN_GRACE_MS'] as number,
+    rateLimitPerCredential: values['RATE_LIMIT_PER_CREDENTIAL'] as number,
+    rateLimitPerIp: values['RATE_LIMIT_PER_IP'] as number,
+    authFailuresPerIp: values['AUTH_FAILURES_PER_IP'] as number,
   });
 }
 

@@ -8,6 +8,7 @@ import type { RequestLogWriter } from '../provisioning/tenants/request-log-write
 import { uuidv7 } from '../provisioning/runtime.js';
 import type { TenantRecord } from '../storage/store.js';
 import { parseAuthorization, unauthorized } from './authenticate.js';
+import type { RateLimiter } from './rate-limit.js';
 import { renderError } from './error-response.js';
 import { bulk } from '../scim/endpoints/bulk.js';
 import { newNotes, type ProjectionParams, type ScimContext, type ScimLimits, type ScimResponse } from '../scim/endpoints/context.js';
@@ -26,9 +27,11 @@ export interface ScimRouteOptions {
   /** The User resource with the tenant's extension URN (built once per URN). */
   readonly userSchemaFor: (extensionUrn: string) => ResourceSchema;
   readonly groupSchema: ResourceSchema;
-  readonly limits: ScimLimits;
   readonly bodyLimitBytes: number;
   readonly publicUrl: string;
+  /** Shared by both route prefixes: per credential, per IP, and failed authentications per IP. */
+  readonly limits: ScimLimits;
+  readonly rateLimits: { readonly perCredential: RateLimiter; readonly perIp: RateLimiter; readonly authFailures: RateLimiter };
   /** Where the route prefix names the tenant (`/t/:slug/scim/v2`). */
   readonly tenantInPath: boolean;
 }
@@ -102,14 +105,24 @@ function ifMatchOf(request: FastifyRequest) {
 export async function registerScimRoutes(app: FastifyInstance, options: ScimRouteOptions): Promise<void> {
   const contexts = new WeakMap<FastifyRequest, { ctx: ScimContext; tenant: TenantRecord; credentialId: string; error?: string }>();
 
-  app.addHook('preHandler', async (request) => {
+  app.addHook('preHandler', async (request, reply) => {
+    const limited = (wait: number, what: string) => {
+      reply.header('retry-after', String(wait));
+      return new ScimError(429, undefined, `too many requests ${what}; retry after ${wait} s`);
+    };
+    const ipWait = options.rateLimits.perIp.take(request.ip);
+    if (ipWait > 0) throw limited(ipWait, 'from this address');
     const presented = parseAuthorization(request.headers.authorization);
-    if (!presented) throw unauthorized();
-    const result = await authenticateCredential(options.rt, presented);
-    if (!result.ok) {
-      request.log.info({ reason: result.reason }, 'SCIM authentication failed');
+    const result = presented ? await authenticateCredential(options.rt, presented) : undefined;
+    if (!result?.ok) {
+      request.log.info({ reason: result?.reason ?? 'missing' }, 'SCIM authentication failed');
+      // Guessing credentials is slowed down per address; the answer stays one indistinct 401 until then.
+      const failWait = options.rateLimits.authFailures.take(request.ip);
+      if (failWait > 0) throw limited(failWait, 'with failed authentication from this address');
       throw unauthorized();
     }
+    const credentialWait = options.rateLimits.perCredential.take(result.credential.id);
+    if (credentialWait > 0) throw limited(credentialWait, 'with this credential');
     const slug = options.tenantInPath ? (request.params as { slug?: string }).slug : undefined;
     if (options.tenantInPath && slug !== result.tenant.slug) throw unauthorized();
     if (!result.tenant.provisioningEnabled) {
