@@ -1,6 +1,10 @@
 import { ConfigError } from '../config/config.js';
+import { adminCommand } from './admin-command.js';
 import { DomainError } from '../provisioning/errors.js';
 import { basicCommand, tokenCommand } from './credential-commands.js';
+import { heldCommand } from './held-command.js';
+import { hostkeyCommand } from './hostkey-command.js';
+import { webhookCommand } from './webhook-command.js';
 import { consoleOutput, type CliOutput } from './context.js';
 import { serveCommand } from './serve-command.js';
 import { tenantCommand } from './tenant-command.js';
@@ -16,6 +20,12 @@ const USAGE = `usage: roster <command>
   token list <slug>                  list a tenant's credentials
   token revoke <slug> <id>           revoke a credential
   basic create <slug> [--label L]    mint a key/secret pair for HTTP Basic
+  admin create --email E [--tenant S] [--password-stdin]
+                                     create a console admin (operator, or of one tenant)
+  admin list                         list console admins
+  held list|approve|discard <slug>   mass changes held by the guard, for an admin to decide
+  webhook add|list|remove|rotate|dead|replay   webhook endpoints and their deliveries (roster webhook for details)
+  hostkey create|list|revoke         keys for the host product's API (/host/v1)
 
 Add --json for machine-readable output. Settings come from the environment (DATABASE_URL, PORT, …)
 or flags (--database-url, --port, …).`;
@@ -33,6 +43,14 @@ export async function main(argv: readonly string[], io: CliOutput = consoleOutpu
         return await tokenCommand(rest, io);
       case 'basic':
         return await basicCommand(rest, io);
+      case 'admin':
+        return await adminCommand(rest, io);
+      case 'held':
+        return await heldCommand(rest, io);
+      case 'webhook':
+        return await webhookCommand(rest, io);
+      case 'hostkey':
+        return await hostkeyCommand(rest, io);
       default:
         io.err(USAGE);
         return command === undefined || command === 'help' || command === '--help' ? 0 : 2;

@@ -6,6 +6,8 @@ import type { MemberType } from '../../storage/store.js';
 export interface MemberInput {
   readonly id: string;
   readonly type?: MemberType;
+  /** The label the client gave the member when adding it (shown as members[].display). */
+  readonly display?: string;
 }
 
 /** One step of a group change, applied in order inside one transaction. */

@@ -3,7 +3,9 @@ import { foldText } from '../../storage/fold.js';
 import type { GroupRecord, MemberType, ScopedRepositories, TenantScope } from '../../storage/store.js';
 import { DomainError, notFound } from '../errors.js';
 import { EventBuffer } from '../events/event-buffer.js';
+import { emptyingExceedsThreshold, holdChange, type GuardOptions, type HeldInfo } from '../guard/mass-change-guard.js';
 import { checkIfMatch, type VersionPrecondition } from '../preconditions.js';
+import type { TenantSettings } from '../tenants/tenant-settings.js';
 import type { ProvisioningRuntime } from '../runtime.js';
 import { diffDocuments } from '../users/person-document.js';
 import { groupRecordFrom } from './group-record.js';
@@ -17,6 +19,15 @@ export interface GroupWriteResult {
   readonly removed: readonly string[];
   /** Member references held until a person with that identifier arrives. */
   readonly pending: readonly string[];
+  /** Set when the mass-change guard held the change instead of applying it. */
+  readonly held?: HeldInfo;
+}
+
+/** Thrown inside the transaction to roll a guarded change back; never leaves this module. */
+class HoldInstead extends Error {
+  constructor(readonly reason: string, readonly baseVersion: number, readonly document: JsonObject) {
+    super(reason);
+  }
 }
 
 const taken = (name: string) => new DomainError('uniqueness', `a group named "${name}" already exists in this tenant`);
@@ -30,14 +41,20 @@ async function resolveMembers(
   repos: ScopedRepositories,
   groupId: string,
   members: readonly MemberInput[],
-): Promise<{ known: { id: string; type: MemberType }[]; unknown: string[] }> {
+): Promise<{ known: { id: string; type: MemberType; display?: string }[]; unknown: string[] }> {
   const ids = [...new Set(members.map((m) => m.id))];
   if (ids.includes(groupId)) throw new DomainError('invalidValue', 'a group cannot be a member of itself');
   const users = await repos.users.existing(ids);
   const rest = ids.filter((id) => !users.has(id));
   const groups = rest.length > 0 ? await repos.groups.existing(rest) : new Set<string>();
+  const displays = new Map(members.filter((m) => m.display !== undefined).map((m) => [m.id, m.display]));
   return {
-    known: ids.filter((id) => users.has(id) || groups.has(id)).map((id) => ({ id, type: users.has(id) ? 'User' : 'Group' })),
+    known: ids
+      .filter((id) => users.has(id) || groups.has(id))
+      .map((id) => {
+        const display = displays.get(id);
+        return { id, type: users.has(id) ? 'User' : 'Group', ...(display === undefined ? {} : { display }) };
+      }),
     unknown: rest.filter((id) => !groups.has(id)),
   };
 }
@@ -118,6 +135,35 @@ export async function modifyGroup(
   id: string,
   steps: readonly GroupChangeStep[],
   ifMatch?: VersionPrecondition,
+  guard?: { settings: TenantSettings } & GuardOptions,
+): Promise<GroupWriteResult> {
+  try {
+    return await applyGroupChange(rt, scope, id, steps, ifMatch, guard);
+  } catch (error) {
+    if (!(error instanceof HoldInstead)) throw error;
+    // The change was rolled back; what is kept is the request to empty the group, for an admin.
+    return rt.store.transaction(scope, async (repos) => {
+      const current = await repos.groups.findById(id);
+      if (!current) throw notFound('Group', id);
+      const held = await holdChange(rt, repos, {
+        kind: 'group.empty',
+        resourceId: id,
+        baseVersion: error.baseVersion,
+        payload: { document: error.document },
+        reason: error.reason,
+      });
+      return { group: current, changed: false, added: [], removed: [], pending: [], held };
+    });
+  }
+}
+
+async function applyGroupChange(
+  rt: ProvisioningRuntime,
+  scope: TenantScope,
+  id: string,
+  steps: readonly GroupChangeStep[],
+  ifMatch: VersionPrecondition | undefined,
+  guard: ({ settings: TenantSettings } & GuardOptions) | undefined,
 ): Promise<GroupWriteResult> {
   return rt.store.transaction(scope, async (repos) => {
     const current = await repos.groups.findById(id, { forUpdate: true });
@@ -133,6 +179,10 @@ export async function modifyGroup(
     }
     const changes = diffDocuments(current.document, document);
     if (changes.length === 0 && delta.empty) return { group: current, changed: false, added: [], removed: [], pending };
+    if (guard && !guard.bypassGuard && delta.removedIds.length > 0) {
+      const reason = emptyingExceedsThreshold(guard.settings, delta.removedIds.length, await repos.groups.memberCount(id));
+      if (reason) throw new HoldInstead(reason, current.version, document);
+    }
     const record = groupRecordFrom(document, {
       id,
       version: current.version + 1,

@@ -26,6 +26,17 @@ export interface TenantSettings {
    * directory whose data is not clean yet, or running a validator that sends placeholder values.
    */
   readonly valueRules: 'enforce' | 'report';
+  /**
+   * The mass-change guard: when more than `massChangePercent` % of active people are deactivated or
+   * deleted within `massChangeWindowMinutes` (in a tenant of at least `massChangeMinActive`), or a
+   * request would empty a group of more than `massChangeGroupSize` members, the excess is held for
+   * an admin to approve or discard instead of being applied.
+   */
+  readonly massChangeGuard: 'on' | 'off';
+  readonly massChangePercent: number;
+  readonly massChangeWindowMinutes: number;
+  readonly massChangeMinActive: number;
+  readonly massChangeGroupSize: number;
 }
 
 const URN_SHAPE = /^urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:[A-Za-z0-9()+,\-.:=@;$_!*'%/?#]+$/;
@@ -36,6 +47,11 @@ export const settingsSchema = z.object({
   extensionUrn: z.string().regex(URN_SHAPE, 'a URN such as urn:ietf:params:scim:schemas:extension:acme:2.0:User').max(200),
   ssoMayUpdate: z.boolean(),
   valueRules: z.enum(['enforce', 'report']),
+  massChangeGuard: z.enum(['on', 'off']),
+  massChangePercent: z.number().min(1).max(100),
+  massChangeWindowMinutes: z.number().int().min(1).max(24 * 60),
+  massChangeMinActive: z.number().int().min(1),
+  massChangeGroupSize: z.number().int().min(1),
 });
 
 export const DEFAULT_SETTINGS: TenantSettings = {
@@ -44,6 +60,11 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   extensionUrn: DEFAULT_EXTENSION_URN,
   ssoMayUpdate: false,
   valueRules: 'enforce',
+  massChangeGuard: 'on',
+  massChangePercent: 20,
+  massChangeWindowMinutes: 10,
+  massChangeMinActive: 20,
+  massChangeGroupSize: 50,
 };
 
 const partialSettings = settingsSchema.partial();

@@ -3,6 +3,7 @@ import { foldText } from '../../storage/fold.js';
 import type { ScopedRepositories, StoredUser, TenantScope, UserRecord, UserSource } from '../../storage/store.js';
 import { DomainError, notFound } from '../errors.js';
 import { EventBuffer } from '../events/event-buffer.js';
+import { holdChange, removalExceedsThreshold, type GuardOptions, type HeldInfo } from '../guard/mass-change-guard.js';
 import { checkIfMatch, type VersionPrecondition } from '../preconditions.js';
 import type { ProvisioningRuntime } from '../runtime.js';
 import type { TenantSettings } from '../tenants/tenant-settings.js';
@@ -22,6 +23,8 @@ export interface UserWriteResult {
   readonly changes?: readonly string[];
   /** Value-rule violations stored anyway because the tenant reports rather than enforces them. */
   readonly warnings?: readonly string[];
+  /** Set when the mass-change guard held the change instead of applying it. */
+  readonly held?: HeldInfo;
 }
 
 const taken = (userName: string) => new DomainError('uniqueness', `userName "${userName}" is already taken in this tenant`);
@@ -124,6 +127,7 @@ export async function modifyUser(
   transform: (current: JsonObject) => JsonObject,
   settings: TenantSettings,
   ifMatch?: VersionPrecondition,
+  options: GuardOptions = {},
 ): Promise<UserWriteResult> {
   return rt.store.transaction(scope, async (repos) => {
     const current = await repos.users.findById(id, { forUpdate: true });
@@ -134,6 +138,13 @@ export async function modifyUser(
     if (changes.length === 0) return { user: current, changed: false };
     const warnings = validatePerson(document, settings, current.document);
     const now = rt.now();
+    if (current.active && document['active'] === false && !options.bypassGuard) {
+      const reason = await removalExceedsThreshold(repos, settings, now);
+      if (reason) {
+        const held = await holdChange(rt, repos, { kind: 'user.deactivate', resourceId: id, baseVersion: current.version, payload: { document }, reason });
+        return { user: current, changed: false, held };
+      }
+    }
     const events = new EventBuffer(rt, now);
     const record = await rewrite(rt, repos, current, document, current.source, events, now);
     const others = changes.filter((c) => c.attribute !== 'active');
@@ -148,12 +159,23 @@ export async function modifyUser(
  * Deletes a person: they leave every group (which get a new version), their reports' links go
  * back to pending, and an audit record without personal data remains.
  */
-export async function deleteUser(rt: ProvisioningRuntime, scope: TenantScope, id: string, ifMatch?: VersionPrecondition): Promise<void> {
-  await rt.store.transaction(scope, async (repos) => {
+export async function deleteUser(
+  rt: ProvisioningRuntime,
+  scope: TenantScope,
+  id: string,
+  ifMatch?: VersionPrecondition,
+  settings?: TenantSettings,
+  options: GuardOptions = {},
+): Promise<{ held?: HeldInfo }> {
+  return rt.store.transaction(scope, async (repos) => {
     const current = await repos.users.findById(id, { forUpdate: true });
     if (!current) throw notFound('User', id);
     checkIfMatch(current.version, ifMatch);
     const now = rt.now();
+    if (settings && current.active && !options.bypassGuard) {
+      const reason = await removalExceedsThreshold(repos, settings, now);
+      if (reason) return { held: await holdChange(rt, repos, { kind: 'user.delete', resourceId: id, baseVersion: current.version, payload: {}, reason }) };
+    }
     const events = new EventBuffer(rt, now);
     const touched = await repos.groups.removeMemberEverywhere(id);
     await repos.groups.touch(touched, now);
@@ -164,5 +186,6 @@ export async function deleteUser(rt: ProvisioningRuntime, scope: TenantScope, id
     await repos.audit.record({ id: rt.newId(), atMs: now, action: 'user.deleted', resourceType: 'User', resourceId: id });
     events.push('user.deleted', { user: { id } });
     await events.flush(repos);
+    return {};
   });
 }

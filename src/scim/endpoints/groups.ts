@@ -49,15 +49,15 @@ function checkMemberCount(ctx: ScimContext, count: number): void {
   }
 }
 
-const toInputs = (members: readonly MemberRef[]): MemberInput[] =>
-  members.map((m) => (m.type ? { id: m.value, type: m.type } : { id: m.value }));
+const toInputs = (members: readonly { value: string; type?: 'User' | 'Group'; display?: string }[]): MemberInput[] =>
+  members.map((m) => ({ id: m.value, ...(m.type ? { type: m.type } : {}), ...(m.display !== undefined ? { display: m.display } : {}) }));
 
 function parseGroupBody(ctx: ScimContext, body: JsonValue): { document: JsonObject; members: MemberInput[] | undefined } {
   const normalised = normaliseResourceBody('Group', body, ctx.groupSchema);
   ctx.notes.normalisers.push(...normalised.fired);
   const parsed = parseResource(ctx.groupSchema, normalised.body);
   ctx.notes.ignored.push(...parsed.ignored);
-  const members = parsed.members?.map((m) => (m.type ? { id: m.value, type: m.type } : { id: m.value }));
+  const members = parsed.members ? toInputs(parsed.members) : undefined;
   if (members) checkMemberCount(ctx, members.length);
   return { document: parsed.document, members };
 }
@@ -111,8 +111,12 @@ export async function readGroup(ctx: ScimContext, id: string, projectionParams: 
 }
 
 /** A short account of a group write for the provisioning log. */
-function noteGroupWrite(ctx: ScimContext, result: { changed: boolean; added: readonly string[]; removed: readonly string[]; pending: readonly string[] }): void {
+function noteGroupWrite(
+  ctx: ScimContext,
+  result: { changed: boolean; added: readonly string[]; removed: readonly string[]; pending: readonly string[]; held?: { id: string; reason: string } },
+): void {
   ctx.notes.changed ||= result.changed;
+  if (result.held) ctx.notes.changes.push(`held for approval (${result.held.id}): ${result.held.reason}`);
   if (result.added.length > 0) ctx.notes.changes.push(`${result.added.length} member(s) added`);
   if (result.removed.length > 0) ctx.notes.changes.push(`${result.removed.length} member(s) removed`);
   if (result.pending.length > 0) ctx.notes.changes.push(`${result.pending.length} member(s) not known yet, held pending: ${result.pending.slice(0, 5).join(', ')}`);
@@ -142,10 +146,10 @@ export async function putGroup(
   // PUT replaces the resource (RFC 7644 §3.5.1): a body without members empties the group.
   steps.push(members && members.length > 0 ? { kind: 'replaceMembers', members } : { kind: 'removeAllMembers' });
   ctx.notes.resource = { type: 'Group', id };
-  const result = await modifyGroup(ctx.rt, ctx.scope, id, steps, ifMatch);
+  const result = await modifyGroup(ctx.rt, ctx.scope, id, steps, ifMatch, { settings: ctx.settings });
   noteGroupWrite(ctx, result);
   const view = await getGroup(ctx.rt, ctx.scope, id, { withMembers: shows(projection, 'members') });
-  return respond(ctx, view, 200, projection);
+  return respond(ctx, view, result.held ? 202 : 200, projection);
 }
 
 /**
@@ -163,8 +167,9 @@ export async function patchGroup(
   ctx.notes.normalisers.push(...normalised.fired);
   const plan = planGroupPatch(parsePatchRequest(normalised.body));
   ctx.notes.resource = { type: 'Group', id };
-  const result = await modifyGroup(ctx.rt, ctx.scope, id, toDomainSteps(ctx, plan.steps), ifMatch);
+  const result = await modifyGroup(ctx.rt, ctx.scope, id, toDomainSteps(ctx, plan.steps), ifMatch, { settings: ctx.settings });
   noteGroupWrite(ctx, result);
+  if (result.held) return { status: 202, etag: etag(result.group.version) };
   if (projectionParams.attributes === undefined && projectionParams.excludedAttributes === undefined) {
     return { status: 204, etag: etag(result.group.version) };
   }

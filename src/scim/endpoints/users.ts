@@ -98,7 +98,18 @@ export async function putUser(
   ctx.notes.changed ||= result.changed;
   ctx.notes.changes.push(...(result.changes ?? []));
   ctx.notes.warnings.push(...(result.warnings ?? []));
+  if (result.held) return held(ctx, result.held, result.user.id, projection);
   return readAfterWrite(ctx, result.user.id, projection);
+}
+
+/**
+ * 202 Accepted: the mass-change guard holds the change for an admin; the body is the resource as
+ * it still is. The request log says so.
+ */
+async function held(ctx: ScimContext, info: { id: string; reason: string }, id: string, projection: Projection): Promise<ScimResponse> {
+  ctx.notes.changes.push(`held for approval (${info.id}): ${info.reason}`);
+  const response = await readAfterWrite(ctx, id, projection);
+  return { ...response, status: 202 };
 }
 
 export async function patchUser(
@@ -129,6 +140,7 @@ export async function patchUser(
   ctx.notes.changed ||= result.changed;
   ctx.notes.changes.push(...(result.changes ?? []));
   ctx.notes.warnings.push(...(result.warnings ?? []));
+  if (result.held) return held(ctx, result.held, id, projection);
   // Users answer 200 with the resource (SPEC §2; scim-sanity and SCIMple's tests require it).
   return readAfterWrite(ctx, result.user.id, projection);
 }
@@ -140,7 +152,11 @@ async function readAfterWrite(ctx: ScimContext, id: string, projection: Projecti
 
 export async function removeUser(ctx: ScimContext, id: string, ifMatch?: VersionPrecondition): Promise<ScimResponse> {
   ctx.notes.resource = { type: 'User', id };
-  await deleteUser(ctx.rt, ctx.scope, id, ifMatch);
+  const result = await deleteUser(ctx.rt, ctx.scope, id, ifMatch, ctx.settings);
+  if (result.held) {
+    ctx.notes.changes.push(`held for approval (${result.held.id}): ${result.held.reason}`);
+    return { status: 202 };
+  }
   ctx.notes.changed = true;
   ctx.notes.changes.push('deleted');
   return { status: 204 };

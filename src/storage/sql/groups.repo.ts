@@ -129,7 +129,7 @@ export class SqlGroupRepository implements GroupRepository {
 
   async members(groupId: string): Promise<MemberRecord[]> {
     const { rows } = await sql<{ member_id: string; member_type: string; display: string | null }>`
-      select m.member_id, m.member_type, coalesce(u.user_name, g.display_name) as display
+      select m.member_id, m.member_type, coalesce(m.display, u.user_name, g.display_name) as display
       from group_members m
       left join users u on m.member_type = 'User' and u.tenant_id = m.tenant_id and u.id = m.member_id
       left join groups g on m.member_type = 'Group' and g.tenant_id = m.tenant_id and g.id = m.member_id
@@ -138,12 +138,21 @@ export class SqlGroupRepository implements GroupRepository {
     return rows.map((r) => ({ id: r.member_id, type: r.member_type === 'Group' ? 'Group' : 'User', display: r.display }));
   }
 
-  async addMembers(groupId: string, members: readonly { id: string; type: MemberType }[], nowMs: number): Promise<string[]> {
+  async addMembers(groupId: string, members: readonly { id: string; type: MemberType; display?: string }[], nowMs: number): Promise<string[]> {
     if (members.length === 0) return [];
-    const users = members.filter((m) => m.type === 'User').map((m) => m.id);
-    const groups = members.filter((m) => m.type === 'Group').map((m) => m.id);
     const added: string[] = [];
-    for (const [type, ids] of [['User', users], ['Group', groups]] as const) {
+    // Members named with a display label are rare (Microsoft's collection); they go one by one.
+    for (const m of members.filter((x) => x.display !== undefined)) {
+      const { rows } = await sql<{ member_id: string }>`
+        insert into group_members (tenant_id, group_id, member_id, member_type, display, created_ms)
+        values (${this.tenantId}, ${groupId}, ${m.id}, ${m.type}, ${m.display ?? null}, ${nowMs})
+        on conflict (tenant_id, group_id, member_id) do nothing
+        returning member_id`.execute(this.db);
+      for (const row of rows) added.push(row.member_id);
+    }
+    const plain = members.filter((x) => x.display === undefined);
+    for (const type of ['User', 'Group'] as const) {
+      const ids = plain.filter((m) => m.type === type).map((m) => m.id);
       if (ids.length === 0) continue;
       // One statement for any number of members: the ids arrive as one array parameter.
       const { rows } = await sql<{ member_id: string }>`
@@ -182,6 +191,16 @@ export class SqlGroupRepository implements GroupRepository {
       where m.tenant_id = ${this.tenantId} and m.group_id = ${groupId} and ${conditionToSql(memberScope(this.dialect), condition)}
       returning member_id`.execute(this.db);
     return rows.map((r) => r.member_id);
+  }
+
+  async memberCount(groupId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('group_members')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('tenant_id', '=', this.tenantId)
+      .where('group_id', '=', groupId)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
   }
 
   async removeAllMembers(groupId: string): Promise<string[]> {

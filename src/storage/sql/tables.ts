@@ -76,6 +76,7 @@ export interface GroupMembersTable {
   group_id: string;
   member_id: string;
   member_type: string;
+  display: string | null;
   created_ms: number;
 }
 
@@ -143,6 +144,19 @@ export interface EventsTable {
   data: string;
 }
 
+export interface HeldChangesTable {
+  tenant_id: string;
+  id: string;
+  kind: string;
+  resource_id: string;
+  base_version: number;
+  payload: string;
+  reason: string;
+  status: string;
+  created_ms: number;
+  decided_ms: number | null;
+}
+
 export interface RosterDatabase {
   tenants: TenantsTable;
   credentials: CredentialsTable;
@@ -157,5 +171,6 @@ export interface RosterDatabase {
   audit_log: AuditLogTable;
   event_sequences: EventSequencesTable;
   events: EventsTable;
+  held_changes: HeldChangesTable;
 }
 

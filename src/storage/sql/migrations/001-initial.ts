@@ -91,6 +91,8 @@ export function initialMigration(engine: Engine): Migration {
         .addColumn('group_id', 'text', (c) => c.notNull())
         .addColumn('member_id', 'text', (c) => c.notNull())
         .addColumn('member_type', 'text', (c) => c.notNull())
+        // members[].display as the client set it when adding the member (immutable, RFC 7643 §2.4).
+        .addColumn('display', 'text')
         .addColumn('created_ms', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('group_members_pk', ['tenant_id', 'group_id', 'member_id'])
         .addForeignKeyConstraint('group_members_group', ['tenant_id', 'group_id'], 'groups', ['tenant_id', 'id'], (c) =>

@@ -24,6 +24,8 @@ export function eventsMigration(engine: Engine): Migration {
         .addColumn('data', json, (c) => c.notNull())
         .addPrimaryKeyConstraint('events_pk', ['tenant_id', 'seq'])
         .execute();
+      // The mass-change guard counts recent deactivations and deletions by type and time.
+      await db.schema.createIndex('events_type_time').on('events').columns(['tenant_id', 'type', 'occurred_ms']).execute();
     },
   };
 }
