@@ -55,14 +55,24 @@ describe('operating Roster', () => {
   });
 
   it('finishes in-flight requests on shutdown and refuses new ones cleanly', async () => {
-    const operations = Array.from({ length: 300 }, (_, i) => ({ method: 'POST', path: '/Users', data: { userName: `inflight${i}@example.com` } }));
+    const operations = Array.from({ length: 1000 }, (_, i) => ({ method: 'POST', path: '/Users', data: { userName: `inflight${i}@example.com` } }));
     const inFlight = post('/Bulk', { schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations: operations });
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Close only once the request is being processed: its first create is committed.
+    const tenant = await server.store.tenants.findBySlug('acme');
+    for (let i = 0; i < 2000; i++) {
+      const first = await server.store.read({ tenantId: tenant!.id }, (r) => r.users.findByUserNameFold('inflight0@example.com'));
+      if (first) break;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    let answered = false;
+    void inFlight.then(() => (answered = true));
+    await Promise.resolve();
+    assert.equal(answered, false, 'the request is still in flight when shutdown starts');
     const closing = server.close();
     const response = await inFlight;
     assert.equal(response.status, 200);
     const body = (await response.json()) as { Operations: { status: string }[] };
-    assert.equal(body.Operations.length, 300);
+    assert.equal(body.Operations.length, 1000);
     assert.ok(body.Operations.every((o) => o.status === '201'));
     await closing;
     await assert.rejects(fetch(`${base}/healthz`), 'no longer listening');
