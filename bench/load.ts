@@ -21,15 +21,30 @@ export interface LatencySummary {
 /** Sparse log-scale histogram: bucket upper bound in ms → count (10 buckets per decade). */
 export type Histogram = Record<string, number>;
 
-export interface LoadResult {
+/** Throughput and latency of `total` operations run by `clients` concurrent loops. */
+export interface Measurement {
   readonly total: number;
-  readonly ok: number;
   readonly clients: number;
   readonly durationMs: number;
-  /** Completed requests (all statuses) per second of wall time. */
+  /** Completed operations per second of wall time. */
   readonly perSecond: number;
   readonly latencyMs: LatencySummary;
   readonly histogramMs: Histogram;
+}
+
+export function measurement(samplesMs: Float64Array, durationMs: number, clients: number): Measurement {
+  return {
+    total: samplesMs.length,
+    clients,
+    durationMs,
+    perSecond: (samplesMs.length / durationMs) * 1000,
+    latencyMs: summarise(samplesMs),
+    histogramMs: histogram(samplesMs),
+  };
+}
+
+export interface LoadResult extends Measurement {
+  readonly ok: number;
   /** Count of responses per status (and `error:<code>` for transport failures). */
   readonly statuses: Record<string, number>;
   /** The first few unexpected answers, for the report. */
@@ -189,17 +204,7 @@ export async function httpLoad(options: HttpLoadOptions): Promise<LoadResult> {
       }
       options.onAnswer?.(answer, index);
     });
-    return {
-      total: options.total,
-      ok,
-      clients: options.clients,
-      durationMs,
-      perSecond: (options.total / durationMs) * 1000,
-      latencyMs: summarise(samplesMs),
-      histogramMs: histogram(samplesMs),
-      statuses,
-      unexpected,
-    };
+    return { ...measurement(samplesMs, durationMs, options.clients), ok, statuses, unexpected };
   } finally {
     client.close();
   }

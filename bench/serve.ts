@@ -3,12 +3,24 @@
  * generator and the server do not share an event loop.
  *
  * Environment: the usual Roster settings (DATABASE_URL, DB_POOL_SIZE, LOG_LEVEL…; PORT defaults
- * to 0 here) plus BENCH_TENANTS, a comma-separated list of tenant slugs to create, each with a
- * bearer token, before listening. When listening it prints one line on stdout:
- *   BENCH_READY {"port":…,"engine":…,"tokens":{"slug":"rst_…"}}
- * Other stdout lines are the server's own logs. It stops on SIGTERM/SIGINT, or when its stdin
- * closes (the parent died), so it never outlives the benchmark.
+ * to 0 and LOG_LEVEL to warn here) plus
+ *   BENCH_TENANTS      comma-separated tenant slugs to create, each with a bearer token, before listening;
+ *   BENCH_PROFILE_DIR  when set, a V8 CPU profile per interval between marks is written there.
+ * When listening it prints one line on stdout:
+ *   BENCH_READY {"port":…,"engine":…,"pid":…,"tokens":{"slug":"rst_…"}}
+ * Other stdout lines are the server's own logs.
+ *
+ * Control on stdin, one command per line:
+ *   mark <label>   answers `BENCH_MARK {"label":…,"wallMs":…,"cpuUserMs":…,"cpuSystemMs":…,"elu":…,"profile":…}`
+ *                  for the interval since the previous mark (or since ready), so the parent can
+ *                  tell how busy the server was during one scenario.
+ * It stops on SIGTERM/SIGINT, or when stdin closes (the parent died), so it never outlives the run.
  */
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
 import { createServer } from '../src/app/create-server.js';
 import { loadConfig } from '../src/config/config.js';
 import { issueCredential } from '../src/provisioning/credentials/manage-credentials.js';
@@ -23,10 +35,38 @@ for (const slug of (process.env['BENCH_TENANTS'] ?? '').split(',').filter((s) =>
   tokens[slug] = (await issueCredential(server.rt, tenant.id, 'bearer', 'bench')).secret;
 }
 
+const profileDir = process.env['BENCH_PROFILE_DIR'];
+const session = profileDir ? new Session() : undefined;
+if (session) {
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+}
+
 await server.listen();
 const address = server.app.server.address();
 const port = typeof address === 'object' && address !== null ? address.port : Number.NaN;
+
+let since = { wall: performance.now(), cpu: process.cpuUsage(), elu: performance.eventLoopUtilization() };
+let marks = 0;
 process.stdout.write(`BENCH_READY ${JSON.stringify({ port, engine: server.store.engine, pid: process.pid, tokens })}\n`);
+
+async function mark(label: string): Promise<void> {
+  const wallMs = performance.now() - since.wall;
+  const cpu = process.cpuUsage(since.cpu);
+  const elu = performance.eventLoopUtilization(since.elu);
+  let profile: string | undefined;
+  if (session && profileDir) {
+    const stopped = await session.post('Profiler.stop');
+    profile = join(profileDir, `${String(++marks).padStart(2, '0')}-${label.replace(/[^a-z0-9-]+/gi, '_')}.cpuprofile`);
+    writeFileSync(profile, JSON.stringify(stopped.profile));
+    await session.post('Profiler.start');
+  }
+  process.stdout.write(
+    `BENCH_MARK ${JSON.stringify({ label, wallMs, cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000, elu: elu.utilization, ...(profile ? { profile } : {}) })}\n`,
+  );
+  since = { wall: performance.now(), cpu: process.cpuUsage(), elu: performance.eventLoopUtilization() };
+}
 
 let stopping = false;
 async function stop(reason: string): Promise<void> {
@@ -39,11 +79,20 @@ async function stop(reason: string): Promise<void> {
   } catch (error) {
     process.stderr.write(`bench server: error while closing after ${reason}: ${String(error)}\n`);
   }
-  // A normal exit, so `--cpu-prof` writes its profile.
   process.exit(0);
 }
 process.once('SIGTERM', () => void stop('SIGTERM'));
 process.once('SIGINT', () => void stop('SIGINT'));
-process.stdin.on('end', () => void stop('stdin closed'));
-process.stdin.on('error', () => void stop('stdin error'));
-process.stdin.resume();
+
+const commands = createInterface({ input: process.stdin });
+let queue = Promise.resolve();
+commands.on('line', (line) => {
+  const [command, ...rest] = line.trim().split(/\s+/);
+  if (command !== 'mark') return;
+  queue = queue
+    .then(() => mark(rest.join(' ') || 'interval'))
+    .catch((e: unknown) => {
+      process.stderr.write(`bench server: mark failed: ${String(e)}\n`);
+    });
+});
+commands.on('close', () => void stop('stdin closed'));

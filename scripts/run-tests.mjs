@@ -49,7 +49,8 @@ if (!pgUp) {
 }
 
 const only = process.argv.slice(2);
-const files = (only.length > 0 ? only : [...findTests('src'), ...findTests('test')]).sort();
+// A folder given on the command line stands for every *.test.ts under it (`npm run soak` passes one).
+const files = (only.length > 0 ? only.flatMap((f) => (existsSync(f) && statSync(f).isDirectory() ? findTests(f) : [f])) : [...findTests('src'), ...findTests('test')]).sort();
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files],

@@ -1,8 +1,17 @@
 import type { FastifyInstance } from 'fastify';
+import { registerAdminApi } from '../admin/admin-api.js';
+import { registerConsole } from '../admin/console-static.js';
 import type { RosterConfig } from '../config/config.js';
+import { EventNotifier } from '../events/event-notifier.js';
+import { notifyingStore } from '../events/notifying-store.js';
+import { WebhookDispatcher } from '../events/webhook-dispatcher.js';
+import { httpTransport, type WebhookTransport } from '../events/webhook-transport.js';
 import { createHttpApp } from '../http/app.js';
+import { registerHostRoutes } from '../http/host-routes.js';
+import { registerMetrics } from '../http/metrics.js';
 import { RateLimiter } from '../http/rate-limit.js';
 import { registerScimRoutes } from '../http/scim-routes.js';
+import { operationalSnapshot } from '../provisioning/operations/operational-snapshot.js';
 import { ActivityRecorder } from '../provisioning/tenants/activity-recorder.js';
 import { RequestLogWriter } from '../provisioning/tenants/request-log-writer.js';
 import { uuidv7, type ProvisioningRuntime } from '../provisioning/runtime.js';
@@ -11,6 +20,7 @@ import { groupResourceSchema, userResourceSchema, type ResourceSchema } from '..
 import { rosterUserSchema } from '../scim/schemas/roster-user.js';
 import { openStore } from '../storage/open-store.js';
 import type { Store } from '../storage/store.js';
+import { ROSTER_VERSION } from './version.js';
 
 /** A running Roster: the HTTP app, its storage and runtime, and how to stop it cleanly. */
 export interface RosterServer {
@@ -19,6 +29,8 @@ export interface RosterServer {
   readonly rt: ProvisioningRuntime;
   readonly activity: ActivityRecorder;
   readonly requestLog: RequestLogWriter;
+  /** Delivers committed events to webhook endpoints (started unless WEBHOOK_DELIVERY=off). */
+  readonly dispatcher: WebhookDispatcher;
   /** Starts listening; resolves with the bound address. */
   listen(): Promise<string>;
   /** Stops accepting, lets in-flight requests finish, flushes bookkeeping, closes the database. */
@@ -31,6 +43,8 @@ export interface ServerOverrides {
   readonly now?: () => number;
   /** Where structured logs go (default stdout); tests read them. */
   readonly logStream?: NodeJS.WritableStream;
+  /** How webhooks are sent (default: HTTP); tests may fake outbound HTTP here. */
+  readonly webhookTransport?: WebhookTransport;
 }
 
 /** The User resource per extension URN, built once each. */
@@ -50,7 +64,9 @@ function userSchemaCache(): (urn: string) => ResourceSchema {
 export async function createServer(config: RosterConfig, overrides: ServerOverrides = {}): Promise<RosterServer> {
   const store = overrides.store ?? (await openStore({ databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize }));
   const now = overrides.now ?? Date.now;
-  const rt: ProvisioningRuntime = { store, now, newId: () => uuidv7(now()) };
+  // Commits that append events wake this process's feed long-polls and webhook dispatcher at once.
+  const notifier = new EventNotifier();
+  const rt: ProvisioningRuntime = { store: notifyingStore(store, notifier), now, newId: () => uuidv7(now()) };
   const activity = new ActivityRecorder(store);
   activity.start(config.activityFlushMs);
   const requestLog = new RequestLogWriter(store);
@@ -63,11 +79,19 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
         ? false
         : {
             level: config.logLevel,
-            redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.password', 'password'], censor: '[redacted]' },
+            redact: { paths: ['req.headers.authorization', 'headers.authorization', 'req.headers.cookie', 'headers.cookie', '*.password', 'password'], censor: '[redacted]' },
             ...(overrides.logStream ? { stream: overrides.logStream } : {}),
           },
   });
 
+  // Prometheus: request counts and latency of every route registered below, and GET /metrics.
+  registerMetrics(app, {
+    snapshot: () => operationalSnapshot(store),
+    inProcess: () => ({ activityPending: activity.pendingCount, requestLogBuffered: requestLog.bufferedCount }),
+    version: ROSTER_VERSION,
+    engine: store.engine,
+    ...(config.metricsToken ? { token: config.metricsToken } : {}),
+  });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     try {
@@ -101,6 +125,30 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
   await app.register((scope) => registerScimRoutes(scope, { ...scimOptions, tenantInPath: false }), { prefix: '/scim/v2' });
   await app.register((scope) => registerScimRoutes(scope, { ...scimOptions, tenantInPath: true }), { prefix: '/t/:slug/scim/v2' });
 
+  // The admin console: its JSON API and the static app that talks to it.
+  await app.register((scope) => registerAdminApi(scope, { rt, activity, requestLog, publicUrl: config.publicUrl }), { prefix: '/admin/api/v1' });
+  registerConsole(app);
+
+  await app.register((scope) => registerHostRoutes(scope, { rt, notifier, feedPollMs: config.feedPollMs, authFailures: scimOptions.rateLimits.authFailures }), {
+    prefix: '/host/v1',
+  });
+  const dispatcher = new WebhookDispatcher({
+    rt,
+    notifier,
+    transport: overrides.webhookTransport ?? httpTransport,
+    log: app.log,
+    settings: {
+      timeoutMs: config.webhookTimeoutMs,
+      retryBaseMs: config.webhookRetryBaseMs,
+      retryMaxMs: config.webhookRetryMaxMs,
+      retryWindowMs: config.webhookRetryWindowMs,
+      pollMs: config.webhookPollMs,
+      leaseMs: config.webhookLeaseMs,
+      concurrency: config.webhookConcurrency,
+    },
+  });
+  if (config.webhookDelivery) dispatcher.start();
+
   let closed = false;
   return {
     app,
@@ -108,13 +156,16 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
     rt,
     activity,
     requestLog,
+    dispatcher,
     async listen() {
       return app.listen({ port: config.port, host: config.host });
     },
     async close() {
       if (closed) return;
       closed = true;
+      notifier.close();
       await app.close();
+      await dispatcher.stop();
       await activity.stop();
       await requestLog.stop();
       if (!overrides.store) await store.close();

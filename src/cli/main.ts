@@ -8,6 +8,9 @@ import { webhookCommand } from './webhook-command.js';
 import { consoleOutput, type CliOutput } from './context.js';
 import { serveCommand } from './serve-command.js';
 import { tenantCommand } from './tenant-command.js';
+import { doctorCommand } from './doctor-command.js';
+import { exportCommand } from './export-command.js';
+import { importCommand } from './import-command.js';
 
 const USAGE = `usage: roster <command>
 
@@ -26,6 +29,10 @@ const USAGE = `usage: roster <command>
   held list|approve|discard <slug>   mass changes held by the guard, for an admin to decide
   webhook add|list|remove|rotate|dead|replay   webhook endpoints and their deliveries (roster webhook for details)
   hostkey create|list|revoke         keys for the host product's API (/host/v1)
+  doctor                             check configuration, database, migrations and each tenant's sync
+  export <slug> [--out F] [--format json|ndjson] [--with-credentials]
+                                     write a tenant (people, groups, folders, settings, event cursor)
+  import <file> [--slug S]           restore an export into an empty tenant, on either database
 
 Add --json for machine-readable output. Settings come from the environment (DATABASE_URL, PORT, …)
 or flags (--database-url, --port, …).`;
@@ -51,6 +58,12 @@ export async function main(argv: readonly string[], io: CliOutput = consoleOutpu
         return await webhookCommand(rest, io);
       case 'hostkey':
         return await hostkeyCommand(rest, io);
+      case 'doctor':
+        return await doctorCommand(rest, io);
+      case 'export':
+        return await exportCommand(rest, io);
+      case 'import':
+        return await importCommand(rest, io);
       default:
         io.err(USAGE);
         return command === undefined || command === 'help' || command === '--help' ? 0 : 2;

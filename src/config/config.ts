@@ -42,6 +42,22 @@ export const settings = {
     schema: z.coerce.number().min(0),
   },
   SHUTDOWN_GRACE_MS: { default: '10000', doc: 'How long SIGTERM waits for in-flight requests.', schema: z.coerce.number().int().min(0) },
+  WEBHOOK_DELIVERY: { default: 'on', doc: 'on: this process delivers webhooks (any number of processes may); off: it only serves requests.', schema: z.enum(['on', 'off']) },
+  WEBHOOK_TIMEOUT_MS: { default: '10000', doc: 'How long one webhook attempt may take before it counts as failed.', schema: z.coerce.number().int().min(10) },
+  WEBHOOK_RETRY_BASE_MS: { default: '1000', doc: 'Backoff of the first webhook retry (doubling per attempt, full jitter).', schema: z.coerce.number().int().min(1) },
+  WEBHOOK_RETRY_MAX_MS: { default: '3600000', doc: 'Longest wait between two webhook attempts.', schema: z.coerce.number().int().min(1) },
+  WEBHOOK_RETRY_WINDOW_MS: { default: '86400000', doc: 'How long a failing webhook event is retried before it becomes a dead letter.', schema: z.coerce.number().int().min(0) },
+  WEBHOOK_POLL_MS: { default: '1000', doc: 'How often the dispatcher looks for events committed by other processes and for due retries.', schema: z.coerce.number().int().min(5) },
+  WEBHOOK_LEASE_MS: { default: '60000', doc: "How long a claim on a webhook stream lasts unrenewed (a crashed process's streams are taken over after it).", schema: z.coerce.number().int().min(10) },
+  WEBHOOK_CONCURRENCY: { default: '8', doc: 'Webhook streams one process delivers at once.', schema: z.coerce.number().int().min(1).max(256) },
+  WEBHOOK_SECRET_OVERLAP_MS: { default: '86400000', doc: 'How long a rotated webhook secret still signs beside the new one.', schema: z.coerce.number().int().min(0) },
+  FEED_POLL_MS: { default: '1000', doc: 'How often a waiting event-feed request looks for events committed by other processes.', schema: z.coerce.number().int().min(5) },
+  METRICS_TOKEN: { default: '', doc: 'When set, GET /metrics wants "Authorization: Bearer <this>"; empty: /metrics is open (keep it on an internal network).', schema: z.string() },
+  SYNC_STALE_AFTER_MINUTES: {
+    default: '120',
+    doc: '`roster doctor` warns when a tenant that has synced before has sent no SCIM request for this long (Entra syncs about every 40 minutes).',
+    schema: z.coerce.number().int().min(1),
+  },
 } as const;
 
 export type SettingName = keyof typeof settings;
@@ -60,9 +76,21 @@ export interface RosterConfig {
   readonly maxMembersPerPatch: number;
   readonly activityFlushMs: number;
   readonly shutdownGraceMs: number;
+  readonly webhookDelivery: boolean;
+  readonly webhookTimeoutMs: number;
+  readonly webhookRetryBaseMs: number;
+  readonly webhookRetryMaxMs: number;
+  readonly webhookRetryWindowMs: number;
+  readonly webhookPollMs: number;
+  readonly webhookLeaseMs: number;
+  readonly webhookConcurrency: number;
+  readonly webhookSecretOverlapMs: number;
+  readonly feedPollMs: number;
   readonly rateLimitPerCredential: number;
   readonly rateLimitPerIp: number;
   readonly authFailuresPerIp: number;
+  readonly metricsToken: string;
+  readonly syncStaleAfterMinutes: number;
 }
 
 /** Configuration problems, all of them, in one error. */
@@ -117,9 +145,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     maxMembersPerPatch: values['MAX_MEMBERS_PER_PATCH'] as number,
     activityFlushMs: values['ACTIVITY_FLUSH_MS'] as number,
     shutdownGraceMs: values['SHUTDOWN_GRACE_MS'] as number,
+    webhookDelivery: values['WEBHOOK_DELIVERY'] === 'on',
+    webhookTimeoutMs: values['WEBHOOK_TIMEOUT_MS'] as number,
+    webhookRetryBaseMs: values['WEBHOOK_RETRY_BASE_MS'] as number,
+    webhookRetryMaxMs: values['WEBHOOK_RETRY_MAX_MS'] as number,
+    webhookRetryWindowMs: values['WEBHOOK_RETRY_WINDOW_MS'] as number,
+    webhookPollMs: values['WEBHOOK_POLL_MS'] as number,
+    webhookLeaseMs: values['WEBHOOK_LEASE_MS'] as number,
+    webhookConcurrency: values['WEBHOOK_CONCURRENCY'] as number,
+    webhookSecretOverlapMs: values['WEBHOOK_SECRET_OVERLAP_MS'] as number,
+    feedPollMs: values['FEED_POLL_MS'] as number,
     rateLimitPerCredential: values['RATE_LIMIT_PER_CREDENTIAL'] as number,
     rateLimitPerIp: values['RATE_LIMIT_PER_IP'] as number,
     authFailuresPerIp: values['AUTH_FAILURES_PER_IP'] as number,
+    metricsToken: values['METRICS_TOKEN'] as string,
+    syncStaleAfterMinutes: values['SYNC_STALE_AFTER_MINUTES'] as number,
   });
 }
 

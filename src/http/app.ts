@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { JsonValue } from '../json/json-value.js';
 import { ScimError } from '../scim/errors.js';
@@ -12,6 +13,39 @@ export interface HttpOptions {
 const JSON_TYPES = ['application/json', 'application/scim+json', 'text/json'];
 
 /**
+ * U+0000 and unpaired UTF-16 surrogates: PostgreSQL can store neither (in text or jsonb), so no
+ * engine gets them and a client learns why, instead of a 500 on one engine and silence on the other.
+ * In JSON they can only arrive as `\u` escapes, hence the cheap pre-check on the body text.
+ */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Far deeper than any SCIM message (a Bulk operation's PATCH value is about ten levels), far from the stack's end. */
+export const MAX_BODY_DEPTH = 64;
+
+/** What makes a parsed body unacceptable before any route sees it; walked without recursion. */
+function bodyProblem(value: JsonValue, hasEscapes: boolean): string | undefined {
+  const pending: [JsonValue, number][] = [[value, 1]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop() as [JsonValue, number];
+    if (typeof current === 'string') {
+      if (hasEscapes && UNSTORABLE.test(current)) return 'the body contains U+0000 or an unpaired surrogate (\\u0000, \\ud800…); such text cannot be stored';
+      continue;
+    }
+    if (current === null || typeof current !== 'object') continue;
+    if (depth > MAX_BODY_DEPTH) return `the body nests arrays and objects more than ${MAX_BODY_DEPTH} levels deep`;
+    if (Array.isArray(current)) {
+      for (const item of current) pending.push([item, depth + 1]);
+      continue;
+    }
+    for (const [key, item] of Object.entries(current)) {
+      if (hasEscapes && UNSTORABLE.test(key)) return 'the body contains U+0000 or an unpaired surrogate in a member name; such text cannot be stored';
+      pending.push([item, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+/**
  * The transport: body limits, media types, request ids, and the single place where errors become
  * responses. Routes are added by the composition root.
  */
@@ -21,6 +55,9 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
     bodyLimit: options.bodyLimitBytes,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     requestIdHeader: 'x-request-id',
+    // Unique across processes (Fastify's default counts from req-1 in each process); a caller's own
+    // x-request-id, e.g. from the load balancer, is kept as it is.
+    genReqId: () => randomUUID(),
     // Fastify's two lines per request are replaced by the one line logged in onResponse below.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
@@ -31,11 +68,19 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
     try {
-      done(null, JSON.parse(text) as JsonValue);
+      const value = JSON.parse(text) as JsonValue;
+      const problem = bodyProblem(value, text.includes('\\u'));
+      if (problem) return done(ScimError.badRequest('invalidValue', problem), undefined);
+      done(null, value);
     } catch (error) {
       const reason = error instanceof Error ? error.message : 'invalid JSON';
       done(ScimError.badRequest('invalidSyntax', `the body is not valid JSON: ${reason}`), undefined);
     }
+  });
+
+  // A NUL in the path or query (an id, a filter) would reach the database as a parameter PostgreSQL refuses.
+  app.addHook('onRequest', async (request) => {
+    if (/%00|\u0000/i.test(request.url)) throw ScimError.badRequest('invalidValue', 'the URL contains U+0000 (%00), which no identifier or value can hold');
   });
 
   app.addHook('onSend', async (request, reply) => {

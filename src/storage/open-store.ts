@@ -9,19 +9,21 @@ export interface StoreOptions {
   /** `postgres://…` / `postgresql://…` for PostgreSQL; a file path (or `:memory:`) for SQLite. */
   readonly databaseUrl: string;
   readonly poolSize?: number;
+  /** Apply pending migrations (default true); `roster doctor` opens without, to report them. */
+  readonly migrate?: boolean;
 }
 
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);
 }
 
-/** Opens the database the URL names and applies pending migrations. */
+/** Opens the database the URL names and applies pending migrations (unless `migrate: false`). */
 export async function openStore(options: StoreOptions): Promise<Store> {
   const database: SqlDatabase = isPostgresUrl(options.databaseUrl)
     ? await openPostgres({ url: options.databaseUrl, poolSize: options.poolSize ?? 10 })
     : openSqlite(options.databaseUrl.replace(/^sqlite:(\/\/)?/i, ''));
   try {
-    await migrateToLatest(database.db, database.dialect.engine, database.schema);
+    if (options.migrate !== false) await migrateToLatest(database.db, database.dialect.engine, database.schema);
   } catch (error) {
     await database.close();
     throw error;

@@ -1,5 +1,9 @@
 import type { JsonObject } from '../json/json-value.js';
+import type { AdminStore } from './admin-store.js';
 import type { Condition, ListQuery, ListResult } from './query.js';
+import type { DeliveryStore } from './delivery-store.js';
+import type { OperationsStore } from './operations-store.js';
+import type { PortabilityRepository } from './portability-store.js';
 
 /** Which tenant a unit of work belongs to. Passed to every scoped call, never stored on a shared object. */
 export interface TenantScope {
@@ -127,13 +131,14 @@ export interface GroupRepository {
   existing(ids: readonly string[]): Promise<Set<string>>;
   members(groupId: string): Promise<MemberRecord[]>;
   /** Adds members, ignoring those already in; answers the ids really added. */
-  addMembers(groupId: string, members: readonly { id: string; type: MemberType }[], nowMs: number): Promise<string[]>;
+  addMembers(groupId: string, members: readonly { id: string; type: MemberType; display?: string }[], nowMs: number): Promise<string[]>;
   /** Removes these members; answers the ids really removed. */
   removeMembers(groupId: string, ids: readonly string[]): Promise<string[]>;
   /** Removes every member not in `keep`; answers the ids removed. */
   retainMembers(groupId: string, keep: readonly string[]): Promise<string[]>;
   /** Removes members matching a condition over `value`, `type` and `display`; answers the ids removed. */
   removeMembersWhere(groupId: string, condition: Condition): Promise<string[]>;
+  memberCount(groupId: string): Promise<number>;
   /** Removes every member; answers the ids removed. */
   removeAllMembers(groupId: string): Promise<string[]>;
   /** Removes a member from every group (when the member is deleted); answers the group ids touched. */
@@ -247,6 +252,35 @@ export interface RequestLogRepository {
   list(query: RequestLogQuery): Promise<RequestLogEntry[]>;
 }
 
+export type HeldChangeKind = 'user.deactivate' | 'user.delete' | 'group.empty';
+export type HeldChangeStatus = 'held' | 'approved' | 'discarded';
+
+/** A change the mass-change guard did not apply, waiting for an admin. */
+export interface HeldChangeRecord {
+  readonly id: string;
+  readonly kind: HeldChangeKind;
+  readonly resourceId: string;
+  /** The resource's version when the change was held. */
+  readonly baseVersion: number;
+  /** What to apply on approval (e.g. the target document). */
+  readonly payload: JsonObject;
+  readonly reason: string;
+  readonly status: HeldChangeStatus;
+  readonly createdMs: number;
+  readonly decidedMs: number | null;
+}
+
+export interface HeldChangeRepository {
+  add(change: HeldChangeRecord): Promise<void>;
+  list(status: HeldChangeStatus | undefined, limit: number): Promise<HeldChangeRecord[]>;
+  findById(id: string, options?: { forUpdate?: boolean }): Promise<HeldChangeRecord | undefined>;
+  decide(id: string, status: 'approved' | 'discarded', nowMs: number): Promise<boolean>;
+  /** How many people were deactivated or deleted since `sinceMs` (from the outbox). */
+  recentRemovals(sinceMs: number): Promise<number>;
+  /** Active people now. */
+  activeCount(): Promise<number>;
+}
+
 export interface ScopedRepositories {
   readonly users: UserRepository;
   readonly groups: GroupRepository;
@@ -255,6 +289,9 @@ export interface ScopedRepositories {
   readonly events: EventRepository;
   readonly audit: AuditRepository;
   readonly requestLog: RequestLogRepository;
+  readonly held: HeldChangeRepository;
+  /** Restore-only writes for `roster import` (portability-store.ts). */
+  readonly portability: PortabilityRepository;
 }
 
 export interface TenantRepository {
@@ -294,8 +331,16 @@ export interface Store {
   transaction<T>(scope: TenantScope, work: (repos: ScopedRepositories) => Promise<T>): Promise<T>;
   /** Reads outside a transaction, scoped to a tenant. */
   read<T>(scope: TenantScope, work: (repos: ScopedRepositories) => Promise<T>): Promise<T>;
+  /** Reads in one read-only transaction that sees a single committed state (repeatable read): snapshots. */
+  snapshot<T>(scope: TenantScope, work: (repos: ScopedRepositories) => Promise<T>): Promise<T>;
+  /** Webhook endpoints, delivery streams, dead letters and host keys (`delivery-store.ts`). */
+  readonly delivery: DeliveryStore;
   readonly tenants: TenantRepository;
   readonly credentials: CredentialRepository;
+  /** The admin console's admins, sessions and sign-in throttle (admin-store.ts). */
+  readonly admin: AdminStore;
+  /** Cross-tenant counts, pool state and migrations for metrics and `roster doctor` (operations-store.ts). */
+  readonly operations: OperationsStore;
   /** Appends provisioning-log entries of any tenants in one statement (written in batches). */
   appendRequestLog(entries: readonly RequestLogEntry[]): Promise<void>;
   ping(): Promise<void>;

@@ -13,6 +13,11 @@ export class ActivityRecorder {
 
   constructor(private readonly store: Store) {}
 
+  /** Tenants and credentials with bookkeeping not written yet (metrics). */
+  get pendingCount(): number {
+    return this.tenants.size + this.credentials.size;
+  }
+
   /** Notes a SCIM request; `changed` when it changed data. */
   note(tenantId: string, credentialId: string, nowMs: number, changed: boolean): void {
     const entry = this.tenants.get(tenantId) ?? {};

@@ -17,6 +17,11 @@ export class RequestLogWriter {
     private readonly batchSize = 500,
   ) {}
 
+  /** Entries buffered, not written yet (metrics). */
+  get bufferedCount(): number {
+    return this.buffer.length;
+  }
+
   append(entry: RequestLogEntry): void {
     if (this.buffer.length >= this.maxBuffered) {
       this.dropped++;

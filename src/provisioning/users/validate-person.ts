@@ -57,6 +57,7 @@ export function validatePerson(document: JsonObject, settings: TenantSettings, b
 
 function ruleViolations(document: JsonObject, settings: TenantSettings, before?: JsonObject): DomainError[] {
   const found: DomainError[] = [];
+  // An empty string is "no value" here: template-driven IdPs (OneLogin) send "" for an unmapped field.
   // Only what changes is judged: a value stored before a rule (or a tenant setting) changed does
   // not block every later update of that person.
   const unchanged = (value: JsonValue | undefined, previous: JsonValue | undefined) => before !== undefined && JSON.stringify(value) === JSON.stringify(previous);
@@ -64,15 +65,15 @@ function ruleViolations(document: JsonObject, settings: TenantSettings, before?:
     doc && isJsonObject(doc[DEFAULT_EXTENSION_URN]) ? (doc[DEFAULT_EXTENSION_URN] as JsonObject) : {};
   const extension = extensionOf(document);
   const hireDate = extension['hireDate'];
-  if (typeof hireDate === 'string' && !unchanged(hireDate, extensionOf(before)['hireDate']) && !isIsoDate(hireDate)) {
+  if (typeof hireDate === 'string' && hireDate !== '' && !unchanged(hireDate, extensionOf(before)['hireDate']) && !isIsoDate(hireDate)) {
     found.push(invalid('hireDate', hireDate, 'use a real date as yyyy-MM-dd, e.g. 2024-03-31'));
   }
   const timezone = document['timezone'];
-  if (typeof timezone === 'string' && !unchanged(timezone, before?.['timezone']) && !isIanaZone(timezone)) {
+  if (typeof timezone === 'string' && timezone !== '' && !unchanged(timezone, before?.['timezone']) && !isIanaZone(timezone)) {
     found.push(invalid('timezone', timezone, 'use an IANA time zone such as Europe/London or America/New_York'));
   }
   const language = document['preferredLanguage'];
-  if (typeof language === 'string' && !unchanged(language, before?.['preferredLanguage'])) {
+  if (typeof language === 'string' && language !== '' && !unchanged(language, before?.['preferredLanguage'])) {
     const supported = settings.supportedLanguages.map(languageKey);
     if (!supported.includes(languageKey(language))) {
       found.push(invalid('preferredLanguage', language, `use one of this tenant's languages: ${settings.supportedLanguages.join(', ')}`));
@@ -83,7 +84,7 @@ function ruleViolations(document: JsonObject, settings: TenantSettings, before?:
   for (const address of each(document, 'addresses')) {
     if (previousAddresses.includes(JSON.stringify(address))) continue;
     const country = address['country'];
-    if (typeof country === 'string' && !isCountryCode(country)) {
+    if (typeof country === 'string' && country !== '' && !isCountryCode(country)) {
       found.push(invalid(`addresses[type eq "${String(address['type'] ?? '')}"].country`, country, 'use an ISO 3166-1 alpha-2 code such as GB, US or DE'));
     }
   }

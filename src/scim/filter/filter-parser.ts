@@ -41,6 +41,9 @@ export class FilterParser {
     private readonly maxDepth: number,
   ) {
     this.fail = failureReporter(subject, input);
+    // No stored value can hold U+0000 (PostgreSQL refuses it), so no filter or path may contain one.
+    const nul = input.indexOf('\u0000');
+    if (nul >= 0) this.fail(nul, `U+0000 cannot appear in a ${subject}`);
     this.tokens = new FilterTokenizer(input, this.fail);
   }
 

@@ -77,6 +77,7 @@ describe('printFilter: canonical form', () => {
       compare({ schema: 'not a urn', attribute: 'a' }),
       compare({ attribute: 'a' }, Number.NaN),
       compare({ attribute: 'a' }, Number.POSITIVE_INFINITY),
+      compare({ attribute: 'a' }, 'nul \u0000 inside'),
       { kind: 'valuePath', path: { attribute: 'a' }, filter: inner } satisfies Filter,
     ]) {
       assert.throws(() => printFilter(bad), RangeError);
@@ -106,7 +107,8 @@ describe('printFilter: round trip over random trees', () => {
     'URN:Example:v1.2:Thing',
     'urn:x-y:a:b',
   ];
-  const STRING_CHARS = ['a', 'Z', '0', ' ', '"', '\\', '/', "'", '(', ')', '[', ']', '\n', '\t', '\u0000', '\u001f', 'é', '😀', '\ud800', '\udfff', '\u2028'];
+  // No U+0000: the parser refuses it in values (PostgreSQL cannot store it), so no filter text holds it.
+  const STRING_CHARS = ['a', 'Z', '0', ' ', '"', '\\', '/', "'", '(', ')', '[', ']', '\n', '\t', '\u0001', '\u001f', 'é', '😀', '\ud800', '\udfff', '\u2028'];
 
   function makeGen(random: () => number) {
     const int = (n: number): number => Math.floor(random() * n);

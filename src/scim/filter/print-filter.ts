@@ -62,6 +62,8 @@ function checkName(name: string): void {
 }
 
 function printValue(value: FilterValue): string {
+  // The parser refuses U+0000 in a value (nothing stored can hold it), so no filter text has one.
+  if (typeof value === 'string' && value.includes('\u0000')) throw new RangeError('cannot print a value containing U+0000');
   if (typeof value !== 'number') return JSON.stringify(value);
   if (!Number.isFinite(value)) throw new RangeError(`cannot print the number ${value}: JSON has no such literal`);
   // JSON.stringify(-0) is "0", which would parse back as +0.

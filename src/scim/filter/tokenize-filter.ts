@@ -134,6 +134,8 @@ export class FilterTokenizer {
         if (!/^[0-9A-Fa-f]{4}$/.test(hex)) {
           return this.fail(i, 'invalid \\u escape: expected exactly four hexadecimal digits after \\u');
         }
+        // No stored value can hold U+0000 (PostgreSQL refuses it), so no comparison with it means anything.
+        if (parseInt(hex, 16) === 0) return this.fail(i, 'U+0000 (\\u0000) cannot appear in a value');
         value += String.fromCharCode(parseInt(hex, 16));
         i += 6;
       } else {

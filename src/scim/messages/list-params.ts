@@ -112,8 +112,9 @@ export function parseListParams(schema: ResourceSchema, raw: RawListParams, limi
     const query = { ...(where ? { where } : {}), ...(sort ? { sort } : {}), page, count: token?.t === undefined };
     return token?.t === undefined ? { ...base, query } : { ...base, query, knownTotal: token.t };
   }
-  // RFC 7644 §3.4.2.4: startIndex below 1 is taken as 1.
-  const startIndex = Math.max(integerParam('startIndex', raw.startIndex) ?? 1, 1);
+  // RFC 7644 §3.4.2.4: startIndex below 1 is taken as 1; far past the end is simply past the end
+  // (capped so the offset stays an integer both databases accept).
+  const startIndex = Math.min(Math.max(integerParam('startIndex', raw.startIndex) ?? 1, 1), Number.MAX_SAFE_INTEGER);
   const query: ListQuery = {
     ...(where ? { where } : {}),
     ...(sort ? { sort } : {}),

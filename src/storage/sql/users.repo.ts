@@ -11,6 +11,8 @@ import type { RosterDatabase, UsersTable } from './tables.js';
 
 type UserRow = UsersTable;
 
+const EMAIL_ROWS_PER_STATEMENT = 1000;
+
 export function parseDocument(data: unknown): JsonObject {
   return (typeof data === 'string' ? JSON.parse(data) : data) as JsonObject;
 }
@@ -283,14 +285,20 @@ export class SqlUserRepository implements UserRepository {
   }
 
   private async insertEmails(user: UserRecord): Promise<void> {
-    if (user.emails.length === 0) return;
+    // In batches: seven parameters a row, and SQLite allows 32,766 parameters per statement.
+    for (let start = 0; start < user.emails.length; start += EMAIL_ROWS_PER_STATEMENT) {
+      await this.insertEmailBatch(user, start, user.emails.slice(start, start + EMAIL_ROWS_PER_STATEMENT));
+    }
+  }
+
+  private async insertEmailBatch(user: UserRecord, offset: number, emails: UserRecord['emails']): Promise<void> {
     await this.db
       .insertInto('user_emails')
       .values(
-        user.emails.map((email, position) => ({
+        emails.map((email, index) => ({
           tenant_id: this.tenantId,
           user_id: user.id,
-          position,
+          position: offset + index,
           value: email.value,
           value_fold: email.valueFold,
           type: email.type,

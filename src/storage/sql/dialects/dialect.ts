@@ -1,4 +1,5 @@
 import type { Kysely, RawBuilder } from 'kysely';
+import type { PoolStats } from '../../operations-store.js';
 import type { Engine } from '../engine.js';
 import type { RosterDatabase } from '../tables.js';
 
@@ -44,4 +45,6 @@ export interface SqlDatabase {
   /** Checks the connection (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** The connection pool's counters, where there is a pool (PostgreSQL), for metrics. */
+  poolStats?(): PoolStats;
 }

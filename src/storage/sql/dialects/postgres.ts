@@ -70,6 +70,13 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
   // An idle client that loses its connection emits 'error' on the pool; without a listener the
   // process would crash. The next query gets a fresh connection or a clear error instead.
   pool.on('error', () => {});
+  // A client checked out of the pool (inside a transaction, between two statements) that loses its
+  // connection emits 'error' on itself, where the pool's listener does not reach: without this the
+  // process crashes when PostgreSQL restarts. The transaction's next statement fails instead
+  // (→ 503), and the pool discards the broken client when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   const db = new Kysely<RosterDatabase>({ dialect: new KyselyPostgresDialect({ pool }) });
   return {
     db,
@@ -81,5 +88,6 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
     async close() {
       await db.destroy();
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: options.poolSize }),
   };
 }

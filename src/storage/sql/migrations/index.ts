@@ -5,6 +5,8 @@ import { initialMigration } from './001-initial.js';
 import { directoryMigration } from './002-directory.js';
 import { eventsMigration } from './003-events.js';
 import { deliveryMigration } from './004-delivery.js';
+import { adminMigration } from './005-admin.js';
+import { heldChangesMigration } from './006-held-changes.js';
 
 /** Every migration in order; names are permanent once released. */
 function migrationsFor(engine: Engine): Record<string, Migration> {
@@ -13,6 +15,8 @@ function migrationsFor(engine: Engine): Record<string, Migration> {
     '002-directory': directoryMigration(engine),
     '003-events': eventsMigration(engine),
     '004-delivery': deliveryMigration(engine),
+    '005-admin': adminMigration(engine),
+    '006-held-changes': heldChangesMigration(engine),
   };
 }
 
@@ -36,7 +40,14 @@ function newMigrator(db: Kysely<RosterDatabase>, engine: Engine, schema: string 
 /** Applies pending migrations; throws with the failing migration's name if one fails. */
 export async function migrateToLatest(db: Kysely<RosterDatabase>, engine: Engine, schema?: string): Promise<string[]> {
   const migrator = newMigrator(db, engine, schema);
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Kysely's migrator lists the tables of every schema in the database first; a schema another
+  // process drops meanwhile makes that listing fail ("schema … does not exist") before any migration
+  // ran. Listing again is safe.
+  for (let attempt = 1; attempt < 5 && error && !results?.length && /does not exist/.test(String(error)); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
     const name = failed ? ` (${failed.migrationName})` : '';

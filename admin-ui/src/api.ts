@@ -1,0 +1,89 @@
+import type {
+  Credential, Duplicate, Folder, Group, IssuedCredential, LogEntry, PeoplePage, Pending, PersonDetail, Session, Settings, Tenant, TenantDetail,
+} from './types.js';
+
+/** A failed call, with the API's message (safe to show). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+let csrfToken = '';
+let onSignedOut: () => void = () => {};
+
+/** Called when any call answers 401: the session ended (expired, or signed out elsewhere). */
+export function whenSignedOut(handler: () => void): void {
+  onSignedOut = handler;
+}
+
+type Query = Record<string, string | undefined>;
+
+function withQuery(path: string, query: Query = {}): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, v);
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  // The CSRF token proves the request comes from a page of this console (it is never in a cookie).
+  if (method !== 'GET') headers['x-csrf-token'] = csrfToken;
+  const response = await fetch(`/admin/api/v1${path}`, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (response.status === 204) return undefined as T;
+  const data: unknown = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const error = (data as { error?: { code?: string; message?: string } }).error;
+    if (response.status === 401 && path !== '/session') onSignedOut();
+    throw new ApiError(response.status, error?.code ?? 'error', error?.message ?? `request failed (${response.status})`);
+  }
+  return data as T;
+}
+
+const t = (slug: string) => `/tenants/${encodeURIComponent(slug)}`;
+
+export const api = {
+  async signIn(email: string, password: string): Promise<Session> {
+    const session = await call<Session>('POST', '/session', { email, password });
+    csrfToken = session.csrfToken;
+    return session;
+  },
+  async session(): Promise<Session> {
+    const session = await call<Session>('GET', '/session');
+    csrfToken = session.csrfToken;
+    return session;
+  },
+  async signOut(): Promise<void> {
+    await call<void>('DELETE', '/session');
+    csrfToken = '';
+  },
+  tenants: () => call<{ tenants: Tenant[] }>('GET', '/tenants'),
+  tenant: (slug: string) => call<TenantDetail>('GET', t(slug)),
+  updateSettings: (slug: string, change: Partial<Settings>) => call<{ settings: Settings }>('PATCH', `${t(slug)}/settings`, change),
+  credentials: (slug: string) => call<{ credentials: Credential[] }>('GET', `${t(slug)}/credentials`),
+  createCredential: (slug: string, kind: 'bearer' | 'basic', label: string) =>
+    call<IssuedCredential>('POST', `${t(slug)}/credentials`, { kind, label }),
+  revokeCredential: (slug: string, id: string) => call<void>('DELETE', `${t(slug)}/credentials/${encodeURIComponent(id)}`),
+  people: (slug: string, query: Query) => call<PeoplePage>('GET', withQuery(`${t(slug)}/people`, query)),
+  person: (slug: string, id: string) => call<PersonDetail>('GET', `${t(slug)}/people/${encodeURIComponent(id)}`),
+  groups: (slug: string, query: Query) => call<{ groups: Group[]; total: number; nextCursor: string | null }>('GET', withQuery(`${t(slug)}/groups`, query)),
+  group: (slug: string, id: string, query: Query) =>
+    call<{ group: Group; members: PeoplePage }>('GET', withQuery(`${t(slug)}/groups/${encodeURIComponent(id)}`, query)),
+  folders: (slug: string) => call<{ folders: Folder[] }>('GET', `${t(slug)}/folders`),
+  folder: (slug: string, id: string, query: Query) =>
+    call<{ folder: Folder; members: PeoplePage }>('GET', withQuery(`${t(slug)}/folders/${encodeURIComponent(id)}`, query)),
+  pending: (slug: string, query: Query) => call<{ pending: Pending[]; total: number }>('GET', withQuery(`${t(slug)}/pending`, query)),
+  duplicates: (slug: string) => call<{ duplicates: Duplicate[] }>('GET', `${t(slug)}/duplicates`),
+  log: (slug: string, query: Query) => call<{ entries: LogEntry[]; nextCursor: string | null }>('GET', withQuery(`${t(slug)}/log`, query)),
+};

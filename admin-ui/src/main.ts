@@ -1,0 +1,177 @@
+import { api, ApiError, whenSignedOut } from './api.js';
+import { fill, h } from './dom.js';
+import { renderDuplicates } from './pages/duplicates.js';
+import { renderFolder, renderGroup, renderGroups } from './pages/groups.js';
+import { renderLog } from './pages/log.js';
+import { renderPeople } from './pages/people.js';
+import { renderPending } from './pages/pending.js';
+import { renderPerson } from './pages/person.js';
+import { renderProvisioning } from './pages/provisioning.js';
+import { renderSignIn } from './pages/sign-in.js';
+import { renderTenants } from './pages/tenants.js';
+import { BASE, handleLinkClick, navigate, onNavigate, parseRoute, tenantPath, type Route } from './router.js';
+import { shell } from './shell.js';
+import type { Session, Tenant } from './types.js';
+import { emptyState, errorBox, pageHeader } from './ui.js';
+
+let session: Session | null = null;
+let tenants: Tenant[] | null = null;
+let renderCount = 0;
+
+/** What every page gets: where it is, who is signed in, and how to refresh the tenant list. */
+export interface PageContext {
+  readonly session: Session;
+  readonly tenant: Tenant;
+  readonly route: Route;
+  /** True while this page is still the one on screen (a slow answer must not paint over a newer page). */
+  readonly current: () => boolean;
+  readonly reloadTenants: () => Promise<void>;
+}
+
+async function loadTenants(): Promise<void> {
+  tenants = (await api.tenants()).tenants;
+}
+
+async function signOut(): Promise<void> {
+  try {
+    await api.signOut();
+  } finally {
+    session = null;
+    tenants = null;
+    navigate(`${BASE}/sign-in`, { replace: true });
+  }
+}
+
+function focusHeading(): void {
+  const heading = document.getElementById('page-title');
+  if (heading) heading.focus({ preventScroll: false });
+}
+
+async function render(): Promise<void> {
+  const token = ++renderCount;
+  const app = document.getElementById('app')!;
+  app.classList.remove('app-loading');
+  const route = parseRoute(location.pathname);
+
+  if (!session) {
+    if (route.page !== 'sign-in') {
+      const next = location.pathname + location.search;
+      history.replaceState(null, '', `${BASE}/sign-in${next.startsWith(`${BASE}/`) && next !== `${BASE}/` ? `?next=${encodeURIComponent(next)}` : ''}`);
+    }
+    renderSignIn(app, async (signedIn) => {
+      session = signedIn;
+      tenants = null;
+      const next = new URLSearchParams(location.search).get('next');
+      navigate(next && next.startsWith(`${BASE}/`) ? next : `${BASE}/`, { replace: true });
+    });
+    return;
+  }
+  if (!tenants) {
+    try {
+      await loadTenants();
+    } catch (error) {
+      fill(app, h('main', { id: 'main', class: 'main' }, errorBox(error)));
+      return;
+    }
+  }
+  const all = tenants ?? [];
+  if (route.page === 'sign-in' || route.page === 'home') {
+    const own = session.admin.role === 'tenant' ? all[0] : all.length === 1 ? all[0] : undefined;
+    navigate(own ? tenantPath(own.slug, 'people') : `${BASE}/tenants`, { replace: true });
+    return;
+  }
+
+  const main = h('main', { id: 'main', class: 'main', tabindex: '-1' });
+  const slug = 'slug' in route ? route.slug : null;
+  const tenant = slug ? (all.find((t) => t.slug === slug) ?? null) : null;
+  // A tenant admin who asked for another tenant still gets the navigation of their own.
+  const navTenant = tenant ?? (session.admin.role === 'tenant' ? (all[0] ?? null) : null);
+  fill(app, shell(session, route, navTenant, main, () => void signOut()));
+  document.title = 'Roster admin console';
+
+  if (route.page === 'not-found' || (slug && !tenant)) {
+    // A tenant admin asking for another tenant lands here: the API answers 404 for it too.
+    fill(
+      main,
+      pageHeader(slug && !tenant ? 'Tenant not found' : 'Page not found'),
+      emptyState(
+        slug && !tenant ? `There is no tenant "${slug}" that you can manage.` : 'There is no console page at this address.',
+        'Use the navigation on the left, or go back to the start.',
+        h('a', { class: 'button button-secondary', href: `${BASE}/` }, 'Go to the start'),
+      ),
+    );
+    focusHeading();
+    return;
+  }
+  if (route.page === 'tenants') {
+    await renderTenants(main, all, session, async () => {
+      await loadTenants();
+      return tenants ?? [];
+    });
+    focusHeading();
+    return;
+  }
+  if (!tenant) return;
+  const ctx: PageContext = {
+    session,
+    tenant,
+    route,
+    current: () => token === renderCount,
+    reloadTenants: loadTenants,
+  };
+  try {
+    switch (route.page) {
+      case 'people':
+        await renderPeople(main, ctx);
+        break;
+      case 'person':
+        await renderPerson(main, ctx, route.id);
+        break;
+      case 'groups':
+        await renderGroups(main, ctx);
+        break;
+      case 'group':
+        await renderGroup(main, ctx, route.id);
+        break;
+      case 'folder':
+        await renderFolder(main, ctx, route.id);
+        break;
+      case 'pending':
+        await renderPending(main, ctx);
+        break;
+      case 'duplicates':
+        await renderDuplicates(main, ctx);
+        break;
+      case 'provisioning':
+        await renderProvisioning(main, ctx);
+        break;
+      case 'log':
+        await renderLog(main, ctx);
+        break;
+    }
+  } catch (error) {
+    if (token !== renderCount) return;
+    if (error instanceof ApiError && error.status === 401) return;
+    fill(main, pageHeader(error instanceof ApiError && error.status === 404 ? 'Not found' : 'Something went wrong'), errorBox(error));
+  }
+  if (token === renderCount) focusHeading();
+}
+
+async function boot(): Promise<void> {
+  document.addEventListener('click', handleLinkClick);
+  onNavigate(() => void render());
+  whenSignedOut(() => {
+    if (!session) return;
+    session = null;
+    tenants = null;
+    void render();
+  });
+  try {
+    session = await api.session();
+  } catch {
+    session = null;
+  }
+  await render();
+}
+
+void boot();

@@ -1,0 +1,78 @@
+import { h } from '../dom.js';
+import { tenantPath } from '../router.js';
+import type { LogEntry } from '../types.js';
+import { badge, table, when } from '../ui.js';
+
+const REASONS: Record<string, string> = {
+  unknownAttribute: 'not an attribute of this schema',
+  readOnly: 'read-only',
+  password: 'passwords are never stored',
+  unknownSchema: 'unknown schema',
+  nullValue: 'null value',
+};
+
+export function statusBadge(status: number): HTMLElement {
+  return badge(String(status), status >= 500 ? 'red' : status >= 400 ? 'amber' : 'green', status >= 400 ? 'Error' : 'Success');
+}
+
+function methodBadge(method: string): HTMLElement {
+  return h('span', { class: `method method-${method.toLowerCase()}` }, method);
+}
+
+/** The notes of one request: what changed, what was ignored (and what was meant), normalisers, errors. */
+export function notes(entry: LogEntry): HTMLElement {
+  const lines: HTMLElement[] = [];
+  if (entry.changes.length > 0) lines.push(h('li', { class: 'note note-change' }, h('span', { class: 'note-label' }, 'Changed'), entry.changes.join(', ')));
+  else if (!entry.error && entry.status < 400) lines.push(h('li', { class: 'note muted' }, entry.changed ? 'Changed data' : 'No change'));
+  for (const i of entry.ignored) {
+    lines.push(
+      h(
+        'li',
+        { class: 'note note-ignored' },
+        h('span', { class: 'note-label' }, 'Ignored'),
+        h('code', null, i.path),
+        ` — ${REASONS[i.reason] ?? i.reason}`,
+        i.suggestion ? h('span', { class: 'suggestion' }, '. Did you mean ', h('code', null, i.suggestion), '?') : null,
+      ),
+    );
+  }
+  for (const n of entry.normalisers) lines.push(h('li', { class: 'note note-normaliser' }, h('span', { class: 'note-label' }, 'Normaliser'), h('code', null, n)));
+  for (const w of entry.warnings) lines.push(h('li', { class: 'note note-ignored' }, h('span', { class: 'note-label' }, 'Warning'), w));
+  for (const l of entry.leniencies) lines.push(h('li', { class: 'note note-normaliser' }, h('span', { class: 'note-label' }, 'Accepted'), l));
+  if (entry.error) lines.push(h('li', { class: 'note note-error' }, h('span', { class: 'note-label' }, 'Error'), entry.error));
+  return h('ul', { class: 'notes' }, lines);
+}
+
+function resource(slug: string, entry: LogEntry): HTMLElement | string {
+  if (!entry.resourceType || !entry.resourceId) return h('span', { class: 'muted' }, '—');
+  const href = entry.resourceType === 'User' ? tenantPath(slug, 'people', entry.resourceId) : entry.resourceType === 'Group' ? tenantPath(slug, 'groups', entry.resourceId) : null;
+  const label = `${entry.resourceType} ${entry.resourceId.slice(-8)}`;
+  return href ? h('a', { href, title: entry.resourceId }, label) : label;
+}
+
+/** SCIM requests as a table: the provisioning log, and a person's history. */
+export function logTable(slug: string, caption: string, entries: readonly LogEntry[], options: { withClient?: boolean } = {}): HTMLElement {
+  return table(
+    caption,
+    [
+      {
+        header: options.withClient === false ? 'Time' : 'Time and client',
+        cell: (e: LogEntry) =>
+          h(
+            'div',
+            { class: 'cell-main' },
+            when(e.at),
+            options.withClient === false ? null : h('span', { class: 'muted client', title: e.client ?? '' }, e.client ?? 'unknown client'),
+            e.credential ? h('span', { class: 'muted' }, `via ${e.credential}`) : null,
+          ),
+        className: 'nowrap',
+      },
+      { header: 'Request', cell: (e: LogEntry) => h('div', { class: 'request' }, methodBadge(e.method), h('code', { class: 'path', title: e.path }, e.path)) },
+      { header: 'Status', cell: (e: LogEntry) => statusBadge(e.status) },
+      { header: 'Duration', cell: (e: LogEntry) => `${e.durationMs} ms`, numeric: true },
+      { header: 'Resource', cell: (e: LogEntry) => resource(slug, e), className: 'nowrap' },
+      { header: 'What happened', cell: notes, className: 'notes-cell' },
+    ],
+    entries,
+  );
+}

@@ -1,0 +1,121 @@
+import { api } from '../api.js';
+import { fill, h } from '../dom.js';
+import { FOLDER_KINDS, number } from '../format.js';
+import type { PageContext } from '../main.js';
+import { currentQuery, navigate, tenantPath } from '../router.js';
+import type { Folder } from '../types.js';
+import { emptyState, field, loading, pageHeader, pager, section, select } from '../ui.js';
+import { peopleTable } from './people-table.js';
+
+const FILTERS = ['q', 'status', 'folder', 'group', 'incomplete', 'source'] as const;
+const PAGE_SIZE = '50';
+/** Cursors of the pages before this one, per filter, so Previous works without offsets. */
+const previous = new Map<string, string[]>();
+
+/** People overview: search and filters run in the database, pages come by cursor. */
+export async function renderPeople(main: HTMLElement, ctx: PageContext): Promise<void> {
+  const slug = ctx.tenant.slug;
+  const query = currentQuery();
+  const value = (name: string) => query.get(name) ?? '';
+  const filterKey = `${slug}?${FILTERS.map((f) => `${f}=${value(f)}`).join('&')}`;
+  const results = h('div', { id: 'people-results' }, loading());
+
+  fill(main, pageHeader('People overview', 'Everyone your identity provider has provisioned to this tenant.'), results);
+
+  const [page, folders, groups] = await Promise.all([
+    api.people(slug, { ...Object.fromEntries(FILTERS.map((f) => [f, value(f)])), cursor: value('cursor'), limit: PAGE_SIZE }),
+    api.folders(slug),
+    api.groups(slug, { limit: '200' }),
+  ]);
+  if (!ctx.current()) return;
+
+  const go = (params: Record<string, string>) => {
+    const next = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) if (v) next.set(k, v);
+    const text = next.toString();
+    navigate(`${tenantPath(slug, 'people')}${text ? `?${text}` : ''}`);
+  };
+  const current = Object.fromEntries(FILTERS.map((f) => [f, value(f)]));
+
+  const byKind = (kind: Folder['kind']) => folders.folders.filter((f) => f.kind === kind).map((f) => [f.id, f.value] as const);
+  const search = h('input', { id: 'filter-q', name: 'q', type: 'search', value: value('q'), placeholder: 'Name, userName or email', autocomplete: 'off' });
+  const status = select('filter-status', [['', 'Any status'], ['active', 'Active'], ['inactive', 'Inactive']], value('status'));
+  const folder = select('filter-folder', [['', 'Any folder']], value('folder'), (['department', 'division', 'organization'] as const).map((k) => ({ label: FOLDER_KINDS[k] ?? k, options: byKind(k) })));
+  const group = select('filter-group', [['', 'Any group'], ...groups.groups.map((g) => [g.id, g.displayName] as const)], value('group'));
+  const incomplete = select('filter-incomplete', [['', 'Any profile'], ['true', 'Incomplete'], ['false', 'Complete']], value('incomplete'));
+  const source = select('filter-source', [['', 'Any source'], ['scim', 'SCIM'], ['sso', 'SSO login'], ['admin', 'Admin'], ['import', 'Import']], value('source'));
+  const filtered = FILTERS.some((f) => value(f) !== '');
+
+  const form = h(
+    'form',
+    {
+      class: 'filters',
+      role: 'search',
+      'aria-label': 'Filter people',
+      onsubmit: (event: Event) => {
+        event.preventDefault();
+        previous.delete(filterKey);
+        go({ q: search.value.trim(), status: status.value, folder: folder.value, group: group.value, incomplete: incomplete.value, source: source.value });
+      },
+    },
+    h('div', { class: 'filter-search' }, field('Search', search)),
+    field('Status', status),
+    field('Folder', folder),
+    field('Group', group),
+    field('Profile', incomplete),
+    field('Source', source),
+    h(
+      'div',
+      { class: 'filter-actions' },
+      h('button', { type: 'submit', class: 'button button-primary' }, 'Apply'),
+      filtered ? h('a', { class: 'button button-ghost', href: tenantPath(slug, 'people') }, 'Clear') : null,
+    ),
+  );
+
+  const stack = previous.get(filterKey) ?? [];
+  const cursor = value('cursor');
+  const from = stack.length * Number(PAGE_SIZE) + 1;
+  let body: HTMLElement;
+  if (page.total === 0 && !filtered) {
+    body = emptyState(
+      'No people yet.',
+      'Connect your identity provider on the User provisioning page: generate a token there, paste the SCIM URL and token into the IdP, and people appear here as soon as it sends them.',
+      h('a', { class: 'button button-primary', href: tenantPath(slug, 'provisioning') }, 'Go to User provisioning'),
+    );
+  } else if (page.people.length === 0) {
+    body = emptyState('No one matches these filters.', 'Change the search or the filters, or clear them to see everyone.', h('a', { class: 'button button-secondary', href: tenantPath(slug, 'people') }, 'Clear filters'));
+  } else {
+    body = h(
+      'div',
+      null,
+      peopleTable(slug, 'People', page.people),
+      pager({
+        noun: 'people',
+        from,
+        count: page.people.length,
+        total: page.total,
+        ...(cursor
+          ? {
+              onPrevious: () => {
+                const before = stack.slice(0, -1);
+                previous.set(filterKey, before);
+                go({ ...current, cursor: stack[stack.length - 1] ?? '' });
+              },
+            }
+          : {}),
+        ...(page.nextCursor
+          ? {
+              onNext: () => {
+                previous.set(filterKey, [...stack, cursor]);
+                go({ ...current, cursor: page.nextCursor ?? '' });
+              },
+            }
+          : {}),
+      }),
+    );
+  }
+  fill(
+    results,
+    section(filtered ? `${number(page.total)} matching` : `${number(page.total)} ${page.total === 1 ? 'person' : 'people'}`, [form, body], { id: 'people' }),
+  );
+}

@@ -1,0 +1,32 @@
+import { fill, h } from '../dom.js';
+import { tenantPath } from '../router.js';
+import type { Session, Tenant } from '../types.js';
+import { badge, emptyState, pageHeader, section, table, when } from '../ui.js';
+
+/** The operator's tenant picker, with each tenant's Last SCIM request and Last SCIM change. */
+export async function renderTenants(main: HTMLElement, tenants: Tenant[], session: Session, reload: () => Promise<Tenant[]>): Promise<void> {
+  const fresh = await reload().catch(() => tenants);
+  const body =
+    fresh.length === 0
+      ? emptyState('No tenants yet.', ['Create the first one on the server: ', h('code', null, 'roster tenant create acme --name "Acme Corp"'), ', then reload this page.'])
+      : table(
+          'Tenants',
+          [
+            { header: 'Tenant', cell: (t: Tenant) => h('div', { class: 'cell-main' }, h('a', { href: tenantPath(t.slug, 'people'), class: 'strong-link' }, t.name), h('span', { class: 'muted mono' }, t.slug)) },
+            { header: 'Provisioning', cell: (t: Tenant) => (t.provisioningEnabled ? badge('On', 'green') : badge('Off', 'grey')) },
+            { header: 'Last SCIM request', cell: (t: Tenant) => when(t.lastScimRequestAt) },
+            { header: 'Last SCIM change', cell: (t: Tenant) => when(t.lastScimChangeAt) },
+            {
+              header: 'Open',
+              cell: (t: Tenant) =>
+                h('div', { class: 'row-links' }, h('a', { href: tenantPath(t.slug, 'provisioning'), 'aria-label': `User provisioning of ${t.name}` }, 'User provisioning'), h('a', { href: tenantPath(t.slug, 'log'), 'aria-label': `Provisioning log of ${t.name}` }, 'Log')),
+            },
+          ],
+          fresh,
+        );
+  fill(
+    main,
+    pageHeader('Tenants', session.admin.role === 'operator' ? 'Every organisation this Roster serves. Pick one to manage its people and provisioning.' : undefined),
+    section(`${fresh.length} tenant${fresh.length === 1 ? '' : 's'}`, body, { id: 'tenants' }),
+  );
+}

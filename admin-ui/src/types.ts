@@ -1,0 +1,142 @@
+/** The admin API's answers, as the console reads them (see /admin/api/v1/openapi.json). */
+
+export interface Admin {
+  id: string;
+  email: string;
+  role: 'operator' | 'tenant';
+  tenant: string | null;
+}
+
+export interface Session {
+  admin: Admin;
+  csrfToken: string;
+  expiresAt: string;
+}
+
+export interface Tenant {
+  slug: string;
+  name: string;
+  provisioningEnabled: boolean;
+  createdAt: string;
+  lastScimRequestAt: string | null;
+  lastScimChangeAt: string | null;
+}
+
+export interface Settings {
+  supportedLanguages: string[];
+  matchingField: 'userName' | 'email' | 'externalId';
+  extensionUrn: string;
+  ssoMayUpdate: boolean;
+  provisioningEnabled: boolean;
+}
+
+export interface Endpoints {
+  byCredential: string;
+  byTenantPath: string;
+}
+
+export interface TenantDetail {
+  tenant: Tenant;
+  settings: Settings;
+  endpoints: Endpoints;
+}
+
+export interface Credential {
+  id: string;
+  kind: 'bearer' | 'basic';
+  label: string;
+  key?: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface IssuedCredential {
+  credential: Credential;
+  secret: string;
+  key?: string;
+}
+
+export interface Person {
+  id: string;
+  userName: string;
+  name: string | null;
+  email: string | null;
+  title: string | null;
+  department: string | null;
+  active: boolean;
+  source: 'scim' | 'sso' | 'admin' | 'import';
+  missing: string[];
+  createdAt: string;
+  modifiedAt: string;
+}
+
+export interface PeoplePage {
+  people: Person[];
+  total: number;
+  nextCursor: string | null;
+}
+
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+export interface Folder {
+  id: string;
+  kind: 'department' | 'division' | 'organization';
+  value: string;
+  memberCount: number;
+  createdAt: string;
+}
+
+export interface Group {
+  id: string;
+  displayName: string;
+  externalId: string | null;
+  memberCount: number;
+  createdAt: string;
+  modifiedAt: string;
+}
+
+export interface Pending {
+  kind: 'manager' | 'member';
+  subjectId: string;
+  subjectName?: string | null;
+  reference: string;
+  since: string;
+  ageSeconds: number;
+}
+
+export interface LogEntry {
+  id: string;
+  at: string;
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  client: string | null;
+  credential: string | null;
+  resourceType: string | null;
+  resourceId: string | null;
+  changed: boolean;
+  changes: string[];
+  ignored: { path: string; reason: string; suggestion: string | null }[];
+  normalisers: string[];
+  warnings: string[];
+  leniencies: string[];
+  error: string | null;
+}
+
+export interface PersonDetail {
+  person: Person & { externalId: string | null; employeeNumber: string | null; attributes: { [key: string]: Json } };
+  groups: { id: string; displayName: string }[];
+  folders: Folder[];
+  manager: Person | null;
+  reports: Person[];
+  pending: Pending[];
+  history: LogEntry[];
+}
+
+export interface Duplicate {
+  reason: 'email' | 'name';
+  key: string;
+  people: Person[];
+}

@@ -1,0 +1,148 @@
+/**
+ * Starting and stopping bench/serve.ts in a child process, reading its logs, and asking it how
+ * busy it was (marks). Every child started here is killed when this process exits, however it exits.
+ */
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import type { ServerHandle } from './scenarios.js';
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+
+type Child = ChildProcessByStdio<Writable, Readable, Readable>;
+const liveChildren = new Set<Child>();
+
+/** Kills every child still running (SIGKILL): for exit paths that cannot wait. */
+export function killAllChildren(): void {
+  for (const child of liveChildren) child.kill('SIGKILL');
+}
+process.on('exit', killAllChildren);
+
+/** Log lines the server wrote (stdout: pino JSON at LOG_LEVEL and above; stderr: anything). */
+export interface ServerLog {
+  readonly levels: Record<string, number>;
+  /** The first lines, for the report. */
+  readonly lines: string[];
+}
+
+/** How busy the server was between two marks. */
+export interface ServerUsage {
+  readonly label: string;
+  readonly wallMs: number;
+  readonly cpuUserMs: number;
+  readonly cpuSystemMs: number;
+  /** Event-loop utilisation (0..1). */
+  readonly elu: number;
+  /** Share of one core the server process used: (user + system) ÷ wall. */
+  readonly cpuShare: number;
+  readonly profile?: string;
+}
+
+export interface RunningServer extends ServerHandle {
+  readonly pid: number;
+  readonly log: ServerLog;
+  /** Closes the interval since the previous mark and answers the server's usage over it. */
+  mark(label: string): Promise<ServerUsage>;
+  /** SIGTERM, then SIGKILL after 10 s. */
+  stop(): Promise<void>;
+}
+
+export interface ServerOptions {
+  readonly databaseUrl: string;
+  readonly poolSize: number;
+  readonly logLevel: string;
+  /** Further Roster settings for the server. */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly tenants: readonly string[];
+  /** Where per-interval CPU profiles go (profiling is off without it). */
+  readonly profileDir?: string;
+  readonly cwd: string;
+}
+
+const PINO_LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+
+export function startServer(options: ServerOptions): Promise<RunningServer> {
+  const child: Child = spawn(process.execPath, ['--import', 'tsx', join(BENCH_DIR, 'serve.ts')], {
+    cwd: options.cwd,
+    env: {
+      ...process.env,
+      ...options.env,
+      DATABASE_URL: options.databaseUrl,
+      DB_POOL_SIZE: String(options.poolSize),
+      LOG_LEVEL: options.logLevel,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      BENCH_TENANTS: options.tenants.join(','),
+      ...(options.profileDir ? { BENCH_PROFILE_DIR: options.profileDir } : {}),
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  liveChildren.add(child);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      liveChildren.delete(child);
+      resolve();
+    }),
+  );
+  const log: ServerLog = { levels: {}, lines: [] };
+  const note = (line: string, fallbackLevel: string) => {
+    let level = fallbackLevel;
+    try {
+      const parsed = JSON.parse(line) as { level?: unknown };
+      if (typeof parsed.level === 'number') level = PINO_LEVELS[parsed.level] ?? String(parsed.level);
+    } catch {
+      // Not a JSON log line: counted under the stream's name.
+    }
+    log.levels[level] = (log.levels[level] ?? 0) + 1;
+    if (log.lines.length < 40) log.lines.push(line.slice(0, 2000));
+  };
+  const waitingMarks: { resolve: (usage: ServerUsage) => void; reject: (error: Error) => void }[] = [];
+  child.stdin.on('error', () => {}); // EPIPE when the child died; its exit is reported instead
+  child.once('exit', (code, signal) => {
+    for (const waiting of waitingMarks.splice(0)) waiting.reject(new Error(`the bench server exited (code ${code}, signal ${signal})`));
+  });
+
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`bench server did not start within 60 s; its output:\n${log.lines.join('\n')}`));
+    }, 60_000);
+    createInterface({ input: child.stderr }).on('line', (line) => note(line, 'stderr'));
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (line.startsWith('BENCH_MARK ')) {
+        const raw = JSON.parse(line.slice('BENCH_MARK '.length)) as Omit<ServerUsage, 'cpuShare'>;
+        waitingMarks.shift()?.resolve({ ...raw, cpuShare: (raw.cpuUserMs + raw.cpuSystemMs) / raw.wallMs });
+        return;
+      }
+      if (!line.startsWith('BENCH_READY ')) return note(line, 'stdout');
+      clearTimeout(timer);
+      const ready = JSON.parse(line.slice('BENCH_READY '.length)) as { port: number; pid: number; tokens: Record<string, string> };
+      resolve({
+        port: ready.port,
+        pid: ready.pid,
+        tokens: ready.tokens,
+        log,
+        mark(label) {
+          return new Promise((resolveMark, rejectMark) => {
+            if (child.exitCode !== null || child.signalCode !== null) return rejectMark(new Error('the bench server has exited'));
+            waitingMarks.push({ resolve: resolveMark, reject: rejectMark });
+            child.stdin.write(`mark ${label}\n`);
+          });
+        },
+        async stop() {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          child.kill('SIGTERM');
+          const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+          await exited;
+          clearTimeout(force);
+        },
+      });
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`bench server exited (code ${code}, signal ${signal}) before it was ready; its output:\n${log.lines.join('\n')}`));
+    });
+  });
+}

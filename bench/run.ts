@@ -1,0 +1,342 @@
+/**
+ * `npm run bench [-- --quick] [-- --engine sqlite|postgres] [-- --cpu-prof]`
+ *
+ * For each engine: starts bench/serve.ts in a child process on a fresh database (a SQLite file in
+ * a temp directory; a fresh PostgreSQL schema), drives it over HTTP on 127.0.0.1 with a bounded
+ * number of requests, measures the raw-driver and empty-route limits in the same run, prints a
+ * table with each headline figure as a ratio to its limit and PASS/MISS against the targets, and
+ * writes bench/results/<timestamp>.json and bench/results/latest.json. Measurement only: nothing
+ * here asserts on time, and the exit code only says whether the run itself worked.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { killAllChildren, startServer, type RunningServer } from './child.js';
+import { pendingCleanups, postgresDatabase, sqliteDatabase, type BenchDatabase } from './databases.js';
+import type { LoadResult } from './load.js';
+import { hostCpu, machineInfo, postgresCpuMs, postgresDelta, waitForQuiet } from './machine.js';
+import { summariseProfile } from './profile.js';
+import { postgresLimits, sqliteLimits } from './raw-driver.js';
+import { okRate, renderReport, type Engine, type EngineReport, type Observed, type Settings, type Verdict } from './report.js';
+import { creates, healthz, largePatch, lookups } from './scenarios.js';
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const ROOT = dirname(BENCH_DIR);
+const RESULTS_DIR = join(BENCH_DIR, 'results');
+
+// ---------------------------------------------------------------------------------------------
+// Options and settings
+
+interface Options {
+  readonly quick: boolean;
+  readonly engines: readonly Engine[];
+  readonly cpuProf: boolean;
+  readonly pgUrl: string;
+}
+
+const USAGE = `usage: npm run bench -- [--quick] [--engine sqlite|postgres] [--cpu-prof] [--pg-url postgres://…]
+  --quick      smaller counts (under a minute)
+  --engine     one engine only (default: sqlite and postgres)
+  --cpu-prof   CPU-profile the server child per scenario (bench/results/profiles/) and print summaries
+  --pg-url     PostgreSQL base URL (default $BENCH_PG_URL or postgres://postgres@127.0.0.1:5432/test)
+`;
+
+function parseArgs(argv: readonly string[]): Options {
+  let quick = false;
+  let cpuProf = false;
+  let engines: Engine[] = ['sqlite', 'postgres'];
+  let pgUrl = process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = (argv[i] ?? '').split(/=(.*)/s, 2) as [string, string | undefined];
+    const value = () => inline ?? argv[++i] ?? '';
+    if (flag === '--quick') quick = true;
+    else if (flag === '--cpu-prof') cpuProf = true;
+    else if (flag === '--engine') {
+      const engine = value();
+      if (engine !== 'sqlite' && engine !== 'postgres') throw new Error(`--engine takes sqlite or postgres, not "${engine}"`);
+      engines = [engine];
+    } else if (flag === '--pg-url') pgUrl = value();
+    else if (flag === '--help' || flag === '-h') {
+      process.stdout.write(USAGE);
+      process.exit(0);
+    } else throw new Error(`unknown option ${flag}\n${USAGE}`);
+  }
+  return { quick, engines, cpuProf, pgUrl };
+}
+
+function settingsFor(quick: boolean): Settings {
+  const shared = {
+    createClients: [1, 8] as const,
+    lookupClients: 8,
+    patchMembers: 1000,
+    patchReps: 5,
+    patchWarmups: 1,
+    poolSize: 10, // Roster's default DB_POOL_SIZE
+    logLevel: 'warn' as const,
+    serverEnv: { RATE_LIMIT_PER_CREDENTIAL: '0', RATE_LIMIT_PER_IP: '0' },
+    targets: {
+      sqlite: { createsPerSecond8: 3000, lookupsPerSecond: 8000, patchMs: 50 },
+      postgres: { createsPerSecond8: 2000, lookupsPerSecond: 5000, patchMs: 50 },
+    },
+  };
+  return quick
+    ? { mode: 'quick', creates: 500, lookups: 1000, healthz: 1000, warmupCreates: 200, warmupLookups: 300, quietWaitMs: 2_000, ...shared }
+    : { mode: 'full', creates: 2000, lookups: 4000, healthz: 4000, warmupCreates: 500, warmupLookups: 1000, quietWaitMs: 30_000, ...shared };
+}
+
+// ---------------------------------------------------------------------------------------------
+// One engine
+
+function progress(message: string): void {
+  process.stderr.write(`  ${message}\n`);
+}
+
+/** Stops the run when a scenario got no expected answer at all (its numbers would mean nothing). */
+function requireSome(name: string, r: LoadResult, server: RunningServer): LoadResult {
+  if (r.ok > 0) return r;
+  throw new Error(
+    `${name}: none of ${r.total} answers was as expected ${JSON.stringify(r.statuses)}; first: ${r.unexpected.slice(0, 2).join(' | ')}` +
+      `\nserver log: ${server.log.lines.slice(0, 3).join('\n')}`,
+  );
+}
+
+/**
+ * Runs a scenario between two server marks, with the CPU use over the same span of this process
+ * (the load generator), of PostgreSQL's processes and of the whole machine.
+ */
+async function observe<T>(server: RunningServer, label: string, quietWaitMs: number, run: () => Promise<T>): Promise<Observed<T>> {
+  const busyBefore = await waitForQuiet(quietWaitMs, progress);
+  await server.mark(`before-${label}`);
+  const cpu0 = process.cpuUsage();
+  const host0 = hostCpu();
+  const pg0 = postgresCpuMs();
+  const t0 = performance.now();
+  const result = await run();
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const generatorCpuShare = (cpu.user + cpu.system) / 1000 / wallMs;
+  const postgresCpuShare = postgresDelta(pg0, postgresCpuMs()) / wallMs;
+  const host1 = hostCpu();
+  const cores = os.cpus().length;
+  const hostCpuShare = (host1.busy - host0.busy) / Math.max(host1.total - host0.total, 1);
+  const usage = await server.mark(label);
+  // Whatever else kept the machine busy (other processes), in cores; the server's share is over its own (slightly longer) interval.
+  const otherCores = Math.max(0, hostCpuShare * cores - usage.cpuShare - generatorCpuShare - postgresCpuShare);
+  return { result, server: usage, generatorCpuShare, postgresCpuShare, hostCpuShare, otherCores, busyCoresBefore: busyBefore, ...(usage.profile ? { profile: summariseProfile(relative(process.cwd(), usage.profile)) } : {}) };
+}
+
+async function runEngine(engine: Engine, options: Options, settings: Settings, stamp: string): Promise<EngineReport> {
+  const problems: string[] = [];
+  let database: BenchDatabase | undefined;
+  let server: RunningServer | undefined;
+  const profileDir = options.cpuProf ? join(RESULTS_DIR, 'profiles', `${stamp}-${engine}`) : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  try {
+    process.stderr.write(`${engine}:\n`);
+    database = engine === 'sqlite' ? sqliteDatabase() : await postgresDatabase(options.pgUrl);
+    const db = database;
+    pendingCleanups.add(db.dispose);
+    server = await startServer({
+      databaseUrl: db.serverUrl,
+      poolSize: settings.poolSize,
+      logLevel: settings.logLevel,
+      env: settings.serverEnv,
+      tenants: ['warmup', ...settings.createClients.map((c) => `c${c}`)],
+      cwd: ROOT,
+      ...(profileDir ? { profileDir } : {}),
+    });
+    const live = server;
+    const serverPid = live.pid;
+    progress(`server pid ${live.pid} on 127.0.0.1:${live.port}; database: ${db.description}`);
+
+    progress(`warm-up: ${settings.warmupCreates} creates, ${settings.warmupLookups} lookups and /healthz (8 clients, not reported)`);
+    const warmCreates = await creates(live, 'warmup', { prefix: 'warm', count: settings.warmupCreates, clients: 8 });
+    requireSome('warm-up creates', warmCreates.result, live);
+    const warmLookups = await lookups(live, 'warmup', { userNames: warmCreates.userNames, count: settings.warmupLookups, clients: 8 });
+    await healthz(live, { count: settings.warmupLookups, clients: 8 });
+
+    const createResults: Record<string, Observed<LoadResult>> = {};
+    let pool = { ids: [] as string[], userNames: [] as string[] };
+    const [, most] = settings.createClients;
+    for (const clients of settings.createClients) {
+      progress(`creates: ${settings.creates} POST /Users, ${clients} client(s)`);
+      let outcome: Awaited<ReturnType<typeof creates>> | undefined;
+      const observed = await observe(live, `creates-c${clients}`, settings.quietWaitMs, async () => {
+        outcome = await creates(live, `c${clients}`, { prefix: `c${clients}`, count: settings.creates, clients });
+        return outcome.result;
+      });
+      requireSome(`creates ×${clients}`, observed.result, live);
+      createResults[String(clients)] = observed;
+      if (clients === most && outcome) pool = { ids: outcome.ids, userNames: outcome.userNames };
+    }
+    let createsTopUp: LoadResult | undefined;
+    if (pool.ids.length < settings.patchMembers) {
+      const more = settings.patchMembers - pool.ids.length;
+      progress(`top-up: ${more} more creates so the PATCH has ${settings.patchMembers} people (not reported)`);
+      const outcome = await creates(live, `c${most}`, { prefix: `c${most}`, first: settings.creates, count: more, clients: 8 });
+      createsTopUp = outcome.result;
+      pool = { ids: [...pool.ids, ...outcome.ids], userNames: [...pool.userNames, ...outcome.userNames] };
+    }
+
+    progress(`lookups: ${settings.lookups} GET /Users?filter=userName eq …, ${settings.lookupClients} clients`);
+    const lookupNames = pool.userNames.slice(0, settings.creates);
+    const lookupResult = await observe(live, 'lookups', settings.quietWaitMs, () => lookups(live, `c${most}`, { userNames: lookupNames, count: settings.lookups, clients: settings.lookupClients }));
+    requireSome('lookups', lookupResult.result, live);
+
+    progress(`healthz: ${settings.healthz} GET /healthz, ${settings.lookupClients} clients`);
+    const healthzResult = await observe(live, 'healthz', settings.quietWaitMs, () => healthz(live, { count: settings.healthz, clients: settings.lookupClients }));
+
+    progress(`patch: ${settings.patchWarmups} + ${settings.patchReps} PATCH /Groups/{id} adding ${settings.patchMembers} members to a fresh group`);
+    const memberIds = pool.ids.slice(0, settings.patchMembers);
+    const patch = await observe(live, 'patch', settings.quietWaitMs, () =>
+      largePatch(live, `c${most}`, { memberIds, reps: settings.patchReps, warmups: settings.patchWarmups, prefix: 'bench' }),
+    );
+
+    await live.stop();
+    server = undefined;
+    const serverLog = live.log;
+
+    progress(`limits: raw driver (${engine === 'sqlite' ? 'better-sqlite3' : `pg.Pool of ${settings.poolSize}`}) on its own database`);
+    await waitForQuiet(settings.quietWaitMs, progress);
+    const rawSettings = { inserts: settings.creates, lookups: settings.lookups, members: settings.patchMembers, memberReps: settings.patchReps };
+    const rawStart = { host: hostCpu(), self: process.cpuUsage(), pg: postgresCpuMs(), t: performance.now() };
+    const measuredLimits = engine === 'sqlite' ? await sqliteLimits(db.rawUrl, rawSettings) : await postgresLimits(db.rawUrl, settings.poolSize, rawSettings);
+    const rawWall = performance.now() - rawStart.t;
+    const rawHost = hostCpu();
+    const rawSelf = process.cpuUsage(rawStart.self);
+    const limits = {
+      ...measuredLimits,
+      // Other processes' CPU while the limits were measured, in cores (as for the scenarios).
+      otherCores: Math.max(
+        0,
+        ((rawHost.busy - rawStart.host.busy) / Math.max(rawHost.total - rawStart.host.total, 1)) * os.cpus().length -
+          (rawSelf.user + rawSelf.system) / 1000 / rawWall -
+          postgresDelta(rawStart.pg, postgresCpuMs()) / rawWall,
+      ),
+    };
+
+    // What the server showed besides numbers: unexpected answers, warn/error log lines, failed checks.
+    const checked: [string, LoadResult][] = [
+      ['warm-up creates', warmCreates.result],
+      ['warm-up lookups', warmLookups],
+      ...Object.entries(createResults).map(([c, o]): [string, LoadResult] => [`creates ×${c}`, o.result]),
+      ...(createsTopUp ? [['creates top-up', createsTopUp] as [string, LoadResult]] : []),
+      ['lookups', lookupResult.result],
+      ['healthz', healthzResult.result],
+    ];
+    for (const [name, r] of checked) {
+      if (r.ok !== r.total) problems.push(`${name}: ${r.total - r.ok} of ${r.total} answers unexpected ${JSON.stringify(r.statuses)}; first: ${r.unexpected.join(' | ')}`);
+    }
+    if (!patch.result.verified) problems.push(`PATCH: ${JSON.stringify(patch.result.statuses)} ${patch.result.unexpected.join(' | ')}`);
+    const loud = Object.entries(serverLog.levels).filter(([level]) => !['trace', 'debug', 'info'].includes(level));
+    if (loud.length > 0) problems.push(`server log: ${loud.map(([l, n]) => `${n} ${l}`).join(', ')}; first: ${serverLog.lines.slice(0, 3).join(' | ')}`);
+
+    const insertLimit = (c: number) => (engine === 'sqlite' ? limits.inserts['sync'] : limits.inserts[String(c)])?.perSecond ?? Number.NaN;
+    const lookupLimit = (engine === 'sqlite' ? limits.lookups['sync'] : limits.lookups[String(settings.lookupClients)])?.perSecond ?? Number.NaN;
+    const healthzRate = okRate(healthzResult.result);
+    const ratios: Record<string, number> = {};
+    for (const [c, o] of Object.entries(createResults)) {
+      ratios[`creates_c${c}_vs_raw_insert`] = okRate(o.result) / insertLimit(Number(c));
+      ratios[`creates_c${c}_vs_healthz`] = okRate(o.result) / healthzRate;
+    }
+    ratios['lookups_vs_raw_lookup'] = okRate(lookupResult.result) / lookupLimit;
+    ratios['lookups_vs_healthz'] = okRate(lookupResult.result) / healthzRate;
+    ratios['patch_median_raw_over_http'] = limits.addMembers.latencyMs.p50 / patch.result.latencyMs.p50;
+
+    const target = settings.targets[engine];
+    const createRate = okRate(createResults[String(most)]?.result ?? lookupResult.result);
+    const patchLatency = patch.result.latencyMs;
+    const verdicts: Verdict[] = [
+      { name: `creates/s with ${most} clients`, actual: createRate, target: target.createsPerSecond8, unit: '/s', pass: createRate >= target.createsPerSecond8 },
+      {
+        name: `lookups/s with ${settings.lookupClients} clients`,
+        actual: okRate(lookupResult.result),
+        target: target.lookupsPerSecond,
+        unit: '/s',
+        pass: okRate(lookupResult.result) >= target.lookupsPerSecond,
+      },
+      {
+        name: `PATCH adding ${settings.patchMembers} members, median of ${patchLatency.count}`,
+        actual: patchLatency.p50,
+        target: target.patchMs,
+        unit: 'ms',
+        pass: patch.result.verified && patchLatency.p50 <= target.patchMs,
+        detail: `max ${patchLatency.max.toFixed(1)} ms${patchLatency.max <= target.patchMs ? ' (also within)' : ' (over the target)'}`,
+      },
+    ];
+    return {
+      engine,
+      status: 'ok',
+      database: db.description,
+      serverPid,
+      scenarios: {
+        warmup: { creates: warmCreates.result, lookups: warmLookups },
+        creates: createResults,
+        ...(createsTopUp ? { createsTopUp } : {}),
+        lookups: lookupResult,
+        healthz: healthzResult,
+        patch,
+      },
+      limits,
+      ratios,
+      verdicts,
+      serverLog,
+      problems,
+    };
+  } catch (error) {
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`${engine} failed: ${message}\n`);
+    return { engine, status: 'failed', error: message, ...(server ? { serverLog: server.log } : {}), problems };
+  } finally {
+    if (server) await server.stop().catch(() => {});
+    if (database) {
+      await database.dispose().catch((e: unknown) => process.stderr.write(`cleanup of the ${engine} database failed: ${String(e)}\n`));
+      pendingCleanups.delete(database.dispose);
+    }
+  }
+}
+
+async function main(): Promise<number> {
+  const options = parseArgs(process.argv.slice(2));
+  const settings = settingsFor(options.quick);
+  const started = new Date();
+  const stamp = started.toISOString().replace(/[:.]/g, '-');
+  const machine = machineInfo();
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  process.stderr.write(`Roster bench (${settings.mode}), engines: ${options.engines.join(', ')}\n`);
+
+  const reports: EngineReport[] = [];
+  for (const engine of options.engines) reports.push(await runEngine(engine, options, settings, stamp));
+
+  const jsonPath = join(RESULTS_DIR, `${stamp}.json`);
+  const text = JSON.stringify(
+    {
+      startedAt: started.toISOString(),
+      finishedAt: new Date().toISOString(),
+      durationS: (Date.now() - started.getTime()) / 1000,
+      argv: process.argv.slice(2),
+      machine,
+      settings: { ...settings, engines: options.engines, cpuProf: options.cpuProf, ...(options.engines.includes('postgres') ? { pgUrl: options.pgUrl } : {}) },
+      results: Object.fromEntries(reports.map((r) => [r.engine, r])),
+    },
+    null,
+    2,
+  );
+  writeFileSync(jsonPath, text);
+  writeFileSync(join(RESULTS_DIR, 'latest.json'), text);
+  process.stdout.write(renderReport(reports, settings, machine, relative(process.cwd(), jsonPath) || jsonPath));
+  return reports.every((r) => r.status === 'ok') ? 0 : 1;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  async (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    killAllChildren();
+    await Promise.allSettled([...pendingCleanups].map((cleanup) => cleanup()));
+    process.exitCode = 1;
+  },
+);

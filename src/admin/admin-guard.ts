@@ -1,0 +1,83 @@
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { csrfTokenMatches, resumeSession } from '../provisioning/admins/admin-sessions.js';
+import { tenantForAdmin } from '../provisioning/admins/admin-access.js';
+import type { ProvisioningRuntime } from '../provisioning/runtime.js';
+import type { AdminRecord } from '../storage/admin-store.js';
+import type { TenantRecord } from '../storage/store.js';
+import { AdminApiError, csrfRejected, signInRequired } from './admin-errors.js';
+import { readCookie, SESSION_COOKIE } from './session-cookie.js';
+
+/** Who is asking: the signed-in admin and the session id from their cookie. */
+export interface SignedIn {
+  readonly admin: AdminRecord;
+  readonly sessionId: string;
+  readonly expiresMs: number;
+}
+
+/** Route option: reachable without a session (sign-in, the OpenAPI document). */
+export const PUBLIC_ROUTE = { config: { public: true } } as const;
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const signedIn = new WeakMap<FastifyRequest, SignedIn>();
+
+/** The origin the console is served from: PUBLIC_URL's, else the one the request was sent to. */
+export function consoleOrigin(request: FastifyRequest, publicUrl: string): string {
+  return publicUrl ? new URL(publicUrl).origin : `${request.protocol}://${request.host}`;
+}
+
+/**
+ * Same-origin check for state-changing requests: a browser names the page that sent a request in
+ * `Origin` (and `Sec-Fetch-Site`); one from another site is refused. Clients that send neither
+ * (curl, scripts) still need the CSRF token, which only the console's own pages can read.
+ */
+function sameOrigin(request: FastifyRequest, publicUrl: string): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (site === 'cross-site' || site === 'same-site') return false;
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  return origin === consoleOrigin(request, publicUrl);
+}
+
+/**
+ * Runs before every admin API handler: the origin check for unsafe methods, then (except on public
+ * routes) the session from the cookie and, for unsafe methods, the session's CSRF token in the
+ * `X-CSRF-Token` header.
+ */
+export function adminGuard(rt: ProvisioningRuntime, publicUrl: string) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const unsafe = !SAFE_METHODS.has(request.method);
+    if (unsafe && !sameOrigin(request, publicUrl)) throw csrfRejected();
+    const config = request.routeOptions.config as { public?: boolean };
+    if (config.public === true) return;
+    const sessionId = readCookie(request.headers.cookie, SESSION_COOKIE);
+    if (!sessionId) throw signInRequired();
+    const found = await resumeSession(rt, sessionId);
+    if (!found) throw signInRequired();
+    const token = request.headers['x-csrf-token'];
+    if (unsafe && !csrfTokenMatches(sessionId, typeof token === 'string' ? token : undefined)) throw csrfRejected();
+    signedIn.set(request, { admin: found.admin, sessionId, expiresMs: found.session.expiresMs });
+  };
+}
+
+/** The signed-in admin of a request that passed the guard. */
+export function signedInAdmin(request: FastifyRequest): SignedIn {
+  const state = signedIn.get(request);
+  if (!state) throw signInRequired();
+  return state;
+}
+
+/** The tenant named by `:slug`, when the signed-in admin manages it (else 404, like a missing one). */
+export async function requestedTenant(rt: ProvisioningRuntime, request: FastifyRequest): Promise<{ tenant: TenantRecord; admin: AdminRecord }> {
+  const { admin } = signedInAdmin(request);
+  const { slug } = parseInput(z.object({ slug: z.string().min(1).max(63) }).passthrough(), request.params, 'path');
+  return { tenant: await tenantForAdmin(rt, admin, slug), admin };
+}
+
+/** Parses query, body or path parameters at the edge; every problem is named in one 400. */
+export function parseInput<T extends z.ZodType>(schema: T, value: unknown, where: 'query' | 'body' | 'path'): z.infer<T> {
+  const parsed = schema.safeParse(value ?? {});
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || where}: ${i.message}`);
+  throw new AdminApiError(400, 'invalidValue', `invalid ${where}: ${problems.join('; ')}`);
+}

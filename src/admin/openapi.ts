@@ -1,0 +1,210 @@
+import type { JsonObject } from '../json/json-value.js';
+
+/**
+ * The admin API described as OpenAPI 3.1, served at /admin/api/v1/openapi.json. Written by hand
+ * (a test checks that every route is described and every described path is a route).
+ */
+const ref = (name: string): JsonObject => ({ $ref: `#/components/schemas/${name}` });
+const str: JsonObject = { type: 'string' };
+const nullableStr: JsonObject = { type: ['string', 'null'] };
+const time: JsonObject = { type: ['string', 'null'], format: 'date-time' };
+const arrayOf = (items: JsonObject): JsonObject => ({ type: 'array', items });
+const object = (properties: JsonObject, required: string[] = Object.keys(properties)): JsonObject => ({ type: 'object', properties, required });
+
+const slug: JsonObject = { name: 'slug', in: 'path', required: true, schema: str, description: 'The tenant slug.' };
+const idParam = (what: string): JsonObject => ({ name: 'id', in: 'path', required: true, schema: str, description: `The ${what} id.` });
+const query = (name: string, description: string, schema: JsonObject = str): JsonObject => ({ name, in: 'query', required: false, schema, description });
+const cursorParam = query('cursor', 'nextCursor of the previous page.');
+const limitParam = query('limit', 'Page size (1–200, default 50).', { type: 'integer', minimum: 1, maximum: 200 });
+
+const ok = (schema: JsonObject, description = 'OK'): JsonObject => ({ description, content: { 'application/json': { schema } } });
+const errors = (...codes: number[]): JsonObject => {
+  const text: Record<number, string> = {
+    400: 'Invalid parameters or body; the message names each problem.',
+    401: 'Not signed in, or the session expired.',
+    403: 'Missing X-CSRF-Token header, or a request from another origin.',
+    404: 'No such tenant (or not one this admin manages), or no such item.',
+    409: 'Conflict.',
+    429: 'Too many failed sign-ins; see Retry-After.',
+  };
+  return Object.fromEntries(codes.map((c) => [String(c), { description: text[c] ?? 'Error', content: { 'application/json': { schema: ref('Error') } } }]));
+};
+const read = (summary: string, parameters: JsonObject[], schema: JsonObject): JsonObject => ({
+  summary,
+  parameters,
+  responses: { '200': ok(schema), ...errors(400, 401, 404) },
+});
+const write = (summary: string, parameters: JsonObject[], body: JsonObject | undefined, response: JsonObject): JsonObject => ({
+  summary,
+  parameters,
+  security: [{ session: [], csrf: [] }],
+  ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: body } } } } : {}),
+  responses: { ...response, ...errors(400, 401, 403, 404) },
+});
+
+const person = object({
+  id: str, userName: str, name: nullableStr, email: nullableStr, title: nullableStr, department: nullableStr,
+  active: { type: 'boolean' }, source: { enum: ['scim', 'sso', 'admin', 'import'] },
+  missing: { ...arrayOf(str), description: 'Recommended attributes the profile lacks.' }, createdAt: time, modifiedAt: time,
+});
+const peoplePage = object({ people: arrayOf(ref('Person')), total: { type: 'integer' }, nextCursor: nullableStr });
+const logEntry = object({
+  id: str, at: time, method: str, path: str, status: { type: 'integer' }, durationMs: { type: 'integer' },
+  client: { ...nullableStr, description: 'The client User-Agent.' },
+  credential: { ...nullableStr, description: 'Label of the credential used (never the secret).' },
+  resourceType: nullableStr, resourceId: nullableStr, changed: { type: 'boolean' },
+  changes: arrayOf(str),
+  ignored: arrayOf(object({ path: str, reason: str, suggestion: nullableStr })),
+  normalisers: { ...arrayOf(str), description: 'IdP normalisers that fired.' },
+  warnings: arrayOf(str), leniencies: arrayOf(str), error: nullableStr,
+});
+
+export const openApiDocument: JsonObject = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Roster admin API',
+    version: '1',
+    description:
+      'The JSON API behind the admin console. Sign in with POST /session; the session travels in an HttpOnly, SameSite=Strict cookie. ' +
+      'Every POST, PATCH and DELETE (except sign-in) must carry the session\'s csrfToken in the X-CSRF-Token header, and requests from ' +
+      'another origin are refused. Operators see every tenant; a tenant admin sees only theirs (other tenants answer 404). ' +
+      'Secrets appear only in the response that creates them.',
+  },
+  servers: [{ url: '/admin/api/v1' }],
+  security: [{ session: [] }],
+  components: {
+    securitySchemes: {
+      session: { type: 'apiKey', in: 'cookie', name: 'roster_admin' },
+      csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token' },
+    },
+    schemas: {
+      Error: object({ error: object({ status: { type: 'integer' }, code: str, message: str }) }),
+      Admin: object({ id: str, email: str, role: { enum: ['operator', 'tenant'] }, tenant: nullableStr }),
+      Session: object({ admin: ref('Admin'), csrfToken: str, expiresAt: time }),
+      Tenant: object({ slug: str, name: str, provisioningEnabled: { type: 'boolean' }, createdAt: time, lastScimRequestAt: time, lastScimChangeAt: time }),
+      Settings: object({
+        supportedLanguages: arrayOf(str), matchingField: { enum: ['userName', 'email', 'externalId'] }, extensionUrn: str,
+        ssoMayUpdate: { type: 'boolean' }, provisioningEnabled: { type: 'boolean' },
+      }),
+      Endpoints: object({ byCredential: str, byTenantPath: str }),
+      Credential: object(
+        { id: str, kind: { enum: ['bearer', 'basic'] }, label: str, key: { ...str, description: 'Basic: the username.' }, createdAt: time, lastUsedAt: time, revokedAt: time },
+        ['id', 'kind', 'label', 'createdAt', 'lastUsedAt', 'revokedAt'],
+      ),
+      Person: person,
+      PeoplePage: peoplePage,
+      Folder: object({ id: str, kind: { enum: ['department', 'division', 'organization'] }, value: str, memberCount: { type: 'integer' }, createdAt: time }),
+      Group: object({ id: str, displayName: str, externalId: nullableStr, memberCount: { type: 'integer' }, createdAt: time, modifiedAt: time }),
+      Pending: object({ kind: { enum: ['manager', 'member'] }, subjectId: str, subjectName: nullableStr, reference: str, since: time, ageSeconds: { type: 'integer' } }),
+      LogEntry: logEntry,
+    },
+  },
+  paths: {
+    '/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': ok({ type: 'object' }) } } },
+    '/session': {
+      post: {
+        summary: 'Sign in',
+        security: [],
+        requestBody: { required: true, content: { 'application/json': { schema: object({ email: str, password: str }) } } },
+        responses: { '200': { ...ok(ref('Session')), headers: { 'Set-Cookie': { schema: str } } }, ...errors(400, 401, 403, 429) },
+      },
+      get: read('The signed-in admin and the CSRF token', [], ref('Session')),
+      delete: write('Sign out', [], undefined, { '204': { description: 'Signed out' } }),
+    },
+    '/tenants': { get: read('Tenants this admin manages, with Last SCIM request / change', [], object({ tenants: arrayOf(ref('Tenant')) })) },
+    '/tenants/{slug}': {
+      get: read('A tenant, its settings and its SCIM endpoint URLs', [slug], object({ tenant: ref('Tenant'), settings: ref('Settings'), endpoints: ref('Endpoints') })),
+    },
+    '/tenants/{slug}/settings': {
+      get: read('Provisioning settings', [slug], object({ settings: ref('Settings') })),
+      patch: write(
+        'Change settings (any subset); provisioningEnabled false makes SCIM answer 403',
+        [slug],
+        { type: 'object', properties: { supportedLanguages: arrayOf(str), matchingField: str, extensionUrn: str, ssoMayUpdate: { type: 'boolean' }, provisioningEnabled: { type: 'boolean' } } },
+        { '200': ok(object({ settings: ref('Settings') })) },
+      ),
+    },
+    '/tenants/{slug}/credentials': {
+      get: read('SCIM credentials with last use (never secrets)', [slug], object({ credentials: arrayOf(ref('Credential')) })),
+      post: write(
+        'Create a bearer token or a key/secret pair; the secret is in this response only',
+        [slug],
+        object({ kind: { enum: ['bearer', 'basic'] }, label: str }),
+        { '201': ok(object({ credential: ref('Credential'), secret: str, key: str }, ['credential', 'secret']), 'Created') },
+      ),
+    },
+    '/tenants/{slug}/credentials/{id}': {
+      delete: write('Revoke a credential; the next SCIM request with it gets 401', [slug, idParam('credential')], undefined, { '204': { description: 'Revoked' } }),
+    },
+    '/tenants/{slug}/people': {
+      get: read(
+        'People overview, filtered and paginated in the database',
+        [
+          slug,
+          query('q', 'Substring of userName, display name or an email.'),
+          query('status', 'active or inactive.', { enum: ['active', 'inactive'] }),
+          query('folder', 'A folder id.'),
+          query('group', 'A pushed group id.'),
+          query('incomplete', 'true: only profiles missing a recommended attribute.', { enum: ['true', 'false'] }),
+          query('source', 'Who made the profile.', { enum: ['scim', 'sso', 'admin', 'import'] }),
+          cursorParam,
+          limitParam,
+        ],
+        ref('PeoplePage'),
+      ),
+    },
+    '/tenants/{slug}/people/{id}': {
+      get: read(
+        'A person: every attribute, groups, folders, manager, reports, pending references and SCIM history',
+        [slug, idParam('person')],
+        object({
+          person: { allOf: [ref('Person'), object({ externalId: nullableStr, employeeNumber: nullableStr, attributes: { type: 'object' } })] },
+          groups: arrayOf(object({ id: str, displayName: str })),
+          folders: arrayOf(ref('Folder')),
+          manager: { oneOf: [ref('Person'), { type: 'null' }] },
+          reports: arrayOf(ref('Person')),
+          pending: arrayOf(ref('Pending')),
+          history: arrayOf(ref('LogEntry')),
+        }),
+      ),
+    },
+    '/tenants/{slug}/groups': {
+      get: read('Pushed groups with member counts', [slug, query('q', 'Substring of the display name.'), cursorParam, limitParam],
+        object({ groups: arrayOf(ref('Group')), total: { type: 'integer' }, nextCursor: nullableStr })),
+    },
+    '/tenants/{slug}/groups/{id}': {
+      get: read('A pushed group and a page of its members', [slug, idParam('group'), cursorParam, limitParam], object({ group: ref('Group'), members: ref('PeoplePage') })),
+    },
+    '/tenants/{slug}/folders': {
+      get: read('Attribute folders (department, division, organization) with member counts',
+        [slug, query('kind', 'Only this kind.', { enum: ['department', 'division', 'organization'] })], object({ folders: arrayOf(ref('Folder')) })),
+    },
+    '/tenants/{slug}/folders/{id}': {
+      get: read('A folder and a page of its members (an empty folder has memberCount 0)', [slug, idParam('folder'), cursorParam, limitParam],
+        object({ folder: ref('Folder'), members: ref('PeoplePage') })),
+    },
+    '/tenants/{slug}/pending': {
+      get: read('References waiting for their target (late managers, early group members), oldest first',
+        [slug, query('offset', 'Rows to skip.', { type: 'integer', minimum: 0 }), limitParam], object({ pending: arrayOf(ref('Pending')), total: { type: 'integer' } })),
+    },
+    '/tenants/{slug}/duplicates': {
+      get: read('Possible duplicates: a shared email, or the same name with different userNames', [slug],
+        object({ duplicates: arrayOf(object({ reason: { enum: ['email', 'name'] }, key: str, people: arrayOf(ref('Person')) })) })),
+    },
+    '/tenants/{slug}/log': {
+      get: read(
+        'The provisioning log, newest first',
+        [
+          slug,
+          query('q', 'Substring of path, client or error.'),
+          query('method', 'HTTP method.', { enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] }),
+          query('status', 'ok (<400), error (≥400) or a status code.'),
+          query('changed', 'true: only requests that changed data.', { enum: ['true', 'false'] }),
+          query('cursor', 'nextCursor of the previous page (older entries).'),
+          limitParam,
+        ],
+        object({ entries: arrayOf(ref('LogEntry')), nextCursor: nullableStr }),
+      ),
+    },
+  },
+};

@@ -1,0 +1,52 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { csrfTokenFor, SESSION_MAX_MS, signIn, signOut } from '../provisioning/admins/admin-sessions.js';
+import type { AdminRecord } from '../storage/admin-store.js';
+import { AdminApiError } from './admin-errors.js';
+import { parseInput, PUBLIC_ROUTE, signedInAdmin } from './admin-guard.js';
+import type { AdminApiOptions } from './admin-options.js';
+import { clearedSessionCookie, sessionCookie } from './session-cookie.js';
+import { adminView } from './views.js';
+
+const credentialsBody = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) }).strict();
+
+/** Sign in, who am I, sign out. */
+export function registerSessionRoutes(app: FastifyInstance, options: AdminApiOptions): void {
+  const { rt } = options;
+  const secureCookie = (request: FastifyRequest) => options.publicUrl.startsWith('https:') || request.protocol === 'https';
+  const tenantSlugOf = async (admin: AdminRecord) =>
+    admin.tenantId === null ? null : ((await rt.store.tenants.findById(admin.tenantId))?.slug ?? null);
+
+  app.post('/session', PUBLIC_ROUTE, async (request, reply) => {
+    const body = parseInput(credentialsBody, request.body, 'body');
+    const result = await signIn(rt, { email: body.email, password: body.password, clientAddress: request.ip });
+    if (!result.ok && result.reason === 'throttled') {
+      const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
+      throw new AdminApiError(
+        429,
+        'throttled',
+        `too many failed sign-ins for this email from your address; try again in ${seconds} second${seconds === 1 ? '' : 's'}`,
+        { 'retry-after': String(seconds) },
+      );
+    }
+    if (!result.ok) throw new AdminApiError(401, 'invalidCredentials', 'the email or the password is wrong');
+    request.log.info({ admin: result.admin.id, role: result.admin.role }, 'admin signed in');
+    reply.header('set-cookie', sessionCookie(result.sessionId, { maxAgeSeconds: SESSION_MAX_MS / 1000, secure: secureCookie(request) }));
+    return {
+      admin: adminView(result.admin, await tenantSlugOf(result.admin)),
+      csrfToken: result.csrfToken,
+      expiresAt: new Date(result.expiresMs).toISOString(),
+    };
+  });
+
+  app.get('/session', async (request) => {
+    const { admin, sessionId, expiresMs } = signedInAdmin(request);
+    return { admin: adminView(admin, await tenantSlugOf(admin)), csrfToken: csrfTokenFor(sessionId), expiresAt: new Date(expiresMs).toISOString() };
+  });
+
+  app.delete('/session', async (request, reply) => {
+    const { sessionId } = signedInAdmin(request);
+    await signOut(rt, sessionId);
+    return reply.code(204).header('set-cookie', clearedSessionCookie(secureCookie(request))).send();
+  });
+}

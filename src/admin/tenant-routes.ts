@@ -1,0 +1,88 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { JsonObject } from '../json/json-value.js';
+import { tenantsForAdmin } from '../provisioning/admins/admin-access.js';
+import { issueCredential, listCredentials, revokeCredential } from '../provisioning/credentials/manage-credentials.js';
+import { setProvisioningEnabled, updateTenantSettings } from '../provisioning/tenants/manage-tenants.js';
+import { tenantSettings } from '../provisioning/tenants/tenant-settings.js';
+import type { TenantRecord } from '../storage/store.js';
+import { consoleOrigin, parseInput, requestedTenant, signedInAdmin } from './admin-guard.js';
+import type { AdminApiOptions } from './admin-options.js';
+import { credentialView, settingsView, tenantView } from './views.js';
+
+const settingsChange = z
+  .object({
+    supportedLanguages: z.array(z.string()).optional(),
+    matchingField: z.string().optional(),
+    extensionUrn: z.string().optional(),
+    ssoMayUpdate: z.boolean().optional(),
+    provisioningEnabled: z.boolean().optional(),
+  })
+  .strict();
+
+const newCredential = z.object({ kind: z.enum(['bearer', 'basic']), label: z.string().min(1).max(200) }).strict();
+const credentialPath = z.object({ slug: z.string(), id: z.string().regex(/^[0-9a-f]{16}$/, 'a credential id') });
+
+/** The two SCIM base URLs of a tenant, as an IdP needs them. */
+export function scimEndpoints(request: FastifyRequest, publicUrl: string, slug: string) {
+  const base = publicUrl || consoleOrigin(request, publicUrl);
+  return { byCredential: `${base}/scim/v2/`, byTenantPath: `${base}/t/${slug}/scim/v2/` };
+}
+
+/** Tenants, their settings and their SCIM credentials. */
+export function registerTenantRoutes(app: FastifyInstance, options: AdminApiOptions): void {
+  const { rt, activity } = options;
+  const live = (tenant: TenantRecord) => activity.overlay(tenant);
+
+  app.get('/tenants', async (request) => {
+    const tenants = await tenantsForAdmin(rt, signedInAdmin(request).admin);
+    return { tenants: tenants.map((t) => tenantView(live(t))) };
+  });
+
+  app.get('/tenants/:slug', async (request) => {
+    const { tenant } = await requestedTenant(rt, request);
+    return { tenant: tenantView(live(tenant)), settings: settingsView(tenantSettings(tenant), tenant), endpoints: scimEndpoints(request, options.publicUrl, tenant.slug) };
+  });
+
+  app.get('/tenants/:slug/settings', async (request) => {
+    const { tenant } = await requestedTenant(rt, request);
+    return { settings: settingsView(tenantSettings(tenant), tenant) };
+  });
+
+  app.patch('/tenants/:slug/settings', async (request) => {
+    const { tenant } = await requestedTenant(rt, request);
+    const { provisioningEnabled, ...change } = parseInput(settingsChange, request.body, 'body');
+    let settings = tenantSettings(tenant);
+    if (Object.keys(change).length > 0) settings = await updateTenantSettings(rt, tenant.slug, change as JsonObject);
+    const updated = provisioningEnabled === undefined ? tenant : await setProvisioningEnabled(rt, tenant.slug, provisioningEnabled);
+    request.log.info({ tenant: tenant.slug, admin: signedInAdmin(request).admin.id, changed: Object.keys(change).concat(provisioningEnabled === undefined ? [] : ['provisioningEnabled']) }, 'tenant settings changed');
+    return { settings: settingsView(settings, updated) };
+  });
+
+  app.get('/tenants/:slug/credentials', async (request) => {
+    const { tenant } = await requestedTenant(rt, request);
+    const credentials = await listCredentials(rt, tenant.id);
+    return { credentials: credentials.map((c) => credentialView(c, activity.pendingCredentialUse(c.id))).reverse() };
+  });
+
+  app.post('/tenants/:slug/credentials', async (request, reply) => {
+    const { tenant, admin } = await requestedTenant(rt, request);
+    const body = parseInput(newCredential, request.body, 'body');
+    const issued = await issueCredential(rt, tenant.id, body.kind, body.label);
+    request.log.info({ tenant: tenant.slug, admin: admin.id, credential: issued.credential.id, kind: body.kind }, 'credential issued');
+    // The one response that carries a secret: it is not stored anywhere, and never shown again.
+    return reply.code(201).send({
+      credential: credentialView(issued.credential, undefined),
+      secret: issued.secret,
+      ...(issued.key ? { key: issued.key } : {}),
+    });
+  });
+
+  app.delete('/tenants/:slug/credentials/:id', async (request, reply) => {
+    const { tenant, admin } = await requestedTenant(rt, request);
+    const { id } = parseInput(credentialPath, request.params, 'path');
+    await revokeCredential(rt, tenant.id, id);
+    request.log.info({ tenant: tenant.slug, admin: admin.id, credential: id }, 'credential revoked');
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,170 @@
+import { isJsonObject, type JsonObject, type JsonValue } from '../json/json-value.js';
+import { formatBasicKey } from '../provisioning/credentials/secrets.js';
+import type { PersonOverview } from '../provisioning/directory/read-directory.js';
+import type { GroupSummary } from '../provisioning/admins/group-overview.js';
+import type { TenantSettings } from '../provisioning/tenants/tenant-settings.js';
+import type { AdminRecord } from '../storage/admin-store.js';
+import type {
+  CredentialRecord,
+  FolderRecord,
+  PendingReferenceRecord,
+  RequestLogEntry,
+  StoredUser,
+  TenantRecord,
+} from '../storage/store.js';
+
+/**
+ * What the admin API answers, built field by field from records: a record is never sent whole, so
+ * a hash or secret added to one later cannot leak by accident.
+ */
+const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+
+const text = (doc: JsonObject, ...path: string[]): string | null => {
+  let current: JsonValue | undefined = doc;
+  for (const key of path) current = isJsonObject(current) ? current[key] : undefined;
+  return typeof current === 'string' ? current : null;
+};
+
+/** The attribute of the enterprise extension, wherever the document keeps it. */
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+export function adminView(admin: AdminRecord, tenantSlug: string | null) {
+  return { id: admin.id, email: admin.email, role: admin.role, tenant: tenantSlug };
+}
+
+export function tenantView(tenant: TenantRecord) {
+  return {
+    slug: tenant.slug,
+    name: tenant.name,
+    provisioningEnabled: tenant.provisioningEnabled,
+    createdAt: iso(tenant.createdMs),
+    lastScimRequestAt: iso(tenant.lastRequestMs),
+    lastScimChangeAt: iso(tenant.lastChangeMs),
+  };
+}
+
+export function settingsView(settings: TenantSettings, tenant: TenantRecord) {
+  return {
+    supportedLanguages: [...settings.supportedLanguages],
+    matchingField: settings.matchingField,
+    extensionUrn: settings.extensionUrn,
+    ssoMayUpdate: settings.ssoMayUpdate,
+    provisioningEnabled: tenant.provisioningEnabled,
+  };
+}
+
+/** A credential without its hash; `lastUsedAt` includes use not yet written to the database. */
+export function credentialView(credential: CredentialRecord, pendingUseMs: number | undefined) {
+  const lastUsed = Math.max(credential.lastUsedMs ?? 0, pendingUseMs ?? 0) || null;
+  return {
+    id: credential.id,
+    kind: credential.kind,
+    label: credential.label,
+    ...(credential.kind === 'basic' ? { key: formatBasicKey(credential.id) } : {}),
+    createdAt: iso(credential.createdMs),
+    lastUsedAt: iso(lastUsed),
+    revokedAt: iso(credential.revokedMs),
+  };
+}
+
+export function personSummary(user: StoredUser) {
+  const doc = user.document;
+  const emails = Array.isArray(doc['emails']) ? doc['emails'].filter(isJsonObject) : [];
+  const email = emails.find((e) => e['primary'] === true) ?? emails.find((e) => e['type'] === 'work') ?? emails[0];
+  const given = text(doc, 'name', 'givenName');
+  const family = text(doc, 'name', 'familyName');
+  const name = text(doc, 'displayName') ?? text(doc, 'name', 'formatted') ?? ([given, family].filter(Boolean).join(' ') || null);
+  return {
+    id: user.id,
+    userName: user.userName,
+    name,
+    email: email && typeof email['value'] === 'string' ? email['value'] : null,
+    title: text(doc, 'title'),
+    department: text(doc, ENTERPRISE, 'department'),
+    active: user.active,
+    source: user.source,
+    missing: [...user.missing],
+    createdAt: iso(user.createdMs),
+    modifiedAt: iso(user.modifiedMs),
+  };
+}
+
+const noteList = (notes: JsonObject, key: string): JsonValue[] => {
+  const value = notes[key];
+  return Array.isArray(value) ? value : [];
+};
+const strings = (values: JsonValue[]): string[] => values.filter((v): v is string => typeof v === 'string');
+
+/** One provisioning-log entry; the credential is named by its label, never shown. */
+export function logEntryView(entry: RequestLogEntry, credentialLabels: ReadonlyMap<string, string>) {
+  return {
+    id: entry.id,
+    at: iso(entry.atMs),
+    method: entry.method,
+    path: entry.path,
+    status: entry.status,
+    durationMs: entry.durationMs,
+    client: entry.client,
+    credential: entry.credentialId ? (credentialLabels.get(entry.credentialId) ?? null) : null,
+    resourceType: entry.resourceType,
+    resourceId: entry.resourceId,
+    changed: entry.changed,
+    changes: strings(noteList(entry.notes, 'changes')),
+    ignored: noteList(entry.notes, 'ignored')
+      .filter(isJsonObject)
+      .map((i) => ({
+        path: typeof i['path'] === 'string' ? i['path'] : '',
+        reason: typeof i['reason'] === 'string' ? i['reason'] : '',
+        suggestion: typeof i['suggestion'] === 'string' ? i['suggestion'] : null,
+      })),
+    normalisers: strings(noteList(entry.notes, 'normalisers')),
+    warnings: strings(noteList(entry.notes, 'warnings')),
+    leniencies: strings(noteList(entry.notes, 'leniencies')),
+    error: entry.error,
+  };
+}
+
+export function folderView(folder: FolderRecord) {
+  return { id: folder.id, kind: folder.kind, value: folder.value, memberCount: folder.memberCount ?? 0, createdAt: iso(folder.createdMs) };
+}
+
+export function groupView(summary: GroupSummary) {
+  const { group } = summary;
+  return {
+    id: group.id,
+    displayName: group.displayName,
+    externalId: group.externalId,
+    memberCount: summary.memberCount,
+    createdAt: iso(group.createdMs),
+    modifiedAt: iso(group.modifiedMs),
+  };
+}
+
+export function pendingView(pending: PendingReferenceRecord & { ageMs?: number }, nowMs: number) {
+  return {
+    kind: pending.kind,
+    subjectId: pending.subjectId,
+    reference: pending.reference,
+    since: iso(pending.createdMs),
+    ageSeconds: Math.round((pending.ageMs ?? Math.max(0, nowMs - pending.createdMs)) / 1000),
+  };
+}
+
+/** Everything about one person: the full attribute document, links, and the SCIM history. */
+export function personDetail(overview: PersonOverview, credentialLabels: ReadonlyMap<string, string>, nowMs: number) {
+  const { user } = overview;
+  return {
+    person: {
+      ...personSummary(user),
+      externalId: user.externalId,
+      employeeNumber: user.employeeNumber,
+      attributes: user.document,
+    },
+    groups: overview.groups.map((g) => ({ id: g.groupId, displayName: g.displayName })),
+    folders: overview.folders.map(folderView),
+    manager: overview.manager ? personSummary(overview.manager) : null,
+    reports: overview.reports.map(personSummary),
+    pending: overview.pending.map((p) => pendingView(p, nowMs)),
+    history: overview.history.map((e) => logEntryView(e, credentialLabels)),
+  };
+}

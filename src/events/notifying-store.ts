@@ -1,0 +1,40 @@
+import type { EventRepository, ScopedRepositories, Store } from '../storage/store.js';
+import type { EventNotifier } from './event-notifier.js';
+
+/**
+ * The store, except that a transaction which appended events tells the notifier once it has
+ * committed (never before: a waiter woken early would find nothing, or worse, a rolled-back seq).
+ */
+export function notifyingStore(store: Store, notifier: EventNotifier): Store {
+  const transaction: Store['transaction'] = async (scope, work) => {
+    let appended = false;
+    const result = await store.transaction(scope, (repos) => work(withAppendTracking(repos, () => (appended = true))));
+    if (appended) notifier.notify(scope.tenantId);
+    return result;
+  };
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'transaction') return transaction;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+function withAppendTracking(repos: ScopedRepositories, onAppend: () => void): ScopedRepositories {
+  const events = new Proxy(repos.events, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (property === 'append') {
+        const append: EventRepository['append'] = async (drafts) => {
+          const stored = await target.append(drafts);
+          if (stored.length > 0) onAppend();
+          return stored;
+        };
+        return append;
+      }
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { ...repos, events };
+}

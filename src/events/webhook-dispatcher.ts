@@ -1,0 +1,217 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { ProvisioningRuntime } from '../provisioning/runtime.js';
+import type { StreamClaim, StreamKey } from '../storage/delivery-store.js';
+import type { StoredEvent } from '../storage/store.js';
+import type { EventNotifier } from './event-notifier.js';
+import { effectiveLeaseMs, retryDelayMs, type DeliverySettings } from './retry-policy.js';
+import { ATTEMPT_HEADER, EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signatureHeader } from './webhook-signature.js';
+import type { WebhookTransport } from './webhook-transport.js';
+import { toWireEvent } from './wire-event.js';
+
+/** Where the dispatcher reports; Fastify's logger fits. Never given a secret. */
+export interface DeliveryLog {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+}
+
+export interface DispatcherDeps {
+  readonly rt: ProvisioningRuntime;
+  readonly notifier: EventNotifier;
+  readonly transport: WebhookTransport;
+  readonly settings: DeliverySettings;
+  readonly log: DeliveryLog;
+}
+
+/** Events read from the outbox per round trip while a stream is behind. */
+const BATCH = 100;
+
+/**
+ * Delivers the outbox to webhook endpoints, after commit and off the request path. Each
+ * (endpoint, tenant) stream is claimed by one process at a time and delivered strictly in seq
+ * order: an event is sent only once the one before it got a 2xx. Failures back off with jitter
+ * until the retry window ends; then the event becomes a dead letter and its stream waits.
+ */
+export class WebhookDispatcher {
+  /** Identifies this process's claims in the database. */
+  readonly owner = `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
+  private running = false;
+  private loopDone: Promise<void> | undefined;
+  private readonly active = new Set<Promise<void>>();
+  private wakeSleeper: (() => void) | undefined;
+  private wakeRequested = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private readonly leaseMs: number;
+  private failing = false;
+
+  constructor(private readonly deps: DispatcherDeps) {
+    this.leaseMs = effectiveLeaseMs(deps.settings);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.unsubscribe = this.deps.notifier.subscribe(() => this.wake());
+    this.loopDone = this.loop();
+  }
+
+  /** Finishes attempts in flight (each bounded by the timeout), starts no new ones, and gives up every claim. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.unsubscribe?.();
+    clearTimeout(this.retryTimer);
+    this.wake();
+    await this.loopDone;
+    await Promise.allSettled([...this.active]);
+    await this.deps.rt.store.delivery.release(this.owner).catch((error: unknown) => this.deps.log.warn({ err: error }, 'webhook claims not released'));
+  }
+
+  /** Looks for work now rather than at the next poll. */
+  wake(): void {
+    const sleeper = this.wakeSleeper;
+    this.wakeSleeper = undefined;
+    if (sleeper) sleeper();
+    else this.wakeRequested = true;
+  }
+
+  private async loop(): Promise<void> {
+    const { rt, settings, log } = this.deps;
+    while (this.running) {
+      this.wakeRequested = false;
+      try {
+        const now = rt.now();
+        await rt.store.delivery.openMissingStreams(now);
+        const free = settings.concurrency - this.active.size;
+        const claims = free > 0 ? await rt.store.delivery.claimDue(this.owner, now, now + this.leaseMs, free) : [];
+        for (const claim of claims) this.track(this.deliverStream(claim));
+        if (this.failing) log.info({}, 'webhook dispatcher reaches the database again');
+        this.failing = false;
+      } catch (error) {
+        // Once per outage, not once per poll.
+        if (!this.failing) log.warn({ err: error }, 'webhook dispatcher cannot reach the database; retrying every poll');
+        this.failing = true;
+      }
+      await this.sleep(settings.pollMs);
+    }
+  }
+
+  private track(work: Promise<void>): void {
+    this.active.add(work);
+    void work.finally(() => {
+      this.active.delete(work);
+      this.wake();
+    });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.wakeRequested || !this.running) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      this.wakeSleeper = done;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  }
+
+  /** Wakes the loop when a retry falls due before the next poll would notice it. */
+  private scheduleWake(inMs: number): void {
+    if (inMs >= this.deps.settings.pollMs || !this.running) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.wake(), Math.max(0, inMs));
+    this.retryTimer.unref();
+  }
+
+  /** Delivers a claimed stream until it is caught up, an attempt fails, or the claim is lost. */
+  private async deliverStream(claim: StreamClaim): Promise<void> {
+    const { rt, log } = this.deps;
+    const key: StreamKey = { endpointId: claim.endpoint.id, tenantId: claim.stream.tenantId };
+    let lastSeq = claim.stream.lastSeq;
+    let attempts = claim.stream.attempts;
+    let firstFailureMs = claim.stream.firstFailureMs;
+    try {
+      while (this.running) {
+        const events = await rt.store.read({ tenantId: key.tenantId }, (repos) => repos.events.after(lastSeq, BATCH));
+        if (events.length === 0) break;
+        for (const event of events) {
+          if (!this.running) break;
+          const outcome = await this.attempt(claim, event, attempts + 1);
+          const now = rt.now();
+          if (outcome.ok) {
+            // Conditional on still holding the claim and on the cursor being where we left it.
+            if (!(await rt.store.delivery.recordSuccess(key, this.owner, event.seq, now, now + this.leaseMs))) return;
+            lastSeq = event.seq;
+            attempts = 0;
+            firstFailureMs = null;
+            continue;
+          }
+          attempts += 1;
+          firstFailureMs ??= now;
+          if (now - firstFailureMs >= this.deps.settings.retryWindowMs) {
+            await this.giveUp(claim, key, event, attempts, firstFailureMs, outcome.error);
+            return;
+          }
+          const nextAttemptMs = now + retryDelayMs(attempts, this.deps.settings);
+          await rt.store.delivery.recordFailure(key, this.owner, { attempts, firstFailureMs, nextAttemptMs, error: outcome.error });
+          log.info({ endpoint: key.endpointId, tenant: claim.tenantSlug, seq: event.seq, attempts, error: outcome.error }, 'webhook delivery failed; will retry');
+          this.scheduleWake(nextAttemptMs - now);
+          return;
+        }
+      }
+      await rt.store.delivery.release(this.owner, key);
+    } catch (error) {
+      log.warn({ err: error, endpoint: key.endpointId, tenant: claim.tenantSlug }, 'webhook stream interrupted');
+      await rt.store.delivery.release(this.owner, key).catch(() => {});
+    }
+  }
+
+  private async giveUp(claim: StreamClaim, key: StreamKey, event: StoredEvent, attempts: number, firstFailureMs: number, error: string): Promise<void> {
+    const { rt, log } = this.deps;
+    await rt.store.delivery.deadLetter(key, this.owner, {
+      id: rt.newId(),
+      endpointId: key.endpointId,
+      tenantId: key.tenantId,
+      seq: event.seq,
+      eventId: event.id,
+      eventType: event.type,
+      attempts,
+      firstFailureMs,
+      deadMs: rt.now(),
+      lastError: error,
+      replayedMs: null,
+    });
+    log.warn({ endpoint: key.endpointId, tenant: claim.tenantSlug, seq: event.seq, attempts, error }, 'webhook delivery dead-lettered; the stream waits for a replay');
+  }
+
+  /** One signed POST of one event. */
+  private async attempt(claim: StreamClaim, event: StoredEvent, attempt: number): Promise<{ ok: true } | { ok: false; error: string }> {
+    const { endpoint } = claim;
+    const now = this.deps.rt.now();
+    const body = JSON.stringify(toWireEvent(event, claim.tenantSlug));
+    const secrets = [endpoint.secret];
+    // During a rotation's overlap both signatures are sent, so receivers can switch at their pace.
+    if (endpoint.previousSecret && endpoint.previousSecretUntilMs !== null && endpoint.previousSecretUntilMs > now) secrets.push(endpoint.previousSecret);
+    const response = await this.deps.transport({
+      url: endpoint.url,
+      timeoutMs: this.deps.settings.timeoutMs,
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Roster-Webhooks/1',
+        [SIGNATURE_HEADER]: signatureHeader(secrets, Math.floor(now / 1000), body),
+        [EVENT_ID_HEADER]: event.id,
+        [EVENT_TYPE_HEADER]: event.type,
+        'Roster-Event-Seq': String(event.seq),
+        'Roster-Tenant': claim.tenantSlug,
+        [ATTEMPT_HEADER]: String(attempt),
+      },
+    });
+    if ('status' in response) {
+      return response.status >= 200 && response.status < 300 ? { ok: true } : { ok: false, error: `HTTP ${response.status}` };
+    }
+    return { ok: false, error: response.error };
+  }
+}

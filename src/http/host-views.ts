@@ -1,0 +1,81 @@
+import { isJsonObject, type JsonObject } from '../json/json-value.js';
+import type { TenantSnapshot } from '../events/tenant-snapshot.js';
+import type { FolderRecord, GroupRecord, MemberRecord, StoredUser, UserGroupRecord } from '../storage/store.js';
+
+/** How the host API renders Roster's records: plain JSON, ISO times, no SCIM envelope. */
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function workEmail(document: JsonObject): string | null {
+  const emails = document['emails'];
+  if (!Array.isArray(emails)) return null;
+  const work = emails.find((e) => isJsonObject(e) && typeof e['type'] === 'string' && e['type'].toLowerCase() === 'work');
+  const value = isJsonObject(work) ? work['value'] : undefined;
+  return typeof value === 'string' ? value : null;
+}
+
+export function personView(user: StoredUser): JsonObject {
+  const displayName = user.document['displayName'];
+  return {
+    id: user.id,
+    userName: user.userName,
+    externalId: user.externalId,
+    displayName: typeof displayName === 'string' ? displayName : null,
+    email: workEmail(user.document),
+    active: user.active,
+    source: user.source,
+    managerId: user.managerId,
+    incomplete: user.missing.length > 0,
+    missing: [...user.missing],
+    version: user.version,
+    created: iso(user.createdMs),
+    lastModified: iso(user.modifiedMs),
+    attributes: user.document,
+  };
+}
+
+export function groupView(group: GroupRecord): JsonObject {
+  return {
+    id: group.id,
+    displayName: group.displayName,
+    externalId: group.externalId,
+    version: group.version,
+    created: iso(group.createdMs),
+    lastModified: iso(group.modifiedMs),
+  };
+}
+
+export function folderView(folder: FolderRecord): JsonObject {
+  return {
+    id: folder.id,
+    kind: folder.kind,
+    value: folder.value,
+    created: iso(folder.createdMs),
+    ...(folder.memberCount === undefined ? {} : { memberCount: folder.memberCount }),
+  };
+}
+
+/** A person's pushed groups and attribute folders, as one answer. */
+export function membershipsView(groups: readonly UserGroupRecord[], folders: readonly FolderRecord[]): JsonObject {
+  return {
+    groups: groups.map((g) => ({ id: g.groupId, displayName: g.displayName })),
+    folders: folders.map((f) => ({ id: f.id, kind: f.kind, value: f.value })),
+  };
+}
+
+export function memberView(member: MemberRecord): JsonObject {
+  return { id: member.id, type: member.type, display: member.display };
+}
+
+export function snapshotView(tenant: { id: string; slug: string }, snapshot: TenantSnapshot): JsonObject {
+  return {
+    tenant: { id: tenant.id, slug: tenant.slug },
+    seq: snapshot.seq,
+    people: snapshot.people.map(personView),
+    groups: snapshot.groups.map(({ group, members }) => ({ ...groupView(group), members: members.map(memberView) })),
+    folders: snapshot.folders.map(({ folder, memberIds }) => ({ ...folderView(folder), members: [...memberIds] })),
+  };
+}
+
+/** Opaque cursors for list pages (the id of the last row seen). */
+export const encodeCursor = (id: string): string => Buffer.from(id, 'utf8').toString('base64url');
+export const decodeCursor = (cursor: string): string => Buffer.from(cursor, 'base64url').toString('utf8');

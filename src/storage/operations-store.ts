@@ -1,0 +1,43 @@
+/**
+ * What an operator needs to see about the database as a whole (metrics, `roster doctor`): counts
+ * across tenants, connection pool state and migrations. Owned by the operations use cases; never
+ * used on a request path.
+ */
+
+/** A PostgreSQL connection pool at one moment (pg.Pool's own counters). */
+export interface PoolStats {
+  /** Connections open, idle or in use. */
+  readonly total: number;
+  readonly idle: number;
+  /** Queries queued for a connection. */
+  readonly waiting: number;
+  /** The most connections the pool opens (DB_POOL_SIZE). */
+  readonly max: number;
+}
+
+/** Webhook delivery across tenants, from the delivery tables (absent before they exist). */
+export interface DeliveryBacklog {
+  /** Sum over delivery streams of events committed to the outbox but not yet delivered. */
+  readonly undeliveredEvents: number;
+  /** Streams whose head event failed at least once and is waiting for a retry. */
+  readonly retryingStreams: number;
+  /** Streams stopped at a dead letter. */
+  readonly deadStreams: number;
+  /** Dead letters not replayed yet. */
+  readonly deadLetters: number;
+}
+
+export interface OperationsStore {
+  /** Pending manager and member references, all tenants. */
+  pendingReferences(): Promise<number>;
+  /** Delivery state, or undefined when the delivery tables are not there (older schema). */
+  deliveryBacklog(): Promise<DeliveryBacklog | undefined>;
+  /** Mass changes held for an admin, or undefined when that table is not there. */
+  heldChanges(): Promise<number | undefined>;
+  /** Tenants by whether provisioning is switched on. */
+  tenantCounts(): Promise<{ enabled: number; disabled: number }>;
+  /** Migrations the code knows that the database has not applied, in order. */
+  pendingMigrations(): Promise<string[]>;
+  /** The pool's counters (PostgreSQL); undefined on SQLite, which has one connection. */
+  poolStats(): PoolStats | undefined;
+}

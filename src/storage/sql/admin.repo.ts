@@ -1,0 +1,220 @@
+import { sql, type Kysely } from 'kysely';
+import type {
+  AdminRecord,
+  AdminRepository,
+  AdminRole,
+  AdminSessionRecord,
+  AdminSessionRepository,
+  AdminStore,
+  ConsoleReads,
+  SignInFailures,
+  SignInThrottleRepository,
+} from '../admin-store.js';
+import type { SqlDialect } from './dialects/dialect.js';
+import type { RosterDatabase } from './tables.js';
+
+/** Row shapes of the console's tables (migration 005); times are epoch milliseconds. */
+export type AdminsTable = {
+  id: string;
+  email: string;
+  email_fold: string;
+  password_hash: string;
+  role: string;
+  tenant_id: string | null;
+  created_ms: number;
+  last_sign_in_ms: number | null;
+};
+
+export type AdminSessionsTable = {
+  id_hash: string;
+  admin_id: string;
+  created_ms: number;
+  last_seen_ms: number;
+  expires_ms: number;
+};
+
+export type AdminSignInFailuresTable = {
+  throttle_key: string;
+  failures: number;
+  last_failure_ms: number;
+};
+
+type AdminTables = {
+  admins: AdminsTable;
+  admin_sessions: AdminSessionsTable;
+  admin_sign_in_failures: AdminSignInFailuresTable;
+};
+
+type AdminDb = Kysely<RosterDatabase & AdminTables>;
+
+function toAdmin(row: AdminsTable): AdminRecord {
+  return {
+    id: row.id,
+    email: row.email,
+    emailFold: row.email_fold,
+    passwordHash: row.password_hash,
+    role: row.role as AdminRole,
+    tenantId: row.tenant_id,
+    createdMs: Number(row.created_ms),
+    lastSignInMs: row.last_sign_in_ms === null ? null : Number(row.last_sign_in_ms),
+  };
+}
+
+class SqlAdminRepository implements AdminRepository {
+  constructor(private readonly db: AdminDb) {}
+
+  async create(admin: AdminRecord): Promise<boolean> {
+    const inserted = await this.db
+      .insertInto('admins')
+      .values({
+        id: admin.id,
+        email: admin.email,
+        email_fold: admin.emailFold,
+        password_hash: admin.passwordHash,
+        role: admin.role,
+        tenant_id: admin.tenantId,
+        created_ms: admin.createdMs,
+        last_sign_in_ms: admin.lastSignInMs,
+      })
+      .onConflict((oc) => oc.column('email_fold').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return inserted !== undefined;
+  }
+
+  async findById(id: string): Promise<AdminRecord | undefined> {
+    const row = await this.db.selectFrom('admins').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toAdmin(row) : undefined;
+  }
+
+  async findByEmailFold(emailFold: string): Promise<AdminRecord | undefined> {
+    const row = await this.db.selectFrom('admins').selectAll().where('email_fold', '=', emailFold).executeTakeFirst();
+    return row ? toAdmin(row) : undefined;
+  }
+
+  async list(): Promise<AdminRecord[]> {
+    const rows = await this.db.selectFrom('admins').selectAll().orderBy('email_fold').execute();
+    return rows.map(toAdmin);
+  }
+
+  async recordSignIn(id: string, atMs: number): Promise<void> {
+    await this.db.updateTable('admins').set({ last_sign_in_ms: atMs }).where('id', '=', id).execute();
+  }
+}
+
+class SqlAdminSessionRepository implements AdminSessionRepository {
+  constructor(private readonly db: AdminDb) {}
+
+  async create(session: AdminSessionRecord): Promise<void> {
+    await this.db
+      .insertInto('admin_sessions')
+      .values({
+        id_hash: session.idHash,
+        admin_id: session.adminId,
+        created_ms: session.createdMs,
+        last_seen_ms: session.lastSeenMs,
+        expires_ms: session.expiresMs,
+      })
+      .execute();
+  }
+
+  async findWithAdmin(idHash: string): Promise<{ session: AdminSessionRecord; admin: AdminRecord } | undefined> {
+    const row = await this.db
+      .selectFrom('admin_sessions as s')
+      .innerJoin('admins as a', 'a.id', 's.admin_id')
+      .select([
+        's.id_hash', 's.admin_id', 's.created_ms as session_created_ms', 's.last_seen_ms', 's.expires_ms',
+        'a.id', 'a.email', 'a.email_fold', 'a.password_hash', 'a.role', 'a.tenant_id', 'a.created_ms', 'a.last_sign_in_ms',
+      ])
+      .where('s.id_hash', '=', idHash)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      session: {
+        idHash: row.id_hash,
+        adminId: row.admin_id,
+        createdMs: Number(row.session_created_ms),
+        lastSeenMs: Number(row.last_seen_ms),
+        expiresMs: Number(row.expires_ms),
+      },
+      admin: toAdmin(row),
+    };
+  }
+
+  async touch(idHash: string, lastSeenMs: number): Promise<void> {
+    await this.db.updateTable('admin_sessions').set({ last_seen_ms: lastSeenMs }).where('id_hash', '=', idHash).execute();
+  }
+
+  async delete(idHash: string): Promise<void> {
+    await this.db.deleteFrom('admin_sessions').where('id_hash', '=', idHash).execute();
+  }
+
+  async deleteExpired(nowMs: number): Promise<number> {
+    const result = await this.db.deleteFrom('admin_sessions').where('expires_ms', '<=', nowMs).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
+
+class SqlSignInThrottleRepository implements SignInThrottleRepository {
+  constructor(private readonly db: AdminDb) {}
+
+  async find(key: string): Promise<SignInFailures | undefined> {
+    const row = await this.db.selectFrom('admin_sign_in_failures').selectAll().where('throttle_key', '=', key).executeTakeFirst();
+    return row ? { failures: Number(row.failures), lastFailureMs: Number(row.last_failure_ms) } : undefined;
+  }
+
+  async recordFailure(key: string, nowMs: number, forgetBeforeMs: number): Promise<SignInFailures> {
+    // One upsert, so two processes counting the same key never lose a failure. A run of failures
+    // older than `forgetBeforeMs` starts again from one.
+    const existing = sql.ref('admin_sign_in_failures.failures');
+    const last = sql.ref('admin_sign_in_failures.last_failure_ms');
+    const row = await this.db
+      .insertInto('admin_sign_in_failures')
+      .values({ throttle_key: key, failures: 1, last_failure_ms: nowMs })
+      .onConflict((oc) =>
+        oc.column('throttle_key').doUpdateSet({
+          failures: sql<number>`case when ${last} < ${forgetBeforeMs} then 1 else ${existing} + 1 end`,
+          last_failure_ms: nowMs,
+        }),
+      )
+      .returning(['failures', 'last_failure_ms'])
+      .executeTakeFirstOrThrow();
+    return { failures: Number(row.failures), lastFailureMs: Number(row.last_failure_ms) };
+  }
+
+  async clear(key: string): Promise<void> {
+    await this.db.deleteFrom('admin_sign_in_failures').where('throttle_key', '=', key).execute();
+  }
+}
+
+class SqlConsoleReads implements ConsoleReads {
+  constructor(
+    private readonly db: AdminDb,
+    private readonly dialect: SqlDialect,
+  ) {}
+
+  async groupMemberCounts(tenantId: string, groupIds: readonly string[]): Promise<Map<string, number>> {
+    const counts = new Map<string, number>(groupIds.map((id) => [id, 0]));
+    if (groupIds.length === 0) return counts;
+    const rows = await this.db
+      .selectFrom('group_members')
+      .select(['group_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('tenant_id', '=', tenantId)
+      .where(this.dialect.inList(sql.ref('group_id'), groupIds))
+      .groupBy('group_id')
+      .execute();
+    for (const row of rows) counts.set(row.group_id, Number(row.n));
+    return counts;
+  }
+}
+
+/** The console's storage over the same database as everything else. */
+export function sqlAdminStore(db: Kysely<RosterDatabase>, dialect: SqlDialect): AdminStore {
+  const adminDb = db.withTables<AdminTables>();
+  return {
+    admins: new SqlAdminRepository(adminDb),
+    sessions: new SqlAdminSessionRepository(adminDb),
+    throttle: new SqlSignInThrottleRepository(adminDb),
+    consoleReads: new SqlConsoleReads(adminDb, dialect),
+  };
+}

@@ -1,0 +1,292 @@
+import { sql, type Kysely } from 'kysely';
+import type {
+  DeadLetterRecord,
+  DeliveryStore,
+  FailureUpdate,
+  HostKeyRecord,
+  StreamClaim,
+  StreamKey,
+  StreamState,
+  StreamStatus,
+  WebhookEndpointRecord,
+  WebhookStreamRecord,
+} from '../delivery-store.js';
+import type { SqlDialect } from './dialects/dialect.js';
+import { num, type DeliveryDb, type DeliveryTables, type WebhookDeadLettersTable, type WebhookEndpointsTable, type WebhookStreamsTable } from './delivery-tables.js';
+import { SqlHostKeys } from './host-keys.repo.js';
+import type { RosterDatabase } from './tables.js';
+
+
+
+function toEndpoint(row: WebhookEndpointsTable): WebhookEndpointRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    url: row.url,
+    label: row.label,
+    secret: row.secret,
+    previousSecret: row.previous_secret,
+    previousSecretUntilMs: num(row.previous_secret_until_ms),
+    createdMs: Number(row.created_ms),
+  };
+}
+
+function toStream(row: WebhookStreamsTable): WebhookStreamRecord {
+  return {
+    endpointId: row.endpoint_id,
+    tenantId: row.tenant_id,
+    lastSeq: Number(row.last_seq),
+    state: row.state as StreamState,
+    attempts: Number(row.attempts),
+    firstFailureMs: num(row.first_failure_ms),
+    nextAttemptMs: Number(row.next_attempt_ms),
+    lastError: row.last_error,
+    deliveredMs: num(row.delivered_ms),
+    leaseOwner: row.lease_owner,
+    leaseUntilMs: num(row.lease_until_ms),
+  };
+}
+
+function toDeadLetter(row: WebhookDeadLettersTable): DeadLetterRecord {
+  return {
+    id: row.id,
+    endpointId: row.endpoint_id,
+    tenantId: row.tenant_id,
+    seq: Number(row.seq),
+    eventId: row.event_id,
+    eventType: row.event_type,
+    attempts: Number(row.attempts),
+    firstFailureMs: Number(row.first_failure_ms),
+    deadMs: Number(row.dead_ms),
+    lastError: row.last_error,
+    replayedMs: num(row.replayed_ms),
+  };
+}
+
+/** Delivery state on SQLite and PostgreSQL; cross-tenant by nature (the dispatcher serves every tenant). */
+export class SqlDeliveryStore implements DeliveryStore {
+  private readonly db: DeliveryDb;
+  private readonly hostKeys: SqlHostKeys;
+
+  constructor(
+    db: Kysely<RosterDatabase>,
+    private readonly dialect: SqlDialect,
+  ) {
+    this.db = db.withTables<DeliveryTables>();
+    this.hostKeys = new SqlHostKeys(this.db);
+  }
+
+  async createEndpoint(endpoint: WebhookEndpointRecord): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('webhook_endpoints')
+        .values({
+          id: endpoint.id,
+          tenant_id: endpoint.tenantId,
+          url: endpoint.url,
+          label: endpoint.label,
+          secret: endpoint.secret,
+          previous_secret: endpoint.previousSecret,
+          previous_secret_until_ms: endpoint.previousSecretUntilMs,
+          created_ms: endpoint.createdMs,
+        })
+        .execute();
+      // Each stream starts at the tenant's current seq: an endpoint receives what happens after it exists.
+      const which = endpoint.tenantId === null ? sql`1 = 1` : sql`t.id = ${endpoint.tenantId}`;
+      await sql`insert into webhook_streams (endpoint_id, tenant_id, last_seq, state, attempts, next_attempt_ms)
+        select ${endpoint.id}, t.id, coalesce(q.last_seq, 0), 'active', 0, ${endpoint.createdMs}
+        from tenants t left join event_sequences q on q.tenant_id = t.id where ${which}`.execute(trx);
+    });
+  }
+
+  async findEndpoint(id: string): Promise<WebhookEndpointRecord | undefined> {
+    const row = await this.db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toEndpoint(row) : undefined;
+  }
+
+  async listEndpoints(filter?: { tenantId: string }): Promise<WebhookEndpointRecord[]> {
+    let query = this.db.selectFrom('webhook_endpoints').selectAll();
+    if (filter) query = query.where((eb) => eb.or([eb('tenant_id', '=', filter.tenantId), eb('tenant_id', 'is', null)]));
+    const rows = await query.orderBy('created_ms').orderBy('id').execute();
+    return rows.map(toEndpoint);
+  }
+
+  async deleteEndpoint(id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('webhook_endpoints').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async rotateSecret(id: string, secret: string, previousUntilMs: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('webhook_endpoints')
+      .set((eb) => ({ previous_secret: eb.ref('secret'), previous_secret_until_ms: previousUntilMs, secret }))
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async streamsOf(endpointId: string): Promise<StreamStatus[]> {
+    const { rows } = await sql<WebhookStreamsTable & { slug: string; outbox_seq: number | null }>`
+      select s.*, t.slug, q.last_seq as outbox_seq from webhook_streams s
+      join tenants t on t.id = s.tenant_id left join event_sequences q on q.tenant_id = s.tenant_id
+      where s.endpoint_id = ${endpointId} order by t.slug`.execute(this.db);
+    return rows.map((r) => ({ ...toStream(r), tenantSlug: r.slug, outboxSeq: Number(r.outbox_seq ?? 0) }));
+  }
+
+  async openMissingStreams(nowMs: number): Promise<void> {
+    // A tenant newer than the endpoint starts at 0 (all its events are newer); an older one at its current seq.
+    await sql`insert into webhook_streams (endpoint_id, tenant_id, last_seq, state, attempts, next_attempt_ms)
+      select e.id, t.id, case when t.created_ms >= e.created_ms then 0 else coalesce(q.last_seq, 0) end, 'active', 0, ${nowMs}
+      from webhook_endpoints e cross join tenants t left join event_sequences q on q.tenant_id = t.id
+      where e.tenant_id is null and not exists (select 1 from webhook_streams s where s.endpoint_id = e.id and s.tenant_id = t.id)
+      on conflict (endpoint_id, tenant_id) do nothing`.execute(this.db);
+  }
+
+  async claimDue(owner: string, nowMs: number, leaseUntilMs: number, limit: number): Promise<StreamClaim[]> {
+    if (limit <= 0) return [];
+    // SKIP LOCKED: a row another dispatcher is claiming right now is passed over, never waited for;
+    // once it commits, the lease it wrote excludes the row here.
+    const lock = this.dialect.engine === 'postgres' ? sql`for update of s skip locked` : sql``;
+    const { rows } = await sql<WebhookStreamsTable>`update webhook_streams set lease_owner = ${owner}, lease_until_ms = ${leaseUntilMs}
+      where (endpoint_id, tenant_id) in (
+        select s.endpoint_id, s.tenant_id from webhook_streams s join event_sequences q on q.tenant_id = s.tenant_id
+        where s.state = 'active' and q.last_seq > s.last_seq and s.next_attempt_ms <= ${nowMs}
+          and (s.lease_until_ms is null or s.lease_until_ms < ${nowMs})
+        order by s.next_attempt_ms limit ${limit} ${lock})
+      returning *`.execute(this.db);
+    if (rows.length === 0) return [];
+    const streams = rows.map(toStream);
+    const endpoints = await this.db
+      .selectFrom('webhook_endpoints')
+      .selectAll()
+      .where(this.dialect.inList(sql.ref('id'), [...new Set(streams.map((s) => s.endpointId))]))
+      .execute();
+    const tenants = await this.db
+      .selectFrom('tenants')
+      .select(['id', 'slug'])
+      .where(this.dialect.inList(sql.ref('id'), [...new Set(streams.map((s) => s.tenantId))]))
+      .execute();
+    const endpointById = new Map(endpoints.map((e) => [e.id, toEndpoint(e)]));
+    const slugById = new Map(tenants.map((t) => [t.id, t.slug]));
+    const claims: StreamClaim[] = [];
+    for (const stream of streams) {
+      const endpoint = endpointById.get(stream.endpointId);
+      const tenantSlug = slugById.get(stream.tenantId);
+      if (endpoint && tenantSlug !== undefined) claims.push({ stream, endpoint, tenantSlug });
+    }
+    return claims;
+  }
+
+  async recordSuccess(key: StreamKey, owner: string, seq: number, nowMs: number, leaseUntilMs: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('webhook_streams')
+      .set({ last_seq: seq, attempts: 0, first_failure_ms: null, last_error: null, delivered_ms: nowMs, next_attempt_ms: nowMs, lease_until_ms: leaseUntilMs })
+      .where('endpoint_id', '=', key.endpointId)
+      .where('tenant_id', '=', key.tenantId)
+      .where('lease_owner', '=', owner)
+      .where('last_seq', '=', seq - 1)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async recordFailure(key: StreamKey, owner: string, failure: FailureUpdate): Promise<boolean> {
+    const result = await this.db
+      .updateTable('webhook_streams')
+      .set({
+        attempts: failure.attempts,
+        first_failure_ms: failure.firstFailureMs,
+        next_attempt_ms: failure.nextAttemptMs,
+        last_error: failure.error,
+        lease_owner: null,
+        lease_until_ms: null,
+      })
+      .where('endpoint_id', '=', key.endpointId)
+      .where('tenant_id', '=', key.tenantId)
+      .where('lease_owner', '=', owner)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async deadLetter(key: StreamKey, owner: string, letter: DeadLetterRecord): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('webhook_streams')
+        .set({ state: 'dead', attempts: letter.attempts, first_failure_ms: letter.firstFailureMs, last_error: letter.lastError, lease_owner: null, lease_until_ms: null })
+        .where('endpoint_id', '=', key.endpointId)
+        .where('tenant_id', '=', key.tenantId)
+        .where('lease_owner', '=', owner)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) return false;
+      await trx
+        .insertInto('webhook_dead_letters')
+        .values({
+          id: letter.id,
+          endpoint_id: letter.endpointId,
+          tenant_id: letter.tenantId,
+          seq: letter.seq,
+          event_id: letter.eventId,
+          event_type: letter.eventType,
+          attempts: letter.attempts,
+          first_failure_ms: letter.firstFailureMs,
+          dead_ms: letter.deadMs,
+          last_error: letter.lastError,
+          replayed_ms: letter.replayedMs,
+        })
+        .execute();
+      return true;
+    });
+  }
+
+  async release(owner: string, key?: StreamKey): Promise<void> {
+    let query = this.db.updateTable('webhook_streams').set({ lease_owner: null, lease_until_ms: null }).where('lease_owner', '=', owner);
+    if (key) query = query.where('endpoint_id', '=', key.endpointId).where('tenant_id', '=', key.tenantId);
+    await query.execute();
+  }
+
+  async listDeadLetters(tenantId: string, options?: { includeReplayed?: boolean }): Promise<DeadLetterRecord[]> {
+    let query = this.db.selectFrom('webhook_dead_letters').selectAll().where('tenant_id', '=', tenantId);
+    if (!options?.includeReplayed) query = query.where('replayed_ms', 'is', null);
+    const rows = await query.orderBy('dead_ms', 'desc').orderBy('id', 'desc').execute();
+    return rows.map(toDeadLetter);
+  }
+
+  async replayDeadLetter(id: string, nowMs: number): Promise<DeadLetterRecord | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('webhook_dead_letters').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) return undefined;
+      const letter = toDeadLetter(row);
+      if (letter.replayedMs !== null) return letter;
+      // The stream waited at this event: it resumes there, so order is kept.
+      await trx
+        .updateTable('webhook_streams')
+        .set({ state: 'active', attempts: 0, first_failure_ms: null, last_error: null, next_attempt_ms: nowMs, lease_owner: null, lease_until_ms: null })
+        .where('endpoint_id', '=', letter.endpointId)
+        .where('tenant_id', '=', letter.tenantId)
+        .where('state', '=', 'dead')
+        .where('last_seq', '=', letter.seq - 1)
+        .execute();
+      await trx.updateTable('webhook_dead_letters').set({ replayed_ms: nowMs }).where('id', '=', id).execute();
+      return { ...letter, replayedMs: nowMs };
+    });
+  }
+
+  createHostKey(key: HostKeyRecord): Promise<void> {
+    return this.hostKeys.create(key);
+  }
+
+  findHostKey(id: string): Promise<HostKeyRecord | undefined> {
+    return this.hostKeys.find(id);
+  }
+
+  listHostKeys(): Promise<HostKeyRecord[]> {
+    return this.hostKeys.list();
+  }
+
+  revokeHostKey(id: string, nowMs: number): Promise<boolean> {
+    return this.hostKeys.revoke(id, nowMs);
+  }
+
+  touchHostKey(id: string, nowMs: number): Promise<void> {
+    return this.hostKeys.touch(id, nowMs);
+  }
+}

@@ -1,0 +1,26 @@
+import { sql, type Kysely } from 'kysely';
+import type { PortabilityRepository } from '../portability-store.js';
+import type { SqlDialect } from './dialects/dialect.js';
+import type { RosterDatabase } from './tables.js';
+
+/** Restore-only writes of one tenant. */
+export class SqlPortabilityRepository implements PortabilityRepository {
+  constructor(
+    private readonly db: Kysely<RosterDatabase>,
+    private readonly dialect: SqlDialect,
+    private readonly tenantId: string,
+  ) {}
+
+  async addFolderMembers(folderId: string, userIds: readonly string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    await sql`insert into folder_members (tenant_id, folder_id, user_id)
+      select ${this.tenantId}, ${folderId}, ids.value from ${this.dialect.valuesTable(userIds, 'ids')}
+      where true
+      on conflict (tenant_id, folder_id, user_id) do nothing`.execute(this.db);
+  }
+
+  async restoreEventCursor(lastSeq: number): Promise<void> {
+    await sql`insert into event_sequences (tenant_id, last_seq) values (${this.tenantId}, ${lastSeq})
+      on conflict (tenant_id) do update set last_seq = excluded.last_seq`.execute(this.db);
+  }
+}
