@@ -8,6 +8,8 @@ import { when, withRuntime, type CliOutput } from './context.js';
 export async function tenantCommand(argv: readonly string[], io: CliOutput): Promise<number> {
   const args = parseArgs(argv, {
     name: 'value', json: 'boolean', languages: 'value', 'matching-field': 'value', 'extension-urn': 'value', 'sso-may-update': 'value', 'value-rules': 'value',
+    'mass-change-guard': 'value', 'mass-change-percent': 'value', 'mass-change-window-minutes': 'value',
+    'mass-change-min-active': 'value', 'mass-change-group-size': 'value',
   });
   const [action, slug] = args.positional;
   const json = args.flags.has('json');
@@ -49,6 +51,19 @@ export async function tenantCommand(argv: readonly string[], io: CliOutput): Pro
     if (typeof sso === 'string') change['ssoMayUpdate'] = sso === 'true' ? true : sso === 'false' ? false : sso;
     const rules = args.flags.get('value-rules');
     if (typeof rules === 'string') change['valueRules'] = rules;
+    const guard = args.flags.get('mass-change-guard');
+    if (typeof guard === 'string') change['massChangeGuard'] = guard;
+    const numeric: [string, string][] = [
+      ['mass-change-percent', 'massChangePercent'],
+      ['mass-change-window-minutes', 'massChangeWindowMinutes'],
+      ['mass-change-min-active', 'massChangeMinActive'],
+      ['mass-change-group-size', 'massChangeGroupSize'],
+    ];
+    for (const [flag, key] of numeric) {
+      const value = args.flags.get(flag);
+      // Non-numbers are passed on as text so the settings schema reports them with the rest.
+      if (typeof value === 'string') change[key] = value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
+    }
     return withRuntime(args.passthrough, async (rt) => {
       const settings = Object.keys(change).length > 0 ? await updateTenantSettings(rt, slug, change) : tenantSettings(await findTenantBySlug(rt, slug));
       if (json) io.out(JSON.stringify(settings));
@@ -58,6 +73,9 @@ export async function tenantCommand(argv: readonly string[], io: CliOutput): Pro
         io.out(`extension URN:        ${settings.extensionUrn}`);
         io.out(`SSO may update:       ${settings.ssoMayUpdate ? 'yes' : 'no (SCIM is the source of truth)'}`);
         io.out(`value rules:          ${settings.valueRules === 'enforce' ? 'enforce (bad values get 400)' : 'report (stored, warned in the log)'}`);
+        io.out(
+          `mass-change guard:    ${settings.massChangeGuard === 'off' ? 'off' : `on: hold removals past ${settings.massChangePercent}% of active people within ${settings.massChangeWindowMinutes} min (tenants of ${settings.massChangeMinActive}+), and emptying groups of more than ${settings.massChangeGroupSize}`}`,
+        );
       }
       return 0;
     });
@@ -69,6 +87,6 @@ export async function tenantCommand(argv: readonly string[], io: CliOutput): Pro
       return 0;
     });
   }
-  io.err('usage: roster tenant create <slug> [--name "Display name"] [--json] | roster tenant list [--json] | roster tenant disable|enable <slug> | roster tenant settings <slug> [--languages en,fr] [--matching-field userName|email|externalId] [--extension-urn URN] [--sso-may-update true|false] [--value-rules enforce|report]');
+  io.err('usage: roster tenant create <slug> [--name "Display name"] [--json] | roster tenant list [--json] | roster tenant disable|enable <slug> | roster tenant settings <slug> [--languages en,fr] [--matching-field userName|email|externalId] [--extension-urn URN] [--sso-may-update true|false] [--value-rules enforce|report] [--mass-change-guard on|off] [--mass-change-percent N] [--mass-change-window-minutes N] [--mass-change-min-active N] [--mass-change-group-size N]');
   return 2;
 }

@@ -3,6 +3,7 @@ import { DomainError, type DomainErrorKind } from '../provisioning/errors.js';
 import { ScimError, type ScimType } from '../scim/errors.js';
 import { URN } from '../scim/schemas/urns.js';
 import { UnsupportedConditionError } from '../storage/sql/condition-to-sql.js';
+import { InvalidCursorError } from '../storage/sql/list-page.js';
 import { StorageUnavailableError } from '../storage/store.js';
 
 /** An error as the client sees it: status, RFC 7644 §3.12 body and extra headers. */
@@ -58,6 +59,9 @@ export function renderError(error: unknown): RenderedError {
   }
   if (error instanceof UnsupportedConditionError) {
     return { status: 400, body: scimErrorBody(400, error.message, 'invalidFilter'), internal: false };
+  }
+  if (error instanceof InvalidCursorError) {
+    return { status: 400, body: scimErrorBody(400, error.message, 'invalidCursor'), internal: false };
   }
   if (error instanceof StorageUnavailableError) {
     return {

@@ -6,6 +6,7 @@
  * On SQLite it also writes a screenshot of every page to docs/screenshots/.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -36,6 +37,10 @@ if (missing && process.env.CI === 'true') {
   });
 } else if (missing) {
   console.error(`\n!! admin console browser tests SKIPPED: ${missing}\n`);
+} else {
+  // Test the console as it is in admin-ui/src now, not a build left over from earlier.
+  const build = spawnSync(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'admin-ui', 'build.mjs')], { encoding: 'utf8' });
+  assert.equal(build.status, 0, `the console did not build:\n${build.stdout}${build.stderr}`);
 }
 
 /** One person as Okta sends it (the seed guide's attribute table). */

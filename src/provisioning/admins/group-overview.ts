@@ -10,7 +10,7 @@ export interface GroupSummary {
 }
 
 /**
- * A page of pushed groups by display name, optionally those whose name contains `text`, with
+ * A page of pushed groups in creation order (cursor pages), optionally those whose name contains `text`, with
  * member counts from one grouped count (members themselves are never loaded for the list).
  */
 export async function listGroupSummaries(

@@ -76,7 +76,8 @@ export function encodeCursor(token: CursorToken): string {
 function decodeCursor(cursor: string, fingerprint: string): CursorToken {
   try {
     const token = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorToken;
-    if (token.f === fingerprint && (token.p === undefined || typeof token.p.id === 'string')) return token;
+    const totalFits = token.t === undefined || (Number.isSafeInteger(token.t) && token.t >= 0);
+    if (token.f === fingerprint && totalFits && (token.p === undefined || typeof token.p.id === 'string')) return token;
   } catch {
     // fall through
   }

@@ -1,7 +1,26 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { CursorPosition, ListQuery, ListResult } from '../query.js';
 import { conditionToSql, type ConditionScope } from './condition-to-sql.js';
+import { sortValueKind } from './sort-expression.js';
 import type { RosterDatabase } from './tables.js';
+
+/** A cursor position that cannot come from this query (a client can decode and edit a cursor). */
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('the cursor is not valid for this query; start again with an empty cursor');
+    this.name = 'InvalidCursorError';
+  }
+}
+
+/** Whether a cursor position has the shape this query's keyset comparison needs (else a database type error). */
+function fitsSort(after: CursorPosition, kind: 'integer' | 'number' | 'text' | undefined): boolean {
+  if (typeof after.id !== 'string') return false;
+  const value: unknown = after.sortValue;
+  if (kind === undefined) return true;
+  if (kind === 'text') return typeof value === 'string';
+  if (kind === 'integer') return Number.isSafeInteger(value);
+  return typeof value === 'number' && Number.isFinite(value);
+}
 
 /** What `listPage` needs to know about one table. */
 export interface ListableTable {
@@ -57,6 +76,7 @@ export async function listPage<Row extends PageRow>(
   }
 
   const after = query.page.after;
+  if (after && !fitsSort(after, sortValueKind(listable.scope, query))) throw new InvalidCursorError();
   const keyset = after ? keysetCondition(sortExpr, idRef, after, descending) : sql<boolean>`1 = 1`;
   const { rows } = await sql<Row>`select ${sql.raw(alias)}.*${sortColumn} from ${tableRef}
     where ${tenantMatch} and ${filter} and ${keyset} ${orderBy} limit ${query.page.limit + 1}`.execute(db);

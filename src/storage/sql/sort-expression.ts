@@ -20,3 +20,19 @@ export function sortExpressionFor(scope: ConditionScope, query: ListQuery): RawB
   const text = scope.dialect.jsonText(scope.document, field.path);
   return sql`coalesce(${field.caseExact ? text : scope.dialect.fold(text)}, '')`;
 }
+
+/**
+ * What the sort expression yields: whole numbers (epoch-ms and 0/1 columns, JSON booleans), any
+ * number (JSON numbers), or text. A cursor's sort value must be of that kind.
+ */
+export function sortValueKind(scope: ConditionScope, query: ListQuery): 'integer' | 'number' | 'text' | undefined {
+  const field = query.sort?.field;
+  if (!field) return undefined;
+  const mapped = scope.column(field.path);
+  if (mapped) {
+    if (mapped.storage === 'ms' || mapped.storage === 'bool') return 'integer';
+    return mapped.storage === 'number' ? 'number' : 'text';
+  }
+  if (field.type === 'integer' || field.type === 'decimal') return 'number';
+  return field.type === 'boolean' ? 'integer' : 'text';
+}

@@ -24,7 +24,7 @@ export function sized(short: number, soak: number): number {
 }
 
 /** One line per proof with its figures; docs/reliability.md copies them. */
-export function reliability(name: string, figures: Record<string, number | string | boolean>): void {
+export function reliability(name: string, figures: Record<string, number | string | boolean | Record<string, number>>): void {
   console.log(`reliability: ${name} ${SOAK ? '[soak] ' : ''}${JSON.stringify(figures)}`);
 }
 

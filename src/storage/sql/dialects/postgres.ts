@@ -19,7 +19,8 @@ export const postgresDialect: SqlDialect = {
   documentParam: (json) => sql`${json}::jsonb`,
   contains: (haystack, needle) => sql<boolean>`strpos(${haystack}, ${needle}) > 0`,
   startsWith: (haystack, prefix) => sql<boolean>`starts_with(${haystack}, ${prefix})`,
-  endsWith: (haystack, suffix) => sql<boolean>`right(${haystack}, ${suffix.length}) = ${suffix}`,
+  // right() counts characters (code points); a JS string's length counts UTF-16 units (😀 is two).
+  endsWith: (haystack, suffix) => sql<boolean>`right(${haystack}, ${[...suffix].length}) = ${suffix}`,
 };
 
 /** Splits `?schema=name` off a PostgreSQL URL: Roster keeps that schema on the search path. */

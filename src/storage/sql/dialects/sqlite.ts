@@ -11,6 +11,13 @@ function jsonPath(path: readonly string[]): string {
   return '$' + path.map((key) => `.${JSON.stringify(key)}`).join('');
 }
 
+/** Length in characters as SQL counts them (code points), not UTF-16 units. */
+function codePoints(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
 export const sqliteDialect: SqlDialect = {
   engine: 'sqlite',
   jsonText: (doc, path) => sql<string | null>`json_extract(${doc}, ${jsonPath(path)})`,
@@ -25,9 +32,10 @@ export const sqliteDialect: SqlDialect = {
     sql`(select value from json_each(${JSON.stringify(values)})) as ${sql.raw(alias)}`,
   documentParam: (json) => sql`${json}`,
   contains: (haystack, needle) => sql<boolean>`instr(${haystack}, ${needle}) > 0`,
-  startsWith: (haystack, prefix) => sql<boolean>`substr(${haystack}, 1, ${prefix.length}) = ${prefix}`,
+  // substr counts characters (code points); a JS string's length counts UTF-16 units (😀 is two).
+  startsWith: (haystack, prefix) => sql<boolean>`substr(${haystack}, 1, ${codePoints(prefix)}) = ${prefix}`,
   endsWith: (haystack, suffix) =>
-    suffix.length === 0 ? sql<boolean>`1` : sql<boolean>`substr(${haystack}, ${-suffix.length}) = ${suffix}`,
+    suffix.length === 0 ? sql<boolean>`1` : sql<boolean>`substr(${haystack}, ${-codePoints(suffix)}) = ${suffix}`,
 };
 
 /**
