@@ -32,6 +32,9 @@ const BATCH = 100;
  * order: an event is sent only once the one before it got a 2xx. Failures back off with jitter
  * until the retry window ends; then the event becomes a dead letter and its stream waits.
  */
+/** The shortest time between two looks for work triggered by commits. */
+const MIN_WAKE_INTERVAL_MS = 50;
+
 export class WebhookDispatcher {
   /** Identifies this process's claims in the database. */
   readonly owner = `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
@@ -78,7 +81,13 @@ export class WebhookDispatcher {
 
   private async loop(): Promise<void> {
     const { rt, settings, log } = this.deps;
+    let lastRunMs = 0;
     while (this.running) {
+      // Commits wake the loop; under load that is hundreds of times a second. Looking for work at
+      // most every MIN_WAKE_INTERVAL_MS keeps delivery prompt without a claim query per request.
+      const sinceLast = Date.now() - lastRunMs;
+      if (sinceLast < MIN_WAKE_INTERVAL_MS) await new Promise((resolve) => setTimeout(resolve, MIN_WAKE_INTERVAL_MS - sinceLast));
+      lastRunMs = Date.now();
       this.wakeRequested = false;
       try {
         const now = rt.now();

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { CredentialKind, CredentialRecord, CredentialRepository, TenantRecord } from '../store.js';
-import type { CredentialsTable, RosterDatabase } from './tables.js';
+import type { CredentialsTable, RosterDatabase, TenantsTable } from './tables.js';
+import type { Engine } from './engine.js';
+import { rawQuery } from './raw-query.js';
 import { forward, toTenant } from './tenants.repo.js';
 
 function toCredential(row: CredentialsTable): CredentialRecord {
@@ -18,7 +20,10 @@ function toCredential(row: CredentialsTable): CredentialRecord {
 
 /** SCIM credentials; only hashes of secrets are ever written. */
 export class SqlCredentialRepository implements CredentialRepository {
-  constructor(private readonly db: Kysely<RosterDatabase>) {}
+  constructor(
+    private readonly db: Kysely<RosterDatabase>,
+    private readonly engine: Engine = 'sqlite',
+  ) {}
 
   async create(credential: CredentialRecord): Promise<void> {
     await this.db
@@ -42,16 +47,14 @@ export class SqlCredentialRepository implements CredentialRepository {
   }
 
   async findWithTenant(id: string): Promise<{ credential: CredentialRecord; tenant: TenantRecord } | undefined> {
-    const row = await this.db
-      .selectFrom('credentials as c')
-      .innerJoin('tenants as t', 't.id', 'c.tenant_id')
-      .select([
-        'c.id', 'c.tenant_id', 'c.kind', 'c.label', 'c.secret_hash', 'c.created_ms', 'c.last_used_ms', 'c.revoked_ms',
-        't.slug', 't.name', 't.provisioning_enabled', 't.settings', 't.created_ms as tenant_created_ms',
-        't.last_request_ms', 't.last_change_ms',
-      ])
-      .where('c.id', '=', id)
-      .executeTakeFirst();
+    const [row] = await rawQuery<CredentialsTable & Omit<TenantsTable, 'id' | 'created_ms'> & { tenant_created_ms: number }>(
+      this.db,
+      this.engine,
+      `select c.id, c.tenant_id, c.kind, c.label, c.secret_hash, c.created_ms, c.last_used_ms, c.revoked_ms,
+         t.slug, t.name, t.provisioning_enabled, t.settings, t.created_ms as tenant_created_ms, t.last_request_ms, t.last_change_ms
+       from credentials c join tenants t on t.id = c.tenant_id where c.id = ?`,
+      [id],
+    );
     if (!row) return undefined;
     return {
       credential: toCredential(row),

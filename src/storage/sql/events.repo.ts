@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { EventDraft, EventRepository, StoredEvent } from '../store.js';
 import type { SqlDialect } from './dialects/dialect.js';
+import { rawQuery } from './raw-query.js';
 import type { EventsTable, RosterDatabase } from './tables.js';
 import { parseDocument } from './users.repo.js';
 
@@ -15,6 +16,11 @@ export function toStoredEvent(row: EventsTable): StoredEvent {
   };
 }
 
+const RESERVE_SEQUENCE = `insert into event_sequences (tenant_id, last_seq) values (?, ?)
+  on conflict (tenant_id) do update set last_seq = event_sequences.last_seq + ? returning last_seq`;
+const INSERT_EVENT = 'insert into events (tenant_id, seq, id, type, occurred_ms, data) values (?, ?, ?, ?, ?, ?)';
+const INSERT_EVENT_PG = INSERT_EVENT.replace('?, ?)', '?, ?::jsonb)');
+
 /** The outbox of one tenant. */
 export class SqlEventRepository implements EventRepository {
   constructor(
@@ -27,12 +33,17 @@ export class SqlEventRepository implements EventRepository {
     if (events.length === 0) return [];
     // Reserving the numbers locks the tenant's sequence row until commit: numbers follow commit
     // order and a rolled-back change leaves no gap.
-    const { rows } = await sql<{ last_seq: number }>`insert into event_sequences (tenant_id, last_seq) values (${this.tenantId}, ${events.length})
-      on conflict (tenant_id) do update set last_seq = event_sequences.last_seq + ${events.length}
-      returning last_seq`.execute(this.db);
+    const rows = await rawQuery<{ last_seq: number }>(this.db, this.dialect.engine, RESERVE_SEQUENCE, [this.tenantId, events.length, events.length]);
     const last = Number(rows[0]?.last_seq);
     const first = last - events.length + 1;
     const stored = events.map((e, i): StoredEvent => ({ ...e, tenantId: this.tenantId, seq: first + i }));
+    if (stored.length === 1) {
+      const [e] = stored;
+      await rawQuery(this.db, this.dialect.engine, this.dialect.engine === 'postgres' ? INSERT_EVENT_PG : INSERT_EVENT, [
+        e!.tenantId, e!.seq, e!.id, e!.type, e!.occurredMs, JSON.stringify(e!.data),
+      ]);
+      return stored;
+    }
     await this.db
       .insertInto('events')
       .values(

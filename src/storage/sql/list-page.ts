@@ -34,13 +34,12 @@ export interface ListableTable {
 interface PageRow {
   id: string;
   sort_value?: string | number | null;
-  total_count?: number;
 }
 
 /**
  * One page of a filtered, sorted list, computed in the database: the filter is compiled to SQL,
- * ordering is (sort expression, id) so pages are stable, and the total comes from a window count
- * in the same statement.
+ * ordering is (sort expression, id) so pages are stable,  and the total is counted
+ * only when the page itself cannot tell it.
  */
 export async function listPage<Row extends PageRow>(
   db: Kysely<RosterDatabase>,
@@ -63,16 +62,14 @@ export async function listPage<Row extends PageRow>(
   const wantCount = query.count !== false;
 
   if (query.page.kind === 'index') {
-    const countColumn = wantCount ? sql`, count(*) over () as total_count` : sql``;
-    const { rows } = await sql<Row>`select ${sql.raw(alias)}.*${sortColumn}${countColumn} from ${tableRef}
-      where ${tenantMatch} and ${filter} ${orderBy} limit ${query.page.limit} offset ${query.page.offset}`.execute(db);
-    let total: number | undefined;
-    if (wantCount) {
-      const first = rows[0];
-      const mayHaveRows = query.page.offset > 0 || query.page.limit === 0;
-      total = first ? Number(first.total_count) : mayHaveRows ? await countAll(db, tableRef, tenantMatch, filter) : 0;
-    }
-    return total === undefined ? { rows } : { rows, total };
+    const { offset, limit } = query.page;
+    const { rows } = await sql<Row>`select ${sql.raw(alias)}.*${sortColumn} from ${tableRef}
+      where ${tenantMatch} and ${filter} ${orderBy} limit ${limit} offset ${offset}`.execute(db);
+    if (!wantCount) return { rows };
+    // A page that is neither full nor empty tells the total by itself (the usual answer to a
+    // lookup such as userName eq): only full or empty pages need a count.
+    const total = rows.length > 0 && rows.length < limit ? offset + rows.length : offset === 0 && limit > 0 && rows.length === 0 ? 0 : await countAll(db, tableRef, tenantMatch, filter);
+    return { rows, total };
   }
 
   const after = query.page.after;

@@ -30,7 +30,7 @@ export class SqlStore implements Store {
   constructor(private readonly database: SqlDatabase) {
     this.engine = database.dialect.engine;
     this.tenants = guarded(new SqlTenantRepository(database.db, database.dialect));
-    this.credentials = guarded(new SqlCredentialRepository(database.db));
+    this.credentials = guarded(new SqlCredentialRepository(database.db, database.dialect.engine));
     // Not guarded: poolStats() is synchronous; callers (metrics, doctor) handle failures themselves.
     this.operations = new SqlOperationsStore(database);
     this.delivery = guarded(new SqlDeliveryStore(database.db, database.dialect));

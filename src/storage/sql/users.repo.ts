@@ -5,6 +5,7 @@ import type { StoredUser, UserGroupRecord, UserRecord, UserRepository, UserSourc
 import type { ColumnMapping, ConditionScope } from './condition-to-sql.js';
 import type { SqlDialect } from './dialects/dialect.js';
 import { listPage, type ListableTable } from './list-page.js';
+import { rawQuery } from './raw-query.js';
 import { isUniqueViolation } from './sql-errors.js';
 import { sortExpressionFor } from './sort-expression.js';
 import type { RosterDatabase, UsersTable } from './tables.js';
@@ -16,6 +17,13 @@ const EMAIL_ROWS_PER_STATEMENT = 1000;
 export function parseDocument(data: unknown): JsonObject {
   return (typeof data === 'string' ? JSON.parse(data) : data) as JsonObject;
 }
+
+const USER_COLUMNS =
+  'tenant_id, id, user_name, user_name_fold, external_id, display_name_fold, active, data, version, created_ms, modified_ms, source, employee_number, manager_id, missing';
+const INSERT_USER = `insert into users (${USER_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  on conflict (tenant_id, user_name_fold) do nothing returning id`;
+const INSERT_USER_PG = INSERT_USER.replace('?, ?, ?, ?, ?, ?, ?, ?,', '?, ?, ?, ?, ?, ?, ?, ?::jsonb,');
+const INSERT_ONE_EMAIL = 'insert into user_emails (tenant_id, user_id, position, value, value_fold, type, is_primary) values (?, ?, ?, ?, ?, ?, ?)';
 
 function toStoredUser(row: UserRow): StoredUser {
   return {
@@ -135,24 +143,26 @@ export class SqlUserRepository implements UserRepository {
   }
 
   async findByUserNameFold(userNameFold: string): Promise<StoredUser | undefined> {
-    const row = await this.db
-      .selectFrom('users')
-      .selectAll()
-      .where('tenant_id', '=', this.tenantId)
-      .where('user_name_fold', '=', userNameFold)
-      .executeTakeFirst();
+    const [row] = await rawQuery<UserRow>(this.db, this.dialect.engine, 'select * from users where tenant_id = ? and user_name_fold = ?', [
+      this.tenantId,
+      userNameFold,
+    ]);
     return row ? toStoredUser(row) : undefined;
   }
 
   async insert(user: UserRecord): Promise<boolean> {
-    const inserted = await this.db
-      .insertInto('users')
-      .values({ ...this.columns(user), tenant_id: this.tenantId, id: user.id, created_ms: user.createdMs })
-      .onConflict((oc) => oc.columns(['tenant_id', 'user_name_fold']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (!inserted) return false;
-    await this.insertEmails(user);
+    const inserted = await rawQuery<{ id: string }>(this.db, this.dialect.engine, this.dialect.engine === 'postgres' ? INSERT_USER_PG : INSERT_USER, [
+      this.tenantId, user.id, user.userName, user.userNameFold, user.externalId, user.displayNameFold, user.active ? 1 : 0,
+      JSON.stringify(user.document), user.version, user.createdMs, user.modifiedMs, user.source, user.employeeNumber,
+      user.managerId, user.missing.join(','),
+    ]);
+    if (inserted.length === 0) return false;
+    if (user.emails.length === 1) {
+      const [email] = user.emails;
+      await rawQuery(this.db, this.dialect.engine, INSERT_ONE_EMAIL, [
+        this.tenantId, user.id, 0, email!.value, email!.valueFold, email!.type, email!.primary ? 1 : 0,
+      ]);
+    } else await this.insertEmails(user);
     return true;
   }
 
@@ -251,14 +261,10 @@ export class SqlUserRepository implements UserRepository {
   async groupsOf(userIds: readonly string[]): Promise<Map<string, UserGroupRecord[]>> {
     const result = new Map<string, UserGroupRecord[]>();
     if (userIds.length === 0) return result;
-    const rows = await this.db
-      .selectFrom('group_members as gm')
-      .innerJoin('groups as g', (j) => j.onRef('g.tenant_id', '=', 'gm.tenant_id').onRef('g.id', '=', 'gm.group_id'))
-      .select(['gm.member_id', 'g.id', 'g.display_name'])
-      .where('gm.tenant_id', '=', this.tenantId)
-      .where(this.dialect.inList(sql.ref('gm.member_id'), userIds))
-      .orderBy('g.display_name_fold')
-      .execute();
+    const { rows } = await sql<{ member_id: string; id: string; display_name: string }>`select gm.member_id, g.id, g.display_name
+      from group_members gm join groups g on g.tenant_id = gm.tenant_id and g.id = gm.group_id
+      where gm.tenant_id = ${this.tenantId} and ${this.dialect.inList(sql.ref('gm.member_id'), userIds)}
+      order by g.display_name_fold`.execute(this.db);
     for (const row of rows) {
       const list = result.get(row.member_id) ?? [];
       list.push({ groupId: row.id, displayName: row.display_name });

@@ -1,0 +1,27 @@
+import { CompiledQuery, type Kysely } from 'kysely';
+import type { Engine } from './engine.js';
+import type { RosterDatabase } from './tables.js';
+
+const dollarCache = new Map<string, string>();
+
+/** `?` placeholders as PostgreSQL's `$1, $2…` (the texts below contain no `?` in literals). */
+function forEngine(engine: Engine, text: string): string {
+  if (engine === 'sqlite') return text;
+  let converted = dollarCache.get(text);
+  if (converted === undefined) {
+    let n = 0;
+    converted = text.replace(/\?/g, () => `$${++n}`);
+    dollarCache.set(text, converted);
+  }
+  return converted;
+}
+
+/**
+ * Runs a fixed SQL text with parameters, skipping the query builder. For the few statements every
+ * create or lookup runs: building and compiling them through Kysely cost more than executing them.
+ * Texts are constants of the repositories (never built from input), values are always parameters.
+ */
+export async function rawQuery<R>(db: Kysely<RosterDatabase>, engine: Engine, text: string, parameters: readonly unknown[]): Promise<R[]> {
+  const result = await db.executeQuery<R>(CompiledQuery.raw(forEngine(engine, text), [...parameters]));
+  return [...result.rows];
+}
