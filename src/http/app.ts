@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import type { JsonValue } from '../json/json-value.js';
 import { ScimError } from '../scim/errors.js';
 import { renderError, scimErrorBody } from './error-response.js';
+import { redactUrl } from './redact-url.js';
 
 export interface HttpOptions {
   readonly bodyLimitBytes: number;
@@ -91,7 +92,7 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
 
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
-      { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      { method: request.method, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
       'request',
     );
   });

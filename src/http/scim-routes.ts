@@ -10,6 +10,7 @@ import type { TenantRecord } from '../storage/store.js';
 import { parseAuthorization, unauthorized } from './authenticate.js';
 import type { RateLimiter } from './rate-limit.js';
 import { renderError } from './error-response.js';
+import { redactUrl } from './redact-url.js';
 import { bulk } from '../scim/endpoints/bulk.js';
 import { newNotes, type ProjectionParams, type ScimContext, type ScimLimits, type ScimResponse } from '../scim/endpoints/context.js';
 import { resourceTypes, schemas, serviceProviderConfig } from '../scim/endpoints/discovery.js';
@@ -170,7 +171,7 @@ export async function registerScimRoutes(app: FastifyInstance, options: ScimRout
       id: uuidv7(now),
       atMs: now,
       method: request.method,
-      path: request.url.slice(0, 2000),
+      path: redactUrl(request.url).slice(0, 2000),
       status: reply.statusCode,
       durationMs: Math.round(reply.elapsedTime),
       client: typeof userAgent === 'string' ? userAgent.slice(0, 300) : null,

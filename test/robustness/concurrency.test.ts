@@ -48,7 +48,7 @@ for (const { engine, skip } of testEngines()) {
     });
 
     it('16 clients over two tenants creating, patching and deleting at once: zero rows in the wrong tenant', async () => {
-      const perClient = sized(30, 300);
+      const perClient = sized(30, 200);
       const created = new Map<string, Set<string>>(tenants.map((t) => [t.id, new Set<string>()]));
       const deleted = new Map<string, Set<string>>(tenants.map((t) => [t.id, new Set<string>()]));
       const grouped = new Map<string, Set<string>>(tenants.map((t) => [t.id, new Set<string>()]));

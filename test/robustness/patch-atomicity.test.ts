@@ -134,7 +134,7 @@ for (const { engine, skip } of testEngines()) {
     });
 
     it('User PATCH: after any non-2xx the person, their rows and the outbox are unchanged', async () => {
-      const runs = sized(250, 5000);
+      const runs = sized(250, 2000);
       let failed = 0;
       let applied = 0;
       const reasons: Record<string, number> = {};
@@ -170,7 +170,7 @@ for (const { engine, skip } of testEngines()) {
     });
 
     it('Group PATCH: after any non-2xx the group, its members and the outbox are unchanged', async () => {
-      const runs = sized(200, 4000);
+      const runs = sized(200, 1500);
       let failed = 0;
       let applied = 0;
       const reasons: Record<string, number> = {};

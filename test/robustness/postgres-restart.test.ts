@@ -83,13 +83,13 @@ describe('PostgreSQL restarted under load (private cluster)', { skip: unavailabl
       }
     });
 
-    const outages = sized(2, 6);
-    const downMs = sized(2500, 8000);
+    const outages = sized(2, 4);
+    const downMs = sized(2500, 6000);
     const recoveries: number[] = [];
     try {
       for (let outage = 0; outage < outages; outage++) {
         const before = acknowledgedUsers.size;
-        while (acknowledgedUsers.size < before + sized(150, 1000)) await sleep(10);
+        while (acknowledgedUsers.size < before + sized(150, 800)) await sleep(10);
         // Alternately a clean stop and a crash of PostgreSQL (recovery from WAL on the next start).
         phase = 'down';
         cluster.stop(outage % 2 === 0 ? 'fast' : 'immediate');

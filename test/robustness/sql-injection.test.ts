@@ -79,6 +79,17 @@ describe('SQL injection is impossible by construction', () => {
         if (!allowedRaw.some((re) => re.test(argument))) offenders.push(`${where}: sql.raw(${argument})`);
       }
       for (const match of text.matchAll(/sql\.lit\(|\.unsafe\(|sql\.join\(\s*\w+\.map\(\s*\w+\s*=>\s*sql\.raw/g)) offenders.push(`${where}: ${match[0]}`);
+      // SQL text built by string interpolation (an untagged template literal with SQL in it and a
+      // `${…}`): only Kysely's `sql` tag may interpolate, and it binds every value as a parameter.
+      for (const match of text.matchAll(/(\bsql(?:<[^`]*?>)?)?`([^`]*)`/g)) {
+        const body = match[2] ?? '';
+        if (match[1] || !/\b(?:select|insert|update|delete)\b[\s\S]*\b(?:from|into|set|where)\b/i.test(body)) continue;
+        // Allowed: a module constant that is itself a plain string literal (a column list).
+        for (const [, name] of body.matchAll(/\$\{([^}]*)\}/g)) {
+          const constant = /^[A-Z][A-Z0-9_]*$/.test(name ?? '') && new RegExp(`const ${name} =\\s*'[^'$\`]*'`).test(text);
+          if (!constant) offenders.push(`${where}: SQL built by interpolating ${name}: ${body.slice(0, 80)}`);
+        }
+      }
       // A driver query built with interpolation must only interpolate a schema name checked against an identifier pattern.
       for (const match of text.matchAll(/\.query\(`[^`]*\$\{([^}]*)\}[^`]*`/g)) {
         if (!(match[1] === 'schema' && /\[A-Za-z_\]\[A-Za-z0-9_\]\{0,62\}/.test(text))) offenders.push(`${where}: ${match[0].slice(0, 80)}`);

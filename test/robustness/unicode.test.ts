@@ -36,10 +36,12 @@ const PAIRS: readonly [string, string, boolean, string][] = [
   ['john ', 'john', false, 'trailing space counts'],
   ['Ǆemal', 'ǆemal', true, 'DŽ digraph lowers'],
   ['😀user', '😀USER', true, 'astral characters pass through'],
+  ['ab😀cd', 'AB😀CD', true, 'astral character inside (sw/ew count characters, not UTF-16 units)'],
 ];
 
-type Outcome = { secondCreate: number; eqFindsFirst: boolean; swFindsFirst: boolean; ewFindsFirst: boolean; coFindsFirst: boolean; distinctStoredFolds: number };
+type Outcome = { secondCreate: number; familyEqFindsFirst: boolean; displayEqFindsFirst: boolean; eqFindsFirst: boolean; swFindsFirst: boolean; ewFindsFirst: boolean; coFindsFirst: boolean; distinctStoredFolds: number };
 const results = new Map<EngineName, Outcome[]>();
+const orders = new Map<string, string[]>();
 
 for (const { engine, skip } of testEngines()) {
   describe(`userName folding on ${engine}`, { skip }, () => {
@@ -59,12 +61,12 @@ for (const { engine, skip } of testEngines()) {
         // A suffix keeps pairs apart from each other.
         const a = `${first}#${i}`;
         const b = `${second}#${i}`;
-        const created = await must(live.base, 'POST', '/scim/v2/Users', { token: t.token, body: { userName: a } });
+        const created = await must(live.base, 'POST', '/scim/v2/Users', { token: t.token, body: { userName: a, displayName: a, name: { familyName: a } } });
         assert.equal(created.status, 201, `${why}: ${created.text}`);
         const firstId = String(created.body['id']);
         const again = await must(live.base, 'POST', '/scim/v2/Users', { token: t.token, body: { userName: b } });
-        const search = async (op: string, value: string) => {
-          const r = await must(live.base, 'GET', `/scim/v2/Users?filter=${encodeURIComponent(`userName ${op} ${JSON.stringify(value)}`)}`, { token: t.token });
+        const search = async (op: string, value: string, attribute = 'userName') => {
+          const r = await must(live.base, 'GET', `/scim/v2/Users?filter=${encodeURIComponent(`${attribute} ${op} ${JSON.stringify(value)}`)}`, { token: t.token });
           assert.equal(r.status, 200);
           return ((r.body['Resources'] as JsonObject[] | undefined) ?? []).some((u) => u['id'] === firstId);
         };
@@ -73,16 +75,28 @@ for (const { engine, skip } of testEngines()) {
           secondCreate: again.status,
           eqFindsFirst: await search('eq', b),
           swFindsFirst: await search('sw', `${second}#`),
-          ewFindsFirst: await search('ew', `${second.slice(1)}#${i}`),
-          coFindsFirst: await search('co', `${second.slice(1)}#${i}`),
+          ewFindsFirst: await search('ew', `${[...second].slice(1).join('')}#${i}`),
+          coFindsFirst: await search('co', `${[...second].slice(1).join('')}#${i}`),
+          // Case-insensitive attributes kept in the JSON document (folded in SQL) and in a folded column.
+          familyEqFindsFirst: await search('eq', b, 'name.familyName'),
+          displayEqFindsFirst: await search('eq', b, 'displayName'),
           distinctStoredFolds: new Set(folds.map((f) => f.user_name_fold)).size,
         };
         outcomes.push(outcome);
         assert.equal(outcome.secondCreate, same ? 409 : 201, `${why}: second create`);
         assert.equal(outcome.eqFindsFirst, same, `${why}: userName eq`);
         assert.equal(outcome.swFindsFirst, same, `${why}: userName sw`);
-        assert.equal(outcome.ewFindsFirst, outcome.coFindsFirst, `${why}: userName ew and co agree`);
+        assert.equal(outcome.familyEqFindsFirst, same, `${why}: name.familyName eq (folded in SQL)`);
+        assert.equal(outcome.displayEqFindsFirst, same, `${why}: displayName eq`);
+        // Everything after the first character: found whenever the two are the same person.
+        if (same) assert.equal(outcome.ewFindsFirst, true, `${why}: userName ew`);
+        if (same) assert.equal(outcome.coFindsFirst, true, `${why}: userName co`);
         assert.equal(outcome.distinctStoredFolds, same ? 1 : 2, `${why}: one stored row per person, each with its own fold`);
+      }
+      // Sorting by a folded attribute orders by code point of the folded text, on both engines.
+      for (const sortBy of ['userName', 'name.familyName', 'displayName']) {
+        const sorted = await must(live.base, 'GET', `/scim/v2/Users?sortBy=${sortBy}&count=1000`, { token: t.token });
+        orders.set(`${engine} ${sortBy}`, ((sorted.body['Resources'] as JsonObject[] | undefined) ?? []).map((u) => String(u['userName'])));
       }
       results.set(engine, outcomes);
     });
@@ -94,7 +108,10 @@ describe('userName folding: one rule on both engines', () => {
     const sqlite = results.get('sqlite');
     const postgres = results.get('postgres');
     assert.ok(sqlite, 'the SQLite run happened');
-    if (postgres) assert.deepEqual(postgres, sqlite);
+    if (postgres) {
+      assert.deepEqual(postgres, sqlite);
+      for (const sortBy of ['userName', 'name.familyName', 'displayName']) assert.deepEqual(orders.get(`postgres ${sortBy}`), orders.get(`sqlite ${sortBy}`), `sortBy=${sortBy}`);
+    }
     reliability('hostile.unicode-username', {
       pairs: PAIRS.length,
       engines: postgres ? 2 : 1,

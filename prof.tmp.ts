@@ -1,0 +1,22 @@
+import { createTestServer } from './src/testing/test-server.js';
+import { mkdtempSync } from 'node:fs';
+const t = await createTestServer('sqlite', { RATE_LIMIT_PER_CREDENTIAL: '0', RATE_LIMIT_PER_IP: '0' });
+const body = (i: number) => ({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `user${i}@example.com`, name: { givenName: 'G', familyName: 'F' }, emails: [{ primary: true, value: `user${i}@example.com`, type: 'work' }], displayName: 'G F', active: true, externalId: `ext${i}` });
+for (let i = 0; i < 300; i++) await t.scim('POST', '/Users', body(i));
+const N = Number(process.env.N ?? 2000);
+
+let c0 = process.cpuUsage(); let w0 = performance.now();
+for (let i = 1000; i < 1000 + N; i++) await t.scim('POST', '/Users', body(i));
+let c = process.cpuUsage(c0); let w = performance.now() - w0;
+console.log(`creates: ${(N / (w / 1000)).toFixed(0)}/s wall, cpu ${((c.user + c.system) / 1000 / N).toFixed(3)} ms/op`);
+const { Session } = await import("node:inspector/promises"); const session = new Session(); session.connect(); await session.post("Profiler.enable"); await session.post("Profiler.start");
+c0 = process.cpuUsage(); w0 = performance.now();
+for (let i = 0; i < N; i++) await t.scim('GET', `/Users?filter=${encodeURIComponent(`userName eq "user${1000 + (i % N)}@example.com"`)}&startIndex=1&count=100`);
+c = process.cpuUsage(c0); w = performance.now() - w0;
+const prof = await session.post("Profiler.stop"); (await import("node:fs")).writeFileSync("/tmp/lookup.cpuprofile", JSON.stringify(prof.profile));
+console.log(`lookups: ${(N / (w / 1000)).toFixed(0)}/s wall, cpu ${((c.user + c.system) / 1000 / N).toFixed(3)} ms/op`);
+c0 = process.cpuUsage(); w0 = performance.now();
+for (let i = 0; i < N; i++) await t.server.app.inject({ method: 'GET', url: '/healthz' });
+c = process.cpuUsage(c0); w = performance.now() - w0;
+console.log(`healthz: ${(N / (w / 1000)).toFixed(0)}/s wall, cpu ${((c.user + c.system) / 1000 / N).toFixed(3)} ms/op`);
+await t.close();
