@@ -3,11 +3,13 @@
  * listening Roster on SQLite and PostgreSQL: sign in, generate a token in the console, use it for
  * real SCIM requests, watch People overview, Group management and the provisioning log fill in,
  * revoke the token (SCIM then answers 401), and check a tenant admin cannot reach another tenant.
- * On SQLite it also writes a screenshot of every page to docs/screenshots/.
+ * On SQLite it also screenshots every page: into a temporary folder, or into docs/screenshots/ (the
+ * README's pictures) when UPDATE_SCREENSHOTS=1, so a test run does not rewrite tracked files.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +23,10 @@ import { createTenant } from '../../src/provisioning/tenants/manage-tenants.js';
 import { createTestDatabase, testEngines, type TestDatabase } from '../../src/testing/databases.js';
 import { chromiumSkipReason, launchChromium } from './chromium.js';
 
-const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots');
+const SCREENSHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots')
+    : mkdtempSync(join(tmpdir(), 'roster-screenshots-'));
 const OPERATOR = { email: 'ops@roster.example', password: 'operator passphrase 1' };
 const TENANT_ADMIN = { email: 'it@acme.example', password: 'acme admin passphrase' };
 const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
