@@ -213,7 +213,15 @@ for (const { engine, skip } of testEngines()) {
       assert.equal(changed.statusCode, 200, changed.body);
       assert.deepEqual(json(changed)['settings'], {
         supportedLanguages: ['en', 'fr'], matchingField: 'email', extensionUrn: 'urn:ietf:params:scim:schemas:extension:acme:2.0:User', ssoMayUpdate: true, provisioningEnabled: true,
+        valueRules: 'enforce', massChangeGuard: 'on', massChangePercent: 20, massChangeWindowMinutes: 10, massChangeMinActive: 20, massChangeGroupSize: 50,
       });
+      const guard = await send(operator, 'PATCH', '/tenants/acme/settings', { massChangeGuard: 'off', valueRules: 'report' });
+      assert.equal(guard.statusCode, 200, guard.body);
+      assert.equal((json(guard)['settings'] as JsonObject)['massChangeGuard'], 'off');
+      assert.equal((await send(operator, 'PATCH', '/tenants/acme/settings', { massChangeGuard: 'on', valueRules: 'enforce' })).statusCode, 200);
+      const held = await get(operator, '/tenants/acme/held-changes');
+      assert.equal(held.statusCode, 200);
+      assert.deepEqual(json(held)['heldChanges'], []);
       const invalid = await send(operator, 'PATCH', '/tenants/acme/settings', { matchingField: 'shoeSize', supportedLanguages: ['not a tag'] });
       assert.equal(invalid.statusCode, 400);
       assert.match(String((json(invalid)['error'] as JsonObject)['message']), /matchingField.*supportedLanguages|supportedLanguages.*matchingField/s);

@@ -84,7 +84,13 @@ export const openApiDocument: JsonObject = {
       Tenant: object({ slug: str, name: str, provisioningEnabled: { type: 'boolean' }, createdAt: time, lastScimRequestAt: time, lastScimChangeAt: time }),
       Settings: object({
         supportedLanguages: arrayOf(str), matchingField: { enum: ['userName', 'email', 'externalId'] }, extensionUrn: str,
-        ssoMayUpdate: { type: 'boolean' }, provisioningEnabled: { type: 'boolean' },
+        ssoMayUpdate: { type: 'boolean' }, valueRules: { enum: ['enforce', 'report'] }, massChangeGuard: { enum: ['on', 'off'] },
+        massChangePercent: { type: 'number' }, massChangeWindowMinutes: { type: 'integer' }, massChangeMinActive: { type: 'integer' },
+        massChangeGroupSize: { type: 'integer' }, provisioningEnabled: { type: 'boolean' },
+      }),
+      HeldChange: object({
+        id: str, kind: { enum: ['user.deactivate', 'user.delete', 'group.empty'] }, resourceId: str, reason: str,
+        status: { enum: ['held', 'approved', 'discarded'] }, heldAt: time, decidedAt: time,
       }),
       Endpoints: object({ byCredential: str, byTenantPath: str }),
       Credential: object(
@@ -120,7 +126,14 @@ export const openApiDocument: JsonObject = {
       patch: write(
         'Change settings (any subset); provisioningEnabled false makes SCIM answer 403',
         [slug],
-        { type: 'object', properties: { supportedLanguages: arrayOf(str), matchingField: str, extensionUrn: str, ssoMayUpdate: { type: 'boolean' }, provisioningEnabled: { type: 'boolean' } } },
+        {
+          type: 'object',
+          properties: {
+            supportedLanguages: arrayOf(str), matchingField: str, extensionUrn: str, ssoMayUpdate: { type: 'boolean' }, valueRules: str,
+            massChangeGuard: str, massChangePercent: { type: 'number' }, massChangeWindowMinutes: { type: 'integer' },
+            massChangeMinActive: { type: 'integer' }, massChangeGroupSize: { type: 'integer' }, provisioningEnabled: { type: 'boolean' },
+          },
+        },
         { '200': ok(object({ settings: ref('Settings') })) },
       ),
     },
@@ -132,6 +145,16 @@ export const openApiDocument: JsonObject = {
         object({ kind: { enum: ['bearer', 'basic'] }, label: str }),
         { '201': ok(object({ credential: ref('Credential'), secret: str, key: str }, ['credential', 'secret']), 'Created') },
       ),
+    },
+    '/tenants/{slug}/held-changes': {
+      get: read('Changes the mass-change guard held (status held by default; all for every decision)',
+        [slug, query('status', 'held, approved, discarded or all.', { enum: ['held', 'approved', 'discarded', 'all'] })], object({ heldChanges: arrayOf(ref('HeldChange')) })),
+    },
+    '/tenants/{slug}/held-changes/{id}/approve': {
+      post: write('Apply a held change now; its events are emitted from this moment', [slug, idParam('held change')], undefined, { '200': ok(object({ heldChange: ref('HeldChange') })) }),
+    },
+    '/tenants/{slug}/held-changes/{id}/discard': {
+      post: write('Drop a held change: nothing is applied, no event is emitted', [slug, idParam('held change')], undefined, { '200': ok(object({ heldChange: ref('HeldChange') })) }),
     },
     '/tenants/{slug}/credentials/{id}': {
       delete: write('Revoke a credential; the next SCIM request with it gets 401', [slug, idParam('credential')], undefined, { '204': { description: 'Revoked' } }),

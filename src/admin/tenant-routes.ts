@@ -8,7 +8,8 @@ import { tenantSettings } from '../provisioning/tenants/tenant-settings.js';
 import type { TenantRecord } from '../storage/store.js';
 import { consoleOrigin, parseInput, requestedTenant, signedInAdmin } from './admin-guard.js';
 import type { AdminApiOptions } from './admin-options.js';
-import { credentialView, settingsView, tenantView } from './views.js';
+import { credentialView, heldChangeView, settingsView, tenantView } from './views.js';
+import { approveHeldChange, discardHeldChange, listHeldChanges } from '../provisioning/guard/decide-held-change.js';
 
 const settingsChange = z
   .object({
@@ -16,9 +17,17 @@ const settingsChange = z
     matchingField: z.string().optional(),
     extensionUrn: z.string().optional(),
     ssoMayUpdate: z.boolean().optional(),
+    valueRules: z.string().optional(),
+    massChangeGuard: z.string().optional(),
+    massChangePercent: z.number().optional(),
+    massChangeWindowMinutes: z.number().optional(),
+    massChangeMinActive: z.number().optional(),
+    massChangeGroupSize: z.number().optional(),
     provisioningEnabled: z.boolean().optional(),
   })
   .strict();
+const heldPath = z.object({ slug: z.string(), id: z.string().min(1).max(64) });
+const heldQuery = z.object({ status: z.enum(['held', 'approved', 'discarded', 'all']).optional() }).strict();
 
 const newCredential = z.object({ kind: z.enum(['bearer', 'basic']), label: z.string().min(1).max(200) }).strict();
 const credentialPath = z.object({ slug: z.string(), id: z.string().regex(/^[0-9a-f]{16}$/, 'a credential id') });
@@ -76,6 +85,29 @@ export function registerTenantRoutes(app: FastifyInstance, options: AdminApiOpti
       secret: issued.secret,
       ...(issued.key ? { key: issued.key } : {}),
     });
+  });
+
+  app.get('/tenants/:slug/held-changes', async (request) => {
+    const { tenant } = await requestedTenant(rt, request);
+    const { status } = parseInput(heldQuery, request.query, 'query');
+    const changes = await listHeldChanges(rt, { tenantId: tenant.id }, status === 'all' ? undefined : (status ?? 'held'));
+    return { heldChanges: changes.map(heldChangeView) };
+  });
+
+  app.post('/tenants/:slug/held-changes/:id/approve', async (request) => {
+    const { tenant, admin } = await requestedTenant(rt, request);
+    const { id } = parseInput(heldPath, request.params, 'path');
+    const decided = await approveHeldChange(rt, { tenantId: tenant.id }, id, tenantSettings(tenant));
+    request.log.info({ tenant: tenant.slug, admin: admin.id, held: id }, 'held change approved');
+    return { heldChange: heldChangeView(decided) };
+  });
+
+  app.post('/tenants/:slug/held-changes/:id/discard', async (request) => {
+    const { tenant, admin } = await requestedTenant(rt, request);
+    const { id } = parseInput(heldPath, request.params, 'path');
+    const decided = await discardHeldChange(rt, { tenantId: tenant.id }, id);
+    request.log.info({ tenant: tenant.slug, admin: admin.id, held: id }, 'held change discarded');
+    return { heldChange: heldChangeView(decided) };
   });
 
   app.delete('/tenants/:slug/credentials/:id', async (request, reply) => {

@@ -11,6 +11,7 @@ import type {
   RequestLogEntry,
   StoredUser,
   TenantRecord,
+  HeldChangeRecord,
 } from '../storage/store.js';
 
 /**
@@ -49,7 +50,26 @@ export function settingsView(settings: TenantSettings, tenant: TenantRecord) {
     matchingField: settings.matchingField,
     extensionUrn: settings.extensionUrn,
     ssoMayUpdate: settings.ssoMayUpdate,
+    valueRules: settings.valueRules,
+    massChangeGuard: settings.massChangeGuard,
+    massChangePercent: settings.massChangePercent,
+    massChangeWindowMinutes: settings.massChangeWindowMinutes,
+    massChangeMinActive: settings.massChangeMinActive,
+    massChangeGroupSize: settings.massChangeGroupSize,
     provisioningEnabled: tenant.provisioningEnabled,
+  };
+}
+
+/** A change the mass-change guard held (the stored target document is not shown). */
+export function heldChangeView(change: HeldChangeRecord) {
+  return {
+    id: change.id,
+    kind: change.kind,
+    resourceId: change.resourceId,
+    reason: change.reason,
+    status: change.status,
+    heldAt: iso(change.createdMs),
+    decidedAt: iso(change.decidedMs),
   };
 }
 
