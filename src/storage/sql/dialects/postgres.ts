@@ -64,6 +64,11 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
     await client.connect();
     try {
       await client.query(`create schema if not exists "${schema}"`);
+    } catch (error) {
+      // Two processes starting together both try to create it: "if not exists" is not atomic in
+      // PostgreSQL, and the loser gets a unique violation (23505) or duplicate_schema (42P06).
+      const code = (error as { code?: unknown }).code;
+      if (code !== '23505' && code !== '42P06') throw error;
     } finally {
       await client.end();
     }
