@@ -2,7 +2,7 @@ import type { JsonObject } from '../json/json-value.js';
 import { DomainError, type DomainErrorKind } from '../provisioning/errors.js';
 import { ScimError, type ScimType } from '../scim/errors.js';
 import { URN } from '../scim/schemas/urns.js';
-import { UnsupportedConditionError } from '../storage/sql/condition-to-sql.js';
+import { UnsupportedConditionError } from '../storage/query.js';
 import { InvalidCursorError } from '../storage/sql/list-page.js';
 import { StorageUnavailableError } from '../storage/store.js';
 

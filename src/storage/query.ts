@@ -55,3 +55,11 @@ export interface ListResult<T> {
   /** Set for cursor pages when more rows follow. */
   readonly next?: CursorPosition;
 }
+
+/** A condition storage cannot compile (an attribute or form outside the allow-list). */
+export class UnsupportedConditionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnsupportedConditionError';
+  }
+}

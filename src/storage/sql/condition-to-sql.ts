@@ -1,15 +1,8 @@
 import { sql, type RawBuilder } from 'kysely';
 import { foldText } from '../fold.js';
-import type { ComparisonOperator, Condition, Field } from '../query.js';
+import { UnsupportedConditionError, type ComparisonOperator, type Condition, type Field } from '../query.js';
 import type { SqlDialect } from './dialects/dialect.js';
 
-/** A condition storage cannot compile (an attribute or form outside the allow-list). */
-export class UnsupportedConditionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UnsupportedConditionError';
-  }
-}
 
 /** How a field of the current row (or collection element) maps to SQL. */
 export interface ColumnMapping {
