@@ -36,5 +36,6 @@ function withAppendTracking(repos: ScopedRepositories, onAppend: () => void): Sc
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
-  return { ...repos, events };
+  // A proxy rather than a copy: the repositories are built lazily, on first use.
+  return new Proxy(repos, { get: (target, property) => (property === 'events' ? events : Reflect.get(target, property, target)) });
 }

@@ -64,19 +64,27 @@ export async function createUser(
   return rt.store.transaction(scope, async (repos) => {
     const now = rt.now();
     const events = new EventBuffer(rt, now);
-    const match = await findMatch(repos, document, settings);
-    if (match) {
+    const adoptOrRefuse = async (match: StoredUser): Promise<UserWriteResult> => {
       if (match.source === 'scim' || source !== 'scim') throw taken(match.userName);
       const adopted = await rewrite(rt, repos, match, document, 'scim', events, now);
       events.push('user.updated', { user: summary(adopted), adopted: true, changes: diffDocuments(match.document, document).map((c) => ({ ...c })) });
       await events.flush(repos);
       return { user: adopted, changed: true, adopted: true, warnings, changes: diffDocuments(match.document, document).map((c) => c.attribute) };
-    }
+    };
+    // Matching by userName needs no lookup first: the insert itself finds the clash (unique
+    // userName), and only then is the existing profile read. Other matching fields look first.
+    const matchFirst = settings.matchingField !== 'userName';
+    const match = matchFirst ? await findMatch(repos, document, settings) : undefined;
+    if (match) return adoptOrRefuse(match);
     const reference = managerReference(document);
     const manager = reference === undefined ? undefined : await resolvePerson(repos, reference);
     const managerId = manager?.id ?? null;
     const user = userRecordFrom(document, { id: rt.newId(), version: 1, createdMs: now, modifiedMs: now, source, managerId });
-    if (!(await repos.users.insert(user))) throw taken(user.userName);
+    if (!(await repos.users.insert(user))) {
+      const clash = matchFirst ? undefined : await findMatch(repos, document, settings);
+      if (clash) return adoptOrRefuse(clash);
+      throw taken(user.userName);
+    }
     if (reference !== undefined && !manager) {
       await repos.pending.add({ kind: 'manager', subjectId: user.id, reference, createdMs: now }, foldText(reference));
     }

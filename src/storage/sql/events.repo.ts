@@ -20,6 +20,10 @@ const RESERVE_SEQUENCE = `insert into event_sequences (tenant_id, last_seq) valu
   on conflict (tenant_id) do update set last_seq = event_sequences.last_seq + ? returning last_seq`;
 const INSERT_EVENT = 'insert into events (tenant_id, seq, id, type, occurred_ms, data) values (?, ?, ?, ?, ?, ?)';
 const INSERT_EVENT_PG = INSERT_EVENT.replace('?, ?)', '?, ?::jsonb)');
+const APPEND_ONE_PG = `with reserved as (insert into event_sequences (tenant_id, last_seq) values (?, 1)
+    on conflict (tenant_id) do update set last_seq = event_sequences.last_seq + 1 returning tenant_id, last_seq)
+  insert into events (tenant_id, seq, id, type, occurred_ms, data)
+    select reserved.tenant_id, reserved.last_seq, ?, ?, ?::bigint, ?::jsonb from reserved returning seq`;
 
 /** The outbox of one tenant. */
 export class SqlEventRepository implements EventRepository {
@@ -31,6 +35,7 @@ export class SqlEventRepository implements EventRepository {
 
   async append(events: readonly EventDraft[]): Promise<StoredEvent[]> {
     if (events.length === 0) return [];
+    if (events.length === 1 && this.dialect.engine === 'postgres') return this.appendOnePostgres(events[0]!);
     // Reserving the numbers locks the tenant's sequence row until commit: numbers follow commit
     // order and a rolled-back change leaves no gap.
     const rows = await rawQuery<{ last_seq: number }>(this.db, this.dialect.engine, RESERVE_SEQUENCE, [this.tenantId, events.length, events.length]);
@@ -58,6 +63,20 @@ export class SqlEventRepository implements EventRepository {
       )
       .execute();
     return stored;
+  }
+
+  /**
+   * One event in one round trip: the number is reserved and the row written by one statement, so
+   * the tenant's sequence row stays locked for that statement and the commit only (the lock is
+   * what keeps numbers in commit order, and every round trip under it is a wait for other writers).
+   */
+  private async appendOnePostgres(event: EventDraft): Promise<StoredEvent[]> {
+    const rows = await rawQuery<{ seq: string | number }>(this.db, 'postgres', APPEND_ONE_PG, [
+      this.tenantId, event.id, event.type, event.occurredMs, JSON.stringify(event.data),
+    ]);
+    const seq = Number(rows[0]?.seq);
+    if (!Number.isSafeInteger(seq)) throw new Error('the event sequence did not return a number');
+    return [{ ...event, tenantId: this.tenantId, seq }];
   }
 
   async after(afterSeq: number, limit: number): Promise<StoredEvent[]> {

@@ -7,7 +7,9 @@ import { listPage, type ListableTable } from './list-page.js';
 import { isUniqueViolation } from './sql-errors.js';
 import { sortExpressionFor } from './sort-expression.js';
 import type { GroupsTable, RosterDatabase } from './tables.js';
-import { parseDocument } from './users.repo.js';
+import { cachedPerDialect, parseDocument } from './users.repo.js';
+
+const listableGroups = new WeakMap<SqlDialect, ListableTable>();
 
 function toGroupRecord(row: GroupsTable): GroupRecord {
   return {
@@ -68,8 +70,10 @@ export class SqlGroupRepository implements GroupRepository {
     private readonly dialect: SqlDialect,
     private readonly tenantId: string,
   ) {
-    const scope = groupScope(dialect);
-    this.listable = { table: 'groups', alias: 'g', scope, sortExpression: (query) => sortExpressionFor(scope, query) };
+    this.listable = cachedPerDialect(listableGroups, dialect, () => {
+      const scope = groupScope(dialect);
+      return { table: 'groups', alias: 'g', scope, sortExpression: (query) => sortExpressionFor(scope, query) };
+    });
   }
 
   async findById(id: string, options?: { forUpdate?: boolean }): Promise<GroupRecord | undefined> {

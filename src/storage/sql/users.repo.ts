@@ -23,6 +23,11 @@ const USER_COLUMNS =
 const INSERT_USER = `insert into users (${USER_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   on conflict (tenant_id, user_name_fold) do nothing returning id`;
 const INSERT_USER_PG = INSERT_USER.replace('?, ?, ?, ?, ?, ?, ?, ?,', '?, ?, ?, ?, ?, ?, ?, ?::jsonb,');
+const INSERT_USER_WITH_EMAIL_PG = `with inserted as (insert into users (${USER_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)
+    on conflict (tenant_id, user_name_fold) do nothing returning tenant_id, id),
+  email as (insert into user_emails (tenant_id, user_id, position, value, value_fold, type, is_primary)
+    select inserted.tenant_id, inserted.id, 0, ?, ?, ?, ?::integer from inserted)
+  select id from inserted`;
 const INSERT_ONE_EMAIL = 'insert into user_emails (tenant_id, user_id, position, value, value_fold, type, is_primary) values (?, ?, ?, ?, ?, ?, ?)';
 
 function toStoredUser(row: UserRow): StoredUser {
@@ -117,6 +122,18 @@ export function userScope(dialect: SqlDialect, alias = 'u'): ConditionScope {
   };
 }
 
+const listableUsers = new WeakMap<SqlDialect, ListableTable>();
+
+/** One value per dialect, built on first use: scopes are pure functions of the dialect. */
+export function cachedPerDialect<T>(cache: WeakMap<SqlDialect, T>, dialect: SqlDialect, build: () => T): T {
+  let value = cache.get(dialect);
+  if (value === undefined) {
+    value = build();
+    cache.set(dialect, value);
+  }
+  return value;
+}
+
 /** People of one tenant, on either engine. */
 export class SqlUserRepository implements UserRepository {
   private readonly listable: ListableTable;
@@ -126,13 +143,10 @@ export class SqlUserRepository implements UserRepository {
     private readonly dialect: SqlDialect,
     private readonly tenantId: string,
   ) {
-    const scope = userScope(dialect);
-    this.listable = {
-      table: 'users',
-      alias: 'u',
-      scope,
-      sortExpression: (query) => sortExpressionFor(scope, query),
-    };
+    this.listable = cachedPerDialect(listableUsers, dialect, () => {
+      const scope = userScope(dialect);
+      return { table: 'users', alias: 'u', scope, sortExpression: (query) => sortExpressionFor(scope, query) };
+    });
   }
 
   async findById(id: string, options?: { forUpdate?: boolean }): Promise<StoredUser | undefined> {
@@ -151,6 +165,7 @@ export class SqlUserRepository implements UserRepository {
   }
 
   async insert(user: UserRecord): Promise<boolean> {
+    if (this.dialect.engine === 'postgres' && user.emails.length === 1) return this.insertWithEmailPostgres(user, user.emails[0]!);
     const inserted = await rawQuery<{ id: string }>(this.db, this.dialect.engine, this.dialect.engine === 'postgres' ? INSERT_USER_PG : INSERT_USER, [
       this.tenantId, user.id, user.userName, user.userNameFold, user.externalId, user.displayNameFold, user.active ? 1 : 0,
       JSON.stringify(user.document), user.version, user.createdMs, user.modifiedMs, user.source, user.employeeNumber,
@@ -164,6 +179,16 @@ export class SqlUserRepository implements UserRepository {
       ]);
     } else await this.insertEmails(user);
     return true;
+  }
+
+  /** The person and their one email in one round trip (the usual create), all or nothing. */
+  private async insertWithEmailPostgres(user: UserRecord, email: UserRecord['emails'][number]): Promise<boolean> {
+    const inserted = await rawQuery<{ id: string }>(this.db, 'postgres', INSERT_USER_WITH_EMAIL_PG, [
+      this.tenantId, user.id, user.userName, user.userNameFold, user.externalId, user.displayNameFold, user.active ? 1 : 0,
+      JSON.stringify(user.document), user.version, user.createdMs, user.modifiedMs, user.source, user.employeeNumber,
+      user.managerId, user.missing.join(','), email.value, email.valueFold, email.type, email.primary ? 1 : 0,
+    ]);
+    return inserted.length > 0;
   }
 
   async update(user: UserRecord, options: { emailsChanged: boolean }): Promise<boolean> {

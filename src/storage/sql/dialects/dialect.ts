@@ -47,4 +47,10 @@ export interface SqlDatabase {
   close(): Promise<void>;
   /** The connection pool's counters, where there is a pool (PostgreSQL), for metrics. */
   poolStats?(): PoolStats;
+  /**
+   * Whether another connection (another process: the CLI, a second server) committed anything
+   * since the last call. Cheap enough to ask on every request; engines that cannot tell omit it,
+   * and then nothing that could be changed elsewhere is cached.
+   */
+  changedElsewhere?(): boolean;
 }

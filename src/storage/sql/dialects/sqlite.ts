@@ -75,9 +75,18 @@ export function openSqlite(file: string): SqlDatabase {
   const db = new Kysely<RosterDatabase>({
     dialect: new KyselySqliteDialect({ database: withStatementCache(database) }),
   });
+  // PRAGMA data_version changes when another connection commits to the file (never for our own).
+  const dataVersion = database.prepare('pragma data_version').pluck();
+  let seenVersion: unknown = dataVersion.get();
   return {
     db,
     dialect: sqliteDialect,
+    changedElsewhere() {
+      const version: unknown = dataVersion.get();
+      if (version === seenVersion) return false;
+      seenVersion = version;
+      return true;
+    },
     async ping() {
       await sql`select 1`.execute(db);
     },
