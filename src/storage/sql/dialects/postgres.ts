@@ -53,6 +53,38 @@ export interface PostgresOptions {
   readonly connectionTimeoutMs?: number;
 }
 
+/** Names for statement texts, shared by the pool's connections; bounded, as texts come from code. */
+function preparedStatementNames(capacity = 2_000): (text: string) => string | undefined {
+  const names = new Map<string, string>();
+  return (text) => {
+    let name = names.get(text);
+    if (name === undefined && names.size < capacity) {
+      name = `roster_${names.size}`;
+      names.set(text, name);
+    }
+    return name;
+  };
+}
+
+/**
+ * Runs every parameterised statement as a named prepared statement on this connection, so that
+ * PostgreSQL parses and plans a text once per connection instead of on every execution (for a
+ * create that was most of the database's CPU). Statement texts never contain values (they are
+ * always parameters), so the set of texts is small. Statements without parameters (migrations,
+ * DDL, several commands in one text) keep the simple protocol they need.
+ */
+function prepareParameterisedStatements(client: pg.PoolClient, nameFor: (text: string) => string | undefined): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const named = (text: unknown, values?: unknown, callback?: unknown): unknown => {
+    if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined) {
+      const name = nameFor(text);
+      if (name !== undefined) return query({ name, text, values });
+    }
+    return callback === undefined ? query(text, values) : query(text, values, callback);
+  };
+  client.query = named as typeof client.query;
+}
+
 /** Opens a pool; bigint and numeric come back as JS numbers (all Roster's values fit). */
 export async function openPostgres(options: PostgresOptions): Promise<SqlDatabase> {
   const { connectionString, schema } = parsePostgresUrl(options.url);
@@ -92,8 +124,10 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
   // connection emits 'error' on itself, where the pool's listener does not reach: without this the
   // process crashes when PostgreSQL restarts. The transaction's next statement fails instead
   // (→ 503), and the pool discards the broken client when it is released.
+  const prepared = preparedStatementNames();
   pool.on('connect', (client) => {
     client.on('error', () => {});
+    prepareParameterisedStatements(client, prepared);
   });
   const db = new Kysely<RosterDatabase>({ dialect: new KyselyPostgresDialect({ pool }) });
   // Unreachable now (a store opened without migrating): the locale's lower() until the next open.
