@@ -23,7 +23,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     ? await openPostgres({ url: options.databaseUrl, poolSize: options.poolSize ?? 10 })
     : openSqlite(options.databaseUrl.replace(/^sqlite:(\/\/)?/i, ''));
   try {
-    if (options.migrate !== false) await migrateToLatest(database.db, database.dialect.engine, database.schema);
+    if (options.migrate !== false) {
+      await migrateToLatest(database.db, database.dialect.engine, database.schema);
+      database.afterMigrations?.();
+    }
   } catch (error) {
     await database.close();
     throw error;

@@ -7,10 +7,12 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { exitOnSignal } from './exit-on-signal.js';
 
 const SERVE = join(dirname(fileURLToPath(import.meta.url)), 'serve.ts');
 type Child = ChildProcessByStdio<null, Readable, Readable>;
 const live = new Set<Child>();
+exitOnSignal();
 process.on('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });

@@ -9,6 +9,7 @@ import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { exitOnSignal } from './exit-on-signal.js';
 
 const CANDIDATE_BIN_DIRS = ['/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/14/bin'];
 
@@ -66,6 +67,7 @@ export async function freePort(): Promise<number> {
 }
 
 const live = new Set<PrivatePostgres>();
+exitOnSignal();
 process.on('exit', () => {
   for (const cluster of live) cluster.destroy();
 });

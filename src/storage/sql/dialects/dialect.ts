@@ -53,4 +53,6 @@ export interface SqlDatabase {
    * and then nothing that could be changed elsewhere is cached.
    */
   changedElsewhere?(): boolean;
+  /** Work that needs the migrated schema (SQLite: the planner's assumed statistics). */
+  afterMigrations?(): void;
 }

@@ -5,6 +5,7 @@ import { Kysely, SqliteDialect as KyselySqliteDialect, sql, type RawBuilder } fr
 import { foldText } from '../../fold.js';
 import type { RosterDatabase } from '../tables.js';
 import type { SqlDatabase, SqlDialect } from './dialect.js';
+import { assumePlannerStatistics } from './sqlite-planner-statistics.js';
 
 /** A JSON path such as `$."name"."givenName"` — every key quoted, so URN keys with colons work. */
 function jsonPath(path: readonly string[]): string {
@@ -81,6 +82,7 @@ export function openSqlite(file: string): SqlDatabase {
   return {
     db,
     dialect: sqliteDialect,
+    afterMigrations: () => assumePlannerStatistics(database),
     changedElsewhere() {
       const version: unknown = dataVersion.get();
       if (version === seenVersion) return false;
