@@ -40,11 +40,21 @@ export interface ServerUsage {
   readonly profile?: string;
 }
 
+/** The server's heap after a full collection (and its RSS as Node sees it). */
+export interface ServerHeap {
+  readonly heapUsedBytes: number;
+  readonly rssBytes: number;
+}
+
 export interface RunningServer extends ServerHandle {
   readonly pid: number;
   readonly log: ServerLog;
+  /** Tenant id by slug, for writing into the tenants the server created (bench/seed.ts). */
+  readonly tenantIds: Readonly<Record<string, string>>;
   /** Closes the interval since the previous mark and answers the server's usage over it. */
   mark(label: string): Promise<ServerUsage>;
+  /** Runs a full garbage collection in the server. */
+  gc(): Promise<ServerHeap>;
   /** SIGTERM, then SIGKILL after 10 s. */
   stop(): Promise<void>;
 }
@@ -99,9 +109,10 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
     if (log.lines.length < 40) log.lines.push(line.slice(0, 2000));
   };
   const waitingMarks: { resolve: (usage: ServerUsage) => void; reject: (error: Error) => void }[] = [];
+  const waitingGcs: { resolve: (heap: ServerHeap) => void; reject: (error: Error) => void }[] = [];
   child.stdin.on('error', () => {}); // EPIPE when the child died; its exit is reported instead
   child.once('exit', (code, signal) => {
-    for (const waiting of waitingMarks.splice(0)) waiting.reject(new Error(`the bench server exited (code ${code}, signal ${signal})`));
+    for (const waiting of [...waitingMarks.splice(0), ...waitingGcs.splice(0)]) waiting.reject(new Error(`the bench server exited (code ${code}, signal ${signal})`));
   });
 
   return new Promise((resolve, reject) => {
@@ -116,19 +127,31 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
         waitingMarks.shift()?.resolve({ ...raw, cpuShare: (raw.cpuUserMs + raw.cpuSystemMs) / raw.wallMs });
         return;
       }
+      if (line.startsWith('BENCH_GC ')) {
+        waitingGcs.shift()?.resolve(JSON.parse(line.slice('BENCH_GC '.length)) as ServerHeap);
+        return;
+      }
       if (!line.startsWith('BENCH_READY ')) return note(line, 'stdout');
       clearTimeout(timer);
-      const ready = JSON.parse(line.slice('BENCH_READY '.length)) as { port: number; pid: number; tokens: Record<string, string> };
+      const ready = JSON.parse(line.slice('BENCH_READY '.length)) as { port: number; pid: number; tokens: Record<string, string>; tenantIds: Record<string, string> };
       resolve({
         port: ready.port,
         pid: ready.pid,
         tokens: ready.tokens,
+        tenantIds: ready.tenantIds,
         log,
         mark(label) {
           return new Promise((resolveMark, rejectMark) => {
             if (child.exitCode !== null || child.signalCode !== null) return rejectMark(new Error('the bench server has exited'));
             waitingMarks.push({ resolve: resolveMark, reject: rejectMark });
             child.stdin.write(`mark ${label}\n`);
+          });
+        },
+        gc() {
+          return new Promise((resolveGc, rejectGc) => {
+            if (child.exitCode !== null || child.signalCode !== null) return rejectGc(new Error('the bench server has exited'));
+            waitingGcs.push({ resolve: resolveGc, reject: rejectGc });
+            child.stdin.write('gc\n');
           });
         },
         async stop() {

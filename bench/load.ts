@@ -1,4 +1,4 @@
-import http from 'node:http';
+import { RawHttpPool, type RawAnswer } from './raw-http.js';
 
 /**
  * A closed-loop load generator: N clients in this process, each sending its next request as soon
@@ -120,44 +120,25 @@ export interface LoadRequest {
   readonly body?: string;
 }
 
-export interface HttpAnswer {
-  readonly status: number;
-  readonly headers: http.IncomingHttpHeaders;
-  readonly body: string;
-}
+export type HttpAnswer = RawAnswer;
 
-/** A keep-alive HTTP client to 127.0.0.1 with at most `sockets` connections. */
+/**
+ * Keep-alive connections to 127.0.0.1 (at most `sockets`), through the lean client in raw-http.ts
+ * so that the generator's own CPU stays small next to the server's.
+ */
 export class HttpClient {
-  private readonly agent: http.Agent;
+  private readonly pool: RawHttpPool;
 
-  constructor(
-    private readonly port: number,
-    sockets: number,
-  ) {
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
+  constructor(port: number, sockets: number) {
+    this.pool = new RawHttpPool(port, sockets);
   }
 
   send(request: LoadRequest): Promise<HttpAnswer> {
-    return new Promise((resolve, reject) => {
-      const headers: Record<string, string | number> = { ...(request.headers ?? {}) };
-      if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body);
-      const req = http.request(
-        { host: '127.0.0.1', port: this.port, method: request.method, path: request.path, headers, agent: this.agent },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      if (request.body !== undefined) req.end(request.body);
-      else req.end();
-    });
+    return this.pool.send(request);
   }
 
   close(): void {
-    this.agent.destroy();
+    this.pool.close();
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --engine sqlite|postgres] [-- --cpu-prof]`
+ * `npm run bench [-- --quick] [-- --engine sqlite|postgres] [-- --cpu-prof] [-- --scale-only|--core-only] [-- --update-docs]`
  *
  * For each engine: starts bench/serve.ts in a child process on a fresh database (a SQLite file in
  * a temp directory; a fresh PostgreSQL schema), drives it over HTTP on 127.0.0.1 with a bounded
@@ -7,18 +7,26 @@
  * table with each headline figure as a ratio to its limit and PASS/MISS against the targets, and
  * writes bench/results/<timestamp>.json and bench/results/latest.json. Measurement only: nothing
  * here asserts on time, and the exit code only says whether the run itself worked.
+ *
+ * Two parts, each on a server and database of its own: the core scenarios below (creates, lookups,
+ * one large PATCH) and the scale scenarios (bench/scale/: initial sync, a 1,000,000-person tenant,
+ * a 100,000-member group, paging, a mixed workload, memory), which reuse the core run's raw-driver
+ * limits, and end with a chart of lookups against tenant size (bench/plot.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { killAllChildren, startServer, type RunningServer } from './child.js';
 import { pendingCleanups, postgresDatabase, sqliteDatabase, type BenchDatabase } from './databases.js';
+import { measureRawLimits } from './limits.js';
 import type { LoadResult } from './load.js';
-import { hostCpu, machineInfo, postgresCpuMs, postgresDelta, waitForQuiet } from './machine.js';
-import { summariseProfile } from './profile.js';
-import { postgresLimits, sqliteLimits } from './raw-driver.js';
+import { machineInfo, waitForQuiet } from './machine.js';
+import { observe, progress } from './observe.js';
+import { writeScalePlot } from './plot.js';
 import { okRate, renderReport, type Engine, type EngineReport, type Observed, type Settings, type Verdict } from './report.js';
+import { runScaleEngine } from './scale/run-scale.js';
+import { renderScaleReport, type ScaleReport } from './scale/scale-report.js';
+import { scaleSettingsFor } from './scale/settings.js';
 import { creates, healthz, largePatch, lookups } from './scenarios.js';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -33,18 +41,27 @@ interface Options {
   readonly engines: readonly Engine[];
   readonly cpuProf: boolean;
   readonly pgUrl: string;
+  readonly core: boolean;
+  readonly scale: boolean;
+  readonly updateDocs: boolean;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--engine sqlite|postgres] [--cpu-prof] [--pg-url postgres://…]
-  --quick      smaller counts (under a minute)
-  --engine     one engine only (default: sqlite and postgres)
-  --cpu-prof   CPU-profile the server child per scenario (bench/results/profiles/) and print summaries
-  --pg-url     PostgreSQL base URL (default $BENCH_PG_URL or postgres://postgres@127.0.0.1:5432/test)
+const USAGE = `usage: npm run bench -- [--quick] [--engine sqlite|postgres] [--scale-only|--core-only] [--cpu-prof] [--update-docs] [--pg-url postgres://…]
+  --quick        smaller counts (everything, both engines, in under two minutes)
+  --engine       one engine only (default: sqlite and postgres)
+  --core-only    only the core scenarios (creates, lookups, one large PATCH)
+  --scale-only   only the scale scenarios (initial sync, large tenant, large group, paging, mixed workload, memory)
+  --cpu-prof     CPU-profile the server child per scenario (bench/results/profiles/) and print summaries
+  --update-docs  also write the scale chart to docs/performance-scale.png
+  --pg-url       PostgreSQL base URL (default $BENCH_PG_URL or postgres://postgres@127.0.0.1:5432/test)
 `;
 
 function parseArgs(argv: readonly string[]): Options {
   let quick = false;
   let cpuProf = false;
+  let core = true;
+  let scale = true;
+  let updateDocs = false;
   let engines: Engine[] = ['sqlite', 'postgres'];
   let pgUrl = process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
   for (let i = 0; i < argv.length; i++) {
@@ -52,6 +69,9 @@ function parseArgs(argv: readonly string[]): Options {
     const value = () => inline ?? argv[++i] ?? '';
     if (flag === '--quick') quick = true;
     else if (flag === '--cpu-prof') cpuProf = true;
+    else if (flag === '--scale-only') core = false;
+    else if (flag === '--core-only') scale = false;
+    else if (flag === '--update-docs') updateDocs = true;
     else if (flag === '--engine') {
       const engine = value();
       if (engine !== 'sqlite' && engine !== 'postgres') throw new Error(`--engine takes sqlite or postgres, not "${engine}"`);
@@ -62,7 +82,8 @@ function parseArgs(argv: readonly string[]): Options {
       process.exit(0);
     } else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }
-  return { quick, engines, cpuProf, pgUrl };
+  if (!core && !scale) throw new Error(`--scale-only and --core-only exclude each other\n${USAGE}`);
+  return { quick, engines, cpuProf, pgUrl, core, scale, updateDocs };
 }
 
 function settingsFor(quick: boolean): Settings {
@@ -88,10 +109,6 @@ function settingsFor(quick: boolean): Settings {
 // ---------------------------------------------------------------------------------------------
 // One engine
 
-function progress(message: string): void {
-  process.stderr.write(`  ${message}\n`);
-}
-
 /** Stops the run when a scenario got no expected answer at all (its numbers would mean nothing). */
 function requireSome(name: string, r: LoadResult, server: RunningServer): LoadResult {
   if (r.ok > 0) return r;
@@ -99,31 +116,6 @@ function requireSome(name: string, r: LoadResult, server: RunningServer): LoadRe
     `${name}: none of ${r.total} answers was as expected ${JSON.stringify(r.statuses)}; first: ${r.unexpected.slice(0, 2).join(' | ')}` +
       `\nserver log: ${server.log.lines.slice(0, 3).join('\n')}`,
   );
-}
-
-/**
- * Runs a scenario between two server marks, with the CPU use over the same span of this process
- * (the load generator), of PostgreSQL's processes and of the whole machine.
- */
-async function observe<T>(server: RunningServer, label: string, quietWaitMs: number, run: () => Promise<T>): Promise<Observed<T>> {
-  const busyBefore = await waitForQuiet(quietWaitMs, progress);
-  await server.mark(`before-${label}`);
-  const cpu0 = process.cpuUsage();
-  const host0 = hostCpu();
-  const pg0 = postgresCpuMs();
-  const t0 = performance.now();
-  const result = await run();
-  const wallMs = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  const generatorCpuShare = (cpu.user + cpu.system) / 1000 / wallMs;
-  const postgresCpuShare = postgresDelta(pg0, postgresCpuMs()) / wallMs;
-  const host1 = hostCpu();
-  const cores = os.cpus().length;
-  const hostCpuShare = (host1.busy - host0.busy) / Math.max(host1.total - host0.total, 1);
-  const usage = await server.mark(label);
-  // Whatever else kept the machine busy (other processes), in cores; the server's share is over its own (slightly longer) interval.
-  const otherCores = Math.max(0, hostCpuShare * cores - usage.cpuShare - generatorCpuShare - postgresCpuShare);
-  return { result, server: usage, generatorCpuShare, postgresCpuShare, hostCpuShare, otherCores, busyCoresBefore: busyBefore, ...(usage.profile ? { profile: summariseProfile(relative(process.cwd(), usage.profile)) } : {}) };
 }
 
 async function runEngine(engine: Engine, options: Options, settings: Settings, stamp: string): Promise<EngineReport> {
@@ -200,21 +192,7 @@ async function runEngine(engine: Engine, options: Options, settings: Settings, s
     progress(`limits: raw driver (${engine === 'sqlite' ? 'better-sqlite3' : `pg.Pool of ${settings.poolSize}`}) on its own database`);
     await waitForQuiet(settings.quietWaitMs, progress);
     const rawSettings = { inserts: settings.creates, lookups: settings.lookups, members: settings.patchMembers, memberReps: settings.patchReps };
-    const rawStart = { host: hostCpu(), self: process.cpuUsage(), pg: postgresCpuMs(), t: performance.now() };
-    const measuredLimits = engine === 'sqlite' ? await sqliteLimits(db.rawUrl, rawSettings) : await postgresLimits(db.rawUrl, settings.poolSize, rawSettings);
-    const rawWall = performance.now() - rawStart.t;
-    const rawHost = hostCpu();
-    const rawSelf = process.cpuUsage(rawStart.self);
-    const limits = {
-      ...measuredLimits,
-      // Other processes' CPU while the limits were measured, in cores (as for the scenarios).
-      otherCores: Math.max(
-        0,
-        ((rawHost.busy - rawStart.host.busy) / Math.max(rawHost.total - rawStart.host.total, 1)) * os.cpus().length -
-          (rawSelf.user + rawSelf.system) / 1000 / rawWall -
-          postgresDelta(rawStart.pg, postgresCpuMs()) / rawWall,
-      ),
-    };
+    const limits = await measureRawLimits(engine, db, settings.poolSize, rawSettings);
 
     // What the server showed besides numbers: unexpected answers, warn/error log lines, failed checks.
     const checked: [string, LoadResult][] = [
@@ -300,15 +278,39 @@ async function runEngine(engine: Engine, options: Options, settings: Settings, s
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
   const settings = settingsFor(options.quick);
+  const scaleSettings = scaleSettingsFor(options.quick);
   const started = new Date();
   const stamp = started.toISOString().replace(/[:.]/g, '-');
   const machine = machineInfo();
   mkdirSync(RESULTS_DIR, { recursive: true });
-  process.stderr.write(`Roster bench (${settings.mode}), engines: ${options.engines.join(', ')}\n`);
+  const parts = [...(options.core ? ['core'] : []), ...(options.scale ? ['scale'] : [])].join(' + ');
+  process.stderr.write(`Roster bench (${settings.mode}, ${parts}), engines: ${options.engines.join(', ')}\n`);
 
   const reports: EngineReport[] = [];
-  for (const engine of options.engines) reports.push(await runEngine(engine, options, settings, stamp));
+  const scaleReports: ScaleReport[] = [];
+  for (const engine of options.engines) {
+    const core = options.core ? await runEngine(engine, options, settings, stamp) : undefined;
+    if (core) reports.push(core);
+    if (!options.scale) continue;
+    const profileDir = options.cpuProf ? join(RESULTS_DIR, 'profiles', `${stamp}-${engine}-scale`) : undefined;
+    scaleReports.push(
+      await runScaleEngine(
+        {
+          engine,
+          pgUrl: options.pgUrl,
+          root: ROOT,
+          poolSize: settings.poolSize,
+          logLevel: settings.logLevel,
+          serverEnv: settings.serverEnv,
+          ...(core?.limits ? { coreLimits: core.limits } : {}),
+          ...(profileDir ? { profileDir } : {}),
+        },
+        scaleSettings,
+      ),
+    );
+  }
 
+  const chart = scaleReports.length > 0 ? await writeScalePlot(scaleReports, { resultsDir: RESULTS_DIR, docsPath: options.updateDocs ? join(ROOT, 'docs', 'performance-scale.png') : undefined }) : undefined;
   const jsonPath = join(RESULTS_DIR, `${stamp}.json`);
   const text = JSON.stringify(
     {
@@ -317,16 +319,24 @@ async function main(): Promise<number> {
       durationS: (Date.now() - started.getTime()) / 1000,
       argv: process.argv.slice(2),
       machine,
-      settings: { ...settings, engines: options.engines, cpuProf: options.cpuProf, ...(options.engines.includes('postgres') ? { pgUrl: options.pgUrl } : {}) },
+      settings: { ...settings, engines: options.engines, cpuProf: options.cpuProf, core: options.core, scale: options.scale, ...(options.engines.includes('postgres') ? { pgUrl: options.pgUrl } : {}) },
+      ...(options.scale ? { scaleSettings } : {}),
       results: Object.fromEntries(reports.map((r) => [r.engine, r])),
+      ...(options.scale ? { scale: Object.fromEntries(scaleReports.map((r) => [r.engine, r])), chart } : {}),
     },
     null,
     2,
   );
   writeFileSync(jsonPath, text);
   writeFileSync(join(RESULTS_DIR, 'latest.json'), text);
-  process.stdout.write(renderReport(reports, settings, machine, relative(process.cwd(), jsonPath) || jsonPath));
-  return reports.every((r) => r.status === 'ok') ? 0 : 1;
+  const shownPath = relative(process.cwd(), jsonPath) || jsonPath;
+  if (reports.length > 0) process.stdout.write(renderReport(reports, settings, machine, shownPath));
+  if (scaleReports.length > 0) {
+    process.stdout.write(renderScaleReport(scaleReports, scaleSettings, machine, options.cpuProf));
+    process.stdout.write(`Chart: ${chart?.files.map((f) => relative(process.cwd(), f) || f).join(', ') || '—'}${chart?.note ? ` (${chart.note})` : ''}\n`);
+    process.stdout.write(`JSON: ${shownPath}; whole run ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s\n\n`);
+  }
+  return reports.every((r) => r.status === 'ok') && scaleReports.every((r) => r.status === 'ok') ? 0 : 1;
 }
 
 main().then(

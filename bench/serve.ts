@@ -7,13 +7,16 @@
  *   BENCH_TENANTS      comma-separated tenant slugs to create, each with a bearer token, before listening;
  *   BENCH_PROFILE_DIR  when set, a V8 CPU profile per interval between marks is written there.
  * When listening it prints one line on stdout:
- *   BENCH_READY {"port":…,"engine":…,"pid":…,"tokens":{"slug":"rst_…"}}
+ *   BENCH_READY {"port":…,"engine":…,"pid":…,"tokens":{"slug":"rst_…"},"tenantIds":{"slug":"<tenant id>"}}
+ * (tenant ids, so that bench/seed.ts can write into the tenants the server created).
  * Other stdout lines are the server's own logs.
  *
  * Control on stdin, one command per line:
  *   mark <label>   answers `BENCH_MARK {"label":…,"wallMs":…,"cpuUserMs":…,"cpuSystemMs":…,"elu":…,"profile":…}`
  *                  for the interval since the previous mark (or since ready), so the parent can
  *                  tell how busy the server was during one scenario.
+ *   gc             runs a full garbage collection and answers `BENCH_GC {"heapUsedBytes":…,"rssBytes":…}`,
+ *                  so that a memory reading does not depend on when V8 last collected.
  * It stops on SIGTERM/SIGINT, or when stdin closes (the parent died), so it never outlives the run.
  */
 import { Session } from 'node:inspector/promises';
@@ -21,6 +24,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createServer } from '../src/app/create-server.js';
 import { loadConfig } from '../src/config/config.js';
 import { issueCredential } from '../src/provisioning/credentials/manage-credentials.js';
@@ -30,10 +35,16 @@ const config = loadConfig({ PORT: '0', LOG_LEVEL: 'warn', ...process.env });
 const server = await createServer(config);
 
 const tokens: Record<string, string> = {};
+const tenantIds: Record<string, string> = {};
 for (const slug of (process.env['BENCH_TENANTS'] ?? '').split(',').filter((s) => s.length > 0)) {
   const tenant = await createTenant(server.rt, { slug });
+  tenantIds[slug] = tenant.id;
   tokens[slug] = (await issueCredential(server.rt, tenant.id, 'bearer', 'bench')).secret;
 }
+
+// `gc` without starting node with --expose-gc (the child's command line stays as it was).
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 
 const profileDir = process.env['BENCH_PROFILE_DIR'];
 const session = profileDir ? new Session() : undefined;
@@ -49,7 +60,7 @@ const port = typeof address === 'object' && address !== null ? address.port : Nu
 
 let since = { wall: performance.now(), cpu: process.cpuUsage(), elu: performance.eventLoopUtilization() };
 let marks = 0;
-process.stdout.write(`BENCH_READY ${JSON.stringify({ port, engine: server.store.engine, pid: process.pid, tokens })}\n`);
+process.stdout.write(`BENCH_READY ${JSON.stringify({ port, engine: server.store.engine, pid: process.pid, tokens, tenantIds })}\n`);
 
 async function mark(label: string): Promise<void> {
   const wallMs = performance.now() - since.wall;
@@ -88,6 +99,12 @@ const commands = createInterface({ input: process.stdin });
 let queue = Promise.resolve();
 commands.on('line', (line) => {
   const [command, ...rest] = line.trim().split(/\s+/);
+  if (command === 'gc') {
+    collectGarbage();
+    const usage = process.memoryUsage();
+    process.stdout.write(`BENCH_GC ${JSON.stringify({ heapUsedBytes: usage.heapUsed, rssBytes: usage.rss })}\n`);
+    return;
+  }
   if (command !== 'mark') return;
   queue = queue
     .then(() => mark(rest.join(' ') || 'interval'))
