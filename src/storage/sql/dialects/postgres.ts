@@ -35,12 +35,19 @@ export const postgresIcuDialect: SqlDialect = {
   fold: (expression) => sql<string>`(lower(normalize(${expression}, NFKC) collate "und-x-icu") collate "C")`,
 };
 
-/** Splits `?schema=name` off a PostgreSQL URL: Roster keeps that schema on the search path. */
-export function parsePostgresUrl(url: string): { connectionString: string; schema?: string } {
+/**
+ * Splits `?schema=name` off a PostgreSQL URL: Roster keeps that schema on the search path. With a
+ * schema, the URL's own `options` (startup settings such as `-c statement_timeout=…`) are taken off
+ * too and passed along with the search path, since a URL's `options` would otherwise replace it.
+ */
+export function parsePostgresUrl(url: string): { connectionString: string; schema?: string; options?: string } {
   const parsed = new URL(url);
   const schema = parsed.searchParams.get('schema') ?? undefined;
   parsed.searchParams.delete('schema');
-  return schema ? { connectionString: parsed.toString(), schema } : { connectionString: parsed.toString() };
+  if (!schema) return { connectionString: parsed.toString() };
+  const theirs = parsed.searchParams.get('options') ?? undefined;
+  parsed.searchParams.delete('options');
+  return { connectionString: parsed.toString(), schema, ...(theirs ? { options: theirs } : {}) };
 }
 
 const INT8_OID = 20;
@@ -87,7 +94,7 @@ function prepareParameterisedStatements(client: pg.PoolClient, nameFor: (text: s
 
 /** Opens a pool; bigint and numeric come back as JS numbers (all Roster's values fit). */
 export async function openPostgres(options: PostgresOptions): Promise<SqlDatabase> {
-  const { connectionString, schema } = parsePostgresUrl(options.url);
+  const { connectionString, schema, options: urlOptions } = parsePostgresUrl(options.url);
   if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
     throw new Error(`invalid schema name in DATABASE_URL: ${schema}`);
   }
@@ -109,7 +116,7 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
     connectionString,
     max: options.poolSize,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
-    ...(schema ? { options: `-c search_path="${schema}"` } : {}),
+    ...(schema ? { options: `${urlOptions ? `${urlOptions} ` : ''}-c search_path="${schema}"` } : {}),
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
         if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
