@@ -7,7 +7,7 @@ import { listPage, type ListableTable } from './list-page.js';
 import { isUniqueViolation } from './sql-errors.js';
 import { sortExpressionFor } from './sort-expression.js';
 import type { GroupsTable, RosterDatabase } from './tables.js';
-import { cachedPerDialect, parseDocument } from './users.repo.js';
+import { cachedPerDialect, parseDocument, semiJoin } from './users.repo.js';
 
 const listableGroups = new WeakMap<SqlDialect, ListableTable>();
 
@@ -56,7 +56,11 @@ export function groupScope(dialect: SqlDialect, alias = 'g'): ConditionScope {
     collection(path, element) {
       if (path.join('.').toLowerCase() !== 'members') return undefined;
       const inner = element(memberScope(dialect));
-      return sql<boolean>`${ref('id')} in (select m.group_id from group_members m where m.tenant_id = ${ref('tenant_id')} and ${inner})`;
+      return semiJoin(
+        dialect,
+        sql`exists (select 1 from group_members m where m.tenant_id = ${ref('tenant_id')} and m.group_id = ${ref('id')} and ${inner})`,
+        sql`${ref('id')} in (select m.group_id from group_members m where m.tenant_id = ${ref('tenant_id')} and ${inner})`,
+      );
     },
   };
 }

@@ -70,10 +70,16 @@ function userColumns(alias: string): (path: readonly string[]) => ColumnMapping 
 }
 
 /**
- * The condition scope of the users table: emails and groups live in their own tables. A condition
- * on them is `id in (subquery)` rather than a correlated EXISTS: SQLite then looks the matching
- * rows up by index and fetches those people, instead of testing every person of the tenant.
+ * A condition on rows of another table, in the form each engine plans well. PostgreSQL turns a
+ * correlated EXISTS into a semi-join but runs a correlated IN once per person (seconds in a large
+ * tenant); SQLite does the opposite: it tests EXISTS for every person of the tenant, while from
+ * `id IN (subquery)` it looks the matching rows up by index and fetches only those people.
  */
+export function semiJoin(dialect: SqlDialect, exists: RawBuilder<unknown>, idIn: RawBuilder<unknown>): RawBuilder<boolean> {
+  return sql<boolean>`${dialect.engine === 'sqlite' ? idIn : exists}`;
+}
+
+/** The condition scope of the users table: emails and groups live in their own tables. */
 export function userScope(dialect: SqlDialect, alias = 'u'): ConditionScope {
   const ref = (name: string) => sql.ref(`${alias}.${name}`);
   return {
@@ -99,7 +105,7 @@ export function userScope(dialect: SqlDialect, alias = 'u'): ConditionScope {
           },
         });
         if (unmapped) return undefined; // e.g. `display`: fall back to the JSON array
-        return sql<boolean>`${ref('id')} in (select e.user_id from user_emails e where e.tenant_id = ${ref('tenant_id')} and ${inner})`;
+        return semiJoin(dialect, sql`exists (select 1 from user_emails e where e.tenant_id = ${ref('tenant_id')} and e.user_id = ${ref('id')} and ${inner})`, sql`${ref('id')} in (select e.user_id from user_emails e where e.tenant_id = ${ref('tenant_id')} and ${inner})`);
       }
       if (name === '$folders') {
         const folderColumns: Record<string, ColumnMapping> = {
@@ -108,8 +114,13 @@ export function userScope(dialect: SqlDialect, alias = 'u'): ConditionScope {
           display: { expression: sql.ref('ff.value'), folded: sql.ref('ff.value_fold') },
         };
         const inner = element({ dialect, document: sql`null`, column: (p) => folderColumns[p.join('.').toLowerCase()] });
-        return sql<boolean>`${ref('id')} in (select fm.user_id from folder_members fm join folders ff on ff.tenant_id = fm.tenant_id and ff.id = fm.folder_id
-          where fm.tenant_id = ${ref('tenant_id')} and ${inner})`;
+        return semiJoin(
+          dialect,
+          sql`exists (select 1 from folder_members fm join folders ff on ff.tenant_id = fm.tenant_id and ff.id = fm.folder_id
+            where fm.tenant_id = ${ref('tenant_id')} and fm.user_id = ${ref('id')} and ${inner})`,
+          sql`${ref('id')} in (select fm.user_id from folder_members fm join folders ff on ff.tenant_id = fm.tenant_id and ff.id = fm.folder_id
+            where fm.tenant_id = ${ref('tenant_id')} and ${inner})`,
+        );
       }
       if (name === 'groups') {
         const groupColumns: Record<string, ColumnMapping> = {
@@ -118,8 +129,13 @@ export function userScope(dialect: SqlDialect, alias = 'u'): ConditionScope {
           type: { expression: sql`'direct'` },
         };
         const inner = element({ dialect, document: sql`null`, column: (p) => groupColumns[p.join('.').toLowerCase()] });
-        return sql<boolean>`${ref('id')} in (select gm.member_id from group_members gm join groups gg on gg.tenant_id = gm.tenant_id and gg.id = gm.group_id
-          where gm.tenant_id = ${ref('tenant_id')} and ${inner})`;
+        return semiJoin(
+          dialect,
+          sql`exists (select 1 from group_members gm join groups gg on gg.tenant_id = gm.tenant_id and gg.id = gm.group_id
+            where gm.tenant_id = ${ref('tenant_id')} and gm.member_id = ${ref('id')} and ${inner})`,
+          sql`${ref('id')} in (select gm.member_id from group_members gm join groups gg on gg.tenant_id = gm.tenant_id and gg.id = gm.group_id
+            where gm.tenant_id = ${ref('tenant_id')} and ${inner})`,
+        );
       }
       return undefined;
     },
