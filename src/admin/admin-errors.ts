@@ -1,48 +1,26 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type DomainErrorKind } from '../provisioning/errors.js';
-import { StorageUnavailableError } from '../storage/store.js';
+import { ApiError } from '../http/api-error.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { renderError } from '../http/error-response.js';
+import { DomainError } from '../provisioning/errors.js';
 
 /** A failure of the admin API, with the status and a message safe to show an admin. */
-export class AdminApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Readonly<Record<string, string>> = {},
-  ) {
-    super(message);
-    this.name = 'AdminApiError';
-  }
-}
+export class AdminApiError extends ApiError {}
 
 export const signInRequired = () => new AdminApiError(401, 'signInRequired', 'sign in first (your session is missing or has expired)');
 export const csrfRejected = () =>
   new AdminApiError(403, 'csrf', 'this request did not carry the session\'s X-CSRF-Token header (or came from another origin); reload the console');
 
-const DOMAIN_STATUS: Record<DomainErrorKind, number> = {
-  notFound: 404,
-  uniqueness: 409,
-  preconditionFailed: 412,
-  invalidValue: 400,
-  provisioningDisabled: 403,
-  unavailable: 503,
-};
-
-/** The admin API's one error body: `{ "error": { "status", "code", "message" } }`. */
+/**
+ * The admin API's one error body: `{ "error": { "status", "code", "message" } }`. Statuses come
+ * from the same mapping the SCIM and host APIs use (renderError); only the body's shape differs.
+ */
 function render(error: unknown): { status: number; code: string; message: string; headers: Record<string, string>; internal: boolean } {
   if (error instanceof AdminApiError) return { status: error.status, code: error.code, message: error.message, headers: { ...error.headers }, internal: false };
-  if (error instanceof DomainError) return { status: DOMAIN_STATUS[error.kind], code: error.kind, message: error.message, headers: {}, internal: false };
-  if (error instanceof StorageUnavailableError) {
-    return { status: 503, code: 'unavailable', message: 'the database is unavailable; retry shortly', headers: { 'retry-after': '5' }, internal: true };
-  }
-  // Framework errors (body too large, bad media type, malformed JSON from the shared parser).
-  const candidate = error as Partial<FastifyError> & { status?: unknown; detail?: unknown };
-  const status = typeof candidate.statusCode === 'number' ? candidate.statusCode : typeof candidate.status === 'number' ? candidate.status : 500;
-  if (status >= 400 && status < 500) {
-    const message = typeof candidate.detail === 'string' ? candidate.detail : typeof candidate.message === 'string' ? candidate.message : 'bad request';
-    return { status, code: 'badRequest', message, headers: {}, internal: false };
-  }
-  return { status: 500, code: 'internal', message: 'internal error; nothing was changed', headers: {}, internal: true };
+  const rendered = renderError(error);
+  const detail = rendered.body['detail'];
+  const code = error instanceof DomainError ? error.kind : rendered.status === 503 ? 'unavailable' : rendered.status >= 500 ? 'internal' : 'badRequest';
+  const message = rendered.status === 500 || typeof detail !== 'string' ? 'internal error; nothing was changed' : detail;
+  return { status: rendered.status, code, message, headers: { ...rendered.headers }, internal: rendered.internal };
 }
 
 export function sendAdminError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {

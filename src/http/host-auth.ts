@@ -1,3 +1,4 @@
+import { ApiError } from './api-error.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateHostKey, type HostAccess } from '../provisioning/host-keys/host-keys.js';
 import { DomainError } from '../provisioning/errors.js';
@@ -6,17 +7,7 @@ import type { TenantRecord } from '../storage/store.js';
 import type { RateLimiter } from './rate-limit.js';
 
 /** An error of the host API: a status and a sentence, rendered as `{ status, error, detail }`. */
-export class HostApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Readonly<Record<string, string>> = {},
-  ) {
-    super(message);
-    this.name = 'HostApiError';
-  }
-}
+export class HostApiError extends ApiError {}
 
 const unauthorized = () =>
   new HostApiError(401, 'unauthorized', 'send a valid, unrevoked host API key as "Authorization: Bearer rhk_…" (SCIM tokens are not accepted here)', {
