@@ -17,6 +17,7 @@ import { seededIdentity } from '../seed.js';
 import type { ServerHandle } from '../scenarios.js';
 import { boundedLoop, createdId, filterParam, KindRecorder, ScimSession, status, totalResults, type KindResult } from './session.js';
 import type { ScaleSettings } from './settings.js';
+import { seededRandom } from '../../src/testing/seeded-random.js';
 
 const PATCH_URN = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const DEPARTMENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department';
@@ -92,18 +93,6 @@ export async function prepareMixedTenant(server: ServerHandle, slug: string, pre
     session.close();
   }
   return { slug, people, groups, active: [...people], inactive: [], deactivationsLeft: Math.floor(people.length * m.deactivationBudget), created: 0, deactivated: 0, reactivated: 0 };
-}
-
-/** A small deterministic PRNG, so every run draws the same mix. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Operation = (tenant: MixedTenant, session: ScimSession, n: number, pick: <T>(list: readonly T[]) => T | undefined) => Promise<void>;
@@ -220,7 +209,7 @@ export async function mixedWorkload(server: ServerHandle, tenants: readonly Mixe
     if (!token) throw new Error(`no token for ${t.slug}`);
     return new ScimSession(server.port, token, m.clients, recorder, settings.requestTimeoutMs);
   });
-  const random = mulberry32(20_240_601);
+  const random = seededRandom(20_240_601);
   const pick = <T>(list: readonly T[]): T | undefined => list[Math.floor(random() * list.length)];
   const weights = MIX.reduce((sum, op) => sum + op.weight, 0);
   try {

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { ScimError } from '../errors.js';
 import type { AttrPath, CompareOp, Filter, FilterValue } from './ast.js';
 import { parseFilter, type FilterLimits } from './parse-filter.js';
+import { seededRandom as rng } from '../../testing/seeded-random.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -389,17 +390,6 @@ describe('parseFilter: limits', () => {
 });
 
 describe('parseFilter: random garbage', () => {
-  /** mulberry32: small, seeded, good enough to spread inputs. */
-  function rng(seed: number): () => number {
-    let state = seed >>> 0;
-    return () => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
   const pieces = [
     'a', 'userName', 'emails', 'value', '.', ':', 'urn:ietf:params:scim:schemas:core:2.0:User:', '$ref', '$', '-', '_',
     ' ', ' ', ' ', '\t', '(', ')', '[', ']', '"', '"x"', '\\', '\\"', '\\u', '\\uD83D', '\\u00e9', '\\n', '\\q',

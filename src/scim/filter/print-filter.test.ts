@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import type { AttrPath, CompareOp, Filter, FilterValue } from './ast.js';
 import { parseFilter } from './parse-filter.js';
 import { printFilter } from './print-filter.js';
+import { seededRandom as rng } from '../../testing/seeded-random.js';
 
 const pr = (attribute: string): Filter => ({ kind: 'present', path: { attribute } });
 const and = (left: Filter, right: Filter): Filter => ({ kind: 'and', left, right });
@@ -86,17 +87,6 @@ describe('printFilter: canonical form', () => {
 });
 
 describe('printFilter: round trip over random trees', () => {
-  /** mulberry32: small, seeded, reproducible. */
-  function rng(seed: number): () => number {
-    let state = seed >>> 0;
-    return () => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
 
   const OPS: readonly CompareOp[] = ['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le'];
   // Includes names that are keywords elsewhere: they are legal wherever a keyword cannot stand.

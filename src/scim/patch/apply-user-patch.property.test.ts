@@ -9,18 +9,8 @@ import { userResourceSchema } from '../schemas/registry.js';
 import { applyPatch } from './apply-user-patch.js';
 import { jsonEqual } from './attribute-value.js';
 import { parsePatchRequest, type PatchOperation } from './patch-request.js';
+import { seededRandom as random } from '../../testing/seeded-random.js';
 
-/** mulberry32: tiny, fast, and the same sequence for the same seed on every machine. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const PATHS = [

@@ -14,6 +14,7 @@ import { createTenant, updateTenantSettings } from '../../../src/provisioning/te
 import { openStore } from '../../../src/storage/open-store.js';
 import { parsePostgresUrl } from '../../../src/storage/sql/dialects/postgres.js';
 import { createTestDatabase, testEngines, type EngineName } from '../../../src/testing/databases.js';
+export { seededRandom as seeded } from '../../../src/testing/seeded-random.js';
 
 /** `npm run soak` sets ROSTER_SOAK=1: the same suites with longer loops. */
 export const SOAK = process.env['ROSTER_SOAK'] === '1';
@@ -143,14 +144,3 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** A small seeded generator (mulberry32) for load shapes that must be reproducible. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
