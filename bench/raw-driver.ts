@@ -70,6 +70,21 @@ const INSERT_USER_COLUMNS =
   'tenant_id, id, user_name, user_name_fold, external_id, display_name_fold, active, data, version, created_ms, modified_ms';
 const INSERT_EMAIL_COLUMNS = 'tenant_id, user_id, position, value, value_fold, type, is_primary';
 
+/** Runs `work` on one pooled connection inside BEGIN … COMMIT (ROLLBACK when it throws). */
+async function inTransaction(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    await work(client);
+    await client.query('commit');
+  } catch (error) {
+    await client.query('rollback').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 async function createTenants(databaseUrl: string, slugs: readonly string[]): Promise<Record<string, string>> {
   const store = await openStore({ databaseUrl, poolSize: 2 });
   try {
@@ -178,21 +193,12 @@ export async function postgresLimits(url: string, poolSize: number, settings: Ra
   pool.on('error', () => {});
   const insertUserSql = `insert into users (${INSERT_USER_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11) on conflict (tenant_id, user_name_fold) do nothing returning id`;
   const insertEmailSql = `insert into user_emails (${INSERT_EMAIL_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7)`;
-  const create = async (row: RawRow): Promise<void> => {
-    const client = await pool.connect();
-    try {
-      await client.query('begin');
+  const create = (row: RawRow): Promise<void> =>
+    inTransaction(pool, async (client) => {
       const inserted = await client.query(insertUserSql, [...row.values]);
       if (inserted.rowCount !== 1) throw new Error(`raw insert conflict: ${row.userName}`);
       await client.query(insertEmailSql, [...row.email]);
-      await client.query('commit');
-    } catch (error) {
-      await client.query('rollback').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
-  };
+    });
   try {
     // Open every connection of the pool before measuring, as a warmed-up server would have.
     await Promise.all(Array.from({ length: poolSize }, () => pool.query('select 1')));
@@ -238,10 +244,8 @@ export async function postgresLimits(url: string, poolSize: number, settings: Ra
         [tenantId, groupId, name, foldText(name), JSON.stringify({ displayName: name }), Date.now()],
       );
       const t0 = process.hrtime.bigint();
-      const client = await pool.connect();
-      try {
+      await inTransaction(pool, async (client) => {
         const now = Date.now();
-        await client.query('begin');
         const locked = await client.query('select id, version from groups where tenant_id = $1 and id = $2 for update', [tenantId, groupId]);
         if (locked.rowCount !== 1) throw new Error('raw group missing');
         const found = await client.query('select id from users where tenant_id = $1 and id = any($2::text[])', [tenantId, memberIds]);
@@ -254,13 +258,7 @@ export async function postgresLimits(url: string, poolSize: number, settings: Ra
         );
         if (added.rowCount !== settings.members) throw new Error('raw add short');
         await client.query('update groups set version = version + 1, modified_ms = $1 where tenant_id = $2 and id = $3', [now, tenantId, groupId]);
-        await client.query('commit');
-      } catch (error) {
-        await client.query('rollback').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
       if (rep > 0) samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
     const version = (await pool.query<{ server_version: string }>('show server_version')).rows[0]?.server_version ?? '?';
