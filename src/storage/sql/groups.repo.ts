@@ -56,11 +56,7 @@ export function groupScope(dialect: SqlDialect, alias = 'g'): ConditionScope {
     collection(path, element) {
       if (path.join('.').toLowerCase() !== 'members') return undefined;
       const inner = element(memberScope(dialect));
-      return semiJoin(
-        dialect,
-        sql`exists (select 1 from group_members m where m.tenant_id = ${ref('tenant_id')} and m.group_id = ${ref('id')} and ${inner})`,
-        sql`${ref('id')} in (select m.group_id from group_members m where m.tenant_id = ${ref('tenant_id')} and ${inner})`,
-      );
+      return semiJoin(dialect, ref('id'), sql.ref('m.group_id'), sql`group_members m`, sql`m.tenant_id = ${ref('tenant_id')} and ${inner}`);
     },
   };
 }

@@ -75,8 +75,16 @@ function userColumns(alias: string): (path: readonly string[]) => ColumnMapping 
  * tenant); SQLite does the opposite: it tests EXISTS for every person of the tenant, while from
  * `id IN (subquery)` it looks the matching rows up by index and fetches only those people.
  */
-export function semiJoin(dialect: SqlDialect, exists: RawBuilder<unknown>, idIn: RawBuilder<unknown>): RawBuilder<boolean> {
-  return sql<boolean>`${dialect.engine === 'sqlite' ? idIn : exists}`;
+export function semiJoin(
+  dialect: SqlDialect,
+  outerId: RawBuilder<unknown>,
+  innerId: RawBuilder<unknown>,
+  from: RawBuilder<unknown>,
+  where: RawBuilder<unknown>,
+): RawBuilder<boolean> {
+  return dialect.engine === 'sqlite'
+    ? sql<boolean>`${outerId} in (select ${innerId} from ${from} where ${where})`
+    : sql<boolean>`exists (select 1 from ${from} where ${where} and ${innerId} = ${outerId})`;
 }
 
 /** The condition scope of the users table: emails and groups live in their own tables. */
@@ -105,7 +113,7 @@ export function userScope(dialect: SqlDialect, alias = 'u'): ConditionScope {
           },
         });
         if (unmapped) return undefined; // e.g. `display`: fall back to the JSON array
-        return semiJoin(dialect, sql`exists (select 1 from user_emails e where e.tenant_id = ${ref('tenant_id')} and e.user_id = ${ref('id')} and ${inner})`, sql`${ref('id')} in (select e.user_id from user_emails e where e.tenant_id = ${ref('tenant_id')} and ${inner})`);
+        return semiJoin(dialect, ref('id'), sql.ref('e.user_id'), sql`user_emails e`, sql`e.tenant_id = ${ref('tenant_id')} and ${inner}`);
       }
       if (name === '$folders') {
         const folderColumns: Record<string, ColumnMapping> = {
@@ -114,13 +122,8 @@ export function userScope(dialect: SqlDialect, alias = 'u'): ConditionScope {
           display: { expression: sql.ref('ff.value'), folded: sql.ref('ff.value_fold') },
         };
         const inner = element({ dialect, document: sql`null`, column: (p) => folderColumns[p.join('.').toLowerCase()] });
-        return semiJoin(
-          dialect,
-          sql`exists (select 1 from folder_members fm join folders ff on ff.tenant_id = fm.tenant_id and ff.id = fm.folder_id
-            where fm.tenant_id = ${ref('tenant_id')} and fm.user_id = ${ref('id')} and ${inner})`,
-          sql`${ref('id')} in (select fm.user_id from folder_members fm join folders ff on ff.tenant_id = fm.tenant_id and ff.id = fm.folder_id
-            where fm.tenant_id = ${ref('tenant_id')} and ${inner})`,
-        );
+        const from = sql`folder_members fm join folders ff on ff.tenant_id = fm.tenant_id and ff.id = fm.folder_id`;
+        return semiJoin(dialect, ref('id'), sql.ref('fm.user_id'), from, sql`fm.tenant_id = ${ref('tenant_id')} and ${inner}`);
       }
       if (name === 'groups') {
         const groupColumns: Record<string, ColumnMapping> = {
@@ -129,13 +132,8 @@ export function userScope(dialect: SqlDialect, alias = 'u'): ConditionScope {
           type: { expression: sql`'direct'` },
         };
         const inner = element({ dialect, document: sql`null`, column: (p) => groupColumns[p.join('.').toLowerCase()] });
-        return semiJoin(
-          dialect,
-          sql`exists (select 1 from group_members gm join groups gg on gg.tenant_id = gm.tenant_id and gg.id = gm.group_id
-            where gm.tenant_id = ${ref('tenant_id')} and gm.member_id = ${ref('id')} and ${inner})`,
-          sql`${ref('id')} in (select gm.member_id from group_members gm join groups gg on gg.tenant_id = gm.tenant_id and gg.id = gm.group_id
-            where gm.tenant_id = ${ref('tenant_id')} and ${inner})`,
-        );
+        const from = sql`group_members gm join groups gg on gg.tenant_id = gm.tenant_id and gg.id = gm.group_id`;
+        return semiJoin(dialect, ref('id'), sql.ref('gm.member_id'), from, sql`gm.tenant_id = ${ref('tenant_id')} and ${inner}`);
       }
       return undefined;
     },
