@@ -8,6 +8,7 @@ import { isJsonObject } from '../../json/json-value.js';
 import { ScimError } from '../errors.js';
 import type { AttributeDefinition } from '../schemas/attribute.js';
 import { findAttribute } from '../schemas/registry.js';
+import { checkType, expectedType, typeError } from '../resources/check-type.js';
 
 /** Deep equality of JSON values; object key order does not matter. */
 export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
@@ -33,28 +34,14 @@ export function isUnassigned(value: JsonValue | undefined): value is undefined |
 
 const invalid = (detail: string): ScimError => ScimError.badRequest('invalidValue', detail);
 
-/** Checks a simple (non-complex) value against its declared type (RFC 7643 §2.3). */
+/**
+ * Checks a simple (non-complex) value against its declared type (RFC 7643 §2.3), with the same
+ * rules as resource bodies (resources/check-type.ts): a PATCH cannot store what a POST refuses.
+ */
 export function checkSimpleValue(definition: AttributeDefinition, value: JsonValue, label: string): JsonValue {
-  switch (definition.type) {
-    case 'string':
-    case 'reference':
-    case 'dateTime':
-    case 'binary':
-      if (typeof value === 'string') return value;
-      break;
-    case 'boolean':
-      if (typeof value === 'boolean') return value;
-      break;
-    case 'integer':
-      if (typeof value === 'number' && Number.isInteger(value)) return value;
-      break;
-    case 'decimal':
-      if (typeof value === 'number' && Number.isFinite(value)) return value;
-      break;
-    case 'complex':
-      break;
-  }
-  throw invalid(`"${label}" must be of type ${definition.type}; got ${JSON.stringify(value)}.`);
+  if (definition.type === 'complex' || Array.isArray(value)) throw typeError(label, value, expectedType(definition));
+  checkType(definition, value, label);
+  return value;
 }
 
 /**
