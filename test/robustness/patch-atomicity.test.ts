@@ -117,6 +117,30 @@ for (const { engine, skip } of testEngines()) {
       return JSON.stringify({ status: api.status, body: api.body, etag: api.headers.get('etag'), rows, events });
     }
 
+    /** What the PATCHes of one property came to: applied, refused (each verified to change nothing), and why. */
+    interface Tally {
+      applied: number;
+      failed: number;
+      readonly reasons: Record<string, number>;
+    }
+
+    /** Sends one PATCH; a non-2xx answer must leave everything `snapshot` sees exactly as it was. */
+    async function patchLeavesNoTraceOnFailure(kind: 'Users' | 'Groups', id: string, ops: unknown[], tally: Tally): Promise<void> {
+      const before = await snapshot(kind, id);
+      const answer = await call(live.base, 'PATCH', `/scim/v2/${kind}/${id}`, { token: t.token, body: patchBody(ops) });
+      assert.equal(answer.kind, 'response');
+      if (answer.kind !== 'response') return;
+      assert.ok(answer.status < 500, `${answer.status} ${answer.text.slice(0, 300)} for ${JSON.stringify(ops)}`);
+      if (answer.status >= 200 && answer.status < 300) {
+        tally.applied++;
+        return;
+      }
+      tally.failed++;
+      const reason = `${answer.status} ${String(answer.body['scimType'] ?? '')}`;
+      tally.reasons[reason] = (tally.reasons[reason] ?? 0) + 1;
+      assert.equal(await snapshot(kind, id), before, `PATCH ${JSON.stringify(ops)} answered ${answer.status} but changed something`);
+    }
+
     before(async () => {
       live = await startInProcess(engine, ['atomic']);
       t = live.tenants[0] as SeededTenant;
@@ -135,9 +159,7 @@ for (const { engine, skip } of testEngines()) {
 
     it('User PATCH: after any non-2xx the person, their rows and the outbox are unchanged', async () => {
       const runs = sized(250, 2000);
-      let failed = 0;
-      let applied = 0;
-      const reasons: Record<string, number> = {};
+      const tally: Tally = { applied: 0, failed: 0, reasons: {} };
       await fc.assert(
         fc.asyncProperty(
           fc.oneof(
@@ -149,31 +171,18 @@ for (const { engine, skip } of testEngines()) {
           async (ops, resetRoll) => {
             // Now and then back to the full profile, so there is always something to break.
             if (resetRoll === 0) await must(live.base, 'PUT', `/scim/v2/Users/${userId}`, { token: t.token, body: PERSON });
-            const before = await snapshot('Users', userId);
-            const answer = await call(live.base, 'PATCH', `/scim/v2/Users/${userId}`, { token: t.token, body: patchBody(ops) });
-            assert.equal(answer.kind, 'response');
-            if (answer.kind !== 'response') return;
-            assert.ok(answer.status < 500, `${answer.status} ${answer.text.slice(0, 300)} for ${JSON.stringify(ops)}`);
-            if (answer.status >= 200 && answer.status < 300) {
-              applied++;
-              return;
-            }
-            failed++;
-            reasons[`${answer.status} ${String(answer.body['scimType'] ?? '')}`] = (reasons[`${answer.status} ${String(answer.body['scimType'] ?? '')}`] ?? 0) + 1;
-            assert.equal(await snapshot('Users', userId), before, `PATCH ${JSON.stringify(ops)} answered ${answer.status} but changed something`);
+            await patchLeavesNoTraceOnFailure('Users', userId, ops, tally);
           },
         ),
         { numRuns: runs, seed: 7644_352 },
       );
-      assert.ok(failed > runs / 2, `most sequences fail (${failed} of ${runs})`);
-      reliability('hostile.patch-atomicity.user', { engine, patches: runs, failedAndVerifiedUnchanged: failed, applied, refusals: reasons });
+      assert.ok(tally.failed > runs / 2, `most sequences fail (${tally.failed} of ${runs})`);
+      reliability('hostile.patch-atomicity.user', { engine, patches: runs, failedAndVerifiedUnchanged: tally.failed, applied: tally.applied, refusals: tally.reasons });
     });
 
     it('Group PATCH: after any non-2xx the group, its members and the outbox are unchanged', async () => {
       const runs = sized(200, 1500);
-      let failed = 0;
-      let applied = 0;
-      const reasons: Record<string, number> = {};
+      const tally: Tally = { applied: 0, failed: 0, reasons: {} };
       await fc.assert(
         fc.asyncProperty(
           fc.oneof(
@@ -181,25 +190,12 @@ for (const { engine, skip } of testEngines()) {
             { weight: 2, arbitrary: fc.array(patchOperation, { minLength: 1, maxLength: 4 }) },
             { weight: 1, arbitrary: fc.array(validGroupOp(userIds), { minLength: 1, maxLength: 3 }) },
           ),
-          async (ops) => {
-            const before = await snapshot('Groups', groupId);
-            const answer = await call(live.base, 'PATCH', `/scim/v2/Groups/${groupId}`, { token: t.token, body: patchBody(ops) });
-            assert.equal(answer.kind, 'response');
-            if (answer.kind !== 'response') return;
-            assert.ok(answer.status < 500, `${answer.status} ${answer.text.slice(0, 300)} for ${JSON.stringify(ops)}`);
-            if (answer.status >= 200 && answer.status < 300) {
-              applied++;
-              return;
-            }
-            failed++;
-            reasons[`${answer.status} ${String(answer.body['scimType'] ?? '')}`] = (reasons[`${answer.status} ${String(answer.body['scimType'] ?? '')}`] ?? 0) + 1;
-            assert.equal(await snapshot('Groups', groupId), before, `PATCH ${JSON.stringify(ops)} answered ${answer.status} but changed something`);
-          },
+          async (ops) => patchLeavesNoTraceOnFailure('Groups', groupId, ops, tally),
         ),
         { numRuns: runs, seed: 7644_353 },
       );
-      assert.ok(failed > runs / 2, `most sequences fail (${failed} of ${runs})`);
-      reliability('hostile.patch-atomicity.group', { engine, patches: runs, failedAndVerifiedUnchanged: failed, applied, refusals: reasons });
+      assert.ok(tally.failed > runs / 2, `most sequences fail (${tally.failed} of ${runs})`);
+      reliability('hostile.patch-atomicity.group', { engine, patches: runs, failedAndVerifiedUnchanged: tally.failed, applied: tally.applied, refusals: tally.reasons });
     });
   });
 }
