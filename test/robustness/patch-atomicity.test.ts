@@ -125,7 +125,7 @@ for (const { engine, skip } of testEngines()) {
     }
 
     /** Sends one PATCH; a non-2xx answer must leave everything `snapshot` sees exactly as it was. */
-    async function patchLeavesNoTraceOnFailure(kind: 'Users' | 'Groups', id: string, ops: unknown[], tally: Tally): Promise<void> {
+    async function patchLeavesNoTraceOnFailure(kind: 'Users' | 'Groups', id: string, ops: JsonValue[], tally: Tally): Promise<void> {
       const before = await snapshot(kind, id);
       const answer = await call(live.base, 'PATCH', `/scim/v2/${kind}/${id}`, { token: t.token, body: patchBody(ops) });
       assert.equal(answer.kind, 'response');
