@@ -64,7 +64,7 @@ export async function listPage<Row extends PageRow>(
   if (query.page.kind === 'index') {
     const { offset, limit } = query.page;
     const { rows } = await sql<Row>`select ${sql.raw(alias)}.*${sortColumn} from ${tableRef}
-      where ${tenantMatch} and ${filter} ${orderBy} limit ${limit} offset ${offset}`.execute(db);
+      where ${tenantMatch} and ${filter} ${orderBy} ${listable.scope.dialect.limitOffset(limit, offset)}`.execute(db);
     if (!wantCount) return { rows };
     // A page that is neither full nor empty tells the total by itself (the usual answer to a
     // lookup such as userName eq): only full or empty pages need a count.
@@ -76,7 +76,7 @@ export async function listPage<Row extends PageRow>(
   if (after && !fitsSort(after, sortValueKind(listable.scope, query))) throw new InvalidCursorError();
   const keyset = after ? keysetCondition(sortExpr, idRef, after, descending) : sql<boolean>`1 = 1`;
   const { rows } = await sql<Row>`select ${sql.raw(alias)}.*${sortColumn} from ${tableRef}
-    where ${tenantMatch} and ${filter} and ${keyset} ${orderBy} limit ${query.page.limit + 1}`.execute(db);
+    where ${tenantMatch} and ${filter} and ${keyset} ${orderBy} ${listable.scope.dialect.limitOffset(query.page.limit + 1, 0)}`.execute(db);
   const pageRows = rows.slice(0, query.page.limit);
   const last = pageRows[pageRows.length - 1];
   const next: CursorPosition | undefined =

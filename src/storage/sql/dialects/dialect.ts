@@ -34,6 +34,8 @@ export interface SqlDialect {
   contains(haystack: RawBuilder<unknown>, needle: string): RawBuilder<boolean>;
   startsWith(haystack: RawBuilder<unknown>, prefix: string): RawBuilder<boolean>;
   endsWith(haystack: RawBuilder<unknown>, suffix: string): RawBuilder<boolean>;
+  /** `limit … offset …` with both as parameters (the statement text stays the same for any page). */
+  limitOffset(limit: number, offset: number): RawBuilder<unknown>;
 }
 
 /** An open database: the query builder, its dialect and how to close it. */

@@ -21,6 +21,7 @@ export const postgresDialect: SqlDialect = {
   startsWith: (haystack, prefix) => sql<boolean>`starts_with(${haystack}, ${prefix})`,
   // right() counts characters (code points); a JS string's length counts UTF-16 units (😀 is two).
   endsWith: (haystack, suffix) => sql<boolean>`right(${haystack}, ${[...suffix].length}) = ${suffix}`,
+  limitOffset: (limit, offset) => sql`limit ${limit} offset ${offset}`,
 };
 
 /**

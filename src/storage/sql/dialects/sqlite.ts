@@ -37,6 +37,10 @@ export const sqliteDialect: SqlDialect = {
   startsWith: (haystack, prefix) => sql<boolean>`substr(${haystack}, 1, ${codePoints(prefix)}) = ${prefix}`,
   endsWith: (haystack, suffix) =>
     suffix.length === 0 ? sql<boolean>`1` : sql<boolean>`substr(${haystack}, ${-codePoints(suffix)}) = ${suffix}`,
+  // A bare `limit ?` costs a point lookup about 15 µs more than `limit cast(? as integer)` (SQLite
+  // 3.53: measured 27 → 12 µs per row-or-none lookup, and 10–20% less on 100-row pages); the
+  // cast keeps the value a parameter, so the statement is still prepared once.
+  limitOffset: (limit, offset) => sql`limit cast(${limit} as integer) offset cast(${offset} as integer)`,
 };
 
 /**
