@@ -39,8 +39,8 @@ function moduleOf(frame: ProfileNode['callFrame']): string {
   if (url === '') return '(native)';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg?.[1]) return pkg[1];
-  const src = /\/(src|bench)\/(.+)\/[^/]+$/.exec(url) ?? /\/(src|bench)\/([^/]+)$/.exec(url);
-  if (src) return `${src[1]}/${src[2]}`;
+  const src = /\/(src|dist|bench)\/(.+)\/[^/]+$/.exec(url) ?? /\/(src|dist|bench)\/([^/]+)$/.exec(url);
+  if (src) return `${src[1] === 'dist' ? 'src' : src[1]}/${src[2]}`;
   if (url.startsWith('node:')) return url.split('/').slice(0, 2).join('/');
   return url;
 }
@@ -48,8 +48,9 @@ function moduleOf(frame: ProfileNode['callFrame']): string {
 function shortUrl(url: string): string {
   const i = url.lastIndexOf('node_modules/');
   if (i >= 0) return url.slice(i + 'node_modules/'.length);
-  const s = url.search(/\/(src|bench)\//);
-  return s >= 0 ? url.slice(s + 1) : url;
+  const s = url.search(/\/(src|dist|bench)\//);
+  // dist/ mirrors src/ file for file; the summary names the source.
+  return s >= 0 ? url.slice(s + 1).replace(/^dist\//, 'src/').replace(/\.js$/, '.ts') : url;
 }
 
 export function summariseProfile(file: string, top = 15): ProfileSummary {
@@ -87,7 +88,7 @@ export function summariseProfile(file: string, top = 15): ProfileSummary {
     const seen = new Set<string>();
     for (let cur: number | undefined = id; cur !== undefined; cur = parentOf.get(cur)) {
       const frame = byId.get(cur)?.callFrame;
-      if (!frame || !/\/src\//.test(frame.url) || frame.url.includes('node_modules')) continue;
+      if (!frame || !/\/(src|dist)\//.test(frame.url) || frame.url.includes('node_modules')) continue;
       const key = `${frame.functionName || '(anonymous)'} ${shortUrl(frame.url)}`;
       if (seen.has(key)) continue;
       seen.add(key);

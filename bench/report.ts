@@ -210,8 +210,8 @@ export function renderReport(reports: readonly EngineReport[], settings: Setting
     `Roster bench (${settings.mode}) — ${machine.os.type} ${machine.os.release} ${machine.os.arch}, ${machine.cpus.count} × ${machine.cpus.model}, ` +
       `${(machine.memory.totalBytes / 2 ** 30).toFixed(1)} GiB, Node ${machine.node}; fastify ${machine.packages['fastify']}, kysely ${machine.packages['kysely']}, ` +
       `better-sqlite3 ${machine.packages['better-sqlite3']}, pg ${machine.packages['pg']}`,
-    `server: child process (bench/serve.ts), DB_POOL_SIZE=${settings.poolSize}, LOG_LEVEL=${settings.logLevel}, ` +
-      `${Object.entries(settings.serverEnv).map(([k, v]) => `${k}=${v}`).join(', ')} (capacity, not the guards); load: closed loop, keep-alive http.request to 127.0.0.1, one process`,
+    `server: child process (bench/serve.ts running ${process.env['BENCH_CODE'] === 'src' ? 'src/ through tsx' : 'the built dist/, as npm start does'}), DB_POOL_SIZE=${settings.poolSize}, LOG_LEVEL=${settings.logLevel}, ` +
+      `${Object.entries(settings.serverEnv).map(([k, v]) => `${k}=${v}`).join(', ')} (capacity, not the guards); load: closed loop, keep-alive raw HTTP/1.1 connections to 127.0.0.1 (bench/raw-http.ts), one process`,
     '',
     renderTable(rows),
     '',

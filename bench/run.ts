@@ -13,6 +13,7 @@
  * a 100,000-member group, paging, a mixed workload, memory), which reuse the core run's raw-driver
  * limits, and end with a chart of lookups against tenant size (bench/plot.ts).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -285,6 +286,13 @@ async function main(): Promise<number> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const parts = [...(options.core ? ['core'] : []), ...(options.scale ? ['scale'] : [])].join(' + ');
   process.stderr.write(`Roster bench (${settings.mode}, ${parts}), engines: ${options.engines.join(', ')}\n`);
+
+  // What is measured is what `npm start` runs: dist/, compiled from the current sources.
+  if (process.env['BENCH_CODE'] !== 'src') {
+    process.stderr.write('building dist/ from src/ (tsc -p tsconfig.build.json)\n');
+    const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+    execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  }
 
   const reports: EngineReport[] = [];
   const scaleReports: ScaleReport[] = [];

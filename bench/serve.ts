@@ -5,7 +5,8 @@
  * Environment: the usual Roster settings (DATABASE_URL, DB_POOL_SIZE, LOG_LEVEL…; PORT defaults
  * to 0 and LOG_LEVEL to warn here) plus
  *   BENCH_TENANTS      comma-separated tenant slugs to create, each with a bearer token, before listening;
- *   BENCH_PROFILE_DIR  when set, a V8 CPU profile per interval between marks is written there.
+ *   BENCH_PROFILE_DIR  when set, a V8 CPU profile per interval between marks is written there;
+ *   BENCH_CODE         `src` to run the TypeScript sources through tsx instead of the built dist/.
  * When listening it prints one line on stdout:
  *   BENCH_READY {"port":…,"engine":…,"pid":…,"tokens":{"slug":"rst_…"},"tenantIds":{"slug":"<tenant id>"}}
  * (tenant ids, so that bench/seed.ts can write into the tenants the server created).
@@ -26,10 +27,15 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createServer } from '../src/app/create-server.js';
-import { loadConfig } from '../src/config/config.js';
-import { issueCredential } from '../src/provisioning/credentials/manage-credentials.js';
-import { createTenant } from '../src/provisioning/tenants/manage-tenants.js';
+
+// The server runs the compiled dist/ that `npm start` runs (bench/run.ts builds it first), not the
+// sources through tsx, whose transform adds work of its own to every function. BENCH_CODE=src
+// measures the sources instead.
+const code = process.env['BENCH_CODE'] === 'src' ? '../src' : '../dist';
+const { createServer } = (await import(`${code}/app/create-server.js`)) as typeof import('../src/app/create-server.js');
+const { loadConfig } = (await import(`${code}/config/config.js`)) as typeof import('../src/config/config.js');
+const { issueCredential } = (await import(`${code}/provisioning/credentials/manage-credentials.js`)) as typeof import('../src/provisioning/credentials/manage-credentials.js');
+const { createTenant } = (await import(`${code}/provisioning/tenants/manage-tenants.js`)) as typeof import('../src/provisioning/tenants/manage-tenants.js');
 
 const config = loadConfig({ PORT: '0', LOG_LEVEL: 'warn', ...process.env });
 const server = await createServer(config);
