@@ -1,5 +1,8 @@
+import type { Kysely } from 'kysely';
 import type { CredentialRecord, TenantRecord } from '../store.js';
 import { SqlCredentialRepository } from './credentials.repo.js';
+import type { SqlDialect } from './dialects/dialect.js';
+import type { RosterDatabase } from './tables.js';
 import { SqlTenantRepository } from './tenants.repo.js';
 
 type Found = { credential: CredentialRecord; tenant: TenantRecord };
@@ -7,8 +10,9 @@ type Found = { credential: CredentialRecord; tenant: TenantRecord };
 /**
  * Authenticated credentials with their tenant, kept so that a SCIM request does not pay a query to
  * find who is calling. Changes made through this process (a revocation, a tenant's settings or
- * provisioning switch) drop the affected entries at once; any commit by another process (the CLI
- * revoking a token) empties the cache before the next lookup, so a revocation is never missed.
+ * provisioning switch) drop the affected entries at once. A change made by another process (the CLI
+ * revoking a token) empties the cache before the next lookup once the engine has told: at once on
+ * SQLite (any commit to the file), on PostgreSQL when that process's notification arrives.
  * Entries also expire after `ttlMs`. Only hits are kept: an unknown credential always asks the
  * database.
  */
@@ -47,13 +51,32 @@ export class CredentialCache {
   }
 }
 
+/**
+ * Sends other processes word of a credential or tenant change (PostgreSQL: NOTIFY), inside the
+ * transaction that makes it so the word goes out only if the change commits. Undefined where the
+ * engine tells other processes by itself (SQLite's data_version).
+ */
+export type Announce = (db: Kysely<RosterDatabase>) => Promise<void>;
+
+async function announced<T>(db: Kysely<RosterDatabase>, announce: Announce | undefined, change: (db: Kysely<RosterDatabase>) => Promise<T>): Promise<T> {
+  if (!announce) return change(db);
+  const inTransaction = async (trx: Kysely<RosterDatabase>): Promise<T> => {
+    const result = await change(trx);
+    await announce(trx);
+    return result;
+  };
+  return db.isTransaction ? inTransaction(db) : db.transaction().execute(inTransaction);
+}
+
 /** Credentials whose lookups go through the cache, and whose revocations clear it. */
 export class CachedCredentialRepository extends SqlCredentialRepository {
   constructor(
     private readonly cache: CredentialCache,
-    ...rest: ConstructorParameters<typeof SqlCredentialRepository>
+    private readonly announce: Announce | undefined,
+    private readonly database: Kysely<RosterDatabase>,
+    private readonly engineName: 'sqlite' | 'postgres',
   ) {
-    super(...rest);
+    super(database, engineName);
   }
 
   override findWithTenant(id: string): Promise<Found | undefined> {
@@ -62,7 +85,7 @@ export class CachedCredentialRepository extends SqlCredentialRepository {
 
   override async revoke(tenantId: string, id: string, nowMs: number): Promise<boolean> {
     try {
-      return await super.revoke(tenantId, id, nowMs);
+      return await announced(this.database, this.announce, (db) => new SqlCredentialRepository(db, this.engineName).revoke(tenantId, id, nowMs));
     } finally {
       this.cache.forgetCredential(id);
     }
@@ -73,14 +96,16 @@ export class CachedCredentialRepository extends SqlCredentialRepository {
 export class CacheClearingTenantRepository extends SqlTenantRepository {
   constructor(
     private readonly cache: CredentialCache,
-    ...rest: ConstructorParameters<typeof SqlTenantRepository>
+    private readonly announce: Announce | undefined,
+    private readonly database: Kysely<RosterDatabase>,
+    private readonly sqlDialect: SqlDialect,
   ) {
-    super(...rest);
+    super(database, sqlDialect);
   }
 
   override async setProvisioningEnabled(id: string, enabled: boolean): Promise<boolean> {
     try {
-      return await super.setProvisioningEnabled(id, enabled);
+      return await announced(this.database, this.announce, (db) => new SqlTenantRepository(db, this.sqlDialect).setProvisioningEnabled(id, enabled));
     } finally {
       this.cache.forgetTenant(id);
     }
@@ -88,7 +113,7 @@ export class CacheClearingTenantRepository extends SqlTenantRepository {
 
   override async updateSettings(...args: Parameters<SqlTenantRepository['updateSettings']>): Promise<boolean> {
     try {
-      return await super.updateSettings(...args);
+      return await announced(this.database, this.announce, (db) => new SqlTenantRepository(db, this.sqlDialect).updateSettings(...args));
     } finally {
       this.cache.forgetTenant(args[0]);
     }

@@ -34,14 +34,20 @@ export class SqlStore implements Store {
   constructor(private readonly database: SqlDatabase) {
     this.engine = database.dialect.engine;
     this.groupCommit = this.engine === 'sqlite' ? new SqliteGroupCommit(database.db) : undefined;
-    // Only where the engine can tell that another process changed something (SQLite's data_version).
+    // Only where the engine can tell that another process changed something (SQLite's data_version,
+    // PostgreSQL's notifications).
     const changedElsewhere = database.changedElsewhere?.bind(database);
     const credentialCache = changedElsewhere ? new CredentialCache(changedElsewhere) : undefined;
+    const announce = database.announceCredentialChange?.bind(database);
     this.tenants = guarded(
-      credentialCache ? new CacheClearingTenantRepository(credentialCache, database.db, database.dialect) : new SqlTenantRepository(database.db, database.dialect),
+      credentialCache
+        ? new CacheClearingTenantRepository(credentialCache, announce, database.db, database.dialect)
+        : new SqlTenantRepository(database.db, database.dialect),
     );
     this.credentials = guarded(
-      credentialCache ? new CachedCredentialRepository(credentialCache, database.db, database.dialect.engine) : new SqlCredentialRepository(database.db, database.dialect.engine),
+      credentialCache
+        ? new CachedCredentialRepository(credentialCache, announce, database.db, database.dialect.engine)
+        : new SqlCredentialRepository(database.db, database.dialect.engine),
     );
     // Not guarded: poolStats() is synchronous; callers (metrics, doctor) handle failures themselves.
     this.operations = new SqlOperationsStore(database);

@@ -50,11 +50,17 @@ export interface SqlDatabase {
   /** The connection pool's counters, where there is a pool (PostgreSQL), for metrics. */
   poolStats?(): PoolStats;
   /**
-   * Whether another connection (another process: the CLI, a second server) committed anything
-   * since the last call. Cheap enough to ask on every request; engines that cannot tell omit it,
-   * and then nothing that could be changed elsewhere is cached.
+   * Whether another connection (another process: the CLI, a second server) may have changed a
+   * credential or tenant since the last call (SQLite: any commit; PostgreSQL: a notification, or
+   * the listening connection being down). Cheap enough to ask on every request; engines that
+   * cannot tell omit it, and then nothing that could be changed elsewhere is cached.
    */
   changedElsewhere?(): boolean;
+  /**
+   * Tells other processes that a credential or tenant changed, run inside the transaction that
+   * changes it; engines whose `changedElsewhere` sees every commit by itself omit it.
+   */
+  announceCredentialChange?(db: Kysely<RosterDatabase>): Promise<void>;
   /** Work that needs the migrated schema (SQLite: the planner's assumed statistics). */
   afterMigrations?(): void;
 }

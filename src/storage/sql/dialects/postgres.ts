@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect as KyselyPostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { RosterDatabase } from '../tables.js';
 import type { SqlDatabase, SqlDialect } from './dialect.js';
+import { announceCredentialChange, PostgresChangeListener } from './postgres-change-listener.js';
 
 export const postgresDialect: SqlDialect = {
   engine: 'postgres',
@@ -140,14 +141,22 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
   const db = new Kysely<RosterDatabase>({ dialect: new KyselyPostgresDialect({ pool }) });
   // Unreachable now (a store opened without migrating): the locale's lower() until the next open.
   const icu = await sql<{ n: number }>`select count(*) as n from pg_collation where collname = 'und-x-icu'`.execute(db).catch(() => undefined);
+  // One more connection, outside the pool, hears other processes' credential and tenant changes,
+  // so that credentials can be cached here (see credential-cache.ts).
+  const schemaKey = schema ?? '';
+  const listener = new PostgresChangeListener({ connectionString, schemaKey });
+  await listener.start();
   return {
     db,
     dialect: Number(icu?.rows[0]?.n) > 0 ? postgresIcuDialect : postgresDialect,
     ...(schema ? { schema } : {}),
+    changedElsewhere: () => listener.changedElsewhere(),
+    announceCredentialChange: (trx) => announceCredentialChange(trx, schemaKey),
     async ping() {
       await sql`select 1`.execute(db);
     },
     async close() {
+      await listener.close();
       await db.destroy();
     },
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: options.poolSize }),

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { createTestDatabase, postgresTestUrl, testEngines, type TestDatabase } from '../../../testing/databases.js';
+import { openStore } from '../../open-store.js';
+import type { Store } from '../../store.js';
+
+const postgres = testEngines().find((e) => e.engine === 'postgres');
+
+/** Polls until `check` holds (a notification travels asynchronously); fails after `ms`. */
+async function eventually(what: string, check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail(`${what}: not within ${ms} ms`);
+    await sleep(20);
+  }
+}
+
+describe('credential cache across PostgreSQL processes', { skip: postgres?.skip ?? false }, () => {
+  let database: TestDatabase;
+  let schema: string;
+  let a: Store; // the process that caches
+  let b: Store; // another process (a second server, the CLI)
+  let sqlClient: pg.Client; // an operator at psql, who tells no one
+
+  before(async () => {
+    database = await createTestDatabase('postgres');
+    schema = new URL(database.url).searchParams.get('schema') ?? '';
+    a = await openStore({ databaseUrl: database.url, poolSize: 2 });
+    b = await openStore({ databaseUrl: database.url, poolSize: 2 });
+    sqlClient = new pg.Client({ connectionString: postgresTestUrl() });
+    await sqlClient.connect();
+  });
+
+  after(async () => {
+    await sqlClient.end();
+    await a.close();
+    await b.close();
+    await database.dispose();
+  });
+
+  let n = 0;
+  async function tenantWithCredential(): Promise<{ tenantId: string; credentialId: string }> {
+    n++;
+    const tenantId = `t-${n}`;
+    const credentialId = `c-${n}`;
+    await b.tenants.create({ id: tenantId, slug: `slug-${n}`, name: 'T', provisioningEnabled: true, settings: {}, createdMs: 1, lastRequestMs: null, lastChangeMs: null });
+    await b.credentials.create({ id: credentialId, tenantId, kind: 'bearer', label: 'original', secretHash: 'h', createdMs: 1, lastUsedMs: null, revokedMs: null });
+    return { tenantId, credentialId };
+  }
+
+  /** Changes a label behind Roster's back: only a cache miss can see it. */
+  async function relabelSilently(credentialId: string, label: string): Promise<void> {
+    await sqlClient.query(`update "${schema}".credentials set label = $1 where id = $2`, [label, credentialId]);
+  }
+
+  const labelSeenBy = async (store: Store, credentialId: string) => (await store.credentials.findWithTenant(credentialId))?.credential.label;
+
+  it('serves a known credential from memory', async () => {
+    const { credentialId } = await tenantWithCredential();
+    await eventually('the first lookup is cached', async () => {
+      await labelSeenBy(a, credentialId);
+      await relabelSilently(credentialId, `silent-${Date.now()}`);
+      return (await labelSeenBy(a, credentialId)) !== (await sqlClient.query<{ label: string }>(`select label from "${schema}".credentials where id = $1`, [credentialId])).rows[0]?.label;
+    });
+  });
+
+  it('drops it when another process revokes it', async () => {
+    const { tenantId, credentialId } = await tenantWithCredential();
+    await labelSeenBy(a, credentialId);
+    assert.equal(await b.credentials.revoke(tenantId, credentialId, 42), true);
+    await eventually('process a sees the revocation', async () => (await a.credentials.findWithTenant(credentialId))?.credential.revokedMs === 42);
+  });
+
+  it('drops it when another process switches the tenant off or changes its settings', async () => {
+    const { tenantId, credentialId } = await tenantWithCredential();
+    await labelSeenBy(a, credentialId);
+    await b.tenants.setProvisioningEnabled(tenantId, false);
+    await eventually('process a sees provisioning switched off', async () => (await a.credentials.findWithTenant(credentialId))?.tenant.provisioningEnabled === false);
+    await b.tenants.updateSettings(tenantId, { extensionUrn: 'urn:example:ext' });
+    await eventually('process a sees the new settings', async () => (await a.credentials.findWithTenant(credentialId))?.tenant.settings['extensionUrn'] === 'urn:example:ext');
+  });
+
+  it('trusts nothing it cached while its listening connection is down, and caches again once it is back', async () => {
+    const { credentialId } = await tenantWithCredential();
+    await labelSeenBy(a, credentialId);
+    const listeners = async () =>
+      (await sqlClient.query<{ pid: number }>(`select pid from pg_stat_activity where application_name = 'roster-change-listener' and query ilike 'listen%'`)).rows;
+    const before = (await listeners()).map((r) => r.pid);
+    assert.ok(before.length >= 2, 'both processes listen');
+    // Every Roster listener on the server is cut (other schemas' too: they reconnect and re-read, as here).
+    for (const pid of before) await sqlClient.query('select pg_terminate_backend($1)', [pid]);
+    await eventually('a has noticed its listener is gone', async () => {
+      await relabelSilently(credentialId, 'while-down');
+      return (await labelSeenBy(a, credentialId)) === 'while-down';
+    });
+    await eventually('a listens again and serves from memory', async () => {
+      await labelSeenBy(a, credentialId);
+      const label = `after-${Date.now()}`;
+      await relabelSilently(credentialId, label);
+      return (await labelSeenBy(a, credentialId)) !== label;
+    });
+  });
+});
