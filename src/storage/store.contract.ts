@@ -157,6 +157,34 @@ export function storeContract(engine: EngineName, skip: string | false): void {
       assert.equal((await store.read(t, (r) => r.groups.members(group.id))).length, 9);
     });
 
+    it('reads people with their direct groups in name order, the same as groupsOf, and only in their tenant', async () => {
+      const t = { tenantId: (await makeTenant(store, 'withgroups')).id };
+      const [ann, bob, cid] = ['ann@w.com', 'bob@w.com', 'cid@w.com'].map((n) => person(n)) as [ReturnType<typeof person>, ReturnType<typeof person>, ReturnType<typeof person>];
+      const mk = (name: string) => groupRecordFrom({ displayName: name }, { id: uuidv7(), version: 1, createdMs: 1, modifiedMs: 1 });
+      const [zeta, alpha, mid] = [mk('zeta'), mk('Alpha "quoted" ünïcode'), mk('Mid')];
+      await store.transaction(t, async (r) => {
+        for (const u of [ann, bob, cid]) await r.users.insert(u);
+        for (const g of [zeta, alpha, mid]) await r.groups.insert(g);
+        for (const g of [zeta, alpha, mid]) await r.groups.addMembers(g.id, [{ id: ann.id, type: 'User' }], 2);
+        await r.groups.addMembers(mid.id, [{ id: bob.id, type: 'User' }], 3);
+      });
+      const names = (groups: readonly { displayName: string }[]) => groups.map((g) => g.displayName);
+      const one = await store.read(t, (r) => r.users.findByIdWithGroups(ann.id));
+      assert.equal(one?.user.userName, 'ann@w.com');
+      assert.deepEqual(names(one?.groups ?? []), ['Alpha "quoted" ünïcode', 'Mid', 'zeta']);
+      assert.deepEqual(one?.groups, (await store.read(t, (r) => r.users.groupsOf([ann.id]))).get(ann.id));
+      assert.deepEqual((await store.read(t, (r) => r.users.findByIdWithGroups(cid.id)))?.groups, []);
+      const page = await store.read(t, (r) => r.users.listWithGroups({ sort: { field: f(['userName']), descending: false }, page: { kind: 'index', offset: 0, limit: 10 } }));
+      assert.equal(page.total, 3);
+      assert.deepEqual(page.rows.map((row) => [row.user.userName, names(row.groups)]), [
+        ['ann@w.com', ['Alpha "quoted" ünïcode', 'Mid', 'zeta']],
+        ['bob@w.com', ['Mid']],
+        ['cid@w.com', []],
+      ]);
+      assert.equal(await store.read(b, (r) => r.users.findByIdWithGroups(ann.id)), undefined);
+      assert.equal((await store.read(b, (r) => r.users.listWithGroups({ page: { kind: 'cursor', limit: 100 } }))).rows.some((row) => row.user.userName.endsWith('@w.com')), false);
+    });
+
     it('keeps group names unique per tenant, case-insensitively', async () => {
       const t = { tenantId: (await makeTenant(store, 'groupnames')).id };
       const mk = (name: string) => groupRecordFrom({ displayName: name }, { id: uuidv7(), version: 1, createdMs: 1, modifiedMs: 1 });

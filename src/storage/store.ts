@@ -119,6 +119,16 @@ export interface UserRepository {
   reportsOf(managerId: string): Promise<StoredUser[]>;
   /** Groups each person is a direct member of. */
   groupsOf(userIds: readonly string[]): Promise<Map<string, UserGroupRecord[]>>;
+  /** One person with the groups they are a direct member of, read in one statement. */
+  findByIdWithGroups(id: string): Promise<UserWithGroups | undefined>;
+  /** One page of people, each with their direct groups, read in one statement. */
+  listWithGroups(query: ListQuery): Promise<ListResult<UserWithGroups>>;
+}
+
+export interface UserWithGroups {
+  readonly user: StoredUser;
+  /** Ordered by folded display name. */
+  readonly groups: readonly UserGroupRecord[];
 }
 
 /** Groups of one tenant and their memberships, changed as sets. */

@@ -16,11 +16,14 @@ export async function getUser(
   options: { withGroups: boolean },
 ): Promise<UserView> {
   return rt.store.read(scope, async (repos) => {
+    if (options.withGroups) {
+      const found = await repos.users.findByIdWithGroups(id);
+      if (!found) throw notFound('User', id);
+      return found;
+    }
     const user = await repos.users.findById(id);
     if (!user) throw notFound('User', id);
-    if (!options.withGroups) return { user };
-    const groups = (await repos.users.groupsOf([id])).get(id) ?? [];
-    return { user, groups };
+    return { user };
   });
 }
 
@@ -32,8 +35,8 @@ export async function listUsers(
   options: { withGroups: boolean },
 ): Promise<ListResult<UserView>> {
   return rt.store.read(scope, async (repos) => {
+    if (options.withGroups) return repos.users.listWithGroups(query);
     const page = await repos.users.list(query);
-    const groups = options.withGroups ? await repos.users.groupsOf(page.rows.map((u) => u.id)) : undefined;
-    return { ...page, rows: page.rows.map((user) => ({ user, ...(groups ? { groups: groups.get(user.id) ?? [] } : {}) })) };
+    return { ...page, rows: page.rows.map((user) => ({ user })) };
   });
 }

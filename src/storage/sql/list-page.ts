@@ -46,6 +46,8 @@ export async function listPage<Row extends PageRow>(
   tenantId: string,
   listable: ListableTable,
   query: ListQuery,
+  /** One more select-list item from a correlated sub-query (see SqlDialect.correlated). */
+  extra?: { column: RawBuilder<unknown>; join: RawBuilder<unknown> },
 ): Promise<ListResult<Row>> {
   const { alias } = listable;
   const tableRef = sql`${sql.table(listable.table)} as ${sql.raw(alias)}`;
@@ -59,12 +61,17 @@ export async function listPage<Row extends PageRow>(
     ? sql`order by ${sortExpr} ${direction}, ${idRef} ${direction}`
     : sql`order by ${idRef} ${direction}`;
   const sortColumn = sortExpr ? sql`, ${sortExpr} as sort_value` : sql``;
+  // The extra column is computed for the page's rows only: the page is chosen first, then joined
+  // (and ordered again by the same expressions, which the sub-query's columns still answer to).
+  const withExtra = (page: RawBuilder<unknown>) =>
+    extra ? sql`select ${sql.raw(alias)}.*, ${extra.column} from (${page}) as ${sql.raw(alias)} ${extra.join} ${orderBy}` : page;
   const wantCount = query.count !== false;
 
   if (query.page.kind === 'index') {
     const { offset, limit } = query.page;
-    const { rows } = await sql<Row>`select ${sql.raw(alias)}.*${sortColumn} from ${tableRef}
-      where ${tenantMatch} and ${filter} ${orderBy} ${listable.scope.dialect.limitOffset(limit, offset)}`.execute(db);
+    const page = sql`select ${sql.raw(alias)}.*${sortColumn} from ${tableRef}
+      where ${tenantMatch} and ${filter} ${orderBy} ${listable.scope.dialect.limitOffset(limit, offset)}`;
+    const { rows } = await sql<Row>`${withExtra(page)}`.execute(db);
     if (!wantCount) return { rows };
     // A page that is neither full nor empty tells the total by itself (the usual answer to a
     // lookup such as userName eq): only full or empty pages need a count.
@@ -75,8 +82,9 @@ export async function listPage<Row extends PageRow>(
   const after = query.page.after;
   if (after && !fitsSort(after, sortValueKind(listable.scope, query))) throw new InvalidCursorError();
   const keyset = after ? keysetCondition(sortExpr, idRef, after, descending) : sql<boolean>`1 = 1`;
-  const { rows } = await sql<Row>`select ${sql.raw(alias)}.*${sortColumn} from ${tableRef}
-    where ${tenantMatch} and ${filter} and ${keyset} ${orderBy} ${listable.scope.dialect.limitOffset(query.page.limit + 1, 0)}`.execute(db);
+  const page = sql`select ${sql.raw(alias)}.*${sortColumn} from ${tableRef}
+    where ${tenantMatch} and ${filter} and ${keyset} ${orderBy} ${listable.scope.dialect.limitOffset(query.page.limit + 1, 0)}`;
+  const { rows } = await sql<Row>`${withExtra(page)}`.execute(db);
   const pageRows = rows.slice(0, query.page.limit);
   const last = pageRows[pageRows.length - 1];
   const next: CursorPosition | undefined =

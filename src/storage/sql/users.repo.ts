@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { JsonObject } from '../../json/json-value.js';
 import type { ListQuery, ListResult } from '../query.js';
-import type { StoredUser, UserGroupRecord, UserRecord, UserRepository, UserSource } from '../store.js';
+import type { StoredUser, UserGroupRecord, UserRecord, UserRepository, UserSource, UserWithGroups } from '../store.js';
 import type { ColumnMapping, ConditionScope } from './condition-to-sql.js';
 import type { SqlDialect } from './dialects/dialect.js';
 import { listPage, type ListableTable } from './list-page.js';
@@ -152,6 +152,32 @@ export function cachedPerDialect<T>(cache: WeakMap<SqlDialect, T>, dialect: SqlD
   return value;
 }
 
+const groupsColumns = new WeakMap<SqlDialect, { column: RawBuilder<unknown>; join: RawBuilder<unknown> }>();
+
+/**
+ * A person's direct groups as one more column of a query over `users u`: a lookup then costs one
+ * statement instead of two (on PostgreSQL, one network round trip fewer).
+ */
+function groupsColumnFor(dialect: SqlDialect): { column: RawBuilder<unknown>; join: RawBuilder<unknown> } {
+  const groups = dialect.jsonArrayOfIdAndName(sql.ref('g.id'), sql.ref('g.display_name'), sql`${sql.ref('g.display_name_fold')}, ${sql.ref('g.id')}`);
+  return dialect.correlated(
+    sql`select ${groups} as value from group_members gm join groups g on g.tenant_id = gm.tenant_id and g.id = gm.group_id
+      where gm.tenant_id = u.tenant_id and gm.member_id = u.id`,
+    'groups_json',
+  );
+}
+
+/** The groups column as the driver hands it over: JSON text (SQLite) or already parsed (PostgreSQL). */
+function parseGroupsColumn(value: unknown): UserGroupRecord[] {
+  const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+  if (!Array.isArray(parsed)) throw new Error('groups column is not a JSON array');
+  return parsed.map((item: unknown) => {
+    const { id, displayName } = (item ?? {}) as { id?: unknown; displayName?: unknown };
+    if (typeof id !== 'string' || typeof displayName !== 'string') throw new Error('groups column holds an element without id and displayName');
+    return { groupId: id, displayName };
+  });
+}
+
 /** People of one tenant, on either engine. */
 export class SqlUserRepository implements UserRepository {
   private readonly listable: ListableTable;
@@ -172,6 +198,18 @@ export class SqlUserRepository implements UserRepository {
     if (options?.forUpdate && this.dialect.engine === 'postgres') q = q.forUpdate();
     const row = await q.executeTakeFirst();
     return row ? toStoredUser(row) : undefined;
+  }
+
+  async findByIdWithGroups(id: string): Promise<UserWithGroups | undefined> {
+    const groups = this.groupsColumn();
+    const { rows } = await sql<UserRow & { groups_json: unknown }>`select u.*, ${groups.column} from users u ${groups.join}
+      where u.tenant_id = ${this.tenantId} and u.id = ${id}`.execute(this.db);
+    const row = rows[0];
+    return row ? { user: toStoredUser(row), groups: parseGroupsColumn(row.groups_json) } : undefined;
+  }
+
+  private groupsColumn(): { column: RawBuilder<unknown>; join: RawBuilder<unknown> } {
+    return cachedPerDialect(groupsColumns, this.dialect, () => groupsColumnFor(this.dialect));
   }
 
   async findByUserNameFold(userNameFold: string): Promise<StoredUser | undefined> {
@@ -236,6 +274,11 @@ export class SqlUserRepository implements UserRepository {
   async list(query: ListQuery): Promise<ListResult<StoredUser>> {
     const page = await listPage<UserRow & { id: string }>(this.db, this.tenantId, this.listable, query);
     return { ...page, rows: page.rows.map(toStoredUser) };
+  }
+
+  async listWithGroups(query: ListQuery): Promise<ListResult<UserWithGroups>> {
+    const page = await listPage<UserRow & { id: string; groups_json: unknown }>(this.db, this.tenantId, this.listable, query, this.groupsColumn());
+    return { ...page, rows: page.rows.map((row) => ({ user: toStoredUser(row), groups: parseGroupsColumn(row.groups_json) })) };
   }
 
   async existing(ids: readonly string[]): Promise<Set<string>> {

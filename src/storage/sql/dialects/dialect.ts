@@ -34,6 +34,16 @@ export interface SqlDialect {
   contains(haystack: RawBuilder<unknown>, needle: string): RawBuilder<boolean>;
   startsWith(haystack: RawBuilder<unknown>, prefix: string): RawBuilder<boolean>;
   endsWith(haystack: RawBuilder<unknown>, suffix: string): RawBuilder<boolean>;
+  /**
+   * The aggregate `[{"id": …, "displayName": …}, …]` over the rows of a sub-query, in the given
+   * order, `[]` for none: text on SQLite, parsed by the driver on PostgreSQL.
+   */
+  jsonArrayOfIdAndName(id: RawBuilder<unknown>, displayName: RawBuilder<unknown>, orderBy: RawBuilder<unknown>): RawBuilder<unknown>;
+  /**
+   * A correlated sub-query returning one row with one column named `value`, as the select-list
+   * item `name` and the FROM-clause addition it needs after the outer table.
+   */
+  correlated(subquery: RawBuilder<unknown>, name: string): { column: RawBuilder<unknown>; join: RawBuilder<unknown> };
   /** `limit … offset …` with both as parameters (the statement text stays the same for any page). */
   limitOffset(limit: number, offset: number): RawBuilder<unknown>;
 }

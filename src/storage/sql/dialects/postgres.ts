@@ -22,6 +22,15 @@ export const postgresDialect: SqlDialect = {
   startsWith: (haystack, prefix) => sql<boolean>`starts_with(${haystack}, ${prefix})`,
   // right() counts characters (code points); a JS string's length counts UTF-16 units (😀 is two).
   endsWith: (haystack, suffix) => sql<boolean>`right(${haystack}, ${[...suffix].length}) = ${suffix}`,
+  jsonArrayOfIdAndName: (id, displayName, orderBy) =>
+    sql`coalesce(json_agg(json_build_object('id', ${id}, 'displayName', ${displayName}) order by ${orderBy}), '[]'::json)`,
+  // A scalar sub-query in the select list made PostgreSQL re-plan the prepared statement on every
+  // execution (its generic plan looked dearer than the custom ones): +0.25 ms per lookup. As a
+  // LEFT JOIN LATERAL the generic plan is kept.
+  correlated: (subquery, name) => ({
+    column: sql`${sql.ref(`${name}_lateral.value`)} as ${sql.ref(name)}`,
+    join: sql`left join lateral (${subquery}) as ${sql.ref(`${name}_lateral`)} on true`,
+  }),
   limitOffset: (limit, offset) => sql`limit ${limit} offset ${offset}`,
 };
 

@@ -40,6 +40,9 @@ export const sqliteDialect: SqlDialect = {
   // A bare `limit ?` costs a point lookup about 15 µs more than `limit cast(? as integer)` (SQLite
   // 3.53: measured 27 → 12 µs per row-or-none lookup, and 10–20% less on 100-row pages); the
   // cast keeps the value a parameter, so the statement is still prepared once.
+  jsonArrayOfIdAndName: (id, displayName, orderBy) =>
+    sql`json_group_array(json_object('id', ${id}, 'displayName', ${displayName}) order by ${orderBy})`,
+  correlated: (subquery, name) => ({ column: sql`(${subquery}) as ${sql.ref(name)}`, join: sql`` }),
   limitOffset: (limit, offset) => sql`limit cast(${limit} as integer) offset cast(${offset} as integer)`,
 };
 
