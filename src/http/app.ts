@@ -46,6 +46,8 @@ function bodyProblem(value: JsonValue, hasEscapes: boolean): string | undefined 
   return undefined;
 }
 
+const LOGS_REQUESTS = new Set(['trace', 'debug', 'info']);
+
 /**
  * The transport: body limits, media types, request ids, and the single place where errors become
  * responses. Routes are added by the composition root.
@@ -91,6 +93,8 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
   });
 
   app.addHook('onResponse', async (request, reply) => {
+    // Above info the line would be dropped anyway; skip redacting and building it on every request.
+    if (!LOGS_REQUESTS.has(request.log.level)) return;
     request.log.info(
       { method: request.method, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
       'request',

@@ -43,11 +43,18 @@ abstract class Metric {
   }
 
   protected key(labels: Labels): string {
-    const missing = this.labelNames.filter((l) => labels[l] === undefined);
-    if (missing.length > 0 || Object.keys(labels).length !== this.labelNames.length) {
-      throw new Error(`${this.name} takes labels ${this.labelNames.join(', ')}`);
+    // Twice per request: a plain loop, no intermediate arrays.
+    let given = 0;
+    for (const _ in labels) given++;
+    const wrong = () => new Error(`${this.name} takes labels ${this.labelNames.join(', ')}`);
+    if (given !== this.labelNames.length) throw wrong();
+    let key = '[';
+    for (let i = 0; i < this.labelNames.length; i++) {
+      const value = labels[this.labelNames[i] as string];
+      if (value === undefined) throw wrong();
+      key += (i === 0 ? '' : ',') + JSON.stringify(value);
     }
-    return JSON.stringify(this.labelNames.map((l) => labels[l]));
+    return key + ']';
   }
 
   protected labelsOf(key: string): Labels {

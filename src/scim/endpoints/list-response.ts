@@ -19,7 +19,7 @@ export function listResponse(
   // startIndex belongs to index paging (RFC 7644 §3.4.2.4); cursor pages carry nextCursor instead.
   if (!request.cursorMode) body['startIndex'] = request.startIndex;
   if (request.cursorMode && next) {
-    body['nextCursor'] = encodeCursor({ p: next, t: totalResults, f: request.fingerprint });
+    body['nextCursor'] = encodeCursor({ p: next, t: totalResults, f: request.fingerprint() });
   }
   body['Resources'] = [...resources];
   return body;

@@ -31,8 +31,8 @@ export interface ListRequest {
   readonly cursorMode: boolean;
   /** Total carried by the cursor from the first page, so later pages need not count again. */
   readonly knownTotal?: number;
-  /** Binds cursors to the filter and sort they were issued for. */
-  readonly fingerprint: string;
+  /** Binds cursors to the filter and sort they were issued for (computed when a cursor is involved). */
+  fingerprint(): string;
   readonly leniencies: readonly string[];
 }
 
@@ -98,16 +98,19 @@ export function parseListParams(schema: ResourceSchema, raw: RawListParams, limi
   const requested = integerParam('count', raw.count);
   // RFC 7644 §3.4.2.4: a negative count is 0; above the maximum the server answers with its maximum.
   const count = Math.min(Math.max(requested ?? limits.defaultPageSize, 0), limits.maxResults);
-  const fingerprint = createHash('sha256')
-    .update(`${schema.name}|${filter ? printFilter(filter) : ''}|${sort ? sort.field.path.join('.') + (sort.descending ? ' desc' : '') : ''}`)
-    .digest('base64url')
-    .slice(0, 16);
+  // Only cursors need it: a lookup by userName does not pay for printing and hashing its filter.
+  let printed: string | undefined;
+  const fingerprint = (): string =>
+    (printed ??= createHash('sha256')
+      .update(`${schema.name}|${filter ? printFilter(filter) : ''}|${sort ? sort.field.path.join('.') + (sort.descending ? ' desc' : '') : ''}`)
+      .digest('base64url')
+      .slice(0, 16));
 
   if (raw.cursor !== undefined) {
     if (raw.startIndex !== undefined && raw.startIndex !== '') {
       throw ScimError.badRequest('invalidValue', 'use either cursor or startIndex, not both');
     }
-    const token = raw.cursor === '' ? undefined : decodeCursor(raw.cursor, fingerprint);
+    const token = raw.cursor === '' ? undefined : decodeCursor(raw.cursor, fingerprint());
     const page = token?.p ? { kind: 'cursor' as const, after: token.p, limit: count } : { kind: 'cursor' as const, limit: count };
     const base = { startIndex: 1, count, cursorMode: true, fingerprint, leniencies };
     const query = { ...(where ? { where } : {}), ...(sort ? { sort } : {}), page, count: token?.t === undefined };
