@@ -5,6 +5,7 @@ import pg from 'pg';
 import { createTestDatabase, postgresTestUrl, testEngines, type TestDatabase } from '../../../testing/databases.js';
 import { openStore } from '../../open-store.js';
 import type { Store } from '../../store.js';
+import { CREDENTIAL_CHANNEL, PostgresChangeListener } from './postgres-change-listener.js';
 
 const postgres = testEngines().find((e) => e.engine === 'postgres');
 
@@ -101,5 +102,37 @@ describe('credential cache across PostgreSQL processes', { skip: postgres?.skip 
       await relabelSilently(credentialId, label);
       return (await labelSeenBy(a, credentialId)) !== label;
     });
+  });
+});
+
+describe('the change listener’s heartbeat', { skip: postgres?.skip ?? false }, () => {
+  const schemaKey = `heartbeat_${process.pid}`;
+
+  async function listenerWith(notify: (payload: string) => Promise<void>): Promise<PostgresChangeListener> {
+    const listener = new PostgresChangeListener({ connectionString: postgresTestUrl(), schemaKey, notify, heartbeatMs: 20, heartbeatTimeoutMs: 200, retryMinMs: 10_000 });
+    await listener.start();
+    return listener;
+  }
+
+  it('keeps vouching while it hears its own heartbeats', async (t) => {
+    const sender = new pg.Client({ connectionString: postgresTestUrl() });
+    await sender.connect();
+    const listener = await listenerWith(async (payload) => void (await sender.query('select pg_notify($1, $2)', [CREDENTIAL_CHANNEL, payload])));
+    t.after(async () => {
+      await listener.close();
+      await sender.end();
+    });
+    listener.changedElsewhere(); // the first answer after connecting is always "changed"
+    for (let i = 0; i < 10; i++) {
+      await sleep(50);
+      assert.equal(listener.changedElsewhere(), false, `still trusted after ${(i + 1) * 50} ms`);
+    }
+  });
+
+  it('stops vouching when its heartbeats go unheard (a silent connection, a pooler in between)', async (t) => {
+    const listener = await listenerWith(async () => {}); // sent nowhere: never heard
+    t.after(() => listener.close());
+    listener.changedElsewhere();
+    await eventually('the listener gives up on its connection', async () => listener.changedElsewhere() && listener.changedElsewhere(), 5_000);
   });
 });

@@ -18,6 +18,15 @@ export interface ChangeListenerOptions {
   readonly connectionString: string;
   /** The schema's name ('' for the default), as `announceCredentialChange` sends it. */
   readonly schemaKey: string;
+  /**
+   * Sends a notification on the channel through another connection (the pool). The listener
+   * sends itself one every `heartbeatMs`, and if it has not heard it within `heartbeatTimeoutMs`
+   * it stops vouching for anything and reconnects: a connection can die silently (a firewall
+   * dropping an idle socket) or never hear anything (a transaction-mode pooler in between).
+   */
+  readonly notify?: (payload: string) => Promise<void>;
+  readonly heartbeatMs?: number;
+  readonly heartbeatTimeoutMs?: number;
   readonly retryMinMs?: number;
   readonly retryMaxMs?: number;
 }
@@ -35,6 +44,10 @@ export class PostgresChangeListener {
   private closed = false;
   private retryMs: number;
   private retryTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  /** The heartbeat sent and not heard yet, and when it is overdue. */
+  private awaited: { payload: string; overdueMs: number } | undefined;
+  private heartbeats = 0;
 
   constructor(private readonly options: ChangeListenerOptions) {
     this.retryMs = options.retryMinMs ?? 500;
@@ -43,9 +56,14 @@ export class PostgresChangeListener {
   /** Connects and listens; resolves either way (a failure is retried in the background). */
   async start(): Promise<void> {
     await this.connect();
+    if (this.options.notify) {
+      this.heartbeatTimer = setInterval(() => void this.heartbeat(), this.options.heartbeatMs ?? 10_000);
+      this.heartbeatTimer.unref();
+    }
   }
 
   changedElsewhere(): boolean {
+    if (this.awaited && Date.now() > this.awaited.overdueMs) this.deafened();
     if (!this.listening) return true;
     if (!this.changed) return false;
     this.changed = false;
@@ -55,6 +73,7 @@ export class PostgresChangeListener {
   async close(): Promise<void> {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     const client = this.client;
     this.client = undefined;
     this.listening = false;
@@ -69,24 +88,49 @@ export class PostgresChangeListener {
       if (this.client !== client) return;
       this.client = undefined;
       this.listening = false;
+      this.awaited = undefined;
       client.end().catch(() => {});
       this.scheduleRetry();
     };
     client.on('error', lost);
     client.on('end', lost);
     client.on('notification', (message) => {
-      if (message.channel === CREDENTIAL_CHANNEL && message.payload === this.options.schemaKey) this.changed = true;
+      if (message.channel !== CREDENTIAL_CHANNEL) return;
+      if (message.payload === this.options.schemaKey) this.changed = true;
+      else if (this.awaited && message.payload === this.awaited.payload) this.awaited = undefined;
     });
     try {
       await client.connect();
       await client.query('listen roster_credentials'); // CREDENTIAL_CHANNEL
       if (this.client !== client) return;
       this.changed = true; // anything may have changed while no one was listening
+      this.awaited = undefined;
       this.listening = true;
       this.retryMs = this.options.retryMinMs ?? 500;
     } catch {
       lost();
     }
+  }
+
+  private async heartbeat(): Promise<void> {
+    if (this.awaited && Date.now() > this.awaited.overdueMs) this.deafened();
+    if (!this.listening || this.awaited || !this.options.notify) return;
+    // Never equal to a schema name (those cannot contain '#').
+    const payload = `${this.options.schemaKey}#heartbeat-${process.pid}-${++this.heartbeats}`;
+    this.awaited = { payload, overdueMs: Date.now() + (this.options.heartbeatTimeoutMs ?? 5_000) };
+    // A failed send (the database is down) is not the listener's fault: it is simply not heard,
+    // and the listener stops vouching when it is overdue, which is right then too.
+    await this.options.notify(payload).catch(() => {});
+  }
+
+  /** Connected but not hearing: stop vouching, drop the connection and listen afresh. */
+  private deafened(): void {
+    this.awaited = undefined;
+    const client = this.client;
+    this.client = undefined;
+    this.listening = false;
+    void client?.end().catch(() => {});
+    this.scheduleRetry();
   }
 
   private scheduleRetry(): void {

@@ -2,7 +2,7 @@ import { Kysely, PostgresDialect as KyselyPostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { RosterDatabase } from '../tables.js';
 import type { SqlDatabase, SqlDialect } from './dialect.js';
-import { announceCredentialChange, PostgresChangeListener } from './postgres-change-listener.js';
+import { announceCredentialChange, CREDENTIAL_CHANNEL, PostgresChangeListener } from './postgres-change-listener.js';
 
 export const postgresDialect: SqlDialect = {
   engine: 'postgres',
@@ -153,7 +153,13 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
   // One more connection, outside the pool, hears other processes' credential and tenant changes,
   // so that credentials can be cached here (see credential-cache.ts).
   const schemaKey = schema ?? '';
-  const listener = new PostgresChangeListener({ connectionString, schemaKey });
+  const listener = new PostgresChangeListener({
+    connectionString,
+    schemaKey,
+    notify: async (payload) => {
+      await sql`select pg_notify(${CREDENTIAL_CHANNEL}, ${payload})`.execute(db);
+    },
+  });
   await listener.start();
   return {
     db,
