@@ -43,8 +43,12 @@ export class SqliteGroupCommit {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
       if (!this.draining) {
         this.draining = true;
-        // After the current I/O phase: requests that arrived together join one batch.
-        setImmediate(() => void this.drain());
+        // Two I/O phases later, so that requests that arrived together join one batch. One phase
+        // was not enough: the clients answered by the last commit send their next write within
+        // about a phase, so with 8 writers batches settled at 4 (two cohorts taking turns); with
+        // two phases they hold all 8, and a commit's WAL pages are shared by twice as many writes
+        // (server CPU per create 0.41–0.49 → 0.37 ms). A lone writer waits a few µs more.
+        setImmediate(() => setImmediate(() => void this.drain()));
       }
     });
   }
