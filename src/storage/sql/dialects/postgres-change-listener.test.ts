@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
@@ -134,5 +135,26 @@ describe('the change listener’s heartbeat', { skip: postgres?.skip ?? false },
     t.after(() => listener.close());
     listener.changedElsewhere();
     await eventually('the listener gives up on its connection', async () => listener.changedElsewhere() && listener.changedElsewhere(), 5_000);
+  });
+});
+
+describe('the change listener against a server that never answers', () => {
+  // Without a connection timeout the start would wait forever (the socket is open, nothing comes).
+  it('gives up connecting after its timeout, starts anyway, and vouches for nothing', { timeout: 30_000 }, async (t) => {
+    // Accepts connections and says nothing: a start must not hang on it.
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    t.after(() => {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    });
+    const port = (silent.address() as net.AddressInfo).port;
+    const listener = new PostgresChangeListener({ connectionString: `postgres://roster@127.0.0.1:${port}/none`, schemaKey: '', connectionTimeoutMs: 200, retryMinMs: 60_000 });
+    t.after(() => listener.close());
+    await listener.start();
+    assert.ok(sockets.length >= 1, 'it did try to connect');
+    assert.equal(listener.changedElsewhere(), true);
+    assert.equal(listener.changedElsewhere(), true, 'not listening: every lookup reads the database');
   });
 });

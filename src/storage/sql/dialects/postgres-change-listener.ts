@@ -18,6 +18,8 @@ export interface ChangeListenerOptions {
   readonly connectionString: string;
   /** The schema's name ('' for the default), as `announceCredentialChange` sends it. */
   readonly schemaKey: string;
+  /** How long a connection attempt may take (a host that drops packets must not hold up a start). */
+  readonly connectionTimeoutMs?: number;
   /**
    * Sends a notification on the channel through another connection (the pool). The listener
    * sends itself one every `heartbeatMs`, and if it has not heard it within `heartbeatTimeoutMs`
@@ -82,7 +84,11 @@ export class PostgresChangeListener {
 
   private async connect(): Promise<void> {
     if (this.closed) return;
-    const client = new pg.Client({ connectionString: this.options.connectionString, application_name: 'roster-change-listener' });
+    const client = new pg.Client({
+      connectionString: this.options.connectionString,
+      application_name: 'roster-change-listener',
+      connectionTimeoutMillis: this.options.connectionTimeoutMs ?? 5000,
+    });
     this.client = client;
     const lost = (): void => {
       if (this.client !== client) return;

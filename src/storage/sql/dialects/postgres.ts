@@ -156,6 +156,7 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
   const listener = new PostgresChangeListener({
     connectionString,
     schemaKey,
+    connectionTimeoutMs: options.connectionTimeoutMs ?? 5000,
     notify: async (payload) => {
       await sql`select pg_notify(${CREDENTIAL_CHANNEL}, ${payload})`.execute(db);
     },
