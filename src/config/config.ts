@@ -13,7 +13,7 @@ export const settings = {
     doc: 'postgres://user@host:5432/db (add ?schema=name to use a schema) for PostgreSQL, or a file path for SQLite.',
     schema: z.string().min(1),
   },
-  DB_POOL_SIZE: { default: '10', doc: 'PostgreSQL connections per process.', schema: z.coerce.number().int().min(1).max(200) },
+  DB_POOL_SIZE: { default: '10', doc: 'PostgreSQL connections per process (plus one that listens for credential changes).', schema: z.coerce.number().int().min(1).max(200) },
   PUBLIC_URL: {
     default: '',
     doc: 'Externally visible base URL (e.g. https://roster.example.com), used in meta.location; empty: derived from the request.',
