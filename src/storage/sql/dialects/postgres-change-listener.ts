@@ -90,14 +90,7 @@ export class PostgresChangeListener {
       connectionTimeoutMillis: this.options.connectionTimeoutMs ?? 5000,
     });
     this.client = client;
-    const lost = (): void => {
-      if (this.client !== client) return;
-      this.client = undefined;
-      this.listening = false;
-      this.awaited = undefined;
-      client.end().catch(() => {});
-      this.scheduleRetry();
-    };
+    const lost = (): void => this.drop(client);
     client.on('error', lost);
     client.on('end', lost);
     client.on('notification', (message) => {
@@ -132,10 +125,16 @@ export class PostgresChangeListener {
   /** Connected but not hearing: stop vouching, drop the connection and listen afresh. */
   private deafened(): void {
     this.awaited = undefined;
-    const client = this.client;
+    this.drop(this.client);
+  }
+
+  /** Stops vouching for anything heard on `client` (unless it was already replaced) and reconnects later. */
+  private drop(client: pg.Client | undefined): void {
+    if (!client || this.client !== client) return;
     this.client = undefined;
     this.listening = false;
-    void client?.end().catch(() => {});
+    this.awaited = undefined;
+    client.end().catch(() => {});
     this.scheduleRetry();
   }
 
