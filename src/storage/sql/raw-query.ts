@@ -1,4 +1,5 @@
 import { CompiledQuery, type Kysely } from 'kysely';
+import { directExecutionOn } from './direct-statements.js';
 import type { Engine } from './engine.js';
 import type { RosterDatabase } from './tables.js';
 
@@ -22,6 +23,8 @@ function forEngine(engine: Engine, text: string): string {
  * Texts are constants of the repositories (never built from input), values are always parameters.
  */
 export async function rawQuery<R>(db: Kysely<RosterDatabase>, engine: Engine, text: string, parameters: readonly unknown[]): Promise<R[]> {
+  const direct = engine === 'sqlite' ? directExecutionOn(db) : undefined;
+  if (direct) return direct(text, parameters) as R[];
   const result = await db.executeQuery<R>(CompiledQuery.raw(forEngine(engine, text), [...parameters]));
   return [...result.rows];
 }

@@ -33,7 +33,7 @@ export class SqlStore implements Store {
 
   constructor(private readonly database: SqlDatabase) {
     this.engine = database.dialect.engine;
-    this.groupCommit = this.engine === 'sqlite' ? new SqliteGroupCommit(database.db) : undefined;
+    this.groupCommit = this.engine === 'sqlite' ? new SqliteGroupCommit(database.db, database.directExecutor) : undefined;
     // Only where the engine can tell that another process changed something (SQLite's data_version,
     // PostgreSQL's notifications).
     const changedElsewhere = database.changedElsewhere?.bind(database);

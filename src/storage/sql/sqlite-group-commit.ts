@@ -1,4 +1,5 @@
 import { CompiledQuery, type Kysely } from 'kysely';
+import { lendDirectExecution, type DirectExecutor } from './direct-statements.js';
 import type { RosterDatabase } from './tables.js';
 
 interface Unit {
@@ -35,6 +36,8 @@ export class SqliteGroupCommit {
 
   constructor(
     private readonly db: Kysely<RosterDatabase>,
+    /** Lent to each batch's connection handle: the batch holds the connection throughout. */
+    private readonly direct?: DirectExecutor,
     private readonly maxBatch = 64,
   ) {}
 
@@ -68,18 +71,19 @@ export class SqliteGroupCommit {
   }
 
   private async commitBatch(connection: Kysely<RosterDatabase>, batch: readonly Unit[]): Promise<void> {
+    if (this.direct) lendDirectExecution(connection, this.direct);
     try {
-      await connection.executeQuery(BEGIN);
+      await this.execute(connection, BEGIN);
     } catch (error) {
       for (const unit of batch) unit.reject(error);
       return;
     }
     const done: { unit: Unit; value: unknown }[] = [];
     for (const unit of batch) {
-      await connection.executeQuery(SAVEPOINT);
+      await this.execute(connection, SAVEPOINT);
       try {
         const value = await unit.work(connection);
-        await connection.executeQuery(RELEASE);
+        await this.execute(connection, RELEASE);
         done.push({ unit, value });
       } catch (error) {
         if (!(await this.undoUnit(connection))) {
@@ -94,23 +98,28 @@ export class SqliteGroupCommit {
       }
     }
     try {
-      await connection.executeQuery(COMMIT);
+      await this.execute(connection, COMMIT);
     } catch (error) {
-      await connection.executeQuery(ROLLBACK).catch(() => undefined);
+      await this.execute(connection, ROLLBACK).catch(() => undefined);
       for (const d of done) d.unit.reject(error);
       return;
     }
     for (const d of done) d.unit.resolve(d.value);
   }
 
+  private async execute(connection: Kysely<RosterDatabase>, query: CompiledQuery): Promise<void> {
+    if (this.direct) this.direct(query.sql, []);
+    else await connection.executeQuery(query);
+  }
+
   /** Rolls one unit back to its savepoint; false when the transaction itself is gone. */
   private async undoUnit(connection: Kysely<RosterDatabase>): Promise<boolean> {
     try {
-      await connection.executeQuery(ROLLBACK_UNIT);
-      await connection.executeQuery(RELEASE);
+      await this.execute(connection, ROLLBACK_UNIT);
+      await this.execute(connection, RELEASE);
       return true;
     } catch {
-      await connection.executeQuery(ROLLBACK).catch(() => undefined);
+      await this.execute(connection, ROLLBACK).catch(() => undefined);
       return false;
     }
   }

@@ -1,6 +1,7 @@
 import type { Kysely, RawBuilder } from 'kysely';
 import type { PoolStats } from '../../operations-store.js';
 import type { Engine } from '../engine.js';
+import type { DirectExecutor } from '../direct-statements.js';
 import type { RosterDatabase } from '../tables.js';
 
 /**
@@ -71,6 +72,8 @@ export interface SqlDatabase {
    * changes it; engines whose `changedElsewhere` sees every commit by itself omit it.
    */
   announceCredentialChange?(db: Kysely<RosterDatabase>): Promise<void>;
+  /** SQLite: runs a fixed statement synchronously on the one connection (see direct-statements.ts). */
+  directExecutor?: DirectExecutor;
   /** Work that needs the migrated schema (SQLite: the planner's assumed statistics). */
   afterMigrations?(): void;
 }

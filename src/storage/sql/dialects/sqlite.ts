@@ -50,22 +50,19 @@ export const sqliteDialect: SqlDialect = {
  * Kysely prepares every statement anew; caching prepared statements by SQL text keeps point
  * lookups close to the raw driver (the statement text is stable because arrays are one parameter).
  */
-function withStatementCache(database: Database.Database, capacity = 512): ConstructorParameters<typeof KyselySqliteDialect>[0]['database'] {
+function statementCache(database: Database.Database, capacity = 512): (sqlText: string) => Database.Statement {
   const cache = new Map<string, Database.Statement>();
-  return {
-    close: () => database.close(),
-    prepare(sqlText: string) {
-      let statement = cache.get(sqlText);
-      if (!statement) {
-        statement = database.prepare(sqlText);
-        if (cache.size >= capacity) {
-          const oldest = cache.keys().next().value;
-          if (oldest !== undefined) cache.delete(oldest);
-        }
-        cache.set(sqlText, statement);
+  return (sqlText) => {
+    let statement = cache.get(sqlText);
+    if (!statement) {
+      statement = database.prepare(sqlText);
+      if (cache.size >= capacity) {
+        const oldest = cache.keys().next().value;
+        if (oldest !== undefined) cache.delete(oldest);
       }
-      return statement;
-    },
+      cache.set(sqlText, statement);
+    }
+    return statement;
   };
 }
 
@@ -80,8 +77,9 @@ export function openSqlite(file: string): SqlDatabase {
   database.function('roster_fold', { deterministic: true }, (value: unknown) =>
     typeof value === 'string' ? foldText(value) : value,
   );
+  const prepare = statementCache(database);
   const db = new Kysely<RosterDatabase>({
-    dialect: new KyselySqliteDialect({ database: withStatementCache(database) }),
+    dialect: new KyselySqliteDialect({ database: { close: () => database.close(), prepare } }),
   });
   // PRAGMA data_version changes when another connection commits to the file (never for our own).
   const dataVersion = database.prepare('pragma data_version').pluck();
@@ -90,6 +88,13 @@ export function openSqlite(file: string): SqlDatabase {
     db,
     dialect: sqliteDialect,
     afterMigrations: () => assumePlannerStatistics(database),
+    // As Kysely's SQLite driver runs a statement: rows when it returns any, else just run it.
+    directExecutor: (text, parameters) => {
+      const statement = prepare(text);
+      if (statement.reader) return statement.all(...parameters);
+      statement.run(...parameters);
+      return [];
+    },
     changedElsewhere() {
       const version: unknown = dataVersion.get();
       if (version === seenVersion) return false;
