@@ -1,8 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { RosterDatabase } from './tables.js';
 
-/** Runs a fixed statement text synchronously on SQLite's one connection; answers its rows. */
-export type DirectExecutor = (text: string, parameters: readonly unknown[]) => unknown[];
+/**
+ * Runs a statement text synchronously on SQLite's one connection and answers its rows, or
+ * undefined when it may not run directly now (the caller then goes through the query builder).
+ */
+export type DirectExecutor = (text: string, parameters: readonly unknown[]) => unknown[] | undefined;
 
 const lent = new WeakMap<Kysely<RosterDatabase>, DirectExecutor>();
 
@@ -20,4 +23,15 @@ export function lendDirectExecution(handle: Kysely<RosterDatabase>, executor: Di
 /** The direct executor lent to this handle, if any. */
 export function directExecutionOn(handle: Kysely<RosterDatabase>): DirectExecutor | undefined {
   return lent.get(handle);
+}
+
+/**
+ * For the shared handle outside any batch: a SELECT may run directly when no transaction is open
+ * on the connection. A transaction held by someone else (a group-commit batch between two of its
+ * statements, a snapshot) would otherwise show its uncommitted writes; with none open, the read
+ * sees committed data exactly as it would after waiting its turn, and nothing can begin one while
+ * it runs (it is synchronous). Writes always wait their turn.
+ */
+export function directReadsWhenIdle(inTransaction: () => boolean, execute: DirectExecutor): DirectExecutor {
+  return (text, parameters) => (!inTransaction() && /^\s*select\b/i.test(text) ? execute(text, parameters) : undefined);
 }

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { CursorPosition, ListQuery, ListResult } from '../query.js';
 import { conditionToSql, type ConditionScope } from './condition-to-sql.js';
+import { executeBuilt } from './raw-query.js';
 import { sortValueKind } from './sort-expression.js';
 import type { RosterDatabase } from './tables.js';
 
@@ -71,7 +72,7 @@ export async function listPage<Row extends PageRow>(
     const { offset, limit } = query.page;
     const page = sql`select ${sql.raw(alias)}.*${sortColumn} from ${tableRef}
       where ${tenantMatch} and ${filter} ${orderBy} ${listable.scope.dialect.limitOffset(limit, offset)}`;
-    const { rows } = await sql<Row>`${withExtra(page)}`.execute(db);
+    const rows = await executeBuilt(db, listable.scope.dialect.engine, sql<Row>`${withExtra(page)}`);
     if (!wantCount) return { rows };
     // A page that is neither full nor empty tells the total by itself (the usual answer to a
     // lookup such as userName eq): only full or empty pages need a count.
@@ -84,7 +85,7 @@ export async function listPage<Row extends PageRow>(
   const keyset = after ? keysetCondition(sortExpr, idRef, after, descending) : sql<boolean>`1 = 1`;
   const page = sql`select ${sql.raw(alias)}.*${sortColumn} from ${tableRef}
     where ${tenantMatch} and ${filter} and ${keyset} ${orderBy} ${listable.scope.dialect.limitOffset(query.page.limit + 1, 0)}`;
-  const { rows } = await sql<Row>`${withExtra(page)}`.execute(db);
+  const rows = await executeBuilt(db, listable.scope.dialect.engine, sql<Row>`${withExtra(page)}`);
   const pageRows = rows.slice(0, query.page.limit);
   const last = pageRows[pageRows.length - 1];
   const next: CursorPosition | undefined =

@@ -1,4 +1,4 @@
-import { CompiledQuery, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely, type RawBuilder } from 'kysely';
 import { directExecutionOn } from './direct-statements.js';
 import type { Engine } from './engine.js';
 import type { RosterDatabase } from './tables.js';
@@ -23,8 +23,19 @@ function forEngine(engine: Engine, text: string): string {
  * Texts are constants of the repositories (never built from input), values are always parameters.
  */
 export async function rawQuery<R>(db: Kysely<RosterDatabase>, engine: Engine, text: string, parameters: readonly unknown[]): Promise<R[]> {
-  const direct = engine === 'sqlite' ? directExecutionOn(db) : undefined;
-  if (direct) return direct(text, parameters) as R[];
+  const direct = engine === 'sqlite' ? directExecutionOn(db)?.(text, parameters) : undefined;
+  if (direct) return direct as R[];
   const result = await db.executeQuery<R>(CompiledQuery.raw(forEngine(engine, text), [...parameters]));
   return [...result.rows];
+}
+
+/** A query built with `sql`, run like `rawQuery`: directly on SQLite when the connection allows. */
+export async function executeBuilt<R>(db: Kysely<RosterDatabase>, engine: Engine, query: RawBuilder<R>): Promise<R[]> {
+  const executor = engine === 'sqlite' ? directExecutionOn(db) : undefined;
+  if (executor) {
+    const compiled = query.compile(db);
+    const rows = executor(compiled.sql, compiled.parameters);
+    if (rows) return rows as R[];
+  }
+  return [...(await query.execute(db)).rows];
 }

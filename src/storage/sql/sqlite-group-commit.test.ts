@@ -61,4 +61,28 @@ describe('SQLite group commit', () => {
     );
     assert.deepEqual(results, [true, false, true]);
   });
+
+  it('never lets a read see a batch that has not committed, by either read path', async () => {
+    const ghost = person('ghost@example.com');
+    let inserted!: () => void;
+    let release!: () => void;
+    const written = new Promise<void>((resolve) => (inserted = resolve));
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const write = store.transaction(scope, async (repos) => {
+      await repos.users.insert(ghost);
+      inserted();
+      await gate; // the batch's transaction stays open here, with the row written
+      throw new Error('changed its mind');
+    });
+    await written;
+    // Both are asked while the uncommitted row is on the connection: a fixed-text lookup and a built list query.
+    const byName = store.read(scope, (repos) => repos.users.findByUserNameFold('ghost@example.com'));
+    const listed = store.read(scope, (repos) =>
+      repos.users.list({ where: { kind: 'compare', field: { path: ['userName'], type: 'string', caseExact: false }, op: 'eq', value: 'ghost@example.com' }, page: { kind: 'index', offset: 0, limit: 10 } }),
+    );
+    release();
+    await assert.rejects(write, /changed its mind/);
+    assert.equal(await byName, undefined);
+    assert.deepEqual((await listed).rows, []);
+  });
 });

@@ -108,8 +108,7 @@ export class SqliteGroupCommit {
   }
 
   private async execute(connection: Kysely<RosterDatabase>, query: CompiledQuery): Promise<void> {
-    if (this.direct) this.direct(query.sql, []);
-    else await connection.executeQuery(query);
+    if (!this.direct?.(query.sql, [])) await connection.executeQuery(query);
   }
 
   /** Rolls one unit back to its savepoint; false when the transaction itself is gone. */

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { Kysely, SqliteDialect as KyselySqliteDialect, sql, type RawBuilder } from 'kysely';
 import { foldText } from '../../fold.js';
 import type { RosterDatabase } from '../tables.js';
+import { directReadsWhenIdle, lendDirectExecution, type DirectExecutor } from '../direct-statements.js';
 import type { SqlDatabase, SqlDialect } from './dialect.js';
 import { assumePlannerStatistics } from './sqlite-planner-statistics.js';
 
@@ -81,6 +82,14 @@ export function openSqlite(file: string): SqlDatabase {
   const db = new Kysely<RosterDatabase>({
     dialect: new KyselySqliteDialect({ database: { close: () => database.close(), prepare } }),
   });
+  // As Kysely's SQLite driver runs a statement: rows when it returns any, else just run it.
+  const execute: DirectExecutor = (text, parameters) => {
+    const statement = prepare(text);
+    if (statement.reader) return statement.all(...parameters);
+    statement.run(...parameters);
+    return [];
+  };
+  lendDirectExecution(db, directReadsWhenIdle(() => database.inTransaction, execute));
   // PRAGMA data_version changes when another connection commits to the file (never for our own).
   const dataVersion = database.prepare('pragma data_version').pluck();
   let seenVersion: unknown = dataVersion.get();
@@ -88,13 +97,7 @@ export function openSqlite(file: string): SqlDatabase {
     db,
     dialect: sqliteDialect,
     afterMigrations: () => assumePlannerStatistics(database),
-    // As Kysely's SQLite driver runs a statement: rows when it returns any, else just run it.
-    directExecutor: (text, parameters) => {
-      const statement = prepare(text);
-      if (statement.reader) return statement.all(...parameters);
-      statement.run(...parameters);
-      return [];
-    },
+    directExecutor: execute,
     changedElsewhere() {
       const version: unknown = dataVersion.get();
       if (version === seenVersion) return false;
