@@ -345,18 +345,11 @@ export class SqlUserRepository implements UserRepository {
   }
 
   async groupsOf(userIds: readonly string[]): Promise<Map<string, UserGroupRecord[]>> {
-    const result = new Map<string, UserGroupRecord[]>();
-    if (userIds.length === 0) return result;
-    const { rows } = await sql<{ member_id: string; id: string; display_name: string }>`select gm.member_id, g.id, g.display_name
-      from group_members gm join groups g on g.tenant_id = gm.tenant_id and g.id = gm.group_id
-      where gm.tenant_id = ${this.tenantId} and ${this.dialect.inList(sql.ref('gm.member_id'), userIds)}
-      order by g.display_name_fold`.execute(this.db);
-    for (const row of rows) {
-      const list = result.get(row.member_id) ?? [];
-      list.push({ groupId: row.id, displayName: row.display_name });
-      result.set(row.member_id, list);
-    }
-    return result;
+    if (userIds.length === 0) return new Map();
+    const groups = this.groupsColumn();
+    const { rows } = await sql<{ id: string; groups_json: unknown }>`select u.id, ${groups.column} from users u ${groups.join}
+      where u.tenant_id = ${this.tenantId} and ${this.dialect.inList(sql.ref('u.id'), userIds)}`.execute(this.db);
+    return new Map(rows.map((row) => [row.id, parseGroupsColumn(row.groups_json)]));
   }
 
   private columns(user: UserRecord) {
