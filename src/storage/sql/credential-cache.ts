@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { CredentialRecord, TenantRecord } from '../store.js';
 import { SqlCredentialRepository } from './credentials.repo.js';
-import type { SqlDialect } from './dialects/dialect.js';
 import type { RosterDatabase } from './tables.js';
 import { SqlTenantRepository } from './tenants.repo.js';
 
@@ -73,10 +72,9 @@ export class CachedCredentialRepository extends SqlCredentialRepository {
   constructor(
     private readonly cache: CredentialCache,
     private readonly announce: Announce | undefined,
-    private readonly database: Kysely<RosterDatabase>,
-    private readonly engineName: 'sqlite' | 'postgres',
+    ...rest: ConstructorParameters<typeof SqlCredentialRepository>
   ) {
-    super(database, engineName);
+    super(...rest);
   }
 
   override findWithTenant(id: string): Promise<Found | undefined> {
@@ -85,7 +83,7 @@ export class CachedCredentialRepository extends SqlCredentialRepository {
 
   override async revoke(tenantId: string, id: string, nowMs: number): Promise<boolean> {
     try {
-      return await announced(this.database, this.announce, (db) => new SqlCredentialRepository(db, this.engineName).revoke(tenantId, id, nowMs));
+      return await announced(this.db, this.announce, (db) => new SqlCredentialRepository(db, this.engine).revoke(tenantId, id, nowMs));
     } finally {
       this.cache.forgetCredential(id);
     }
@@ -97,15 +95,14 @@ export class CacheClearingTenantRepository extends SqlTenantRepository {
   constructor(
     private readonly cache: CredentialCache,
     private readonly announce: Announce | undefined,
-    private readonly database: Kysely<RosterDatabase>,
-    private readonly sqlDialect: SqlDialect,
+    ...rest: ConstructorParameters<typeof SqlTenantRepository>
   ) {
-    super(database, sqlDialect);
+    super(...rest);
   }
 
   override async setProvisioningEnabled(id: string, enabled: boolean): Promise<boolean> {
     try {
-      return await announced(this.database, this.announce, (db) => new SqlTenantRepository(db, this.sqlDialect).setProvisioningEnabled(id, enabled));
+      return await announced(this.db, this.announce, (db) => new SqlTenantRepository(db, this.dialect).setProvisioningEnabled(id, enabled));
     } finally {
       this.cache.forgetTenant(id);
     }
@@ -113,7 +110,7 @@ export class CacheClearingTenantRepository extends SqlTenantRepository {
 
   override async updateSettings(...args: Parameters<SqlTenantRepository['updateSettings']>): Promise<boolean> {
     try {
-      return await announced(this.database, this.announce, (db) => new SqlTenantRepository(db, this.sqlDialect).updateSettings(...args));
+      return await announced(this.db, this.announce, (db) => new SqlTenantRepository(db, this.dialect).updateSettings(...args));
     } finally {
       this.cache.forgetTenant(args[0]);
     }

@@ -21,8 +21,8 @@ function toCredential(row: CredentialsTable): CredentialRecord {
 /** SCIM credentials; only hashes of secrets are ever written. */
 export class SqlCredentialRepository implements CredentialRepository {
   constructor(
-    private readonly db: Kysely<RosterDatabase>,
-    private readonly engine: Engine = 'sqlite',
+    protected readonly db: Kysely<RosterDatabase>,
+    protected readonly engine: Engine = 'sqlite',
   ) {}
 
   async create(credential: CredentialRecord): Promise<void> {

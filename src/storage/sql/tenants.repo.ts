@@ -21,8 +21,8 @@ export function toTenant(row: TenantsTable): TenantRecord {
 /** Tenants are global rows: the one table not scoped by tenant_id. */
 export class SqlTenantRepository implements TenantRepository {
   constructor(
-    private readonly db: Kysely<RosterDatabase>,
-    private readonly dialect: SqlDialect,
+    protected readonly db: Kysely<RosterDatabase>,
+    protected readonly dialect: SqlDialect,
   ) {}
 
   async create(tenant: TenantRecord): Promise<boolean> {
