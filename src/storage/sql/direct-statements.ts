@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { RosterDatabase } from './tables.js';
 
-/**
- * Runs a statement text synchronously on SQLite's one connection and answers its rows, or
- * undefined when it may not run directly now (the caller then goes through the query builder).
- */
-export type DirectExecutor = (text: string, parameters: readonly unknown[]) => unknown[] | undefined;
+/** Runs a statement text synchronously on SQLite's one connection and answers its rows. */
+export type DirectExecutor = (text: string, parameters: readonly unknown[]) => unknown[];
 
-const lent = new WeakMap<Kysely<RosterDatabase>, DirectExecutor>();
+/** The same, or undefined when the statement may not run directly now (then the query builder runs it). */
+export type DirectAttempt = (text: string, parameters: readonly unknown[]) => unknown[] | undefined;
+
+const lent = new WeakMap<Kysely<RosterDatabase>, DirectAttempt>();
 
 /**
  * Lets fixed statements skip the query builder's asynchronous executor on a connection handle
@@ -16,12 +16,12 @@ const lent = new WeakMap<Kysely<RosterDatabase>, DirectExecutor>();
  * Kysely's executor costs several promise hops and a mutex round per statement, and a create runs
  * six such statements.
  */
-export function lendDirectExecution(handle: Kysely<RosterDatabase>, executor: DirectExecutor): void {
+export function lendDirectExecution(handle: Kysely<RosterDatabase>, executor: DirectAttempt): void {
   lent.set(handle, executor);
 }
 
 /** The direct executor lent to this handle, if any. */
-export function directExecutionOn(handle: Kysely<RosterDatabase>): DirectExecutor | undefined {
+export function directExecutionOn(handle: Kysely<RosterDatabase>): DirectAttempt | undefined {
   return lent.get(handle);
 }
 
@@ -32,6 +32,6 @@ export function directExecutionOn(handle: Kysely<RosterDatabase>): DirectExecuto
  * sees committed data exactly as it would after waiting its turn, and nothing can begin one while
  * it runs (it is synchronous). Writes always wait their turn.
  */
-export function directReadsWhenIdle(inTransaction: () => boolean, execute: DirectExecutor): DirectExecutor {
+export function directReadsWhenIdle(inTransaction: () => boolean, execute: DirectExecutor): DirectAttempt {
   return (text, parameters) => (!inTransaction() && /^\s*select\b/i.test(text) ? execute(text, parameters) : undefined);
 }

@@ -108,7 +108,8 @@ export class SqliteGroupCommit {
   }
 
   private async execute(connection: Kysely<RosterDatabase>, query: CompiledQuery): Promise<void> {
-    if (!this.direct?.(query.sql, [])) await connection.executeQuery(query);
+    if (this.direct) this.direct(query.sql, []);
+    else await connection.executeQuery(query);
   }
 
   /** Rolls one unit back to its savepoint; false when the transaction itself is gone. */
