@@ -69,12 +69,14 @@ export interface ServerOptions {
   /** Where per-interval CPU profiles go (profiling is off without it). */
   readonly profileDir?: string;
   readonly cwd: string;
+  /** The program to run: Roster (serve.ts, the default) or the bare floor (bare-server.ts). */
+  readonly program?: 'serve.ts' | 'bare-server.ts';
 }
 
 const PINO_LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
 
 export function startServer(options: ServerOptions): Promise<RunningServer> {
-  const child: Child = spawn(process.execPath, ['--import', 'tsx', join(BENCH_DIR, 'serve.ts')], {
+  const child: Child = spawn(process.execPath, ['--import', 'tsx', join(BENCH_DIR, options.program ?? 'serve.ts')], {
     cwd: options.cwd,
     env: {
       ...process.env,

@@ -66,9 +66,9 @@ function rawRows(tenantId: string, prefix: string, count: number): RawRow[] {
   });
 }
 
-const INSERT_USER_COLUMNS =
+export const INSERT_USER_COLUMNS =
   'tenant_id, id, user_name, user_name_fold, external_id, display_name_fold, active, data, version, created_ms, modified_ms';
-const INSERT_EMAIL_COLUMNS = 'tenant_id, user_id, position, value, value_fold, type, is_primary';
+export const INSERT_EMAIL_COLUMNS = 'tenant_id, user_id, position, value, value_fold, type, is_primary';
 
 /** Runs `work` on one pooled connection inside BEGIN … COMMIT (ROLLBACK when it throws). */
 async function inTransaction(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<void>): Promise<void> {

@@ -78,6 +78,12 @@ export interface EngineScenarios {
   readonly patch: Observed<PatchOutcome>;
 }
 
+/** The same creates and lookups against bench/bare-server.ts: node:http and the raw driver, no SCIM. */
+export interface BareFloor {
+  readonly creates: Observed<LoadResult>;
+  readonly lookups: Observed<LoadResult>;
+}
+
 export interface EngineReport {
   readonly engine: Engine;
   readonly status: 'ok' | 'failed';
@@ -86,6 +92,7 @@ export interface EngineReport {
   readonly serverPid?: number;
   readonly scenarios?: EngineScenarios;
   readonly limits?: RawLimits & { readonly otherCores: number };
+  readonly bare?: BareFloor;
   readonly ratios?: Readonly<Record<string, number>>;
   readonly verdicts?: readonly Verdict[];
   readonly serverLog?: ServerLog;
@@ -111,8 +118,8 @@ const ratio = (n: number | undefined) => (n !== undefined && Number.isFinite(n) 
 const pct = (n: number | undefined) => (n !== undefined && Number.isFinite(n) ? `${Math.round(n * 100)}%` : '');
 
 type Row = readonly string[];
-const HEADER: Row = ['engine', 'scenario', 'clients', 'n', 'rate/s', 'p50 ms', 'p99 ms', 'max ms', 'srv', 'srv ms/req', 'gen', 'pg', 'other', 'limit', 'limit', '÷limit', '÷healthz', 'target'];
-const RIGHT = new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16]);
+const HEADER: Row = ['engine', 'scenario', 'clients', 'n', 'rate/s', 'p50 ms', 'p99 ms', 'max ms', 'srv', 'srv ms/req', 'gen', 'pg', 'other', 'limit', 'limit', '÷limit', '÷healthz', '÷bare', 'target'];
+const RIGHT = new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 17]);
 
 function renderTable(rows: readonly Row[]): string {
   const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => (r.length > 2 ? (r[i] ?? '').length : 0))));
@@ -156,6 +163,7 @@ function engineRows(r: EngineReport, settings: Settings): Row[] {
       num(insert(c)?.perSecond ?? Number.NaN),
       ratio(ratios[`creates_c${c}_vs_raw_insert`]),
       ratio(ratios[`creates_c${c}_vs_healthz`]),
+      ratio(ratios[`creates_c${c}_vs_bare_http`]),
       i === 1 ? verdictCell(verdicts[0]) : '',
     ]);
   }
@@ -165,6 +173,7 @@ function engineRows(r: EngineReport, settings: Settings): Row[] {
     num(lookup?.perSecond ?? Number.NaN),
     ratio(ratios['lookups_vs_raw_lookup']),
     ratio(ratios['lookups_vs_healthz']),
+    ratio(ratios['lookups_vs_bare_http']),
     verdictCell(verdicts[1]),
   ]);
   const p = s.patch.result;
@@ -182,9 +191,14 @@ function engineRows(r: EngineReport, settings: Settings): Row[] {
     ms(L.addMembers.latencyMs.p50),
     ratio(ratios['patch_median_raw_over_http']),
     '',
+    '',
     verdictCell(verdicts[2]),
   ]);
   rows.push(load('limit: GET /healthz', s.healthz));
+  if (r.bare) {
+    rows.push(load('floor: bare HTTP creates', r.bare.creates));
+    rows.push(load('floor: bare HTTP lookups', r.bare.lookups));
+  }
   const limitRow = (name: string, m: (typeof L.inserts)[string] | undefined, clients: string): Row =>
     m ? [e, name, clients, num(m.total), num(m.perSecond), ms(m.latencyMs.p50), ms(m.latencyMs.p99), ms(m.latencyMs.max)] : [e, name];
   for (const [c, m] of Object.entries(L.inserts)) rows.push(limitRow('limit: raw insert tx', m, c));
@@ -196,7 +210,8 @@ function engineRows(r: EngineReport, settings: Settings): Row[] {
 function observedOf(r: EngineReport): [string, Observed<unknown>][] {
   const s = r.scenarios;
   if (!s) return [];
-  return [...Object.entries(s.creates).map(([c, o]): [string, Observed<unknown>] => [`creates ×${c}`, o]), ['lookups', s.lookups], ['healthz', s.healthz], ['PATCH', s.patch]];
+  return [...Object.entries(s.creates).map(([c, o]): [string, Observed<unknown>] => [`creates ×${c}`, o]), ['lookups', s.lookups], ['healthz', s.healthz], ['PATCH', s.patch],
+    ...(r.bare ? ([['bare HTTP creates', r.bare.creates], ['bare HTTP lookups', r.bare.lookups]] as [string, Observed<unknown>][]) : [])];
 }
 
 export function renderReport(reports: readonly EngineReport[], settings: Settings, machine: MachineInfo, jsonPath: string): string {
@@ -215,7 +230,8 @@ export function renderReport(reports: readonly EngineReport[], settings: Setting
     '',
     renderTable(rows),
     '',
-    '  rate/s: successful answers per second. ÷limit: rate ÷ the limit beside it; ÷healthz: rate ÷ GET /healthz rate (same server, same clients).',
+    '  rate/s: successful answers per second. ÷limit: rate ÷ the limit beside it; ÷healthz: rate ÷ GET /healthz rate (same server, same clients);',
+    '  ÷bare: rate ÷ the floor row: the same requests and clients against bench/bare-server.ts (node:http and the raw driver on the same database; no authentication, SCIM, events, log or metrics).',
     `  srv / gen / pg / other: CPU during the scenario in % of one core (${machine.cpus.count} cores here) — the server process, the load generator, all local postgres processes, everything else;`,
     '  srv ms/req: server process CPU time per request (PATCH: per PATCH, including creating and reading back its group).',
     `  * PATCH rows: p50 column = median of ${settings.patchReps} runs on fresh groups (after ${settings.patchWarmups} warm-up), max = their maximum; its ÷limit = raw median ÷ HTTP median.`,

@@ -24,7 +24,7 @@ import type { LoadResult } from './load.js';
 import { machineInfo, waitForQuiet } from './machine.js';
 import { observe, progress } from './observe.js';
 import { writeScalePlot } from './plot.js';
-import { okRate, renderReport, type Engine, type EngineReport, type Observed, type Settings, type Verdict } from './report.js';
+import { okRate, renderReport, type BareFloor, type Engine, type EngineReport, type Observed, type Settings, type Verdict } from './report.js';
 import { runScaleEngine } from './scale/run-scale.js';
 import { renderScaleReport, type ScaleReport } from './scale/scale-report.js';
 import { scaleSettingsFor } from './scale/settings.js';
@@ -119,6 +119,27 @@ function requireSome(name: string, r: LoadResult, server: RunningServer): LoadRe
   );
 }
 
+/**
+ * The same creates and lookups against bench/bare-server.ts on the same database (a tenant of its
+ * own): what one Node process with the raw driver and no SCIM at all does here, the floor a Roster
+ * figure is divided by in the ÷bare column.
+ */
+async function measureBareFloor(db: BenchDatabase, settings: Settings, clients: number): Promise<BareFloor> {
+  const bare = await startServer({ databaseUrl: db.serverUrl, poolSize: settings.poolSize, logLevel: settings.logLevel, tenants: ['bare'], cwd: ROOT, program: 'bare-server.ts' });
+  try {
+    const made = await observe(bare, 'bare-creates', settings.quietWaitMs, async () => creates(bare, 'bare', { prefix: 'bare', count: settings.creates, clients }));
+    const createsResult = made.result.result;
+    requireSome('bare HTTP creates', createsResult, bare);
+    const found = await observe(bare, 'bare-lookups', settings.quietWaitMs, () =>
+      lookups(bare, 'bare', { userNames: made.result.userNames, count: settings.lookups, clients: settings.lookupClients }),
+    );
+    requireSome('bare HTTP lookups', found.result, bare);
+    return { creates: { ...made, result: createsResult }, lookups: found };
+  } finally {
+    await bare.stop();
+  }
+}
+
 async function runEngine(engine: Engine, options: Options, settings: Settings, stamp: string): Promise<EngineReport> {
   const problems: string[] = [];
   let database: BenchDatabase | undefined;
@@ -190,6 +211,9 @@ async function runEngine(engine: Engine, options: Options, settings: Settings, s
     server = undefined;
     const serverLog = live.log;
 
+    progress(`floor: ${settings.creates} creates and ${settings.lookups} lookups, ${most} clients, against a bare node:http server with the raw driver (bench/bare-server.ts)`);
+    const bare = await measureBareFloor(db, settings, most);
+
     progress(`limits: raw driver (${engine === 'sqlite' ? 'better-sqlite3' : `pg.Pool of ${settings.poolSize}`}) on its own database`);
     await waitForQuiet(settings.quietWaitMs, progress);
     const rawSettings = { inserts: settings.creates, lookups: settings.lookups, members: settings.patchMembers, memberReps: settings.patchReps };
@@ -203,6 +227,8 @@ async function runEngine(engine: Engine, options: Options, settings: Settings, s
       ...(createsTopUp ? [['creates top-up', createsTopUp] as [string, LoadResult]] : []),
       ['lookups', lookupResult.result],
       ['healthz', healthzResult.result],
+      [`bare HTTP creates ×${most}`, bare.creates.result],
+      ['bare HTTP lookups', bare.lookups.result],
     ];
     for (const [name, r] of checked) {
       if (r.ok !== r.total) problems.push(`${name}: ${r.total - r.ok} of ${r.total} answers unexpected ${JSON.stringify(r.statuses)}; first: ${r.unexpected.join(' | ')}`);
@@ -219,6 +245,8 @@ async function runEngine(engine: Engine, options: Options, settings: Settings, s
       ratios[`creates_c${c}_vs_raw_insert`] = okRate(o.result) / insertLimit(Number(c));
       ratios[`creates_c${c}_vs_healthz`] = okRate(o.result) / healthzRate;
     }
+    ratios[`creates_c${most}_vs_bare_http`] = okRate(createResults[String(most)]?.result ?? lookupResult.result) / okRate(bare.creates.result);
+    ratios['lookups_vs_bare_http'] = okRate(lookupResult.result) / okRate(bare.lookups.result);
     ratios['lookups_vs_raw_lookup'] = okRate(lookupResult.result) / lookupLimit;
     ratios['lookups_vs_healthz'] = okRate(lookupResult.result) / healthzRate;
     ratios['patch_median_raw_over_http'] = limits.addMembers.latencyMs.p50 / patch.result.latencyMs.p50;
@@ -258,6 +286,7 @@ async function runEngine(engine: Engine, options: Options, settings: Settings, s
         patch,
       },
       limits,
+      bare,
       ratios,
       verdicts,
       serverLog,
