@@ -15,16 +15,12 @@
  *   POST /scim/v2/Users                          → 201 and the stored document with its id
  *   GET  /scim/v2/Users?filter=userName eq "…"   → 200 and a ListResponse of the one match
  */
-import Database from 'better-sqlite3';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import pg from 'pg';
-import { uuidv7, type ProvisioningRuntime } from '../src/provisioning/runtime.js';
-import { createTenant } from '../src/provisioning/tenants/manage-tenants.js';
+import { uuidv7 } from '../src/provisioning/runtime.js';
 import { foldText } from '../src/storage/fold.js';
-import { openStore } from '../src/storage/open-store.js';
-import { INSERT_EMAIL_COLUMNS, INSERT_USER_COLUMNS } from './raw-driver.js';
+import { createTenants, inTransaction, INSERT_EMAIL_COLUMNS, INSERT_USER_COLUMNS, openRawPool, openSqliteLikeRoster, PG_INSERT_EMAIL, PG_INSERT_USER } from './raw-driver.js';
 
 const databaseUrl = process.env['DATABASE_URL'] ?? '';
 const poolSize = Number(process.env['DB_POOL_SIZE'] ?? 10);
@@ -38,24 +34,8 @@ interface Storage {
   close(): Promise<void>;
 }
 
-async function createTenants(): Promise<Record<string, string>> {
-  const store = await openStore({ databaseUrl, poolSize: 2 });
-  try {
-    const rt: ProvisioningRuntime = { store, now: Date.now, newId: () => uuidv7() };
-    const ids: Record<string, string> = {};
-    for (const slug of slugs) ids[slug] = (await createTenant(rt, { slug })).id;
-    return ids;
-  } finally {
-    await store.close();
-  }
-}
-
 function sqliteStorage(file: string): Storage {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  const db = openSqliteLikeRoster(file, 5000);
   const insertUser = db.prepare(
     `insert into users (${INSERT_USER_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (tenant_id, user_name_fold) do nothing returning id`,
   );
@@ -76,28 +56,23 @@ function sqliteStorage(file: string): Storage {
   };
 }
 
+/** Thrown inside the transaction when the userName is taken, so that it rolls back. */
+class Taken extends Error {}
+
 function postgresStorage(url: string): Storage {
-  const parsed = new URL(url);
-  const schema = parsed.searchParams.get('schema') ?? 'public';
-  parsed.searchParams.delete('schema');
-  const pool = new pg.Pool({ connectionString: parsed.toString(), max: poolSize, options: `-c search_path="${schema}"` });
-  pool.on('error', () => {});
-  const insertUserSql = `insert into users (${INSERT_USER_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11) on conflict (tenant_id, user_name_fold) do nothing returning id`;
-  const insertEmailSql = `insert into user_emails (${INSERT_EMAIL_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7)`;
+  const pool = openRawPool(url, poolSize);
   return {
     async create(values, email) {
-      const client = await pool.connect();
       try {
-        await client.query('begin');
-        const inserted = await client.query(insertUserSql, [...values]);
-        if (inserted.rowCount === 1) await client.query(insertEmailSql, [...email]);
-        await client.query(inserted.rowCount === 1 ? 'commit' : 'rollback');
-        return inserted.rowCount === 1;
+        await inTransaction(pool, async (client) => {
+          const inserted = await client.query(PG_INSERT_USER, [...values]);
+          if (inserted.rowCount !== 1) throw new Taken();
+          await client.query(PG_INSERT_EMAIL, [...email]);
+        });
+        return true;
       } catch (error) {
-        await client.query('rollback').catch(() => {});
+        if (error instanceof Taken) return false;
         throw error;
-      } finally {
-        client.release();
       }
     },
     async lookup(tenantId, fold) {
@@ -109,7 +84,7 @@ function postgresStorage(url: string): Storage {
   };
 }
 
-const tenantIds = await createTenants();
+const tenantIds = await createTenants(databaseUrl, slugs);
 const [tenantId = ''] = Object.values(tenantIds);
 const storage = databaseUrl.startsWith('postgres') ? postgresStorage(databaseUrl) : sqliteStorage(databaseUrl);
 

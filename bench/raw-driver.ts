@@ -70,8 +70,21 @@ export const INSERT_USER_COLUMNS =
   'tenant_id, id, user_name, user_name_fold, external_id, display_name_fold, active, data, version, created_ms, modified_ms';
 export const INSERT_EMAIL_COLUMNS = 'tenant_id, user_id, position, value, value_fold, type, is_primary';
 
+export const PG_INSERT_USER = `insert into users (${INSERT_USER_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11) on conflict (tenant_id, user_name_fold) do nothing returning id`;
+export const PG_INSERT_EMAIL = `insert into user_emails (${INSERT_EMAIL_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7)`;
+
+/** A pg.Pool on the bench schema (`?schema=` of the URL, as Roster reads it). */
+export function openRawPool(url: string, max: number): pg.Pool {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema') ?? 'public';
+  parsed.searchParams.delete('schema');
+  const pool = new pg.Pool({ connectionString: parsed.toString(), max, options: `-c search_path="${schema}"` });
+  pool.on('error', () => {});
+  return pool;
+}
+
 /** Runs `work` on one pooled connection inside BEGIN … COMMIT (ROLLBACK when it throws). */
-async function inTransaction(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+export async function inTransaction(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('begin');
@@ -85,7 +98,8 @@ async function inTransaction(pool: pg.Pool, work: (client: pg.PoolClient) => Pro
   }
 }
 
-async function createTenants(databaseUrl: string, slugs: readonly string[]): Promise<Record<string, string>> {
+/** Creates tenants through Roster's own store (so the rows are Roster's); their ids by slug. */
+export async function createTenants(databaseUrl: string, slugs: readonly string[]): Promise<Record<string, string>> {
   const store = await openStore({ databaseUrl, poolSize: 2 });
   try {
     const rt: ProvisioningRuntime = { store, now: Date.now, newId: () => uuidv7() };
@@ -95,6 +109,16 @@ async function createTenants(databaseUrl: string, slugs: readonly string[]): Pro
   } finally {
     await store.close();
   }
+}
+
+/** A better-sqlite3 connection with Roster's pragmas: WAL, synchronous=NORMAL, foreign keys, a busy timeout. */
+export function openSqliteLikeRoster(file: string, busyTimeoutMs: number): Database.Database {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  return db;
 }
 
 function timeSync(count: number, op: (index: number) => void): Measurement {
@@ -112,12 +136,8 @@ function timeSync(count: number, op: (index: number) => void): Measurement {
 export async function sqliteLimits(file: string, settings: RawSettings): Promise<RawLimits> {
   const tenants = await createTenants(file, ['raw']);
   const tenantId = tenants['raw'] ?? '';
-  const db = new Database(file);
+  const db = openSqliteLikeRoster(file, 5000);
   try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
     const insertUser = db.prepare(
       `insert into users (${INSERT_USER_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (tenant_id, user_name_fold) do nothing returning id`,
     );
@@ -186,18 +206,12 @@ export async function sqliteLimits(file: string, settings: RawSettings): Promise
 /** PostgreSQL limits on a fresh schema, with a pool the size of the server's. */
 export async function postgresLimits(url: string, poolSize: number, settings: RawSettings): Promise<RawLimits> {
   const tenants = await createTenants(url, ['raw-warm', 'raw-c1', 'raw-c8']);
-  const parsed = new URL(url);
-  const schema = parsed.searchParams.get('schema') ?? 'public';
-  parsed.searchParams.delete('schema');
-  const pool = new pg.Pool({ connectionString: parsed.toString(), max: poolSize, options: `-c search_path="${schema}"` });
-  pool.on('error', () => {});
-  const insertUserSql = `insert into users (${INSERT_USER_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11) on conflict (tenant_id, user_name_fold) do nothing returning id`;
-  const insertEmailSql = `insert into user_emails (${INSERT_EMAIL_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7)`;
+  const pool = openRawPool(url, poolSize);
   const create = (row: RawRow): Promise<void> =>
     inTransaction(pool, async (client) => {
-      const inserted = await client.query(insertUserSql, [...row.values]);
+      const inserted = await client.query(PG_INSERT_USER, [...row.values]);
       if (inserted.rowCount !== 1) throw new Error(`raw insert conflict: ${row.userName}`);
-      await client.query(insertEmailSql, [...row.email]);
+      await client.query(PG_INSERT_EMAIL, [...row.email]);
     });
   try {
     // Open every connection of the pool before measuring, as a warmed-up server would have.

@@ -30,9 +30,9 @@
  * Roster deployment analyzes SQLite, so the server's query plans are measured as they would run.
  * On PostgreSQL the tables are ANALYZEd afterwards, as autovacuum would do after a bulk load.
  */
-import Database from 'better-sqlite3';
 import pg from 'pg';
 import { SCIM_HEADERS } from './fixtures.js';
+import { openSqliteLikeRoster } from './raw-driver.js';
 import { HttpClient, type HttpAnswer } from './load.js';
 import type { Engine } from './report.js';
 
@@ -167,12 +167,8 @@ interface SqlRunner {
 }
 
 function sqliteRunner(file: string): SqlRunner {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
   // The server writes bookkeeping once a second at most; wait for it rather than fail.
-  db.pragma('busy_timeout = 10000');
+  const db = openSqliteLikeRoster(file, 10_000);
   const bind = (params: readonly Param[]) => params.map((p) => (Array.isArray(p) ? JSON.stringify(p) : p));
   return {
     engine: 'sqlite',
