@@ -62,7 +62,16 @@ function userSchemaCache(): (urn: string) => ResourceSchema {
 
 /** The composition root: the one place that wires storage, provisioning, scim and http together. */
 export async function createServer(config: RosterConfig, overrides: ServerOverrides = {}): Promise<RosterServer> {
-  const store = overrides.store ?? (await openStore({ databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize }));
+  // Until the logger exists (below), a failure of SQLite's checkpoint worker goes to stderr.
+  let checkpointFailed = (error: unknown): void => void process.stderr.write(`SQLite checkpoint worker failed: ${String(error)}\n`);
+  const store =
+    overrides.store ??
+    (await openStore({
+      databaseUrl: config.databaseUrl,
+      poolSize: config.dbPoolSize,
+      checkpointInBackground: true,
+      onCheckpointError: (error) => checkpointFailed(error),
+    }));
   const now = overrides.now ?? Date.now;
   // Commits that append events wake this process's feed long-polls and webhook dispatcher at once.
   const notifier = new EventNotifier();
@@ -83,6 +92,8 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
             ...(overrides.logStream ? { stream: overrides.logStream } : {}),
           },
   });
+
+  checkpointFailed = (error) => app.log.error({ err: error }, 'SQLite checkpoint worker failed; the serving connection checkpoints the WAL by itself again');
 
   // Prometheus: request counts and latency of every route registered below, and GET /metrics.
   registerMetrics(app, {

@@ -11,6 +11,10 @@ export interface StoreOptions {
   readonly poolSize?: number;
   /** Apply pending migrations (default true); `roster doctor` opens without, to report them. */
   readonly migrate?: boolean;
+  /** SQLite: checkpoint the WAL in a worker thread (the server; short CLI commands need not). */
+  readonly checkpointInBackground?: boolean;
+  /** SQLite: told when that worker fails. */
+  readonly onCheckpointError?: (error: unknown) => void;
 }
 
 export function isPostgresUrl(url: string): boolean {
@@ -21,7 +25,10 @@ export function isPostgresUrl(url: string): boolean {
 export async function openStore(options: StoreOptions): Promise<Store> {
   const database: SqlDatabase = isPostgresUrl(options.databaseUrl)
     ? await openPostgres({ url: options.databaseUrl, poolSize: options.poolSize ?? 10 })
-    : openSqlite(options.databaseUrl.replace(/^sqlite:(\/\/)?/i, ''));
+    : openSqlite(options.databaseUrl.replace(/^sqlite:(\/\/)?/i, ''), {
+        ...(options.checkpointInBackground ? { checkpointInBackground: true } : {}),
+        ...(options.onCheckpointError ? { onCheckpointError: options.onCheckpointError } : {}),
+      });
   try {
     if (options.migrate !== false) {
       await migrateToLatest(database.db, database.dialect.engine, database.schema);

@@ -2,6 +2,7 @@ import type { Kysely, RawBuilder } from 'kysely';
 import type { PoolStats } from '../../operations-store.js';
 import type { Engine } from '../engine.js';
 import type { DirectExecutor } from '../direct-statements.js';
+import type { BackgroundCheckpoints } from './sqlite-checkpoints.js';
 import type { RosterDatabase } from '../tables.js';
 
 /**
@@ -74,6 +75,8 @@ export interface SqlDatabase {
   announceCredentialChange?(db: Kysely<RosterDatabase>): Promise<void>;
   /** SQLite: runs a fixed statement synchronously on the one connection (see direct-statements.ts). */
   directExecutor?: DirectExecutor;
+  /** SQLite with WAL checkpoints in a worker thread: its counters (tests, diagnostics). */
+  backgroundCheckpoints?: BackgroundCheckpoints;
   /** Work that needs the migrated schema (SQLite: the planner's assumed statistics). */
   afterMigrations?(): void;
 }

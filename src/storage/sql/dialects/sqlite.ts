@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, SqliteDialect as KyselySqliteDialect, sql, type RawBuilder } from 'kysely';
+import { startBackgroundCheckpoints } from './sqlite-checkpoints.js';
 import { foldText } from '../../fold.js';
 import type { RosterDatabase } from '../tables.js';
 import { directReadsWhenIdle, lendDirectExecution, type DirectExecutor } from '../direct-statements.js';
@@ -67,8 +68,15 @@ function statementCache(database: Database.Database, capacity = 512): (sqlText: 
   };
 }
 
+export interface SqliteOptions {
+  /** Checkpoint the WAL in a worker thread instead of in the committing one (the server does; the CLI does not). */
+  readonly checkpointInBackground?: boolean;
+  /** Told when the checkpoint worker fails (the connection then checkpoints by itself again). */
+  readonly onCheckpointError?: (error: unknown) => void;
+}
+
 /** Opens (creating if needed) a SQLite file, or `:memory:`. */
-export function openSqlite(file: string): SqlDatabase {
+export function openSqlite(file: string, options: SqliteOptions = {}): SqlDatabase {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const database = new Database(file);
   database.pragma('journal_mode = WAL');
@@ -91,6 +99,10 @@ export function openSqlite(file: string): SqlDatabase {
   };
   lendDirectExecution(db, directReadsWhenIdle(() => database.inTransaction, execute));
   // PRAGMA data_version changes when another connection commits to the file (never for our own).
+  const checkpoints =
+    options.checkpointInBackground && file !== ':memory:'
+      ? startBackgroundCheckpoints(file, database, options.onCheckpointError ? { onError: options.onCheckpointError } : {})
+      : undefined;
   const dataVersion = database.prepare('pragma data_version').pluck();
   let seenVersion: unknown = dataVersion.get();
   return {
@@ -108,8 +120,12 @@ export function openSqlite(file: string): SqlDatabase {
       await sql`select 1`.execute(db);
     },
     async close() {
+      // The worker's connection goes first: the last connection to close checkpoints everything
+      // and removes the WAL.
+      await checkpoints?.stop();
       await db.destroy();
     },
+    ...(checkpoints ? { backgroundCheckpoints: checkpoints } : {}),
   };
 }
 
