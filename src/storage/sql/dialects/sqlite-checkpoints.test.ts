@@ -41,9 +41,16 @@ describe('SQLite WAL checkpoints in a worker thread', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'roster-checkpoints-'));
     file = join(dir, 'roster.db');
-    database = openSqlite(file, { checkpointInBackground: true, onCheckpointError: (error) => assert.fail(String(error)) });
+    // From a directory with no node_modules: the worker must still find the driver.
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      database = openSqlite(file, { checkpointInBackground: true, onCheckpointError: (error) => assert.fail(String(error)) });
+      await until('the worker runs', () => database.backgroundCheckpoints?.running === true);
+    } finally {
+      process.chdir(cwd);
+    }
     await sql`create table t (id integer primary key, v text not null)`.execute(database.db);
-    await until('the worker runs', () => database.backgroundCheckpoints?.running === true);
   });
   after(async () => {
     await database.close();

@@ -1,10 +1,12 @@
 import type Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
 /** What the worker tells the serving thread. */
 type CheckpointWorkerMessage =
   | { readonly kind: 'ready' }
   | { readonly kind: 'pass'; readonly walFrames: number; readonly copiedFrames: number; readonly backfilled: number }
+  | { readonly kind: 'failed'; readonly message: string }
   | { readonly kind: 'stopped' };
 
 /**
@@ -14,11 +16,13 @@ type CheckpointWorkerMessage =
  * waits for nor blocks the serving thread's readers and writer: it copies what it can and returns.
  * After a pass that copied pages it looks again soon (writes are arriving), else after idleMs.
  * The PRAGMA answers the WAL's frames and how many of them are in the file by now, in total.
+ * The driver comes as an absolute path: an eval'd script resolves modules from the working
+ * directory, which need not be Roster's.
  */
 const WORKER_SOURCE = `
-const Database = require('better-sqlite3');
 const { parentPort, workerData } = require('node:worker_threads');
-const { file, idleMs, busyMs } = workerData;
+const { driver, file, idleMs, busyMs } = workerData;
+const Database = require(driver);
 const db = new Database(file);
 db.pragma('wal_autocheckpoint = 0');
 const checkpoint = db.prepare('pragma wal_checkpoint(PASSIVE)');
@@ -28,7 +32,16 @@ let lastLog = 0;
 let lastBackfilled = 0;
 function pass() {
   if (stopped) return;
-  const result = checkpoint.get();
+  let result;
+  try {
+    result = checkpoint.get();
+  } catch (error) {
+    // A pass that fails (SQLITE_BUSY while the serving connection checkpoints past its bound, say)
+    // is simply tried again later; the serving connection's bound keeps the WAL in check meanwhile.
+    parentPort.postMessage({ kind: 'failed', message: String(error) });
+    timer = setTimeout(pass, idleMs);
+    return;
+  }
   const walFrames = result ? result.log : 0;
   const backfilled = result ? result.checkpointed : 0;
   // Both counts start again from 0 when a write rewinds the WAL.
@@ -61,12 +74,15 @@ const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
  */
 const BOUND_WITH_WORKER = 10_000;
 
+/** How long closing waits for the worker to close its connection before ending it. */
+const STOP_WAIT_MS = 5000;
+
 export interface BackgroundCheckpoints {
   /**
    * Passes the worker has made and WAL frames it has copied; after its last pass, the frames in the
    * WAL and how many of them are in the database file (equal: it had caught up). For tests and diagnostics.
    */
-  readonly stats: { passes: number; copiedFrames: number; lastWalFrames: number; lastBackfilled: number };
+  readonly stats: { passes: number; failedPasses: number; copiedFrames: number; lastWalFrames: number; lastBackfilled: number };
   /** Whether the worker runs; when it has stopped or failed, the connection checkpoints by itself again. */
   readonly running: boolean;
   stop(): Promise<void>;
@@ -89,10 +105,11 @@ export interface BackgroundCheckpointOptions {
  * stops or fails, so the WAL never grows unchecked.
  */
 export function startBackgroundCheckpoints(file: string, connection: Database.Database, options: BackgroundCheckpointOptions = {}): BackgroundCheckpoints {
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, idleMs: options.idleMs ?? 100, busyMs: options.busyMs ?? 50 } });
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file, idleMs: options.idleMs ?? 100, busyMs: options.busyMs ?? 50 } });
   // A server that is done must not be kept alive by its checkpointer.
   worker.unref();
-  const stats = { passes: 0, copiedFrames: 0, lastWalFrames: 0, lastBackfilled: 0 };
+  const stats = { passes: 0, failedPasses: 0, copiedFrames: 0, lastWalFrames: 0, lastBackfilled: 0 };
   let running = false;
   let stopping = false;
   let exited = false;
@@ -114,6 +131,8 @@ export function startBackgroundCheckpoints(file: string, connection: Database.Da
       stats.copiedFrames += message.copiedFrames;
       stats.lastWalFrames = message.walFrames;
       stats.lastBackfilled = message.backfilled;
+    } else if (message.kind === 'failed') {
+      stats.failedPasses++;
     } else if (message.kind === 'stopped') {
       closedConnection();
     }
@@ -139,8 +158,12 @@ export function startBackgroundCheckpoints(file: string, connection: Database.Da
       handBack();
       if (exited) return;
       worker.postMessage('stop');
-      // It closes its connection and says so; then it is ended (its timer would keep it alive).
-      await connectionClosed;
+      // It closes its connection and says so; then it is ended (its timer would keep it alive). A
+      // worker stuck in a pass must not hold up shutdown: after a while it is ended regardless
+      // (SQLite's checkpoints are safe to interrupt).
+      let waited: NodeJS.Timeout | undefined;
+      await Promise.race([connectionClosed, new Promise<void>((resolve) => (waited = setTimeout(resolve, STOP_WAIT_MS)))]);
+      clearTimeout(waited);
       await worker.terminate();
     },
   };
