@@ -6,7 +6,7 @@ import { groupRecordFrom } from '../provisioning/groups/group-record.js';
 import { openTestStore, type EngineName } from '../testing/databases.js';
 import type { JsonObject } from '../json/json-value.js';
 import type { Condition, Field } from './query.js';
-import type { Store, TenantScope } from './store.js';
+import type { RequestLogEntry, Store, TenantScope } from './store.js';
 
 const f = (path: string[], type: Field['type'] = 'string', caseExact = false): Field => ({ path, type, caseExact });
 
@@ -191,6 +191,35 @@ export function storeContract(engine: EngineName, skip: string | false): void {
       assert.equal(await store.transaction(t, (r) => r.groups.insert(mk('Sales'))), true);
       assert.equal(await store.transaction(t, (r) => r.groups.insert(mk('SALES'))), false);
       assert.equal(await store.transaction(b, (r) => r.groups.insert(mk('Sales'))), true);
+    });
+
+    it('writes provisioning-log entries of several tenants in one batch, field for field, and only where they belong', async () => {
+      const at = Date.now();
+      const full: RequestLogEntry = {
+        tenantId: a.tenantId, id: uuidv7(), atMs: at, method: 'PATCH', path: '/scim/v2/Users/x?attributes=name', status: 200, durationMs: 12,
+        client: 'Okta SCIM Client 1.0.0', credentialId: 'cred-1', resourceType: 'User', resourceId: 'x', changed: true,
+        notes: { changes: ['name.familyName: "Lovelace" → "Byron" 😀'], normalisers: ['entra-string-boolean'], nested: { quote: '"\\', n: 1.5, none: null } },
+        error: null,
+      };
+      const bare: RequestLogEntry = {
+        tenantId: a.tenantId, id: uuidv7(), atMs: at + 1, method: 'GET', path: '/scim/v2/Users', status: 401, durationMs: 0,
+        client: null, credentialId: null, resourceType: null, resourceId: null, changed: false, notes: {}, error: 'Authentication failed',
+      };
+      // Text PostgreSQL's jsonb refuses (a lone surrogate, U+0000) is kept as U+FFFD rather than losing the batch.
+      const odd: RequestLogEntry = { ...bare, id: uuidv7(), atMs: at + 2, error: 'bad \ud800 and \u0000 here', notes: { ignored: ['x\udc00'] } };
+      const other: RequestLogEntry = { ...full, tenantId: b.tenantId, id: uuidv7() };
+      await store.appendRequestLog([full, bare, odd, other]);
+      await store.appendRequestLog([full]); // the same id again: ignored, not an error
+
+      const mine = await store.read(a, (r) => r.requestLog.list({ limit: 10 }));
+      assert.deepEqual(mine.map((e) => e.id).sort(), [full.id, bare.id, odd.id].sort(), 'each once');
+      const byId = new Map(mine.map((e) => [e.id, e]));
+      assert.deepEqual(byId.get(full.id), full);
+      assert.deepEqual(byId.get(bare.id), bare);
+      assert.equal(byId.get(odd.id)?.error, 'bad \ufffd and \ufffd here');
+      assert.deepEqual(byId.get(odd.id)?.notes, { ignored: ['x\ufffd'] });
+      const theirs = await store.read(b, (r) => r.requestLog.list({ limit: 10 }));
+      assert.deepEqual(theirs, [other]);
     });
 
     it('records credentials as hashes and moves bookkeeping forward only', async () => {

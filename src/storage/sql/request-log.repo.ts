@@ -1,7 +1,8 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { RequestLogEntry, RequestLogQuery, RequestLogRepository } from '../store.js';
 import type { SqlDialect } from './dialects/dialect.js';
 import type { RequestLogTable, RosterDatabase } from './tables.js';
+import { rawQuery } from './raw-query.js';
 import { parseDocument } from './users.repo.js';
 
 function toEntry(row: RequestLogTable): RequestLogEntry {
@@ -23,31 +24,44 @@ function toEntry(row: RequestLogTable): RequestLogEntry {
   };
 }
 
-/** Writes provisioning-log entries of several tenants in one multi-row insert. */
+const COLUMNS = 'tenant_id, id, at_ms, method, path, status, duration_ms, client, credential_id, resource_type, resource_id, changed, notes, error';
+
+/** Each entry is one JSON array, in COLUMNS order (see `asRow`). */
+const INSERT_SQLITE = `insert into request_log (${COLUMNS})
+  select e.value ->> 0, e.value ->> 1, e.value ->> 2, e.value ->> 3, e.value ->> 4, e.value ->> 5, e.value ->> 6,
+    e.value ->> 7, e.value ->> 8, e.value ->> 9, e.value ->> 10, e.value ->> 11, e.value -> 12, e.value ->> 13
+  from json_each(?) as e where true
+  on conflict (tenant_id, id) do nothing`;
+const INSERT_POSTGRES = `insert into request_log (${COLUMNS})
+  select e ->> 0, e ->> 1, (e ->> 2)::bigint, e ->> 3, e ->> 4, (e ->> 5)::integer, (e ->> 6)::integer,
+    e ->> 7, e ->> 8, e ->> 9, e ->> 10, (e ->> 11)::integer, e -> 12, e ->> 13
+  from jsonb_array_elements(?::jsonb) as e
+  on conflict (tenant_id, id) do nothing`;
+
+function asRow(e: RequestLogEntry): unknown[] {
+  return [
+    e.tenantId, e.id, e.atMs, e.method, e.path, e.status, e.durationMs, e.client, e.credentialId,
+    e.resourceType, e.resourceId, e.changed ? 1 : 0, e.notes, e.error,
+  ];
+}
+
+const UNSTORABLE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|\u0000/g;
+
+/** Lone surrogates and U+0000 as U+FFFD: PostgreSQL's jsonb refuses both, and one would lose the whole batch. */
+const storable = (_key: string, value: unknown): unknown => (typeof value === 'string' ? value.replace(UNSTORABLE, '\ufffd') : value);
+
+/**
+ * Writes provisioning-log entries of several tenants in one statement. The batch goes as one JSON
+ * parameter that the database unpacks: a multi-row insert through the query builder cost several
+ * milliseconds per 500 entries to build and compile, about 4% of a PostgreSQL lookup's CPU.
+ */
 export async function appendRequestLog(db: Kysely<RosterDatabase>, dialect: SqlDialect, entries: readonly RequestLogEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await db
-    .insertInto('request_log')
-    .values(
-      entries.map((e) => ({
-        tenant_id: e.tenantId,
-        id: e.id,
-        at_ms: e.atMs,
-        method: e.method,
-        path: e.path,
-        status: e.status,
-        duration_ms: e.durationMs,
-        client: e.client,
-        credential_id: e.credentialId,
-        resource_type: e.resourceType,
-        resource_id: e.resourceId,
-        changed: e.changed ? 1 : 0,
-        notes: dialect.documentParam(JSON.stringify(e.notes)) as RawBuilder<string>,
-        error: e.error,
-      })),
-    )
-    .onConflict((oc) => oc.columns(['tenant_id', 'id']).doNothing())
-    .execute();
+  const rows = entries.map(asRow);
+  let json = JSON.stringify(rows);
+  // JSON.stringify writes a lone surrogate as \udXXX and U+0000 as \u0000; only then is the slower pass needed.
+  if (json.includes('\\ud') || json.includes('\\u0000')) json = JSON.stringify(rows, storable);
+  await rawQuery(db, dialect.engine, dialect.engine === 'postgres' ? INSERT_POSTGRES : INSERT_SQLITE, [json]);
 }
 
 /** The provisioning log of one tenant, newest first, filtered in the database. */
