@@ -25,10 +25,7 @@ export function isPostgresUrl(url: string): boolean {
 export async function openStore(options: StoreOptions): Promise<Store> {
   const database: SqlDatabase = isPostgresUrl(options.databaseUrl)
     ? await openPostgres({ url: options.databaseUrl, poolSize: options.poolSize ?? 10 })
-    : openSqlite(options.databaseUrl.replace(/^sqlite:(\/\/)?/i, ''), {
-        ...(options.checkpointInBackground ? { checkpointInBackground: true } : {}),
-        ...(options.onCheckpointError ? { onCheckpointError: options.onCheckpointError } : {}),
-      });
+    : openSqlite(options.databaseUrl.replace(/^sqlite:(\/\/)?/i, ''), options);
   try {
     if (options.migrate !== false) {
       await migrateToLatest(database.db, database.dialect.engine, database.schema);

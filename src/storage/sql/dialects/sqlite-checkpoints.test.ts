@@ -92,6 +92,24 @@ describe('SQLite WAL checkpoints in a worker thread', () => {
   });
 });
 
+describe('closing SQLite with the checkpoint worker', () => {
+  it('stops the worker first, so the last connection to close copies everything and removes the WAL', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'roster-checkpoints-'));
+    const file = join(dir, 'roster.db');
+    try {
+      const database = openSqlite(file, { checkpointInBackground: true });
+      await until('the worker runs', () => database.backgroundCheckpoints?.running === true);
+      await sql`create table t (id integer primary key, v text not null)`.execute(database.db);
+      await sql`insert into t (v) values ('kept')`.execute(database.db);
+      await database.close();
+      assert.equal(existsSync(`${file}-wal`), false);
+      assert.equal(rowsInFileAlone(file, dir), 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('SQLite without the checkpoint worker', () => {
   it('keeps SQLite’s own threshold and starts no worker (the CLI opens the store this way)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'roster-checkpoints-'));

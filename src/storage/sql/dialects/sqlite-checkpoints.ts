@@ -6,15 +6,18 @@ import { Worker } from 'node:worker_threads';
 type CheckpointWorkerMessage =
   | { readonly kind: 'ready' }
   | { readonly kind: 'pass'; readonly walFrames: number; readonly copiedFrames: number; readonly backfilled: number }
-  | { readonly kind: 'failed'; readonly message: string }
   | { readonly kind: 'stopped' };
+
+/** Pause after a pass that found nothing to copy, and after one that copied pages (writes are arriving). */
+const IDLE_MS = 100;
+const BUSY_MS = 50;
 
 /**
  * The worker, as the text of a CommonJS script (`eval: true`): the same text runs from dist/ and
  * from the sources under tsx, whose loader does not reach worker threads. It copies committed
  * pages from the WAL back into the database file on a connection of its own. PASSIVE neither
  * waits for nor blocks the serving thread's readers and writer: it copies what it can and returns.
- * After a pass that copied pages it looks again soon (writes are arriving), else after idleMs.
+ * After a pass that copied pages it looks again after BUSY_MS (writes are arriving), else after IDLE_MS.
  * The PRAGMA answers the WAL's frames and how many of them are in the file by now, in total.
  * The driver comes as an absolute path: an eval'd script resolves modules from the working
  * directory, which need not be Roster's.
@@ -32,16 +35,9 @@ let lastLog = 0;
 let lastBackfilled = 0;
 function pass() {
   if (stopped) return;
-  let result;
-  try {
-    result = checkpoint.get();
-  } catch (error) {
-    // A pass that fails (SQLITE_BUSY while the serving connection checkpoints past its bound, say)
-    // is simply tried again later; the serving connection's bound keeps the WAL in check meanwhile.
-    parentPort.postMessage({ kind: 'failed', message: String(error) });
-    timer = setTimeout(pass, idleMs);
-    return;
-  }
+  // SQLITE_BUSY (another checkpoint running) comes back as a row, not an error; anything thrown is
+  // a real failure, which ends the worker and hands checkpoints back to the serving connection.
+  const result = checkpoint.get();
   const walFrames = result ? result.log : 0;
   const backfilled = result ? result.checkpointed : 0;
   // Both counts start again from 0 when a write rewinds the WAL.
@@ -82,17 +78,10 @@ export interface BackgroundCheckpoints {
    * Passes the worker has made and WAL frames it has copied; after its last pass, the frames in the
    * WAL and how many of them are in the database file (equal: it had caught up). For tests and diagnostics.
    */
-  readonly stats: { passes: number; failedPasses: number; copiedFrames: number; lastWalFrames: number; lastBackfilled: number };
+  readonly stats: { passes: number; copiedFrames: number; lastWalFrames: number; lastBackfilled: number };
   /** Whether the worker runs; when it has stopped or failed, the connection checkpoints by itself again. */
   readonly running: boolean;
   stop(): Promise<void>;
-}
-
-export interface BackgroundCheckpointOptions {
-  readonly idleMs?: number;
-  readonly busyMs?: number;
-  /** Where worker failures are reported (the storage layer has no logger of its own). */
-  readonly onError?: (error: unknown) => void;
 }
 
 /**
@@ -104,12 +93,17 @@ export interface BackgroundCheckpointOptions {
  * higher threshold of its own as a bound, and returns to SQLite's default as soon as the worker
  * stops or fails, so the WAL never grows unchecked.
  */
-export function startBackgroundCheckpoints(file: string, connection: Database.Database, options: BackgroundCheckpointOptions = {}): BackgroundCheckpoints {
+export function startBackgroundCheckpoints(
+  file: string,
+  connection: Database.Database,
+  /** Where a failure of the worker is reported (the storage layer has no logger of its own). */
+  onError?: (error: unknown) => void,
+): BackgroundCheckpoints {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file, idleMs: options.idleMs ?? 100, busyMs: options.busyMs ?? 50 } });
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file, idleMs: IDLE_MS, busyMs: BUSY_MS } });
   // A server that is done must not be kept alive by its checkpointer.
   worker.unref();
-  const stats = { passes: 0, failedPasses: 0, copiedFrames: 0, lastWalFrames: 0, lastBackfilled: 0 };
+  const stats = { passes: 0, copiedFrames: 0, lastWalFrames: 0, lastBackfilled: 0 };
   let running = false;
   let stopping = false;
   let exited = false;
@@ -131,15 +125,13 @@ export function startBackgroundCheckpoints(file: string, connection: Database.Da
       stats.copiedFrames += message.copiedFrames;
       stats.lastWalFrames = message.walFrames;
       stats.lastBackfilled = message.backfilled;
-    } else if (message.kind === 'failed') {
-      stats.failedPasses++;
     } else if (message.kind === 'stopped') {
       closedConnection();
     }
   });
   worker.on('error', (error) => {
     handBack();
-    options.onError?.(error);
+    onError?.(error);
   });
   worker.on('exit', () => {
     exited = true;
