@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { JsonValue } from '../json/json-value.js';
+import { hasUnstorableText } from '../json/storable-text.js';
 import { ScimError } from '../scim/errors.js';
 import { renderError, scimErrorBody } from './error-response.js';
 import { redactUrl } from './redact-url.js';
@@ -13,23 +14,21 @@ export interface HttpOptions {
 /** Both SCIM media types and plain JSON clients (RFC 7644 §3.1 names application/scim+json). */
 const JSON_TYPES = ['application/json', 'application/scim+json', 'text/json'];
 
-/**
- * U+0000 and unpaired UTF-16 surrogates: PostgreSQL can store neither (in text or jsonb), so no
- * engine gets them and a client learns why, instead of a 500 on one engine and silence on the other.
- * In JSON they can only arrive as `\u` escapes, hence the cheap pre-check on the body text.
- */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
 /** Far deeper than any SCIM message (a Bulk operation's PATCH value is about ten levels), far from the stack's end. */
 export const MAX_BODY_DEPTH = 64;
 
-/** What makes a parsed body unacceptable before any route sees it; walked without recursion. */
+/**
+ * What makes a parsed body unacceptable before any route sees it; walked without recursion. Text
+ * PostgreSQL cannot store is refused on either engine, so a client learns why instead of a 500 on
+ * one and silence on the other; in JSON it can only arrive as `\u` escapes, hence the cheap
+ * pre-check on the body text.
+ */
 function bodyProblem(value: JsonValue, hasEscapes: boolean): string | undefined {
   const pending: [JsonValue, number][] = [[value, 1]];
   while (pending.length > 0) {
     const [current, depth] = pending.pop() as [JsonValue, number];
     if (typeof current === 'string') {
-      if (hasEscapes && UNSTORABLE.test(current)) return 'the body contains U+0000 or an unpaired surrogate (\\u0000, \\ud800…); such text cannot be stored';
+      if (hasEscapes && hasUnstorableText(current)) return 'the body contains U+0000 or an unpaired surrogate (\\u0000, \\ud800…); such text cannot be stored';
       continue;
     }
     if (current === null || typeof current !== 'object') continue;
@@ -39,7 +38,7 @@ function bodyProblem(value: JsonValue, hasEscapes: boolean): string | undefined 
       continue;
     }
     for (const [key, item] of Object.entries(current)) {
-      if (hasEscapes && UNSTORABLE.test(key)) return 'the body contains U+0000 or an unpaired surrogate in a member name; such text cannot be stored';
+      if (hasEscapes && hasUnstorableText(key)) return 'the body contains U+0000 or an unpaired surrogate in a member name; such text cannot be stored';
       pending.push([item, depth + 1]);
     }
   }
