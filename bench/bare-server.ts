@@ -16,11 +16,11 @@
  *   GET  /scim/v2/Users?filter=userName eq "…"   → 200 and a ListResponse of the one match
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { uuidv7 } from '../src/provisioning/runtime.js';
 import { foldText } from '../src/storage/fold.js';
-import { createTenants, inTransaction, INSERT_EMAIL_COLUMNS, INSERT_USER_COLUMNS, openRawPool, openSqliteLikeRoster, PG_INSERT_EMAIL, PG_INSERT_USER } from './raw-driver.js';
+import { intervalMeter } from './interval-meter.js';
+import { createTenants, inTransaction, openRawPool, openSqliteLikeRoster, PG_INSERT_EMAIL, PG_INSERT_USER, SQLITE_INSERT_EMAIL, SQLITE_INSERT_USER } from './raw-driver.js';
 
 const databaseUrl = process.env['DATABASE_URL'] ?? '';
 const poolSize = Number(process.env['DB_POOL_SIZE'] ?? 10);
@@ -36,10 +36,8 @@ interface Storage {
 
 function sqliteStorage(file: string): Storage {
   const db = openSqliteLikeRoster(file, 5000);
-  const insertUser = db.prepare(
-    `insert into users (${INSERT_USER_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (tenant_id, user_name_fold) do nothing returning id`,
-  );
-  const insertEmail = db.prepare(`insert into user_emails (${INSERT_EMAIL_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?)`);
+  const insertUser = db.prepare(SQLITE_INSERT_USER);
+  const insertEmail = db.prepare(SQLITE_INSERT_EMAIL);
   const create = db.transaction((values: readonly (string | number | null)[], email: readonly (string | number | null)[]): boolean => {
     if (insertUser.get(...values) === undefined) return false;
     insertEmail.run(...email);
@@ -114,11 +112,10 @@ async function postUser(req: IncomingMessage, res: ServerResponse): Promise<void
 async function lookupUser(url: URL, res: ServerResponse): Promise<void> {
   const match = /^userName eq "(.*)"$/.exec(url.searchParams.get('filter') ?? '');
   const data = match?.[1] === undefined ? undefined : await storage.lookup(tenantId, foldText(match[1]));
-  const resources = data === undefined ? '' : data;
   reply(
     res,
     200,
-    `{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":${data === undefined ? 0 : 1},"startIndex":1,"itemsPerPage":${data === undefined ? 0 : 1},"Resources":[${resources}]}`,
+    `{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":${data === undefined ? 0 : 1},"startIndex":1,"itemsPerPage":${data === undefined ? 0 : 1},"Resources":[${data ?? ''}]}`,
   );
 }
 
@@ -137,7 +134,7 @@ await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const address = server.address();
 const port = typeof address === 'object' && address !== null ? address.port : Number.NaN;
 
-let since = { wall: performance.now(), cpu: process.cpuUsage(), elu: performance.eventLoopUtilization() };
+const meter = intervalMeter();
 process.stdout.write(`BENCH_READY ${JSON.stringify({ port, engine: databaseUrl.startsWith('postgres') ? 'postgres' : 'sqlite', pid: process.pid, tokens: Object.fromEntries(slugs.map((s) => [s, 'none'])), tenantIds })}\n`);
 
 let stopping = false;
@@ -156,10 +153,7 @@ const commands = createInterface({ input: process.stdin });
 commands.on('line', (line) => {
   const [command, ...rest] = line.trim().split(/\s+/);
   if (command !== 'mark') return;
-  const wallMs = performance.now() - since.wall;
-  const cpu = process.cpuUsage(since.cpu);
-  const elu = performance.eventLoopUtilization(since.elu);
-  process.stdout.write(`BENCH_MARK ${JSON.stringify({ label: rest.join(' ') || 'interval', wallMs, cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000, elu: elu.utilization })}\n`);
-  since = { wall: performance.now(), cpu: process.cpuUsage(), elu: performance.eventLoopUtilization() };
+  process.stdout.write(`BENCH_MARK ${JSON.stringify({ label: rest.join(' ') || 'interval', ...meter.read() })}\n`);
+  meter.restart();
 });
 commands.on('close', () => void stop());

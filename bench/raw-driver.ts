@@ -66,9 +66,13 @@ function rawRows(tenantId: string, prefix: string, count: number): RawRow[] {
   });
 }
 
-export const INSERT_USER_COLUMNS =
+const INSERT_USER_COLUMNS =
   'tenant_id, id, user_name, user_name_fold, external_id, display_name_fold, active, data, version, created_ms, modified_ms';
-export const INSERT_EMAIL_COLUMNS = 'tenant_id, user_id, position, value, value_fold, type, is_primary';
+const INSERT_EMAIL_COLUMNS = 'tenant_id, user_id, position, value, value_fold, type, is_primary';
+
+/** The person (`on conflict do nothing returning id`, as the server does) and their email, for a raw create. */
+export const SQLITE_INSERT_USER = `insert into users (${INSERT_USER_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (tenant_id, user_name_fold) do nothing returning id`;
+export const SQLITE_INSERT_EMAIL = `insert into user_emails (${INSERT_EMAIL_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?)`;
 
 export const PG_INSERT_USER = `insert into users (${INSERT_USER_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11) on conflict (tenant_id, user_name_fold) do nothing returning id`;
 export const PG_INSERT_EMAIL = `insert into user_emails (${INSERT_EMAIL_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7)`;
@@ -138,10 +142,8 @@ export async function sqliteLimits(file: string, settings: RawSettings): Promise
   const tenantId = tenants['raw'] ?? '';
   const db = openSqliteLikeRoster(file, 5000);
   try {
-    const insertUser = db.prepare(
-      `insert into users (${INSERT_USER_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (tenant_id, user_name_fold) do nothing returning id`,
-    );
-    const insertEmail = db.prepare(`insert into user_emails (${INSERT_EMAIL_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?)`);
+    const insertUser = db.prepare(SQLITE_INSERT_USER);
+    const insertEmail = db.prepare(SQLITE_INSERT_EMAIL);
     const create = db.transaction((row: RawRow) => {
       if (insertUser.get(...row.values) === undefined) throw new Error(`raw insert conflict: ${row.userName}`);
       insertEmail.run(...row.email);

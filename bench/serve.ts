@@ -23,10 +23,10 @@
 import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { intervalMeter } from './interval-meter.js';
 
 // The server runs the compiled dist/ that `npm start` runs (bench/run.ts builds it first), not the
 // sources through tsx, whose transform adds work of its own to every function. BENCH_CODE=src
@@ -64,14 +64,12 @@ await server.listen();
 const address = server.app.server.address();
 const port = typeof address === 'object' && address !== null ? address.port : Number.NaN;
 
-let since = { wall: performance.now(), cpu: process.cpuUsage(), elu: performance.eventLoopUtilization() };
+const meter = intervalMeter();
 let marks = 0;
 process.stdout.write(`BENCH_READY ${JSON.stringify({ port, engine: server.store.engine, pid: process.pid, tokens, tenantIds })}\n`);
 
 async function mark(label: string): Promise<void> {
-  const wallMs = performance.now() - since.wall;
-  const cpu = process.cpuUsage(since.cpu);
-  const elu = performance.eventLoopUtilization(since.elu);
+  const usage = meter.read();
   let profile: string | undefined;
   if (session && profileDir) {
     const stopped = await session.post('Profiler.stop');
@@ -80,9 +78,9 @@ async function mark(label: string): Promise<void> {
     await session.post('Profiler.start');
   }
   process.stdout.write(
-    `BENCH_MARK ${JSON.stringify({ label, wallMs, cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000, elu: elu.utilization, ...(profile ? { profile } : {}) })}\n`,
+    `BENCH_MARK ${JSON.stringify({ label, ...usage, ...(profile ? { profile } : {}) })}\n`,
   );
-  since = { wall: performance.now(), cpu: process.cpuUsage(), elu: performance.eventLoopUtilization() };
+  meter.restart();
 }
 
 let stopping = false;
