@@ -57,6 +57,8 @@ const session = profileDir ? new Session() : undefined;
 if (session) {
   session.connect();
   await session.post('Profiler.enable');
+  // A finer grain than V8's default 1 ms: a lookup takes a few tenths of a millisecond.
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
   await session.post('Profiler.start');
 }
 
