@@ -15,6 +15,22 @@ export interface RenderedError {
   readonly internal: boolean;
 }
 
+/**
+ * The detail of the error each request was answered with, kept for the provisioning log (which
+ * never logs bodies otherwise). Set where errors become responses, so no per-request hook has to
+ * look at every payload.
+ */
+const answeredDetails = new WeakMap<object, string>();
+
+export function noteAnsweredDetail(request: object, body: JsonObject): void {
+  const detail = body['detail'];
+  if (typeof detail === 'string') answeredDetails.set(request, detail.slice(0, 2000));
+}
+
+export function answeredDetail(request: object): string | undefined {
+  return answeredDetails.get(request);
+}
+
 /** The one mapping from domain failures to HTTP statuses and SCIM error types. */
 const DOMAIN_STATUS: Record<DomainErrorKind, { status: number; scimType?: ScimType }> = {
   notFound: { status: 404 },

@@ -9,7 +9,7 @@ import { uuidv7 } from '../provisioning/runtime.js';
 import type { TenantRecord } from '../storage/store.js';
 import { parseAuthorization, unauthorized } from './authenticate.js';
 import type { RateLimiter } from './rate-limit.js';
-import { renderError } from './error-response.js';
+import { answeredDetail, renderError } from './error-response.js';
 import { redactUrl } from './redact-url.js';
 import { bulk } from '../scim/endpoints/bulk.js';
 import { newNotes, type ProjectionParams, type ScimContext, type ScimLimits, type ScimResponse } from '../scim/endpoints/context.js';
@@ -104,7 +104,7 @@ function ifMatchOf(request: FastifyRequest) {
  * from the credential and, under `/t/{slug}`, must match the slug (else 401).
  */
 export async function registerScimRoutes(app: FastifyInstance, options: ScimRouteOptions): Promise<void> {
-  const contexts = new WeakMap<FastifyRequest, { ctx: ScimContext; tenant: TenantRecord; credentialId: string; error?: string }>();
+  const contexts = new WeakMap<FastifyRequest, { ctx: ScimContext; tenant: TenantRecord; credentialId: string }>();
 
   app.addHook('preHandler', async (request, reply) => {
     const limited = (wait: number, what: string) => {
@@ -145,20 +145,6 @@ export async function registerScimRoutes(app: FastifyInstance, options: ScimRout
     contexts.set(request, { ctx, tenant: result.tenant, credentialId: result.credential.id });
   });
 
-  // The error detail a client got, for the provisioning log (the body is never logged otherwise).
-  app.addHook('onSend', async (request, reply, payload) => {
-    const state = contexts.get(request);
-    if (state && reply.statusCode >= 400 && typeof payload === 'string') {
-      try {
-        const detail = (JSON.parse(payload) as { detail?: unknown }).detail;
-        if (typeof detail === 'string') state.error = detail.slice(0, 2000);
-      } catch {
-        // not a SCIM error body
-      }
-    }
-    return payload;
-  });
-
   app.addHook('onResponse', async (request, reply) => {
     const state = contexts.get(request);
     if (!state) return;
@@ -186,7 +172,7 @@ export async function registerScimRoutes(app: FastifyInstance, options: ScimRout
         normalisers: notes.normalisers,
         leniencies: notes.leniencies,
       },
-      error: state.error ?? null,
+      error: reply.statusCode >= 400 ? (answeredDetail(request) ?? null) : null,
     });
     // Nothing is ignored silently: dropped attributes (password included) and normalisers that fired.
     if (notes.ignored.length > 0 || notes.normalisers.length > 0 || notes.leniencies.length > 0 || notes.warnings.length > 0) {
