@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
+import { waitUntil } from '../../../testing/wait-until.js';
 import pg from 'pg';
 import { createTestDatabase, postgresTestUrl, testEngines, type TestDatabase } from '../../../testing/databases.js';
 import { openStore } from '../../open-store.js';
@@ -9,15 +10,6 @@ import type { Store } from '../../store.js';
 import { CREDENTIAL_CHANNEL, PostgresChangeListener } from './postgres-change-listener.js';
 
 const postgres = testEngines().find((e) => e.engine === 'postgres');
-
-/** Polls until `check` holds (a notification travels asynchronously); fails after `ms`. */
-async function eventually(what: string, check: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`${what}: not within ${ms} ms`);
-    await sleep(20);
-  }
-}
 
 describe('credential cache across PostgreSQL processes', { skip: postgres?.skip ?? false }, () => {
   let database: TestDatabase;
@@ -61,27 +53,27 @@ describe('credential cache across PostgreSQL processes', { skip: postgres?.skip 
 
   it('serves a known credential from memory', async () => {
     const { credentialId } = await tenantWithCredential();
-    await eventually('the first lookup is cached', async () => {
+    await waitUntil(async () => {
       await labelSeenBy(a, credentialId);
       await relabelSilently(credentialId, `silent-${Date.now()}`);
       return (await labelSeenBy(a, credentialId)) !== (await sqlClient.query<{ label: string }>(`select label from "${schema}".credentials where id = $1`, [credentialId])).rows[0]?.label;
-    });
+    }, 'the first lookup is cached', 10_000);
   });
 
   it('drops it when another process revokes it', async () => {
     const { tenantId, credentialId } = await tenantWithCredential();
     await labelSeenBy(a, credentialId);
     assert.equal(await b.credentials.revoke(tenantId, credentialId, 42), true);
-    await eventually('process a sees the revocation', async () => (await a.credentials.findWithTenant(credentialId))?.credential.revokedMs === 42);
+    await waitUntil(async () => (await a.credentials.findWithTenant(credentialId))?.credential.revokedMs === 42, 'process a sees the revocation', 10_000);
   });
 
   it('drops it when another process switches the tenant off or changes its settings', async () => {
     const { tenantId, credentialId } = await tenantWithCredential();
     await labelSeenBy(a, credentialId);
     await b.tenants.setProvisioningEnabled(tenantId, false);
-    await eventually('process a sees provisioning switched off', async () => (await a.credentials.findWithTenant(credentialId))?.tenant.provisioningEnabled === false);
+    await waitUntil(async () => (await a.credentials.findWithTenant(credentialId))?.tenant.provisioningEnabled === false, 'process a sees provisioning switched off', 10_000);
     await b.tenants.updateSettings(tenantId, { extensionUrn: 'urn:example:ext' });
-    await eventually('process a sees the new settings', async () => (await a.credentials.findWithTenant(credentialId))?.tenant.settings['extensionUrn'] === 'urn:example:ext');
+    await waitUntil(async () => (await a.credentials.findWithTenant(credentialId))?.tenant.settings['extensionUrn'] === 'urn:example:ext', 'process a sees the new settings', 10_000);
   });
 
   it('trusts nothing it cached while its listening connection is down, and caches again once it is back', async () => {
@@ -93,16 +85,16 @@ describe('credential cache across PostgreSQL processes', { skip: postgres?.skip 
     assert.ok(before.length >= 2, 'both processes listen');
     // Every Roster listener on the server is cut (other schemas' too: they reconnect and re-read, as here).
     for (const pid of before) await sqlClient.query('select pg_terminate_backend($1)', [pid]);
-    await eventually('a has noticed its listener is gone', async () => {
+    await waitUntil(async () => {
       await relabelSilently(credentialId, 'while-down');
       return (await labelSeenBy(a, credentialId)) === 'while-down';
-    });
-    await eventually('a listens again and serves from memory', async () => {
+    }, 'a has noticed its listener is gone', 10_000);
+    await waitUntil(async () => {
       await labelSeenBy(a, credentialId);
       const label = `after-${Date.now()}`;
       await relabelSilently(credentialId, label);
       return (await labelSeenBy(a, credentialId)) !== label;
-    });
+    }, 'a listens again and serves from memory', 10_000);
   });
 });
 
@@ -134,7 +126,7 @@ describe('the change listener’s heartbeat', { skip: postgres?.skip ?? false },
     const listener = await listenerWith(async () => {}); // sent nowhere: never heard
     t.after(() => listener.close());
     listener.changedElsewhere();
-    await eventually('the listener gives up on its connection', async () => listener.changedElsewhere() && listener.changedElsewhere(), 5_000);
+    await waitUntil(async () => listener.changedElsewhere() && listener.changedElsewhere(), 'the listener gives up on its connection', 5_000);
   });
 });
 

@@ -7,14 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import type { SqlDatabase } from './dialect.js';
 import { openSqlite } from './sqlite.js';
-
-async function until(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+import { waitUntil } from '../../../testing/wait-until.js';
 
 async function autocheckpoint(database: SqlDatabase): Promise<number> {
   const { rows } = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(database.db);
@@ -46,7 +39,7 @@ describe('SQLite WAL checkpoints in a worker thread', () => {
     process.chdir(dir);
     try {
       database = openSqlite(file, { checkpointInBackground: true, onCheckpointError: (error) => assert.fail(String(error)) });
-      await until('the worker runs', () => database.backgroundCheckpoints?.running === true);
+      await waitUntil(() => database.backgroundCheckpoints?.running === true, 'the worker runs', 10_000);
     } finally {
       process.chdir(cwd);
     }
@@ -68,7 +61,7 @@ describe('SQLite WAL checkpoints in a worker thread', () => {
     const stats = database.backgroundCheckpoints!.stats;
     const passes = stats.passes;
     // A pass begun after the writes (the one running meanwhile may have missed some).
-    await until('the worker has caught up', () => stats.passes > passes + 1 && stats.lastBackfilled === stats.lastWalFrames);
+    await waitUntil(() => stats.passes > passes + 1 && stats.lastBackfilled === stats.lastWalFrames, 'the worker has caught up', 10_000);
     assert.ok(stats.copiedFrames > 0);
     assert.equal(rowsInFileAlone(file, dir), 20);
   });
@@ -77,11 +70,11 @@ describe('SQLite WAL checkpoints in a worker thread', () => {
     const stats = database.backgroundCheckpoints!.stats;
     for (let i = 0; i < 300; i++) await sql`insert into t (v) values (${'x'.repeat(500)})`.execute(database.db);
     const afterWrites = stats.passes;
-    await until('the worker has caught up', () => stats.passes > afterWrites + 1 && stats.lastBackfilled === stats.lastWalFrames);
+    await waitUntil(() => stats.passes > afterWrites + 1 && stats.lastBackfilled === stats.lastWalFrames, 'the worker has caught up', 10_000);
     const before = stats.lastWalFrames;
     const passes = stats.passes;
     await sql`insert into t (v) values ('after')`.execute(database.db);
-    await until('another pass', () => stats.passes > passes + 1);
+    await waitUntil(() => stats.passes > passes + 1, 'another pass', 10_000);
     assert.ok(stats.lastWalFrames < before, `the WAL holds ${stats.lastWalFrames} frames after the rewind, ${before} before`);
   });
 
@@ -98,7 +91,7 @@ describe('closing SQLite with the checkpoint worker', () => {
     const file = join(dir, 'roster.db');
     try {
       const database = openSqlite(file, { checkpointInBackground: true });
-      await until('the worker runs', () => database.backgroundCheckpoints?.running === true);
+      await waitUntil(() => database.backgroundCheckpoints?.running === true, 'the worker runs', 10_000);
       await sql`create table t (id integer primary key, v text not null)`.execute(database.db);
       await sql`insert into t (v) values ('kept')`.execute(database.db);
       await database.close();
