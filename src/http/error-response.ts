@@ -18,7 +18,7 @@ export interface RenderedError {
 /**
  * The detail of the error each request was answered with, kept for the provisioning log (which
  * never logs bodies otherwise). Set where errors become responses, so no per-request hook has to
- * look at every payload.
+ * look at every payload; a request answered without an error has none.
  */
 const answeredDetails = new WeakMap<object, string>();
 

@@ -172,7 +172,7 @@ export async function registerScimRoutes(app: FastifyInstance, options: ScimRout
         normalisers: notes.normalisers,
         leniencies: notes.leniencies,
       },
-      error: reply.statusCode >= 400 ? (answeredDetail(request) ?? null) : null,
+      error: answeredDetail(request) ?? null,
     });
     // Nothing is ignored silently: dropped attributes (password included) and normalisers that fired.
     if (notes.ignored.length > 0 || notes.normalisers.length > 0 || notes.leniencies.length > 0 || notes.warnings.length > 0) {

@@ -1,20 +1,17 @@
 import { openPostgres } from './sql/dialects/postgres.js';
-import { openSqlite } from './sql/dialects/sqlite.js';
+import { openSqlite, type SqliteOptions } from './sql/dialects/sqlite.js';
 import type { SqlDatabase } from './sql/dialects/dialect.js';
 import { migrateToLatest } from './sql/migrations/index.js';
 import { SqlStore } from './sql/sql-store.js';
 import type { Store } from './store.js';
 
-export interface StoreOptions {
+/** Where the data is, and, for SQLite, how the WAL is checkpointed (SqliteOptions). */
+export interface StoreOptions extends SqliteOptions {
   /** `postgres://…` / `postgresql://…` for PostgreSQL; a file path (or `:memory:`) for SQLite. */
   readonly databaseUrl: string;
   readonly poolSize?: number;
   /** Apply pending migrations (default true); `roster doctor` opens without, to report them. */
   readonly migrate?: boolean;
-  /** SQLite: checkpoint the WAL in a worker thread (the server; short CLI commands need not). */
-  readonly checkpointInBackground?: boolean;
-  /** SQLite: told when that worker fails. */
-  readonly onCheckpointError?: (error: unknown) => void;
 }
 
 export function isPostgresUrl(url: string): boolean {
