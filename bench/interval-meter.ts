@@ -14,7 +14,8 @@ export interface IntervalUsage {
  * server children (serve.ts, bare-server.ts) answer a `mark` with.
  */
 export function intervalMeter(): { read(): IntervalUsage; restart(): void } {
-  let since = { wall: performance.now(), cpu: process.cpuUsage(), elu: performance.eventLoopUtilization() };
+  const now = () => ({ wall: performance.now(), cpu: process.cpuUsage(), elu: performance.eventLoopUtilization() });
+  let since = now();
   return {
     read() {
       const cpu = process.cpuUsage(since.cpu);
@@ -26,7 +27,7 @@ export function intervalMeter(): { read(): IntervalUsage; restart(): void } {
       };
     },
     restart() {
-      since = { wall: performance.now(), cpu: process.cpuUsage(), elu: performance.eventLoopUtilization() };
+      since = now();
     },
   };
 }

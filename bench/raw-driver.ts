@@ -19,6 +19,8 @@ import pg from 'pg';
 import { uuidv7, type ProvisioningRuntime } from '../src/provisioning/runtime.js';
 import { createTenant } from '../src/provisioning/tenants/manage-tenants.js';
 import { openStore } from '../src/storage/open-store.js';
+import { parsePostgresUrl } from '../src/storage/sql/dialects/postgres.js';
+import { applyConnectionSettings } from '../src/storage/sql/dialects/sqlite.js';
 import { foldText } from '../src/storage/fold.js';
 import { benchUserName, oktaUser, scatter } from './fixtures.js';
 import { closedLoop, measurement, summarise, type LatencySummary, type Measurement } from './load.js';
@@ -79,10 +81,8 @@ export const PG_INSERT_EMAIL = `insert into user_emails (${INSERT_EMAIL_COLUMNS}
 
 /** A pg.Pool on the bench schema (`?schema=` of the URL, as Roster reads it). */
 export function openRawPool(url: string, max: number): pg.Pool {
-  const parsed = new URL(url);
-  const schema = parsed.searchParams.get('schema') ?? 'public';
-  parsed.searchParams.delete('schema');
-  const pool = new pg.Pool({ connectionString: parsed.toString(), max, options: `-c search_path="${schema}"` });
+  const { connectionString, schema } = parsePostgresUrl(url);
+  const pool = new pg.Pool({ connectionString, max, options: `-c search_path="${schema ?? 'public'}"` });
   pool.on('error', () => {});
   return pool;
 }
@@ -115,13 +115,10 @@ export async function createTenants(databaseUrl: string, slugs: readonly string[
   }
 }
 
-/** A better-sqlite3 connection with Roster's pragmas: WAL, synchronous=NORMAL, foreign keys, a busy timeout. */
+/** A better-sqlite3 connection with the settings Roster's own connections have. */
 export function openSqliteLikeRoster(file: string, busyTimeoutMs: number): Database.Database {
   const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  applyConnectionSettings(db, busyTimeoutMs);
   return db;
 }
 

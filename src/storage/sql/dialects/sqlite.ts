@@ -75,14 +75,19 @@ export interface SqliteOptions {
   readonly onCheckpointError?: (error: unknown) => void;
 }
 
+/** The settings of every Roster connection to a SQLite file: WAL, synchronous=NORMAL, foreign keys, a busy timeout. */
+export function applyConnectionSettings(database: Database.Database, busyTimeoutMs = 5000): void {
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma(`busy_timeout = ${busyTimeoutMs}`);
+}
+
 /** Opens (creating if needed) a SQLite file, or `:memory:`. */
 export function openSqlite(file: string, options: SqliteOptions = {}): SqlDatabase {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const database = new Database(file);
-  database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = NORMAL');
-  database.pragma('foreign_keys = ON');
-  database.pragma('busy_timeout = 5000');
+  applyConnectionSettings(database);
   database.function('roster_fold', { deterministic: true }, (value: unknown) =>
     typeof value === 'string' ? foldText(value) : value,
   );
