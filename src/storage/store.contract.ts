@@ -105,6 +105,48 @@ export function storeContract(engine: EngineName, skip: string | false): void {
       assert.deepEqual(await names({ kind: 'constant', value: true }), ['alice@x.com', 'bob@x.com', 'carol@y.com']);
     });
 
+    it('answers a repeated one-comparison lookup from its own tenant, with the right total, whichever value it carries', async () => {
+      // The first lookup of a shape is compiled; later ones reuse its SQL text with new parameters.
+      const t = { tenantId: (await makeTenant(store, 'lookups')).id };
+      const u = { tenantId: (await makeTenant(store, 'lookups-other')).id };
+      const dana = person('dana@l.com', { externalId: 'ext-1', active: false });
+      const erin = person('erin@l.com', { externalId: 'ext-2' });
+      const danaElsewhere = person('dana@l.com', { externalId: 'ext-1' });
+      await store.transaction(t, async (r) => {
+        await r.users.insert(dana);
+        await r.users.insert(erin);
+      });
+      await store.transaction(u, (r) => r.users.insert(danaElsewhere));
+      const lookup = (scope: TenantScope, field: Field, value: string | boolean, page = { kind: 'index' as const, offset: 0, limit: 100 }) =>
+        store.read(scope, (r) => r.users.listWithGroups({ where: { kind: 'compare', field, op: 'eq', value }, page }));
+      const ids = (result: { rows: readonly { user: { id: string } }[] }) => result.rows.map((row) => row.user.id);
+
+      for (let round = 0; round < 2; round++) {
+        for (const [scope, value, expected] of [
+          [t, 'DANA@l.com', [dana.id]],
+          [t, 'erin@L.com', [erin.id]],
+          [t, 'nobody@l.com', []],
+          [u, 'dana@l.com', [danaElsewhere.id]],
+          [u, 'erin@l.com', []],
+        ] as const) {
+          const found = await lookup(scope, f(['userName']), value);
+          assert.deepEqual(ids(found), expected, `${value} in ${scope === t ? 'lookups' : 'lookups-other'}`);
+          assert.equal(found.total, expected.length);
+        }
+        // externalId is case-exact; active is stored as 0/1.
+        assert.deepEqual(ids(await lookup(t, f(['externalId'], 'string', true), 'ext-1')), [dana.id]);
+        assert.deepEqual(ids(await lookup(t, f(['externalId'], 'string', true), 'EXT-1')), []);
+        assert.deepEqual(ids(await lookup(u, f(['externalId'], 'string', true), 'ext-1')), [danaElsewhere.id]);
+        assert.deepEqual(ids(await lookup(t, f(['active'], 'boolean'), false)), [dana.id]);
+        assert.deepEqual(ids(await lookup(u, f(['active'], 'boolean'), false)), []);
+        // A full page and a page past the end cannot tell their total: it is counted.
+        const full = await lookup(t, f(['userName']), 'dana@l.com', { kind: 'index', offset: 0, limit: 1 });
+        assert.deepEqual([ids(full), full.total], [[dana.id], 1]);
+        const past = await lookup(t, f(['userName']), 'dana@l.com', { kind: 'index', offset: 5, limit: 10 });
+        assert.deepEqual([ids(past), past.total], [[], 1]);
+      }
+    });
+
     it('pages by index with a total and by cursor without gaps or repeats', async () => {
       const t = { tenantId: (await makeTenant(store, 'paging')).id };
       await store.transaction(t, async (r) => {

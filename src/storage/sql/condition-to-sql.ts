@@ -125,6 +125,14 @@ function compareToSql(
   }
 }
 
+/**
+ * The value `compareToSql` binds for `field <op> value` (a non-null value): folded, parsed or
+ * converted to what the compared column stores. Throws as `compareToSql` would.
+ */
+export function comparisonParameter(scope: ConditionScope, field: Field, value: string | number | boolean): string | number {
+  return operands(scope.dialect, mappingFor(scope, field), field, value).right;
+}
+
 /** Picks the column (folded or not) and converts the value to what that column stores. */
 function operands(
   dialect: SqlDialect,

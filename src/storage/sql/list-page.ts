@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { CursorPosition, ListQuery, ListResult } from '../query.js';
-import { conditionToSql, type ConditionScope } from './condition-to-sql.js';
-import { executeBuilt } from './raw-query.js';
+import { comparisonParameter, conditionToSql, type ConditionScope } from './condition-to-sql.js';
+import { executeBuilt, executeCompiled } from './raw-query.js';
 import { sortValueKind } from './sort-expression.js';
 import type { RosterDatabase } from './tables.js';
 
@@ -50,6 +50,61 @@ export async function listPage<Row extends PageRow>(
   /** One more select-list item from a correlated sub-query (see SqlDialect.correlated). */
   extra?: { column: RawBuilder<unknown>; join: RawBuilder<unknown> },
 ): Promise<ListResult<Row>> {
+  const { engine } = listable.scope.dialect;
+  const wantCount = query.count !== false;
+  let built: QueryParts | undefined;
+  const parts = () => (built ??= queryParts(tenantId, listable, query, extra));
+
+  if (query.page.kind === 'index') {
+    const { offset, limit } = query.page;
+    const fixed = fixedLookup(tenantId, listable, query, extra);
+    let rows: Row[];
+    if (fixed?.text !== undefined) {
+      rows = await executeCompiled<Row>(db, engine, fixed.text, fixed.parameters);
+    } else {
+      const page = parts().page<Row>(listable.scope.dialect.limitOffset(limit, offset));
+      fixed?.learn(page.compile(db));
+      rows = await executeBuilt(db, engine, page);
+    }
+    if (!wantCount) return { rows };
+    // A page that is neither full nor empty tells the total by itself (the usual answer to a
+    // lookup such as userName eq): only full or empty pages need a count.
+    const total = rows.length > 0 && rows.length < limit ? offset + rows.length : offset === 0 && limit > 0 && rows.length === 0 ? 0 : await countAll(db, parts());
+    return { rows, total };
+  }
+
+  const { sortExpr, idRef, descending } = parts();
+  const after = query.page.after;
+  if (after && !fitsSort(after, sortValueKind(listable.scope, query))) throw new InvalidCursorError();
+  const keyset = after ? keysetCondition(sortExpr, idRef, after, descending) : sql<boolean>`1 = 1`;
+  const page = parts().page<Row>(listable.scope.dialect.limitOffset(query.page.limit + 1, 0), keyset);
+  const rows = await executeBuilt(db, engine, page);
+  const pageRows = rows.slice(0, query.page.limit);
+  const last = pageRows[pageRows.length - 1];
+  const next: CursorPosition | undefined =
+    rows.length > query.page.limit && last ? { id: last.id, sortValue: last.sort_value ?? null } : undefined;
+  const total = wantCount ? await countAll(db, parts()) : undefined;
+  return { rows: pageRows, ...(total === undefined ? {} : { total }), ...(next ? { next } : {}) };
+}
+
+/** The pieces of a list query, built only when a page or a count needs them. */
+interface QueryParts {
+  readonly tableRef: RawBuilder<unknown>;
+  readonly tenantMatch: RawBuilder<unknown>;
+  readonly filter: RawBuilder<boolean>;
+  readonly sortExpr: RawBuilder<unknown> | undefined;
+  readonly idRef: RawBuilder<unknown>;
+  readonly descending: boolean;
+  /** The page: `select … where tenant and filter <and more> order by … <limit>`, with the extra column when there is one. */
+  page<Row>(limit: RawBuilder<unknown>, more?: RawBuilder<boolean>): RawBuilder<Row>;
+}
+
+function queryParts(
+  tenantId: string,
+  listable: ListableTable,
+  query: ListQuery,
+  extra: { column: RawBuilder<unknown>; join: RawBuilder<unknown> } | undefined,
+): QueryParts {
   const { alias } = listable;
   const tableRef = sql`${sql.table(listable.table)} as ${sql.raw(alias)}`;
   const filter = query.where ? conditionToSql(listable.scope, query.where) : sql<boolean>`1 = 1`;
@@ -62,44 +117,79 @@ export async function listPage<Row extends PageRow>(
     ? sql`order by ${sortExpr} ${direction}, ${idRef} ${direction}`
     : sql`order by ${idRef} ${direction}`;
   const sortColumn = sortExpr ? sql`, ${sortExpr} as sort_value` : sql``;
-  // The extra column is computed for the page's rows only: the page is chosen first, then joined
-  // (and ordered again by the same expressions, which the sub-query's columns still answer to).
-  const withExtra = (page: RawBuilder<unknown>) =>
-    extra ? sql`select ${sql.raw(alias)}.*, ${extra.column} from (${page}) as ${sql.raw(alias)} ${extra.join} ${orderBy}` : page;
-  const wantCount = query.count !== false;
-
-  if (query.page.kind === 'index') {
-    const { offset, limit } = query.page;
-    const page = sql`select ${sql.raw(alias)}.*${sortColumn} from ${tableRef}
-      where ${tenantMatch} and ${filter} ${orderBy} ${listable.scope.dialect.limitOffset(limit, offset)}`;
-    const rows = await executeBuilt(db, listable.scope.dialect.engine, sql<Row>`${withExtra(page)}`);
-    if (!wantCount) return { rows };
-    // A page that is neither full nor empty tells the total by itself (the usual answer to a
-    // lookup such as userName eq): only full or empty pages need a count.
-    const total = rows.length > 0 && rows.length < limit ? offset + rows.length : offset === 0 && limit > 0 && rows.length === 0 ? 0 : await countAll(db, tableRef, tenantMatch, filter);
-    return { rows, total };
-  }
-
-  const after = query.page.after;
-  if (after && !fitsSort(after, sortValueKind(listable.scope, query))) throw new InvalidCursorError();
-  const keyset = after ? keysetCondition(sortExpr, idRef, after, descending) : sql<boolean>`1 = 1`;
-  const page = sql`select ${sql.raw(alias)}.*${sortColumn} from ${tableRef}
-    where ${tenantMatch} and ${filter} and ${keyset} ${orderBy} ${listable.scope.dialect.limitOffset(query.page.limit + 1, 0)}`;
-  const rows = await executeBuilt(db, listable.scope.dialect.engine, sql<Row>`${withExtra(page)}`);
-  const pageRows = rows.slice(0, query.page.limit);
-  const last = pageRows[pageRows.length - 1];
-  const next: CursorPosition | undefined =
-    rows.length > query.page.limit && last ? { id: last.id, sortValue: last.sort_value ?? null } : undefined;
-  const total = wantCount ? await countAll(db, tableRef, tenantMatch, filter) : undefined;
-  return { rows: pageRows, ...(total === undefined ? {} : { total }), ...(next ? { next } : {}) };
+  return {
+    tableRef,
+    tenantMatch,
+    filter,
+    sortExpr,
+    idRef,
+    descending,
+    page<Row>(limit: RawBuilder<unknown>, more?: RawBuilder<boolean>) {
+      const page = sql`select ${sql.raw(alias)}.*${sortColumn} from ${tableRef}
+        where ${tenantMatch} and ${filter}${more ? sql` and ${more}` : sql``} ${orderBy} ${limit}`;
+      // The extra column is computed for the page's rows only: the page is chosen first, then joined
+      // (and ordered again by the same expressions, which the sub-query's columns still answer to).
+      return extra
+        ? sql<Row>`select ${sql.raw(alias)}.*, ${extra.column} from (${page}) as ${sql.raw(alias)} ${extra.join} ${orderBy}`
+        : sql<Row>`${page}`;
+    },
+  };
 }
 
-async function countAll(
-  db: Kysely<RosterDatabase>,
-  tableRef: RawBuilder<unknown>,
-  tenantMatch: RawBuilder<unknown>,
-  filter: RawBuilder<boolean>,
-): Promise<number> {
+/** Compiled texts of one-comparison index pages, per table (and extra column) and shape; null where the shape cannot be kept. */
+const fixedTexts = new WeakMap<ListableTable, Map<object | undefined, Map<string, string | null>>>();
+
+interface FixedLookup {
+  /** The kept text, or undefined until one compile of this shape has been seen. */
+  readonly text: string | undefined;
+  readonly parameters: readonly unknown[];
+  readonly offset: number;
+  readonly limit: number;
+  /** Keeps the general path's compiled text for this shape, if its parameters are exactly ours. */
+  learn(compiled: { sql: string; parameters: readonly unknown[] }): void;
+}
+
+/**
+ * An index page filtered by one `eq` comparison and in the default order: the lookups identity
+ * providers send before nearly every write (`userName eq`, `externalId eq`, a group's
+ * `displayName eq`). Building and compiling that SQL through the query builder cost about three
+ * times what SQLite takes to run it, so each shape's compiled text is kept and only its
+ * parameters are worked out per request. A shape is kept only after its first compile showed
+ * exactly the parameters [tenant, value, limit, offset]: a form whose SQL binds anything else
+ * (a JSON path, a LIKE pattern) always takes the general path.
+ */
+function fixedLookup(
+  tenantId: string,
+  listable: ListableTable,
+  query: ListQuery,
+  extra: { column: RawBuilder<unknown>; join: RawBuilder<unknown> } | undefined,
+): FixedLookup | undefined {
+  const where = query.where;
+  if (query.sort || query.page.kind !== 'index' || where?.kind !== 'compare' || where.op !== 'eq' || where.value === null) return undefined;
+  const { field } = where;
+  const shape = `${typeof where.value} ${field.type} ${field.caseExact} ${JSON.stringify(field.path)}`;
+  let perExtra = fixedTexts.get(listable);
+  if (!perExtra) fixedTexts.set(listable, (perExtra = new Map()));
+  let texts = perExtra.get(extra);
+  if (!texts) perExtra.set(extra, (texts = new Map()));
+  const kept = texts.get(shape);
+  if (kept === null) return undefined;
+  const { offset, limit } = query.page;
+  const parameters = [tenantId, comparisonParameter(listable.scope, field, where.value), limit, offset];
+  const shapes = texts;
+  return {
+    text: kept,
+    parameters,
+    offset,
+    limit,
+    learn(compiled) {
+      const same = compiled.parameters.length === parameters.length && compiled.parameters.every((value, i) => value === parameters[i]);
+      shapes.set(shape, same ? compiled.sql : null);
+    },
+  };
+}
+
+async function countAll(db: Kysely<RosterDatabase>, { tableRef, tenantMatch, filter }: QueryParts): Promise<number> {
   const { rows } = await sql<{ n: number }>`select count(*) as n from ${tableRef} where ${tenantMatch} and ${filter}`.execute(db);
   return Number(rows[0]?.n ?? 0);
 }

@@ -23,9 +23,14 @@ function forEngine(engine: Engine, text: string): string {
  * Texts are constants of the repositories (never built from input), values are always parameters.
  */
 export async function rawQuery<R>(db: Kysely<RosterDatabase>, engine: Engine, text: string, parameters: readonly unknown[]): Promise<R[]> {
+  return executeCompiled<R>(db, engine, forEngine(engine, text), parameters);
+}
+
+/** Runs SQL as the engine's compiler writes it (`?` on SQLite, `$n` on PostgreSQL): directly on SQLite when the connection allows. */
+export async function executeCompiled<R>(db: Kysely<RosterDatabase>, engine: Engine, text: string, parameters: readonly unknown[]): Promise<R[]> {
   const direct = engine === 'sqlite' ? directExecutionOn(db)?.(text, parameters) : undefined;
   if (direct) return direct as R[];
-  const result = await db.executeQuery<R>(CompiledQuery.raw(forEngine(engine, text), [...parameters]));
+  const result = await db.executeQuery<R>(CompiledQuery.raw(text, [...parameters]));
   return [...result.rows];
 }
 
