@@ -12,11 +12,18 @@ export function notifyingStore(store: Store, notifier: EventNotifier): Store {
     if (appended) notifier.notify(scope.tenantId);
     return result;
   };
+  // Methods are bound once each: a store method is looked up on every request.
+  const bound = new Map<PropertyKey, unknown>();
   return new Proxy(store, {
     get(target, property) {
       if (property === 'transaction') return transaction;
+      const known = bound.get(property);
+      if (known !== undefined) return known;
       const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      if (typeof value !== 'function') return value;
+      const method = (value as (...args: unknown[]) => unknown).bind(target);
+      bound.set(property, method);
+      return method;
     },
   });
 }
