@@ -62,6 +62,9 @@ for (const { engine, skip } of testEngines()) {
       assert.equal(page.body['itemsPerPage'], 2);
       assert.equal(page.body['startIndex'], 2);
       assert.deepEqual((page.body['Resources'] as JsonObject[]).map((r) => r['userName']), ['dave@example.net', 'carol@example.com']);
+      // Parameter names in any case; where a client sends one name in two cases, the first is taken.
+      const spelled = await t.scim('GET', '/Users?STARTINDEX=2&Count=2&sortby=userName&SortOrder=descending&sortorder=ascending');
+      assert.deepEqual(spelled.body, page.body);
       const countOnly = await t.scim('GET', '/Users?count=0');
       assert.equal(countOnly.body['totalResults'], 5);
       assert.deepEqual(countOnly.body['Resources'], []);
