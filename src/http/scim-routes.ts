@@ -10,6 +10,7 @@ import type { TenantRecord } from '../storage/store.js';
 import { parseAuthorization, unauthorized } from './authenticate.js';
 import type { RateLimiter } from './rate-limit.js';
 import { answeredDetail, renderError } from './error-response.js';
+import { endOfTurn } from './end-of-turn.js';
 import { redactUrl } from './redact-url.js';
 import { bulk } from '../scim/endpoints/bulk.js';
 import { newNotes, type ProjectionParams, type ScimContext, type ScimLimits, type ScimResponse } from '../scim/endpoints/context.js';
@@ -201,7 +202,8 @@ export async function registerScimRoutes(app: FastifyInstance, options: ScimRout
     return state.ctx;
   };
 
-  const send = (request: FastifyRequest, reply: FastifyReply, response: ScimResponse) => {
+  const send = async (request: FastifyRequest, reply: FastifyReply, response: ScimResponse) => {
+    await endOfTurn();
     if (response.etag) reply.header('etag', response.etag);
     if (response.status === 201 && response.location) reply.header('location', response.location);
     const ifNoneMatch = request.headers['if-none-match'];
