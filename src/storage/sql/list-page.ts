@@ -58,14 +58,10 @@ export async function listPage<Row extends PageRow>(
   if (query.page.kind === 'index') {
     const { offset, limit } = query.page;
     const fixed = fixedLookup(tenantId, listable, query, extra);
-    let rows: Row[];
-    if (fixed?.text !== undefined) {
-      rows = await executeCompiled<Row>(db, engine, fixed.text, fixed.parameters);
-    } else {
-      const page = parts().page<Row>(listable.scope.dialect.limitOffset(limit, offset));
-      fixed?.learn(page.compile(db));
-      rows = await executeBuilt(db, engine, page);
-    }
+    const compiled =
+      fixed?.text !== undefined ? { sql: fixed.text, parameters: fixed.parameters } : parts().page<Row>(listable.scope.dialect.limitOffset(limit, offset)).compile(db);
+    if (fixed && fixed.text === undefined) fixed.learn(compiled);
+    const rows = await executeCompiled<Row>(db, engine, compiled.sql, compiled.parameters);
     if (!wantCount) return { rows };
     // A page that is neither full nor empty tells the total by itself (the usual answer to a
     // lookup such as userName eq): only full or empty pages need a count.
@@ -143,8 +139,6 @@ interface FixedLookup {
   /** The kept text, or undefined until one compile of this shape has been seen. */
   readonly text: string | undefined;
   readonly parameters: readonly unknown[];
-  readonly offset: number;
-  readonly limit: number;
   /** Keeps the general path's compiled text for this shape, if its parameters are exactly ours. */
   learn(compiled: { sql: string; parameters: readonly unknown[] }): void;
 }
@@ -180,8 +174,6 @@ function fixedLookup(
   return {
     text: kept,
     parameters,
-    offset,
-    limit,
     learn(compiled) {
       const same = compiled.parameters.length === parameters.length && compiled.parameters.every((value, i) => value === parameters[i]);
       shapes.set(shape, same ? compiled.sql : null);

@@ -34,13 +34,8 @@ export async function executeCompiled<R>(db: Kysely<RosterDatabase>, engine: Eng
   return [...result.rows];
 }
 
-/** A query built with `sql`, run like `rawQuery`: directly on SQLite when the connection allows. */
+/** A query built with `sql`, compiled once and run like `rawQuery`: directly on SQLite when the connection allows. */
 export async function executeBuilt<R>(db: Kysely<RosterDatabase>, engine: Engine, query: RawBuilder<R>): Promise<R[]> {
-  const executor = engine === 'sqlite' ? directExecutionOn(db) : undefined;
-  if (executor) {
-    const compiled = query.compile(db);
-    const rows = executor(compiled.sql, compiled.parameters);
-    if (rows) return rows as R[];
-  }
-  return [...(await query.execute(db)).rows];
+  const compiled = query.compile(db);
+  return executeCompiled<R>(db, engine, compiled.sql, compiled.parameters);
 }
