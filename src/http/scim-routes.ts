@@ -55,24 +55,19 @@ function queryOf(request: FastifyRequest): Query {
   return out;
 }
 
-/** A query parameter by its lower-cased name. */
-function param(q: Query, lowerCaseName: string): string | undefined {
-  return q.get(lowerCaseName);
-}
-
 function listParams(q: Query): RawListParams {
   return {
-    filter: param(q, 'filter'),
-    sortBy: param(q, 'sortby'),
-    sortOrder: param(q, 'sortorder'),
-    startIndex: param(q, 'startindex'),
-    count: param(q, 'count'),
-    cursor: param(q, 'cursor'),
+    filter: q.get('filter'),
+    sortBy: q.get('sortby'),
+    sortOrder: q.get('sortorder'),
+    startIndex: q.get('startindex'),
+    count: q.get('count'),
+    cursor: q.get('cursor'),
   };
 }
 
 function projectionParams(q: Query): ProjectionParams {
-  return { attributes: param(q, 'attributes'), excludedAttributes: param(q, 'excludedattributes') };
+  return { attributes: q.get('attributes'), excludedAttributes: q.get('excludedattributes') };
 }
 
 /** A SearchRequest body (RFC 7644 §3.4.3) as list and projection parameters. */
@@ -105,11 +100,8 @@ function searchBody(body: JsonValue): { list: RawListParams; projection: Project
  */
 function loggedNotes(notes: ScimContext['notes']): JsonObject {
   const kept: JsonObject = {};
-  if (notes.changes.length > 0) kept['changes'] = [...notes.changes];
-  if (notes.warnings.length > 0) kept['warnings'] = [...notes.warnings];
+  for (const list of ['changes', 'warnings', 'normalisers', 'leniencies'] as const) if (notes[list].length > 0) kept[list] = [...notes[list]];
   if (notes.ignored.length > 0) kept['ignored'] = notes.ignored.map((i) => ({ ...i }));
-  if (notes.normalisers.length > 0) kept['normalisers'] = [...notes.normalisers];
-  if (notes.leniencies.length > 0) kept['leniencies'] = [...notes.leniencies];
   return kept;
 }
 
