@@ -73,6 +73,16 @@ export interface ServerOptions {
   readonly program?: 'serve.ts' | 'bare-server.ts';
 }
 
+/**
+ * How every bench server runs: Roster's default pool size, warnings and errors only, and the
+ * per-credential and per-IP rate limits off (the bench measures capacity, not the guards).
+ */
+export const BENCH_SERVER_SETTINGS = {
+  poolSize: 10, // Roster's default DB_POOL_SIZE
+  logLevel: 'warn' as const,
+  serverEnv: { RATE_LIMIT_PER_CREDENTIAL: '0', RATE_LIMIT_PER_IP: '0' },
+};
+
 const PINO_LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
 
 export function startServer(options: ServerOptions): Promise<RunningServer> {

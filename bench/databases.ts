@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { killAllChildren } from './child.js';
 
+/** The PostgreSQL server the bench uses unless told otherwise (`--pg-url`). */
+export const DEFAULT_PG_URL = process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+
 const tempDirs = new Set<string>();
 export const pendingCleanups = new Set<() => Promise<void>>();
 

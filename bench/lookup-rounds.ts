@@ -9,8 +9,8 @@
  * first (the first is often still warming up): lookups/s and the server's CPU per lookup.
  * Machine speed drifts, so compare builds in alternating runs (A, B, A, B), not one after another.
  */
-import { startServer } from './child.js';
-import { postgresDatabase, sqliteDatabase } from './databases.js';
+import { BENCH_SERVER_SETTINGS, startServer } from './child.js';
+import { DEFAULT_PG_URL, postgresDatabase, sqliteDatabase } from './databases.js';
 import { creates, lookups } from './scenarios.js';
 
 const PER_ROUND = 6000;
@@ -25,12 +25,12 @@ const engine = positional[0] ?? 'sqlite';
 if (engine !== 'sqlite' && engine !== 'postgres') throw new Error(`engine must be sqlite or postgres, not ${engine}`);
 const rounds = Number(positional[1] ?? 5);
 const profileDir = option('--cpu-prof');
-const db = engine === 'sqlite' ? sqliteDatabase() : await postgresDatabase(option('--pg-url') ?? process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test');
+const db = engine === 'sqlite' ? sqliteDatabase() : await postgresDatabase(option('--pg-url') ?? DEFAULT_PG_URL);
 const server = await startServer({
   databaseUrl: db.serverUrl,
-  poolSize: 10,
-  logLevel: 'warn',
-  env: { RATE_LIMIT_PER_CREDENTIAL: '0', RATE_LIMIT_PER_IP: '0' },
+  poolSize: BENCH_SERVER_SETTINGS.poolSize,
+  logLevel: BENCH_SERVER_SETTINGS.logLevel,
+  env: BENCH_SERVER_SETTINGS.serverEnv,
   tenants: ['t'],
   cwd: process.cwd(),
   ...(profileDir ? { profileDir } : {}),

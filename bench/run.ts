@@ -17,8 +17,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { killAllChildren, startServer, type RunningServer } from './child.js';
-import { pendingCleanups, postgresDatabase, sqliteDatabase, type BenchDatabase } from './databases.js';
+import { BENCH_SERVER_SETTINGS, killAllChildren, startServer, type RunningServer } from './child.js';
+import { DEFAULT_PG_URL, pendingCleanups, postgresDatabase, sqliteDatabase, type BenchDatabase } from './databases.js';
 import { measureRawLimits } from './limits.js';
 import type { LoadResult } from './load.js';
 import { machineInfo, waitForQuiet } from './machine.js';
@@ -64,7 +64,7 @@ function parseArgs(argv: readonly string[]): Options {
   let scale = true;
   let updateDocs = false;
   let engines: Engine[] = ['sqlite', 'postgres'];
-  let pgUrl = process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+  let pgUrl = DEFAULT_PG_URL;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = (argv[i] ?? '').split(/=(.*)/s, 2) as [string, string | undefined];
     const value = () => inline ?? argv[++i] ?? '';
@@ -94,9 +94,7 @@ function settingsFor(quick: boolean): Settings {
     patchMembers: 1000,
     patchReps: 5,
     patchWarmups: 1,
-    poolSize: 10, // Roster's default DB_POOL_SIZE
-    logLevel: 'warn' as const,
-    serverEnv: { RATE_LIMIT_PER_CREDENTIAL: '0', RATE_LIMIT_PER_IP: '0' },
+    ...BENCH_SERVER_SETTINGS,
     targets: {
       sqlite: { createsPerSecond8: 3000, lookupsPerSecond: 8000, patchMs: 50 },
       postgres: { createsPerSecond8: 2000, lookupsPerSecond: 5000, patchMs: 50 },
