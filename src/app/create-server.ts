@@ -64,6 +64,7 @@ function userSchemaCache(): (urn: string) => ResourceSchema {
 export async function createServer(config: RosterConfig, overrides: ServerOverrides = {}): Promise<RosterServer> {
   // Until the logger exists (below), a failure of SQLite's checkpoint worker goes to stderr.
   let checkpointFailed = (error: unknown): void => void process.stderr.write(`SQLite checkpoint worker failed: ${String(error)}\n`);
+  let numberingFailed = (error: unknown): void => void process.stderr.write(`numbering events failed: ${String(error)}\n`);
   const store =
     overrides.store ??
     (await openStore({
@@ -71,6 +72,7 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
       poolSize: config.dbPoolSize,
       checkpointInBackground: true,
       onCheckpointError: (error) => checkpointFailed(error),
+      onBackgroundError: (error) => numberingFailed(error),
     }));
   const now = overrides.now ?? Date.now;
   // Commits that append events wake this process's feed long-polls and webhook dispatcher at once.
@@ -94,6 +96,7 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
   });
 
   checkpointFailed = (error) => app.log.error({ err: error }, 'SQLite checkpoint worker failed; the serving connection checkpoints the WAL by itself again');
+  numberingFailed = (error) => app.log.error({ err: error }, 'numbering committed events failed; they are numbered by the next run or the sweep');
 
   // Prometheus: request counts and latency of every route registered below, and GET /metrics.
   registerMetrics(app, {

@@ -2,14 +2,15 @@ import type { EventRepository, ScopedRepositories, Store } from '../storage/stor
 import type { EventNotifier } from './event-notifier.js';
 
 /**
- * The store, except that a transaction which appended events tells the notifier once it has
- * committed (never before: a waiter woken early would find nothing, or worse, a rolled-back seq).
+ * The store, except that a transaction which appended events tells the notifier once they are
+ * committed and numbered (never before: a waiter woken early would find nothing, or worse, a
+ * rolled-back seq). The transaction itself does not wait for the numbering.
  */
 export function notifyingStore(store: Store, notifier: EventNotifier): Store {
   const transaction: Store['transaction'] = async (scope, work) => {
     let appended = false;
     const result = await store.transaction(scope, (repos) => work(withAppendTracking(repos, () => (appended = true))));
-    if (appended) notifier.notify(scope.tenantId);
+    if (appended) void store.eventsSettled(scope).then(() => notifier.notify(scope.tenantId));
     return result;
   };
   // Methods are bound once each: a store method is looked up on every request.
@@ -34,9 +35,8 @@ function withAppendTracking(repos: ScopedRepositories, onAppend: () => void): Sc
       const value: unknown = Reflect.get(target, property, target);
       if (property === 'append') {
         const append: EventRepository['append'] = async (drafts) => {
-          const stored = await target.append(drafts);
-          if (stored.length > 0) onAppend();
-          return stored;
+          await target.append(drafts);
+          if (drafts.length > 0) onAppend();
         };
         return append;
       }

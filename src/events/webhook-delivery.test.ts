@@ -8,7 +8,7 @@ import { loadConfig } from '../config/config.js';
 import type { JsonObject } from '../json/json-value.js';
 import { issueCredential } from '../provisioning/credentials/manage-credentials.js';
 import { createTenant } from '../provisioning/tenants/manage-tenants.js';
-import type { StoredEvent } from '../storage/store.js';
+import type { StoredEvent, TenantRecord } from '../storage/store.js';
 import { createTestDatabase, testEngines, type EngineName } from '../testing/databases.js';
 import { createTestServer, type TestServer } from '../testing/test-server.js';
 import { startReceiver, type ReceivedWebhook, type TestReceiver } from '../testing/webhook-receiver.js';
@@ -191,6 +191,7 @@ for (const { engine, skip } of testEngines()) {
       try {
         const { secret } = await addWebhook(quiet.server.rt, { tenantSlug: 'acme', url: receiver.url });
         await scim(quiet.server, quiet.token, 'POST', '/Users', { schemas: [USER], userName: 'orphan@example.com' });
+        await quiet.server.store.eventsSettled({ tenantId: quiet.tenant.id });
         // A process that claimed the stream and died: its claim stays until the lease runs out.
         const now = Date.now();
         const leaseUntil = now + 400;
@@ -264,7 +265,7 @@ for (const { engine, skip } of testEngines()) {
       const a = await createServer(config(), { webhookTransport: counting('a') });
       const b = await createServer(config(), { webhookTransport: counting('b') });
       try {
-        const tenants = [];
+        const tenants: { tenant: TenantRecord; token: string }[] = [];
         for (const slug of ['shared-1', 'shared-2', 'shared-3']) {
           const tenant = await createTenant(a.rt, { slug });
           tenants.push({ tenant, token: (await issueCredential(a.rt, tenant.id, 'bearer', 'test')).secret });
@@ -273,6 +274,9 @@ for (const { engine, skip } of testEngines()) {
         const { secret: oneSecret } = await addWebhook(b.rt, { tenantSlug: 'shared-1', url: one.url });
         // Changes arrive through both processes at once.
         await Promise.all(tenants.flatMap(({ token }, i) => [provision(a, token, `a${i}-`), provision(b, token, `b${i}-`)]));
+        // Each process numbers its changes' events just after they commit; a read through each
+        // waits for what that process committed, after which one outbox holds them all.
+        await Promise.all([a, b].flatMap((server) => tenants.map(({ tenant }) => outbox(server, tenant.id))));
         const committed = await Promise.all(tenants.map(({ tenant }) => outbox(a, tenant.id)));
         const total = committed.reduce((n, events) => n + events.length, 0);
         await waitUntil(() => all.received.length >= total && one.received.length >= committed[0]!.length, 'every event at both receivers');

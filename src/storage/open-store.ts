@@ -2,17 +2,21 @@ import { openPostgres } from './sql/dialects/postgres.js';
 import { openSqlite, type SqliteOptions } from './sql/dialects/sqlite.js';
 import type { SqlDatabase } from './sql/dialects/dialect.js';
 import { migrateToLatest } from './sql/migrations/index.js';
-import { SqlStore } from './sql/sql-store.js';
+import { SqlStore, type SqlStoreOptions } from './sql/sql-store.js';
 import type { Store } from './store.js';
 
 /** Where the data is, and, for SQLite, how the WAL is checkpointed (SqliteOptions). */
-export interface StoreOptions extends SqliteOptions {
+export interface StoreOptions extends SqliteOptions, Pick<SqlStoreOptions, 'onBackgroundError'> {
   /** `postgres://…` / `postgresql://…` for PostgreSQL; a file path (or `:memory:`) for SQLite. */
   readonly databaseUrl: string;
   readonly poolSize?: number;
   /** Apply pending migrations (default true); `roster doctor` opens without, to report them. */
   readonly migrate?: boolean;
+  /** PostgreSQL: how often to number events no run has numbered (default 2,000 ms; see SqlStoreOptions). */
+  readonly eventSweepMs?: number;
 }
+
+const DEFAULT_EVENT_SWEEP_MS = 2000;
 
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);
@@ -32,5 +36,19 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     await database.close();
     throw error;
   }
-  return new SqlStore(database);
+  const migrated = options.migrate !== false;
+  const store = new SqlStore(database, {
+    // Without migrations the schema may not have the columns the sweep reads.
+    eventSweepMs: migrated ? (options.eventSweepMs ?? DEFAULT_EVENT_SWEEP_MS) : 0,
+    ...(options.onBackgroundError ? { onBackgroundError: options.onBackgroundError } : {}),
+  });
+  // PostgreSQL: a process that stopped between a commit and its numbering left events unnumbered;
+  // they are numbered before this one serves anything.
+  try {
+    if (migrated) await store.numberPendingEvents();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
 }

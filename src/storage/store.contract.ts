@@ -278,6 +278,69 @@ export function storeContract(engine: EngineName, skip: string | false): void {
       assert.equal(await store.credentials.revoke('other-tenant', 'c1', 5), false, 'a tenant cannot revoke another tenant’s credential');
       assert.equal(await store.credentials.revoke(tenant.id, 'c1', 5), true);
     });
+
+    it('numbers the events of changes committing side by side 1, 2, 3… with no gaps, each change’s together and in order', async () => {
+      const tenant = { tenantId: (await makeTenant(store, 'outbox')).id };
+      const draft = (change: number, part: number) => ({ id: uuidv7(), type: 'test.event', occurredMs: change, data: { change, part } });
+      // 30 changes at once, of 1 to 3 events each; every fifth fails after appending.
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 30 }, (_, change) =>
+          store.transaction(tenant, async (r) => {
+            await r.events.append(Array.from({ length: (change % 3) + 1 }, (_, part) => draft(change, part)));
+            if (change % 5 === 4) throw new Error(`change ${change} fails`);
+          }),
+        ),
+      );
+      const committed = new Set(outcomes.flatMap((o, change) => (o.status === 'fulfilled' ? [change] : [])));
+      assert.equal(committed.size, 24);
+      const events = await store.read(tenant, (r) => r.events.after(0, 1000));
+      assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i + 1), 'no gaps');
+      assert.equal(await store.read(tenant, (r) => r.events.lastSeq()), events.length);
+      assert.deepEqual(new Set(events.map((e) => e.data['change'])), committed, 'exactly the committed changes');
+      // Each change's events are consecutive, in the order appended.
+      const runs: { change: unknown; parts: unknown[] }[] = [];
+      for (const e of events) {
+        if (runs.at(-1)?.change === e.data['change']) runs.at(-1)!.parts.push(e.data['part']);
+        else runs.push({ change: e.data['change'], parts: [e.data['part']] });
+      }
+      assert.equal(runs.length, committed.size);
+      for (const run of runs) assert.deepEqual(run.parts, run.parts.map((_, i) => i));
+      // A change made after another has committed comes after it.
+      await store.transaction(tenant, (r) => r.events.append([draft(100, 0)]));
+      await store.transaction(tenant, (r) => r.events.append([draft(101, 0)]));
+      const tail = await store.read(tenant, (r) => r.events.after(events.length, 10));
+      assert.deepEqual(tail.map((e) => [e.seq, e.data['change']]), [[events.length + 1, 100], [events.length + 2, 101]]);
+      assert.deepEqual(await store.read(b, (r) => r.events.after(0, 1000)), [], 'another tenant sees none of them');
+      assert.equal(await store.read(b, (r) => r.events.lastSeq()), 0);
+    });
+
+    it('gives a snapshot that holds every event it counts and none it does not, while changes commit', async () => {
+      const tenant = { tenantId: (await makeTenant(store, 'snapshots')).id };
+      let writing = true;
+      const writes = (async () => {
+        for (let i = 0; i < 60; i += 3) {
+          await Promise.all([0, 1, 2].map((k) => store.transaction(tenant, async (r) => {
+            const user = person(`snap${i + k}@example.com`);
+            await r.users.insert(user);
+            await r.events.append([{ id: uuidv7(), type: 'user.created', occurredMs: 1, data: { id: user.id } }]);
+          })));
+        }
+        writing = false;
+      })();
+      let taken = 0;
+      while (writing || taken === 0) {
+        const { seq, people } = await store.snapshot(tenant, async (r) => ({
+          seq: await r.events.lastSeq(),
+          people: (await r.users.list({ page: { kind: 'index', offset: 0, limit: 0 } })).total,
+        }));
+        assert.equal(people, seq, `a snapshot at seq ${seq} holds ${people} people`);
+        taken += 1;
+        // SQLite answers without waiting on I/O: give the writers a turn of the event loop.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await writes;
+      assert.ok(taken > 1);
+    });
   });
 }
 

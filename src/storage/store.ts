@@ -200,7 +200,7 @@ export interface PendingReferenceRepository {
   list(limit: number, offset: number): Promise<{ rows: PendingReferenceRecord[]; total: number }>;
 }
 
-/** An event to append to the outbox; storage gives it the tenant's next sequence number. */
+/** An event to append to the outbox; storage gives it the tenant's next sequence number when its change commits. */
 export interface EventDraft {
   readonly id: string;
   readonly type: string;
@@ -214,8 +214,14 @@ export interface StoredEvent extends EventDraft {
 }
 
 export interface EventRepository {
-  /** Appends in order, numbering each tenant's events 1, 2, 3… with no gaps (in this transaction). */
-  append(events: readonly EventDraft[]): Promise<StoredEvent[]>;
+  /**
+   * Appends in order. Each tenant's events are numbered 1, 2, 3… with no gaps, in commit order, and
+   * keeping one change's events together. No reader sees an event before it is numbered; in the
+   * process that made the change, reads that start after its `transaction` resolved see it
+   * (PostgreSQL numbers events just after commit: other processes see them a moment later, and
+   * should numbering fail, the store numbers them later by itself).
+   */
+  append(events: readonly EventDraft[]): Promise<void>;
   /** Events after `afterSeq`, in order. */
   after(afterSeq: number, limit: number): Promise<StoredEvent[]>;
   lastSeq(): Promise<number>;
@@ -341,7 +347,10 @@ export interface Store {
   transaction<T>(scope: TenantScope, work: (repos: ScopedRepositories) => Promise<T>): Promise<T>;
   /** Reads outside a transaction, scoped to a tenant. */
   read<T>(scope: TenantScope, work: (repos: ScopedRepositories) => Promise<T>): Promise<T>;
-  /** Reads in one read-only transaction that sees a single committed state (repeatable read): snapshots. */
+  /**
+   * Reads in one read-only transaction that sees a single committed state (repeatable read), in
+   * which the tenant's events are all numbered: the state is exactly the sum of events 1…lastSeq().
+   */
   snapshot<T>(scope: TenantScope, work: (repos: ScopedRepositories) => Promise<T>): Promise<T>;
   /** Webhook endpoints, delivery streams, dead letters and host keys (`delivery-store.ts`). */
   readonly delivery: DeliveryStore;
@@ -351,6 +360,11 @@ export interface Store {
   readonly admin: AdminStore;
   /** Cross-tenant counts, pool state and migrations for metrics and `roster doctor` (operations-store.ts). */
   readonly operations: OperationsStore;
+  /**
+   * Resolves once the events this process has committed for the tenant so far are numbered (they
+   * are on SQLite before the transaction resolves; PostgreSQL numbers them just after the commit).
+   */
+  eventsSettled(scope: TenantScope): Promise<void>;
   /** Appends provisioning-log entries of any tenants in one statement (written in batches). */
   appendRequestLog(entries: readonly RequestLogEntry[]): Promise<void>;
   ping(): Promise<void>;

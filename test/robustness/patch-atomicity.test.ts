@@ -113,6 +113,8 @@ for (const { engine, skip } of testEngines()) {
               await live.sql.rows('select * from group_members where tenant_id = ? and group_id = ? order by member_id', [t.id, id]),
               await live.sql.rows('select * from pending_references where tenant_id = ? and subject_id = ? order by reference_fold', [t.id, id]),
             ];
+      // The server numbers a change's events just after its commit: read the outbox once it has.
+      await live.server.store.eventsSettled({ tenantId: t.id });
       const events = await live.sql.rows('select count(*) as n, max(seq) as last from events where tenant_id = ?', [t.id]);
       return JSON.stringify({ status: api.status, body: api.body, etag: api.headers.get('etag'), rows, events });
     }

@@ -1,7 +1,8 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { EventDraft, EventRepository, StoredEvent } from '../store.js';
 import type { SqlDialect } from './dialects/dialect.js';
-import { rawQuery } from './raw-query.js';
+import { OUTBOX_LOCK_CLASS } from './event-sequencer.js';
+import { executeCompiled, rawQuery } from './raw-query.js';
 import type { EventsTable, RosterDatabase } from './tables.js';
 import { parseDocument } from './users.repo.js';
 
@@ -16,14 +17,19 @@ export function toStoredEvent(row: EventsTable): StoredEvent {
   };
 }
 
+// SQLite: one writer at a time, so numbering inside the change's transaction costs no waiting.
 const RESERVE_SEQUENCE = `insert into event_sequences (tenant_id, last_seq) values (?, ?)
   on conflict (tenant_id) do update set last_seq = event_sequences.last_seq + ? returning last_seq`;
 const INSERT_EVENT = 'insert into events (tenant_id, seq, id, type, occurred_ms, data) values (?, ?, ?, ?, ?, ?)';
-const INSERT_EVENT_PG = INSERT_EVENT.replace('?, ?)', '?, ?::jsonb)');
-const APPEND_ONE_PG = `with reserved as (insert into event_sequences (tenant_id, last_seq) values (?, 1)
-    on conflict (tenant_id) do update set last_seq = event_sequences.last_seq + 1 returning tenant_id, last_seq)
-  insert into events (tenant_id, seq, id, type, occurred_ms, data)
-    select reserved.tenant_id, reserved.last_seq, ?, ?, ?::bigint, ?::jsonb from reserved returning seq`;
+
+// PostgreSQL: unnumbered, numbered once committed (event-sequencer.ts). `pos` comes from its default.
+// The last parameter is OUTBOX_LOCK_CLASS: the outbox barrier is taken shared first.
+const INSERT_ONE_UNNUMBERED = `insert into events (tenant_id, id, type, occurred_ms, data)
+  select $1, $2, $3, $4::bigint, $5::jsonb from (select pg_advisory_xact_lock_shared($6, hashtext($1))) as barrier`;
+const INSERT_UNNUMBERED = `insert into events (tenant_id, id, type, occurred_ms, data)
+  select $1, e ->> 'id', e ->> 'type', (e ->> 'occurredMs')::bigint, e -> 'data'
+  from (select pg_advisory_xact_lock_shared($3, hashtext($1))) as barrier, jsonb_array_elements($2::jsonb) with ordinality as x(e, n)
+  order by n`;
 
 /** The outbox of one tenant. */
 export class SqlEventRepository implements EventRepository {
@@ -31,58 +37,49 @@ export class SqlEventRepository implements EventRepository {
     private readonly db: Kysely<RosterDatabase>,
     private readonly dialect: SqlDialect,
     private readonly tenantId: string,
+    /** Told that this transaction wrote events (PostgreSQL numbers them once it has committed). */
+    private readonly onAppend: () => void = () => {},
+    /** PostgreSQL reads outside a transaction: waits for this process's numbering runs asked for so far. */
+    private readonly settled?: () => Promise<void>,
   ) {}
 
-  async append(events: readonly EventDraft[]): Promise<StoredEvent[]> {
-    if (events.length === 0) return [];
-    if (events.length === 1 && this.dialect.engine === 'postgres') return this.appendOnePostgres(events[0]!);
-    // Reserving the numbers locks the tenant's sequence row until commit: numbers follow commit
-    // order and a rolled-back change leaves no gap.
-    const rows = await rawQuery<{ last_seq: number }>(this.db, this.dialect.engine, RESERVE_SEQUENCE, [this.tenantId, events.length, events.length]);
-    const last = Number(rows[0]?.last_seq);
-    const first = last - events.length + 1;
-    const stored = events.map((e, i): StoredEvent => ({ ...e, tenantId: this.tenantId, seq: first + i }));
-    if (stored.length === 1) {
-      const [e] = stored;
-      await rawQuery(this.db, this.dialect.engine, this.dialect.engine === 'postgres' ? INSERT_EVENT_PG : INSERT_EVENT, [
-        e!.tenantId, e!.seq, e!.id, e!.type, e!.occurredMs, JSON.stringify(e!.data),
-      ]);
-      return stored;
+  async append(events: readonly EventDraft[]): Promise<void> {
+    if (events.length === 0) return;
+    if (this.dialect.engine === 'postgres') await this.appendUnnumbered(events);
+    else await this.appendNumbered(events);
+    this.onAppend();
+  }
+
+  /** Reserving the numbers locks the tenant's counter until commit: the one writer holds it anyway. */
+  private async appendNumbered(events: readonly EventDraft[]): Promise<void> {
+    const rows = await rawQuery<{ last_seq: number }>(this.db, 'sqlite', RESERVE_SEQUENCE, [this.tenantId, events.length, events.length]);
+    const first = Number(rows[0]?.last_seq) - events.length + 1;
+    if (events.length === 1) {
+      const [e] = events;
+      await rawQuery(this.db, 'sqlite', INSERT_EVENT, [this.tenantId, first, e!.id, e!.type, e!.occurredMs, JSON.stringify(e!.data)]);
+      return;
     }
     await this.db
       .insertInto('events')
-      .values(
-        stored.map((e) => ({
-          tenant_id: e.tenantId,
-          seq: e.seq,
-          id: e.id,
-          type: e.type,
-          occurred_ms: e.occurredMs,
-          data: this.dialect.documentParam(JSON.stringify(e.data)) as RawBuilder<string>,
-        })),
-      )
+      .values(events.map((e, i) => ({ tenant_id: this.tenantId, seq: first + i, id: e.id, type: e.type, occurred_ms: e.occurredMs, data: JSON.stringify(e.data) })))
       .execute();
-    return stored;
   }
 
-  /**
-   * One event in one round trip: the number is reserved and the row written by one statement, so
-   * the tenant's sequence row stays locked for that statement and the commit only (the lock is
-   * what keeps numbers in commit order, and every round trip under it is a wait for other writers).
-   */
-  private async appendOnePostgres(event: EventDraft): Promise<StoredEvent[]> {
-    const rows = await rawQuery<{ seq: string | number }>(this.db, 'postgres', APPEND_ONE_PG, [
-      this.tenantId, event.id, event.type, event.occurredMs, JSON.stringify(event.data),
-    ]);
-    const seq = Number(rows[0]?.seq);
-    if (!Number.isSafeInteger(seq)) throw new Error('the event sequence did not return a number');
-    return [{ ...event, tenantId: this.tenantId, seq }];
+  /** In one statement, last in the transaction, so the barrier's shared hold lasts only until commit. */
+  private async appendUnnumbered(events: readonly EventDraft[]): Promise<void> {
+    if (events.length === 1) {
+      const [e] = events;
+      await executeCompiled(this.db, 'postgres', INSERT_ONE_UNNUMBERED, [this.tenantId, e!.id, e!.type, e!.occurredMs, JSON.stringify(e!.data), OUTBOX_LOCK_CLASS]);
+      return;
+    }
+    await executeCompiled(this.db, 'postgres', INSERT_UNNUMBERED, [this.tenantId, JSON.stringify(events), OUTBOX_LOCK_CLASS]);
   }
 
   async after(afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    await this.settled?.();
     const rows = await this.db
       .selectFrom('events')
-      .selectAll()
+      .select(['tenant_id', 'seq', 'id', 'type', 'occurred_ms', 'data'])
       .where('tenant_id', '=', this.tenantId)
       .where('seq', '>', afterSeq)
       .orderBy('seq')
@@ -92,6 +89,7 @@ export class SqlEventRepository implements EventRepository {
   }
 
   async lastSeq(): Promise<number> {
+    await this.settled?.();
     const row = await this.db.selectFrom('event_sequences').select('last_seq').where('tenant_id', '=', this.tenantId).executeTakeFirst();
     return Number(row?.last_seq ?? 0);
   }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { RequestLogEntry, ScopedRepositories, Store, TenantScope } from '../store.js';
 import { appendRequestLog, SqlRequestLogRepository } from './request-log.repo.js';
 import { SqlHeldChangeRepository } from './held-changes.repo.js';
@@ -8,6 +8,7 @@ import { SqlCredentialRepository } from './credentials.repo.js';
 import { SqlTenantRepository } from './tenants.repo.js';
 import { CacheClearingTenantRepository, CachedCredentialRepository, CredentialCache } from './credential-cache.js';
 import { SqlDeliveryStore } from './delivery.repo.js';
+import { EventSequencer, withOutboxClosed } from './event-sequencer.js';
 import { SqlEventRepository } from './events.repo.js';
 import { SqlFolderRepository } from './folders.repo.js';
 import { SqlOperationsStore } from './operations.repo.js';
@@ -20,6 +21,16 @@ import { classifyStorageError } from './sql-errors.js';
 import type { RosterDatabase } from './tables.js';
 import { SqlUserRepository } from './users.repo.js';
 
+export interface SqlStoreOptions {
+  /**
+   * PostgreSQL: how often to look for committed events no run has numbered (a process stopped
+   * between a commit and its numbering); 0 turns the sweep off (a store opened without migrating).
+   */
+  readonly eventSweepMs?: number;
+  /** Where failures of background work are reported (the storage layer has no logger of its own). */
+  readonly onBackgroundError?: (error: unknown) => void;
+}
+
 /** The one SQL implementation of the storage contract, for SQLite and PostgreSQL alike. */
 export class SqlStore implements Store {
   readonly engine;
@@ -30,10 +41,20 @@ export class SqlStore implements Store {
   readonly operations;
   /** SQLite's writes share commits (see sqlite-group-commit.ts); PostgreSQL commits each on its own connection. */
   private readonly groupCommit: SqliteGroupCommit | undefined;
+  /** PostgreSQL numbers events once their change has committed (event-sequencer.ts); SQLite within it. */
+  private readonly sequencer: EventSequencer | undefined;
 
-  constructor(private readonly database: SqlDatabase) {
+  constructor(
+    private readonly database: SqlDatabase,
+    options: SqlStoreOptions = {},
+  ) {
     this.engine = database.dialect.engine;
     this.groupCommit = this.engine === 'sqlite' ? new SqliteGroupCommit(database.db, database.directExecutor) : undefined;
+    if (this.engine === 'postgres') {
+      const report = options.onBackgroundError ?? ((error) => void process.stderr.write(`numbering events failed: ${String(error)}\n`));
+      this.sequencer = new EventSequencer(database.db, report);
+      if ((options.eventSweepMs ?? 0) > 0) this.sequencer.start(options.eventSweepMs!);
+    }
     // Only where the engine can tell that another process changed something (SQLite's data_version,
     // PostgreSQL's notifications).
     const changedElsewhere = database.changedElsewhere?.bind(database);
@@ -57,21 +78,40 @@ export class SqlStore implements Store {
   }
 
   async transaction<T>(scope: TenantScope, work: (repos: ScopedRepositories) => Promise<T>): Promise<T> {
+    let result: T;
+    let appended = false;
+    const noteAppend = () => (appended = true);
     try {
       if (this.groupCommit) return await this.groupCommit.run((db) => work(this.repositories(db, scope)));
-      return await this.database.db.transaction().execute((trx) => work(this.repositories(trx, scope)));
+      result = await this.database.db.transaction().execute((trx) => work(this.repositories(trx, scope, noteAppend)));
     } catch (error) {
       throw classifyStorageError(error);
     }
+    // Committed. The events are numbered right after, while the client already has its answer;
+    // this process's reads of the outbox wait for that (`settled`), and a failed run is reported
+    // and left to the next run or the sweep: the change stands either way.
+    if (appended && this.sequencer) void this.sequencer.number(scope.tenantId);
+    return result;
   }
 
   async snapshot<T>(scope: TenantScope, work: (repos: ScopedRepositories) => Promise<T>): Promise<T> {
-    // SQLite: the one connection is held for the transaction, so no write interleaves. PostgreSQL:
-    // repeatable read gives every statement the transaction's first snapshot.
-    const builder = this.database.db.transaction();
-    const consistent = this.engine === 'postgres' ? builder.setIsolationLevel('repeatable read').setAccessMode('read only') : builder;
     try {
-      return await consistent.execute((trx) => work(this.repositories(trx, scope)));
+      // SQLite: the one connection is held for the transaction, so no write interleaves.
+      if (this.engine !== 'postgres') return await this.database.db.transaction().execute((trx) => work(this.repositories(trx, scope)));
+      // PostgreSQL: repeatable read gives every statement the view of the first. That view is
+      // opened while no change of the tenant can write events and after the ones that did are
+      // numbered, so it holds no unnumbered event.
+      return await withOutboxClosed(this.database.db, scope.tenantId, (connection, release) =>
+        connection
+          .transaction()
+          .setIsolationLevel('repeatable read')
+          .setAccessMode('read only')
+          .execute(async (trx) => {
+            await sql`select 1`.execute(trx);
+            await release(trx);
+            return work(this.repositories(trx, scope));
+          }),
+      );
     } catch (error) {
       throw classifyStorageError(error);
     }
@@ -79,7 +119,9 @@ export class SqlStore implements Store {
 
   async read<T>(scope: TenantScope, work: (repos: ScopedRepositories) => Promise<T>): Promise<T> {
     try {
-      return await work(this.repositories(this.database.db, scope));
+      const sequencer = this.sequencer;
+      const settled = sequencer ? () => sequencer.settled(scope.tenantId) : undefined;
+      return await work(this.repositories(this.database.db, scope, undefined, settled));
     } catch (error) {
       throw classifyStorageError(error);
     }
@@ -101,12 +143,22 @@ export class SqlStore implements Store {
     }
   }
 
-  close(): Promise<void> {
-    return this.database.close();
+  async close(): Promise<void> {
+    await this.sequencer?.close();
+    await this.database.close();
   }
 
-  private repositories(db: Kysely<RosterDatabase>, scope: TenantScope): ScopedRepositories {
-    return new LazyRepositories(db, this.database.dialect, scope.tenantId);
+  eventsSettled(scope: TenantScope): Promise<void> {
+    return this.sequencer ? this.sequencer.settled(scope.tenantId) : Promise.resolve();
+  }
+
+  /** PostgreSQL: numbers every tenant's committed unnumbered events now (what the sweep does). */
+  async numberPendingEvents(): Promise<void> {
+    await this.sequencer?.sweep();
+  }
+
+  private repositories(db: Kysely<RosterDatabase>, scope: TenantScope, onAppend?: () => void, settled?: () => Promise<void>): ScopedRepositories {
+    return new LazyRepositories(db, this.database.dialect, scope.tenantId, onAppend, settled);
   }
 }
 
@@ -129,6 +181,8 @@ class LazyRepositories implements ScopedRepositories {
     private readonly db: Kysely<RosterDatabase>,
     private readonly dialect: SqlDialect,
     private readonly tenantId: string,
+    private readonly onAppend?: () => void,
+    private readonly settled?: () => Promise<void>,
   ) {}
 
   get users() {
@@ -144,7 +198,7 @@ class LazyRepositories implements ScopedRepositories {
     return (this.#pending ??= new SqlPendingReferenceRepository(this.db, this.dialect, this.tenantId));
   }
   get events() {
-    return (this.#events ??= new SqlEventRepository(this.db, this.dialect, this.tenantId));
+    return (this.#events ??= new SqlEventRepository(this.db, this.dialect, this.tenantId, this.onAppend, this.settled));
   }
   get audit() {
     return (this.#audit ??= new SqlAuditRepository(this.db, this.tenantId));

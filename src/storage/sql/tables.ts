@@ -137,7 +137,8 @@ export interface EventSequencesTable {
 
 export interface EventsTable {
   tenant_id: string;
-  seq: number;
+  /** Null on PostgreSQL until the change has committed and the sequencer has numbered it. */
+  seq: number | null;
   id: string;
   type: string;
   occurred_ms: number;

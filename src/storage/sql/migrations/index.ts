@@ -7,6 +7,7 @@ import { eventsMigration } from './003-events.js';
 import { deliveryMigration } from './004-delivery.js';
 import { adminMigration } from './005-admin.js';
 import { heldChangesMigration } from './006-held-changes.js';
+import { eventsNumberedAfterCommitMigration } from './007-events-numbered-after-commit.js';
 
 /** Every migration in order; names are permanent once released. */
 function migrationsFor(engine: Engine): Record<string, Migration> {
@@ -17,6 +18,7 @@ function migrationsFor(engine: Engine): Record<string, Migration> {
     '004-delivery': deliveryMigration(engine),
     '005-admin': adminMigration(engine),
     '006-held-changes': heldChangesMigration(engine),
+    '007-events-numbered-after-commit': eventsNumberedAfterCommitMigration(engine),
   };
 }
 

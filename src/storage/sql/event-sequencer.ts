@@ -1,0 +1,192 @@
+import { sql, type Kysely } from 'kysely';
+import type { RosterDatabase } from './tables.js';
+
+/**
+ * How PostgreSQL numbers each tenant's events 1, 2, 3… without gaps, in commit order, while the
+ * tenant's changes commit side by side.
+ *
+ * Numbering inside a change's transaction would have to lock the tenant's counter until that
+ * transaction commits, so one tenant's changes would commit one at a time, each waiting for the
+ * previous one's WAL flush. Instead a change writes its events unnumbered (`seq is null`, invisible
+ * to every reader) and, once it has committed, asks the sequencer to number the tenant's committed
+ * unnumbered events. One short transaction numbers all that have arrived since the last run, so
+ * under load one run serves many changes.
+ *
+ * Order: a run numbers what it sees by `pos`, the position each event got when its change wrote it,
+ * and keeps each change's events together. A change that saw another's result was written after
+ * that one committed, so it comes later whether the two are numbered in one run or in two.
+ *
+ * Gaps: only committed events are numbered, all of a run's or none (it is one transaction), under
+ * the tenant's counter row lock, which keeps two runs (of this process or another) apart.
+ */
+
+/**
+ * Advisory-lock class of the barrier a snapshot puts between a tenant's writes and its reads, the
+ * key within it being `hashtext(tenant id)`. A change's event insert takes it shared first (released
+ * at commit): writers never wait for each other on it. A snapshot takes it exclusively to let the
+ * changes in flight finish and hold new ones back while it numbers and opens its view
+ * (`withOutboxClosed`).
+ */
+export const OUTBOX_LOCK_CLASS = 0x526f73;
+
+/**
+ * Numbers the tenant's committed unnumbered events in one transaction; answers how many. The
+ * counter row is locked first, and the numbering statement runs after that wait, so it sees every
+ * event the previous run numbered.
+ */
+export async function numberCommittedEvents(db: Kysely<RosterDatabase>, tenantId: string): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const last = await lockCounter(trx, tenantId);
+    const { rows } = await sql<{ last_seq: string | number }>`
+      with unnumbered as (
+        select pos, min(pos) over (partition by xmin::text) as change_pos
+        from events where tenant_id = ${tenantId} and seq is null
+      ), numbered as (
+        select pos, row_number() over (order by change_pos, pos) as n from unnumbered
+      ), written as (
+        update events e set seq = ${last}::bigint + numbered.n from numbered
+        where e.tenant_id = ${tenantId} and e.seq is null and e.pos = numbered.pos
+        returning 1
+      ), total as (select count(*) as n from written)
+      update event_sequences set last_seq = last_seq + total.n from total
+      where tenant_id = ${tenantId} and total.n > 0
+      returning last_seq`.execute(trx);
+    const row = rows[0];
+    return row ? Number(row.last_seq) - last : 0;
+  });
+}
+
+/** Locks the tenant's counter row (creating it at 0 on the tenant's first event) and answers its value. */
+async function lockCounter(trx: Kysely<RosterDatabase>, tenantId: string): Promise<number> {
+  const select = () => sql<{ last_seq: string | number }>`select last_seq from event_sequences where tenant_id = ${tenantId} for update`.execute(trx);
+  let { rows } = await select();
+  if (rows.length === 0) {
+    await sql`insert into event_sequences (tenant_id, last_seq) values (${tenantId}, 0) on conflict (tenant_id) do nothing`.execute(trx);
+    ({ rows } = await select());
+  }
+  const last = Number(rows[0]?.last_seq);
+  if (!Number.isSafeInteger(last)) throw new Error('the event counter did not return a number');
+  return last;
+}
+
+/**
+ * Runs `work` on one connection while no change of the tenant can write events: takes the barrier
+ * exclusively (waiting for the changes that hold it to commit), numbers what they wrote, and lets
+ * `work` open its view; changes go on once `work` calls `release`. Session-level, so it is released
+ * by hand, and again whatever happens, before the connection goes back to the pool.
+ */
+export async function withOutboxClosed<T>(
+  db: Kysely<RosterDatabase>,
+  tenantId: string,
+  /** `release` runs on what it is given: the connection, or a transaction open on it. */
+  work: (connection: Kysely<RosterDatabase>, release: (on: Kysely<RosterDatabase>) => Promise<void>) => Promise<T>,
+): Promise<T> {
+  return db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(${OUTBOX_LOCK_CLASS}, hashtext(${tenantId}))`.execute(connection);
+    let held = true;
+    const release = async (on: Kysely<RosterDatabase>) => {
+      if (!held) return;
+      held = false;
+      await sql`select pg_advisory_unlock(${OUTBOX_LOCK_CLASS}, hashtext(${tenantId}))`.execute(on);
+    };
+    try {
+      await numberCommittedEvents(connection, tenantId);
+      return await work(connection, release);
+    } finally {
+      if (held) await release(connection);
+    }
+  });
+}
+
+/**
+ * Numbers each tenant's events as its changes commit, at most one run per tenant at a time in this
+ * process: whoever asks while a run is going is served by the next one, which serves them all. A
+ * sweep finds what no run numbered (a process that stopped between a commit and its run, or a run
+ * that failed) and numbers it.
+ */
+export class EventSequencer {
+  private readonly tenants = new Map<string, TenantRuns>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly db: Kysely<RosterDatabase>,
+    /** Where a failed run is reported; its events stay unnumbered until a later run or the sweep. */
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  /** Asks for a run; resolves once a run that started after this call has finished, well or not. */
+  number(tenantId: string): Promise<void> {
+    const state = this.tenants.get(tenantId);
+    if (!state) {
+      const fresh: TenantRuns = { running: Promise.resolve(), queued: undefined };
+      this.tenants.set(tenantId, fresh);
+      return (fresh.running = this.run(tenantId, fresh));
+    }
+    state.queued ??= deferred();
+    return state.queued.promise;
+  }
+
+  /**
+   * Resolves once every run asked for in this process so far has finished, so a read that follows
+   * finds numbered every event this process has committed.
+   */
+  settled(tenantId: string): Promise<void> {
+    const state = this.tenants.get(tenantId);
+    if (!state) return Promise.resolve();
+    return state.queued?.promise ?? state.running;
+  }
+
+  /** Numbers every tenant that has committed unnumbered events. */
+  async sweep(): Promise<void> {
+    const { rows } = await sql<{ tenant_id: string }>`select distinct tenant_id from events where seq is null`.execute(this.db);
+    await Promise.all(rows.map((row) => this.number(row.tenant_id)));
+  }
+
+  /** Sweeps every `intervalMs` until `close`. */
+  start(intervalMs: number): void {
+    this.timer = setInterval(() => void this.sweep().catch(this.onError), intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops the sweep and waits for the runs under way and asked for. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
+  private async run(tenantId: string, state: TenantRuns): Promise<void> {
+    const work = numberCommittedEvents(this.db, tenantId).then(
+      () => undefined,
+      (error: unknown) => this.onError(error),
+    );
+    this.inFlight.add(work);
+    await work;
+    this.inFlight.delete(work);
+    const queued = state.queued;
+    state.queued = undefined;
+    if (!queued) {
+      this.tenants.delete(tenantId);
+      return;
+    }
+    state.running = this.run(tenantId, state);
+    this.inFlight.add(queued.promise);
+    void state.running.then(() => {
+      this.inFlight.delete(queued.promise);
+      queued.resolve();
+    });
+  }
+}
+
+interface TenantRuns {
+  /** The run under way (it goes on to the queued one before it resolves). */
+  running: Promise<void>;
+  /** The next run, asked for while one was under way. */
+  queued: { promise: Promise<void>; resolve: () => void } | undefined;
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
