@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { executeCompiled } from './raw-query.js';
 import type { RosterDatabase } from './tables.js';
 
 /**
@@ -30,44 +31,16 @@ import type { RosterDatabase } from './tables.js';
 export const OUTBOX_LOCK_CLASS = 0x526f73;
 
 /**
- * Numbers the tenant's committed unnumbered events in one transaction; answers how many. The
- * counter row is locked first, and the numbering statement runs after that wait, so it sees every
- * event the previous run numbered.
+ * Numbers the tenant's committed unnumbered events in one transaction and answers how many: one
+ * call of `number_committed_events` (migration 008), which locks the tenant's counter row and then
+ * numbers what it sees, so it sees every event the previous run numbered.
  */
 export async function numberCommittedEvents(db: Kysely<RosterDatabase>, tenantId: string): Promise<number> {
-  return db.transaction().execute(async (trx) => {
-    const last = await lockCounter(trx, tenantId);
-    const { rows } = await sql<{ last_seq: string | number }>`
-      with unnumbered as (
-        select pos, min(pos) over (partition by xmin::text) as change_pos
-        from events where tenant_id = ${tenantId} and seq is null
-      ), numbered as (
-        select pos, row_number() over (order by change_pos, pos) as n from unnumbered
-      ), written as (
-        update events e set seq = ${last}::bigint + numbered.n from numbered
-        where e.tenant_id = ${tenantId} and e.seq is null and e.pos = numbered.pos
-        returning 1
-      ), total as (select count(*) as n from written)
-      update event_sequences set last_seq = last_seq + total.n from total
-      where tenant_id = ${tenantId} and total.n > 0
-      returning last_seq`.execute(trx);
-    const row = rows[0];
-    return row ? Number(row.last_seq) - last : 0;
-  });
+  const [row] = await executeCompiled<{ numbered: string | number }>(db, 'postgres', NUMBER_COMMITTED_EVENTS, [tenantId]);
+  return Number(row?.numbered ?? 0);
 }
 
-/** Locks the tenant's counter row (creating it at 0 on the tenant's first event) and answers its value. */
-async function lockCounter(trx: Kysely<RosterDatabase>, tenantId: string): Promise<number> {
-  const select = () => sql<{ last_seq: string | number }>`select last_seq from event_sequences where tenant_id = ${tenantId} for update`.execute(trx);
-  let { rows } = await select();
-  if (rows.length === 0) {
-    await sql`insert into event_sequences (tenant_id, last_seq) values (${tenantId}, 0) on conflict (tenant_id) do nothing`.execute(trx);
-    ({ rows } = await select());
-  }
-  const last = Number(rows[0]?.last_seq);
-  if (!Number.isSafeInteger(last)) throw new Error('the event counter did not return a number');
-  return last;
-}
+const NUMBER_COMMITTED_EVENTS = 'select number_committed_events($1) as numbered';
 
 /**
  * Runs `work` on one connection while no change of the tenant can write events: takes the barrier

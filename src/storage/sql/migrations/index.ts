@@ -8,6 +8,7 @@ import { deliveryMigration } from './004-delivery.js';
 import { adminMigration } from './005-admin.js';
 import { heldChangesMigration } from './006-held-changes.js';
 import { eventsNumberedAfterCommitMigration } from './007-events-numbered-after-commit.js';
+import { lighterOutboxMigration } from './008-lighter-outbox.js';
 
 /** Every migration in order; names are permanent once released. */
 function migrationsFor(engine: Engine): Record<string, Migration> {
@@ -19,6 +20,7 @@ function migrationsFor(engine: Engine): Record<string, Migration> {
     '005-admin': adminMigration(engine),
     '006-held-changes': heldChangesMigration(engine),
     '007-events-numbered-after-commit': eventsNumberedAfterCommitMigration(engine),
+    '008-lighter-outbox': lighterOutboxMigration(engine),
   };
 }
 
