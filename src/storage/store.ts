@@ -100,6 +100,12 @@ export interface UserRepository {
   findByUserNameFold(userNameFold: string): Promise<StoredUser | undefined>;
   /** Inserts; answers false (and writes nothing) when the folded userName is taken. */
   insert(user: UserRecord): Promise<boolean>;
+  /**
+   * Inserts a new person and takes (removes and answers, oldest first) the pending references
+   * whose folded reference is one of `referenceFolds`, as one write: a create's usual work in one
+   * round trip. Answers undefined, having written and taken nothing, when the folded userName is taken.
+   */
+  insertTakingReferences(user: UserRecord, referenceFolds: readonly string[]): Promise<PendingReferenceRecord[] | undefined>;
   /** Replaces the stored row; answers false when the folded userName is taken by someone else. */
   update(user: UserRecord, options: { emailsChanged: boolean }): Promise<boolean>;
   delete(id: string): Promise<boolean>;

@@ -1,5 +1,5 @@
 import { foldText } from '../../storage/fold.js';
-import type { ScopedRepositories, StoredUser } from '../../storage/store.js';
+import type { PendingReferenceRecord, ScopedRepositories, StoredUser } from '../../storage/store.js';
 import type { EventBuffer } from '../events/event-buffer.js';
 import { identifierFolds, managerReference } from './person-document.js';
 
@@ -36,10 +36,17 @@ export async function linkManager(repos: ScopedRepositories, person: StoredUser,
 
 /**
  * Resolves every pending reference that names this person: people waiting for them as manager
- * get linked, groups waiting for them as member get them.
+ * get linked, groups waiting for them as member get them. `taken`: the references already taken
+ * for them (a create takes them with its insert); otherwise they are taken here.
  */
-export async function resolveReferencesTo(repos: ScopedRepositories, person: StoredUser, events: EventBuffer, nowMs: number): Promise<void> {
-  const waiting = await repos.pending.takeMatching(identifierFolds(person));
+export async function resolveReferencesTo(
+  repos: ScopedRepositories,
+  person: StoredUser,
+  events: EventBuffer,
+  nowMs: number,
+  taken?: readonly PendingReferenceRecord[],
+): Promise<void> {
+  const waiting = taken ?? (await repos.pending.takeMatching(identifierFolds(person)));
   const reports = waiting.filter((p) => p.kind === 'manager' && p.subjectId !== person.id);
   if (reports.length > 0) {
     const ids = [...new Set(reports.map((r) => r.subjectId))];

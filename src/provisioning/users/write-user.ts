@@ -80,17 +80,21 @@ export async function createUser(
     const manager = reference === undefined ? undefined : await resolvePerson(repos, reference);
     const managerId = manager?.id ?? null;
     const user = userRecordFrom(document, { id: rt.newId(), version: 1, createdMs: now, modifiedMs: now, source, managerId });
-    if (!(await repos.users.insert(user))) {
+    // The references waiting for this person are taken with the insert, in one round trip.
+    const ownFolds = identifierFolds(user);
+    const waiting = await repos.users.insertTakingReferences(user, ownFolds);
+    if (!waiting) {
       const clash = matchFirst ? undefined : await findMatch(repos, document, settings);
       if (clash) return adoptOrRefuse(clash);
       throw taken(user.userName);
     }
-    if (reference !== undefined && !manager) {
+    // A manager reference naming the person themselves links nothing and waits for no one.
+    if (reference !== undefined && !manager && !ownFolds.includes(foldText(reference))) {
       await repos.pending.add({ kind: 'manager', subjectId: user.id, reference, createdMs: now }, foldText(reference));
     }
     events.push('user.created', { user: { id: user.id, userName: user.userName, externalId: user.externalId, active: user.active, managerId, attributes: document } });
     await placeInFolders(rt, repos, user.id, undefined, document, events, now);
-    await resolveReferencesTo(repos, user, events, now);
+    await resolveReferencesTo(repos, user, events, now, waiting);
     await events.flush(repos);
     return { user, changed: true, warnings };
   });

@@ -3,12 +3,15 @@ import type { PendingKind, PendingReferenceRecord, PendingReferenceRepository } 
 import type { SqlDialect } from './dialects/dialect.js';
 import type { PendingReferencesTable, RosterDatabase } from './tables.js';
 
-const toPending = (row: PendingReferencesTable): PendingReferenceRecord => ({
+export const toPending = (row: PendingReferencesTable): PendingReferenceRecord => ({
   kind: row.kind as PendingKind,
   subjectId: row.subject_id,
   reference: row.reference,
   createdMs: Number(row.created_ms),
 });
+
+/** Taken references in the order they were made. */
+export const oldestFirst = (references: PendingReferenceRecord[]): PendingReferenceRecord[] => references.sort((a, b) => a.createdMs - b.createdMs);
 
 /** References waiting for their target, of one tenant. */
 export class SqlPendingReferenceRepository implements PendingReferenceRepository {
@@ -58,7 +61,7 @@ export class SqlPendingReferenceRepository implements PendingReferenceRepository
     const { rows } = await sql<PendingReferencesTable>`delete from pending_references
       where tenant_id = ${this.tenantId} and ${this.dialect.inList(sql.ref('reference_fold'), referenceFolds)}
       returning *`.execute(this.db);
-    return rows.map(toPending).sort((a, b) => a.createdMs - b.createdMs);
+    return oldestFirst(rows.map(toPending));
   }
 
   async list(limit: number, offset: number): Promise<{ rows: PendingReferenceRecord[]; total: number }> {

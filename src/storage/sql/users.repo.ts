@@ -1,14 +1,18 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { JsonObject } from '../../json/json-value.js';
 import type { ListQuery, ListResult } from '../query.js';
-import type { StoredUser, UserGroupRecord, UserRecord, UserRepository, UserSource, UserWithGroups } from '../store.js';
+import type { PendingReferenceRecord, StoredUser, UserGroupRecord, UserRecord, UserRepository, UserSource, UserWithGroups } from '../store.js';
 import type { ColumnMapping, ConditionScope } from './condition-to-sql.js';
 import type { SqlDialect } from './dialects/dialect.js';
 import { listPage, type ListableTable } from './list-page.js';
-import { rawQuery } from './raw-query.js';
+import { oldestFirst, SqlPendingReferenceRepository, toPending } from './pending.repo.js';
+import { executeCompiled, rawQuery } from './raw-query.js';
 import { isUniqueViolation } from './sql-errors.js';
 import { sortExpressionFor } from './sort-expression.js';
-import type { RosterDatabase, UsersTable } from './tables.js';
+import type { PendingReferencesTable, RosterDatabase, UsersTable } from './tables.js';
+
+/** A row of INSERT_USER_TAKING_REFERENCES_PG: the pending reference's columns are null when none was taken. */
+type TakenRow = { inserted_id: string | null } & { [K in keyof PendingReferencesTable]: PendingReferencesTable[K] | null };
 
 type UserRow = UsersTable;
 
@@ -28,6 +32,18 @@ const INSERT_USER_WITH_EMAIL_PG = `with inserted as (insert into users (${USER_C
   email as (insert into user_emails (tenant_id, user_id, position, value, value_fold, type, is_primary)
     select inserted.tenant_id, inserted.id, 0, ?, ?, ?, ?::integer from inserted)
   select id from inserted`;
+// Any number of emails (rows of [value, fold, type, primary] in $16) and the references waiting
+// for the person ($17) taken only if the insert happened; one row when nothing was taken.
+const INSERT_USER_TAKING_REFERENCES_PG = `with inserted as (insert into users (${USER_COLUMNS})
+    values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13, $14, $15)
+    on conflict (tenant_id, user_name_fold) do nothing returning tenant_id, id),
+  emails as (insert into user_emails (tenant_id, user_id, position, value, value_fold, type, is_primary)
+    select inserted.tenant_id, inserted.id, (e.n - 1)::integer, e.row ->> 0, e.row ->> 1, e.row ->> 2, (e.row ->> 3)::integer
+    from inserted, jsonb_array_elements($16::jsonb) with ordinality as e(row, n)),
+  taken as (delete from pending_references p where p.tenant_id = $1 and p.reference_fold = any($17::text[])
+    and exists (select 1 from inserted) returning p.*)
+  select inserted.id as inserted_id, taken.* from (select 1) as one
+    left join inserted on true left join taken on true`;
 const INSERT_ONE_EMAIL = 'insert into user_emails (tenant_id, user_id, position, value, value_fold, type, is_primary) values (?, ?, ?, ?, ?, ?, ?)';
 
 function toStoredUser(row: UserRow): StoredUser {
@@ -235,6 +251,23 @@ export class SqlUserRepository implements UserRepository {
       ]);
     } else await this.insertEmails(user);
     return true;
+  }
+
+  async insertTakingReferences(user: UserRecord, referenceFolds: readonly string[]): Promise<PendingReferenceRecord[] | undefined> {
+    if (this.dialect.engine !== 'postgres') {
+      // No round trips to save on SQLite: the two steps, in the caller's transaction.
+      if (!(await this.insert(user))) return undefined;
+      return new SqlPendingReferenceRepository(this.db, this.dialect, this.tenantId).takeMatching(referenceFolds);
+    }
+    const rows = await executeCompiled<TakenRow>(this.db, 'postgres', INSERT_USER_TAKING_REFERENCES_PG, [
+      this.tenantId, user.id, user.userName, user.userNameFold, user.externalId, user.displayNameFold, user.active ? 1 : 0,
+      JSON.stringify(user.document), user.version, user.createdMs, user.modifiedMs, user.source, user.employeeNumber,
+      user.managerId, user.missing.join(','),
+      JSON.stringify(user.emails.map((e) => [e.value, e.valueFold, e.type, e.primary ? 1 : 0])),
+      referenceFolds,
+    ]);
+    if (rows[0]?.inserted_id == null) return undefined;
+    return oldestFirst(rows.filter((row) => row.subject_id !== null).map((row) => toPending(row as PendingReferencesTable)));
   }
 
   /** The person and their one email in one round trip (the usual create), all or nothing. */
