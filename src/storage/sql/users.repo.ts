@@ -24,16 +24,12 @@ export function parseDocument(data: unknown): JsonObject {
 
 const USER_COLUMNS =
   'tenant_id, id, user_name, user_name_fold, external_id, display_name_fold, active, data, version, created_ms, modified_ms, source, employee_number, manager_id, missing';
+// SQLite: the person, then their emails (no round trips to save).
 const INSERT_USER = `insert into users (${USER_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   on conflict (tenant_id, user_name_fold) do nothing returning id`;
-const INSERT_USER_PG = INSERT_USER.replace('?, ?, ?, ?, ?, ?, ?, ?,', '?, ?, ?, ?, ?, ?, ?, ?::jsonb,');
-const INSERT_USER_WITH_EMAIL_PG = `with inserted as (insert into users (${USER_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)
-    on conflict (tenant_id, user_name_fold) do nothing returning tenant_id, id),
-  email as (insert into user_emails (tenant_id, user_id, position, value, value_fold, type, is_primary)
-    select inserted.tenant_id, inserted.id, 0, ?, ?, ?, ?::integer from inserted)
-  select id from inserted`;
-// Any number of emails (rows of [value, fold, type, primary] in $16) and the references waiting
-// for the person ($17) taken only if the insert happened; one row when nothing was taken.
+// PostgreSQL: the person, any number of emails (rows of [value, fold, type, primary] in $16) and
+// the references waiting for them ($17, taken only if the insert happened), in one statement that
+// answers one row when nothing was taken.
 const INSERT_USER_TAKING_REFERENCES_PG = `with inserted as (insert into users (${USER_COLUMNS})
     values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13, $14, $15)
     on conflict (tenant_id, user_name_fold) do nothing returning tenant_id, id),
@@ -44,6 +40,16 @@ const INSERT_USER_TAKING_REFERENCES_PG = `with inserted as (insert into users ($
     and exists (select 1 from inserted) returning p.*)
   select inserted.id as inserted_id, taken.* from (select 1) as one
     left join inserted on true left join taken on true`;
+
+/** The values of USER_COLUMNS, in order, for a new person. */
+function userValues(tenantId: string, user: UserRecord): unknown[] {
+  return [
+    tenantId, user.id, user.userName, user.userNameFold, user.externalId, user.displayNameFold, user.active ? 1 : 0,
+    JSON.stringify(user.document), user.version, user.createdMs, user.modifiedMs, user.source, user.employeeNumber,
+    user.managerId, user.missing.join(','),
+  ];
+}
+
 const INSERT_ONE_EMAIL = 'insert into user_emails (tenant_id, user_id, position, value, value_fold, type, is_primary) values (?, ?, ?, ?, ?, ?, ?)';
 
 function toStoredUser(row: UserRow): StoredUser {
@@ -237,18 +243,12 @@ export class SqlUserRepository implements UserRepository {
   }
 
   async insert(user: UserRecord): Promise<boolean> {
-    if (this.dialect.engine === 'postgres' && user.emails.length === 1) return this.insertWithEmailPostgres(user, user.emails[0]!);
-    const inserted = await rawQuery<{ id: string }>(this.db, this.dialect.engine, this.dialect.engine === 'postgres' ? INSERT_USER_PG : INSERT_USER, [
-      this.tenantId, user.id, user.userName, user.userNameFold, user.externalId, user.displayNameFold, user.active ? 1 : 0,
-      JSON.stringify(user.document), user.version, user.createdMs, user.modifiedMs, user.source, user.employeeNumber,
-      user.managerId, user.missing.join(','),
-    ]);
+    if (this.dialect.engine === 'postgres') return (await this.insertTakingReferences(user, [])) !== undefined;
+    const inserted = await rawQuery<{ id: string }>(this.db, 'sqlite', INSERT_USER, userValues(this.tenantId, user));
     if (inserted.length === 0) return false;
     if (user.emails.length === 1) {
       const [email] = user.emails;
-      await rawQuery(this.db, this.dialect.engine, INSERT_ONE_EMAIL, [
-        this.tenantId, user.id, 0, email!.value, email!.valueFold, email!.type, email!.primary ? 1 : 0,
-      ]);
+      await rawQuery(this.db, 'sqlite', INSERT_ONE_EMAIL, [this.tenantId, user.id, 0, email!.value, email!.valueFold, email!.type, email!.primary ? 1 : 0]);
     } else await this.insertEmails(user);
     return true;
   }
@@ -260,24 +260,12 @@ export class SqlUserRepository implements UserRepository {
       return new SqlPendingReferenceRepository(this.db, this.dialect, this.tenantId).takeMatching(referenceFolds);
     }
     const rows = await executeCompiled<TakenRow>(this.db, 'postgres', INSERT_USER_TAKING_REFERENCES_PG, [
-      this.tenantId, user.id, user.userName, user.userNameFold, user.externalId, user.displayNameFold, user.active ? 1 : 0,
-      JSON.stringify(user.document), user.version, user.createdMs, user.modifiedMs, user.source, user.employeeNumber,
-      user.managerId, user.missing.join(','),
+      ...userValues(this.tenantId, user),
       JSON.stringify(user.emails.map((e) => [e.value, e.valueFold, e.type, e.primary ? 1 : 0])),
       referenceFolds,
     ]);
     if (rows[0]?.inserted_id == null) return undefined;
     return oldestFirst(rows.filter((row) => row.subject_id !== null).map((row) => toPending(row as PendingReferencesTable)));
-  }
-
-  /** The person and their one email in one round trip (the usual create), all or nothing. */
-  private async insertWithEmailPostgres(user: UserRecord, email: UserRecord['emails'][number]): Promise<boolean> {
-    const inserted = await rawQuery<{ id: string }>(this.db, 'postgres', INSERT_USER_WITH_EMAIL_PG, [
-      this.tenantId, user.id, user.userName, user.userNameFold, user.externalId, user.displayNameFold, user.active ? 1 : 0,
-      JSON.stringify(user.document), user.version, user.createdMs, user.modifiedMs, user.source, user.employeeNumber,
-      user.managerId, user.missing.join(','), email.value, email.valueFold, email.type, email.primary ? 1 : 0,
-    ]);
-    return inserted.length > 0;
   }
 
   async update(user: UserRecord, options: { emailsChanged: boolean }): Promise<boolean> {
