@@ -24,11 +24,12 @@ export function isPostgresUrl(url: string): boolean {
 
 /** Opens the database the URL names and applies pending migrations (unless `migrate: false`). */
 export async function openStore(options: StoreOptions): Promise<Store> {
+  const migrated = options.migrate !== false;
   const database: SqlDatabase = isPostgresUrl(options.databaseUrl)
     ? await openPostgres({ url: options.databaseUrl, poolSize: options.poolSize ?? 10 })
     : openSqlite(options.databaseUrl.replace(/^sqlite:(\/\/)?/i, ''), options);
   try {
-    if (options.migrate !== false) {
+    if (migrated) {
       await migrateToLatest(database.db, database.dialect.engine, database.schema);
       database.afterMigrations?.();
     }
@@ -36,7 +37,6 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     await database.close();
     throw error;
   }
-  const migrated = options.migrate !== false;
   const store = new SqlStore(database, {
     // Without migrations the schema may not have the columns the sweep reads.
     eventSweepMs: migrated ? (options.eventSweepMs ?? DEFAULT_EVENT_SWEEP_MS) : 0,

@@ -79,8 +79,9 @@ export async function withOutboxClosed<T>(
  */
 export class EventSequencer {
   private readonly tenants = new Map<string, TenantRuns>();
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly draining = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
 
   constructor(
     private readonly db: Kysely<RosterDatabase>,
@@ -91,13 +92,15 @@ export class EventSequencer {
   /** Asks for a run; resolves once a run that started after this call has finished, well or not. */
   number(tenantId: string): Promise<void> {
     const state = this.tenants.get(tenantId);
-    if (!state) {
-      const fresh: TenantRuns = { running: Promise.resolve(), queued: undefined };
-      this.tenants.set(tenantId, fresh);
-      return (fresh.running = this.run(tenantId, fresh));
-    }
-    state.queued ??= deferred();
-    return state.queued.promise;
+    if (state) return (state.queued ??= deferred()).promise;
+    const first = deferred();
+    const fresh: TenantRuns = { current: undefined, queued: first };
+    this.tenants.set(tenantId, fresh);
+    // The first run starts at once (drain takes `queued` before its first wait).
+    const drained = this.drain(tenantId, fresh);
+    this.draining.add(drained);
+    void drained.finally(() => this.draining.delete(drained));
+    return first.promise;
   }
 
   /**
@@ -106,8 +109,7 @@ export class EventSequencer {
    */
   settled(tenantId: string): Promise<void> {
     const state = this.tenants.get(tenantId);
-    if (!state) return Promise.resolve();
-    return state.queued?.promise ?? state.running;
+    return (state?.queued ?? state?.current)?.promise ?? Promise.resolve();
   }
 
   /** Numbers every tenant that has committed unnumbered events. */
@@ -118,47 +120,46 @@ export class EventSequencer {
 
   /** Sweeps every `intervalMs` until `close`. */
   start(intervalMs: number): void {
-    this.timer = setInterval(() => void this.sweep().catch(this.onError), intervalMs);
+    this.timer = setInterval(() => (this.sweeping = this.sweep().catch(this.onError)), intervalMs);
     this.timer.unref();
   }
 
   /** Stops the sweep and waits for the runs under way and asked for. */
   async close(): Promise<void> {
     clearInterval(this.timer);
-    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+    await this.sweeping;
+    await Promise.all([...this.draining]);
   }
 
-  private async run(tenantId: string, state: TenantRuns): Promise<void> {
-    const work = numberCommittedEvents(this.db, tenantId).then(
-      () => undefined,
-      (error: unknown) => this.onError(error),
-    );
-    this.inFlight.add(work);
-    await work;
-    this.inFlight.delete(work);
-    const queued = state.queued;
-    state.queued = undefined;
-    if (!queued) {
-      this.tenants.delete(tenantId);
-      return;
+  /** One run after another while runs are asked for; each serves everyone who asked before it began. */
+  private async drain(tenantId: string, state: TenantRuns): Promise<void> {
+    while (state.queued) {
+      state.current = state.queued;
+      state.queued = undefined;
+      try {
+        await numberCommittedEvents(this.db, tenantId);
+      } catch (error) {
+        this.onError(error);
+      }
+      state.current.resolve();
     }
-    state.running = this.run(tenantId, state);
-    this.inFlight.add(queued.promise);
-    void state.running.then(() => {
-      this.inFlight.delete(queued.promise);
-      queued.resolve();
-    });
+    this.tenants.delete(tenantId);
   }
 }
 
 interface TenantRuns {
-  /** The run under way (it goes on to the queued one before it resolves). */
-  running: Promise<void>;
+  /** The run under way: resolved when it has finished. */
+  current: Deferred | undefined;
   /** The next run, asked for while one was under way. */
-  queued: { promise: Promise<void>; resolve: () => void } | undefined;
+  queued: Deferred | undefined;
 }
 
-function deferred(): { promise: Promise<void>; resolve: () => void } {
+interface Deferred {
+  readonly promise: Promise<void>;
+  readonly resolve: () => void;
+}
+
+function deferred(): Deferred {
   let resolve!: () => void;
   const promise = new Promise<void>((r) => (resolve = r));
   return { promise, resolve };
