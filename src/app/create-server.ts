@@ -3,7 +3,6 @@ import { registerAdminApi } from '../admin/admin-api.js';
 import { registerConsole } from '../admin/console-static.js';
 import type { RosterConfig } from '../config/config.js';
 import { EventNotifier } from '../events/event-notifier.js';
-import { notifyingStore } from '../events/notifying-store.js';
 import { WebhookDispatcher } from '../events/webhook-dispatcher.js';
 import { httpTransport, type WebhookTransport } from '../events/webhook-transport.js';
 import { createHttpApp } from '../http/app.js';
@@ -64,7 +63,7 @@ function userSchemaCache(): (urn: string) => ResourceSchema {
 export async function createServer(config: RosterConfig, overrides: ServerOverrides = {}): Promise<RosterServer> {
   // Until the logger exists (below), a failure of SQLite's checkpoint worker goes to stderr.
   let checkpointFailed = (error: unknown): void => void process.stderr.write(`SQLite checkpoint worker failed: ${String(error)}\n`);
-  let numberingFailed = (error: unknown): void => void process.stderr.write(`numbering events failed: ${String(error)}\n`);
+  let afterCommitFailed = (error: unknown): void => void process.stderr.write(`work after a commit failed: ${String(error)}\n`);
   const store =
     overrides.store ??
     (await openStore({
@@ -72,12 +71,13 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
       poolSize: config.dbPoolSize,
       checkpointInBackground: true,
       onCheckpointError: (error) => checkpointFailed(error),
-      onBackgroundError: (error) => numberingFailed(error),
+      onBackgroundError: (error) => afterCommitFailed(error),
     }));
   const now = overrides.now ?? Date.now;
   // Commits that append events wake this process's feed long-polls and webhook dispatcher at once.
   const notifier = new EventNotifier();
-  const rt: ProvisioningRuntime = { store: notifyingStore(store, notifier), now, newId: () => uuidv7(now()) };
+  const stopNotifying = store.onEventsNumbered((tenantId) => notifier.notify(tenantId));
+  const rt: ProvisioningRuntime = { store, now, newId: () => uuidv7(now()) };
   const activity = new ActivityRecorder(store);
   activity.start(config.activityFlushMs);
   const requestLog = new RequestLogWriter(store);
@@ -96,7 +96,8 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
   });
 
   checkpointFailed = (error) => app.log.error({ err: error }, 'SQLite checkpoint worker failed; the serving connection checkpoints the WAL by itself again');
-  numberingFailed = (error) => app.log.error({ err: error }, 'numbering committed events failed; they are numbered by the next run or the sweep');
+  afterCommitFailed = (error) =>
+    app.log.error({ err: error }, 'work after a commit failed (numbering its events or waking their readers); the change stands, and its events are numbered by the next run or the sweep');
 
   // Prometheus: request counts and latency of every route registered below, and GET /metrics.
   registerMetrics(app, {
@@ -177,6 +178,7 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
     async close() {
       if (closed) return;
       closed = true;
+      stopNotifying();
       notifier.close();
       await app.close();
       await dispatcher.stop();

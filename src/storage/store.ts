@@ -371,6 +371,11 @@ export interface Store {
    * are on SQLite before the transaction resolves; PostgreSQL numbers them just after the commit).
    */
   eventsSettled(scope: TenantScope): Promise<void>;
+  /**
+   * Calls `listener` with the tenant's id each time a transaction of this process that appended
+   * events has committed and its events are numbered, so readable; answers how to stop.
+   */
+  onEventsNumbered(listener: (tenantId: string) => void): () => void;
   /** Appends provisioning-log entries of any tenants in one statement (written in batches). */
   appendRequestLog(entries: readonly RequestLogEntry[]): Promise<void>;
   ping(): Promise<void>;

@@ -43,6 +43,8 @@ export class SqlStore implements Store {
   private readonly groupCommit: SqliteGroupCommit | undefined;
   /** PostgreSQL numbers events once their change has committed (event-sequencer.ts); SQLite within it. */
   private readonly sequencer: EventSequencer | undefined;
+  private readonly eventListeners = new Set<(tenantId: string) => void>();
+  private readonly reportBackgroundError: (error: unknown) => void;
 
   constructor(
     private readonly database: SqlDatabase,
@@ -50,9 +52,9 @@ export class SqlStore implements Store {
   ) {
     this.engine = database.dialect.engine;
     this.groupCommit = this.engine === 'sqlite' ? new SqliteGroupCommit(database.db, database.directExecutor) : undefined;
+    this.reportBackgroundError = options.onBackgroundError ?? ((error) => void process.stderr.write(`after a commit: ${String(error)}\n`));
     if (this.engine === 'postgres') {
-      const report = options.onBackgroundError ?? ((error) => void process.stderr.write(`numbering events failed: ${String(error)}\n`));
-      this.sequencer = new EventSequencer(database.db, report);
+      this.sequencer = new EventSequencer(database.db, this.reportBackgroundError);
       if ((options.eventSweepMs ?? 0) > 0) this.sequencer.start(options.eventSweepMs!);
     }
     // Only where the engine can tell that another process changed something (SQLite's data_version,
@@ -82,16 +84,34 @@ export class SqlStore implements Store {
     let appended = false;
     const noteAppend = () => (appended = true);
     try {
-      if (this.groupCommit) return await this.groupCommit.run((db) => work(this.repositories(db, scope)));
-      result = await this.database.db.transaction().execute((trx) => work(this.repositories(trx, scope, noteAppend)));
+      result = this.groupCommit
+        ? await this.groupCommit.run((db) => work(this.repositories(db, scope, noteAppend)))
+        : await this.database.db.transaction().execute((trx) => work(this.repositories(trx, scope, noteAppend)));
     } catch (error) {
       throw classifyStorageError(error);
     }
-    // Committed. The events are numbered right after, while the client already has its answer;
-    // this process's reads of the outbox wait for that (`settled`), and a failed run is reported
-    // and left to the next run or the sweep: the change stands either way.
-    if (appended && this.sequencer) void this.sequencer.number(scope.tenantId);
+    if (appended) this.announceEvents(scope.tenantId);
     return result;
+  }
+
+  /**
+   * After a commit that appended events. PostgreSQL numbers them right after, while the client
+   * already has its answer; this process's reads of the outbox wait for that (`settled`), and a
+   * failed run is reported and left to the next run or the sweep: the change stands either way.
+   */
+  private announceEvents(tenantId: string): void {
+    // Nothing after the commit may fail the change: a listener's error is reported, not thrown.
+    const tell = () => {
+      for (const listener of this.eventListeners) {
+        try {
+          listener(tenantId);
+        } catch (error) {
+          this.reportBackgroundError(error);
+        }
+      }
+    };
+    if (this.sequencer) void this.sequencer.number(tenantId).then(tell);
+    else tell();
   }
 
   async snapshot<T>(scope: TenantScope, work: (repos: ScopedRepositories) => Promise<T>): Promise<T> {
@@ -119,8 +139,7 @@ export class SqlStore implements Store {
 
   async read<T>(scope: TenantScope, work: (repos: ScopedRepositories) => Promise<T>): Promise<T> {
     try {
-      const sequencer = this.sequencer;
-      const settled = sequencer ? () => sequencer.settled(scope.tenantId) : undefined;
+      const settled = this.sequencer ? () => this.eventsSettled(scope) : undefined;
       return await work(this.repositories(this.database.db, scope, undefined, settled));
     } catch (error) {
       throw classifyStorageError(error);
@@ -150,6 +169,11 @@ export class SqlStore implements Store {
 
   eventsSettled(scope: TenantScope): Promise<void> {
     return this.sequencer ? this.sequencer.settled(scope.tenantId) : Promise.resolve();
+  }
+
+  onEventsNumbered(listener: (tenantId: string) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
   }
 
   /** PostgreSQL: numbers every tenant's committed unnumbered events now (what the sweep does). */
