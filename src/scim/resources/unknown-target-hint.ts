@@ -17,7 +17,7 @@ export function unknownTargetHint(schema: ResourceSchema, written: string, value
     return entry.suggestion === undefined ? '' : ` This is an ${describeIgnored(entry, schema.name)}`;
   }
   // Value filters and sub-attributes are the engine's to explain; only plain names get a guess.
-  if (/[[\].]/.test(name)) return '';
+  if (/[[\].]/.test(name.slice(name.lastIndexOf(':') + 1))) return '';
   const suggestion = name.includes(':') ? suggestQualified(schema, name) : suggestAttribute(schema, name);
   return suggestion === undefined ? '' : ` Did you mean "${suggestion}"?`;
 }
