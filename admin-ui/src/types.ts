@@ -118,7 +118,7 @@ export interface LogEntry {
   resourceId: string | null;
   changed: boolean;
   changes: string[];
-  ignored: { path: string; reason: string; suggestion: string | null }[];
+  ignored: { path: string; reason: string; suggestion: string | null; matches: string[] }[];
   normalisers: string[];
   warnings: string[];
   leniencies: string[];

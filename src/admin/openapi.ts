@@ -54,7 +54,12 @@ const logEntry = object({
   credential: { ...nullableStr, description: 'Label of the credential used (never the secret).' },
   resourceType: nullableStr, resourceId: nullableStr, changed: { type: 'boolean' },
   changes: arrayOf(str),
-  ignored: arrayOf(object({ path: str, reason: str, suggestion: nullableStr })),
+  ignored: arrayOf(object({
+    path: str,
+    reason: { enum: ['unknownAttribute', 'notCoreAttribute', 'readOnly', 'password', 'unknownSchema', 'nullValue'] },
+    suggestion: { ...nullableStr, description: 'The attribute or schema URN probably meant.' },
+    matches: { ...arrayOf(str), description: "For an unknown schema: its attribute names that the suggested schema has." },
+  })),
   normalisers: { ...arrayOf(str), description: 'IdP normalisers that fired.' },
   warnings: arrayOf(str), leniencies: arrayOf(str), error: nullableStr,
 });

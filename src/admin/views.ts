@@ -136,6 +136,7 @@ export function logEntryView(entry: RequestLogEntry, credentialLabels: ReadonlyM
         path: typeof i['path'] === 'string' ? i['path'] : '',
         reason: typeof i['reason'] === 'string' ? i['reason'] : '',
         suggestion: typeof i['suggestion'] === 'string' ? i['suggestion'] : null,
+        matches: strings(Array.isArray(i['matches']) ? i['matches'] : []),
       })),
     normalisers: strings(noteList(entry.notes, 'normalisers')),
     warnings: strings(noteList(entry.notes, 'warnings')),

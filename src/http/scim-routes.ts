@@ -101,7 +101,9 @@ function searchBody(body: JsonValue): { list: RawListParams; projection: Project
 function loggedNotes(notes: ScimContext['notes']): JsonObject {
   const kept: JsonObject = {};
   for (const list of ['changes', 'warnings', 'normalisers', 'leniencies'] as const) if (notes[list].length > 0) kept[list] = [...notes[list]];
-  if (notes.ignored.length > 0) kept['ignored'] = notes.ignored.map((i) => ({ ...i }));
+  if (notes.ignored.length > 0) {
+    kept['ignored'] = notes.ignored.map(({ matches, ...entry }): JsonObject => (matches ? { ...entry, matches: [...matches] } : { ...entry }));
+  }
   return kept;
 }
 

@@ -31,6 +31,8 @@ const OPERATOR = { email: 'ops@roster.example', password: 'operator passphrase 1
 const TENANT_ADMIN = { email: 'it@acme.example', password: 'acme admin passphrase' };
 const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+/** The product extension URN of the seed guide's attribute table; this deployment publishes its own. */
+const CYBSAFE = 'urn:ietf:params:scim:schemas:extension:cybsafe:2.0:User';
 const OKTA_UA = 'Okta SCIM Client 1.0.0';
 
 const missing = chromiumSkipReason();
@@ -188,8 +190,9 @@ for (const { engine, skip } of testEngines()) {
       assert.equal(ada.status, 201, JSON.stringify(ada.body));
       const adaId = String(ada.body['id']);
       const others: [string, string, string, JsonObject, JsonObject][] = [
-        ['alan.turing@acme.example', 'Alan', 'Turing', { title: 'Staff Engineer' }, { department: 'Engineering', division: 'Product', manager: { value: 'ada.lovelace@acme.example' } }],
-        ['katherine.johnson@acme.example', 'Katherine', 'Johnson', { title: 'Data Scientist' }, { department: 'Engineering', division: 'Research', manager: { value: 'ada.lovelace@acme.example' } }],
+        // Another product's extension URN (the seed guide's), and a department outside its namespace: both ignored and noted.
+        ['alan.turing@acme.example', 'Alan', 'Turing', { title: 'Staff Engineer', [CYBSAFE]: { office: 'Bletchley Park', grade: 'B' } }, { department: 'Engineering', division: 'Product', manager: { value: 'ada.lovelace@acme.example' } }],
+        ['katherine.johnson@acme.example', 'Katherine', 'Johnson', { title: 'Data Scientist', Department: 'Finance' }, { department: 'Engineering', division: 'Research', manager: { value: 'ada.lovelace@acme.example' } }],
         ['mary.jackson@acme.example', 'Mary', 'Jackson', { title: 'Account Executive' }, { department: 'Sales', division: 'Commercial' }],
         ['dorothy.vaughan@acme.example', 'Dorothy', 'Vaughan', { title: 'Finance Lead' }, { department: 'Finance', division: 'Operations' }],
         ['edsger.dijkstra@acme.example', 'Edsger', 'Dijkstra', { title: 'Counsel' }, { department: 'Legal', division: 'Operations', manager: { value: 'E-9999' } }],
@@ -299,6 +302,8 @@ for (const { engine, skip } of testEngines()) {
       assert.match(text, /businessUnit/);
       assert.match(text, /Did you mean/);
       assert.match(text, /entra-capitalised-op/);
+      assert.match(text, /IgnoredDepartment — not a core User attribute\. Did you mean urn:ietf:params:scim:schemas:extension:enterprise:2\.0:User:department\?/);
+      assert.match(text, /Ignoredurn:ietf:params:scim:schemas:extension:cybsafe:2\.0:User — unknown schema; its attributes office, grade are attributes of urn:ietf:params:scim:schemas:extension:roster:2\.0:User\. Did you mean that schema URN\?/);
       assert.equal(text.includes(token), false, 'credentials are never shown');
       await shoot('12-provisioning-log');
       await page.getByLabel('Result').selectOption('error');

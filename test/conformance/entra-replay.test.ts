@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { JsonObject } from '../../src/json/json-value.js';
+import { listRequestLog } from '../../src/provisioning/directory/read-directory.js';
 import { testEngines } from '../../src/testing/databases.js';
 import { createTestServer, field, type TestServer } from '../../src/testing/test-server.js';
 import {
@@ -440,6 +441,11 @@ for (const { engine, skip } of testEngines()) {
       });
       assert.equal(example5.status, 200, said('PATCH manager (Example 5, array)', example5));
       assert.equal(field(await readUser(joyId), ENTERPRISE, 'manager', 'value'), bossB);
+      // The unqualified path is not the RFC's (§3.10); the log names the normalisers that made it so.
+      await t.server.requestLog.flush();
+      const [logged] = await listRequestLog(t.server.rt, { tenantId: t.tenant.id }, { method: 'PATCH', resourceId: joyId, limit: 1 });
+      assert.deepEqual(logged?.notes['normalisers'], ['entra-capitalised-op', 'manager-shapes', 'entra-unqualified-manager']);
+      assert.equal(logged?.notes['ignored'], undefined, 'nothing was set aside');
     });
 
     it('E9 replace through emails[type eq "work"].value on a user without emails creates {type: "work", value}; address parts merge into one element', async () => {

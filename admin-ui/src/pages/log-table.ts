@@ -5,6 +5,7 @@ import { badge, table, when } from '../ui.js';
 
 const REASONS: Record<string, string> = {
   unknownAttribute: 'not an attribute of this schema',
+  notCoreAttribute: 'not a core User attribute',
   readOnly: 'read-only',
   password: 'passwords are never stored',
   unknownSchema: 'unknown schema',
@@ -17,6 +18,23 @@ export function statusBadge(status: number): HTMLElement {
 
 function methodBadge(method: string): HTMLElement {
   return h('span', { class: `method method-${method.toLowerCase()}` }, method);
+}
+
+/** "Did you mean …?", and for an unknown schema which of its attributes the meant one has. */
+function suggestionOf(i: LogEntry['ignored'][number]): HTMLElement | null {
+  if (!i.suggestion) return null;
+  const { matches } = i;
+  if (matches.length === 0) return h('span', { class: 'suggestion' }, '. Did you mean ', h('code', null, i.suggestion), '?');
+  const names = matches.flatMap((m, n) => (n === 0 ? [h('code', null, m)] : [', ', h('code', null, m)]));
+  return h(
+    'span',
+    { class: 'suggestion' },
+    `; its attribute${matches.length === 1 ? '' : 's'} `,
+    ...names,
+    ` ${matches.length === 1 ? 'is an attribute' : 'are attributes'} of `,
+    h('code', null, i.suggestion),
+    '. Did you mean that schema URN?',
+  );
 }
 
 /** The notes of one request: what changed, what was ignored (and what was meant), normalisers, errors. */
@@ -32,7 +50,7 @@ export function notes(entry: LogEntry): HTMLElement {
         h('span', { class: 'note-label' }, 'Ignored'),
         h('code', null, i.path),
         ` — ${REASONS[i.reason] ?? i.reason}`,
-        i.suggestion ? h('span', { class: 'suggestion' }, '. Did you mean ', h('code', null, i.suggestion), '?') : null,
+        suggestionOf(i),
       ),
     );
   }

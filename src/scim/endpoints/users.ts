@@ -6,6 +6,7 @@ import { parseListParams, type RawListParams } from '../messages/list-params.js'
 import { applyPatch } from '../patch/apply-user-patch.js';
 import { parsePatchRequest } from '../patch/patch-request.js';
 import { normalisePatchBody, normaliseResourceBody } from '../quirks/index.js';
+import { setAsideMisplacedTargets } from '../resources/misplaced-patch-targets.js';
 import { parseResource } from '../resources/parse-resource.js';
 import { etag, renderUser } from '../resources/render-resource.js';
 import type { ProjectionParams, ScimContext, ScimResponse } from './context.js';
@@ -122,7 +123,9 @@ export async function patchUser(
   const projection = parseProjection(ctx.userSchema, projectionParams, ctx.notes);
   const normalised = normalisePatchBody('User', body, ctx.userSchema);
   ctx.notes.normalisers.push(...normalised.fired);
-  const operations = parsePatchRequest(normalised.body);
+  // Bare names of extension attributes are set aside and noted, never applied to the extension.
+  const { operations, ignored } = setAsideMisplacedTargets(ctx.userSchema, parsePatchRequest(normalised.body));
+  ctx.notes.ignored.push(...ignored);
   ctx.notes.resource = { type: 'User', id };
   const result = await modifyUser(
     ctx.rt,

@@ -8,6 +8,7 @@ import { cloneJson, isJsonObject } from '../../json/json-value.js';
 import { ScimError } from '../errors.js';
 import type { AttributeDefinition, SchemaDefinition } from '../schemas/attribute.js';
 import { canonicalPath, findAttribute, findExtension, resolvePath, type ResourceSchema } from '../schemas/registry.js';
+import { unknownTargetHint } from '../resources/unknown-target-hint.js';
 import { patchAttribute, type AttributeOperation } from './attribute-patch.js';
 import { isUnassigned, jsonEqual } from './attribute-value.js';
 import { changedPaths } from './changed-paths.js';
@@ -66,7 +67,7 @@ function applyOperation(schema: ResourceSchema, doc: JsonObject, operation: Patc
   const written = rawPath ?? path.path.attribute;
   const resolved = resolvePath(schema, path.path);
   if (resolved === undefined) {
-    throw ScimError.badRequest('invalidPath', `"${written}" does not name an attribute of ${schema.name}.`);
+    throw ScimError.badRequest('invalidPath', `"${written}" does not name an attribute of ${schema.name}.${unknownTargetHint(schema, written, value)}`);
   }
   const { attribute, extension: owner } = resolved;
   const label = canonicalPath({ attribute, ...(owner ? { extension: owner } : {}) });
@@ -129,7 +130,8 @@ function applyValueObject(
     const resolved = scope ? { extension: scope, attribute: findAttribute(scope.attributes, key) } : resolvePath(schema, { attribute: key });
     if (resolved?.attribute === undefined) {
       const where = scope ? `the extension ${scope.id}` : schema.name;
-      throw ScimError.badRequest('invalidPath', `"${key}" does not name an attribute of ${where}.`);
+      const hint = scope ? '' : unknownTargetHint(schema, key, item);
+      throw ScimError.badRequest('invalidPath', `"${key}" does not name an attribute of ${where}.${hint}`);
     }
     const slot: Slot = { attribute: resolved.attribute, ...(resolved.extension ? { extension: resolved.extension } : {}) };
     applyNamed(doc, op, slot, item, ignored);

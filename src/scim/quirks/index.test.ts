@@ -17,7 +17,7 @@ const EXPECTED: Record<string, ['patch' | 'resource', ResourceTypeName, string[]
   'entra-update-group-displayname': ['patch', 'Group', ['entra-capitalised-op']],
   'entra-add-members': ['patch', 'Group', ['entra-capitalised-op', 'member-ref-cleanup']],
   'entra-remove-members': ['patch', 'Group', ['entra-capitalised-op', 'member-ref-cleanup', 'entra-member-remove-by-value']],
-  'entra-set-manager-example5': ['patch', 'User', ['entra-capitalised-op', 'manager-shapes']],
+  'entra-set-manager-example5': ['patch', 'User', ['entra-capitalised-op', 'manager-shapes', 'entra-unqualified-manager']],
   'entra-disable-user-unflagged': ['patch', 'User', ['entra-capitalised-op', 'entra-string-boolean']],
   'entra-disable-user-flagged': ['patch', 'User', []],
   'entra-add-attribute-unflagged': ['patch', 'User', ['entra-capitalised-op']],

@@ -8,6 +8,7 @@ import { entraCapitalisedOp } from './entra-capitalised-op.js';
 import { entraDottedKeys } from './entra-dotted-keys.js';
 import { entraMemberRemoveByValue } from './entra-member-remove-by-value.js';
 import { entraStringBoolean } from './entra-string-boolean.js';
+import { entraUnqualifiedManager } from './entra-unqualified-manager.js';
 import { managerShapes } from './manager-shapes.js';
 import { memberRefCleanup } from './member-ref-cleanup.js';
 import type { Normaliser, NormaliserStage } from './normaliser.js';
@@ -18,7 +19,8 @@ export type { Normaliser, NormaliserContext, NormaliserResult, NormaliserStage }
 /**
  * All normalisers, in the order they run. Order matters where one's output is another's input:
  * server-owned keys go before dotted keys are split (so `id` never becomes a path), dotted keys are
- * split before booleans and manager shapes are fixed per path, and member references are cleaned
+ * split before booleans and manager shapes are fixed per path, a manager's value is reshaped
+ * before its bare path is qualified (either order gives the same body), and member references are cleaned
  * (a bare id wrapped) before Entra's remove-by-value is turned into a filter.
  */
 export const normalisers: readonly Normaliser[] = [
@@ -27,6 +29,7 @@ export const normalisers: readonly Normaliser[] = [
   entraDottedKeys,
   entraStringBoolean,
   managerShapes,
+  entraUnqualifiedManager,
   memberRefCleanup,
   entraMemberRemoveByValue,
 ];

@@ -131,9 +131,19 @@ describe('parseResource: what Entra ID sends (idp-behaviors §1.3)', () => {
     assert.deepEqual(ignored, []);
   });
 
-  it('top-level department and manager move into the enterprise object', () => {
-    const { document } = parseResource(plainUsers, { userName: 'a', department: 'Sales', manager: { value: 'm1' } });
-    assert.deepEqual(document, { userName: 'a', [ENT]: { department: 'Sales', manager: { value: 'm1' } } });
+  it('Example 2: top-level department and manager set to null store nothing and note nothing', () => {
+    const parsed = parseResource(plainUsers, { userName: 'a', department: null, manager: null });
+    assert.deepEqual(parsed, { document: { userName: 'a' }, ignored: [] });
+  });
+
+  it('a top-level department with a value is not the enterprise one (RFC 7644 §3.10): ignored, the qualified name suggested', () => {
+    // The manager-shapes normaliser moves a top-level manager before parsing; on its own the parser guesses neither.
+    const parsed = parseResource(plainUsers, { userName: 'a', department: 'Sales', manager: { value: 'm1' }, [ENT]: { department: 'R&D' } });
+    assert.deepEqual(parsed.document, { userName: 'a', [ENT]: { department: 'R&D' } });
+    assert.deepEqual(parsed.ignored, [
+      { path: 'department', reason: 'notCoreAttribute', suggestion: `${ENT}:department` },
+      { path: 'manager', reason: 'notCoreAttribute', suggestion: `${ENT}:manager` },
+    ]);
   });
 
   it('group create with an undeclared Microsoft schema in schemas', () => {
@@ -212,8 +222,38 @@ describe('parseResource: ignored attributes and suggestions', () => {
 
   it('a bare name in two extensions is not guessed: both are suggested', () => {
     assert.deepEqual(ignoredFor({ costCenter: 'C' }), [
-      { path: 'costCenter', reason: 'unknownAttribute', suggestion: `${ENT}:costCenter or ${ACME}:costCenter` },
+      { path: 'costCenter', reason: 'notCoreAttribute', suggestion: `${ENT}:costCenter or ${ACME}:costCenter` },
     ]);
+  });
+
+  it('extension attributes at the top level, in any case, are kept out of the extensions and each is named', () => {
+    const parsed = parseResource(users, {
+      userName: 'u',
+      Department: 'Finance',
+      EmployeeNumber: '7',
+      division: 'D',
+      organization: 'O',
+      businessUnit: 'BU',
+      [ENT]: { department: 'Sales' },
+    });
+    assert.deepEqual(parsed.document, { userName: 'u', [ENT]: { department: 'Sales' } });
+    assert.deepEqual(parsed.ignored, [
+      { path: 'Department', reason: 'notCoreAttribute', suggestion: `${ENT}:department` },
+      { path: 'EmployeeNumber', reason: 'notCoreAttribute', suggestion: `${ENT}:employeeNumber` },
+      { path: 'division', reason: 'notCoreAttribute', suggestion: `${ENT}:division` },
+      { path: 'organization', reason: 'notCoreAttribute', suggestion: `${ENT}:organization` },
+      { path: 'businessUnit', reason: 'notCoreAttribute', suggestion: `${ACME}:businessUnit` },
+    ]);
+  });
+
+  it('an extension attribute qualified with the core URN is not the extension one either', () => {
+    const key = `${URN.user}:department`;
+    assert.deepEqual(ignoredFor({ [key]: 'D' }), [{ path: key, reason: 'notCoreAttribute', suggestion: `${ENT}:department` }]);
+  });
+
+  it('a core attribute in another case is the same attribute (RFC 7643 §2.1), stored without a note', () => {
+    const parsed = parseResource(users, { userName: 'u', DisplayName: 'D', TITLE: 'T' });
+    assert.deepEqual(parsed, { document: { userName: 'u', displayName: 'D', title: 'T' }, ignored: [] });
   });
 
   it('an unknown name far from any known one has no suggestion', () => {
@@ -226,6 +266,23 @@ describe('parseResource: ignored attributes and suggestions', () => {
     assert.deepEqual(ignoredFor({ [typo]: { department: 'D' }, [microsoft]: { x: 1 } }), [
       { path: typo, reason: 'unknownSchema', suggestion: ENT },
       { path: microsoft, reason: 'unknownSchema' },
+    ]);
+  });
+
+  it("another product's extension URN names the extension whose attributes its block uses", () => {
+    const other = 'urn:ietf:params:scim:schemas:extension:cybsafe:2.0:User';
+    assert.deepEqual(ignoredFor({ [other]: { BusinessUnit: 'BU', level: 3, favouriteColour: 'teal', costCenter: null } }), [
+      { path: other, reason: 'unknownSchema', suggestion: ACME, matches: ['businessUnit', 'level'] },
+    ]);
+  });
+
+  it('a block matching both extensions equally names the non-enterprise one; enterprise names win when more match', () => {
+    const other = 'urn:example:other:2.0:User';
+    assert.deepEqual(ignoredFor({ [other]: { costCenter: 'C' } }), [
+      { path: other, reason: 'unknownSchema', suggestion: ACME, matches: ['costCenter'] },
+    ]);
+    assert.deepEqual(ignoredFor({ [other]: { department: 'D', division: 'V', businessUnit: 'B' } }), [
+      { path: other, reason: 'unknownSchema', suggestion: ENT, matches: ['department', 'division'] },
     ]);
   });
 

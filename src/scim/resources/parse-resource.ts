@@ -6,7 +6,7 @@ import { canonicaliseValue, isNoValue } from './canonicalise-value.js';
 import { describeValue, typeError } from './check-type.js';
 import { ignoredEntry, type IgnoredAttribute } from './ignored-attribute.js';
 import { parseMembers, type MemberInput } from './parse-members.js';
-import { suggestAttribute, suggestQualified, suggestSchema } from './suggest-attribute.js';
+import { extensionMatching, extensionPlacesOf, suggestAttribute, suggestQualified, suggestSchema } from './suggest-attribute.js';
 
 export type { IgnoredAttribute, IgnoredReason } from './ignored-attribute.js';
 export type { MemberInput } from './parse-members.js';
@@ -52,7 +52,7 @@ function readTopLevel(state: ParseState, body: JsonObject): void {
     if (EXPECTED_NOISE.has(key.toLowerCase())) continue;
     // Attribute names cannot contain ':' (RFC 7643 §2.1 ATTRNAME), so a colon means a URN.
     if (key.includes(':')) readQualified(state, key, value);
-    else readBare(state, key, value, true);
+    else readBare(state, key, value);
   }
 }
 
@@ -71,34 +71,48 @@ function readQualified(state: ParseState, key: string, value: JsonValue): void {
   const colon = key.lastIndexOf(':');
   const prefix = key.slice(0, colon);
   const name = key.slice(colon + 1);
-  if (prefix.toLowerCase() === coreId) return readBare(state, name, value, false, key);
+  if (prefix.toLowerCase() === coreId) return readBare(state, name, value, key);
   const owner = findExtension(schema, prefix);
   if (owner) return readExtensionAttribute(state, owner, name, value);
   if (isNoValue(value)) return;
   // An object under an unknown key is a schema Roster does not have (or a typo of one we do).
-  if (isJsonObject(value)) state.ignored.push(ignoredEntry(key, 'unknownSchema', suggestSchema(schema, key)));
+  if (isJsonObject(value)) state.ignored.push(unknownSchemaEntry(schema, key, value));
   else state.ignored.push(ignoredEntry(key, 'unknownAttribute', suggestQualified(schema, key)));
 }
 
 /**
- * A name without a URN: core or common first, then — Entra sends `department` and `manager` bare
- * (idp-behaviors §1.3 Example 2) — the one extension that has it. `searchExtensions` is false for
- * names the client qualified with the core URN.
+ * An unknown schema's block: a near URN is a typo (`…enterprise:2.0User`); otherwise, when the
+ * block uses attribute names of a configured extension (another product's URN from a setup guide,
+ * as the seeds' table gives), that extension is named with the names that match.
  */
-function readBare(state: ParseState, name: string, value: JsonValue, searchExtensions: boolean, sentAs = name): void {
+export function unknownSchemaEntry(schema: ResourceSchema, urn: string, block: JsonObject): IgnoredAttribute {
+  const near = suggestSchema(schema, urn);
+  if (near !== undefined) return ignoredEntry(urn, 'unknownSchema', near);
+  const names = Object.keys(block).filter((name) => !isNoValue(block[name] ?? null));
+  const match = extensionMatching(schema, names);
+  return match ? ignoredEntry(urn, 'unknownSchema', match.urn, match.matches) : ignoredEntry(urn, 'unknownSchema');
+}
+
+/**
+ * A name without a URN is a core or common attribute (RFC 7644 §3.10: only the core schema's URN
+ * may be omitted), whatever its case (RFC 7643 §2.1). A name only an extension has (`Department`)
+ * is not that extension's attribute: storing it there would move a person between folders on a
+ * guess, so it is ignored and the log names the qualified attribute. Entra's top-level `manager`
+ * (idp-behaviors §1.3 Example 2, E10) is moved into the extension by the manager-shapes
+ * normaliser before this runs, and the log records that it fired.
+ */
+function readBare(state: ParseState, name: string, value: JsonValue, sentAs = name): void {
   const { schema, ignored } = state;
   const core = findAttribute(schema.core.attributes, name) ?? findAttribute(commonAttributes, name);
   if (core) return store(state, undefined, core, value);
-  const owners = searchExtensions ? schema.extensions.filter((e) => findAttribute(e.attributes, name)) : [];
-  const [only] = owners;
-  if (owners.length === 1 && only) return readExtensionAttribute(state, only, name, value);
   if (isNoValue(value)) return;
-  // In two extensions: guessing would store data under the wrong owner, so name both instead.
-  const suggestion =
-    owners.length > 1
-      ? owners.map((e) => `${e.id}:${findAttribute(e.attributes, name)?.name ?? name}`).join(' or ')
-      : suggestAttribute(schema, name);
-  ignored.push(ignoredEntry(sentAs, 'unknownAttribute', suggestion));
+  const places = extensionPlacesOf(schema, name);
+  if (places.length > 0) {
+    // In two extensions the client is shown both rather than one picked for it.
+    ignored.push(ignoredEntry(sentAs, 'notCoreAttribute', places.join(' or ')));
+    return;
+  }
+  ignored.push(ignoredEntry(sentAs, 'unknownAttribute', suggestAttribute(schema, name)));
 }
 
 function readExtensionObject(state: ParseState, extension: SchemaDefinition, value: JsonValue): void {

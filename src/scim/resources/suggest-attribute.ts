@@ -1,5 +1,6 @@
 import type { AttributeDefinition, SchemaDefinition } from '../schemas/attribute.js';
 import { commonAttributes, findAttribute, type ResourceSchema } from '../schemas/registry.js';
+import { URN } from '../schemas/urns.js';
 
 /** Where an unknown name was found in a request body. */
 export interface NameContext {
@@ -149,4 +150,48 @@ export function suggestQualified(schema: ResourceSchema, key: string): string | 
     if (found) return `${urn}:${found.name}`;
   }
   return suggestAttribute(schema, name);
+}
+
+/**
+ * The extensions with a top-level attribute called `name` (any case), each as its qualified path
+ * (`urn:…:enterprise:2.0:User:department`). A bare name is a core attribute or nothing (RFC 7644
+ * §3.10 lets clients omit only the core schema's URN), so these are the places it probably meant.
+ */
+export function extensionPlacesOf(schema: ResourceSchema, name: string): string[] {
+  const places: string[] = [];
+  for (const extension of schema.extensions) {
+    const found = findAttribute(extension.attributes, name);
+    if (found) places.push(`${extension.id}:${found.name}`);
+  }
+  return places;
+}
+
+/** A known extension whose attributes an unknown schema's block uses, and which of them. */
+export interface ExtensionMatch {
+  readonly urn: string;
+  /** The matching attribute names, in the extension's spelling, in the order the client sent them. */
+  readonly matches: readonly string[];
+}
+
+/**
+ * For an object under an unknown schema URN (another product's extension, as in the seed guide's
+ * attribute table): the configured extension sharing the most attribute names with it. On a tie
+ * the extension that is not the enterprise one wins: an unknown `extension:<product>:2.0:User`
+ * most likely meant this deployment's own product extension.
+ */
+export function extensionMatching(schema: ResourceSchema, names: readonly string[]): ExtensionMatch | undefined {
+  let best: ExtensionMatch | undefined;
+  for (const extension of schema.extensions) {
+    const matches: string[] = [];
+    for (const name of names) {
+      const found = findAttribute(extension.attributes, name);
+      if (found && !matches.includes(found.name)) matches.push(found.name);
+    }
+    if (matches.length === 0) continue;
+    const better =
+      best === undefined || matches.length > best.matches.length ||
+      (matches.length === best.matches.length && best.urn === URN.enterpriseUser);
+    if (better) best = { urn: extension.id, matches };
+  }
+  return best;
 }
