@@ -33,7 +33,7 @@ export interface MemberShapeSettings {
   readonly pageWarmups: number;
 }
 
-export const MEMBER_SHAPE_SETTINGS: MemberShapeSettings = {
+const FULL: MemberShapeSettings = {
   members: 1000,
   patchReps: 5,
   patchWarmups: 1,
@@ -42,6 +42,11 @@ export const MEMBER_SHAPE_SETTINGS: MemberShapeSettings = {
   pageReps: 20,
   pageWarmups: 3,
 };
+
+/** The full sizes, or small ones for `--quick` (the same shapes, far fewer rows and repetitions). */
+export function memberShapeSettingsFor(quick: boolean): MemberShapeSettings {
+  return quick ? { ...FULL, members: 200, patchReps: 2, pageGroups: 50, pageReps: 5, pageWarmups: 1 } : FULL;
+}
 
 type Mix = 'known' | 'unknown' | 'mixed';
 
@@ -62,8 +67,8 @@ const CASES: readonly ShapeCase[] = [
 ];
 
 const PAGES = [
-  { key: 'page', label: 'GET /Groups?count=100', query: '' },
-  { key: 'page-no-members', label: 'GET /Groups?count=100&excludedAttributes=members', query: '&excludedAttributes=members' },
+  { key: 'page', query: '' },
+  { key: 'page-no-members', query: '&excludedAttributes=members' },
 ] as const;
 
 export interface MemberShapeRow {
@@ -184,7 +189,7 @@ async function timeOverHttp(engine: Engine, db: BenchDatabase, settings: MemberS
         if (resources.length !== settings.pageGroups) problems.push(`→ ${answer.status}, ${resources.length} groups`);
         if (rep >= settings.pageWarmups) samples.push(ms);
       }
-      rows.push({ key: p.key, label: p.label, latencyMs: summarise(samples), statements: Number.NaN, verified: problems.length === 0, problems: problems.slice(0, 3) });
+      rows.push({ key: p.key, label: `GET /Groups?count=${settings.pageGroups}${p.query}`, latencyMs: summarise(samples), statements: Number.NaN, verified: problems.length === 0, problems: problems.slice(0, 3) });
     }
     return rows;
   } finally {
@@ -198,7 +203,7 @@ export async function runMemberShapes(
   engine: Engine,
   db: BenchDatabase,
   options: { root: string; pgUrl: string },
-  settings: MemberShapeSettings = MEMBER_SHAPE_SETTINGS,
+  settings: MemberShapeSettings,
 ): Promise<MemberShapeReport> {
   try {
     const timed = await timeOverHttp(engine, db, settings, options.root);
@@ -213,7 +218,7 @@ export async function runMemberShapes(
 }
 
 /** The table printed after a run. */
-export function renderMemberShapes(reports: readonly MemberShapeReport[], settings: MemberShapeSettings = MEMBER_SHAPE_SETTINGS): string {
+export function renderMemberShapes(reports: readonly MemberShapeReport[], settings: MemberShapeSettings): string {
   const lines = [
     '',
     `Member shapes: PATCH adding ${settings.members} members to a fresh group (median of ${settings.patchReps}), and a page of ${settings.pageGroups} groups of ${settings.membersPerPageGroup} members (median of ${settings.pageReps})`,

@@ -32,7 +32,7 @@ import { runScaleEngine } from './scale/run-scale.js';
 import { renderScaleReport, type ScaleReport } from './scale/scale-report.js';
 import { scaleSettingsFor } from './scale/settings.js';
 import { creates, healthz, largePatch, lookups } from './scenarios.js';
-import { MEMBER_SHAPE_SETTINGS, renderMemberShapes, runMemberShapes, type MemberShapeReport } from './member-shapes.js';
+import { memberShapeSettingsFor, renderMemberShapes, runMemberShapes, type MemberShapeReport } from './member-shapes.js';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH_DIR);
@@ -323,6 +323,7 @@ async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
   const settings = settingsFor(options.quick);
   const scaleSettings = scaleSettingsFor(options.quick);
+  const memberSettings = memberShapeSettingsFor(options.quick);
   const started = new Date();
   const stamp = started.toISOString().replace(/[:.]/g, '-');
   const machine = machineInfo();
@@ -348,7 +349,7 @@ async function main(): Promise<number> {
       const db = engine === 'sqlite' ? sqliteDatabase() : await postgresDatabase(options.pgUrl);
       pendingCleanups.add(db.dispose);
       try {
-        memberReports.push(await runMemberShapes(engine, db, { root: ROOT, pgUrl: options.pgUrl }));
+        memberReports.push(await runMemberShapes(engine, db, { root: ROOT, pgUrl: options.pgUrl }, memberSettings));
       } finally {
         await db.dispose().catch((e: unknown) => process.stderr.write(`cleanup of the ${engine} database failed: ${String(e)}\n`));
         pendingCleanups.delete(db.dispose);
@@ -385,7 +386,7 @@ async function main(): Promise<number> {
       settings: { ...settings, engines: options.engines, cpuProf: options.cpuProf, core: options.core, scale: options.scale, ...(options.engines.includes('postgres') ? { pgUrl: options.pgUrl } : {}) },
       ...(options.scale ? { scaleSettings } : {}),
       results: Object.fromEntries(reports.map((r) => [r.engine, r])),
-      ...(options.members ? { memberShapeSettings: MEMBER_SHAPE_SETTINGS, memberShapes: Object.fromEntries(memberReports.map((r) => [r.engine, r])) } : {}),
+      ...(options.members ? { memberShapeSettings: memberSettings, memberShapes: Object.fromEntries(memberReports.map((r) => [r.engine, r])) } : {}),
       ...(options.scale ? { scale: Object.fromEntries(scaleReports.map((r) => [r.engine, r])), chart } : {}),
     },
     null,
@@ -395,7 +396,7 @@ async function main(): Promise<number> {
   writeFileSync(join(RESULTS_DIR, 'latest.json'), text);
   const shownPath = relative(process.cwd(), jsonPath) || jsonPath;
   if (reports.length > 0) process.stdout.write(renderReport(reports, settings, machine, shownPath));
-  if (memberReports.length > 0) process.stdout.write(`${renderMemberShapes(memberReports)}JSON: ${shownPath}\n\n`);
+  if (memberReports.length > 0) process.stdout.write(`${renderMemberShapes(memberReports, memberSettings)}JSON: ${shownPath}\n\n`);
   if (scaleReports.length > 0) {
     process.stdout.write(renderScaleReport(scaleReports, scaleSettings, machine, options.cpuProf));
     process.stdout.write(`Chart: ${chart?.files.map((f) => relative(process.cwd(), f) || f).join(', ') || '—'}${chart?.note ? ` (${chart.note})` : ''}\n`);
