@@ -35,8 +35,9 @@ export const sqliteDialect: SqlDialect = {
   valuesTable: (values, alias) =>
     sql`(select value from json_each(${JSON.stringify(values)})) as ${sql.raw(alias)}`,
   rowsTable: (columns, rows, alias) => {
-    // Each row is a JSON array; json_extract of a JSON null gives SQL NULL.
-    const select = columns.map((name, i) => sql`json_extract(value, ${sql.lit(`$[${i}]`)}) as ${sql.ref(name)}`);
+    // Each row is a JSON array; json_extract of a JSON null gives SQL NULL. The paths are bound
+    // parameters too: only identifiers from code are written into the text.
+    const select = columns.map((name, i) => sql`json_extract(value, ${`$[${i}]`}) as ${sql.ref(name)}`);
     return sql`(select ${sql.join(select)} from json_each(${JSON.stringify(rows)})) as ${sql.raw(alias)}`;
   },
   documentParam: (json) => sql`${json}`,
