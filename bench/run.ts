@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --engine sqlite|postgres] [-- --cpu-prof] [-- --scale-only|--core-only] [-- --update-docs]`
+ * `npm run bench [-- --quick] [-- --engine sqlite|postgres] [-- --cpu-prof] [-- --scale-only|--core-only|--members-only] [-- --update-docs]`
  *
  * For each engine: starts bench/serve.ts in a child process on a fresh database (a SQLite file in
  * a temp directory; a fresh PostgreSQL schema), drives it over HTTP on 127.0.0.1 with a bounded
@@ -11,7 +11,10 @@
  * Two parts, each on a server and database of its own: the core scenarios below (creates, lookups,
  * one large PATCH) and the scale scenarios (bench/scale/: initial sync, a 1,000,000-person tenant,
  * a 100,000-member group, paging, a mixed workload, memory), which reuse the core run's raw-driver
- * limits, and end with a chart of lookups against tenant size (bench/plot.ts).
+ * limits, and end with a chart of lookups against tenant size (bench/plot.ts). With the core part
+ * run the member shapes (bench/member-shapes.ts: PATCH adding 1,000 members as Okta, Entra and
+ * others send them, a page of 100 groups, with the SQL statements each request runs), also on a
+ * server and database of their own; `--members-only` runs only those.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -29,6 +32,7 @@ import { runScaleEngine } from './scale/run-scale.js';
 import { renderScaleReport, type ScaleReport } from './scale/scale-report.js';
 import { scaleSettingsFor } from './scale/settings.js';
 import { creates, healthz, largePatch, lookups } from './scenarios.js';
+import { memberShapeSettingsFor, renderMemberShapes, runMemberShapes, type MemberShapeReport } from './member-shapes.js';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH_DIR);
@@ -44,13 +48,16 @@ interface Options {
   readonly pgUrl: string;
   readonly core: boolean;
   readonly scale: boolean;
+  /** The member-shape scenarios (bench/member-shapes.ts). */
+  readonly members: boolean;
   readonly updateDocs: boolean;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--engine sqlite|postgres] [--scale-only|--core-only] [--cpu-prof] [--update-docs] [--pg-url postgres://…]
+const USAGE = `usage: npm run bench -- [--quick] [--engine sqlite|postgres] [--scale-only|--core-only|--members-only] [--cpu-prof] [--update-docs] [--pg-url postgres://…]
   --quick        smaller counts (everything, both engines, in under two minutes)
   --engine       one engine only (default: sqlite and postgres)
-  --core-only    only the core scenarios (creates, lookups, one large PATCH)
+  --core-only    only the core scenarios (creates, lookups, one large PATCH, the member shapes)
+  --members-only only the member shapes (PATCH of 1,000 members as each IdP sends them, a page of 100 groups)
   --scale-only   only the scale scenarios (initial sync, large tenant, large group, paging, mixed workload, memory)
   --cpu-prof     CPU-profile the server child per scenario (bench/results/profiles/) and print summaries
   --update-docs  also write the scale chart to docs/performance-scale.png
@@ -62,6 +69,7 @@ function parseArgs(argv: readonly string[]): Options {
   let cpuProf = false;
   let core = true;
   let scale = true;
+  let membersOnly = false;
   let updateDocs = false;
   let engines: Engine[] = ['sqlite', 'postgres'];
   let pgUrl = DEFAULT_PG_URL;
@@ -72,6 +80,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (flag === '--cpu-prof') cpuProf = true;
     else if (flag === '--scale-only') core = false;
     else if (flag === '--core-only') scale = false;
+    else if (flag === '--members-only') membersOnly = true;
     else if (flag === '--update-docs') updateDocs = true;
     else if (flag === '--engine') {
       const engine = value();
@@ -84,7 +93,8 @@ function parseArgs(argv: readonly string[]): Options {
     } else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }
   if (!core && !scale) throw new Error(`--scale-only and --core-only exclude each other\n${USAGE}`);
-  return { quick, engines, cpuProf, pgUrl, core, scale, updateDocs };
+  if (membersOnly) return { quick, engines, cpuProf, pgUrl, core: false, scale: false, members: true, updateDocs };
+  return { quick, engines, cpuProf, pgUrl, core, scale, members: core, updateDocs };
 }
 
 function settingsFor(quick: boolean): Settings {
@@ -313,11 +323,12 @@ async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
   const settings = settingsFor(options.quick);
   const scaleSettings = scaleSettingsFor(options.quick);
+  const memberSettings = memberShapeSettingsFor(options.quick);
   const started = new Date();
   const stamp = started.toISOString().replace(/[:.]/g, '-');
   const machine = machineInfo();
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const parts = [...(options.core ? ['core'] : []), ...(options.scale ? ['scale'] : [])].join(' + ');
+  const parts = [...(options.core ? ['core'] : []), ...(options.members ? ['member shapes'] : []), ...(options.scale ? ['scale'] : [])].join(' + ');
   process.stderr.write(`Roster bench (${settings.mode}, ${parts}), engines: ${options.engines.join(', ')}\n`);
 
   // What is measured is what `npm start` runs: dist/, compiled from the current sources.
@@ -329,9 +340,21 @@ async function main(): Promise<number> {
 
   const reports: EngineReport[] = [];
   const scaleReports: ScaleReport[] = [];
+  const memberReports: MemberShapeReport[] = [];
   for (const engine of options.engines) {
     const core = options.core ? await runEngine(engine, options, settings, stamp) : undefined;
     if (core) reports.push(core);
+    if (options.members) {
+      process.stderr.write(`${engine} member shapes:\n`);
+      const db = engine === 'sqlite' ? sqliteDatabase() : await postgresDatabase(options.pgUrl);
+      pendingCleanups.add(db.dispose);
+      try {
+        memberReports.push(await runMemberShapes(engine, db, { root: ROOT, pgUrl: options.pgUrl }, memberSettings));
+      } finally {
+        await db.dispose().catch((e: unknown) => process.stderr.write(`cleanup of the ${engine} database failed: ${String(e)}\n`));
+        pendingCleanups.delete(db.dispose);
+      }
+    }
     if (!options.scale) continue;
     const profileDir = options.cpuProf ? join(RESULTS_DIR, 'profiles', `${stamp}-${engine}-scale`) : undefined;
     scaleReports.push(
@@ -363,6 +386,7 @@ async function main(): Promise<number> {
       settings: { ...settings, engines: options.engines, cpuProf: options.cpuProf, core: options.core, scale: options.scale, ...(options.engines.includes('postgres') ? { pgUrl: options.pgUrl } : {}) },
       ...(options.scale ? { scaleSettings } : {}),
       results: Object.fromEntries(reports.map((r) => [r.engine, r])),
+      ...(options.members ? { memberShapeSettings: memberSettings, memberShapes: Object.fromEntries(memberReports.map((r) => [r.engine, r])) } : {}),
       ...(options.scale ? { scale: Object.fromEntries(scaleReports.map((r) => [r.engine, r])), chart } : {}),
     },
     null,
@@ -372,12 +396,14 @@ async function main(): Promise<number> {
   writeFileSync(join(RESULTS_DIR, 'latest.json'), text);
   const shownPath = relative(process.cwd(), jsonPath) || jsonPath;
   if (reports.length > 0) process.stdout.write(renderReport(reports, settings, machine, shownPath));
+  if (memberReports.length > 0) process.stdout.write(`${renderMemberShapes(memberReports, memberSettings)}JSON: ${shownPath}\n\n`);
   if (scaleReports.length > 0) {
     process.stdout.write(renderScaleReport(scaleReports, scaleSettings, machine, options.cpuProf));
     process.stdout.write(`Chart: ${chart?.files.map((f) => relative(process.cwd(), f) || f).join(', ') || '—'}${chart?.note ? ` (${chart.note})` : ''}\n`);
     process.stdout.write(`JSON: ${shownPath}; whole run ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s\n\n`);
   }
-  return reports.every((r) => r.status === 'ok') && scaleReports.every((r) => r.status === 'ok') ? 0 : 1;
+  const allOk = [...reports, ...scaleReports, ...memberReports].every((r) => r.status === 'ok');
+  return allOk ? 0 : 1;
 }
 
 main().then(

@@ -199,6 +199,47 @@ export function storeContract(engine: EngineName, skip: string | false): void {
       assert.equal((await store.read(t, (r) => r.groups.members(group.id))).length, 9);
     });
 
+    it('adds people and groups with display labels in one set, reads several groups’ members at once, holds pending references as a set', async () => {
+      const t = { tenantId: (await makeTenant(store, 'member-sets')).id };
+      const [ann, bob] = [person('ann@s.com'), person('bob@s.com')] as [ReturnType<typeof person>, ReturnType<typeof person>];
+      const mk = (name: string) => groupRecordFrom({ displayName: name }, { id: uuidv7(), version: 1, createdMs: 1, modifiedMs: 1 });
+      const [outer, inner, empty] = [mk('Outer'), mk('Inner'), mk('Empty')];
+      await store.transaction(t, async (r) => {
+        for (const u of [ann, bob]) await r.users.insert(u);
+        for (const g of [outer, inner, empty]) await r.groups.insert(g);
+      });
+      const added = await store.transaction(t, (r) =>
+        r.groups.addMembers(outer.id, [{ id: ann.id, type: 'User', display: 'Ann (from the IdP)' }, { id: bob.id, type: 'User' }, { id: inner.id, type: 'Group', display: 'Nested' }], 2),
+      );
+      assert.deepEqual(added.sort(), [ann.id, bob.id, inner.id].sort());
+      // Named again, with another label: already a member, nothing added, the first label stays.
+      assert.deepEqual(await store.transaction(t, (r) => r.groups.addMembers(outer.id, [{ id: ann.id, type: 'User', display: 'Other' }], 3)), []);
+      await store.transaction(t, (r) => r.groups.addMembers(inner.id, [{ id: bob.id, type: 'User' }], 3));
+      const byGroup = await store.read(t, (r) => r.groups.membersOf([outer.id, inner.id, empty.id]));
+      const shown = (id: string) => (byGroup.get(id) ?? []).map((m) => [m.id, m.type, m.display]);
+      assert.deepEqual(shown(outer.id), [
+        [ann.id, 'User', 'Ann (from the IdP)'],
+        [bob.id, 'User', 'bob@s.com'],
+        [inner.id, 'Group', 'Nested'],
+      ].sort((x, y) => String(x[0]).localeCompare(String(y[0]))));
+      assert.deepEqual(shown(inner.id), [[bob.id, 'User', 'bob@s.com']]);
+      assert.deepEqual(byGroup.get(empty.id), []);
+      assert.deepEqual(await store.read(t, (r) => r.groups.members(outer.id)), byGroup.get(outer.id));
+
+      const references = ['Late@s.com', 'later@s.com', 'LATE@S.COM'].map((reference) => ({ reference, fold: reference.toLowerCase() }));
+      await store.transaction(t, (r) => r.pending.addAll('member', outer.id, references, 5));
+      await store.transaction(t, (r) => r.pending.addAll('member', outer.id, references.slice(1), 6));
+      const held = (await store.read(t, (r) => r.pending.list(100, 0))).rows;
+      // One reference per folded value, the first one named; held again, it keeps its first time.
+      assert.deepEqual(held.map((p) => [p.kind, p.subjectId, p.reference, p.createdMs]).sort(), [
+        ['member', outer.id, 'Late@s.com', 5],
+        ['member', outer.id, 'later@s.com', 5],
+      ]);
+      // Another tenant sees none of it.
+      assert.deepEqual(await store.read(b, (r) => r.groups.membersOf([outer.id, inner.id])), new Map([[outer.id, []], [inner.id, []]]));
+      assert.equal((await store.read(b, (r) => r.pending.list(100, 0))).rows.some((p) => p.subjectId === outer.id), false);
+    });
+
     it('reads people with their direct groups in name order, the same as groupsOf, and only in their tenant', async () => {
       const t = { tenantId: (await makeTenant(store, 'withgroups')).id };
       const [ann, bob, cid] = ['ann@w.com', 'bob@w.com', 'cid@w.com'].map((n) => person(n)) as [ReturnType<typeof person>, ReturnType<typeof person>, ReturnType<typeof person>];

@@ -146,6 +146,8 @@ export interface GroupRepository {
   list(query: ListQuery): Promise<ListResult<GroupRecord>>;
   existing(ids: readonly string[]): Promise<Set<string>>;
   members(groupId: string): Promise<MemberRecord[]>;
+  /** The members of each of these groups, read together (a page of groups); every id is a key. */
+  membersOf(groupIds: readonly string[]): Promise<Map<string, MemberRecord[]>>;
   /** Adds members, ignoring those already in; answers the ids really added. */
   addMembers(groupId: string, members: readonly { id: string; type: MemberType; display?: string }[], nowMs: number): Promise<string[]>;
   /** Removes these members; answers the ids really removed. */
@@ -198,6 +200,8 @@ export interface PendingReferenceRecord {
 /** References to people who are not there yet, resolved the moment they arrive. */
 export interface PendingReferenceRepository {
   add(reference: PendingReferenceRecord, referenceFold: string): Promise<void>;
+  /** Holds several references of one subject at once (those already held are kept as they are). */
+  addAll(kind: PendingKind, subjectId: string, references: readonly { reference: string; fold: string }[], createdMs: number): Promise<void>;
   removeForSubject(kind: PendingKind, subjectId: string): Promise<void>;
   /** Drops these references of one subject (a pending member removed before it arrived). */
   removeReferences(kind: PendingKind, subjectId: string, referenceFolds: readonly string[]): Promise<void>;

@@ -30,10 +30,9 @@ export async function listGroups(
 ): Promise<ListResult<GroupView>> {
   return rt.store.read(scope, async (repos) => {
     const page = await repos.groups.list(query);
-    const rows: GroupView[] = [];
-    for (const group of page.rows) {
-      rows.push(options.withMembers ? { group, members: await repos.groups.members(group.id) } : { group });
-    }
-    return { ...page, rows };
+    if (!options.withMembers) return { ...page, rows: page.rows.map((group): GroupView => ({ group })) };
+    // The page's members in one read, whatever the page size (not one read per group).
+    const members = await repos.groups.membersOf(page.rows.map((group) => group.id));
+    return { ...page, rows: page.rows.map((group): GroupView => ({ group, members: members.get(group.id) ?? [] })) };
   });
 }

@@ -59,10 +59,9 @@ async function resolveMembers(
   };
 }
 
+/** Holds unknown member ids until someone with that identifier arrives: one statement for all of them. */
 async function holdPending(repos: ScopedRepositories, groupId: string, references: readonly string[], now: number): Promise<void> {
-  for (const reference of references) {
-    await repos.pending.add({ kind: 'member', subjectId: groupId, reference, createdMs: now }, foldText(reference));
-  }
+  await repos.pending.addAll('member', groupId, references.map((reference) => ({ reference, fold: foldText(reference) })), now);
 }
 
 /** Creates a group with its initial members (unknown ones held pending). */

@@ -132,42 +132,39 @@ export class SqlGroupRepository implements GroupRepository {
   }
 
   async members(groupId: string): Promise<MemberRecord[]> {
-    const { rows } = await sql<{ member_id: string; member_type: string; display: string | null }>`
-      select m.member_id, m.member_type, coalesce(m.display, u.user_name, g.display_name) as display
+    return (await this.membersOf([groupId])).get(groupId) ?? [];
+  }
+
+  async membersOf(groupIds: readonly string[]): Promise<Map<string, MemberRecord[]>> {
+    const byGroup = new Map<string, MemberRecord[]>(groupIds.map((id) => [id, []]));
+    if (groupIds.length === 0) return byGroup;
+    // One statement for a whole page of groups, grouped here, instead of one per group.
+    const { rows } = await sql<{ group_id: string; member_id: string; member_type: string; display: string | null }>`
+      select m.group_id, m.member_id, m.member_type, coalesce(m.display, u.user_name, g.display_name) as display
       from group_members m
       left join users u on m.member_type = 'User' and u.tenant_id = m.tenant_id and u.id = m.member_id
       left join groups g on m.member_type = 'Group' and g.tenant_id = m.tenant_id and g.id = m.member_id
-      where m.tenant_id = ${this.tenantId} and m.group_id = ${groupId}
-      order by m.member_id`.execute(this.db);
-    return rows.map((r) => ({ id: r.member_id, type: r.member_type === 'Group' ? 'Group' : 'User', display: r.display }));
+      where m.tenant_id = ${this.tenantId} and ${this.dialect.inList(sql.ref('m.group_id'), groupIds)}
+      order by m.group_id, m.member_id`.execute(this.db);
+    for (const r of rows) {
+      byGroup.get(r.group_id)?.push({ id: r.member_id, type: r.member_type === 'Group' ? 'Group' : 'User', display: r.display });
+    }
+    return byGroup;
   }
 
   async addMembers(groupId: string, members: readonly { id: string; type: MemberType; display?: string }[], nowMs: number): Promise<string[]> {
     if (members.length === 0) return [];
-    const added: string[] = [];
-    // Members named with a display label are rare (Microsoft's collection); they go one by one.
-    for (const m of members.filter((x) => x.display !== undefined)) {
-      const { rows } = await sql<{ member_id: string }>`
-        insert into group_members (tenant_id, group_id, member_id, member_type, display, created_ms)
-        values (${this.tenantId}, ${groupId}, ${m.id}, ${m.type}, ${m.display ?? null}, ${nowMs})
-        on conflict (tenant_id, group_id, member_id) do nothing
-        returning member_id`.execute(this.db);
-      for (const row of rows) added.push(row.member_id);
-    }
-    const plain = members.filter((x) => x.display === undefined);
-    for (const type of ['User', 'Group'] as const) {
-      const ids = plain.filter((m) => m.type === type).map((m) => m.id);
-      if (ids.length === 0) continue;
-      // One statement for any number of members: the ids arrive as one array parameter.
-      const { rows } = await sql<{ member_id: string }>`
-        insert into group_members (tenant_id, group_id, member_id, member_type, created_ms)
-        select ${this.tenantId}, ${groupId}, ids.value, ${type}, ${nowMs} from ${this.dialect.valuesTable(ids, 'ids')}
-        where true
-        on conflict (tenant_id, group_id, member_id) do nothing
-        returning member_id`.execute(this.db);
-      for (const row of rows) added.push(row.member_id);
-    }
-    return added;
+    // One statement for any number and shape of members (Okta labels every one with `display`):
+    // the rows arrive as one table parameter, and RETURNING names those really added.
+    const rows = members.map((m) => [m.id, m.type, m.display ?? null]);
+    const { rows: added } = await sql<{ member_id: string }>`
+      insert into group_members (tenant_id, group_id, member_id, member_type, display, created_ms)
+      select ${this.tenantId}, ${groupId}, t.id, t.type, t.display, ${nowMs}
+      from ${this.dialect.rowsTable(['id', 'type', 'display'], rows, 't')}
+      where true
+      on conflict (tenant_id, group_id, member_id) do nothing
+      returning member_id`.execute(this.db);
+    return added.map((row) => row.member_id);
   }
 
   async removeMembers(groupId: string, ids: readonly string[]): Promise<string[]> {

@@ -36,6 +36,17 @@ export class SqlPendingReferenceRepository implements PendingReferenceRepository
       .execute();
   }
 
+  async addAll(kind: PendingKind, subjectId: string, references: readonly { reference: string; fold: string }[], createdMs: number): Promise<void> {
+    if (references.length === 0) return;
+    // One statement for any number of references (a group naming 500 people not provisioned yet).
+    const rows = references.map((r) => [r.reference, r.fold]);
+    await sql`insert into pending_references (tenant_id, kind, subject_id, reference, reference_fold, created_ms)
+      select ${this.tenantId}, ${kind}, ${subjectId}, t.reference, t.fold, ${createdMs}
+      from ${this.dialect.rowsTable(['reference', 'fold'], rows, 't')}
+      where true
+      on conflict (tenant_id, kind, subject_id, reference_fold) do nothing`.execute(this.db);
+  }
+
   async removeForSubject(kind: PendingKind, subjectId: string): Promise<void> {
     await this.db
       .deleteFrom('pending_references')

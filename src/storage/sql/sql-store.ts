@@ -20,6 +20,7 @@ import { SqliteGroupCommit } from './sqlite-group-commit.js';
 import { classifyStorageError } from './sql-errors.js';
 import type { RosterDatabase } from './tables.js';
 import { SqlUserRepository } from './users.repo.js';
+import { uncounted } from './statement-count.js';
 
 export interface SqlStoreOptions {
   /**
@@ -110,7 +111,8 @@ export class SqlStore implements Store {
         }
       }
     };
-    if (this.sequencer) void this.sequencer.number(tenantId).then(tell);
+    const sequencer = this.sequencer;
+    if (sequencer) void uncounted(() => sequencer.number(tenantId)).then(tell);
     else tell();
   }
 

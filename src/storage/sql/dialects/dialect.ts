@@ -30,6 +30,13 @@ export interface SqlDialect {
   inList(expression: RawBuilder<unknown>, values: readonly string[]): RawBuilder<boolean>;
   /** A one-column table (`value`) of the given strings, from one parameter. */
   valuesTable(values: readonly string[], alias: string): RawBuilder<unknown>;
+  /**
+   * A table of text columns named `columns` (identifiers from code, never input), one row per
+   * entry of `rows`, from one parameter per column (PostgreSQL) or one in all (SQLite): the
+   * statement text is the same for any number of rows and no engine's bound-parameter limit is
+   * reached, so a set of any size is written by one statement.
+   */
+  rowsTable(columns: readonly string[], rows: readonly (readonly (string | null)[])[], alias: string): RawBuilder<unknown>;
   /** Serialises a document for the `data` column. */
   documentParam(json: string): RawBuilder<unknown>;
   /** Substring tests without LIKE (its case rules differ between the engines). */

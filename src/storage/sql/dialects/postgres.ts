@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect as KyselyPostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { RosterDatabase } from '../tables.js';
 import type { SqlDatabase, SqlDialect } from './dialect.js';
+import { noteStatement } from '../statement-count.js';
 import { announceCredentialChange, CREDENTIAL_CHANNEL, PostgresChangeListener } from './postgres-change-listener.js';
 
 export const postgresDialect: SqlDialect = {
@@ -17,6 +18,11 @@ export const postgresDialect: SqlDialect = {
   fold: (expression) => sql<string>`lower(normalize(${expression}, NFKC))`,
   inList: (expression, values) => sql<boolean>`${expression} = any(${values}::text[])`,
   valuesTable: (values, alias) => sql`unnest(${values}::text[]) as ${sql.raw(alias)}(value)`,
+  rowsTable: (columns, rows, alias) => {
+    // unnest of several arrays zips them into rows; each column is one text[] parameter.
+    const arrays = columns.map((_, i) => sql`${rows.map((row) => row[i] ?? null)}::text[]`);
+    return sql`unnest(${sql.join(arrays)}) as ${sql.raw(alias)}(${sql.join(columns.map((name) => sql.ref(name)))})`;
+  },
   documentParam: (json) => sql`${json}::jsonb`,
   contains: (haystack, needle) => sql<boolean>`strpos(${haystack}, ${needle}) > 0`,
   startsWith: (haystack, prefix) => sql<boolean>`starts_with(${haystack}, ${prefix})`,
@@ -94,6 +100,7 @@ function preparedStatementNames(capacity = 2_000): (text: string) => string | un
 function prepareParameterisedStatements(client: pg.PoolClient, nameFor: (text: string) => string | undefined): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   const named = (text: unknown, values?: unknown, callback?: unknown): unknown => {
+    noteStatement(typeof text === 'string' ? text : String((text as { text?: unknown } | null)?.text ?? ''));
     if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined) {
       const name = nameFor(text);
       if (name !== undefined) return query({ name, text, values });

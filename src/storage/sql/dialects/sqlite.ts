@@ -8,6 +8,7 @@ import type { RosterDatabase } from '../tables.js';
 import { directReadsWhenIdle, lendDirectExecution, type DirectExecutor } from '../direct-statements.js';
 import type { SqlDatabase, SqlDialect } from './dialect.js';
 import { assumePlannerStatistics } from './sqlite-planner-statistics.js';
+import { noteStatement } from '../statement-count.js';
 
 /** A JSON path such as `$."name"."givenName"` — every key quoted, so URN keys with colons work. */
 function jsonPath(path: readonly string[]): string {
@@ -33,6 +34,12 @@ export const sqliteDialect: SqlDialect = {
     sql<boolean>`${expression} in (select value from json_each(${JSON.stringify(values)}))`,
   valuesTable: (values, alias) =>
     sql`(select value from json_each(${JSON.stringify(values)})) as ${sql.raw(alias)}`,
+  rowsTable: (columns, rows, alias) => {
+    // Each row is a JSON array; json_extract of a JSON null gives SQL NULL. The paths are bound
+    // parameters too: only identifiers from code are written into the text.
+    const select = columns.map((name, i) => sql`json_extract(value, ${`$[${i}]`}) as ${sql.ref(name)}`);
+    return sql`(select ${sql.join(select)} from json_each(${JSON.stringify(rows)})) as ${sql.raw(alias)}`;
+  },
   documentParam: (json) => sql`${json}`,
   contains: (haystack, needle) => sql<boolean>`instr(${haystack}, ${needle}) > 0`,
   // substr counts characters (code points); a JS string's length counts UTF-16 units (😀 is two).
@@ -91,7 +98,12 @@ export function openSqlite(file: string, options: SqliteOptions = {}): SqlDataba
   database.function('roster_fold', { deterministic: true }, (value: unknown) =>
     typeof value === 'string' ? foldText(value) : value,
   );
-  const prepare = statementCache(database);
+  const cached = statementCache(database);
+  // Every statement, through the query builder or run directly, is prepared here once per run.
+  const prepare = (text: string): Database.Statement => {
+    noteStatement(text);
+    return cached(text);
+  };
   const db = new Kysely<RosterDatabase>({
     dialect: new KyselySqliteDialect({ database: { close: () => database.close(), prepare } }),
   });
