@@ -56,7 +56,24 @@ const NOT_COUNTRIES = new Set(['EU', 'EZ', 'UN', 'QO', 'ZZ', 'XA', 'XB']);
 /** An ISO 3166-1 alpha-2 code (upper case, as the standard writes them; `gb` is refused). */
 export function isCountryCode(value: string): boolean {
   if (!/^[A-Z]{2}$/.test(value) || NOT_COUNTRIES.has(value)) return false;
-  return regionNames.of(value) !== value;
+  let verdict = countryVerdicts.get(value);
+  if (verdict === undefined) {
+    verdict = regionNames.of(value) !== value;
+    countryVerdicts.set(value, verdict); // at most 26 × 26 entries
+  }
+  return verdict;
+}
+const countryVerdicts = new Map<string, boolean>();
+
+/** A tenant's language list as comparison keys, computed once per (cached, frozen) settings object. */
+const languageKeys = new WeakMap<readonly string[], ReadonlySet<string>>();
+function supportedLanguageKeys(settings: TenantSettings): ReadonlySet<string> {
+  let keys = languageKeys.get(settings.supportedLanguages);
+  if (!keys) {
+    keys = new Set(settings.supportedLanguages.map(languageKey));
+    languageKeys.set(settings.supportedLanguages, keys);
+  }
+  return keys;
 }
 
 /** A plausible address: something@something, no spaces, one @. */
@@ -112,8 +129,7 @@ export function valueFlags(document: JsonObject, settings: TenantSettings, befor
   }
   const language = document['preferredLanguage'];
   if (typeof language === 'string' && language !== '' && !unchanged(language, before?.['preferredLanguage'])) {
-    const key = languageKey(language);
-    if (!settings.supportedLanguages.some((tag) => languageKey(tag) === key)) {
+    if (!supportedLanguageKeys(settings).has(languageKey(language))) {
       found.push({ path: 'preferredLanguage', value: language, rule: 'tenant-language', accepted: `one of this tenant's languages: ${settings.supportedLanguages.join(', ')}` });
     }
   }
