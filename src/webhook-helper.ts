@@ -10,7 +10,7 @@ import type { RosterEvent } from './events/event-types.js';
 import { parseEvent, WebhookVerificationError } from './events/parse-event.js';
 import { checkSignature, SIGNATURE_HEADER } from './events/webhook-signature.js';
 
-export type { AttributeChange, EventPayloads, EventType, FolderRef, GroupRef, PersonRef, RosterEvent, RosterEventOf } from './events/event-types.js';
+export type { AttributeChange, EventPayloads, EventType, FolderRef, GroupRef, PersonRef, RosterEvent, RosterEventOf, ValueFlag, ValueRule } from './events/event-types.js';
 export { EVENT_TYPES } from './events/event-types.js';
 export { ATTEMPT_HEADER, EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER } from './events/webhook-signature.js';
 export { parseEvent, WebhookVerificationError };

@@ -27,6 +27,8 @@ export interface Settings {
   matchingField: 'userName' | 'email' | 'externalId';
   extensionUrn: string;
   ssoMayUpdate: boolean;
+  /** 'report' (default): keep a value that breaks a rule and flag it; 'enforce': refuse it with 400. */
+  valueRules: 'report' | 'enforce';
   provisioningEnabled: boolean;
 }
 
@@ -125,8 +127,16 @@ export interface LogEntry {
   error: string | null;
 }
 
+/** A value kept exactly as the identity provider sent it that breaks one of the directory's rules. */
+export interface ValueFlag {
+  path: string;
+  value: string;
+  rule: 'iso-date' | 'iana-timezone' | 'tenant-language' | 'iso-country' | 'email-address';
+  accepted: string;
+}
+
 export interface PersonDetail {
-  person: Person & { externalId: string | null; employeeNumber: string | null; attributes: { [key: string]: Json } };
+  person: Person & { externalId: string | null; employeeNumber: string | null; attributes: { [key: string]: Json }; valueFlags: ValueFlag[] };
   groups: { id: string; displayName: string }[];
   folders: Folder[];
   manager: Person | null;

@@ -9,6 +9,7 @@ import { SESSION_IDLE_MS, SESSION_MAX_MS } from '../provisioning/admins/admin-se
 import { createAdmin } from '../provisioning/admins/manage-admins.js';
 import { issueCredential } from '../provisioning/credentials/manage-credentials.js';
 import { createTenant } from '../provisioning/tenants/manage-tenants.js';
+import { DEFAULT_LANGUAGES } from '../provisioning/tenants/tenant-settings.js';
 import type { TenantRecord } from '../storage/store.js';
 import { createTestDatabase, testEngines, type TestDatabase } from '../testing/databases.js';
 import { registerAdminApi } from './admin-api.js';
@@ -213,12 +214,13 @@ for (const { engine, skip } of testEngines()) {
       assert.equal(changed.statusCode, 200, changed.body);
       assert.deepEqual(json(changed)['settings'], {
         supportedLanguages: ['en', 'fr'], matchingField: 'email', extensionUrn: 'urn:ietf:params:scim:schemas:extension:acme:2.0:User', ssoMayUpdate: true, provisioningEnabled: true,
-        valueRules: 'enforce', massChangeGuard: 'on', massChangePercent: 20, massChangeWindowMinutes: 10, massChangeMinActive: 20, massChangeGroupSize: 50,
+        valueRules: 'report', massChangeGuard: 'on', massChangePercent: 20, massChangeWindowMinutes: 10, massChangeMinActive: 20, massChangeGroupSize: 50,
       });
-      const guard = await send(operator, 'PATCH', '/tenants/acme/settings', { massChangeGuard: 'off', valueRules: 'report' });
+      const guard = await send(operator, 'PATCH', '/tenants/acme/settings', { massChangeGuard: 'off', valueRules: 'enforce' });
       assert.equal(guard.statusCode, 200, guard.body);
       assert.equal((json(guard)['settings'] as JsonObject)['massChangeGuard'], 'off');
-      assert.equal((await send(operator, 'PATCH', '/tenants/acme/settings', { massChangeGuard: 'on', valueRules: 'enforce' })).statusCode, 200);
+      assert.equal((json(guard)['settings'] as JsonObject)['valueRules'], 'enforce');
+      assert.equal((await send(operator, 'PATCH', '/tenants/acme/settings', { massChangeGuard: 'on', valueRules: 'report' })).statusCode, 200);
       const held = await get(operator, '/tenants/acme/held-changes');
       assert.equal(held.statusCode, 200);
       assert.deepEqual(json(held)['heldChanges'], []);
@@ -327,6 +329,30 @@ for (const { engine, skip } of testEngines()) {
       // Its own tenant works.
       assert.equal((await get(admin, `/tenants/acme/people/${acmeIds['person']}`)).statusCode, 200);
       void globex;
+    });
+
+    it("shows a person's value flags, derived from the tenant's current settings, and the log's warnings", async () => {
+      const initech = await createTenant(server.rt, { slug: 'initech' });
+      const token = (await issueCredential(server.rt, initech.id, 'bearer', 'initech idp')).secret;
+      const created = await scim(token, 'POST', '/Users', { schemas: [CORE], userName: 'milton@initech.example', preferredLanguage: 'xh', addresses: [{ type: 'work', country: 'Bermuda' }] });
+      assert.equal(created.statusCode, 201, created.body);
+      const id = String(json(created)['id']);
+      const operator = await signIn(OPERATOR);
+      const flagsOf = async () => ((json(await get(operator, `/tenants/initech/people/${id}`))['person'] as JsonObject)['valueFlags'] as JsonObject[]);
+      assert.deepEqual(await flagsOf(), [
+        { path: 'preferredLanguage', value: 'xh', rule: 'tenant-language', accepted: `one of this tenant's languages: ${DEFAULT_LANGUAGES.join(', ')}` },
+        { path: 'addresses[type eq "work"].country', value: 'Bermuda', rule: 'iso-country', accepted: 'an ISO 3166-1 alpha-2 code such as GB, US or DE' },
+      ]);
+      const log = json(await get(operator, '/tenants/initech/log?method=POST'));
+      assert.deepEqual((log['entries'] as JsonObject[])[0]!['warnings'], [
+        `preferredLanguage "xh" is not accepted: one of this tenant's languages: ${DEFAULT_LANGUAGES.join(', ')}`,
+        'addresses[type eq "work"].country "Bermuda" is not accepted: an ISO 3166-1 alpha-2 code such as GB, US or DE',
+      ]);
+      // Listing the language clears its flag at once: flags follow the settings, nothing is stored.
+      assert.equal((await send(operator, 'PATCH', '/tenants/initech/settings', { supportedLanguages: ['en', 'xh'] })).statusCode, 200);
+      assert.deepEqual((await flagsOf()).map((f) => f['rule']), ['iso-country']);
+      // Only what an admin set is stored; everything else follows the defaults.
+      assert.deepEqual((await server.rt.store.tenants.findBySlug('initech'))?.settings, { supportedLanguages: ['en', 'xh'] });
     });
 
     it('keeps passwords, secrets, session ids and CSRF tokens out of the logs', async () => {

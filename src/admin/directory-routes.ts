@@ -7,6 +7,7 @@ import { listFolders, listPeople, listPossibleDuplicates, personOverview, type P
 import { notFound } from '../provisioning/errors.js';
 import { getGroup } from '../provisioning/groups/read-groups.js';
 import type { ProvisioningRuntime } from '../provisioning/runtime.js';
+import { tenantSettings } from '../provisioning/tenants/tenant-settings.js';
 import type { TenantRecord } from '../storage/store.js';
 import { parseInput, requestedTenant } from './admin-guard.js';
 import type { AdminApiOptions } from './admin-options.js';
@@ -64,7 +65,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, options: AdminApiO
     const path = parseInput(itemPath, request.params, 'path');
     await options.requestLog.flush().catch(() => {});
     const overview = await personOverview(rt, { tenantId: tenant.id }, path.id);
-    return personDetail(overview, await labelsOf(tenant.id), rt.now());
+    return personDetail(overview, tenantSettings(tenant), await labelsOf(tenant.id), rt.now());
   });
 
   app.get('/tenants/:slug/groups', async (request) => {

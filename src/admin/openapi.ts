@@ -1,4 +1,5 @@
 import type { JsonObject } from '../json/json-value.js';
+import { VALUE_RULES } from '../provisioning/users/validate-person.js';
 
 /**
  * The admin API described as OpenAPI 3.1, served at /admin/api/v1/openapi.json. Written by hand
@@ -89,7 +90,7 @@ export const openApiDocument: JsonObject = {
       Tenant: object({ slug: str, name: str, provisioningEnabled: { type: 'boolean' }, createdAt: time, lastScimRequestAt: time, lastScimChangeAt: time }),
       Settings: object({
         supportedLanguages: arrayOf(str), matchingField: { enum: ['userName', 'email', 'externalId'] }, extensionUrn: str,
-        ssoMayUpdate: { type: 'boolean' }, valueRules: { enum: ['enforce', 'report'] }, massChangeGuard: { enum: ['on', 'off'] },
+        ssoMayUpdate: { type: 'boolean' }, valueRules: { enum: ['report', 'enforce'], description: 'report (default): keep and flag values that break a rule; enforce: refuse them with 400.' }, massChangeGuard: { enum: ['on', 'off'] },
         massChangePercent: { type: 'number' }, massChangeWindowMinutes: { type: 'integer' }, massChangeMinActive: { type: 'integer' },
         massChangeGroupSize: { type: 'integer' }, provisioningEnabled: { type: 'boolean' },
       }),
@@ -103,6 +104,7 @@ export const openApiDocument: JsonObject = {
         ['id', 'kind', 'label', 'createdAt', 'lastUsedAt', 'revokedAt'],
       ),
       Person: person,
+      ValueFlag: object({ path: str, value: str, rule: { enum: [...VALUE_RULES] }, accepted: str }),
       PeoplePage: peoplePage,
       Folder: object({ id: str, kind: { enum: ['department', 'division', 'organization'] }, value: str, memberCount: { type: 'integer' }, createdAt: time }),
       Group: object({ id: str, displayName: str, externalId: nullableStr, memberCount: { type: 'integer' }, createdAt: time, modifiedAt: time }),
@@ -186,7 +188,17 @@ export const openApiDocument: JsonObject = {
         'A person: every attribute, groups, folders, manager, reports, pending references and SCIM history',
         [slug, idParam('person')],
         object({
-          person: { allOf: [ref('Person'), object({ externalId: nullableStr, employeeNumber: nullableStr, attributes: { type: 'object' } })] },
+          person: {
+            allOf: [
+              ref('Person'),
+              object({
+                externalId: nullableStr,
+                employeeNumber: nullableStr,
+                attributes: { type: 'object' },
+                valueFlags: { ...arrayOf(ref('ValueFlag')), description: "Values kept as sent that break a rule under the tenant's current settings." },
+              }),
+            ],
+          },
           groups: arrayOf(object({ id: str, displayName: str })),
           folders: arrayOf(ref('Folder')),
           manager: { oneOf: [ref('Person'), { type: 'null' }] },

@@ -3,6 +3,7 @@ import { formatBasicKey } from '../provisioning/credentials/secrets.js';
 import type { PersonOverview } from '../provisioning/directory/read-directory.js';
 import type { GroupSummary } from '../provisioning/admins/group-overview.js';
 import type { TenantSettings } from '../provisioning/tenants/tenant-settings.js';
+import { valueFlags } from '../provisioning/users/validate-person.js';
 import type { AdminRecord } from '../storage/admin-store.js';
 import type {
   CredentialRecord,
@@ -171,8 +172,11 @@ export function pendingView(pending: PendingReferenceRecord & { ageMs?: number }
   };
 }
 
-/** Everything about one person: the full attribute document, links, and the SCIM history. */
-export function personDetail(overview: PersonOverview, credentialLabels: ReadonlyMap<string, string>, nowMs: number) {
+/**
+ * Everything about one person: the full attribute document, links, and the SCIM history.
+ * `valueFlags` lists the values kept as sent that break a rule under the tenant's current settings.
+ */
+export function personDetail(overview: PersonOverview, settings: TenantSettings, credentialLabels: ReadonlyMap<string, string>, nowMs: number) {
   const { user } = overview;
   return {
     person: {
@@ -180,6 +184,7 @@ export function personDetail(overview: PersonOverview, credentialLabels: Readonl
       externalId: user.externalId,
       employeeNumber: user.employeeNumber,
       attributes: user.document,
+      valueFlags: valueFlags(user.document, settings).map((f) => ({ ...f })),
     },
     groups: overview.groups.map((g) => ({ id: g.groupId, displayName: g.displayName })),
     folders: overview.folders.map(folderView),

@@ -75,6 +75,18 @@ describe('roster CLI', () => {
     assert.equal(await main(['frobnicate'], capture().io), 2);
   });
 
+  it('shows the value rules, report by default, and changes them', async () => {
+    const shown = capture();
+    assert.equal(await main(['tenant', 'settings', 'acme'], shown.io), 0);
+    assert.ok(shown.out.includes('value rules:          report (a value breaking a rule is kept as sent and flagged on the person) — the default'), shown.out.join('\n'));
+    const strict = capture();
+    assert.equal(await main(['tenant', 'settings', 'acme', '--value-rules', 'enforce'], strict.io), 0);
+    assert.ok(strict.out.includes('value rules:          enforce (a value breaking a rule gets 400; nothing written)'), strict.out.join('\n'));
+    const back = capture();
+    assert.equal(await main(['tenant', 'settings', 'acme', '--value-rules', 'report', '--json'], back.io), 0);
+    assert.equal(JSON.parse(back.out[0]!).valueRules, 'report');
+  });
+
   it('switches provisioning off and on', async () => {
     assert.equal(await main(['tenant', 'disable', 'acme'], capture().io), 0);
     const listed = capture();

@@ -1,5 +1,5 @@
 import { createTenant, findTenantBySlug, listTenants, setProvisioningEnabled, updateTenantSettings } from '../provisioning/tenants/manage-tenants.js';
-import { tenantSettings } from '../provisioning/tenants/tenant-settings.js';
+import { DEFAULT_SETTINGS, tenantSettings } from '../provisioning/tenants/tenant-settings.js';
 import type { JsonObject } from '../json/json-value.js';
 import { parseArgs } from './args.js';
 import { when, withRuntime, type CliOutput } from './context.js';
@@ -72,7 +72,9 @@ export async function tenantCommand(argv: readonly string[], io: CliOutput): Pro
         io.out(`matching field:       ${settings.matchingField}`);
         io.out(`extension URN:        ${settings.extensionUrn}`);
         io.out(`SSO may update:       ${settings.ssoMayUpdate ? 'yes' : 'no (SCIM is the source of truth)'}`);
-        io.out(`value rules:          ${settings.valueRules === 'enforce' ? 'enforce (bad values get 400)' : 'report (stored, warned in the log)'}`);
+        io.out(
+          `value rules:          ${settings.valueRules === 'enforce' ? 'enforce (a value breaking a rule gets 400; nothing written)' : 'report (a value breaking a rule is kept as sent and flagged on the person)'}${settings.valueRules === DEFAULT_SETTINGS.valueRules ? ' — the default' : ''}`,
+        );
         io.out(
           `mass-change guard:    ${settings.massChangeGuard === 'off' ? 'off' : `on: hold removals past ${settings.massChangePercent}% of active people within ${settings.massChangeWindowMinutes} min (tenants of ${settings.massChangeMinActive}+), and emptying groups of more than ${settings.massChangeGroupSize}`}`,
         );
@@ -87,6 +89,6 @@ export async function tenantCommand(argv: readonly string[], io: CliOutput): Pro
       return 0;
     });
   }
-  io.err('usage: roster tenant create <slug> [--name "Display name"] [--json] | roster tenant list [--json] | roster tenant disable|enable <slug> | roster tenant settings <slug> [--languages en,fr] [--matching-field userName|email|externalId] [--extension-urn URN] [--sso-may-update true|false] [--value-rules enforce|report] [--mass-change-guard on|off] [--mass-change-percent N] [--mass-change-window-minutes N] [--mass-change-min-active N] [--mass-change-group-size N]');
+  io.err('usage: roster tenant create <slug> [--name "Display name"] [--json] | roster tenant list [--json] | roster tenant disable|enable <slug> | roster tenant settings <slug> [--languages en,fr] [--matching-field userName|email|externalId] [--extension-urn URN] [--sso-may-update true|false] [--value-rules report|enforce] [--mass-change-guard on|off] [--mass-change-percent N] [--mass-change-window-minutes N] [--mass-change-min-active N] [--mass-change-group-size N]');
   return 2;
 }

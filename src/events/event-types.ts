@@ -1,7 +1,10 @@
 import type { JsonObject, JsonValue } from '../json/json-value.js';
 import type { EventType } from '../provisioning/events/event-buffer.js';
 
+import type { ValueFlag } from '../provisioning/users/validate-person.js';
+
 export type { EventType } from '../provisioning/events/event-buffer.js';
+export type { ValueFlag, ValueRule } from '../provisioning/users/validate-person.js';
 
 /** A person named in an event. */
 export interface PersonRef {
@@ -28,6 +31,15 @@ export interface FolderRef {
   readonly value: string;
 }
 
+/**
+ * The person's values, after the change, that break a rule under the tenant's settings at that
+ * moment; kept as sent (docs/events.md "Value flags"). Empty when every value passes; absent in
+ * events written before Roster 0.2.
+ */
+interface Flagged {
+  readonly valueFlags?: readonly ValueFlag[];
+}
+
 interface Versioned {
   /** Payload schema version (docs/events.md); bumped on an incompatible change. */
   readonly schemaVersion: number;
@@ -35,10 +47,10 @@ interface Versioned {
 
 /** The `data` of each event type, exactly as written to the outbox by the provisioning use cases. */
 export interface EventPayloads {
-  'user.created': Versioned & {
+  'user.created': Versioned & Flagged & {
     readonly user: PersonRef & { readonly externalId: string | null; readonly active: boolean; readonly managerId: string | null; readonly attributes: JsonObject };
   };
-  'user.updated': Versioned & { readonly user: PersonRef; readonly changes: readonly AttributeChange[]; readonly adopted?: boolean };
+  'user.updated': Versioned & Flagged & { readonly user: PersonRef; readonly changes: readonly AttributeChange[]; readonly adopted?: boolean };
   'user.deactivated': Versioned & { readonly user: PersonRef };
   'user.reactivated': Versioned & { readonly user: PersonRef };
   'user.deleted': Versioned & { readonly user: { readonly id: string } };

@@ -20,13 +20,15 @@ const changes = z.array(z.looseObject({ attribute: z.string(), before: json, aft
 const group = z.looseObject({ id, displayName: z.string().nullable().optional() });
 const folder = z.looseObject({ id, kind: z.enum(['department', 'division', 'organization']), value: z.string() });
 const members = z.array(z.string());
+const valueFlags = z.array(z.looseObject({ path: z.string(), value: z.string(), rule: z.string(), accepted: z.string() })).optional();
 const versioned = <T extends z.core.$ZodLooseShape>(shape: T) => z.looseObject({ schemaVersion: z.number().int().positive(), ...shape });
 
 const PAYLOADS: Record<EventType, z.ZodType> = {
   'user.created': versioned({
     user: z.looseObject({ id, userName: z.string(), externalId: z.string().nullable(), active: z.boolean(), managerId: z.string().nullable(), attributes: z.record(z.string(), json) }),
+    valueFlags,
   }),
-  'user.updated': versioned({ user: person, changes, adopted: z.boolean().optional() }),
+  'user.updated': versioned({ user: person, changes, adopted: z.boolean().optional(), valueFlags }),
   'user.deactivated': versioned({ user: person }),
   'user.reactivated': versioned({ user: person }),
   'user.deleted': versioned({ user: z.looseObject({ id }) }),

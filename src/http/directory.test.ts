@@ -103,7 +103,16 @@ for (const { engine, skip } of testEngines()) {
       assert.deepEqual((schemas.body['attributes'] as JsonObject[]).map((a) => a['name']), ['businessUnit', 'employeeType', 'employeeLevel', 'grade', 'office', 'hireDate', 'externalId']);
     });
 
-    it('rejects each invalid value precisely, writes nothing, and accepts the good forms', async () => {
+    it("with valueRules 'enforce', rejects each invalid value precisely, writes nothing, and accepts the good forms", async () => {
+      await updateTenantSettings(t.server.rt, 'acme', { valueRules: 'enforce' });
+      try {
+        await rejectsInvalidValues();
+      } finally {
+        await updateTenantSettings(t.server.rt, 'acme', { valueRules: 'report' });
+      }
+    });
+
+    const rejectsInvalidValues = async () => {
       const bad: [JsonObject, RegExp][] = [
         [employee('v1@acme.example', { [ROSTER]: { hireDate: '2023-02-29' } }), /hireDate "2023-02-29".*yyyy-MM-dd/],
         [employee('v2@acme.example', { [ROSTER]: { hireDate: '01/02/2023' } }), /hireDate/],
@@ -132,19 +141,35 @@ for (const { engine, skip } of testEngines()) {
       const patchBad = await t.scim('PATCH', `/Users/${String(good.body['id'])}`, patch({ op: 'replace', path: 'timezone', value: 'Mars/Olympus' }));
       assert.equal(patchBad.status, 400);
       assert.equal((await t.scim('GET', `/Users/${String(good.body['id'])}`)).body['timezone'], 'Europe/London');
-    });
+    };
 
-    it('stores rule-breaking values with a warning when the tenant reports rather than enforces', async () => {
-      await updateTenantSettings(t.server.rt, 'acme', { valueRules: 'report' });
-      try {
-        const r = await t.scim('POST', '/Users', employee('lenient@acme.example', { addresses: [{ type: 'work', country: 'Bermuda' }] }));
-        assert.equal(r.status, 201, r.raw);
-        await t.server.requestLog.flush();
-        const log = await listRequestLog(t.server.rt, scope(), { resourceId: String(r.body['id']), limit: 5 });
-        assert.match(JSON.stringify(log[0]?.notes['warnings']), /country \\"Bermuda\\"/);
-      } finally {
-        await updateTenantSettings(t.server.rt, 'acme', { valueRules: 'enforce' });
+    it('on default settings, keeps every rule-breaking value exactly as sent, reads it back, and warns in the log', async () => {
+      assert.equal(tenantSettings(t.tenant).valueRules, 'report');
+      const odd: JsonObject = {
+        timezone: 'GMT+1 London',
+        preferredLanguage: 'klingon',
+        addresses: [{ type: 'work', country: 'Bermuda' }],
+        emails: [{ type: 'work', value: 'lenient@acme.example', primary: true }, { type: 'other', value: 'not an email' }],
+        [ROSTER]: { hireDate: '01/02/2023' },
+      };
+      const r = await t.scim('POST', '/Users', employee('lenient@acme.example', odd));
+      assert.equal(r.status, 201, r.raw);
+      const id = String(r.body['id']);
+      const read = await t.scim('GET', `/Users/${id}`);
+      for (const [key, value] of Object.entries(odd)) assert.deepEqual(read.body[key], value, `${key} reads back as sent`);
+      await t.server.requestLog.flush();
+      const log = await listRequestLog(t.server.rt, scope(), { resourceId: id, limit: 5 });
+      const warnings = JSON.stringify(log.find((e) => e.method === 'POST')?.notes['warnings'] ?? null);
+      for (const expected of [/country \\"Bermuda\\"/, /timezone \\"GMT\+1 London\\"/, /preferredLanguage \\"klingon\\"/, /hireDate \\"01\/02\/2023\\"/, /emails\[type eq \\"other\\"\]\.value \\"not an email\\"/]) {
+        assert.match(warnings, expected);
       }
+      // A PATCH that sets another odd value succeeds too; the log names only what that request changed.
+      const patched = await t.scim('PATCH', `/Users/${id}`, patch({ op: 'replace', path: 'timezone', value: 'Mars/Olympus' }));
+      assert.equal(patched.status, 200, patched.raw);
+      assert.equal(patched.body['timezone'], 'Mars/Olympus');
+      await t.server.requestLog.flush();
+      const latest = (await listRequestLog(t.server.rt, scope(), { resourceId: id, limit: 5 })).find((e) => e.method === 'PATCH');
+      assert.deepEqual(latest?.notes['warnings'], ['timezone "Mars/Olympus" is not accepted: an IANA time zone such as Europe/London or America/New_York']);
     });
 
     it('flags incomplete profiles with what is missing, filterably', async () => {

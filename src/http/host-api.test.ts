@@ -126,6 +126,36 @@ for (const { engine, skip } of testEngines()) {
       assert.equal((await host('GET', '/tenants/acme/people?active=maybe')).status, 400);
     });
 
+    it("flags values kept as sent in people, the snapshot and the user events, under the tenant's current settings", async () => {
+      const { token } = await t.addTenant('flagged');
+      const call = (method: string, path: string, body: JsonObject) =>
+        t.server.app.inject({ method: method as 'POST', url: `/scim/v2${path}`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' }, payload: JSON.stringify(body) });
+      const created = await call('POST', '/Users', { schemas: [USER], userName: 'odd@flagged.example', timezone: 'GMT+1 London' });
+      assert.equal(created.statusCode, 201, created.body);
+      const id = String((JSON.parse(created.body) as JsonObject)['id']);
+      const timezoneFlag = { path: 'timezone', value: 'GMT+1 London', rule: 'iana-timezone', accepted: 'an IANA time zone such as Europe/London or America/New_York' };
+      const person = await ok('GET', `/tenants/flagged/people/${id}`);
+      assert.equal(field(person, 'attributes', 'timezone'), 'GMT+1 London', 'kept exactly as sent');
+      assert.deepEqual(person['valueFlags'], [timezoneFlag]);
+      assert.deepEqual(field(await ok('GET', '/tenants/flagged/people'), 'people', 0, 'valueFlags'), [timezoneFlag]);
+      assert.deepEqual(field(await ok('GET', '/tenants/flagged/snapshot'), 'people', 0, 'valueFlags'), [timezoneFlag]);
+
+      const patched = await call('PATCH', `/Users/${id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'addresses', value: [{ type: 'work', country: 'Germany' }] }] });
+      assert.equal(patched.statusCode, 200, patched.body);
+      const events = (await ok('GET', '/tenants/flagged/events?after=0'))['events'] as JsonObject[];
+      assert.deepEqual(events.map((e) => e['type']), ['user.created', 'user.updated']);
+      assert.deepEqual(field(events[0], 'data', 'valueFlags'), [timezoneFlag]);
+      // An update carries all of the person's flags after the change, not only the new one.
+      assert.deepEqual(field(events[1], 'data', 'valueFlags'), [
+        timezoneFlag,
+        { path: 'addresses[type eq "work"].country', value: 'Germany', rule: 'iso-country', accepted: 'an ISO 3166-1 alpha-2 code such as GB, US or DE' },
+      ]);
+      const fixed = await call('PATCH', `/Users/${id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'timezone', value: 'Europe/Berlin' }, { op: 'replace', path: 'addresses', value: [{ type: 'work', country: 'DE' }] }] });
+      assert.equal(fixed.statusCode, 200, fixed.body);
+      assert.deepEqual((await ok('GET', `/tenants/flagged/people/${id}`))['valueFlags'], []);
+      assert.deepEqual(field(((await ok('GET', '/tenants/flagged/events?after=2'))['events'] as JsonObject[])[0], 'data', 'valueFlags'), []);
+    });
+
     it('pages through people with a cursor, each person exactly once', async () => {
       const seen: string[] = [];
       let cursor: string | null = null;

@@ -1,5 +1,6 @@
 import type { JsonObject } from '../json/json-value.js';
 import { EVENT_TYPES } from '../events/event-types.js';
+import { VALUE_RULES } from '../provisioning/users/validate-person.js';
 
 const ref = (name: string): JsonObject => ({ $ref: `#/components/schemas/${name}` });
 const nullable = (type: string): JsonObject => ({ type: [type, 'null'] });
@@ -139,10 +140,25 @@ export const HOST_OPENAPI: JsonObject = {
           managerId: nullable('string'),
           incomplete: { type: 'boolean' },
           missing: { type: 'array', items: { type: 'string' }, description: 'Recommended attributes the profile lacks.' },
+          valueFlags: {
+            type: 'array',
+            items: ref('ValueFlag'),
+            description: "Values kept exactly as the IdP sent them that break a rule under the tenant's current settings (derived on each read).",
+          },
           version: { type: 'integer' },
           created: { type: 'string', format: 'date-time' },
           lastModified: { type: 'string', format: 'date-time' },
           attributes: { type: 'object', description: 'All attributes, SCIM-shaped (extensions under their URN).' },
+        },
+      },
+      ValueFlag: {
+        type: 'object',
+        required: ['path', 'value', 'rule', 'accepted'],
+        properties: {
+          path: { type: 'string', description: 'The attribute as a SCIM path, e.g. `addresses[type eq "work"].country`.' },
+          value: { type: 'string', description: 'The value as stored (exactly as sent).' },
+          rule: { enum: [...VALUE_RULES] },
+          accepted: { type: 'string', description: 'The form the rule accepts.' },
         },
       },
       Group: {

@@ -8,6 +8,7 @@ import { getGroup, listGroups } from '../provisioning/groups/read-groups.js';
 import type { ProvisioningRuntime } from '../provisioning/runtime.js';
 import { upsertSsoLogin } from '../provisioning/sso/upsert-sso-login.js';
 import { listTenants } from '../provisioning/tenants/manage-tenants.js';
+import { tenantSettings } from '../provisioning/tenants/tenant-settings.js';
 import type { ListResult } from '../storage/query.js';
 import { renderError } from './error-response.js';
 import { HostApiError, hostAuthenticator } from './host-auth.js';
@@ -82,6 +83,11 @@ export async function registerHostRoutes(app: FastifyInstance, options: HostRout
     api.addHook('onRequest', auth.hook);
     const scopeOf = (request: FastifyRequest) => ({ tenantId: auth.tenantOf(request).id });
     const id = (request: FastifyRequest) => (request.params as { id: string }).id;
+    /** A person as this request's tenant sees them (value flags follow its current settings). */
+    const personOf = (request: FastifyRequest) => {
+      const settings = tenantSettings(auth.tenantOf(request));
+      return (user: Parameters<typeof personView>[0]) => personView(user, settings);
+    };
 
     api.get('/tenants', async (request) => {
       const { access } = auth.context(request);
@@ -97,7 +103,7 @@ export async function registerHostRoutes(app: FastifyInstance, options: HostRout
 
     api.get('/tenants/:slug/snapshot', async (request) => {
       const tenant = auth.tenantOf(request);
-      return snapshotView(tenant, await tenantSnapshot(rt, { tenantId: tenant.id }));
+      return snapshotView(tenant, tenantSettings(tenant), await tenantSnapshot(rt, { tenantId: tenant.id }));
     });
 
     api.get('/tenants/:slug/people', async (request) => {
@@ -110,12 +116,12 @@ export async function registerHostRoutes(app: FastifyInstance, options: HostRout
         ...(query.incomplete !== undefined ? { incomplete: query.incomplete } : {}),
       };
       const result = await listPeople(rt, scopeOf(request), filter, cursorPage(query));
-      return { people: result.rows.map(personView), total: result.total ?? null, next: nextCursor(result) };
+      return { people: result.rows.map(personOf(request)), total: result.total ?? null, next: nextCursor(result) };
     });
 
     api.get('/tenants/:slug/people/:id', async (request) => {
       const found = await membershipsOf(rt, scopeOf(request), id(request));
-      return { ...personView(found.user), ...membershipsView(found.groups, found.folders) };
+      return { ...personOf(request)(found.user), ...membershipsView(found.groups, found.folders) };
     });
 
     api.get('/tenants/:slug/people/:id/groups', async (request) => {
@@ -145,7 +151,7 @@ export async function registerHostRoutes(app: FastifyInstance, options: HostRout
       const scope = scopeOf(request);
       const { group } = await getGroup(rt, scope, id(request), { withMembers: false });
       const result = await listPeople(rt, scope, { groupId: group.id }, cursorPage(query));
-      return { group: { id: group.id, displayName: group.displayName }, members: result.rows.map(personView), total: result.total ?? null, next: nextCursor(result) };
+      return { group: { id: group.id, displayName: group.displayName }, members: result.rows.map(personOf(request)), total: result.total ?? null, next: nextCursor(result) };
     });
 
     api.get('/tenants/:slug/folders', async (request) => {
@@ -160,7 +166,7 @@ export async function registerHostRoutes(app: FastifyInstance, options: HostRout
       const scope = scopeOf(request);
       const { folder } = await folderWithMembers(rt, scope, id(request), { limit: 0, offset: 0 });
       const result = await listPeople(rt, scope, { folderId: folder.id }, cursorPage(query));
-      return { folder: { id: folder.id, kind: folder.kind, value: folder.value }, members: result.rows.map(personView), total: result.total ?? null, next: nextCursor(result) };
+      return { folder: { id: folder.id, kind: folder.kind, value: folder.value }, members: result.rows.map(personOf(request)), total: result.total ?? null, next: nextCursor(result) };
     });
 
     api.post('/tenants/:slug/sso-logins', async (request, reply) => {
@@ -173,7 +179,7 @@ export async function registerHostRoutes(app: FastifyInstance, options: HostRout
         ...(login.displayName !== undefined ? { displayName: login.displayName } : {}),
         ...(login.externalId !== undefined ? { externalId: login.externalId } : {}),
       });
-      return reply.code(result.created ? 201 : 200).send({ person: personView(result.person), active: result.active, created: result.created, updated: result.updated });
+      return reply.code(result.created ? 201 : 200).send({ person: personOf(request)(result.person), active: result.active, created: result.created, updated: result.updated });
     });
   });
 }

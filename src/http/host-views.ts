@@ -1,5 +1,7 @@
 import { isJsonObject, type JsonObject } from '../json/json-value.js';
 import type { TenantSnapshot } from '../events/tenant-snapshot.js';
+import type { TenantSettings } from '../provisioning/tenants/tenant-settings.js';
+import { valueFlags } from '../provisioning/users/validate-person.js';
 import type { FolderRecord, GroupRecord, MemberRecord, StoredUser, UserGroupRecord } from '../storage/store.js';
 
 /** How the host API renders Roster's records: plain JSON, ISO times, no SCIM envelope. */
@@ -13,7 +15,8 @@ function workEmail(document: JsonObject): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-export function personView(user: StoredUser): JsonObject {
+/** A person; `valueFlags` are derived from the stored values and the tenant's current settings. */
+export function personView(user: StoredUser, settings: TenantSettings): JsonObject {
   const displayName = user.document['displayName'];
   return {
     id: user.id,
@@ -26,6 +29,7 @@ export function personView(user: StoredUser): JsonObject {
     managerId: user.managerId,
     incomplete: user.missing.length > 0,
     missing: [...user.missing],
+    valueFlags: valueFlags(user.document, settings).map((f) => ({ ...f })),
     version: user.version,
     created: iso(user.createdMs),
     lastModified: iso(user.modifiedMs),
@@ -66,11 +70,11 @@ export function memberView(member: MemberRecord): JsonObject {
   return { id: member.id, type: member.type, display: member.display };
 }
 
-export function snapshotView(tenant: { id: string; slug: string }, snapshot: TenantSnapshot): JsonObject {
+export function snapshotView(tenant: { id: string; slug: string }, settings: TenantSettings, snapshot: TenantSnapshot): JsonObject {
   return {
     tenant: { id: tenant.id, slug: tenant.slug },
     seq: snapshot.seq,
-    people: snapshot.people.map(personView),
+    people: snapshot.people.map((p) => personView(p, settings)),
     groups: snapshot.groups.map(({ group, members }) => ({ ...groupView(group), members: members.map(memberView) })),
     folders: snapshot.folders.map(({ folder, memberIds }) => ({ ...folderView(folder), members: [...memberIds] })),
   };

@@ -216,6 +216,14 @@ export async function registerScimRoutes(app: FastifyInstance, options: ScimRout
   const id = (request: FastifyRequest): string => (request.params as { id: string }).id;
 
   app.get('/ServiceProviderConfig', async (req, reply) => send(req, reply, serviceProviderConfig(context(req), options.bodyLimitBytes)));
+  // An alias: Microsoft's SCIM reference sample serves its configuration at /serviceConfiguration,
+  // and the validator collection built on it calls that path (docs/idp/entra-id.md). RFC 7644 §4
+  // names /ServiceProviderConfig, which the answer's meta.location keeps pointing to.
+  app.get('/serviceConfiguration', async (req, reply) => {
+    const ctx = context(req);
+    ctx.notes.leniencies.push('/serviceConfiguration answered as /ServiceProviderConfig (RFC 7644 §4)');
+    return send(req, reply, serviceProviderConfig(ctx, options.bodyLimitBytes));
+  });
   app.get('/ResourceTypes', async (req, reply) => send(req, reply, resourceTypes(context(req))));
   app.get('/ResourceTypes/:id', async (req, reply) => send(req, reply, resourceTypes(context(req), id(req))));
   app.get('/Schemas', async (req, reply) => send(req, reply, schemas(context(req))));

@@ -205,11 +205,14 @@ for (const { engine, skip } of testEngines()) {
         assert.equal(created.status, 201, JSON.stringify(created.body));
         ids.set(userName.split('.')[0]!, String(created.body['id']));
       }
-      // An incomplete profile (no country, no language), and a validation error that writes nothing.
+      // An incomplete profile (no country, no language), a hire date kept as sent and flagged (the
+      // default value rules), and a userName clash, which is refused and writes nothing.
       const linus = await scim('POST', '/Users', { schemas: [CORE], userName: 'linus@acme.example', name: { givenName: 'Linus', familyName: 'Torvalds' }, emails: [{ value: 'linus@acme.example', type: 'work' }], active: true });
       assert.equal(linus.status, 201);
-      const bad = await scim('POST', '/Users', person('bad.date@acme.example', 'Bad', 'Date', { 'urn:ietf:params:scim:schemas:extension:roster:2.0:User': { hireDate: '31/12/2024' } }));
-      assert.equal(bad.status, 400);
+      const odd = await scim('POST', '/Users', person('bad.date@acme.example', 'Bad', 'Date', { 'urn:ietf:params:scim:schemas:extension:roster:2.0:User': { hireDate: '31/12/2024' } }));
+      assert.equal(odd.status, 201, JSON.stringify(odd.body));
+      const clash = await scim('POST', '/Users', { schemas: [CORE], userName: 'linus@acme.example' });
+      assert.equal(clash.status, 409);
       // Deactivation (Okta) and a department change that empties the Legal folder.
       assert.equal((await scim('PATCH', `/Users/${ids.get('mary')}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: false } }] })).status, 200);
       const moved = await scim('PATCH', `/Users/${ids.get('edsger')}`, {
@@ -260,6 +263,12 @@ for (const { engine, skip } of testEngines()) {
       }
       assert.match(text, /Ignored\S*:businessUnit — not an attribute of this schema\. Did you mean urn:ietf:params:scim:schemas:extension:roster:2\.0:User:businessUnit\?/);
       await shoot('06-person');
+      await page.goto(`${base}/admin/t/acme/people?q=bad.date`);
+      await page.getByRole('link', { name: 'Bad Date' }).click();
+      await page.locator('#values-to-check').waitFor();
+      const flags = (await page.locator('#values-to-check').textContent()) ?? '';
+      assert.match(flags, /Values to check/);
+      assert.match(flags, /urn:ietf:params:scim:schemas:extension:roster:2\.0:User:hireDate\s*"31\/12\/2024"\s*— expected a real date as yyyy-MM-dd/);
     });
 
     it('shows pushed groups and folders with member counts, and empty folders say so', async () => {
@@ -309,9 +318,9 @@ for (const { engine, skip } of testEngines()) {
       await page.getByLabel('Result').selectOption('error');
       await page.getByRole('button', { name: 'Apply' }).click();
       await page.waitForURL(/status=error/);
-      await page.locator('#log-results').getByText('hireDate').first().waitFor();
+      await page.locator('#log-results').getByText('already taken').first().waitFor();
       assert.equal(await page.locator('#log-results tbody tr').count(), 1);
-      assert.match((await page.locator('#log-results').textContent()) ?? '', /hireDate/);
+      assert.match((await page.locator('#log-results').textContent()) ?? '', /userName "linus@acme\.example" is already taken/);
     });
 
     it('shows Last SCIM request / change and last use, then revokes the token: SCIM answers 401', async () => {

@@ -5,14 +5,13 @@
  * Every assertion must pass except the named collection defects of microsoft-known-defects.ts — and each
  * of those must still fail, with the symptom given there.
  *
- * The tenant the collection runs against has `valueRules: 'report'`. The collection's people carry
- * placeholder values — country names ("Bermuda", "Germany", "bahams") where RFC 7643 §4.1.2 wants an
- * ISO 3166-1 alpha-2 code, and the work email "emailName357", which is no address. A default tenant
- * ('enforce') refuses them with 400 invalidValue, and everything the collection then checks about those
- * people would fail for that one reason. 'report' is the setting made for exactly this — a validator, or
- * a directory not yet clean, sending such values: they are stored and the provisioning log warns. The
- * strict default is covered elsewhere (the value-rule tests of src/http/directory.test.ts) and, for
- * these very values, by the last test below, which shows a default tenant refusing them precisely.
+ * The collection runs against a fresh tenant on DEFAULT settings: nothing is changed first, because
+ * defaults are what customers run. Its people carry placeholder values — preferredLanguage "xh"
+ * (not in the default language list), country names ("Bermuda", "Germany", "bahams") where RFC 7643
+ * §4.1.2 wants an ISO 3166-1 alpha-2 code, and the work email "emailName357", which is no address.
+ * The default value rules ('report') keep such values exactly as sent and flag them on the person;
+ * the last tests below show both sides: a default tenant keeping, flagging and reading back those very
+ * values, and a tenant that chose 'enforce' refusing them precisely.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -22,8 +21,9 @@ import { createServer, type RosterServer } from '../../src/app/create-server.js'
 import { loadConfig } from '../../src/config/config.js';
 import { issueCredential } from '../../src/provisioning/credentials/manage-credentials.js';
 import { createTenant, updateTenantSettings } from '../../src/provisioning/tenants/manage-tenants.js';
-import { DEFAULT_LANGUAGES } from '../../src/provisioning/tenants/tenant-settings.js';
+import { DEFAULT_SETTINGS, tenantSettings } from '../../src/provisioning/tenants/tenant-settings.js';
 import { createTestDatabase, testEngines, type TestDatabase } from '../../src/testing/databases.js';
+import { valueFlags } from '../../src/provisioning/users/validate-person.js';
 import { defectKey, microsoftKnownDefects, type KnownDefect } from './microsoft-known-defects.js';
 import {
   loadCollection,
@@ -215,19 +215,17 @@ for (const { engine, skip } of testEngines()) {
 
     /**
      * A fresh, empty tenant and its token: the collection counts users and expects to start from none.
-     * `valueRules: 'report'` is set only when asked for; otherwise the tenant keeps the default.
+     * Its settings are left exactly as a new tenant gets them, unless `valueRules` asks for 'enforce'.
      */
-    const freshTenant = async (slug: string, valueRules: 'default' | 'report'): Promise<string> => {
+    const freshTenant = async (slug: string, valueRules: 'default' | 'enforce'): Promise<string> => {
       if (!server) throw new Error('server not started');
       const tenant = await createTenant(server.rt, { slug });
-      // The collection's people have preferredLanguage "xh" (isiXhosa, a valid BCP 47 tag). Roster takes
-      // each tenant's language list (SPEC §4); a tenant whose IdP sends isiXhosa lists it. Tenant
-      // configuration, not a change to the server.
-      const settings = await updateTenantSettings(server.rt, tenant.slug, {
-        supportedLanguages: [...DEFAULT_LANGUAGES, 'xh'],
-        ...(valueRules === 'report' ? { valueRules } : {}),
-      });
-      assert.equal(settings.valueRules, valueRules === 'report' ? 'report' : 'enforce', 'the default value rules are enforced');
+      if (valueRules === 'enforce') {
+        assert.equal((await updateTenantSettings(server.rt, tenant.slug, { valueRules })).valueRules, 'enforce');
+      } else {
+        assert.deepEqual(tenant.settings, {}, 'a new tenant has no settings of its own');
+        assert.deepEqual(tenantSettings(tenant), DEFAULT_SETTINGS);
+      }
       return (await issueCredential(server.rt, tenant.id, 'bearer', 'newman')).secret;
     };
 
@@ -242,10 +240,10 @@ for (const { engine, skip } of testEngines()) {
       return { status: response.status, text, json: (text === '' ? {} : JSON.parse(text)) as Record<string, unknown> };
     };
 
-    // The collection as published, on a tenant in 'report' mode: see the top of this file for why.
-    it("as published, on a tenant with valueRules 'report': every assertion passes except the named collection defects, and each of those fails as described", async () => {
+    // The collection as published, on a fresh tenant with default settings.
+    it('as published, on a fresh tenant with default settings: every assertion passes except the named collection defects, and each of those fails as described', async () => {
       const collection = requireCollection();
-      const tenantToken = await freshTenant('microsoft-collection', 'report');
+      const tenantToken = await freshTenant('microsoft-collection', 'default');
       const run = await runCollection({
         collection,
         folders: FOLDERS,
@@ -256,7 +254,7 @@ for (const { engine, skip } of testEngines()) {
       const verdict = judge(run, defects);
       const failed = verdict.unexpectedFailures.length + verdict.otherSymptom.length;
       const summary =
-        `Microsoft SCIM collection (as published, valueRules 'report') on ${engine}: ` +
+        `Microsoft SCIM collection (as published, default tenant settings) on ${engine}: ` +
         `${run.requests} requests, ${run.assertions.length} assertions — ` +
         `${verdict.passed.length} passed, ${verdict.knownDefects.length} known-defect, ${failed} failed`;
       const kindOf = new Map(defects.map((d) => [defectKey(d), d.kind]));
@@ -265,16 +263,9 @@ for (const { engine, skip } of testEngines()) {
       assert.equal(problems.length, 0, `\n${summary}\n${problems.join('\n')}`);
     });
 
-    // Each known defect blames the collection; this shows the server side of each claim on the same
-    // server, and that the collection's placeholder values are refused where the rules are enforced
-    // (the default), so the 'report' tenant above hides no leniency of the default.
-    it('answers the standard forms of the known-defect requests, and a default tenant refuses the placeholder values precisely', async () => {
-      const call = caller(await freshTenant('microsoft-collection-strict', 'default'));
-      // nonstandard-path: the standard discovery path answers what the collection wanted to read.
-      const config = await call('GET', '/ServiceProviderConfig');
-      assert.equal(config.status, 200, config.text);
-      assert.equal((config.json['patch'] as Record<string, unknown> | undefined)?.['supported'], true);
-
+    // Each known defect blames the collection; this shows the server side of the claim on the same server.
+    it('answers the standard form of the known-defect requests: 200 with the resource from a User PATCH', async () => {
+      const call = caller(await freshTenant('microsoft-collection-patch', 'default'));
       const user = await call('POST', '/Users', { schemas: [USER], userName: 'known-defect-probe@example.com' });
       assert.equal(user.status, 201, user.text);
       const userId = String(user.json['id']);
@@ -282,10 +273,62 @@ for (const { engine, skip } of testEngines()) {
       const patched = await call('PATCH', `/Users/${userId}`, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: false }] });
       assert.equal(patched.status, 200, patched.text);
       assert.equal(patched.json['active'], false);
+      assert.equal((await call('DELETE', `/Users/${userId}`)).status, 204);
+    });
 
-      // The collection's placeholder values on a default ('enforce') tenant: the refusal names the
-      // attribute, the value and the accepted form, and writes nothing.
+    it('serves /serviceConfiguration, in any case, as /ServiceProviderConfig on both base URLs', async () => {
+      const token = await freshTenant('microsoft-collection-config', 'default');
+      const call = caller(token);
+      const standard = await call('GET', '/ServiceProviderConfig');
+      assert.equal(standard.status, 200, standard.text);
+      for (const path of ['/serviceConfiguration', '/ServiceConfiguration', '/SERVICECONFIGURATION']) {
+        const alias = await call('GET', path);
+        assert.equal(alias.status, 200, `${path}: ${alias.text}`);
+        assert.deepEqual(alias.json, standard.json, `${path} answers what /ServiceProviderConfig answers`);
+      }
+      const inPath = await fetch(`http://127.0.0.1:${port}/t/microsoft-collection-config/scim/v2/serviceConfiguration`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(inPath.status, 200);
+      assert.equal(((await inPath.json()) as { patch?: { supported?: boolean } }).patch?.supported, true);
+    });
+
+    // The collection's placeholder values, one person carrying all of them.
+    const placeholders = (userName: string) => ({
+      schemas: [USER],
+      userName,
+      preferredLanguage: 'xh',
+      addresses: [{ type: 'work', country: 'Bermuda' }],
+      emails: [{ type: 'work', value: 'emailName357', primary: true }],
+    });
+
+    it('a default tenant keeps the placeholder values exactly as sent, reads them back unchanged and flags each one', async () => {
+      if (!server) throw new Error('server not started');
+      const call = caller(await freshTenant('microsoft-collection-lenient', 'default'));
+      const created = await call('POST', '/Users', placeholders('placeholder-probe'));
+      assert.equal(created.status, 201, created.text);
+      const id = String(created.json['id']);
+      const read = await call('GET', `/Users/${id}`);
+      assert.equal(read.json['preferredLanguage'], 'xh');
+      assert.deepEqual(read.json['addresses'], [{ type: 'work', country: 'Bermuda' }]);
+      assert.deepEqual(read.json['emails'], [{ type: 'work', value: 'emailName357', primary: true }]);
+      const tenant = await server.rt.store.tenants.findBySlug('microsoft-collection-lenient');
+      assert.ok(tenant);
+      const stored = await server.rt.store.read({ tenantId: tenant.id }, (repos) => repos.users.findById(id));
+      assert.ok(stored);
+      assert.deepEqual(
+        valueFlags(stored.document, tenantSettings(tenant)).map((f) => [f.path, f.value, f.rule]),
+        [
+          ['preferredLanguage', 'xh', 'tenant-language'],
+          ['addresses[type eq "work"].country', 'Bermuda', 'iso-country'],
+          ['emails[type eq "work"].value', 'emailName357', 'email-address'],
+        ],
+      );
+      assert.equal((await call('DELETE', `/Users/${id}`)).status, 204);
+    });
+
+    it("a tenant that chose 'enforce' refuses each placeholder value precisely and writes nothing", async () => {
+      const call = caller(await freshTenant('microsoft-collection-strict', 'enforce'));
       for (const [body, pattern] of [
+        [{ ...placeholders('language-probe'), addresses: [], emails: [] }, /preferredLanguage[\s\S]*"xh"[\s\S]*tenant's languages/],
         [{ schemas: [USER], userName: 'country-probe', addresses: [{ type: 'work', country: 'Bermuda' }] }, /country[\s\S]*Bermuda[\s\S]*alpha-2/],
         [{ schemas: [USER], userName: 'email-probe', emails: [{ type: 'work', value: 'emailName357' }] }, /emails[\s\S]*emailName357[\s\S]*email address/],
       ] as const) {
@@ -296,8 +339,6 @@ for (const { engine, skip } of testEngines()) {
         const lookup = await call('GET', `/Users?filter=${encodeURIComponent(`userName eq "${body.userName}"`)}`);
         assert.equal(lookup.json['totalResults'], 0, 'a refused create writes nothing');
       }
-
-      assert.equal((await call('DELETE', `/Users/${userId}`)).status, 204);
     });
   });
 }

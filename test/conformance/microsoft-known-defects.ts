@@ -1,23 +1,21 @@
 /**
  * Where Microsoft's "SCIM Tests" Postman collection is wrong, named assertion by assertion.
  *
- * Only the defects of the COLLECTION that shared/conformance/README.md describes belong here: the request
- * to `/serviceConfiguration` (a path no SCIM server defines) and what depends on it, and the assertions
- * that insist on 204 from a User PATCH where RFC 7644 §3.5.2 equally allows 200 with the resource. A
- * failure caused by the server is a server bug: fix the server, never list it here.
+ * Only defects of the COLLECTION belong here: the assertions that insist on 204 from a User PATCH,
+ * where RFC 7644 §3.5.2 equally allows 200 with the resource (Roster's answer, SPEC §2). A failure
+ * caused by the server is a server bug: fix the server, never list it here.
  * microsoft-collection.test.ts fails when a listed assertion passes, is never reached, or fails with
  * another symptom than the one given, so this list cannot go stale or hide a new failure behind an old name.
  *
- * The collection's placeholder values (country names such as "Bermuda", the email "emailName357") are
- * not listed: the collection runs, as published, against a tenant with `valueRules: 'report'`, which
- * stores such values and warns in the provisioning log instead of refusing them (see the test).
+ * Not listed, because they pass: the request to `/serviceConfiguration` (the path of Microsoft's
+ * reference sample, which Roster serves as an alias of `/ServiceProviderConfig`), and every request
+ * carrying the collection's placeholder values ("xh", "Bermuda", "emailName357"), which a tenant on
+ * default settings keeps as sent and flags on the person.
  */
 
 export type DefectKind =
-  /** The request calls a path no SCIM server defines (README: `/serviceConfiguration`). */
-  | 'nonstandard-path'
   /** The assertion wants 204 from a User PATCH; RFC 7644 §3.5.2 equally allows 200 + the resource, Roster's answer (SPEC §2). */
-  | 'user-patch-status';
+  'user-patch-status';
 
 export interface KnownDefect {
   /** Folder of the request in the collection ('' for a top-level request). */
@@ -44,24 +42,6 @@ const PATCH_200 = 'wants 204 from a User PATCH; RFC 7644 §3.5.2 allows 200 with
 
 /** Every assertion of the collection (README folders, as published) that may fail, and must. */
 export const microsoftKnownDefects: readonly KnownDefect[] = [
-  {
-    folder: 'Endpoint tests',
-    request: 'Get ServiceProviderConfig',
-    occurrence: 1,
-    assertion: 'Status code is 200',
-    kind: 'nonstandard-path',
-    reason: 'calls GET /serviceConfiguration, a route of Microsoft\'s sample only; RFC 7644 §4 names it /ServiceProviderConfig, which Roster serves (checked alongside).',
-    symptom: /\/serviceConfiguration → 404/,
-  },
-  {
-    folder: 'Endpoint tests',
-    request: 'Get ServiceProviderConfig',
-    occurrence: 1,
-    assertion: 'Pach supported is true',
-    kind: 'nonstandard-path',
-    reason: 'reads patch.supported from the 404 of /serviceConfiguration; the same check on /ServiceProviderConfig passes (checked alongside).',
-    symptom: /\/serviceConfiguration → 404/,
-  },
   {
     folder: 'User tests with garbage',
     request: 'Patch user omalley new username',

@@ -95,6 +95,19 @@ export async function renderPerson(main: HTMLElement, ctx: PageContext, id: stri
           `Missing ${person.missing.map(missingLabel).join(', ')}. Roster stored the person anyway; map these attributes in your identity provider to complete the profile.`,
         )
       : null,
+    person.valueFlags.length > 0
+      ? h(
+          'div',
+          { class: 'callout callout-warning', id: 'values-to-check' },
+          h('strong', null, 'Values to check. '),
+          'Roster kept these values exactly as the identity provider sent them, but they do not have the accepted form. Correct them at the source.',
+          h(
+            'ul',
+            { class: 'flag-list' },
+            person.valueFlags.map((f) => h('li', null, h('code', null, f.path), ' ', h('code', null, JSON.stringify(f.value)), ` — expected ${f.accepted}.`)),
+          ),
+        )
+      : null,
     h('dl', { class: 'facts card' }, facts.map(([k, v]) => h('div', { class: 'fact' }, h('dt', null, k), h('dd', null, v)))),
     h(
       'div',

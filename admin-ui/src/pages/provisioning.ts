@@ -223,6 +223,7 @@ function settingsForm(slug: string, settings: Settings): HTMLElement {
   const languages = h('textarea', { id: 'languages', rows: '3', spellcheck: 'false' }, settings.supportedLanguages.join(', '));
   const urn = h('input', { id: 'extension-urn', type: 'text', value: settings.extensionUrn, spellcheck: 'false', autocomplete: 'off' });
   const sso = h('input', { id: 'sso-may-update', type: 'checkbox', checked: settings.ssoMayUpdate });
+  const rules = select('value-rules', [['report', 'Keep and flag (default)'], ['enforce', 'Refuse with an error']], settings.valueRules);
   const message = h('div', { role: 'status', class: 'form-message' });
   return h(
     'form',
@@ -239,6 +240,7 @@ function settingsForm(slug: string, settings: Settings): HTMLElement {
             supportedLanguages: tags,
             extensionUrn: urn.value.trim(),
             ssoMayUpdate: sso.checked,
+            valueRules: rules.value as Settings['valueRules'],
           });
           languages.value = saved.supportedLanguages.join(', ');
           message.replaceChildren(h('p', { class: 'callout callout-success' }, 'Settings saved. They apply to the next SCIM request.'));
@@ -249,7 +251,8 @@ function settingsForm(slug: string, settings: Settings): HTMLElement {
       },
     },
     field('Matching field', matching, 'When a SCIM create names someone who already exists (made by an SSO login, an admin or an import), Roster adopts that profile instead of creating a duplicate. This field decides who is the same person.'),
-    field('Supported languages', languages, 'preferredLanguage must be one of these tags (comma-separated; case and _ or - do not matter).'),
+    field('Supported languages', languages, 'The tags preferredLanguage is checked against (comma-separated; case and _ or - do not matter).'),
+    field('Values that break a rule', rules, 'A hire date that is no yyyy-MM-dd date, a time zone that is not IANA, a language outside the list above, a country that is not a two-letter code, an email that is no address. Keep and flag: stored exactly as sent and listed under "Values to check" on the person. Refuse: the identity provider gets 400 and nothing is written.'),
     field('Extension URN', urn, ['The namespace of Roster\'s own attributes (businessUnit, hireDate…) — the ', h('em', null, 'External namespace'), ' to use in Okta\'s Profile Editor.']),
     h('div', { class: 'field checkbox-field' }, sso, h('label', { for: 'sso-may-update' }, 'SSO logins may update details'), h('p', { class: 'hint' }, 'Off: the identity provider\'s SCIM data wins, and a sign-in never overwrites it.')),
     message,

@@ -124,12 +124,27 @@ for (const { engine, skip } of testEngines()) {
       assert.equal(typo.status, 400);
       assert.match(String(typo.body['detail']), /firstName/);
       assert.equal((await login('acme', { email: 'no-user-name@example.com' })).status, 400);
-      const invalid = await login('acme', { userName: 'bad@example.com', email: 'not an email' });
-      assert.equal(invalid.status, 400);
+      await updateTenantSettings(t.server.rt, 'acme', { valueRules: 'enforce' });
+      try {
+        const invalid = await login('acme', { userName: 'bad@example.com', email: 'not an email' });
+        assert.equal(invalid.status, 400, "a tenant with valueRules 'enforce' refuses an email that is no address");
+      } finally {
+        await updateTenantSettings(t.server.rt, 'acme', { valueRules: 'report' });
+      }
       for (const userName of ['typo@example.com', 'bad@example.com']) {
         const found = await t.scim('GET', `/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`);
         assert.equal(found.body['totalResults'], 0, `${userName} was not created`);
       }
+    });
+
+    it('on default settings, keeps an email that is no address as sent and flags it on the person', async () => {
+      const kept = await login('acme', { userName: 'odd-email@example.com', email: 'not an email' });
+      assert.equal(kept.status, 201, JSON.stringify(kept.body));
+      const created = kept.body['person'] as JsonObject;
+      assert.equal(created['email'], 'not an email');
+      assert.deepEqual(created['valueFlags'], [
+        { path: 'emails[type eq "work"].value', value: 'not an email', rule: 'email-address', accepted: 'an email address such as ada@example.com' },
+      ]);
     });
   });
 }

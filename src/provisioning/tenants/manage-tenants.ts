@@ -1,6 +1,6 @@
 import type { JsonObject } from '../../json/json-value.js';
 import type { TenantRecord } from '../../storage/store.js';
-import { mergeSettings, tenantSettings, type TenantSettings } from './tenant-settings.js';
+import { mergeSettings, type TenantSettings } from './tenant-settings.js';
 import { DomainError } from '../errors.js';
 import type { ProvisioningRuntime } from '../runtime.js';
 
@@ -38,9 +38,10 @@ export function listTenants(rt: ProvisioningRuntime): Promise<TenantRecord[]> {
 /** Changes a tenant's settings; every problem with the change is reported at once. */
 export async function updateTenantSettings(rt: ProvisioningRuntime, slug: string, change: JsonObject): Promise<TenantSettings> {
   const tenant = await findTenantBySlug(rt, slug);
-  const merged = mergeSettings(tenantSettings(tenant), change);
+  const merged = mergeSettings(tenant, change);
   if (!merged.ok) throw new DomainError('invalidValue', `invalid settings: ${merged.problems.join('; ')}`);
-  await rt.store.tenants.updateSettings(tenant.id, { ...merged.settings, supportedLanguages: [...merged.settings.supportedLanguages] });
+  const { supportedLanguages, ...rest } = merged.stored;
+  await rt.store.tenants.updateSettings(tenant.id, { ...rest, ...(supportedLanguages ? { supportedLanguages: [...supportedLanguages] } : {}) });
   return merged.settings;
 }
 

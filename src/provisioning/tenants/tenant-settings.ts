@@ -21,9 +21,11 @@ export interface TenantSettings {
   /** Whether an SSO login may overwrite attributes SCIM manages (off: SCIM is the source of truth). */
   readonly ssoMayUpdate: boolean;
   /**
-   * 'enforce' (default): a value breaking a rule (hireDate, timezone, language, country, email) is
-   * refused with 400. 'report': it is stored and the provisioning log warns — for onboarding a
-   * directory whose data is not clean yet, or running a validator that sends placeholder values.
+   * 'report' (default): a value breaking a rule (hireDate, timezone, language, country, email) is
+   * stored exactly as sent and flagged on the person (console, host API, events) and in the
+   * provisioning log; a person is refused only when unidentifiable or unsafe (no userName, a clash,
+   * a malformed document). 'enforce': such a value is refused with 400 invalidValue and nothing is
+   * written — for a tenant that wants its IdP to fix the source first.
    */
   readonly valueRules: 'enforce' | 'report';
   /**
@@ -59,7 +61,9 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   matchingField: 'userName',
   extensionUrn: DEFAULT_EXTENSION_URN,
   ssoMayUpdate: false,
-  valueRules: 'enforce',
+  // Defaults are what customers run: refusing a person over a secondary value stops provisioning
+  // of someone the IdP considers valid (docs/attributes.md "Value rules").
+  valueRules: 'report',
   massChangeGuard: 'on',
   massChangePercent: 20,
   massChangeWindowMinutes: 10,
@@ -89,13 +93,22 @@ function stripUndefined<T extends object>(value: T): Partial<TenantSettings> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<TenantSettings>;
 }
 
-/** Validates a change to settings; answers the full new settings or the list of problems. */
-export function mergeSettings(current: TenantSettings, change: JsonObject): { ok: true; settings: TenantSettings } | { ok: false; problems: string[] } {
+/**
+ * Validates a change to settings; answers the full new settings and what to store, or the list of
+ * problems. Only what an admin set is stored, so a setting never chosen follows the default of the
+ * running version (saving the language list does not pin today's value rules).
+ */
+export function mergeSettings(
+  tenant: Pick<TenantRecord, 'settings'>,
+  change: JsonObject,
+): { ok: true; settings: TenantSettings; stored: Partial<TenantSettings> } | { ok: false; problems: string[] } {
   const parsed = changeSchema.safeParse(change);
   if (!parsed.success) {
     return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`) };
   }
-  return { ok: true, settings: { ...current, ...stripUndefined(parsed.data) } };
+  const previous = partialSettings.safeParse(tenant.settings);
+  const stored = { ...(previous.success ? stripUndefined(previous.data) : {}), ...stripUndefined(parsed.data) };
+  return { ok: true, settings: { ...DEFAULT_SETTINGS, ...stored }, stored };
 }
 
 /** Language tags compare case-insensitively with `_` and `-` alike (`en_GB` = `en-gb`). */

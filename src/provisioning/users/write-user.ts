@@ -11,7 +11,7 @@ import { placeInFolders } from './folder-placement.js';
 import { linkManager, resolvePerson, resolveReferencesTo, unlinkReports } from './manager-links.js';
 import { diffDocuments, identifierFolds, managerReference, workEmail } from './person-document.js';
 import { sameEmails, userRecordFrom } from './user-record.js';
-import { validatePerson } from './validate-person.js';
+import { flagMessage, validatePerson, valueFlags, type ValueFlag } from './validate-person.js';
 
 /** The outcome of a write: the person as stored now and whether anything changed. */
 export interface UserWriteResult {
@@ -21,7 +21,7 @@ export interface UserWriteResult {
   readonly adopted?: boolean;
   /** Attributes that changed (for the provisioning log). */
   readonly changes?: readonly string[];
-  /** Value-rule violations stored anyway because the tenant reports rather than enforces them. */
+  /** Values this write changed that break a rule, stored anyway because the tenant reports rather than enforces them. */
   readonly warnings?: readonly string[];
   /** Set when the mass-change guard held the change instead of applying it. */
   readonly held?: HeldInfo;
@@ -30,6 +30,9 @@ export interface UserWriteResult {
 const taken = (userName: string) => new DomainError('uniqueness', `userName "${userName}" is already taken in this tenant`);
 
 const summary = (u: StoredUser) => ({ id: u.id, userName: u.userName });
+
+/** The person's flags after a change, as user events carry them (docs/events.md). */
+const flagsPayload = (flags: readonly ValueFlag[]) => flags.map((f) => ({ ...f }));
 
 /** The profile a create is about, by the tenant's matching field (SPEC §4 "Matching"). */
 async function findMatch(repos: ScopedRepositories, document: JsonObject, settings: TenantSettings): Promise<StoredUser | undefined> {
@@ -60,14 +63,21 @@ export async function createUser(
   settings: TenantSettings,
   source: UserSource = 'scim',
 ): Promise<UserWriteResult> {
-  const warnings = validatePerson(document, settings);
+  // A create judges every value, so these are also all of the new person's flags.
+  const flags = validatePerson(document, settings);
+  const warnings = flags.map(flagMessage);
   return rt.store.transaction(scope, async (repos) => {
     const now = rt.now();
     const events = new EventBuffer(rt, now);
     const adoptOrRefuse = async (match: StoredUser): Promise<UserWriteResult> => {
       if (match.source === 'scim' || source !== 'scim') throw taken(match.userName);
       const adopted = await rewrite(rt, repos, match, document, 'scim', events, now);
-      events.push('user.updated', { user: summary(adopted), adopted: true, changes: diffDocuments(match.document, document).map((c) => ({ ...c })) });
+      events.push('user.updated', {
+        user: summary(adopted),
+        adopted: true,
+        changes: diffDocuments(match.document, document).map((c) => ({ ...c })),
+        valueFlags: flagsPayload(flags),
+      });
       await events.flush(repos);
       return { user: adopted, changed: true, adopted: true, warnings, changes: diffDocuments(match.document, document).map((c) => c.attribute) };
     };
@@ -92,7 +102,10 @@ export async function createUser(
     if (reference !== undefined && !manager && !ownFolds.includes(foldText(reference))) {
       await repos.pending.add({ kind: 'manager', subjectId: user.id, reference, createdMs: now }, foldText(reference));
     }
-    events.push('user.created', { user: { id: user.id, userName: user.userName, externalId: user.externalId, active: user.active, managerId, attributes: document } });
+    events.push('user.created', {
+      user: { id: user.id, userName: user.userName, externalId: user.externalId, active: user.active, managerId, attributes: document },
+      valueFlags: flagsPayload(flags),
+    });
     await placeInFolders(rt, repos, user.id, undefined, document, events, now);
     await resolveReferencesTo(repos, user, events, now, waiting);
     await events.flush(repos);
@@ -148,7 +161,7 @@ export async function modifyUser(
     const document = transform(current.document);
     const changes = diffDocuments(current.document, document);
     if (changes.length === 0) return { user: current, changed: false };
-    const warnings = validatePerson(document, settings, current.document);
+    const warnings = validatePerson(document, settings, current.document).map(flagMessage);
     const now = rt.now();
     if (current.active && document['active'] === false && !options.bypassGuard) {
       const reason = await removalExceedsThreshold(repos, settings, now);
@@ -160,7 +173,9 @@ export async function modifyUser(
     const events = new EventBuffer(rt, now);
     const record = await rewrite(rt, repos, current, document, current.source, events, now);
     const others = changes.filter((c) => c.attribute !== 'active');
-    if (others.length > 0) events.push('user.updated', { user: summary(record), changes: others.map((c) => ({ ...c })) });
+    if (others.length > 0) {
+      events.push('user.updated', { user: summary(record), changes: others.map((c) => ({ ...c })), valueFlags: flagsPayload(valueFlags(document, settings)) });
+    }
     if (current.active !== record.active) events.push(record.active ? 'user.reactivated' : 'user.deactivated', { user: summary(record) });
     await events.flush(repos);
     return { user: record, changed: true, warnings, changes: changes.map((c) => c.attribute) };
