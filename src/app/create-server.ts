@@ -85,6 +85,9 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
 
   const app = createHttpApp({
     bodyLimitBytes: config.bodyLimitBytes,
+    headersTimeoutMs: config.headersTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
     logger:
       config.logLevel === 'silent'
         ? false

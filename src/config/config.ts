@@ -25,6 +25,21 @@ export const settings = {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   },
   BODY_LIMIT_BYTES: { default: '1048576', doc: 'Largest request body accepted; larger gets 413.', schema: z.coerce.number().int().min(1024) },
+  HEADERS_TIMEOUT_MS: {
+    default: '10000',
+    doc: "How long a client may take to send a request's headers; then 408 and the connection is closed.",
+    schema: z.coerce.number().int().min(50),
+  },
+  REQUEST_TIMEOUT_MS: {
+    default: '30000',
+    doc: 'How long a client may take to send a whole request, headers and body; then 408 and the connection is closed.',
+    schema: z.coerce.number().int().min(50),
+  },
+  MAX_CONNECTIONS_PER_ADDRESS: {
+    default: '128',
+    doc: 'Open connections one client address may hold at once; more are answered 503 and closed. 0 turns the limit off.',
+    schema: z.coerce.number().int().min(0),
+  },
   MAX_RESULTS: { default: '1000', doc: 'Largest page a list returns (count is capped to it).', schema: z.coerce.number().int().min(1).max(10000) },
   DEFAULT_PAGE_SIZE: { default: '100', doc: 'Page size when a list gives no count.', schema: z.coerce.number().int().min(1).max(10000) },
   MAX_BULK_OPERATIONS: { default: '1000', doc: 'Most operations one /Bulk request may carry.', schema: z.coerce.number().int().min(1) },
@@ -70,6 +85,9 @@ export interface RosterConfig {
   readonly publicUrl: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly bodyLimitBytes: number;
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly maxConnectionsPerAddress: number;
   readonly maxResults: number;
   readonly defaultPageSize: number;
   readonly maxBulkOperations: number;
@@ -139,6 +157,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     publicUrl: (values['PUBLIC_URL'] as string).replace(/\/+$/, ''),
     logLevel: values['LOG_LEVEL'] as RosterConfig['logLevel'],
     bodyLimitBytes: values['BODY_LIMIT_BYTES'] as number,
+    headersTimeoutMs: values['HEADERS_TIMEOUT_MS'] as number,
+    requestTimeoutMs: values['REQUEST_TIMEOUT_MS'] as number,
+    maxConnectionsPerAddress: values['MAX_CONNECTIONS_PER_ADDRESS'] as number,
     maxResults: values['MAX_RESULTS'] as number,
     defaultPageSize: values['DEFAULT_PAGE_SIZE'] as number,
     maxBulkOperations: values['MAX_BULK_OPERATIONS'] as number,
