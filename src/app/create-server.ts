@@ -69,6 +69,7 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
     (await openStore({
       databaseUrl: config.databaseUrl,
       poolSize: config.dbPoolSize,
+      statementTimeoutMs: config.dbStatementTimeoutMs,
       checkpointInBackground: true,
       onCheckpointError: (error) => checkpointFailed(error),
       onBackgroundError: (error) => afterCommitFailed(error),

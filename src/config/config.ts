@@ -13,6 +13,11 @@ export const settings = {
     doc: 'postgres://user@host:5432/db (add ?schema=name to use a schema) for PostgreSQL, or a file path for SQLite.',
     schema: z.string().min(1),
   },
+  DB_STATEMENT_TIMEOUT_MS: {
+    default: '15000',
+    doc: 'PostgreSQL: the longest one statement may run before it is cancelled (the request gets 503 with Retry-After); 0 turns it off. Migrations are exempt.',
+    schema: z.coerce.number().int().min(0),
+  },
   DB_POOL_SIZE: { default: '10', doc: 'PostgreSQL connections per process (plus one that listens for credential changes).', schema: z.coerce.number().int().min(1).max(200) },
   PUBLIC_URL: {
     default: '',
@@ -82,6 +87,7 @@ export interface RosterConfig {
   readonly host: string;
   readonly databaseUrl: string;
   readonly dbPoolSize: number;
+  readonly dbStatementTimeoutMs: number;
   readonly publicUrl: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly bodyLimitBytes: number;
@@ -154,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     host: values['HOST'] as string,
     databaseUrl: values['DATABASE_URL'] as string,
     dbPoolSize: values['DB_POOL_SIZE'] as number,
+    dbStatementTimeoutMs: values['DB_STATEMENT_TIMEOUT_MS'] as number,
     publicUrl: (values['PUBLIC_URL'] as string).replace(/\/+$/, ''),
     logLevel: values['LOG_LEVEL'] as RosterConfig['logLevel'],
     bodyLimitBytes: values['BODY_LIMIT_BYTES'] as number,

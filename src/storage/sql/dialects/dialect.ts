@@ -77,6 +77,8 @@ export interface SqlDatabase {
   directExecutor?: DirectExecutor;
   /** SQLite with WAL checkpoints in a worker thread: its counters (tests, diagnostics). */
   backgroundCheckpoints?: BackgroundCheckpoints;
+  /** Runs migrations on a connection without the serving pool's statement deadline (PostgreSQL); absent: on `db`. */
+  withMigrationConnection?<T>(work: (db: Kysely<RosterDatabase>) => Promise<T>): Promise<T>;
   /** Work that needs the migrated schema (SQLite: the planner's assumed statistics). */
   afterMigrations?(): void;
 }
