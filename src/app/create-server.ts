@@ -70,6 +70,8 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
       databaseUrl: config.databaseUrl,
       poolSize: config.dbPoolSize,
       statementTimeoutMs: config.dbStatementTimeoutMs,
+      readWorkers: config.sqliteReadWorkers,
+      readDeadlineMs: config.dbStatementTimeoutMs,
       checkpointInBackground: true,
       onCheckpointError: (error) => checkpointFailed(error),
       onBackgroundError: (error) => afterCommitFailed(error),

@@ -15,8 +15,13 @@ export const settings = {
   },
   DB_STATEMENT_TIMEOUT_MS: {
     default: '15000',
-    doc: 'PostgreSQL: the longest one statement may run before it is cancelled (the request gets 503 with Retry-After); 0 turns it off. Migrations are exempt.',
+    doc: 'The longest one statement may run: PostgreSQL cancels it; on SQLite a read in a read worker is abandoned. The request gets 503 with Retry-After; 0 turns it off. Migrations are exempt.',
     schema: z.coerce.number().int().min(0),
+  },
+  SQLITE_READ_WORKERS: {
+    default: '2',
+    doc: 'SQLite: worker threads that run long reads (filtered lists, counts) on their own connections, so they never hold the event loop; 0 runs them on the serving connection.',
+    schema: z.coerce.number().int().min(0).max(16),
   },
   DB_POOL_SIZE: { default: '10', doc: 'PostgreSQL connections per process (plus one that listens for credential changes).', schema: z.coerce.number().int().min(1).max(200) },
   PUBLIC_URL: {
@@ -88,6 +93,7 @@ export interface RosterConfig {
   readonly databaseUrl: string;
   readonly dbPoolSize: number;
   readonly dbStatementTimeoutMs: number;
+  readonly sqliteReadWorkers: number;
   readonly publicUrl: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly bodyLimitBytes: number;
@@ -161,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     databaseUrl: values['DATABASE_URL'] as string,
     dbPoolSize: values['DB_POOL_SIZE'] as number,
     dbStatementTimeoutMs: values['DB_STATEMENT_TIMEOUT_MS'] as number,
+    sqliteReadWorkers: values['SQLITE_READ_WORKERS'] as number,
     publicUrl: (values['PUBLIC_URL'] as string).replace(/\/+$/, ''),
     logLevel: values['LOG_LEVEL'] as RosterConfig['logLevel'],
     bodyLimitBytes: values['BODY_LIMIT_BYTES'] as number,
