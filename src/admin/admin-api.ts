@@ -21,7 +21,8 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
   app.addHook('onSend', async (_request, reply) => {
     for (const [name, value] of Object.entries(API_SECURITY_HEADERS)) reply.header(name, value);
   });
-  app.addHook('preHandler', adminGuard(options.rt, options.publicUrl));
+  // As the request arrives, before its body is read (see the SCIM routes).
+  app.addHook('onRequest', adminGuard(options.rt, options.publicUrl));
 
   app.get('/openapi.json', PUBLIC_ROUTE, async () => openApiDocument);
   registerSessionRoutes(app, options);

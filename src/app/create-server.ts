@@ -69,6 +69,9 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
     (await openStore({
       databaseUrl: config.databaseUrl,
       poolSize: config.dbPoolSize,
+      statementTimeoutMs: config.dbStatementTimeoutMs,
+      readWorkers: config.sqliteReadWorkers,
+      readDeadlineMs: config.dbStatementTimeoutMs,
       checkpointInBackground: true,
       onCheckpointError: (error) => checkpointFailed(error),
       onBackgroundError: (error) => afterCommitFailed(error),
@@ -85,6 +88,9 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
 
   const app = createHttpApp({
     bodyLimitBytes: config.bodyLimitBytes,
+    headersTimeoutMs: config.headersTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
     logger:
       config.logLevel === 'silent'
         ? false

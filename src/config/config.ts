@@ -13,6 +13,16 @@ export const settings = {
     doc: 'postgres://user@host:5432/db (add ?schema=name to use a schema) for PostgreSQL, or a file path for SQLite.',
     schema: z.string().min(1),
   },
+  DB_STATEMENT_TIMEOUT_MS: {
+    default: '15000',
+    doc: 'The longest one statement may run: PostgreSQL cancels it; on SQLite a read in a read worker is abandoned. The request gets 503 with Retry-After; 0 turns it off. Migrations are exempt.',
+    schema: z.coerce.number().int().min(0),
+  },
+  SQLITE_READ_WORKERS: {
+    default: '2',
+    doc: 'SQLite: worker threads that run long reads (filtered lists, counts) on their own connections, so they never hold the event loop; 0 runs them on the serving connection.',
+    schema: z.coerce.number().int().min(0).max(16),
+  },
   DB_POOL_SIZE: { default: '10', doc: 'PostgreSQL connections per process (plus one that listens for credential changes).', schema: z.coerce.number().int().min(1).max(200) },
   PUBLIC_URL: {
     default: '',
@@ -25,6 +35,21 @@ export const settings = {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   },
   BODY_LIMIT_BYTES: { default: '1048576', doc: 'Largest request body accepted; larger gets 413.', schema: z.coerce.number().int().min(1024) },
+  HEADERS_TIMEOUT_MS: {
+    default: '10000',
+    doc: "How long a client may take to send a request's headers; then 408 and the connection is closed.",
+    schema: z.coerce.number().int().min(50),
+  },
+  REQUEST_TIMEOUT_MS: {
+    default: '30000',
+    doc: 'How long a client may take to send a whole request, headers and body; then 408 and the connection is closed.',
+    schema: z.coerce.number().int().min(50),
+  },
+  MAX_CONNECTIONS_PER_ADDRESS: {
+    default: '128',
+    doc: 'Open connections one client address may hold at once; more are answered 503 and closed. 0 turns the limit off.',
+    schema: z.coerce.number().int().min(0),
+  },
   MAX_RESULTS: { default: '1000', doc: 'Largest page a list returns (count is capped to it).', schema: z.coerce.number().int().min(1).max(10000) },
   DEFAULT_PAGE_SIZE: { default: '100', doc: 'Page size when a list gives no count.', schema: z.coerce.number().int().min(1).max(10000) },
   MAX_BULK_OPERATIONS: { default: '1000', doc: 'Most operations one /Bulk request may carry.', schema: z.coerce.number().int().min(1) },
@@ -67,9 +92,14 @@ export interface RosterConfig {
   readonly host: string;
   readonly databaseUrl: string;
   readonly dbPoolSize: number;
+  readonly dbStatementTimeoutMs: number;
+  readonly sqliteReadWorkers: number;
   readonly publicUrl: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly bodyLimitBytes: number;
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly maxConnectionsPerAddress: number;
   readonly maxResults: number;
   readonly defaultPageSize: number;
   readonly maxBulkOperations: number;
@@ -136,9 +166,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     host: values['HOST'] as string,
     databaseUrl: values['DATABASE_URL'] as string,
     dbPoolSize: values['DB_POOL_SIZE'] as number,
+    dbStatementTimeoutMs: values['DB_STATEMENT_TIMEOUT_MS'] as number,
+    sqliteReadWorkers: values['SQLITE_READ_WORKERS'] as number,
     publicUrl: (values['PUBLIC_URL'] as string).replace(/\/+$/, ''),
     logLevel: values['LOG_LEVEL'] as RosterConfig['logLevel'],
     bodyLimitBytes: values['BODY_LIMIT_BYTES'] as number,
+    headersTimeoutMs: values['HEADERS_TIMEOUT_MS'] as number,
+    requestTimeoutMs: values['REQUEST_TIMEOUT_MS'] as number,
+    maxConnectionsPerAddress: values['MAX_CONNECTIONS_PER_ADDRESS'] as number,
     maxResults: values['MAX_RESULTS'] as number,
     defaultPageSize: values['DEFAULT_PAGE_SIZE'] as number,
     maxBulkOperations: values['MAX_BULK_OPERATIONS'] as number,

@@ -3,11 +3,18 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import type { JsonValue } from '../json/json-value.js';
 import { hasUnstorableText } from '../json/storable-text.js';
 import { ScimError } from '../scim/errors.js';
+import { limitConnectionsPerAddress } from './connection-limit.js';
 import { noteAnsweredDetail, renderError, scimErrorBody } from './error-response.js';
 import { redactUrl } from './redact-url.js';
 
 export interface HttpOptions {
   readonly bodyLimitBytes: number;
+  /** A client that has not sent a request's headers within this long gets 408 and is disconnected. */
+  readonly headersTimeoutMs: number;
+  /** A client that has not sent a whole request (headers and body) within this long gets 408 and is disconnected. */
+  readonly requestTimeoutMs: number;
+  /** Open connections one address may hold (0: no limit). */
+  readonly maxConnectionsPerAddress: number;
   readonly logger: FastifyServerOptions['logger'];
 }
 
@@ -63,7 +70,16 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
     // Fastify's two lines per request are replaced by the one line logged in onResponse below.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    // Slow clients cannot hold a connection for free: the headers and the whole request each have a
+    // deadline. Node checks deadlines on a timer (30 s by default), which would let a trickling
+    // client stay up to 30 s past its deadline; checking often costs a walk over open connections.
+    requestTimeout: options.requestTimeoutMs,
+    http: {
+      headersTimeout: Math.min(options.headersTimeoutMs, options.requestTimeoutMs),
+      connectionsCheckingInterval: Math.max(25, Math.min(1000, Math.floor(Math.min(options.headersTimeoutMs, options.requestTimeoutMs) / 4))),
+    },
   });
+  limitConnectionsPerAddress(app.server, options.maxConnectionsPerAddress);
 
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, (_request, body, done) => {
@@ -99,6 +115,13 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
       );
     });
   }
+
+  // A request refused before its body was read (authentication runs as the request arrives, on
+  // every API) closes its connection after the answer; otherwise Node would go on reading, and
+  // waiting for, a body nobody wants. An error hook of the root covers every scope's error handler.
+  app.addHook('onError', async (request, reply) => {
+    if (!request.raw.complete) reply.header('connection', 'close');
+  });
 
   app.setErrorHandler((error, request, reply) => {
     const rendered = renderError(error);

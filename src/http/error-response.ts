@@ -4,7 +4,7 @@ import { ScimError, type ScimType } from '../scim/errors.js';
 import { URN } from '../scim/schemas/urns.js';
 import { UnsupportedConditionError } from '../storage/query.js';
 import { InvalidCursorError } from '../storage/sql/list-page.js';
-import { StorageUnavailableError } from '../storage/store.js';
+import { StorageDeadlineError, StorageUnavailableError } from '../storage/store.js';
 
 /** An error as the client sees it: status, RFC 7644 §3.12 body and extra headers. */
 export interface RenderedError {
@@ -78,6 +78,16 @@ export function renderError(error: unknown): RenderedError {
   }
   if (error instanceof InvalidCursorError) {
     return { status: 400, body: scimErrorBody(400, error.message, 'invalidCursor'), internal: false };
+  }
+  if (error instanceof StorageDeadlineError) {
+    // Not the client's fault for certain (a busy database makes any statement slow), so not a 400;
+    // but the usual cause is a read that must examine too much, hence the advice.
+    return {
+      status: 503,
+      body: scimErrorBody(503, 'the request took longer than the database allows (DB_STATEMENT_TIMEOUT_MS) and was cancelled; nothing was changed. Narrow the filter (an eq on userName, externalId or an email finds people by index) or ask for smaller pages, then retry'),
+      headers: { 'retry-after': '5' },
+      internal: false,
+    };
   }
   if (error instanceof StorageUnavailableError) {
     return {

@@ -77,6 +77,8 @@ export function registerMetrics(app: FastifyInstance, options: MetricsOptions): 
   const pending = registry.gauge('roster_pending_references', 'Manager and member references waiting for the person they name, all tenants.');
   const tenants = registry.gauge('roster_tenants', 'Tenants, by whether SCIM provisioning is switched on.', ['provisioning']);
   const pool = registry.gauge('roster_db_pool_connections', 'PostgreSQL connections of this process by state (total, idle, in use), and the pool maximum.', ['state']);
+  const readWorkers = registry.counter('roster_sqlite_reads_total', 'Long reads run by SQLite read workers: executed, past_deadline (abandoned, answered 503), workers_replaced.', ['outcome']);
+  const readsSeen = { executed: 0, pastDeadline: 0, replaced: 0 };
   const poolWaiting = registry.gauge('roster_db_pool_waiting', 'Queries of this process waiting for a PostgreSQL connection.');
   const activity = registry.gauge('roster_activity_pending', 'Tenants and credentials whose last-request / last-used time is not written yet (flushed every second).');
   const logBuffer = registry.gauge('roster_request_log_buffered', 'Provisioning-log entries buffered in this process, not written yet.');
@@ -126,6 +128,14 @@ export function registerMetrics(app: FastifyInstance, options: MetricsOptions): 
       pool.set({ state: 'in_use' }, snap.pool.total - snap.pool.idle);
       pool.set({ state: 'max' }, snap.pool.max);
       poolWaiting.set({}, snap.pool.waiting);
+    }
+    if (snap.readWorkers) {
+      // The workers count since start; the counter moves by what happened since the last scrape.
+      for (const [key, outcome] of [['executed', 'executed'], ['pastDeadline', 'past_deadline'], ['replaced', 'workers_replaced']] as const) {
+        const now = snap.readWorkers[key];
+        if (now > readsSeen[key]) readWorkers.inc({ outcome }, now - readsSeen[key]);
+        readsSeen[key] = Math.max(readsSeen[key], now);
+      }
     }
     const state = options.inProcess?.();
     if (state) {

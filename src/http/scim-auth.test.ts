@@ -4,6 +4,7 @@ import { issueCredential, revokeCredential } from '../provisioning/credentials/m
 import { setProvisioningEnabled } from '../provisioning/tenants/manage-tenants.js';
 import { testEngines } from '../testing/databases.js';
 import { createTestServer, type TestServer } from '../testing/test-server.js';
+import { waitUntil } from '../testing/wait-until.js';
 
 for (const { engine, skip } of testEngines()) {
   describe(`SCIM authentication and tenants on ${engine}`, { skip }, () => {
@@ -83,6 +84,8 @@ for (const { engine, skip } of testEngines()) {
         headers: { authorization: `Bearer ${fresh.token}`, 'content-type': 'application/scim+json' },
         payload: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'first@initech.example' }),
       });
+      // The request is noted in onResponse, which may run after inject() has resolved (on a busy machine it does).
+      await waitUntil(async () => (await read()).lastChangeMs !== null, 'the create noted as a change');
       await t.server.activity.flush();
       const flushed = await t.server.store.tenants.findBySlug('initech');
       assert.notEqual(flushed?.lastRequestMs, null);

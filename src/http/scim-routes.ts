@@ -119,7 +119,9 @@ function ifMatchOf(request: FastifyRequest) {
 export async function registerScimRoutes(app: FastifyInstance, options: ScimRouteOptions): Promise<void> {
   const contexts = new WeakMap<FastifyRequest, { ctx: ScimContext; tenant: TenantRecord; credentialId: string }>();
 
-  app.addHook('preHandler', async (request, reply) => {
+  // As the request arrives, before its body is read: a client without a valid credential cannot
+  // make Roster receive (and wait for) a body at all.
+  app.addHook('onRequest', async (request, reply) => {
     const limited = (wait: number, what: string) => {
       reply.header('retry-after', String(wait));
       return new ScimError(429, undefined, `too many requests ${what}; retry after ${wait} s`);

@@ -12,6 +12,8 @@ export interface StoreOptions extends SqliteOptions, Pick<SqlStoreOptions, 'onBa
   readonly poolSize?: number;
   /** Apply pending migrations (default true); `roster doctor` opens without, to report them. */
   readonly migrate?: boolean;
+  /** PostgreSQL: the longest one statement may run (statement_timeout), 0 for no limit; migrations are exempt. */
+  readonly statementTimeoutMs?: number;
   /** PostgreSQL: how often to number events no run has numbered (default 2,000 ms; see SqlStoreOptions). */
   readonly eventSweepMs?: number;
 }
@@ -26,11 +28,16 @@ export function isPostgresUrl(url: string): boolean {
 export async function openStore(options: StoreOptions): Promise<Store> {
   const migrated = options.migrate !== false;
   const database: SqlDatabase = isPostgresUrl(options.databaseUrl)
-    ? await openPostgres({ url: options.databaseUrl, poolSize: options.poolSize ?? 10 })
+    ? await openPostgres({
+        url: options.databaseUrl,
+        poolSize: options.poolSize ?? 10,
+        ...(options.statementTimeoutMs ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
+      })
     : openSqlite(options.databaseUrl.replace(/^sqlite:(\/\/)?/i, ''), options);
   try {
     if (migrated) {
-      await migrateToLatest(database.db, database.dialect.engine, database.schema);
+      const migrate = (db: SqlDatabase['db']) => migrateToLatest(db, database.dialect.engine, database.schema);
+      await (database.withMigrationConnection ? database.withMigrationConnection(migrate) : migrate(database.db));
       database.afterMigrations?.();
     }
   } catch (error) {

@@ -27,6 +27,16 @@ export interface DeliveryBacklog {
   readonly deadLetters: number;
 }
 
+/** SQLite's read workers (long reads off the serving thread), counted since start. */
+export interface ReadWorkerStats {
+  /** Reads they answered (rows or an error). */
+  readonly executed: number;
+  /** Reads abandoned at their deadline (each ended its worker). */
+  readonly pastDeadline: number;
+  /** Workers started again after a deadline or a failure. */
+  readonly replaced: number;
+}
+
 export interface OperationsStore {
   /** Pending manager and member references, all tenants. */
   pendingReferences(): Promise<number>;
@@ -40,4 +50,6 @@ export interface OperationsStore {
   pendingMigrations(): Promise<string[]>;
   /** The pool's counters (PostgreSQL); undefined on SQLite, which has one connection. */
   poolStats(): PoolStats | undefined;
+  /** SQLite's read workers' counters; undefined on PostgreSQL and without workers. */
+  readWorkerStats(): ReadWorkerStats | undefined;
 }

@@ -350,6 +350,17 @@ export class StorageUnavailableError extends Error {
   }
 }
 
+/**
+ * A statement ran past the database's deadline (PostgreSQL's statement_timeout) and was cancelled;
+ * nothing it was part of was applied. Usually a read that would have to examine too much.
+ */
+export class StorageDeadlineError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StorageDeadlineError';
+  }
+}
+
 /** The storage contract the domain depends on; one implementation serves SQLite and PostgreSQL. */
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';

@@ -1,4 +1,4 @@
-import type { DeliveryBacklog, PoolStats } from '../../storage/operations-store.js';
+import type { DeliveryBacklog, PoolStats, ReadWorkerStats } from '../../storage/operations-store.js';
 import type { Store } from '../../storage/store.js';
 
 /**
@@ -16,6 +16,8 @@ export interface OperationalSnapshot {
   readonly tenants?: { readonly enabled: number; readonly disabled: number };
   /** PostgreSQL only. */
   readonly pool?: PoolStats;
+  /** SQLite with read workers only. */
+  readonly readWorkers?: ReadWorkerStats;
   /** Parts that could not be read, with the reason (for logs, never for the metrics text). */
   readonly errors: readonly string[];
 }
@@ -36,7 +38,9 @@ export async function operationalSnapshot(store: Store): Promise<OperationalSnap
   };
   const databaseUp = (await attempt('ping', async () => (await store.ping(), true))) === true;
   const pool = store.operations.poolStats();
-  if (!databaseUp) return { databaseUp, errors, ...(pool ? { pool } : {}) };
+  const readWorkers = store.operations.readWorkerStats();
+  const inProcess = { ...(pool ? { pool } : {}), ...(readWorkers ? { readWorkers } : {}) };
+  if (!databaseUp) return { databaseUp, errors, ...inProcess };
   const [pendingReferences, delivery, held, tenants] = await Promise.all([
     attempt('pending references', () => store.operations.pendingReferences()),
     attempt('delivery backlog', () => store.operations.deliveryBacklog()),
@@ -51,6 +55,6 @@ export async function operationalSnapshot(store: Store): Promise<OperationalSnap
     // Before the mass-change guard's table exists there is nothing held: report 0.
     ...(errors.some((e) => e.startsWith('held changes')) ? {} : { heldChanges: held ?? 0 }),
     ...(tenants !== undefined ? { tenants } : {}),
-    ...(pool ? { pool } : {}),
+    ...inProcess,
   };
 }

@@ -1,7 +1,9 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { CursorPosition, ListQuery, ListResult } from '../query.js';
 import { comparisonParameter, conditionToSql, type ConditionScope } from './condition-to-sql.js';
-import { executeBuilt, executeCompiled } from './raw-query.js';
+import type { Engine } from './engine.js';
+import { readOffloadOn } from './offloaded-reads.js';
+import { executeCompiled } from './raw-query.js';
 import { sortValueKind } from './sort-expression.js';
 import type { RosterDatabase } from './tables.js';
 
@@ -61,11 +63,12 @@ export async function listPage<Row extends PageRow>(
     const compiled =
       fixed?.text !== undefined ? { sql: fixed.text, parameters: fixed.parameters } : parts().page<Row>(listable.scope.dialect.limitOffset(limit, offset)).compile(db);
     if (fixed && fixed.text === undefined) fixed.learn(compiled);
-    const rows = await executeCompiled<Row>(db, engine, compiled.sql, compiled.parameters);
+    // A kept one-comparison lookup is an index probe: it stays on the serving connection.
+    const rows = fixed?.text !== undefined ? await executeCompiled<Row>(db, engine, compiled.sql, compiled.parameters) : await longRead<Row>(db, engine, compiled);
     if (!wantCount) return { rows };
     // A page that is neither full nor empty tells the total by itself (the usual answer to a
     // lookup such as userName eq): only full or empty pages need a count.
-    const total = rows.length > 0 && rows.length < limit ? offset + rows.length : offset === 0 && limit > 0 && rows.length === 0 ? 0 : await countAll(db, parts());
+    const total = rows.length > 0 && rows.length < limit ? offset + rows.length : offset === 0 && limit > 0 && rows.length === 0 ? 0 : await countAll(db, engine, parts());
     return { rows, total };
   }
 
@@ -74,12 +77,12 @@ export async function listPage<Row extends PageRow>(
   if (after && !fitsSort(after, sortValueKind(listable.scope, query))) throw new InvalidCursorError();
   const keyset = after ? keysetCondition(sortExpr, idRef, after, descending) : sql<boolean>`1 = 1`;
   const page = parts().page<Row>(listable.scope.dialect.limitOffset(query.page.limit + 1, 0), keyset);
-  const rows = await executeBuilt(db, engine, page);
+  const rows = await longRead<Row>(db, engine, page.compile(db));
   const pageRows = rows.slice(0, query.page.limit);
   const last = pageRows[pageRows.length - 1];
   const next: CursorPosition | undefined =
     rows.length > query.page.limit && last ? { id: last.id, sortValue: last.sort_value ?? null } : undefined;
-  const total = wantCount ? await countAll(db, parts()) : undefined;
+  const total = wantCount ? await countAll(db, engine, parts()) : undefined;
   return { rows: pageRows, ...(total === undefined ? {} : { total }), ...(next ? { next } : {}) };
 }
 
@@ -181,9 +184,20 @@ function fixedLookup(
   };
 }
 
-async function countAll(db: Kysely<RosterDatabase>, { tableRef, tenantMatch, filter }: QueryParts): Promise<number> {
-  const { rows } = await sql<{ n: number }>`select count(*) as n from ${tableRef} where ${tenantMatch} and ${filter}`.execute(db);
+async function countAll(db: Kysely<RosterDatabase>, engine: Engine, { tableRef, tenantMatch, filter }: QueryParts): Promise<number> {
+  const query = sql<{ n: number }>`select count(*) as n from ${tableRef} where ${tenantMatch} and ${filter}`;
+  const rows = await longRead<{ n: number }>(db, engine, query.compile(db));
   return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * A page or count whose cost depends on the filter: where the handle lends a way to read off the
+ * serving thread (SQLite's read workers), it runs there, under their deadline; else here.
+ */
+async function longRead<R>(db: Kysely<RosterDatabase>, engine: Engine, compiled: { sql: string; parameters: readonly unknown[] }): Promise<R[]> {
+  const offload = readOffloadOn(db);
+  if (offload) return (await offload(compiled.sql, compiled.parameters)) as R[];
+  return executeCompiled<R>(db, engine, compiled.sql, compiled.parameters);
 }
 
 /** Rows strictly after the cursor in (sort value, id) order. Sort expressions are null-free (coalesced). */

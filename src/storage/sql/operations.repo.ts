@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DeliveryBacklog, OperationsStore, PoolStats } from '../operations-store.js';
+import type { DeliveryBacklog, OperationsStore, PoolStats, ReadWorkerStats } from '../operations-store.js';
 import type { SqlDatabase } from './dialects/dialect.js';
 import { pendingMigrations } from './migrations/index.js';
 
@@ -66,6 +66,10 @@ export class SqlOperationsStore implements OperationsStore {
 
   pendingMigrations(): Promise<string[]> {
     return pendingMigrations(this.database.db, this.database.dialect.engine, this.database.schema);
+  }
+
+  readWorkerStats(): ReadWorkerStats | undefined {
+    return this.database.readWorkerStats?.();
   }
 
   poolStats(): PoolStats | undefined {

@@ -1,4 +1,4 @@
-import { StorageUnavailableError } from '../store.js';
+import { StorageDeadlineError, StorageUnavailableError } from '../store.js';
 
 /** A unique-constraint violation on either engine. */
 export function isUniqueViolation(error: unknown): boolean {
@@ -10,11 +10,15 @@ export function isUniqueViolation(error: unknown): boolean {
 /** PostgreSQL SQLSTATE classes and socket errors that mean "the database is not there right now". */
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300']);
 
-/** Maps connection-level failures to StorageUnavailableError; other errors pass through unchanged. */
+/**
+ * Maps connection-level failures to StorageUnavailableError and statements cancelled at their
+ * deadline (SQLSTATE 57014, query_canceled) to StorageDeadlineError; other errors pass through unchanged.
+ */
 export function classifyStorageError(error: unknown): unknown {
-  if (error instanceof StorageUnavailableError) return error;
+  if (error instanceof StorageUnavailableError || error instanceof StorageDeadlineError) return error;
   if (typeof error !== 'object' || error === null) return error;
   const code = (error as { code?: unknown }).code;
+  if (code === '57014') return new StorageDeadlineError('a statement ran past the database deadline and was cancelled', { cause: error });
   const message = error instanceof Error ? error.message : '';
   const unavailable =
     (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) ||

@@ -1,3 +1,4 @@
+import type { ReadWorkerStats } from '../../operations-store.js';
 import type { Kysely, RawBuilder } from 'kysely';
 import type { PoolStats } from '../../operations-store.js';
 import type { Engine } from '../engine.js';
@@ -84,6 +85,10 @@ export interface SqlDatabase {
   directExecutor?: DirectExecutor;
   /** SQLite with WAL checkpoints in a worker thread: its counters (tests, diagnostics). */
   backgroundCheckpoints?: BackgroundCheckpoints;
+  /** SQLite's read workers: what they have done (absent without them). */
+  readWorkerStats?(): ReadWorkerStats;
+  /** Runs migrations on a connection without the serving pool's statement deadline (PostgreSQL); absent: on `db`. */
+  withMigrationConnection?<T>(work: (db: Kysely<RosterDatabase>) => Promise<T>): Promise<T>;
   /** Work that needs the migrated schema (SQLite: the planner's assumed statistics). */
   afterMigrations?(): void;
 }

@@ -75,6 +75,11 @@ export interface PostgresOptions {
   readonly poolSize: number;
   /** Fail a request quickly rather than queue forever when the database is gone. */
   readonly connectionTimeoutMs?: number;
+  /**
+   * The longest one statement of the serving pool may run (PostgreSQL's statement_timeout); 0 or
+   * absent: no limit. Migrations run on a connection of their own without it.
+   */
+  readonly statementTimeoutMs?: number;
 }
 
 /** Names for statement texts, shared by the pool's connections; bounded, as texts come from code. */
@@ -130,11 +135,13 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
       await client.end();
     }
   }
-  const pool = new pg.Pool({
+  const poolConfig = (max: number, statementTimeoutMs: number | undefined): pg.PoolConfig => ({
     connectionString,
-    max: options.poolSize,
+    max,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
     ...(schema ? { options: `${urlOptions ? `${urlOptions} ` : ''}-c search_path="${schema}"` } : {}),
+    // Sent with the connection's start-up, so it costs no round trip per request.
+    ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {}),
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
         if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
@@ -142,6 +149,7 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
       }) as typeof pg.types.getTypeParser,
     },
   });
+  const pool = new pg.Pool(poolConfig(options.poolSize, options.statementTimeoutMs));
   // An idle client that loses its connection emits 'error' on the pool; without a listener the
   // process would crash. The next query gets a fresh connection or a clear error instead.
   pool.on('error', () => {});
@@ -177,6 +185,16 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
     announceCredentialChange: (trx) => announceCredentialChange(trx, schemaKey),
     async ping() {
       await sql`select 1`.execute(db);
+    },
+    // A migration (an index built over a large table, a backfill) may rightly run for minutes, and
+    // its lock wait as long as another process's migration: no statement deadline there.
+    async withMigrationConnection(work) {
+      const migrationDb = new Kysely<RosterDatabase>({ dialect: new KyselyPostgresDialect({ pool: new pg.Pool(poolConfig(1, undefined)) }) });
+      try {
+        return await work(migrationDb);
+      } finally {
+        await migrationDb.destroy();
+      }
     },
     async close() {
       await listener.close();

@@ -6,6 +6,8 @@ import { startBackgroundCheckpoints } from './sqlite-checkpoints.js';
 import { foldText } from '../../fold.js';
 import type { RosterDatabase } from '../tables.js';
 import { directReadsWhenIdle, lendDirectExecution, type DirectExecutor } from '../direct-statements.js';
+import { lendReadOffload } from '../offloaded-reads.js';
+import { SqliteReadWorkers } from './sqlite-read-workers.js';
 import type { SqlDatabase, SqlDialect } from './dialect.js';
 import { assumePlannerStatistics } from './sqlite-planner-statistics.js';
 import { noteStatement } from '../statement-count.js';
@@ -80,6 +82,13 @@ export interface SqliteOptions {
   readonly checkpointInBackground?: boolean;
   /** Told when the checkpoint worker fails (the connection then checkpoints by itself again). */
   readonly onCheckpointError?: (error: unknown) => void;
+  /**
+   * Worker threads that run long reads (list pages over filters, counts) on connections of their
+   * own, off the serving thread (the server uses them; the CLI and in-memory databases do not).
+   */
+  readonly readWorkers?: number;
+  /** How long such a read may take before it is abandoned and its worker replaced. */
+  readonly readDeadlineMs?: number;
 }
 
 /** The settings of every Roster connection to a SQLite file: WAL, synchronous=NORMAL, foreign keys, a busy timeout. */
@@ -115,6 +124,9 @@ export function openSqlite(file: string, options: SqliteOptions = {}): SqlDataba
     return [];
   };
   lendDirectExecution(db, directReadsWhenIdle(() => database.inTransaction, execute));
+  const readWorkers =
+    options.readWorkers && file !== ':memory:' ? new SqliteReadWorkers(file, { workers: options.readWorkers, deadlineMs: options.readDeadlineMs ?? 0 }) : undefined;
+  if (readWorkers) lendReadOffload(db, (text, parameters) => readWorkers.run(text, parameters));
   const checkpoints = options.checkpointInBackground && file !== ':memory:' ? startBackgroundCheckpoints(file, database, options.onCheckpointError) : undefined;
   // PRAGMA data_version changes when another connection commits to the file (never for our own).
   const dataVersion = database.prepare('pragma data_version').pluck();
@@ -136,9 +148,11 @@ export function openSqlite(file: string, options: SqliteOptions = {}): SqlDataba
     async close() {
       // The worker's connection goes first: the last connection to close checkpoints everything
       // and removes the WAL.
+      await readWorkers?.stop();
       await checkpoints?.stop();
       await db.destroy();
     },
+    ...(readWorkers ? { readWorkerStats: () => readWorkers.stats } : {}),
     ...(checkpoints ? { backgroundCheckpoints: checkpoints } : {}),
   };
 }

@@ -11,7 +11,7 @@ import { eventsNumberedAfterCommitMigration } from './007-events-numbered-after-
 import { lighterOutboxMigration } from './008-lighter-outbox.js';
 
 /** Every migration in order; names are permanent once released. */
-function migrationsFor(engine: Engine): Record<string, Migration> {
+export function migrationsFor(engine: Engine): Record<string, Migration> {
   return {
     '001-initial': initialMigration(engine),
     '002-directory': directoryMigration(engine),

@@ -1,0 +1,138 @@
+/**
+ * SQLite's read workers: long reads run on worker threads with connections of their own, so the
+ * event loop never waits on them, and a read past its deadline is abandoned (its worker replaced)
+ * with a clear error. Every wait is on an outcome (an answer, a rejection), never on a clock; the
+ * deadlines below are what is tested, not how fast anything runs.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createServer, type RosterServer } from '../../../app/create-server.js';
+import { loadConfig } from '../../../config/config.js';
+import { issueCredential } from '../../../provisioning/credentials/manage-credentials.js';
+import { createTenant } from '../../../provisioning/tenants/manage-tenants.js';
+import { StorageDeadlineError } from '../../store.js';
+import { openStore } from '../../open-store.js';
+import { SqliteReadWorkers } from './sqlite-read-workers.js';
+import { waitUntil } from '../../../testing/wait-until.js';
+
+/**
+ * Counts to 2,000,000 in SQLite: about a second of work on any machine, hundreds of times the 10 ms
+ * deadline below. (Finite on purpose: an abandoned statement runs to its end, see the pool.)
+ */
+const LONG = 'with recursive n(x) as (select 1 union all select x + 1 from n where x < 2000000) select count(*) as c from n';
+
+describe('SQLite read workers', () => {
+  let dir: string;
+  let file: string;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'roster-read-workers-'));
+    file = join(dir, 'roster.db');
+    // A migrated database file with Roster's schema, for the workers to read.
+    await (await openStore({ databaseUrl: file })).close();
+  });
+
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("answers a read with the serving connection's fold function, off the event loop", async () => {
+    const workers = new SqliteReadWorkers(file, { workers: 1, deadlineMs: 0 });
+    try {
+      const rows = (await workers.run('select roster_fold(?) as folded, count(*) as tenants from tenants', ['ÉMILE Ｊｏｈｎ'])) as { folded: string; tenants: number }[];
+      assert.deepEqual(rows, [{ folded: 'émile john', tenants: 0 }]);
+      assert.equal(workers.stats.executed, 1);
+    } finally {
+      await workers.stop();
+    }
+  });
+
+  it('refuses anything but a read', async () => {
+    const workers = new SqliteReadWorkers(file, { workers: 1, deadlineMs: 0 });
+    try {
+      await assert.rejects(workers.run("insert into tenants (id, slug, name, settings, created_ms) values ('x', 'x', 'x', '{}', 0)", []), /only statements that read|readonly|query_only/i);
+    } finally {
+      await workers.stop();
+    }
+  });
+
+  it('abandons a read past its deadline while it still runs on its thread, replaces the worker, refuses long reads while the abandoned one finishes, then serves again', async () => {
+    const workers = new SqliteReadWorkers(file, { workers: 1, deadlineMs: 10 });
+    try {
+      await assert.rejects(workers.run(LONG, []), (error: unknown) => error instanceof StorageDeadlineError && /deadline of 10 ms/.test(error.message));
+      assert.deepEqual(workers.stats, { executed: 0, pastDeadline: 1, replaced: 1 });
+      // The abandoned statement is still counting, on its own thread (the answer above came while it
+      // ran, so the event loop was free): with one worker, no second long read may start meanwhile.
+      await assert.rejects(workers.run('select 1', []), /still finishing reads that ran past their deadline/);
+      // Once it has finished, its thread exits and reads are served again (by the fresh worker).
+      await waitUntil(
+        async () => JSON.stringify(await workers.run('select 42 as answer', []).catch(() => [])) === '[{"answer":42}]',
+        'reads served again once the abandoned statement ended',
+        120_000,
+      );
+    } finally {
+      await workers.stop();
+    }
+  });
+
+  it('fails reads still waiting when stopped, and refuses new ones', async () => {
+    const workers = new SqliteReadWorkers(file, { workers: 1, deadlineMs: 0 });
+    const running = assert.rejects(workers.run(LONG, []), /closing/);
+    const waiting = assert.rejects(workers.run('select 1 as one', []), /closing/);
+    await workers.stop();
+    await running;
+    await waiting;
+    await assert.rejects(workers.run('select 1', []), /closing/);
+  });
+});
+
+describe('SCIM lists on a SQLite file run on the read workers', () => {
+  let dir: string;
+  let server: RosterServer;
+  let token = '';
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'roster-read-workers-http-'));
+    server = await createServer(loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: join(dir, 'roster.db'), SQLITE_READ_WORKERS: '1' }));
+    const tenant = await createTenant(server.rt, { slug: 'acme' });
+    token = (await issueCredential(server.rt, tenant.id, 'bearer', 'test')).secret;
+  });
+
+  after(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const scim = async (method: 'GET' | 'POST', url: string, body?: unknown) => {
+    const response = await server.app.inject({
+      method,
+      url: `/scim/v2${url}`,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+      ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+    });
+    return { status: response.statusCode, json: JSON.parse(response.body) as Record<string, unknown> };
+  };
+
+  it('answers filtered pages and counts from a worker, seeing every acknowledged write at once', async () => {
+    const stats = () => server.store.operations.readWorkerStats();
+    assert.ok(stats(), 'a server on a SQLite file starts read workers by default');
+    for (const [i, title] of ['Engineer', 'Designer', 'Engineering Manager'].entries()) {
+      const created = await scim('POST', '/Users', {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName: `person${i}@example.com`,
+        title,
+        emails: [{ value: `person${i}@example.com`, type: i === 1 ? 'home' : 'work' }],
+      });
+      assert.equal(created.status, 201);
+    }
+    const before = stats()?.executed ?? 0;
+    const engineers = await scim('GET', `/Users?filter=${encodeURIComponent('title co "engineer"')}&sortBy=userName`);
+    assert.equal(engineers.status, 200);
+    assert.equal(engineers.json['totalResults'], 2);
+    assert.deepEqual((engineers.json['Resources'] as { userName: string }[]).map((u) => u.userName), ['person0@example.com', 'person2@example.com']);
+    const notWork = await scim('GET', `/Users?filter=${encodeURIComponent('not (emails.type eq "work")')}`);
+    assert.deepEqual((notWork.json['Resources'] as { userName: string }[]).map((u) => u.userName), ['person1@example.com']);
+    assert.ok((stats()?.executed ?? 0) > before, 'the filtered pages ran on a worker');
+  });
+});
