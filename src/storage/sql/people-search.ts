@@ -41,11 +41,16 @@ export function peopleSearchCondition(dialect: SqlDialect, tenantId: string, tex
   }
   const high = query + MAX_CHARACTER;
   const startsWith = (column: RawBuilder<unknown>) => sql`(${column} >= ${query} and ${column} < ${high})`;
-  // In SQLite an IN sub-query is answered from the email index and only the matching people are
-  // fetched; PostgreSQL turns EXISTS into a semi-join (see semiJoin in users.repo.ts).
-  const byEmail =
-    dialect.engine === 'sqlite'
-      ? sql`${ref('id')} in (select e.user_id from user_emails e where e.tenant_id = ${tenantId} and ${startsWith(sql.ref('e.value_fold'))})`
-      : sql`exists (select 1 from user_emails e where e.tenant_id = ${ref('tenant_id')} and e.user_id = ${ref('id')} and ${startsWith(sql.ref('e.value_fold'))})`;
+  if (dialect.engine === 'postgres') {
+    // One range per index, gathered: PostgreSQL cannot combine an OR with a sub-query on another
+    // table into index scans, and would walk the tenant's people instead.
+    return sql<boolean>`${ref('id')} in (
+      select p.id from users p where p.tenant_id = ${tenantId} and ${startsWith(sql.ref('p.user_name_fold'))}
+      union all select p.id from users p where p.tenant_id = ${tenantId} and ${startsWith(sql.ref('p.display_name_fold'))}
+      union all select e.user_id from user_emails e where e.tenant_id = ${tenantId} and ${startsWith(sql.ref('e.value_fold'))})`;
+  }
+  // SQLite answers the OR from the three indexes (a multi-index OR), the emails through the IN
+  // sub-query, fetching only the matching people.
+  const byEmail = sql`${ref('id')} in (select e.user_id from user_emails e where e.tenant_id = ${tenantId} and ${startsWith(sql.ref('e.value_fold'))})`;
   return sql<boolean>`(${startsWith(ref('user_name_fold'))} or ${startsWith(ref('display_name_fold'))} or ${byEmail})`;
 }
