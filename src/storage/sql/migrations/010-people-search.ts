@@ -7,7 +7,7 @@ import { parseDocument } from '../users.repo.js';
 const BACKFILL_BATCH = 1000;
 
 /**
- * The people search on text indexes (docs/decisions/0010-people-search-on-trigram-indexes.md).
+ * The people search on text indexes (docs/decisions/0012-people-search-text-indexes.md).
  *
  * - `users.search_text`: the folded text the search looks inside (search-text.ts), written with
  *   every person and backfilled here in batches.
