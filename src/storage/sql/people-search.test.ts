@@ -10,7 +10,7 @@ import { createTestDatabase, testEngines, type TestDatabase } from '../../testin
 import type { SqlDatabase } from './dialects/dialect.js';
 import { openPostgres } from './dialects/postgres.js';
 import { openSqlite } from './dialects/sqlite.js';
-import { migrateToLatest } from './migrations/index.js';
+import { migrateToLatest, migrateUpTo } from './migrations/index.js';
 import { peopleSearchCondition } from './people-search.js';
 import { SqlStore } from './sql-store.js';
 import type { RosterDatabase } from './tables.js';
@@ -150,5 +150,38 @@ for (const { engine, skip } of testEngines()) {
         assert.deepEqual(await search('hopper'), [ids['grace']]);
       });
     }
+  });
+}
+
+for (const { engine, skip } of testEngines()) {
+  describe(`migration 010 on ${engine}`, { skip }, () => {
+    it('fills the search text and index for people written before it, in batches', async () => {
+      const testDatabase = await createTestDatabase(engine);
+      const database = engine === 'sqlite' ? openSqlite(':memory:') : await openPostgres({ url: testDatabase.url, poolSize: 2 });
+      let store: SqlStore | undefined;
+      try {
+        await migrateUpTo(database.db, engine, '008-lighter-outbox', database.schema);
+        await sql`insert into tenants (id, slug, name, provisioning_enabled, settings, created_ms) values (${TENANT}, 'a', 'a', 1, ${'{}'}, 0)`.execute(database.db);
+        // More people than one backfill batch (1,000), with Grace last.
+        const data = (i: number) => (i === 1500 ? JSON.stringify({ userName: 'late@x.example', name: { givenName: 'Grace', familyName: 'Hopper' } }) : JSON.stringify({ userName: `p${i}@x.example` }));
+        const rows = Array.from({ length: 1501 }, (_, i) => [TENANT, `id-${String(i).padStart(5, '0')}`, `p${i}@x.example`, data(i)]);
+        await sql`insert into users (tenant_id, id, user_name, user_name_fold, active, data, version, created_ms, modified_ms)
+          select v.t, v.id, v.u, v.u, 1, ${engine === 'postgres' ? sql`v.d::jsonb` : sql`v.d`}, 1, 0, 0
+          from (${engine === 'postgres'
+            ? sql`select r ->> 0 as t, r ->> 1 as id, r ->> 2 as u, r ->> 3 as d from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) r`
+            : sql`select value ->> 0 as t, value ->> 1 as id, value ->> 2 as u, value ->> 3 as d from json_each(${JSON.stringify(rows)})`}) v`.execute(database.db);
+        await migrateToLatest(database.db, engine, database.schema);
+        store = new SqlStore(database, { eventSweepMs: 0 });
+        const found = await store.read({ tenantId: TENANT }, (repos) => repos.users.list({ search: 'hopp', page: { kind: 'cursor', limit: 50 } }));
+        assert.deepEqual(found.rows.map((u) => u.id), ['id-01500']);
+        assert.equal(found.total, 1);
+        const some = await store.read({ tenantId: TENANT }, (repos) => repos.users.list({ search: '99@X', page: { kind: 'cursor', limit: 50 } }));
+        assert.deepEqual(some.rows.map((u) => u.id), [99, 199, 299, 399, 499, 599, 699, 799, 899, 999, 1099, 1199, 1299, 1399, 1499].map((i) => `id-${String(i).padStart(5, '0')}`));
+      } finally {
+        if (store) await store.close();
+        else await database.close();
+        await testDatabase.dispose();
+      }
+    });
   });
 }

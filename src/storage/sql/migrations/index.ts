@@ -62,6 +62,12 @@ export async function migrateToLatest(db: Kysely<RosterDatabase>, engine: Engine
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
+/** Applies migrations up to and including `name` only (tests of a migration over existing rows). */
+export async function migrateUpTo(db: Kysely<RosterDatabase>, engine: Engine, name: string, schema?: string): Promise<void> {
+  const { error } = await newMigrator(db, engine, schema).migrateTo(name);
+  if (error) throw new Error(`database migration to ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+}
+
 /** Names of migrations not yet applied (for readiness and `roster doctor`). */
 export async function pendingMigrations(db: Kysely<RosterDatabase>, engine: Engine, schema?: string): Promise<string[]> {
   const migrator = newMigrator(db, engine, schema);
