@@ -524,14 +524,10 @@ export class TenantSeeder {
       created_ms: () => 'b.created_ms',
       modified_ms: () => 'b.created_ms',
       data: () => this.documentExpression(learned, params),
-      // userSearchText (src/storage/search-text.ts) of the clone, in its order: userName, given,
-      // family, "given family", displayName, then the email (the template's has no formatted
-      // name or title). Seed names are ASCII, so lower() folds as foldText does.
-      search_text: () => {
-        const sep = this.sql.engine === 'sqlite' ? 'char(31)' : 'chr(31)';
-        const full = "lower(b.given || ' ' || b.family)";
-        return ['b.user_name', 'lower(b.given)', 'lower(b.family)', full, full, 'b.user_name'].join(` || ${sep} || `);
-      },
+      // userSearchText (src/storage/search-text.ts) of the clone: its userName (also its email)
+      // and "given family" (also its displayName, and containing given and family). The
+      // template has no formatted name or title. Seed names are ASCII: lower() folds as foldText.
+      search_text: () => `b.user_name || ${this.sql.engine === 'sqlite' ? 'char(31)' : 'chr(31)'} || lower(b.given || ' ' || b.family)`,
     };
     const select = learned.userColumns.map((c) => overrides[c]?.() ?? `t.${c}`).join(', ');
     return [`insert into users (${learned.userColumns.join(', ')}) select ${select} from seed_batch b join seed_tpl_users t on t.id = b.template_id`, params];

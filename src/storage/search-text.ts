@@ -16,9 +16,8 @@ function text(value: JsonValue | undefined): string | undefined {
 
 /**
  * The folded text the people search looks inside (SPEC §7 People overview): userName, the name's
- * given, family and formatted forms (and "given family" for people with no formatted name),
- * displayName, title and every email address. Computed in TypeScript with `foldText`, like the
- * other `*_fold` columns, so SQLite's FTS5 table and PostgreSQL's pg_trgm index hold the same text
+ * given, family and formatted forms and "given family", displayName, title and every email
+ * address, each once. Computed in TypeScript with `foldText`, like the other `*_fold` columns, so SQLite's FTS5 table and PostgreSQL's pg_trgm index hold the same text
  * and a search means the same on both engines.
  */
 export function userSearchText(document: JsonObject): string {
@@ -38,7 +37,21 @@ export function userSearchText(document: JsonObject): string {
   add(text(document['title']));
   const emails = document['emails'];
   if (Array.isArray(emails)) for (const email of emails) if (isJsonObject(email)) add(text(email['value']));
-  return values.join(SEARCH_SEPARATOR);
+  return withoutContained(values).join(SEARCH_SEPARATOR);
+}
+
+/** Above this many values, only exact repeats are dropped (the containment test is quadratic). */
+const CONTAINMENT_LIMIT = 32;
+
+/**
+ * The values less repeats and less any value found inside another (given and family inside
+ * "given family", an email equal to the userName): a query found in a dropped value is found in
+ * the one that contains it, and every character indexed costs the write that indexes it.
+ */
+function withoutContained(values: readonly string[]): string[] {
+  const unique = [...new Set(values)];
+  if (unique.length > CONTAINMENT_LIMIT) return unique;
+  return unique.filter((value, i) => !unique.some((other, j) => j !== i && other.includes(value)));
 }
 
 /** How many characters (code points) a search query has, as the trigram tokenizers count them. */
