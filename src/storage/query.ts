@@ -42,6 +42,11 @@ export type Page =
 
 export interface ListQuery {
   readonly where?: Condition;
+  /**
+   * Free text the resource's search text must contain, case-insensitively (people only: SPEC §7
+   * People overview), answered from a text index; under three characters, a prefix search.
+   */
+  readonly search?: string;
   readonly sort?: SortOrder;
   readonly page: Page;
   /** Whether to count all matches (skipped when a cursor already carries the total). Default true. */

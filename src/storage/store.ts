@@ -67,6 +67,8 @@ export type UserSource = 'scim' | 'sso' | 'admin' | 'import';
 /** A person to write: the stored shape plus the email index rows derived from the document. */
 export interface UserRecord extends StoredUser {
   readonly emails: readonly EmailRecord[];
+  /** What the people search looks inside, folded (search-text.ts). */
+  readonly searchText: string;
 }
 
 export interface GroupRecord {

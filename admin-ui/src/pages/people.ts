@@ -38,7 +38,7 @@ export async function renderPeople(main: HTMLElement, ctx: PageContext): Promise
   const current = Object.fromEntries(FILTERS.map((f) => [f, value(f)]));
 
   const byKind = (kind: Folder['kind']) => folders.folders.filter((f) => f.kind === kind).map((f) => [f.id, f.value] as const);
-  const search = h('input', { id: 'filter-q', name: 'q', type: 'search', value: value('q'), placeholder: 'Name, userName or email', autocomplete: 'off' });
+  const search = h('input', { id: 'filter-q', name: 'q', type: 'search', value: value('q'), placeholder: 'Name, userName, email or title', autocomplete: 'off', 'aria-describedby': 'filter-q-hint' });
   const status = select('filter-status', [['', 'Any status'], ['active', 'Active'], ['inactive', 'Inactive']], value('status'));
   const folder = select('filter-folder', [['', 'Any folder']], value('folder'), (['department', 'division', 'organization'] as const).map((k) => ({ label: FOLDER_KINDS[k] ?? k, options: byKind(k) })));
   const group = select('filter-group', [['', 'Any group'], ...groups.groups.map((g) => [g.id, g.displayName] as const)], value('group'));
@@ -58,7 +58,9 @@ export async function renderPeople(main: HTMLElement, ctx: PageContext): Promise
         go({ q: search.value.trim(), status: status.value, folder: folder.value, group: group.value, incomplete: incomplete.value, source: source.value });
       },
     },
-    h('div', { class: 'filter-search' }, field('Search', search)),
+    // Under three characters the search matches only the start of a userName, display name or
+    // email: no text index can find two characters inside a name (docs/decisions/0012).
+    h('div', { class: 'filter-search' }, field('Search', search, 'Type 3 or more characters to search inside names, emails and titles.')),
     field('Status', status),
     field('Folder', folder),
     field('Group', group),

@@ -15,7 +15,11 @@ import type { ProvisioningRuntime } from '../runtime.js';
 
 /** How an admin or the host filters people (SPEC §7 People overview). */
 export interface PeopleFilter {
-  /** Substring of userName, display name or an email, case-insensitive. */
+  /**
+   * Text inside a name (given, family, formatted, display), an email, the userName or the title,
+   * case-insensitive, from a text index; under three characters, the start of the userName,
+   * display name or an email (no index can find two characters inside a name).
+   */
   readonly text?: string;
   readonly active?: boolean;
   readonly folderId?: string;
@@ -28,17 +32,9 @@ const field = (path: string[], caseExact = false): Field => ({ path, type: 'stri
 const and = (conditions: Condition[]): Condition | undefined =>
   conditions.reduce<Condition | undefined>((acc, c) => (acc ? { kind: 'and', left: acc, right: c } : c), undefined);
 
-/** The filter as a storage condition, so it runs in the database like a SCIM filter. */
+/** The filter, less its text (see peopleSearch), as a storage condition, so it runs in the database like a SCIM filter. */
 export function peopleCondition(filter: PeopleFilter): Condition | undefined {
   const parts: Condition[] = [];
-  if (filter.text && filter.text.trim() !== '') {
-    const text = filter.text.trim();
-    parts.push({
-      kind: 'or',
-      left: { kind: 'or', left: { kind: 'compare', field: field(['userName']), op: 'co', value: text }, right: { kind: 'compare', field: field(['displayName']), op: 'co', value: text } },
-      right: { kind: 'any', collection: ['emails'], condition: { kind: 'compare', field: field(['value']), op: 'co', value: text } },
-    });
-  }
   if (filter.active !== undefined) parts.push({ kind: 'compare', field: { path: ['active'], type: 'boolean', caseExact: false }, op: 'eq', value: filter.active });
   if (filter.folderId) parts.push({ kind: 'any', collection: ['$folders'], condition: { kind: 'compare', field: field(['value'], true), op: 'eq', value: filter.folderId } });
   if (filter.groupId) parts.push({ kind: 'any', collection: ['groups'], condition: { kind: 'compare', field: field(['value'], true), op: 'eq', value: filter.groupId } });
@@ -49,6 +45,12 @@ export function peopleCondition(filter: PeopleFilter): Condition | undefined {
   return and(parts);
 }
 
+/** The filter's search text, when it has any besides spaces. */
+export function peopleSearch(filter: PeopleFilter): string | undefined {
+  const text = filter.text?.trim();
+  return text ? text : undefined;
+}
+
 /** A page of people, in creation order, with a cursor; counted in the database. */
 export async function listPeople(
   rt: ProvisioningRuntime,
@@ -57,9 +59,11 @@ export async function listPeople(
   page: { after?: string; limit: number },
 ): Promise<ListResult<StoredUser>> {
   const where = peopleCondition(filter);
+  const search = peopleSearch(filter);
   return rt.store.read(scope, (repos) =>
     repos.users.list({
       ...(where ? { where } : {}),
+      ...(search !== undefined ? { search } : {}),
       page: page.after ? { kind: 'cursor', after: { id: page.after, sortValue: null }, limit: page.limit } : { kind: 'cursor', limit: page.limit },
     }),
   );

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { CursorPosition, ListQuery, ListResult } from '../query.js';
+import { UnsupportedConditionError, type CursorPosition, type ListQuery, type ListResult } from '../query.js';
 import { comparisonParameter, conditionToSql, type ConditionScope } from './condition-to-sql.js';
 import type { Engine } from './engine.js';
 import { readOffloadOn } from './offloaded-reads.js';
@@ -32,6 +32,8 @@ export interface ListableTable {
   readonly scope: ConditionScope;
   /** The sort expression for a field (folded where the field is case-insensitive). */
   sortExpression(query: ListQuery): RawBuilder<unknown> | undefined;
+  /** The condition for `ListQuery.search`, where the table has a text search. */
+  search?(tenantId: string, text: string): RawBuilder<boolean>;
 }
 
 interface PageRow {
@@ -106,7 +108,7 @@ function queryParts(
 ): QueryParts {
   const { alias } = listable;
   const tableRef = sql`${sql.table(listable.table)} as ${sql.raw(alias)}`;
-  const filter = query.where ? conditionToSql(listable.scope, query.where) : sql<boolean>`1 = 1`;
+  const filter = searchAnd(tenantId, listable, query, query.where ? conditionToSql(listable.scope, query.where) : sql<boolean>`1 = 1`);
   const tenantMatch = sql`${sql.ref(`${alias}.tenant_id`)} = ${tenantId}`;
   const sortExpr = listable.sortExpression(query);
   const descending = query.sort?.descending === true;
@@ -133,6 +135,13 @@ function queryParts(
         : sql<Row>`${page}`;
     },
   };
+}
+
+/** The filter, and the text search when the query has one. */
+function searchAnd(tenantId: string, listable: ListableTable, query: ListQuery, filter: RawBuilder<boolean>): RawBuilder<boolean> {
+  if (query.search === undefined) return filter;
+  if (!listable.search) throw new UnsupportedConditionError(`${listable.table} have no text search`);
+  return sql<boolean>`(${filter} and ${listable.search(tenantId, query.search)})`;
 }
 
 /** Compiled texts of one-comparison index pages, per table (and extra column) and shape; null where the shape cannot be kept. */
@@ -162,7 +171,7 @@ function fixedLookup(
   extra: { column: RawBuilder<unknown>; join: RawBuilder<unknown> } | undefined,
 ): FixedLookup | undefined {
   const where = query.where;
-  if (query.sort || query.page.kind !== 'index' || where?.kind !== 'compare' || where.op !== 'eq' || where.value === null) return undefined;
+  if (query.sort || query.search !== undefined || query.page.kind !== 'index' || where?.kind !== 'compare' || where.op !== 'eq' || where.value === null) return undefined;
   const { field } = where;
   const shape = `${typeof where.value} ${field.type} ${field.caseExact} ${JSON.stringify(field.path)}`;
   let perExtra = fixedTexts.get(listable);

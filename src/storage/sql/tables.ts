@@ -47,6 +47,8 @@ export interface UsersTable {
   manager_id: string | null;
   /** Recommended attributes the profile lacks, comma-separated; '' when complete. */
   missing: string;
+  /** What the people search looks inside, folded in TypeScript (search-text.ts); trigram-indexed (migration 010). */
+  search_text: string;
 }
 
 export interface UserEmailsTable {

@@ -5,6 +5,7 @@ import type { PendingReferenceRecord, StoredUser, UserGroupRecord, UserRecord, U
 import type { ColumnMapping, ConditionScope } from './condition-to-sql.js';
 import type { SqlDialect } from './dialects/dialect.js';
 import { listPage, type ListableTable } from './list-page.js';
+import { peopleSearchCondition } from './people-search.js';
 import { oldestFirst, SqlPendingReferenceRepository, toPending } from './pending.repo.js';
 import { executeCompiled, rawQuery } from './raw-query.js';
 import { isUniqueViolation } from './sql-errors.js';
@@ -23,20 +24,20 @@ export function parseDocument(data: unknown): JsonObject {
 }
 
 const USER_COLUMNS =
-  'tenant_id, id, user_name, user_name_fold, external_id, display_name_fold, active, data, version, created_ms, modified_ms, source, employee_number, manager_id, missing';
+  'tenant_id, id, user_name, user_name_fold, external_id, display_name_fold, active, data, version, created_ms, modified_ms, source, employee_number, manager_id, missing, search_text';
 // SQLite: the person, then their emails (no round trips to save).
-const INSERT_USER = `insert into users (${USER_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+const INSERT_USER = `insert into users (${USER_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   on conflict (tenant_id, user_name_fold) do nothing returning id`;
-// PostgreSQL: the person, any number of emails (rows of [value, fold, type, primary] in $16) and
-// the references waiting for them ($17, taken only if the insert happened), in one statement that
+// PostgreSQL: the person, any number of emails (rows of [value, fold, type, primary] in $17) and
+// the references waiting for them ($18, taken only if the insert happened), in one statement that
 // answers one row when nothing was taken.
 const INSERT_USER_TAKING_REFERENCES_PG = `with inserted as (insert into users (${USER_COLUMNS})
-    values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13, $14, $15)
+    values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13, $14, $15, $16)
     on conflict (tenant_id, user_name_fold) do nothing returning tenant_id, id),
   emails as (insert into user_emails (tenant_id, user_id, position, value, value_fold, type, is_primary)
     select inserted.tenant_id, inserted.id, (e.n - 1)::integer, e.row ->> 0, e.row ->> 1, e.row ->> 2, (e.row ->> 3)::integer
-    from inserted, jsonb_array_elements($16::jsonb) with ordinality as e(row, n)),
-  taken as (delete from pending_references p where p.tenant_id = $1 and p.reference_fold = any($17::text[])
+    from inserted, jsonb_array_elements($17::jsonb) with ordinality as e(row, n)),
+  taken as (delete from pending_references p where p.tenant_id = $1 and p.reference_fold = any($18::text[])
     and exists (select 1 from inserted) returning p.*)
   select inserted.id as inserted_id, taken.* from (select 1) as one
     left join inserted on true left join taken on true`;
@@ -46,7 +47,7 @@ function userValues(tenantId: string, user: UserRecord): unknown[] {
   return [
     tenantId, user.id, user.userName, user.userNameFold, user.externalId, user.displayNameFold, user.active ? 1 : 0,
     JSON.stringify(user.document), user.version, user.createdMs, user.modifiedMs, user.source, user.employeeNumber,
-    user.managerId, user.missing.join(','),
+    user.managerId, user.missing.join(','), user.searchText,
   ];
 }
 
@@ -211,7 +212,13 @@ export class SqlUserRepository implements UserRepository {
   ) {
     this.listable = cachedPerDialect(listableUsers, dialect, () => {
       const scope = userScope(dialect);
-      return { table: 'users', alias: 'u', scope, sortExpression: (query) => sortExpressionFor(scope, query) };
+      return {
+        table: 'users',
+        alias: 'u',
+        scope,
+        sortExpression: (query) => sortExpressionFor(scope, query),
+        search: (tenantId, text) => peopleSearchCondition(dialect, tenantId, text),
+      };
     });
   }
 
@@ -387,6 +394,7 @@ export class SqlUserRepository implements UserRepository {
       employee_number: user.employeeNumber,
       manager_id: user.managerId,
       missing: user.missing.join(','),
+      search_text: user.searchText,
     };
   }
 

@@ -9,6 +9,7 @@ import { adminMigration } from './005-admin.js';
 import { heldChangesMigration } from './006-held-changes.js';
 import { eventsNumberedAfterCommitMigration } from './007-events-numbered-after-commit.js';
 import { lighterOutboxMigration } from './008-lighter-outbox.js';
+import { peopleSearchMigration } from './010-people-search.js';
 
 /** Every migration in order; names are permanent once released. */
 export function migrationsFor(engine: Engine): Record<string, Migration> {
@@ -21,6 +22,7 @@ export function migrationsFor(engine: Engine): Record<string, Migration> {
     '006-held-changes': heldChangesMigration(engine),
     '007-events-numbered-after-commit': eventsNumberedAfterCommitMigration(engine),
     '008-lighter-outbox': lighterOutboxMigration(engine),
+    '010-people-search': peopleSearchMigration(engine),
   };
 }
 
@@ -58,6 +60,12 @@ export async function migrateToLatest(db: Kysely<RosterDatabase>, engine: Engine
     throw new Error(`database migration failed${name}: ${error instanceof Error ? error.message : String(error)}`);
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Applies migrations up to and including `name` only (tests of a migration over existing rows). */
+export async function migrateUpTo(db: Kysely<RosterDatabase>, engine: Engine, name: string, schema?: string): Promise<void> {
+  const { error } = await newMigrator(db, engine, schema).migrateTo(name);
+  if (error) throw new Error(`database migration to ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
 }
 
 /** Names of migrations not yet applied (for readiness and `roster doctor`). */

@@ -1,0 +1,56 @@
+import { sql, type RawBuilder } from 'kysely';
+import { foldText } from '../fold.js';
+import { SEARCH_SEPARATOR, searchLength, TRIGRAM_MIN_LENGTH } from '../search-text.js';
+import type { SqlDialect } from './dialects/dialect.js';
+
+/** Above every character: `col >= q and col < q || MAX` is "col starts with q" as a range on col's index. */
+const MAX_CHARACTER = '\u{10FFFF}';
+
+/** The query as the search text holds it: folded, and never spanning two values (search-text.ts). */
+export function foldSearchQuery(text: string): string {
+  return foldText(text.trim()).replaceAll(SEARCH_SEPARATOR, ' ');
+}
+
+/** An FTS5 phrase: the whole query as one string, quotes doubled, so nothing in it is query syntax. */
+function ftsPhrase(query: string): string {
+  return `"${query.replaceAll('"', '""')}"`;
+}
+
+/** `%query%` for LIKE with its metacharacters (and the escape character itself) taken literally. */
+function likeContains(query: string): string {
+  return `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * "The person's text contains `text`" for the people search of the console and the host API, as a
+ * condition on `users` under `alias`, answered from a text index (migration 010):
+ *
+ * - three characters or more: SQLite matches the phrase in the FTS5 trigram table (the matches of
+ *   every tenant, then kept for this one through the key table); PostgreSQL tests `search_text
+ *   like '%…%'`, which pg_trgm's GIN index answers.
+ * - fewer: no trigram index can help, so the search is a prefix search on the indexed userName,
+ *   display name and email columns: each is a range on its (tenant_id, column) index.
+ */
+export function peopleSearchCondition(dialect: SqlDialect, tenantId: string, text: string, alias = 'u'): RawBuilder<boolean> {
+  const query = foldSearchQuery(text);
+  const ref = (name: string) => sql.ref(`${alias}.${name}`);
+  if (searchLength(query) >= TRIGRAM_MIN_LENGTH) {
+    if (dialect.engine === 'postgres') return sql<boolean>`(${ref('search_text')} like ${likeContains(query)})`;
+    return sql<boolean>`${ref('id')} in (select k.user_id from user_search s join user_search_keys k on k.key = s.rowid
+      where user_search match ${ftsPhrase(query)} and k.tenant_id = ${tenantId})`;
+  }
+  const high = query + MAX_CHARACTER;
+  const startsWith = (column: RawBuilder<unknown>) => sql`(${column} >= ${query} and ${column} < ${high})`;
+  if (dialect.engine === 'postgres') {
+    // One range per index, gathered: PostgreSQL cannot combine an OR with a sub-query on another
+    // table into index scans, and would walk the tenant's people instead.
+    return sql<boolean>`${ref('id')} in (
+      select p.id from users p where p.tenant_id = ${tenantId} and ${startsWith(sql.ref('p.user_name_fold'))}
+      union all select p.id from users p where p.tenant_id = ${tenantId} and ${startsWith(sql.ref('p.display_name_fold'))}
+      union all select e.user_id from user_emails e where e.tenant_id = ${tenantId} and ${startsWith(sql.ref('e.value_fold'))})`;
+  }
+  // SQLite answers the OR from the three indexes (a multi-index OR), the emails through the IN
+  // sub-query, fetching only the matching people.
+  const byEmail = sql`${ref('id')} in (select e.user_id from user_emails e where e.tenant_id = ${tenantId} and ${startsWith(sql.ref('e.value_fold'))})`;
+  return sql<boolean>`(${startsWith(ref('user_name_fold'))} or ${startsWith(ref('display_name_fold'))} or ${byEmail})`;
+}
