@@ -5,7 +5,8 @@ import type { GroupChangeStep, MemberInput } from '../../provisioning/groups/mem
 import type { VersionPrecondition } from '../../provisioning/preconditions.js';
 import { ScimError } from '../errors.js';
 import { resolveFilter } from '../filter/resolve-filter.js';
-import { parseListParams, type RawListParams } from '../messages/list-params.js';
+import type { ListResult } from '../../storage/query.js';
+import { parseListParams, type ListRequest, type RawListParams } from '../messages/list-params.js';
 import { applyPatch } from '../patch/apply-user-patch.js';
 import { parsePatchRequest } from '../patch/patch-request.js';
 import { planGroupPatch, type GroupPatchStep, type MemberRef } from '../patch/plan-group-patch.js';
@@ -98,9 +99,14 @@ export async function searchGroups(ctx: ScimContext, params: RawListParams, proj
   const request = parseListParams(ctx.groupSchema, params, ctx.limits);
   ctx.notes.leniencies.push(...request.leniencies);
   const projection = parseProjection(ctx.groupSchema, projectionParams, ctx.notes);
+  const page = await groupPage(ctx, request, projection);
+  return { status: 200, body: listResponse(request, page.rows, page.total, page.next) };
+}
+
+/** One page of Groups, rendered and projected: for GET /Groups, POST /Groups/.search and POST /.search. */
+export async function groupPage(ctx: ScimContext, request: ListRequest, projection: Projection): Promise<ListResult<JsonObject>> {
   const page = await listGroups(ctx.rt, ctx.scope, request.query, { withMembers: shows(projection, 'members') });
-  const resources = page.rows.map((view) => applyProjection(ctx.groupSchema, render(ctx, view), projection));
-  return { status: 200, body: listResponse(request, resources, page.total, page.next) };
+  return { ...page, rows: page.rows.map((view) => applyProjection(ctx.groupSchema, render(ctx, view), projection)) };
 }
 
 export async function readGroup(ctx: ScimContext, id: string, projectionParams: ProjectionParams): Promise<ScimResponse> {
