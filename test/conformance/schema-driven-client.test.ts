@@ -1,0 +1,333 @@
+/**
+ * A strict, schema-driven client against a real, listening Roster on each engine. It knows nothing
+ * of Roster beyond what discovery says: it reads /ServiceProviderConfig, /ResourceTypes and
+ * /Schemas, then for every attribute of the User (core, enterprise and the tenant's own extension)
+ * and Group schemas makes a value of the declared type (canonicalValues, referenceTypes,
+ * sub-attributes and multiValued honoured), and checks that what the schema promises holds:
+ * create and read back per `mutability` and `returned`, readOnly input ignored, writeOnly never
+ * returned, `caseExact` as filters compare, PATCH add/replace/remove of every mutable attribute,
+ * and PUT of the whole resource — each answering 2xx and reading back consistently.
+ *
+ * Values are realistic where Roster's value rules judge them (an email address, a language of the
+ * tenant's list, an ISO 3166-1 alpha-2 country, an IANA zone, a yyyy-MM-dd hire date), so the test
+ * holds whether the tenant enforces those rules or only reports them.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createServer, type RosterServer } from '../../src/app/create-server.js';
+import { loadConfig } from '../../src/config/config.js';
+import type { JsonObject, JsonValue } from '../../src/json/json-value.js';
+import { issueCredential } from '../../src/provisioning/credentials/manage-credentials.js';
+import { createTenant, updateTenantSettings } from '../../src/provisioning/tenants/manage-tenants.js';
+import { createTestDatabase, testEngines, type TestDatabase } from '../../src/testing/databases.js';
+
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const TENANT_URN = 'urn:ietf:params:scim:schemas:extension:acme:2.0:User';
+
+interface Attribute {
+  readonly name: string;
+  readonly type: string;
+  readonly multiValued: boolean;
+  readonly required: boolean;
+  readonly caseExact: boolean;
+  readonly mutability: 'readOnly' | 'readWrite' | 'immutable' | 'writeOnly';
+  readonly returned: 'always' | 'never' | 'default' | 'request';
+  readonly uniqueness: string;
+  readonly canonicalValues?: readonly string[];
+  readonly referenceTypes?: readonly string[];
+  readonly subAttributes?: readonly Attribute[];
+}
+interface Schema {
+  readonly id: string;
+  readonly attributes: readonly Attribute[];
+}
+interface ResourceType {
+  readonly name: string;
+  readonly endpoint: string;
+  readonly schema: string;
+  readonly schemaExtensions?: readonly { schema: string; required: boolean }[];
+}
+/** An attribute with where it lives: `urn` is set for extension attributes. */
+interface Slot {
+  readonly urn?: string;
+  readonly attribute: Attribute;
+}
+
+const slotName = (resource: string, slot: Slot) => `${resource}.${slot.urn ? `${slot.urn}:` : ''}${slot.attribute.name}`;
+
+for (const { engine, skip } of testEngines()) {
+  describe(`a schema-driven strict client on ${engine}`, { skip }, () => {
+    let database: TestDatabase | undefined;
+    let server: RosterServer | undefined;
+    let base = '';
+    let token = '';
+    let counter = 0;
+    /** Every attribute PATCHed, to show the pass covered the schemas and was not vacuous. */
+    const patched: string[] = [];
+
+    before(async () => {
+      database = await createTestDatabase(engine);
+      server = await createServer(loadConfig({ LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url }));
+      const address = await server.listen();
+      const tenant = await createTenant(server.rt, { slug: 'strict' });
+      // The tenant publishes its own extension URN, as a host product does (SPEC §4).
+      await updateTenantSettings(server.rt, tenant.slug, { extensionUrn: TENANT_URN });
+      token = (await issueCredential(server.rt, tenant.id, 'bearer', 'strict client')).secret;
+      base = `${address}/scim/v2`;
+    });
+    after(async () => {
+      await server?.close();
+      await database?.dispose();
+    });
+
+    const call = async (method: string, path: string, body?: JsonValue): Promise<{ status: number; body: JsonObject; text: string }> => {
+      const response = await fetch(`${base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json', accept: 'application/scim+json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as JsonObject), text };
+    };
+    const ok = (response: { status: number; text: string }, what: string) =>
+      assert.ok(response.status >= 200 && response.status < 300, `${what}: ${response.status} ${response.text}`);
+
+    /** Discovery, as a strict client does it before anything else. */
+    const discover = async () => {
+      const config = await call('GET', '/ServiceProviderConfig');
+      ok(config, 'GET /ServiceProviderConfig');
+      const types = await call('GET', '/ResourceTypes');
+      ok(types, 'GET /ResourceTypes');
+      const schemas = await call('GET', '/Schemas');
+      ok(schemas, 'GET /Schemas');
+      const all = schemas.body['Resources'] as unknown as Schema[];
+      const resourceTypes = types.body['Resources'] as unknown as ResourceType[];
+      const slotsOf = (name: string): Slot[] => {
+        const type = resourceTypes.find((r) => r.name === name);
+        assert.ok(type, `/ResourceTypes has ${name}`);
+        const schemaOf = (id: string) => {
+          const found = all.find((s) => s.id === id);
+          assert.ok(found, `/Schemas has ${id}, which /ResourceTypes names`);
+          return found;
+        };
+        return [
+          ...schemaOf(type.schema).attributes.map((attribute) => ({ attribute })),
+          ...(type.schemaExtensions ?? []).flatMap((e) => schemaOf(e.schema).attributes.map((attribute) => ({ urn: e.schema, attribute }))),
+        ];
+      };
+      return { config: config.body, types: resourceTypes, user: slotsOf('User'), group: slotsOf('Group') };
+    };
+
+    /** References the generator may point at: a real user for User references. */
+    let someUserId = '';
+
+    /** A value valid for the declared type; `variant` gives a second, different value. */
+    const generate = (attribute: Attribute, path: string, variant: number): JsonValue => {
+      if (attribute.multiValued) {
+        const one = generate({ ...attribute, multiValued: false }, path, variant);
+        return attribute.type === 'complex' && isObject(one) && attribute.subAttributes?.some((s) => s.name === 'primary') ? [{ ...one, primary: true }] : [one];
+      }
+      const n = `${variant}${++counter}`;
+      switch (attribute.type) {
+        case 'complex': {
+          const out: JsonObject = {};
+          for (const sub of attribute.subAttributes ?? []) {
+            if (sub.mutability === 'readOnly' || sub.name === 'primary') continue;
+            out[sub.name] = generate(sub, `${path}.${sub.name}`, variant);
+          }
+          return out;
+        }
+        case 'boolean':
+          return variant % 2 === 0;
+        case 'integer':
+          return 40 + variant;
+        case 'decimal':
+          return 1.5 + variant;
+        case 'dateTime':
+          return `202${variant}-01-31T10:00:00Z`;
+        case 'binary':
+          return Buffer.from(`certificate ${n}`).toString('base64');
+        case 'reference': {
+          const kinds = attribute.referenceTypes ?? [];
+          assert.ok(kinds.length > 0, `${path} is a reference without referenceTypes`);
+          if (kinds.includes('User')) return `${base}/Users/${someUserId}`;
+          if (kinds.includes('external')) return `https://example.com/${path}/${n}`;
+          return `urn:example:${n}`;
+        }
+        default:
+          return realistic(attribute, path, variant, n);
+      }
+    };
+    const realistic = (attribute: Attribute, path: string, variant: number, n: string): string => {
+      const known: Record<string, readonly string[]> = {
+        'userName': [`strict-a${n}@example.com`, `strict-b${n}@example.com`],
+        'emails.value': [`mail-a${n}@example.com`, `mail-b${n}@example.com`],
+        'preferredLanguage': ['en', 'fr'],
+        'locale': ['en-GB', 'de-DE'],
+        'timezone': ['Europe/London', 'America/New_York'],
+        'addresses.country': ['GB', 'DE'],
+        'phoneNumbers.value': ['tel:+44-20-7946-0000', 'tel:+1-201-555-0123'],
+        'hireDate': ['2024-01-31', '2023-06-30'],
+        // Identifiers of resources (RFC 7643 §4.2, §4.3): a client names a User that exists.
+        'manager.value': [someUserId, someUserId],
+        'members.value': [someUserId, someUserId],
+        // The member's type is the type of the resource its value names.
+        'members.type': ['User', 'User'],
+      };
+      const bare = path.slice(path.lastIndexOf(':') + 1);
+      const chosen = known[bare]?.[variant % 2];
+      if (chosen !== undefined) return chosen;
+      const canonical = attribute.canonicalValues ?? [];
+      if (canonical.length > 0) return canonical[variant % canonical.length] ?? '';
+      return `${attribute.name} ${variant === 0 ? 'First' : 'Second'} ${n}`;
+    };
+
+    /** A whole resource body from the slots, for POST or PUT. */
+    const body = (resource: string, slots: readonly Slot[], variant: number, extra: JsonObject = {}): JsonObject => {
+      const out: JsonObject = {};
+      const schemas = new Set<string>();
+      for (const slot of slots) {
+        if (slot.attribute.mutability === 'readOnly') continue;
+        const value = generate(slot.attribute, slot.attribute.name, variant);
+        if (slot.urn) {
+          schemas.add(slot.urn);
+          out[slot.urn] = { ...((out[slot.urn] as JsonObject | undefined) ?? {}), [slot.attribute.name]: value };
+        } else out[slot.attribute.name] = value;
+      }
+      const core = resource === 'User' ? 'urn:ietf:params:scim:schemas:core:2.0:User' : 'urn:ietf:params:scim:schemas:core:2.0:Group';
+      return { schemas: [core, ...schemas], ...out, ...extra };
+    };
+
+    /** Checks what came back against what was sent, per the attribute's declared characteristics. */
+    const checkReadBack = (resource: string, slots: readonly Slot[], sent: JsonObject, got: JsonObject, step: string) => {
+      for (const slot of slots) {
+        const name = `${slotName(resource, slot)} (${step})`;
+        const { attribute } = slot;
+        const container = (doc: JsonObject) => (slot.urn ? (doc[slot.urn] as JsonObject | undefined) ?? {} : doc);
+        const returned = container(got)[attribute.name];
+        if (attribute.returned === 'never' || attribute.mutability === 'writeOnly') {
+          assert.equal(returned, undefined, `${name}: returned "never" yet returned`);
+          continue;
+        }
+        if (attribute.mutability === 'readOnly') continue;
+        const expected = container(sent)[attribute.name];
+        if (expected === undefined) continue;
+        assert.ok(subsetOf(expected, returned, attribute), `${name}: sent ${JSON.stringify(expected)}, read back ${JSON.stringify(returned)}`);
+      }
+    };
+
+    const patch = (...Operations: JsonObject[]) => ({ schemas: [PATCH_OP], Operations });
+    const pathOf = (slot: Slot) => (slot.urn ? `${slot.urn}:${slot.attribute.name}` : slot.attribute.name);
+
+    /** One full pass for a resource type: create, read, filter, PATCH each attribute, PUT. */
+    const exercise = async (resource: 'User' | 'Group', slots: readonly Slot[], endpoint: string, extra: () => JsonObject) => {
+      const sent = body(resource, slots, 0, extra());
+      const created = await call('POST', endpoint, sent);
+      ok(created, `POST ${endpoint}`);
+      const id = String(created.body['id']);
+      checkReadBack(resource, slots, sent, created.body, 'POST answer');
+      const read = await call('GET', `${endpoint}/${id}`);
+      ok(read, `GET ${endpoint}/${id}`);
+      checkReadBack(resource, slots, sent, read.body, 'GET');
+
+      // caseExact as filters compare it: a value written in another case matches only if caseExact is false.
+      for (const slot of slots) {
+        const { attribute } = slot;
+        const value = (slot.urn ? (sent[slot.urn] as JsonObject) : sent)[attribute.name];
+        if (attribute.type !== 'string' || attribute.multiValued || typeof value !== 'string' || value.toUpperCase() === value) continue;
+        if (attribute.mutability === 'writeOnly' || attribute.returned === 'never') continue;
+        const filter = `${pathOf(slot)} eq "${value.toUpperCase()}" and id eq "${id}"`;
+        const found = await call('GET', `${endpoint}?filter=${encodeURIComponent(filter)}`);
+        ok(found, `filter ${filter}`);
+        assert.equal(found.body['totalResults'], attribute.caseExact ? 0 : 1, `${slotName(resource, slot)}: caseExact ${attribute.caseExact} as filters compare`);
+      }
+
+      // PATCH: replace, add and remove each mutable attribute, reading back after each.
+      for (const slot of slots) {
+        const { attribute } = slot;
+        if (attribute.mutability === 'readOnly' || attribute.mutability === 'immutable') continue;
+        const name = slotName(resource, slot);
+        const wrap = (value: JsonValue): JsonObject => (slot.urn ? { [slot.urn]: { [attribute.name]: value } } : { [attribute.name]: value });
+        const replaced = generate(attribute, attribute.name, 1);
+        const replace = await call('PATCH', `${endpoint}/${id}?attributes=${encodeURIComponent(pathOf(slot))}`, patch({ op: 'replace', path: pathOf(slot), value: replaced }));
+        ok(replace, `${name}: PATCH replace`);
+        patched.push(name);
+        checkReadBack(resource, [slot], wrap(replaced), (await call('GET', `${endpoint}/${id}`)).body, 'PATCH replace');
+        const added = generate(attribute, attribute.name, 0);
+        const add = await call('PATCH', `${endpoint}/${id}`, patch({ op: 'add', path: pathOf(slot), value: added }));
+        ok(add, `${name}: PATCH add`);
+        const afterAdd = (await call('GET', `${endpoint}/${id}`)).body;
+        checkReadBack(resource, [slot], wrap(added), afterAdd, 'PATCH add');
+        if (attribute.required) continue; // RFC 7644 §3.5.2.2: removing a required attribute is refused
+        const remove = await call('PATCH', `${endpoint}/${id}`, patch({ op: 'remove', path: pathOf(slot) }));
+        ok(remove, `${name}: PATCH remove`);
+        const afterRemove = (await call('GET', `${endpoint}/${id}`)).body;
+        const left = (slot.urn ? ((afterRemove[slot.urn] as JsonObject | undefined) ?? {}) : afterRemove)[attribute.name];
+        // RFC 7643 §2.5: unassigned, null and an empty array are the same state.
+        assert.ok(left === undefined || left === null || (Array.isArray(left) && left.length === 0), `${name}: still there after PATCH remove`);
+      }
+
+      // PUT the whole resource with different values; readOnly attributes sent are ignored.
+      const replacement = body(resource, slots, 1, extra());
+      const put = await call('PUT', `${endpoint}/${id}`, { ...replacement, id, meta: { resourceType: resource } });
+      ok(put, `PUT ${endpoint}/${id}`);
+      checkReadBack(resource, slots, replacement, (await call('GET', `${endpoint}/${id}`)).body, 'PUT');
+      return id;
+    };
+
+    it('discovers, then creates, reads, filters, PATCHes and PUTs every User and Group attribute as the schemas declare', async () => {
+      const found = await discover();
+      assert.equal(field(found.config, 'patch', 'supported'), true);
+      assert.equal(field(found.config, 'filter', 'supported'), true);
+      const extensions = found.user.map((s) => s.urn).filter((u): u is string => u !== undefined);
+      assert.ok(extensions.includes(TENANT_URN), "the tenant's own extension URN is discovered");
+      // Something for User references to point at.
+      const target = await call('POST', '/Users', { userName: 'reference-target@example.com' });
+      ok(target, 'POST the reference target');
+      someUserId = String(target.body['id']);
+
+      const userEndpoint = found.types.find((t) => t.name === 'User')?.endpoint ?? '';
+      const groupEndpoint = found.types.find((t) => t.name === 'Group')?.endpoint ?? '';
+      // readOnly attributes sent on input are ignored (RFC 7643 §2.2): `groups` goes in with every body.
+      const userId = await exercise('User', found.user, userEndpoint, () => ({ groups: [{ value: 'not-a-group' }] }));
+      const reread = await call('GET', `${userEndpoint}/${userId}`);
+      const groups = (reread.body['groups'] as JsonObject[] | undefined) ?? [];
+      assert.ok(!groups.some((g) => g['value'] === 'not-a-group'), 'readOnly groups sent by the client were ignored');
+      assert.equal(reread.body['password'], undefined, 'writeOnly password is never returned');
+      await exercise('Group', found.group, groupEndpoint, () => ({}));
+      const mutable = [...found.user.map((s) => ['User', s] as const), ...found.group.map((s) => ['Group', s] as const)]
+        .filter(([, s]) => s.attribute.mutability === 'readWrite' || s.attribute.mutability === 'writeOnly')
+        .map(([resource, s]) => slotName(resource, s));
+      assert.deepEqual(patched, mutable);
+      assert.ok(patched.length > 30, `${patched.length} attributes PATCHed`);
+    });
+  });
+}
+
+function isObject(value: JsonValue | undefined): value is JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function field(body: JsonValue | undefined, ...path: string[]): JsonValue | undefined {
+  let current = body;
+  for (const key of path) current = isObject(current) ? current[key] : undefined;
+  return current;
+}
+
+/** Whether `sent` reads back in `got`: every sent (sub-)value present, strings compared per caseExact. */
+function subsetOf(sent: JsonValue, got: JsonValue | undefined, attribute: Attribute): boolean {
+  if (got === undefined) return false;
+  if (Array.isArray(sent)) {
+    if (!Array.isArray(got)) return false;
+    return sent.every((item) => got.some((candidate) => subsetOf(item, candidate, { ...attribute, multiValued: false })));
+  }
+  if (isObject(sent)) {
+    if (!isObject(got)) return false;
+    return Object.entries(sent).every(([key, value]) => {
+      const sub = attribute.subAttributes?.find((s) => s.name === key);
+      return sub ? subsetOf(value, got[key], sub) : JSON.stringify(value) === JSON.stringify(got[key]);
+    });
+  }
+  if (typeof sent === 'string' && typeof got === 'string' && !attribute.caseExact) return sent.toLowerCase() === got.toLowerCase();
+  return JSON.stringify(sent) === JSON.stringify(got);
+}
