@@ -64,6 +64,7 @@ for (const { engine, skip } of testEngines()) {
     let counter = 0;
     /** Every attribute PATCHed, to show the pass covered the schemas and was not vacuous. */
     const patched: string[] = [];
+    const subPatched: string[] = [];
 
     before(async () => {
       database = await createTestDatabase(engine);
@@ -219,6 +220,33 @@ for (const { engine, skip } of testEngines()) {
     const patch = (...Operations: JsonObject[]) => ({ schemas: [PATCH_OP], Operations });
     const pathOf = (slot: Slot) => (slot.urn ? `${slot.urn}:${slot.attribute.name}` : slot.attribute.name);
 
+    /**
+     * PATCH each readWrite sub-attribute by its own path: `name.givenName` for a single complex
+     * attribute, `emails[value eq "…"].display` for a multi-valued one (RFC 7644 §3.5.2).
+     */
+    const patchSubAttributes = async (endpoint: string, id: string, slot: Slot, current: JsonObject) => {
+      const { attribute } = slot;
+      if (attribute.type !== 'complex') return;
+      const now = (slot.urn ? ((current[slot.urn] as JsonObject | undefined) ?? {}) : current)[attribute.name];
+      const element = Array.isArray(now) ? now.find(isObject) : now;
+      if (!isObject(element)) return;
+      const key = ['value', 'type'].find((k) => typeof element[k] === 'string');
+      if (attribute.multiValued && key === undefined) return;
+      for (const sub of attribute.subAttributes ?? []) {
+        if (sub.mutability !== 'readWrite' || sub.name === key || sub.name === 'primary') continue;
+        const target = attribute.multiValued ? `${pathOf(slot)}[${key} eq ${JSON.stringify(element[key ?? ''])}].${sub.name}` : `${pathOf(slot)}.${sub.name}`;
+        const value = generate(sub, `${attribute.name}.${sub.name}`, 1);
+        const response = await call('PATCH', `${endpoint}/${id}`, patch({ op: 'replace', path: target, value }));
+        ok(response, `PATCH replace ${target}`);
+        subPatched.push(target);
+        const read = (await call('GET', `${endpoint}/${id}`)).body;
+        const after = (slot.urn ? ((read[slot.urn] as JsonObject | undefined) ?? {}) : read)[attribute.name];
+        const elements = Array.isArray(after) ? after.filter(isObject) : isObject(after) ? [after] : [];
+        const changed = attribute.multiValued ? elements.find((e) => e[key ?? ''] === element[key ?? '']) : elements[0];
+        assert.ok(changed && subsetOf(value, changed[sub.name], sub), `${target}: read back ${JSON.stringify(after)}`);
+      }
+    };
+
     /** One full pass for a resource type: create, read, filter, PATCH each attribute, PUT. */
     const exercise = async (resource: 'User' | 'Group', slots: readonly Slot[], endpoint: string, extra: () => JsonObject) => {
       const sent = body(resource, slots, 0, extra());
@@ -229,6 +257,26 @@ for (const { engine, skip } of testEngines()) {
       const read = await call('GET', `${endpoint}/${id}`);
       ok(read, `GET ${endpoint}/${id}`);
       checkReadBack(resource, slots, sent, read.body, 'GET');
+
+      // uniqueness "server": a second resource with the same value (in another case where caseExact
+      // is false) is 409 uniqueness (RFC 7644 §3.3); required: a body without it is 400.
+      for (const slot of slots) {
+        const { attribute } = slot;
+        if (slot.urn || attribute.type !== 'string') continue;
+        const value = sent[attribute.name];
+        if (attribute.uniqueness === 'server' && typeof value === 'string') {
+          const again = body(resource, slots, 1, { ...extra(), [attribute.name]: attribute.caseExact ? value : value.toUpperCase() });
+          const duplicate = await call('POST', endpoint, again);
+          assert.equal(duplicate.status, 409, `${slotName(resource, slot)}: uniqueness server: ${duplicate.text}`);
+          assert.equal(duplicate.body['scimType'], 'uniqueness');
+        }
+        if (attribute.required) {
+          const without = body(resource, slots, 1, extra());
+          delete without[attribute.name];
+          const refused = await call('POST', endpoint, without);
+          assert.equal(refused.status, 400, `${slotName(resource, slot)}: required: ${refused.text}`);
+        }
+      }
 
       // caseExact as filters compare it: a value written in another case matches only if caseExact is false.
       for (const slot of slots) {
@@ -258,6 +306,12 @@ for (const { engine, skip } of testEngines()) {
         ok(add, `${name}: PATCH add`);
         const afterAdd = (await call('GET', `${endpoint}/${id}`)).body;
         checkReadBack(resource, [slot], wrap(added), afterAdd, 'PATCH add');
+        await patchSubAttributes(endpoint, id, slot, afterAdd);
+        // excludedAttributes leaves out what is not returned "always" (RFC 7644 §3.4.2.5).
+        const excluded = await call('GET', `${endpoint}/${id}?excludedAttributes=${encodeURIComponent(pathOf(slot))}`);
+        ok(excluded, `${name}: GET with excludedAttributes`);
+        const shown = (slot.urn ? ((excluded.body[slot.urn] as JsonObject | undefined) ?? {}) : excluded.body)[attribute.name];
+        assert.equal(shown !== undefined, attribute.returned === 'always', `${name}: excludedAttributes and returned "${attribute.returned}"`);
         if (attribute.required) continue; // RFC 7644 §3.5.2.2: removing a required attribute is refused
         const remove = await call('PATCH', `${endpoint}/${id}`, patch({ op: 'remove', path: pathOf(slot) }));
         ok(remove, `${name}: PATCH remove`);
@@ -300,6 +354,7 @@ for (const { engine, skip } of testEngines()) {
         .map(([resource, s]) => slotName(resource, s));
       assert.deepEqual(patched, mutable);
       assert.ok(patched.length > 30, `${patched.length} attributes PATCHed`);
+      assert.ok(subPatched.length > 20, `${subPatched.length} sub-attributes PATCHed: ${subPatched.join(', ')}`);
     });
   });
 }
