@@ -65,6 +65,7 @@ for (const { engine, skip } of testEngines()) {
     /** Every attribute PATCHed, to show the pass covered the schemas and was not vacuous. */
     const patched: string[] = [];
     const subPatched: string[] = [];
+    const filtered: string[] = [];
 
     before(async () => {
       database = await createTestDatabase(engine);
@@ -290,6 +291,26 @@ for (const { engine, skip } of testEngines()) {
         assert.equal(found.body['totalResults'], attribute.caseExact ? 0 : 1, `${slotName(resource, slot)}: caseExact ${attribute.caseExact} as filters compare`);
       }
 
+      // Every value written is found by `eq` on its own path (RFC 7644 §3.4.2.2), sub-attributes
+      // of complex attributes included.
+      for (const slot of slots) {
+        const { attribute } = slot;
+        if (attribute.mutability === 'writeOnly' || attribute.mutability === 'readOnly' || attribute.returned === 'never') continue;
+        const value = (slot.urn ? (sent[slot.urn] as JsonObject) : sent)[attribute.name];
+        const first = Array.isArray(value) ? value[0] : value;
+        const leaves: [string, JsonValue][] = isObject(first)
+          ? Object.entries(first).map(([sub, v]) => [`${pathOf(slot)}.${sub}`, v])
+          : first === undefined ? [] : [[pathOf(slot), first]];
+        for (const [path, leaf] of leaves) {
+          if (leaf === null || typeof leaf === 'object') continue;
+          const filter = `${path} eq ${JSON.stringify(leaf)} and id eq "${id}"`;
+          const found = await call('GET', `${endpoint}?filter=${encodeURIComponent(filter)}`);
+          ok(found, `filter ${filter}`);
+          assert.equal(found.body['totalResults'], 1, `filter ${filter}`);
+          filtered.push(path);
+        }
+      }
+
       // PATCH: replace, add and remove each mutable attribute, reading back after each.
       for (const slot of slots) {
         const { attribute } = slot;
@@ -354,6 +375,7 @@ for (const { engine, skip } of testEngines()) {
         .map(([resource, s]) => slotName(resource, s));
       assert.deepEqual(patched, mutable);
       assert.ok(patched.length > 30, `${patched.length} attributes PATCHed`);
+      assert.ok(filtered.length > 50, `${filtered.length} paths filtered`);
       assert.ok(subPatched.length > 20, `${subPatched.length} sub-attributes PATCHed: ${subPatched.join(', ')}`);
     });
   });
