@@ -66,6 +66,7 @@ for (const { engine, skip } of testEngines()) {
     const patched: string[] = [];
     const subPatched: string[] = [];
     const filtered: string[] = [];
+    const sortedBy: string[] = [];
 
     before(async () => {
       database = await createTestDatabase(engine);
@@ -311,6 +312,28 @@ for (const { engine, skip } of testEngines()) {
         }
       }
 
+      // sortBy on every simple path, sub-attributes included (RFC 7644 §3.4.2.3).
+      for (const slot of slots) {
+        const { attribute } = slot;
+        if (attribute.mutability === 'writeOnly' || attribute.returned === 'never') continue;
+        const paths = attribute.type === 'complex'
+          ? (attribute.subAttributes ?? []).filter((sub) => sub.type !== 'complex').map((sub) => `${pathOf(slot)}.${sub.name}`)
+          : [pathOf(slot)];
+        for (const path of paths) {
+          const sorted = await call('GET', `${endpoint}?sortBy=${encodeURIComponent(path)}&sortOrder=descending&count=2`);
+          ok(sorted, `sortBy ${path}`);
+          sortedBy.push(path);
+        }
+      }
+
+      // A whole extension replaced by its URN, its value carrying its own "schemas" (RFC 7644 §3.5.2.3).
+      for (const urn of new Set(slots.map((slot) => slot.urn).filter((u): u is string => u !== undefined))) {
+        const inner = (body(resource, slots.filter((slot) => slot.urn === urn), 1)[urn] as JsonObject | undefined) ?? {};
+        const replaced = await call('PATCH', `${endpoint}/${id}`, patch({ op: 'replace', path: urn, value: { schemas: [urn], ...inner } }));
+        ok(replaced, `PATCH replace ${urn}`);
+        checkReadBack(resource, slots.filter((slot) => slot.urn === urn), { [urn]: inner }, (await call('GET', `${endpoint}/${id}`)).body, `PATCH ${urn}`);
+      }
+
       // PATCH: replace, add and remove each mutable attribute, reading back after each.
       for (const slot of slots) {
         const { attribute } = slot;
@@ -333,6 +356,11 @@ for (const { engine, skip } of testEngines()) {
         ok(excluded, `${name}: GET with excludedAttributes`);
         const shown = (slot.urn ? ((excluded.body[slot.urn] as JsonObject | undefined) ?? {}) : excluded.body)[attribute.name];
         assert.equal(shown !== undefined, attribute.returned === 'always', `${name}: excludedAttributes and returned "${attribute.returned}"`);
+        const asked = await call('GET', `${endpoint}/${id}?attributes=${encodeURIComponent(pathOf(slot))}`);
+        ok(asked, `${name}: GET with attributes`);
+        const named = (slot.urn ? ((asked.body[slot.urn] as JsonObject | undefined) ?? {}) : asked.body)[attribute.name];
+        const full = (await call('GET', `${endpoint}/${id}`)).body;
+        assert.deepEqual(named, (slot.urn ? ((full[slot.urn] as JsonObject | undefined) ?? {}) : full)[attribute.name], `${name}: attributes=${pathOf(slot)}`);
         if (attribute.required) continue; // RFC 7644 §3.5.2.2: removing a required attribute is refused
         const remove = await call('PATCH', `${endpoint}/${id}`, patch({ op: 'remove', path: pathOf(slot) }));
         ok(remove, `${name}: PATCH remove`);
@@ -375,6 +403,7 @@ for (const { engine, skip } of testEngines()) {
         .map(([resource, s]) => slotName(resource, s));
       assert.deepEqual(patched, mutable);
       assert.ok(patched.length > 30, `${patched.length} attributes PATCHed`);
+      assert.ok(sortedBy.length > 50, `${sortedBy.length} paths sorted by`);
       assert.ok(filtered.length > 50, `${filtered.length} paths filtered`);
       assert.ok(subPatched.length > 20, `${subPatched.length} sub-attributes PATCHed: ${subPatched.join(', ')}`);
     });
