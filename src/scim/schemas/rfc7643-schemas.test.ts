@@ -30,7 +30,7 @@ const DELIBERATE: Record<string, string> = {
   'Group.displayName.required': 'RFC 7643 §4.2 says displayName is REQUIRED; the §8.7.1 JSON says false',
   'Group.displayName.uniqueness': 'Roster refuses a second group of the same name (409 uniqueness), which Okta\'s "create or link" by displayName relies on',
   'Group.members.value.caseExact': 'member values are resource ids, which are case-exact (RFC 7643 §3.1); duplicates and filters compare them exactly',
-  'Group.members.display: not in RFC': 'the member\'s name, filled by Roster (RFC 7643 §8.4 shows it; Okta sends it); readOnly',
+  'Group.members.display: not in RFC': 'RFC 7643 §8.4 shows it and IdPs send it: the label given when the member was added, else the member\'s name; immutable like the member\'s other sub-attributes',
 };
 
 /** Differences of `ours` from the RFC's attribute list, named `where.attr.characteristic`. */
