@@ -93,6 +93,26 @@ for (const { engine, skip } of testEngines()) {
       assert.equal(inGroup.body['totalResults'], 2);
     });
 
+    it('filters and removes members by $ref, which is derived from the member and not stored', async () => {
+      const created = await t.scim('POST', '/Groups', { displayName: 'By reference', members: [{ value: users[2]! }, { value: users[3]! }] });
+      const id = String(created.body['id']);
+      const ref = (user: string) => `https://elsewhere.example/scim/v2/Users/${user}`;
+      const total = async (filter: string) => {
+        const response = await t.scim('GET', `/Groups?filter=${encodeURIComponent(`${filter} and displayName eq "By reference"`)}`);
+        assert.equal(response.status, 200, response.raw);
+        return response.body['totalResults'];
+      };
+      assert.equal(await total(`members.$ref eq "${ref(users[2]!)}"`), 1);
+      assert.equal(await total(`members[$ref eq "${ref(users[2]!)}"]`), 1);
+      assert.equal(await total(`members.$ref eq "https://elsewhere.example/scim/v2/Groups/${users[2]!}"`), 0, 'a Group reference is not a User');
+      assert.equal(await total(`members.$ref eq "not a reference"`), 0);
+      assert.equal(await total('members.$ref pr'), 1);
+      assert.equal((await t.scim('GET', `/Groups?filter=${encodeURIComponent('members.$ref co "Users"')}`)).body['scimType'], 'invalidFilter');
+      const removed = await t.scim('PATCH', `/Groups/${id}`, patch({ op: 'remove', path: `members[$ref eq "${ref(users[2]!)}"]` }));
+      assert.equal(removed.status, 204, removed.raw);
+      assert.deepEqual(await members(id), [users[3]!]);
+    });
+
     it('nests a group as a member and replaces membership with PUT', async () => {
       const parent = await t.scim('POST', '/Groups', { displayName: 'Parent' });
       const child = await t.scim('POST', '/Groups', { displayName: 'Child' });

@@ -16,6 +16,7 @@ import { bulk } from '../scim/endpoints/bulk.js';
 import { newNotes, type ProjectionParams, type ScimContext, type ScimLimits, type ScimResponse } from '../scim/endpoints/context.js';
 import { resourceTypes, schemas, serviceProviderConfig } from '../scim/endpoints/discovery.js';
 import { patchGroup, postGroup, putGroup, readGroup, removeGroup, searchGroups } from '../scim/endpoints/groups.js';
+import { searchRoot } from '../scim/endpoints/root-search.js';
 import { patchUser, postUser, putUser, readUser, removeUser, searchUsers } from '../scim/endpoints/users.js';
 import { ScimError } from '../scim/errors.js';
 import type { RawListParams } from '../scim/messages/list-params.js';
@@ -231,6 +232,10 @@ export async function registerScimRoutes(app: FastifyInstance, options: ScimRout
   app.get('/Schemas', async (req, reply) => send(req, reply, schemas(context(req))));
   app.get('/Schemas/:id', async (req, reply) => send(req, reply, schemas(context(req), id(req))));
 
+  app.post('/.search', async (req, reply) => {
+    const s = searchBody(body(req));
+    return send(req, reply, await searchRoot(context(req), s.list, s.projection));
+  });
   app.get('/Users', async (req, reply) => {
     const q = queryOf(req);
     return send(req, reply, await searchUsers(context(req), listParams(q), projectionParams(q)));

@@ -140,6 +140,27 @@ for (const { engine, skip } of testEngines()) {
       assert.equal(byEmail.body['totalResults'], 1, 'the email index follows the PATCH');
     });
 
+    it('PATCHes a whole extension by its URN exactly as a POST of the same object stores it', async () => {
+      const ROSTER = 'urn:ietf:params:scim:schemas:extension:roster:2.0:User';
+      const enterprise = { schemas: [ENTERPRISE], department: 'R&D', costCenter: '4130', employeeNumber: '701984' };
+      const roster = { schemas: [ROSTER], office: 'London', hireDate: '2024-01-31' };
+      const posted = await create('posted@example.com', { [ENTERPRISE]: enterprise, [ROSTER]: roster });
+      const id = String((await create('patched@example.com'))['id']);
+      for (const op of ['add', 'replace']) {
+        const response = await t.scim('PATCH', `/Users/${id}`, patch({ op, path: ENTERPRISE, value: enterprise }, { op, path: ROSTER, value: roster }));
+        assert.equal(response.status, 200, response.raw);
+        assert.deepEqual(response.body[ENTERPRISE], posted[ENTERPRISE], op);
+        assert.deepEqual(response.body[ROSTER], posted[ROSTER], op);
+      }
+      const contradictory = await t.scim('PATCH', `/Users/${id}`, patch({ op: 'replace', path: ENTERPRISE, value: { ...enterprise, schemas: [USER] } }));
+      assert.equal(contradictory.status, 400);
+      assert.equal(contradictory.body['scimType'], 'invalidValue');
+      const removed = await t.scim('PATCH', `/Users/${id}`, patch({ op: 'remove', path: ENTERPRISE }, { op: 'remove', path: ROSTER }));
+      assert.equal(removed.status, 200, removed.raw);
+      assert.equal(ENTERPRISE in removed.body, false);
+      assert.equal(ROSTER in removed.body, false);
+    });
+
     it('honours If-Match (412 on a stale version) and If-None-Match (304)', async () => {
       const created = await create('etag@example.com');
       const id = String(created['id']);

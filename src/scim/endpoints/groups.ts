@@ -4,8 +4,10 @@ import { getGroup, listGroups, type GroupView } from '../../provisioning/groups/
 import type { GroupChangeStep, MemberInput } from '../../provisioning/groups/membership-change.js';
 import type { VersionPrecondition } from '../../provisioning/preconditions.js';
 import { ScimError } from '../errors.js';
+import { memberRefsAsIds } from '../filter/member-ref-condition.js';
 import { resolveFilter } from '../filter/resolve-filter.js';
-import { parseListParams, type RawListParams } from '../messages/list-params.js';
+import type { ListResult } from '../../storage/query.js';
+import { parseListParams, type ListRequest, type RawListParams } from '../messages/list-params.js';
 import { applyPatch } from '../patch/apply-user-patch.js';
 import { parsePatchRequest } from '../patch/patch-request.js';
 import { planGroupPatch, type GroupPatchStep, type MemberRef } from '../patch/plan-group-patch.js';
@@ -84,7 +86,7 @@ function toDomainSteps(ctx: ScimContext, steps: readonly GroupPatchStep[]): Grou
       case 'removeAllMembers':
         return { kind: 'removeAllMembers' };
       case 'removeMembersWhere': {
-        const resolved = resolveFilter(ctx.groupSchema, { kind: 'valuePath', path: { attribute: 'members' }, filter: step.filter });
+        const resolved = memberRefsAsIds(resolveFilter(ctx.groupSchema, { kind: 'valuePath', path: { attribute: 'members' }, filter: step.filter }));
         if (resolved.kind !== 'any') throw ScimError.badRequest('invalidPath', 'members[…] filter could not be resolved');
         return { kind: 'removeMembersWhere', condition: resolved.condition };
       }
@@ -98,9 +100,16 @@ export async function searchGroups(ctx: ScimContext, params: RawListParams, proj
   const request = parseListParams(ctx.groupSchema, params, ctx.limits);
   ctx.notes.leniencies.push(...request.leniencies);
   const projection = parseProjection(ctx.groupSchema, projectionParams, ctx.notes);
-  const page = await listGroups(ctx.rt, ctx.scope, request.query, { withMembers: shows(projection, 'members') });
-  const resources = page.rows.map((view) => applyProjection(ctx.groupSchema, render(ctx, view), projection));
-  return { status: 200, body: listResponse(request, resources, page.total, page.next) };
+  const page = await groupPage(ctx, request, projection);
+  return { status: 200, body: listResponse(request, page.rows, page.total, page.next) };
+}
+
+/** One page of Groups, rendered and projected: for GET /Groups, POST /Groups/.search and POST /.search. */
+export async function groupPage(ctx: ScimContext, request: ListRequest, projection: Projection): Promise<ListResult<JsonObject>> {
+  const { where } = request.query;
+  const query = where ? { ...request.query, where: memberRefsAsIds(where) } : request.query;
+  const page = await listGroups(ctx.rt, ctx.scope, query, { withMembers: shows(projection, 'members') });
+  return { ...page, rows: page.rows.map((view) => applyProjection(ctx.groupSchema, render(ctx, view), projection)) };
 }
 
 export async function readGroup(ctx: ScimContext, id: string, projectionParams: ProjectionParams): Promise<ScimResponse> {

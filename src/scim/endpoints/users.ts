@@ -2,7 +2,8 @@ import type { JsonObject, JsonValue } from '../../json/json-value.js';
 import { deleteUser, createUser, modifyUser } from '../../provisioning/users/write-user.js';
 import { getUser, listUsers, type UserView } from '../../provisioning/users/read-users.js';
 import type { VersionPrecondition } from '../../provisioning/preconditions.js';
-import { parseListParams, type RawListParams } from '../messages/list-params.js';
+import type { ListResult } from '../../storage/query.js';
+import { parseListParams, type ListRequest, type RawListParams } from '../messages/list-params.js';
 import { applyPatch } from '../patch/apply-user-patch.js';
 import { parsePatchRequest } from '../patch/patch-request.js';
 import { normalisePatchBody, normaliseResourceBody } from '../quirks/index.js';
@@ -56,6 +57,12 @@ export async function searchUsers(ctx: ScimContext, params: RawListParams, proje
   const request = parseListParams(ctx.userSchema, params, ctx.limits);
   ctx.notes.leniencies.push(...request.leniencies);
   const projection = parseProjection(ctx.userSchema, projectionParams, ctx.notes);
+  const page = await userPage(ctx, request, projection);
+  return { status: 200, body: listResponse(request, page.rows, page.total, page.next) };
+}
+
+/** One page of Users, rendered and projected: for GET /Users, POST /Users/.search and POST /.search. */
+export async function userPage(ctx: ScimContext, request: ListRequest, projection: Projection): Promise<ListResult<JsonObject>> {
   const { where, sort } = request.query;
   const query = {
     ...request.query,
@@ -63,8 +70,7 @@ export async function searchUsers(ctx: ScimContext, params: RawListParams, proje
     ...(sort ? { sort: { ...sort, field: { ...sort.field, path: storedPath(ctx, sort.field.path) } } } : {}),
   };
   const page = await listUsers(ctx.rt, ctx.scope, query, { withGroups: shows(projection, 'groups') });
-  const resources = page.rows.map((view) => applyProjection(ctx.userSchema, render(ctx, view), projection));
-  return { status: 200, body: listResponse(request, resources, page.total, page.next) };
+  return { ...page, rows: page.rows.map((view) => applyProjection(ctx.userSchema, render(ctx, view), projection)) };
 }
 
 export async function readUser(ctx: ScimContext, id: string, projectionParams: ProjectionParams): Promise<ScimResponse> {

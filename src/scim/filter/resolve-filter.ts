@@ -70,6 +70,33 @@ function schemasCondition(schema: ResourceSchema, op: CompareOp, value: FilterVa
   return op === 'eq' ? matches : { kind: 'not', condition: matches };
 }
 
+/** How names the resource type does not have are treated. */
+export interface ResolveOptions {
+  /**
+   * A search at the service root (RFC 7644 §3.4.3) spans resource types: a name one type lacks is
+   * an unassigned attribute there (it matches `pr` and comparisons never, `ne` a value always),
+   * instead of an invalid filter.
+   */
+  readonly unknownIsUnassigned?: boolean;
+}
+
+/** What a test of an unassigned attribute yields (RFC 7643 §2.5: unassigned is null). */
+function unassigned(filter: Filter): Condition {
+  if (filter.kind === 'compare' && filter.op === 'ne') return { kind: 'constant', value: filter.value !== null };
+  if (filter.kind === 'compare' && filter.op === 'eq') return { kind: 'constant', value: filter.value === null };
+  return { kind: 'constant', value: false };
+}
+
+/** `meta.resourceType` is the type's name (RFC 7643 §3.1), so eq/ne against it is known before any read. */
+function resourceTypeCondition(schema: ResourceSchema, filter: Filter): Condition | undefined {
+  if (filter.kind !== 'compare' || (filter.op !== 'eq' && filter.op !== 'ne')) return undefined;
+  const { path } = filter;
+  if (path.attribute.toLowerCase() !== 'meta' || path.subAttribute?.toLowerCase() !== 'resourcetype') return undefined;
+  if (path.schema !== undefined && path.schema.toLowerCase() !== schema.core.id.toLowerCase()) return undefined;
+  const same = filter.value === schema.name;
+  return { kind: 'constant', value: filter.op === 'eq' ? same : !same };
+}
+
 /** Resolves one attribute expression at the top level of a resource. */
 function resolveLeaf(schema: ResourceSchema, path: AttrPath, build: (f: Field, d: AttributeDefinition, name: string) => Condition): Condition {
   const name = written(path);
@@ -116,22 +143,29 @@ function resolveInElement(owner: AttributeDefinition, ownerName: string, filter:
  * the schema (unknown ones are refused), values checked against attribute types, multi-valued
  * attributes turned into "some element matches" so storage can use its tables and indexes.
  */
-export function resolveFilter(schema: ResourceSchema, filter: Filter): Condition {
+export function resolveFilter(schema: ResourceSchema, filter: Filter, options: ResolveOptions = {}): Condition {
+  const recurse = (f: Filter) => resolveFilter(schema, f, options);
   switch (filter.kind) {
     case 'and':
     case 'or':
-      return { kind: filter.kind, left: resolveFilter(schema, filter.left), right: resolveFilter(schema, filter.right) };
+      return { kind: filter.kind, left: recurse(filter.left), right: recurse(filter.right) };
     case 'not':
-      return { kind: 'not', condition: resolveFilter(schema, filter.filter) };
+      return { kind: 'not', condition: recurse(filter.filter) };
     case 'present':
-      if (filter.path.attribute.toLowerCase() === 'schemas' && !filter.path.schema) return { kind: 'constant', value: true };
-      return resolveLeaf(schema, filter.path, (f) => ({ kind: 'present', field: f }));
-    case 'compare':
-      if (filter.path.attribute.toLowerCase() === 'schemas' && !filter.path.schema) return schemasCondition(schema, filter.op, filter.value);
+    case 'compare': {
+      if (filter.path.attribute.toLowerCase() === 'schemas' && !filter.path.schema) {
+        return filter.kind === 'present' ? { kind: 'constant', value: true } : schemasCondition(schema, filter.op, filter.value);
+      }
+      const known = resourceTypeCondition(schema, filter);
+      if (known) return known;
+      if (options.unknownIsUnassigned && !resolvePath(schema, filter.path)) return unassigned(filter);
+      if (filter.kind === 'present') return resolveLeaf(schema, filter.path, (f) => ({ kind: 'present', field: f }));
       return resolveLeaf(schema, filter.path, (f, d, name) => comparison(f, filter.op, checkedValue(filter.op, filter.value, d, name)));
+    }
     case 'valuePath': {
       const name = written(filter.path);
       const resolved = resolvePath(schema, filter.path);
+      if (!resolved && options.unknownIsUnassigned) return unassigned(filter);
       if (!resolved || resolved.subAttribute) throw invalid(`unknown attribute "${name}" before [`);
       if (resolved.attribute.type !== 'complex') throw invalid(`"${name}" is not complex; […] filters apply to complex attributes`);
       const inner = resolveInElement(resolved.attribute, name, filter.filter, 0);
@@ -140,6 +174,28 @@ export function resolveFilter(schema: ResourceSchema, filter: Filter): Condition
       // A single complex attribute: its sub-attributes are fields of the resource itself.
       return prefixFields(inner, base);
     }
+  }
+}
+
+/** Folds constants out of a condition: `false and x` is false, `not true` is false, and so on. */
+export function foldConstants(condition: Condition): Condition {
+  switch (condition.kind) {
+    case 'and':
+    case 'or': {
+      const left = foldConstants(condition.left);
+      const right = foldConstants(condition.right);
+      const absorbing = condition.kind === 'or';
+      for (const [one, other] of [[left, right], [right, left]] as const) {
+        if (one.kind === 'constant') return one.value === absorbing ? one : other;
+      }
+      return { kind: condition.kind, left, right };
+    }
+    case 'not': {
+      const inner = foldConstants(condition.condition);
+      return inner.kind === 'constant' ? { kind: 'constant', value: !inner.value } : { kind: 'not', condition: inner };
+    }
+    default:
+      return condition;
   }
 }
 

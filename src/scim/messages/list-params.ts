@@ -4,7 +4,7 @@ import { ScimError } from '../errors.js';
 import type { Filter } from '../filter/ast.js';
 import { parseFilter } from '../filter/parse-filter.js';
 import { parsePatchPath } from '../filter/parse-patch-path.js';
-import { resolveFilter } from '../filter/resolve-filter.js';
+import { foldConstants, resolveFilter, type ResolveOptions } from '../filter/resolve-filter.js';
 import { printFilter } from '../filter/print-filter.js';
 import { resolvePath, type ResourceSchema } from '../schemas/registry.js';
 
@@ -43,7 +43,12 @@ function integerParam(name: string, value: string | number | undefined): number 
   return n;
 }
 
-function sortOrderFor(schema: ResourceSchema, sortBy: string | undefined, sortOrder: string | undefined): SortOrder | undefined {
+function sortOrderFor(
+  schema: ResourceSchema,
+  sortBy: string | undefined,
+  sortOrder: string | undefined,
+  unknownIsUnsorted = false,
+): SortOrder | undefined {
   if (sortOrder !== undefined && !/^(ascending|descending)$/i.test(sortOrder)) {
     throw ScimError.badRequest('invalidValue', `sortOrder must be "ascending" or "descending"; got ${JSON.stringify(sortOrder)}`);
   }
@@ -51,6 +56,9 @@ function sortOrderFor(schema: ResourceSchema, sortBy: string | undefined, sortOr
   const path = parsePatchPath(sortBy);
   const resolved = path.valueFilter ? undefined : resolvePath(schema, path.path);
   const target = resolved?.subAttribute ?? resolved?.attribute;
+  // Across resource types, a type without the attribute keeps its default order (RFC 7644 §3.4.2.3
+  // leaves such resources' place to the server).
+  if (!resolved && unknownIsUnsorted && !path.valueFilter) return undefined;
   if (!resolved || !target || target.type === 'complex') {
     throw ScimError.badRequest('invalidValue', `sortBy "${sortBy}" is not a sortable attribute of ${schema.name}`);
   }
@@ -84,8 +92,12 @@ function decodeCursor(cursor: string, fingerprint: string): CursorToken {
   throw new ScimError(400, 'invalidCursor', 'the cursor is not valid for this query; start again with an empty cursor');
 }
 
-/** Parses and checks list parameters; filters are resolved against the schema here, at the edge. */
-export function parseListParams(schema: ResourceSchema, raw: RawListParams, limits: ListLimits): ListRequest {
+/**
+ * Parses and checks list parameters; filters are resolved against the schema here, at the edge.
+ * With `unknownIsUnassigned` (a search across resource types), names the type lacks are unassigned
+ * in the filter and leave the type unsorted, instead of being refused.
+ */
+export function parseListParams(schema: ResourceSchema, raw: RawListParams, limits: ListLimits, options: ResolveOptions = {}): ListRequest {
   let filter: Filter | undefined;
   let leniencies: string[] = [];
   if (raw.filter !== undefined && raw.filter.trim() !== '') {
@@ -93,8 +105,9 @@ export function parseListParams(schema: ResourceSchema, raw: RawListParams, limi
     filter = parsed.filter;
     leniencies = parsed.leniencies;
   }
-  const where = filter ? resolveFilter(schema, filter) : undefined;
-  const sort = sortOrderFor(schema, raw.sortBy, raw.sortOrder);
+  const resolved = filter ? foldConstants(resolveFilter(schema, filter, options)) : undefined;
+  const where = resolved?.kind === 'constant' && resolved.value ? undefined : resolved;
+  const sort = sortOrderFor(schema, raw.sortBy, raw.sortOrder, options.unknownIsUnassigned);
   const requested = integerParam('count', raw.count);
   // RFC 7644 §3.4.2.4: a negative count is 0; above the maximum the server answers with its maximum.
   const count = Math.min(Math.max(requested ?? limits.defaultPageSize, 0), limits.maxResults);

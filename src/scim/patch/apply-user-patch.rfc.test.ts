@@ -2,7 +2,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JsonObject, JsonValue } from '../../json/json-value.js';
+import { ScimError } from '../errors.js';
+import { enterpriseUserSchema } from '../schemas/enterprise-user.js';
 import { userResourceSchema } from '../schemas/registry.js';
+import { rosterUserSchema } from '../schemas/roster-user.js';
 import { applyPatch } from './apply-user-patch.js';
 import { parsePatchRequest } from './patch-request.js';
 
@@ -151,5 +154,44 @@ describe('RFC 7644 §3.5.2.3 replace', () => {
     assert.deepEqual(result.changedPaths, [`${urn}:costCenter`, `${urn}:department`]);
     const removed = patch(result.document, { op: 'remove', path: urn });
     assert.equal(urn in removed.document, false);
+  });
+});
+
+describe('RFC 7644 §3.5.2: a path naming a whole extension schema', () => {
+  const enterprise = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+  const roster = 'urn:example:params:scim:schemas:extension:acme:2.0:User';
+  const withRoster = userResourceSchema([enterpriseUserSchema, rosterUserSchema(roster)]);
+  const patchBoth = (doc: JsonObject, ...ops: JsonValue[]) => applyPatch(withRoster, doc, parsePatchRequest(message(...ops)));
+
+  for (const op of ['add', 'replace']) {
+    it(`${op}s the extension's attributes from an object that also carries the extension's own "schemas"`, () => {
+      const result = patchBoth(bjensen(), {
+        op,
+        path: enterprise,
+        value: { schemas: [enterprise], department: 'Tour', manager: { value: 'm-1' } },
+      });
+      assert.deepEqual(result.document[enterprise], { department: 'Tour', manager: { value: 'm-1' } });
+      const custom = patchBoth(bjensen(), { op, path: roster.toUpperCase(), value: { schemas: roster, office: 'London', hireDate: '2024-01-31' } });
+      assert.deepEqual(custom.document[roster], { office: 'London', hireDate: '2024-01-31' });
+      assert.deepEqual([...custom.changedPaths].sort(), [`${roster}:hireDate`, `${roster}:office`]);
+    });
+  }
+
+  it('refuses a "schemas" inside the value that names another schema, with 400 invalidValue', () => {
+    for (const schemas of [['urn:ietf:params:scim:schemas:core:2.0:User'], [enterprise, roster], [], 'urn:x', 5]) {
+      assert.throws(
+        () => patchBoth(bjensen(), { op: 'replace', path: enterprise, value: { schemas, department: 'Tour' } }),
+        (error: unknown) => error instanceof ScimError && error.status === 400 && error.scimType === 'invalidValue',
+        JSON.stringify(schemas),
+      );
+    }
+  });
+
+  it('removes the whole extension object of either extension', () => {
+    const start = { ...bjensen(), [enterprise]: { department: 'Tour' }, [roster]: { office: 'London' } };
+    const result = patchBoth(start, { op: 'remove', path: enterprise }, { op: 'remove', path: roster });
+    assert.equal(enterprise in result.document, false);
+    assert.equal(roster in result.document, false);
+    assert.deepEqual(result.changedPaths, [`${enterprise}:department`, `${roster}:office`]);
   });
 });

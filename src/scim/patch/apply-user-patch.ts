@@ -121,6 +121,13 @@ function applyValueObject(
       ignored.push(key);
       continue;
     }
+    if (scope !== undefined && key.toLowerCase() === 'schemas') {
+      // An extension object copied from a resource may say which schema it is: harmless when it
+      // names this extension, a contradiction otherwise (a POST body's `schemas` is not checked
+      // against its objects, but here the path already says which schema the value is).
+      checkScopeSchemas(scope, item);
+      continue;
+    }
     const extension = scope === undefined ? findExtension(schema, key) : undefined;
     if (extension !== undefined) {
       if (item === null) extension.attributes.forEach((a) => applyNamed(doc, op, { extension, attribute: a }, null, ignored));
@@ -136,6 +143,16 @@ function applyValueObject(
     const slot: Slot = { attribute: resolved.attribute, ...(resolved.extension ? { extension: resolved.extension } : {}) };
     applyNamed(doc, op, slot, item, ignored);
   }
+}
+
+function checkScopeSchemas(scope: SchemaDefinition, schemas: JsonValue): void {
+  const named = Array.isArray(schemas) ? schemas : [schemas];
+  const same = (urn: JsonValue): boolean => typeof urn === 'string' && urn.toLowerCase() === scope.id.toLowerCase();
+  if (named.length > 0 && named.every(same)) return;
+  throw ScimError.badRequest(
+    'invalidValue',
+    `The value for ${scope.id} carries "schemas": ${JSON.stringify(schemas)}; it may name only ${scope.id}.`,
+  );
 }
 
 function applyNamed(doc: JsonObject, op: PatchOpName, slot: Slot, value: JsonValue | undefined, ignored: string[]): void {

@@ -66,8 +66,10 @@ export function multiValuedParts(
   valueType: AttributeType = 'string',
   extra: readonly AttributeDefinition[] = [],
 ): AttributeDefinition[] {
+  // A reference says what it may point at (RFC 7643 §7); every reference value here is a URL.
+  const value = valueType === 'reference' ? { referenceTypes: ['external'] } : {};
   return [
-    attr('value', valueType, `The ${kind}'s value.`),
+    attr('value', valueType, `The ${kind}'s value.`, value),
     attr('display', 'string', `A human-readable name for the ${kind}, primarily for display.`),
     attr('type', 'string', `A label indicating the ${kind}'s function.`, {
       canonicalValues: types,

@@ -35,7 +35,6 @@ export const coreUserSchema: SchemaDefinition = {
     attr('password', 'string', 'Accepted and never stored: Roster does not keep passwords. A password sent by a client is dropped and the request log says so.', {
       mutability: 'writeOnly',
       returned: 'never',
-      caseExact: true,
     }),
     attr('emails', 'complex', 'Email addresses for the user.', {
       multiValued: true,

@@ -23,7 +23,11 @@ export const groupSchema: SchemaDefinition = {
           mutability: 'immutable',
           canonicalValues: ['User', 'Group'],
         }),
-        attr('display', 'string', "A human-readable name of the member.", { mutability: 'readOnly' }),
+        // Kept as sent when the member is added (Microsoft's collection sends one), else the member's
+        // userName or displayName; groups.repo.ts reads and filters it the same way.
+        attr('display', 'string', "A human-readable name of the member: the one the client gave when adding it, else the member's userName or the group's displayName.", {
+          mutability: 'immutable',
+        }),
       ],
     }),
   ],

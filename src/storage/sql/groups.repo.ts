@@ -28,7 +28,8 @@ const memberColumns: Record<string, ColumnMapping> = {
   value: { expression: sql.ref('m.member_id') },
   type: { expression: sql.ref('m.member_type') },
   display: {
-    expression: sql`coalesce((select mu.user_name from users mu where mu.tenant_id = m.tenant_id and mu.id = m.member_id),
+    // As members() shows it: the client's label first.
+    expression: sql`coalesce(m.display, (select mu.user_name from users mu where mu.tenant_id = m.tenant_id and mu.id = m.member_id),
       (select mg.display_name from groups mg where mg.tenant_id = m.tenant_id and mg.id = m.member_id))`,
   },
 };
