@@ -67,6 +67,8 @@ export type UserSource = 'scim' | 'sso' | 'admin' | 'import';
 /** A person to write: the stored shape plus the email index rows derived from the document. */
 export interface UserRecord extends StoredUser {
   readonly emails: readonly EmailRecord[];
+  /** Folded "given family" name (name-key.ts), the key of same-name possible duplicates; null when either is missing. */
+  readonly nameKey: string | null;
 }
 
 export interface GroupRecord {
@@ -119,8 +121,6 @@ export interface UserRepository {
   findByExternalId(externalId: string): Promise<StoredUser[]>;
   /** Sets the resolved manager of these people. */
   setManager(userIds: readonly string[], managerId: string | null): Promise<void>;
-  /** People who may be the same person twice: a shared email, or the same given and family name. */
-  possibleDuplicates(limit: number): Promise<{ reason: 'email' | 'name'; key: string; users: StoredUser[] }[]>;
   /** People whose resolved manager is this person. */
   reportsOf(managerId: string): Promise<StoredUser[]>;
   /** Groups each person is a direct member of. */
@@ -233,6 +233,43 @@ export interface EventRepository {
   lastSeq(): Promise<number>;
 }
 
+/** Why people make a set of possible duplicates: they share a folded email, or a folded given and family name. */
+export type DuplicateReason = 'email' | 'name';
+
+/** Where a page of possible-duplicate sets starts: after this set (sets are ordered by reason, email first, then key). */
+export interface DuplicateCursor {
+  readonly reason: DuplicateReason;
+  readonly key: string;
+}
+
+/** People who share a key, leaving out anyone whose every pair in the set was decided "not a duplicate". */
+export interface DuplicateSet {
+  readonly reason: DuplicateReason;
+  readonly key: string;
+  /** Ordered by id. */
+  readonly users: readonly StoredUser[];
+}
+
+/** Two people an admin decided are not the same person; `userLow` < `userHigh`. */
+export interface DuplicateDismissal {
+  readonly userLow: string;
+  readonly userHigh: string;
+  readonly decidedBy: string;
+  readonly decidedMs: number;
+}
+
+/** Possible duplicates of one tenant, read from indexes kept on write, and the pairs decided not to be. */
+export interface DuplicateRepository {
+  /** Up to `limit` sets after `after`, each with at least one undecided pair. */
+  sets(after: DuplicateCursor | undefined, limit: number): Promise<DuplicateSet[]>;
+  /** How many sets there are, counting at most `cap` of each reason; `exact` is false when a reason has more. */
+  count(cap: number): Promise<{ sets: number; exact: boolean }>;
+  /** Records the pairs (already ordered low < high); answers how many were new. */
+  dismiss(pairs: readonly DuplicateDismissal[]): Promise<number>;
+  /** Forgets the decisions on these pairs; answers how many there were. */
+  undo(pairs: readonly { userLow: string; userHigh: string }[]): Promise<number>;
+}
+
 export interface AuditRepository {
   record(entry: { id: string; atMs: number; action: string; resourceType: string; resourceId: string }): Promise<void>;
 }
@@ -310,6 +347,7 @@ export interface ScopedRepositories {
   readonly pending: PendingReferenceRepository;
   readonly events: EventRepository;
   readonly audit: AuditRepository;
+  readonly duplicates: DuplicateRepository;
   readonly requestLog: RequestLogRepository;
   readonly held: HeldChangeRepository;
   /** Restore-only writes for `roster import` (portability-store.ts). */

@@ -1,6 +1,7 @@
 import type { JsonObject, JsonValue } from '../../json/json-value.js';
 import { isJsonObject } from '../../json/json-value.js';
 import { foldText } from '../../storage/fold.js';
+import { personNameKey } from '../../storage/name-key.js';
 import type { EmailRecord, StoredUser, UserRecord, UserSource } from '../../storage/store.js';
 import { employeeNumber, missingRecommended } from './person-document.js';
 
@@ -52,6 +53,7 @@ export function userRecordFrom(
     employeeNumber: employeeNumber(document),
     managerId: meta.managerId,
     missing: missingRecommended(document),
+    nameKey: personNameKey(document),
   };
 }
 
