@@ -270,8 +270,19 @@ export interface DuplicateRepository {
   undo(pairs: readonly { userLow: string; userHigh: string }[]): Promise<number>;
 }
 
+/** One entry of a tenant's audit log: what was done to which resource, and when. */
+export interface AuditEntry {
+  readonly id: string;
+  readonly atMs: number;
+  readonly action: string;
+  readonly resourceType: string;
+  readonly resourceId: string;
+}
+
 export interface AuditRepository {
-  record(entry: { id: string; atMs: number; action: string; resourceType: string; resourceId: string }): Promise<void>;
+  record(entry: AuditEntry): Promise<void>;
+  /** The latest entries, newest first. */
+  latest(limit: number): Promise<AuditEntry[]>;
 }
 
 /** One SCIM request as the provisioning log keeps it. Never holds a credential or a body. */
