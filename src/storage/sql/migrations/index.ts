@@ -12,7 +12,7 @@ import { lighterOutboxMigration } from './008-lighter-outbox.js';
 import { duplicateKeysMigration } from './011-duplicate-keys.js';
 
 /** Every migration in order; names are permanent once released. */
-function migrationsFor(engine: Engine): Record<string, Migration> {
+export function migrationsFor(engine: Engine): Record<string, Migration> {
   return {
     '001-initial': initialMigration(engine),
     '002-directory': directoryMigration(engine),
