@@ -35,16 +35,17 @@ const groupsQuery = z.object({ q: z.string().max(200).optional(), cursor, limit 
 const foldersQuery = z.object({ kind: z.enum(['department', 'division', 'organization']).optional() }).strict();
 const offsetQuery = z.object({ offset: z.coerce.number().int().min(0).default(0), limit }).strict();
 const itemPath = z.object({ slug: z.string(), id });
-// A set's cursor is `reason:key`; a key is a folded email or name, so it can be longer than an id.
+// A set's cursor is `reason:key` (after the key) or `reason=key` (from it); a key is a folded email
+// or name, so it can be longer than an id.
 const duplicatesQuery = z
-  .object({ cursor: z.string().max(1100).regex(/^(email|name):/, 'nextCursor of the previous page').optional(), limit: z.coerce.number().int().min(1).max(100).default(25) })
+  .object({ cursor: z.string().max(1100).regex(/^(email|name)[:=]/, 'nextCursor of the previous page').optional(), limit: z.coerce.number().int().min(1).max(100).default(25) })
   .strict();
 const duplicateDecision = z.object({ userIds: z.array(id).min(2).max(MAX_PEOPLE_PER_DECISION) }).strict();
 
-const encodeCursor = (c: DuplicateCursor): string => `${c.reason}:${c.key}`;
+const encodeCursor = (c: DuplicateCursor): string => `${c.reason}${c.inclusive ? '=' : ':'}${c.key}`;
 function decodeCursor(text: string): DuplicateCursor {
-  const at = text.indexOf(':');
-  return { reason: text.slice(0, at) === 'email' ? 'email' : 'name', key: text.slice(at + 1) };
+  const at = text.search(/[:=]/);
+  return { reason: text.slice(0, at) === 'email' ? 'email' : 'name', key: text.slice(at + 1), ...(text[at] === '=' ? { inclusive: true } : {}) };
 }
 
 /** A page of people as the API answers it (also the member list of a group or a folder). */

@@ -215,9 +215,9 @@ export const openApiDocument: JsonObject = {
         [slug, cursorParam, query('limit', 'Sets per page (1–100, default 25).', { type: 'integer', minimum: 1, maximum: 100 })],
         object({
           duplicates: arrayOf(object({ reason: { enum: ['email', 'name'] }, key: str, people: arrayOf(ref('Person')) })),
-          total: { type: 'integer', description: 'Sets in the tenant; when totalExact is false, there are more than this.' },
+          total: { type: 'integer', description: 'Sets in the tenant; when totalExact is false, there are at least this many.' },
           totalExact: { type: 'boolean' },
-          nextCursor: nullableStr,
+          nextCursor: { ...nullableStr, description: 'Where the next page starts. Each page reads a bounded part of the index, so a page may hold fewer sets than asked (even none) and still have a next one.' },
         })),
     },
     '/tenants/{slug}/duplicates/dismissals': {

@@ -236,10 +236,14 @@ export interface EventRepository {
 /** Why people make a set of possible duplicates: they share a folded email, or a folded given and family name. */
 export type DuplicateReason = 'email' | 'name';
 
-/** Where a page of possible-duplicate sets starts: after this set (sets are ordered by reason, email first, then key). */
+/**
+ * Where a page of possible-duplicate sets starts (sets are ordered by reason, email first, then
+ * key): after this key, or at it when `inclusive` (a page that stopped at its work budget).
+ */
 export interface DuplicateCursor {
   readonly reason: DuplicateReason;
   readonly key: string;
+  readonly inclusive?: boolean;
 }
 
 /** People who share a key, leaving out anyone whose every pair in the set was decided "not a duplicate". */
@@ -260,9 +264,16 @@ export interface DuplicateDismissal {
 
 /** Possible duplicates of one tenant, read from indexes kept on write, and the pairs decided not to be. */
 export interface DuplicateRepository {
-  /** Up to `limit` sets after `after`, each with at least one undecided pair. */
-  sets(after: DuplicateCursor | undefined, limit: number): Promise<DuplicateSet[]>;
-  /** How many sets there are, counting at most `cap` of each reason; `exact` is false when a reason has more. */
+  /**
+   * Up to `limit` sets from `after`, each with at least one undecided pair, and where the next page
+   * starts (null after the last set). A page reads a bounded number of index entries, so in a large
+   * tenant with few duplicates it may hold fewer than `limit` sets, or none, and still have a next.
+   */
+  page(after: DuplicateCursor | undefined, limit: number): Promise<{ sets: DuplicateSet[]; next: DuplicateCursor | null }>;
+  /**
+   * How many sets there are, counting at most `cap` of each reason and reading a bounded number of
+   * index entries; when `exact` is false there are at least `sets`.
+   */
   count(cap: number): Promise<{ sets: number; exact: boolean }>;
   /** Records the pairs (already ordered low < high); answers how many were new. */
   dismiss(pairs: readonly DuplicateDismissal[]): Promise<number>;

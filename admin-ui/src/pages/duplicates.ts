@@ -9,9 +9,9 @@ import { cursorPager, peopleTable } from './people-table.js';
 
 const PAGE = 25;
 
-/** The number of sets as the API knows it: exact, or "more than" where it stopped counting. */
+/** The number of sets as the API knows it: exact, or "at least" where it stopped counting. */
 function setCount(page: DuplicatesPage): string {
-  return page.totalExact ? number(page.total) : `more than ${number(page.total)}`;
+  return page.totalExact ? number(page.total) : `at least ${number(page.total)}`;
 }
 
 /**
@@ -70,6 +70,8 @@ export async function renderDuplicates(main: HTMLElement, ctx: PageContext): Pro
       : [
           h('p', { class: 'muted', id: 'duplicate-count' }, `${setCount(page)} ${page.total === 1 && page.totalExact ? 'set' : 'sets'} of possible duplicates`),
           ...page.duplicates.map(setSection),
+          // Each page reads a bounded part of a large tenant's index; this part held no set.
+          page.duplicates.length === 0 && page.nextCursor ? h('p', { class: 'muted' }, 'No possible duplicates in this part of the directory. Next reads further.') : null,
           cursorPager(`duplicates:${slug}`, { count: page.duplicates.length, total: page.total, totalExact: page.totalExact, nextCursor: page.nextCursor }, PAGE, cursor, go, 'sets'),
         ],
   );

@@ -14,24 +14,16 @@ export interface DuplicatesPage {
   /** Sets in the tenant; a lower bound when `totalExact` is false. */
   readonly total: number;
   readonly totalExact: boolean;
-  /** Where the next page starts; null on the last page. */
+  /** Where the next page starts; null on the last page. A page may hold fewer sets than asked and still have a next (see DuplicateRepository.page). */
   readonly next: DuplicateCursor | null;
 }
 
 /** A page of sets after `after`: people sharing an email, then people with the same given and family name. */
 export function listPossibleDuplicates(rt: ProvisioningRuntime, scope: TenantScope, page: { after?: DuplicateCursor; limit: number }): Promise<DuplicatesPage> {
   return rt.store.read(scope, async (repos) => {
-    // One set more than asked says whether there is a next page.
-    const sets = await repos.duplicates.sets(page.after, page.limit + 1);
-    const shown = sets.slice(0, page.limit);
-    const last = shown[shown.length - 1];
+    const { sets, next } = await repos.duplicates.page(page.after, page.limit);
     const count = await repos.duplicates.count(DUPLICATE_COUNT_CAP);
-    return {
-      sets: shown,
-      total: count.sets,
-      totalExact: count.exact,
-      next: sets.length > page.limit && last ? { reason: last.reason, key: last.key } : null,
-    };
+    return { sets, total: count.sets, totalExact: count.exact, next };
   });
 }
 

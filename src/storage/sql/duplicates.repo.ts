@@ -10,6 +10,18 @@ const SOURCES: Record<DuplicateReason, { table: RawBuilder<unknown>; key: RawBui
   name: { table: sql`users s`, key: sql.ref('s.name_key'), user: sql.ref('s.id') },
 };
 
+/** How many index entries one statement may read: what bounds a request in a tenant of any size. */
+export interface DuplicateBudget {
+  /** Per reason, for a page's walk to its sets. */
+  readonly pageEntries: number;
+  /** Per reason, for the count. */
+  readonly countEntries: number;
+}
+
+// An index-only walk reads about a million entries a second here (docs/performance.md), so a page
+// stays well under 100 ms of the event loop whatever the tenant's size.
+const DEFAULT_BUDGET: DuplicateBudget = { pageEntries: 50_000, countEntries: 100_000 };
+
 /**
  * Possible duplicates of one tenant. Every statement reads an index kept on write, in key order:
  * user_emails (tenant_id, value_fold, user_id) and users (tenant_id, name_key, id) — never the
@@ -20,26 +32,40 @@ export class SqlDuplicateRepository implements DuplicateRepository {
     private readonly db: Kysely<RosterDatabase>,
     private readonly dialect: SqlDialect,
     private readonly tenantId: string,
+    private readonly budget: DuplicateBudget = DEFAULT_BUDGET,
   ) {}
 
-  async sets(after: DuplicateCursor | undefined, limit: number): Promise<DuplicateSet[]> {
+  async page(after: DuplicateCursor | undefined, limit: number): Promise<{ sets: DuplicateSet[]; next: DuplicateCursor | null }> {
+    // One set more than asked says whether there is a next page.
+    const want = limit + 1;
     const keys: { reason: DuplicateReason; key: string }[] = [];
-    if (after === undefined || after.reason === 'email') {
-      for (const key of await this.walk('email', after?.key ?? '', limit)) keys.push({ reason: 'email', key });
+    let next: DuplicateCursor | null = null;
+    for (const reason of after?.reason === 'name' ? (['name'] as const) : (['email', 'name'] as const)) {
+      const from = after?.reason === reason ? after : { reason, key: '' };
+      const walked = await this.walk(from, want - keys.length);
+      keys.push(...walked.keys.map((key) => ({ reason, key })));
+      if (keys.length >= want) break;
+      if (walked.stoppedAt !== null) {
+        // The budget ran out before the page was full: the next page starts where this one stopped.
+        next = { reason, key: walked.stoppedAt, inclusive: true };
+        break;
+      }
     }
-    if (keys.length < limit) {
-      const from = after?.reason === 'name' ? after.key : '';
-      for (const key of await this.walk('name', from, limit - keys.length)) keys.push({ reason: 'name', key });
+    if (keys.length > limit) {
+      keys.length = limit;
+      const last = keys[limit - 1]!;
+      next = { reason: last.reason, key: last.key };
     }
-    if (keys.length === 0) return [];
+    if (keys.length === 0) return { sets: [], next };
     const members = await this.membersOf(keys);
     const decided = await this.decidedAmong([...new Set([...members.values()].flat().map((u) => u.id))]);
-    return keys.map(({ reason, key }) => {
+    const sets = keys.map(({ reason, key }) => {
       const users = members.get(`${reason}\u0000${key}`) ?? [];
       // A person stays in the set while some pair they are part of is undecided.
       const open = users.filter((u) => users.some((v) => v.id !== u.id && !decided.has(pairKey(u.id, v.id))));
       return { reason, key, users: open };
     });
+    return { sets, next };
   }
 
   async count(cap: number): Promise<{ sets: number; exact: boolean }> {
@@ -47,9 +73,10 @@ export class SqlDuplicateRepository implements DuplicateRepository {
       let sets = 0;
       let exact = true;
       for (const reason of ['email', 'name'] as const) {
-        const { rows } = await this.countQuery(reason, cap + 1).execute(db);
+        const boundary = await this.boundary(db, { reason, key: '' }, this.budget.countEntries);
+        const { rows } = await this.countQuery(reason, boundary, cap + 1).execute(db);
         const n = Number(rows[0]?.n ?? 0);
-        if (n > cap) exact = false;
+        if (n > cap || boundary !== null) exact = false;
         sets += Math.min(n, cap);
       }
       return { sets, exact };
@@ -85,28 +112,51 @@ export class SqlDuplicateRepository implements DuplicateRepository {
   }
 
   /**
-   * The next keys of sets after `from`, walking the index in key order: a key makes a set when
-   * two or more people share it and not every pair of them was decided "not a duplicate".
+   * The next keys of sets from `from`, walking the index in key order: a key makes a set when
+   * two or more people share it and not every pair of them was decided "not a duplicate". The walk
+   * reads at most the budget's entries; `stoppedAt` is the first key it did not read (null when it
+   * reached the end).
    */
-  private async walk(reason: DuplicateReason, from: string, limit: number): Promise<string[]> {
-    const { rows } = await this.walkQuery(reason, from, limit).execute(this.db);
-    return rows.map((r) => r.k);
+  private async walk(from: DuplicateCursor, limit: number): Promise<{ keys: string[]; stoppedAt: string | null }> {
+    const stoppedAt = await this.boundary(this.db, from, this.budget.pageEntries);
+    const { rows } = await this.walkQuery(from, stoppedAt, limit).execute(this.db);
+    return { keys: rows.map((r) => r.k), stoppedAt };
+  }
+
+  /** The key `entries` index entries on from `from`, or null when the index has no more: where a bounded walk stops. */
+  private async boundary(db: Kysely<RosterDatabase>, from: DuplicateCursor, entries: number): Promise<string | null> {
+    const { rows } = await this.boundaryQuery(from, entries).execute(db);
+    return rows[0]?.k ?? null;
+  }
+
+  /** The statement of `boundary` (public for the plan tests). */
+  boundaryQuery(from: DuplicateCursor, entries: number): RawBuilder<{ k: string }> {
+    const { table, key } = SOURCES[from.reason];
+    return sql<{ k: string }>`select ${key} as k from ${table}
+      where s.tenant_id = ${this.tenantId} and ${this.range(from, null)} order by ${key} limit 1 offset ${entries}`;
   }
 
   /** The statement of `walk` (public for the plan tests). */
-  walkQuery(reason: DuplicateReason, from: string, limit: number): RawBuilder<{ k: string }> {
-    const { table, key } = SOURCES[reason];
+  walkQuery(from: DuplicateCursor, stopAt: string | null, limit: number): RawBuilder<{ k: string }> {
+    const { table, key } = SOURCES[from.reason];
     return sql<{ k: string }>`select ${key} as k from ${table}
-      where s.tenant_id = ${this.tenantId} and ${key} > ${from}
-      group by ${key} having ${this.openSet(reason)} order by ${key} limit ${limit}`;
+      where s.tenant_id = ${this.tenantId} and ${this.range(from, stopAt)}
+      group by ${key} having ${this.openSet(from.reason)} order by ${key} limit ${limit}`;
   }
 
-  /** The sets of one reason, counting at most `limit` (public for the plan tests). */
-  countQuery(reason: DuplicateReason, limit: number): RawBuilder<{ n: number | string }> {
+  /** The sets of one reason before `stopAt`, counting at most `limit` (public for the plan tests). */
+  countQuery(reason: DuplicateReason, stopAt: string | null, limit: number): RawBuilder<{ n: number | string }> {
     const { table, key } = SOURCES[reason];
     return sql<{ n: number | string }>`select count(*) as n from (select ${key} from ${table}
-      where s.tenant_id = ${this.tenantId} and ${key} > ''
+      where s.tenant_id = ${this.tenantId} and ${this.range({ reason, key: '' }, stopAt)}
       group by ${key} having ${this.openSet(reason)} limit ${limit}) counted`;
+  }
+
+  /** Keys from the cursor (after it, or at it when inclusive) and before `stopAt`; never null ones ('' is below every key). */
+  private range(from: DuplicateCursor, stopAt: string | null): RawBuilder<boolean> {
+    const { key } = SOURCES[from.reason];
+    const start = from.inclusive === true ? sql`${key} >= ${from.key}` : sql`${key} > ${from.key}`;
+    return stopAt === null ? sql<boolean>`${start}` : sql<boolean>`${start} and ${key} < ${stopAt}`;
   }
 
   /**
