@@ -222,10 +222,10 @@ export const openApiDocument: JsonObject = {
     },
     '/tenants/{slug}/duplicates/dismissals': {
       post: write('Mark people as not duplicates of one another: every pair among them stops making a set (recorded in the audit log)', [slug],
-        object({ userIds: { ...arrayOf(str), minItems: 2, maxItems: 20 } }),
+        object({ userIds: { ...arrayOf(str), minItems: 2, maxItems: 50 } }),
         { '200': ok(object({ pairs: { type: 'integer' }, added: { type: 'integer', description: 'Pairs not decided before.' } })) }),
       delete: write('Undo a "not duplicates" decision among these people', [slug],
-        object({ userIds: { ...arrayOf(str), minItems: 2, maxItems: 20 } }),
+        object({ userIds: { ...arrayOf(str), minItems: 2, maxItems: 50 } }),
         { '200': ok(object({ removed: { type: 'integer' } })) }),
     },
     '/tenants/{slug}/log': {

@@ -8,6 +8,8 @@ import { emptyState, pageHeader, section } from '../ui.js';
 import { cursorPager, peopleTable } from './people-table.js';
 
 const PAGE = 25;
+/** The most people one "Not a duplicate" decision may name (the API's maxItems for userIds). */
+const MAX_PEOPLE_PER_DECISION = 50;
 
 /** The number of sets as the API knows it: exact, or "at least" where it stopped counting. */
 function setCount(page: DuplicatesPage): string {
@@ -53,7 +55,7 @@ export async function renderDuplicates(main: HTMLElement, ctx: PageContext): Pro
       [peopleTable(slug, d.reason === 'email' ? `People sharing the email ${d.key}` : `People named ${d.key}`, d.people), status],
       {
         description: d.reason === 'email' ? 'Different people, one email address.' : 'Same given and family name, different userNames.',
-        actions: dismiss,
+        actions: d.people.length <= MAX_PEOPLE_PER_DECISION ? dismiss : h('span', { class: 'muted' }, 'Too many people to decide at once'),
       },
     );
   };

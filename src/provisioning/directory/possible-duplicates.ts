@@ -2,13 +2,13 @@ import type { DuplicateCursor, DuplicateDismissal, DuplicateSet, TenantScope } f
 import { DomainError, notFound } from '../errors.js';
 import type { ProvisioningRuntime } from '../runtime.js';
 
-/** Sets counted per reason before the count says "more than". */
+/** Sets counted per reason before the count says "at least". */
 export const DUPLICATE_COUNT_CAP = 1000;
 
-/** Most people one decision names: every pair among them is stored (20 people, 190 pairs). */
-export const MAX_PEOPLE_PER_DECISION = 20;
+/** Most people one decision names: every pair among them is stored (50 people, 1,225 pairs, in one statement). */
+export const MAX_PEOPLE_PER_DECISION = 50;
 
-/** One page of possible duplicates (SPEC §7), with the count of all sets. */
+/** One page of possible duplicates, with the count of all sets. */
 export interface DuplicatesPage {
   readonly sets: readonly DuplicateSet[];
   /** Sets in the tenant; a lower bound when `totalExact` is false. */
