@@ -528,6 +528,8 @@ export class TenantSeeder {
       // and "given family" (also its displayName, and containing given and family). The
       // template has no formatted name or title. Seed names are ASCII: lower() folds as foldText.
       search_text: () => `b.user_name || ${this.sql.engine === 'sqlite' ? 'char(31)' : 'chr(31)'} || lower(b.given || ' ' || b.family)`,
+      // personNameKey (src/storage/name-key.ts) of the clone: "given family", folded (ASCII, as above).
+      name_key: () => "lower(b.given || ' ' || b.family)",
     };
     const select = learned.userColumns.map((c) => overrides[c]?.() ?? `t.${c}`).join(', ');
     return [`insert into users (${learned.userColumns.join(', ')}) select ${select} from seed_batch b join seed_tpl_users t on t.id = b.template_id`, params];

@@ -1,5 +1,5 @@
 import type {
-  Credential, Duplicate, Folder, Group, IssuedCredential, LogEntry, PeoplePage, Pending, PersonDetail, Session, Settings, Tenant, TenantDetail,
+  Credential, DuplicatesPage, Folder, Group, IssuedCredential, LogEntry, PeoplePage, Pending, PersonDetail, Session, Settings, Tenant, TenantDetail,
 } from './types.js';
 
 /** A failed call, with the API's message (safe to show). */
@@ -84,6 +84,9 @@ export const api = {
   folder: (slug: string, id: string, query: Query) =>
     call<{ folder: Folder; members: PeoplePage }>('GET', withQuery(`${t(slug)}/folders/${encodeURIComponent(id)}`, query)),
   pending: (slug: string, query: Query) => call<{ pending: Pending[]; total: number }>('GET', withQuery(`${t(slug)}/pending`, query)),
-  duplicates: (slug: string) => call<{ duplicates: Duplicate[] }>('GET', `${t(slug)}/duplicates`),
+  duplicates: (slug: string, query: Query) => call<DuplicatesPage>('GET', withQuery(`${t(slug)}/duplicates`, query)),
+  dismissDuplicates: (slug: string, userIds: readonly string[]) =>
+    call<{ pairs: number; added: number }>('POST', `${t(slug)}/duplicates/dismissals`, { userIds }),
+  undoDismissal: (slug: string, userIds: readonly string[]) => call<{ removed: number }>('DELETE', `${t(slug)}/duplicates/dismissals`, { userIds }),
   log: (slug: string, query: Query) => call<{ entries: LogEntry[]; nextCursor: string | null }>('GET', withQuery(`${t(slug)}/log`, query)),
 };

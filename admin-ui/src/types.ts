@@ -150,3 +150,11 @@ export interface Duplicate {
   key: string;
   people: Person[];
 }
+
+export interface DuplicatesPage {
+  duplicates: Duplicate[];
+  /** Sets in the tenant; a lower bound when totalExact is false. */
+  total: number;
+  totalExact: boolean;
+  nextCursor: string | null;
+}

@@ -115,9 +115,11 @@ export function copyField(label: string, value: string, options: { id: string; s
 }
 
 /** "Showing 1–50 of 1,234" with Previous / Next. */
-export function pager(options: { from: number; count: number; total: number; onPrevious?: () => void; onNext?: () => void; noun: string }): HTMLElement {
+export function pager(options: { from: number; count: number; total: number; totalExact?: boolean; onPrevious?: () => void; onNext?: () => void; noun: string }): HTMLElement {
   const { from, count, total } = options;
-  const range = count === 0 ? `0 ${options.noun}` : `${from.toLocaleString('en-GB')}–${(from + count - 1).toLocaleString('en-GB')} of ${total.toLocaleString('en-GB')} ${options.noun}`;
+  // A count the server stopped at is said as such ("of at least 2,000"), never as the number.
+  const of = `${options.totalExact === false ? 'at least ' : ''}${total.toLocaleString('en-GB')}`;
+  const range = count === 0 ? `0 ${options.noun}` : `${from.toLocaleString('en-GB')}–${(from + count - 1).toLocaleString('en-GB')} of ${of} ${options.noun}`;
   return h(
     'nav',
     { class: 'pager', 'aria-label': 'Pages' },

@@ -297,6 +297,54 @@ for (const { engine, skip } of testEngines()) {
       assert.equal((json(await get(operator, '/tenants/acme/log?changed=true&q=groups'))['entries'] as JsonObject[]).length, 1);
     });
 
+    it('pages possible duplicates with a count, and remembers "not a duplicate" in the audit log', async () => {
+      const operator = await signIn(OPERATOR);
+      const before = json(await get(operator, '/tenants/acme/duplicates'));
+      const twins: string[][] = [];
+      for (let i = 0; i < 3; i++) {
+        const pair: string[] = [];
+        for (const side of ['a', 'b']) {
+          const created = await scim(acmeToken, 'POST', '/Users', { schemas: [CORE], userName: `twin${i}${side}@acme.example`, name: { givenName: 'Twin', familyName: `Number${i}` } });
+          assert.equal(created.statusCode, 201, created.body);
+          pair.push(String(json(created)['id']));
+        }
+        twins.push(pair);
+      }
+      const keys = async () => {
+        const seen: string[] = [];
+        let cursor = '';
+        let total = -1;
+        do {
+          const page = json(await get(operator, `/tenants/acme/duplicates?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`));
+          assert.equal(page['totalExact'], true);
+          total = Number(page['total']);
+          seen.push(...(page['duplicates'] as JsonObject[]).map((d) => `${String(d['reason'])}:${String(d['key'])}`));
+          cursor = page['nextCursor'] === null ? '' : String(page['nextCursor']);
+        } while (cursor);
+        assert.equal(seen.length, total, 'the pages hold as many sets as the count');
+        assert.equal(new Set(seen).size, seen.length, 'no set twice');
+        return seen;
+      };
+      const all = await keys();
+      assert.equal(all.length, Number(before['total']) + 3);
+      assert.ok(['name:twin number0', 'name:twin number1', 'name:twin number2'].every((k) => all.includes(k)), all.join());
+
+      const dismissed = await send(operator, 'POST', '/tenants/acme/duplicates/dismissals', { userIds: twins[1]! });
+      assert.equal(dismissed.statusCode, 200, dismissed.body);
+      assert.deepEqual(json(dismissed), { pairs: 1, added: 1 });
+      assert.equal((await keys()).includes('name:twin number1'), false);
+      const [entry] = await server.rt.store.read({ tenantId: acme.id }, (r) => r.audit.latest(1));
+      assert.deepEqual([entry?.action, entry?.resourceId], ['duplicates.dismissed', [...twins[1]!].sort().join(',')]);
+
+      assert.equal((await send(operator, 'POST', '/tenants/acme/duplicates/dismissals', { userIds: [twins[0]![0]!] })).statusCode, 400);
+      assert.equal((await send(operator, 'POST', '/tenants/acme/duplicates/dismissals', { userIds: [twins[0]![0]!, globexIds['person']!] })).statusCode, 404);
+      assert.equal((await get(operator, '/tenants/acme/duplicates?cursor=nonsense')).statusCode, 400);
+
+      const undone = await send(operator, 'DELETE', '/tenants/acme/duplicates/dismissals', { userIds: twins[1]! });
+      assert.deepEqual(json(undone), { removed: 1 });
+      assert.equal((await keys()).includes('name:twin number1'), true);
+    });
+
     it('never lets a tenant admin read or change another tenant, at any endpoint', async () => {
       const admin = await signIn(ACME_ADMIN);
       const tenants = json(await get(admin, '/tenants'))['tenants'] as JsonObject[];

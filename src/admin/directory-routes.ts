@@ -3,12 +3,14 @@ import { z } from 'zod';
 import { groupSummary, listGroupSummaries } from '../provisioning/admins/group-overview.js';
 import { listPendingWithSubjects } from '../provisioning/admins/pending-overview.js';
 import { listCredentials } from '../provisioning/credentials/manage-credentials.js';
-import { listFolders, listPeople, listPossibleDuplicates, personOverview, type PeopleFilter } from '../provisioning/directory/read-directory.js';
+import { dismissDuplicates, listPossibleDuplicates, MAX_PEOPLE_PER_DECISION, undoDuplicateDismissals } from '../provisioning/directory/possible-duplicates.js';
+import { listFolders, listPeople, personOverview, type PeopleFilter } from '../provisioning/directory/read-directory.js';
 import { notFound } from '../provisioning/errors.js';
 import { getGroup } from '../provisioning/groups/read-groups.js';
 import type { ProvisioningRuntime } from '../provisioning/runtime.js';
 import { tenantSettings } from '../provisioning/tenants/tenant-settings.js';
 import type { TenantRecord } from '../storage/store.js';
+import type { DuplicateCursor } from '../storage/store.js';
 import { parseInput, requestedTenant } from './admin-guard.js';
 import type { AdminApiOptions } from './admin-options.js';
 import { folderView, groupView, pendingView, personDetail, personSummary } from './views.js';
@@ -34,6 +36,18 @@ const groupsQuery = z.object({ q: z.string().max(200).optional(), cursor, limit 
 const foldersQuery = z.object({ kind: z.enum(['department', 'division', 'organization']).optional() }).strict();
 const offsetQuery = z.object({ offset: z.coerce.number().int().min(0).default(0), limit }).strict();
 const itemPath = z.object({ slug: z.string(), id });
+// A set's cursor is `reason:key` (after the key) or `reason=key` (from it); a key is a folded email
+// or name, so it can be longer than an id.
+const duplicatesQuery = z
+  .object({ cursor: z.string().max(1100).regex(/^(email|name)[:=]/, 'nextCursor of the previous page').optional(), limit: z.coerce.number().int().min(1).max(100).default(25) })
+  .strict();
+const duplicateDecision = z.object({ userIds: z.array(id).min(2).max(MAX_PEOPLE_PER_DECISION) }).strict();
+
+const encodeCursor = (c: DuplicateCursor): string => `${c.reason}${c.inclusive ? '=' : ':'}${c.key}`;
+function decodeCursor(text: string): DuplicateCursor {
+  const at = text.search(/[:=]/);
+  return { reason: text.slice(0, at) === 'email' ? 'email' : 'name', key: text.slice(at + 1), ...(text[at] === '=' ? { inclusive: true } : {}) };
+}
 
 /** A page of people as the API answers it (also the member list of a group or a folder). */
 async function peoplePage(rt: ProvisioningRuntime, tenant: TenantRecord, filter: PeopleFilter, page: { cursor?: string | undefined; limit: number }) {
@@ -110,7 +124,29 @@ export function registerDirectoryRoutes(app: FastifyInstance, options: AdminApiO
 
   app.get('/tenants/:slug/duplicates', async (request) => {
     const { tenant } = await requestedTenant(rt, request);
-    const duplicates = await listPossibleDuplicates(rt, { tenantId: tenant.id }, 100);
-    return { duplicates: duplicates.map((d) => ({ reason: d.reason, key: d.key, people: d.users.map(personSummary) })) };
+    const q = parseInput(duplicatesQuery, request.query, 'query');
+    const page = await listPossibleDuplicates(rt, { tenantId: tenant.id }, { ...(q.cursor ? { after: decodeCursor(q.cursor) } : {}), limit: q.limit });
+    return {
+      duplicates: page.sets.map((d) => ({ reason: d.reason, key: d.key, people: d.users.map(personSummary) })),
+      total: page.total,
+      totalExact: page.totalExact,
+      nextCursor: page.next ? encodeCursor(page.next) : null,
+    };
+  });
+
+  app.post('/tenants/:slug/duplicates/dismissals', async (request) => {
+    const { tenant, admin } = await requestedTenant(rt, request);
+    const { userIds } = parseInput(duplicateDecision, request.body, 'body');
+    const result = await dismissDuplicates(rt, { tenantId: tenant.id }, userIds, admin.id);
+    request.log.info({ tenant: tenant.slug, admin: admin.id, people: userIds.length, added: result.added }, 'marked not duplicates');
+    return result;
+  });
+
+  app.delete('/tenants/:slug/duplicates/dismissals', async (request) => {
+    const { tenant, admin } = await requestedTenant(rt, request);
+    const { userIds } = parseInput(duplicateDecision, request.body, 'body');
+    const result = await undoDuplicateDismissals(rt, { tenantId: tenant.id }, userIds);
+    request.log.info({ tenant: tenant.slug, admin: admin.id, people: userIds.length, removed: result.removed }, 'not-duplicate decision undone');
+    return result;
   });
 }

@@ -228,8 +228,22 @@ export const openApiDocument: JsonObject = {
         [slug, query('offset', 'Rows to skip.', { type: 'integer', minimum: 0 }), limitParam], object({ pending: arrayOf(ref('Pending')), total: { type: 'integer' } })),
     },
     '/tenants/{slug}/duplicates': {
-      get: read('Possible duplicates: a shared email, or the same name with different userNames', [slug],
-        object({ duplicates: arrayOf(object({ reason: { enum: ['email', 'name'] }, key: str, people: arrayOf(ref('Person')) })) })),
+      get: read('Possible duplicates: people sharing an email, then people with the same given and family name, minus pairs decided not to be',
+        [slug, cursorParam, query('limit', 'Sets per page (1–100, default 25).', { type: 'integer', minimum: 1, maximum: 100 })],
+        object({
+          duplicates: arrayOf(object({ reason: { enum: ['email', 'name'] }, key: str, people: arrayOf(ref('Person')) })),
+          total: { type: 'integer', description: 'Sets in the tenant; when totalExact is false, there are at least this many.' },
+          totalExact: { type: 'boolean' },
+          nextCursor: { ...nullableStr, description: 'Where the next page starts. Each page reads a bounded part of the index, so a page may hold fewer sets than asked (even none) and still have a next one.' },
+        })),
+    },
+    '/tenants/{slug}/duplicates/dismissals': {
+      post: write('Mark people as not duplicates of one another: every pair among them stops making a set (recorded in the audit log)', [slug],
+        object({ userIds: { ...arrayOf(str), minItems: 2, maxItems: 50 } }),
+        { '200': ok(object({ pairs: { type: 'integer' }, added: { type: 'integer', description: 'Pairs not decided before.' } })) }),
+      delete: write('Undo a "not duplicates" decision among these people', [slug],
+        object({ userIds: { ...arrayOf(str), minItems: 2, maxItems: 50 } }),
+        { '200': ok(object({ removed: { type: 'integer' } })) }),
     },
     '/tenants/{slug}/log': {
       get: read(

@@ -69,6 +69,8 @@ export interface UserRecord extends StoredUser {
   readonly emails: readonly EmailRecord[];
   /** What the people search looks inside, folded (search-text.ts). */
   readonly searchText: string;
+  /** Folded "given family" name (name-key.ts), the key of same-name possible duplicates; null when either is missing. */
+  readonly nameKey: string | null;
 }
 
 export interface GroupRecord {
@@ -121,8 +123,6 @@ export interface UserRepository {
   findByExternalId(externalId: string): Promise<StoredUser[]>;
   /** Sets the resolved manager of these people. */
   setManager(userIds: readonly string[], managerId: string | null): Promise<void>;
-  /** People who may be the same person twice: a shared email, or the same given and family name. */
-  possibleDuplicates(limit: number): Promise<{ reason: 'email' | 'name'; key: string; users: StoredUser[] }[]>;
   /** People whose resolved manager is this person. */
   reportsOf(managerId: string): Promise<StoredUser[]>;
   /** Groups each person is a direct member of. */
@@ -239,8 +239,67 @@ export interface EventRepository {
   lastSeq(): Promise<number>;
 }
 
+/** Why people make a set of possible duplicates: they share a folded email, or a folded given and family name. */
+export type DuplicateReason = 'email' | 'name';
+
+/**
+ * Where a page of possible-duplicate sets starts (sets are ordered by reason, email first, then
+ * key): after this key, or at it when `inclusive` (a page that stopped at its work budget).
+ */
+export interface DuplicateCursor {
+  readonly reason: DuplicateReason;
+  readonly key: string;
+  readonly inclusive?: boolean;
+}
+
+/** People who share a key, leaving out anyone whose every pair in the set was decided "not a duplicate". */
+export interface DuplicateSet {
+  readonly reason: DuplicateReason;
+  readonly key: string;
+  /** Ordered by id. */
+  readonly users: readonly StoredUser[];
+}
+
+/** Two people an admin decided are not the same person; `userLow` < `userHigh`. */
+export interface DuplicateDismissal {
+  readonly userLow: string;
+  readonly userHigh: string;
+  readonly decidedBy: string;
+  readonly decidedMs: number;
+}
+
+/** Possible duplicates of one tenant, read from indexes kept on write, and the pairs decided not to be. */
+export interface DuplicateRepository {
+  /**
+   * Up to `limit` sets from `after`, each with at least one undecided pair, and where the next page
+   * starts (null after the last set). A page reads a bounded number of index entries, so in a large
+   * tenant with few duplicates it may hold fewer than `limit` sets, or none, and still have a next.
+   */
+  page(after: DuplicateCursor | undefined, limit: number): Promise<{ sets: DuplicateSet[]; next: DuplicateCursor | null }>;
+  /**
+   * How many sets there are, counting at most `cap` of each reason and reading a bounded number of
+   * index entries; when `exact` is false there are at least `sets`.
+   */
+  count(cap: number): Promise<{ sets: number; exact: boolean }>;
+  /** Records the pairs (already ordered low < high); answers how many were new. */
+  dismiss(pairs: readonly DuplicateDismissal[]): Promise<number>;
+  /** Forgets the decisions on these pairs; answers how many there were. */
+  undo(pairs: readonly { userLow: string; userHigh: string }[]): Promise<number>;
+}
+
+/** One entry of a tenant's audit log: what was done to which resource, and when. */
+export interface AuditEntry {
+  readonly id: string;
+  readonly atMs: number;
+  readonly action: string;
+  readonly resourceType: string;
+  readonly resourceId: string;
+}
+
 export interface AuditRepository {
-  record(entry: { id: string; atMs: number; action: string; resourceType: string; resourceId: string }): Promise<void>;
+  record(entry: AuditEntry): Promise<void>;
+  /** The latest entries, newest first. */
+  latest(limit: number): Promise<AuditEntry[]>;
 }
 
 /** One SCIM request as the provisioning log keeps it. Never holds a credential or a body. */
@@ -316,6 +375,7 @@ export interface ScopedRepositories {
   readonly pending: PendingReferenceRepository;
   readonly events: EventRepository;
   readonly audit: AuditRepository;
+  readonly duplicates: DuplicateRepository;
   readonly requestLog: RequestLogRepository;
   readonly held: HeldChangeRepository;
   /** Restore-only writes for `roster import` (portability-store.ts). */

@@ -297,7 +297,11 @@ for (const { engine, skip } of testEngines()) {
       await shoot('10-pending-references');
       await nav('Possible duplicates');
       await page.getByRole('heading', { name: /Same name: ada lovelace/i }).waitFor();
+      await page.getByText(/^\d+ sets? of possible duplicates$/).waitFor();
       await shoot('11-possible-duplicates');
+      // The decision is remembered: the set is gone after the page reloads its list.
+      await page.getByRole('button', { name: /^Not a duplicate: Ada Lovelace, Ada Lovelace$/ }).click();
+      await page.getByRole('heading', { name: /Same name: ada lovelace/i }).waitFor({ state: 'detached' });
     });
 
     it('shows every request in the provisioning log, searchable, with what was ignored and why', async () => {

@@ -37,13 +37,21 @@ const stacks = new Map<string, string[]>();
  * Previous / Next over cursor pages: the cursors of earlier pages are remembered per list, so
  * Previous needs no offset (offsets get slow deep into 100,000 people).
  */
-export function cursorPager(key: string, page: { count: number; total: number; nextCursor: string | null }, pageSize: number, cursor: string, go: (cursor: string) => void, noun: string): HTMLElement {
+export function cursorPager(
+  key: string,
+  page: { count: number; total: number; totalExact?: boolean; nextCursor: string | null },
+  pageSize: number,
+  cursor: string,
+  go: (cursor: string) => void,
+  noun: string,
+): HTMLElement {
   const stack = stacks.get(key) ?? [];
   return pager({
     noun,
     from: stack.length * pageSize + 1,
     count: page.count,
     total: page.total,
+    ...(page.totalExact === false ? { totalExact: false } : {}),
     ...(cursor
       ? {
           onPrevious: () => {

@@ -147,10 +147,6 @@ export async function listPendingReferences(
   return { total: result.total, rows: result.rows.map((r) => ({ ...r, ageMs: Math.max(0, now - r.createdMs) })) };
 }
 
-export function listPossibleDuplicates(rt: ProvisioningRuntime, scope: TenantScope, limit = 100) {
-  return rt.store.read(scope, (repos) => repos.users.possibleDuplicates(limit));
-}
-
 export function listRequestLog(rt: ProvisioningRuntime, scope: TenantScope, query: RequestLogQuery): Promise<RequestLogEntry[]> {
   return rt.store.read(scope, (repos) => repos.requestLog.list(query));
 }

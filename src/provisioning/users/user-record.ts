@@ -2,6 +2,7 @@ import type { JsonObject, JsonValue } from '../../json/json-value.js';
 import { isJsonObject } from '../../json/json-value.js';
 import { foldText } from '../../storage/fold.js';
 import { userSearchText } from '../../storage/search-text.js';
+import { personNameKey } from '../../storage/name-key.js';
 import type { EmailRecord, StoredUser, UserRecord, UserSource } from '../../storage/store.js';
 import { employeeNumber, missingRecommended } from './person-document.js';
 
@@ -54,6 +55,7 @@ export function userRecordFrom(
     managerId: meta.managerId,
     missing: missingRecommended(document),
     searchText: userSearchText(document),
+    nameKey: personNameKey(document),
   };
 }
 

@@ -3,6 +3,7 @@ import type { RequestLogEntry, ScopedRepositories, Store, TenantScope } from '..
 import { appendRequestLog, SqlRequestLogRepository } from './request-log.repo.js';
 import { SqlHeldChangeRepository } from './held-changes.repo.js';
 import { SqlAuditRepository } from './audit.repo.js';
+import { SqlDuplicateRepository } from './duplicates.repo.js';
 import { sqlAdminStore } from './admin.repo.js';
 import { SqlCredentialRepository } from './credentials.repo.js';
 import { SqlTenantRepository } from './tenants.repo.js';
@@ -199,6 +200,7 @@ class LazyRepositories implements ScopedRepositories {
   #pending?: SqlPendingReferenceRepository;
   #events?: SqlEventRepository;
   #audit?: SqlAuditRepository;
+  #duplicates?: SqlDuplicateRepository;
   #requestLog?: SqlRequestLogRepository;
   #held?: SqlHeldChangeRepository;
   #portability?: SqlPortabilityRepository;
@@ -228,6 +230,9 @@ class LazyRepositories implements ScopedRepositories {
   }
   get audit() {
     return (this.#audit ??= new SqlAuditRepository(this.db, this.tenantId));
+  }
+  get duplicates() {
+    return (this.#duplicates ??= new SqlDuplicateRepository(this.db, this.dialect, this.tenantId));
   }
   get requestLog() {
     return (this.#requestLog ??= new SqlRequestLogRepository(this.db, this.dialect, this.tenantId));

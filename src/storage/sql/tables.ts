@@ -49,6 +49,18 @@ export interface UsersTable {
   missing: string;
   /** What the people search looks inside, folded in TypeScript (search-text.ts); trigram-indexed (migration 010). */
   search_text: string;
+  /** Folded "given family" name (storage/name-key.ts), null when either is missing: the same-name duplicates index. */
+  name_key: string | null;
+}
+
+/** Pairs of people an admin decided are not duplicates (user_low < user_high). */
+export interface DuplicateDismissalsTable {
+  tenant_id: string;
+  user_low: string;
+  user_high: string;
+  /** The admin who decided. */
+  decided_by: string;
+  decided_ms: number;
 }
 
 export interface UserEmailsTable {
@@ -172,6 +184,7 @@ export interface RosterDatabase {
   pending_references: PendingReferencesTable;
   request_log: RequestLogTable;
   audit_log: AuditLogTable;
+  duplicate_dismissals: DuplicateDismissalsTable;
   event_sequences: EventSequencesTable;
   events: EventsTable;
   held_changes: HeldChangesTable;

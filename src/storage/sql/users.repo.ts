@@ -24,20 +24,20 @@ export function parseDocument(data: unknown): JsonObject {
 }
 
 const USER_COLUMNS =
-  'tenant_id, id, user_name, user_name_fold, external_id, display_name_fold, active, data, version, created_ms, modified_ms, source, employee_number, manager_id, missing, search_text';
+  'tenant_id, id, user_name, user_name_fold, external_id, display_name_fold, active, data, version, created_ms, modified_ms, source, employee_number, manager_id, missing, search_text, name_key';
 // SQLite: the person, then their emails (no round trips to save).
-const INSERT_USER = `insert into users (${USER_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+const INSERT_USER = `insert into users (${USER_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   on conflict (tenant_id, user_name_fold) do nothing returning id`;
-// PostgreSQL: the person, any number of emails (rows of [value, fold, type, primary] in $17) and
-// the references waiting for them ($18, taken only if the insert happened), in one statement that
+// PostgreSQL: the person, any number of emails (rows of [value, fold, type, primary] in $18) and
+// the references waiting for them ($19, taken only if the insert happened), in one statement that
 // answers one row when nothing was taken.
 const INSERT_USER_TAKING_REFERENCES_PG = `with inserted as (insert into users (${USER_COLUMNS})
-    values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13, $14, $15, $16)
+    values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13, $14, $15, $16, $17)
     on conflict (tenant_id, user_name_fold) do nothing returning tenant_id, id),
   emails as (insert into user_emails (tenant_id, user_id, position, value, value_fold, type, is_primary)
     select inserted.tenant_id, inserted.id, (e.n - 1)::integer, e.row ->> 0, e.row ->> 1, e.row ->> 2, (e.row ->> 3)::integer
-    from inserted, jsonb_array_elements($17::jsonb) with ordinality as e(row, n)),
-  taken as (delete from pending_references p where p.tenant_id = $1 and p.reference_fold = any($18::text[])
+    from inserted, jsonb_array_elements($18::jsonb) with ordinality as e(row, n)),
+  taken as (delete from pending_references p where p.tenant_id = $1 and p.reference_fold = any($19::text[])
     and exists (select 1 from inserted) returning p.*)
   select inserted.id as inserted_id, taken.* from (select 1) as one
     left join inserted on true left join taken on true`;
@@ -47,13 +47,13 @@ function userValues(tenantId: string, user: UserRecord): unknown[] {
   return [
     tenantId, user.id, user.userName, user.userNameFold, user.externalId, user.displayNameFold, user.active ? 1 : 0,
     JSON.stringify(user.document), user.version, user.createdMs, user.modifiedMs, user.source, user.employeeNumber,
-    user.managerId, user.missing.join(','), user.searchText,
+    user.managerId, user.missing.join(','), user.searchText, user.nameKey,
   ];
 }
 
 const INSERT_ONE_EMAIL = 'insert into user_emails (tenant_id, user_id, position, value, value_fold, type, is_primary) values (?, ?, ?, ?, ?, ?, ?)';
 
-function toStoredUser(row: UserRow): StoredUser {
+export function toStoredUser(row: UserRow): StoredUser {
   return {
     id: row.id,
     userName: row.user_name,
@@ -355,23 +355,6 @@ export class SqlUserRepository implements UserRepository {
     return rows.map(toStoredUser);
   }
 
-  async possibleDuplicates(limit: number): Promise<{ reason: 'email' | 'name'; key: string; users: StoredUser[] }[]> {
-    const { rows: byEmail } = await sql<{ k: string }>`select e.value_fold as k from user_emails e where e.tenant_id = ${this.tenantId}
-      group by e.value_fold having count(distinct e.user_id) > 1 order by e.value_fold limit ${limit}`.execute(this.db);
-    const given = this.dialect.fold(this.dialect.jsonText(sql.ref('u.data'), ['name', 'givenName']));
-    const family = this.dialect.fold(this.dialect.jsonText(sql.ref('u.data'), ['name', 'familyName']));
-    // Grouped in an outer query: PostgreSQL cannot match a parameterised expression in GROUP BY.
-    const { rows: byName } = await sql<{ k: string }>`select k from (select ${given} || ' ' || ${family} as k from users u
-      where u.tenant_id = ${this.tenantId}) named where k is not null group by k having count(*) > 1 order by k limit ${limit}`.execute(this.db);
-    const groups: { reason: 'email' | 'name'; key: string; users: StoredUser[] }[] = [];
-    for (const { k } of byEmail) groups.push({ reason: 'email', key: k, users: await this.findByEmailFold(k) });
-    for (const { k } of byName) {
-      const { rows } = await sql<UserRow>`select u.* from users u where u.tenant_id = ${this.tenantId} and ${given} || ' ' || ${family} = ${k} order by u.id`.execute(this.db);
-      groups.push({ reason: 'name', key: k, users: rows.map(toStoredUser) });
-    }
-    return groups.filter((g) => new Set(g.users.map((u) => u.userNameFold)).size > 1);
-  }
-
   async groupsOf(userIds: readonly string[]): Promise<Map<string, UserGroupRecord[]>> {
     if (userIds.length === 0) return new Map();
     const groups = this.groupsColumn();
@@ -395,6 +378,7 @@ export class SqlUserRepository implements UserRepository {
       manager_id: user.managerId,
       missing: user.missing.join(','),
       search_text: user.searchText,
+      name_key: user.nameKey,
     };
   }
 

@@ -23,10 +23,11 @@ const ASSUMED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     users_employee_number: '1000000 100000 1',
     users_manager: '1000000 100000 5',
     users_missing: '1000000 100000 50000',
+    users_name_key: '1000000 100000 2 1', // (tenant_id, name_key, id)
   },
   user_emails: {
     sqlite_autoindex_user_emails_1: '1000000 100000 1 1', // (tenant_id, user_id, position)
-    user_emails_value: '1000000 100000 1',
+    user_emails_value: '1000000 100000 2 1', // (tenant_id, value_fold, user_id)
   },
   groups: {
     sqlite_autoindex_groups_1: '10000 1000 1',

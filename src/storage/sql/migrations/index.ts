@@ -10,6 +10,7 @@ import { heldChangesMigration } from './006-held-changes.js';
 import { eventsNumberedAfterCommitMigration } from './007-events-numbered-after-commit.js';
 import { lighterOutboxMigration } from './008-lighter-outbox.js';
 import { peopleSearchMigration } from './010-people-search.js';
+import { duplicateKeysMigration } from './011-duplicate-keys.js';
 
 /** Every migration in order; names are permanent once released. */
 export function migrationsFor(engine: Engine): Record<string, Migration> {
@@ -23,6 +24,7 @@ export function migrationsFor(engine: Engine): Record<string, Migration> {
     '007-events-numbered-after-commit': eventsNumberedAfterCommitMigration(engine),
     '008-lighter-outbox': lighterOutboxMigration(engine),
     '010-people-search': peopleSearchMigration(engine),
+    '011-duplicate-keys': duplicateKeysMigration(engine),
   };
 }
 

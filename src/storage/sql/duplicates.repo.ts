@@ -1,0 +1,231 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { DuplicateCursor, DuplicateDismissal, DuplicateReason, DuplicateRepository, DuplicateSet, StoredUser } from '../store.js';
+import type { SqlDialect } from './dialects/dialect.js';
+import type { RosterDatabase, UsersTable } from './tables.js';
+import { toStoredUser } from './users.repo.js';
+
+/** What each reason groups: the indexed column that holds the key and the person it belongs to. */
+const SOURCES: Record<DuplicateReason, { table: RawBuilder<unknown>; key: RawBuilder<unknown>; user: RawBuilder<unknown> }> = {
+  email: { table: sql`user_emails s`, key: sql.ref('s.value_fold'), user: sql.ref('s.user_id') },
+  name: { table: sql`users s`, key: sql.ref('s.name_key'), user: sql.ref('s.id') },
+};
+
+/** How many index entries one statement may read: what bounds a request in a tenant of any size. */
+export interface DuplicateBudget {
+  /** Per reason, for a page's walk to its sets. */
+  readonly pageEntries: number;
+  /** Per reason, for the count. */
+  readonly countEntries: number;
+}
+
+// Walking to the email sets read about 12,500 entries in 12–40 ms on SQLite (docs/performance.md):
+// 50,000 entries keep a page's walk near 100 ms of the event loop whatever the tenant's size.
+const DEFAULT_BUDGET: DuplicateBudget = { pageEntries: 50_000, countEntries: 100_000 };
+
+/**
+ * Possible duplicates of one tenant. Every statement reads an index kept on write, in key order:
+ * user_emails (tenant_id, value_fold, user_id) and users (tenant_id, name_key, id) — never the
+ * people's documents — so a page costs the index entries walked, not a sort of the tenant.
+ */
+export class SqlDuplicateRepository implements DuplicateRepository {
+  constructor(
+    private readonly db: Kysely<RosterDatabase>,
+    private readonly dialect: SqlDialect,
+    private readonly tenantId: string,
+    private readonly budget: DuplicateBudget = DEFAULT_BUDGET,
+  ) {}
+
+  async page(after: DuplicateCursor | undefined, limit: number): Promise<{ sets: DuplicateSet[]; next: DuplicateCursor | null }> {
+    // One set more than asked says whether there is a next page.
+    const want = limit + 1;
+    const keys: { reason: DuplicateReason; key: string }[] = [];
+    let next: DuplicateCursor | null = null;
+    for (const reason of after?.reason === 'name' ? (['name'] as const) : (['email', 'name'] as const)) {
+      const from = after?.reason === reason ? after : { reason, key: '' };
+      const walked = await this.walk(from, want - keys.length);
+      keys.push(...walked.keys.map((key) => ({ reason, key })));
+      if (keys.length >= want) break;
+      if (walked.stoppedAt !== null) {
+        // The budget ran out before the page was full: the next page starts where this one stopped.
+        next = { reason, key: walked.stoppedAt, inclusive: true };
+        break;
+      }
+    }
+    if (keys.length > limit) {
+      keys.length = limit;
+      const last = keys[limit - 1]!;
+      next = { reason: last.reason, key: last.key };
+    }
+    if (keys.length === 0) return { sets: [], next };
+    const members = await this.membersOf(keys);
+    const decided = await this.decidedAmong([...new Set([...members.values()].flat().map((u) => u.id))]);
+    const sets = keys.map(({ reason, key }) => {
+      const users = members.get(`${reason}\u0000${key}`) ?? [];
+      // A person stays in the set while some pair they are part of is undecided.
+      const open = users.filter((u) => users.some((v) => v.id !== u.id && !decided.has(pairKey(u.id, v.id))));
+      return { reason, key, users: open };
+    });
+    return { sets, next };
+  }
+
+  async count(cap: number): Promise<{ sets: number; exact: boolean }> {
+    const countBoth = async (db: Kysely<RosterDatabase>) => {
+      let sets = 0;
+      let exact = true;
+      for (const reason of ['email', 'name'] as const) {
+        const boundary = await this.boundary(db, { reason, key: '' }, this.budget.countEntries);
+        const { rows } = await this.countQuery(reason, boundary, cap + 1).execute(db);
+        const n = Number(rows[0]?.n ?? 0);
+        if (n > cap || boundary !== null) exact = false;
+        sets += Math.min(n, cap);
+      }
+      return { sets, exact };
+    };
+    if (this.dialect.engine !== 'postgres') return countBoth(this.db);
+    // The planner prices a count over every set of a tenant above jit_above_cost, and compiling
+    // it took longer (about 40 ms) than running it over 20,000 index entries (docs/performance.md).
+    const withoutJit = async (trx: Kysely<RosterDatabase>) => {
+      await sql`set local jit = off`.execute(trx);
+      return countBoth(trx);
+    };
+    return this.db.isTransaction ? withoutJit(this.db) : this.db.transaction().execute(withoutJit);
+  }
+
+  async dismiss(pairs: readonly DuplicateDismissal[]): Promise<number> {
+    if (pairs.length === 0) return 0;
+    const result = await this.db
+      .insertInto('duplicate_dismissals')
+      .values(pairs.map((p) => ({ tenant_id: this.tenantId, user_low: p.userLow, user_high: p.userHigh, decided_by: p.decidedBy, decided_ms: p.decidedMs })))
+      .onConflict((c) => c.columns(['tenant_id', 'user_low', 'user_high']).doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0);
+  }
+
+  async undo(pairs: readonly { userLow: string; userHigh: string }[]): Promise<number> {
+    if (pairs.length === 0) return 0;
+    const result = await this.db
+      .deleteFrom('duplicate_dismissals')
+      .where('tenant_id', '=', this.tenantId)
+      .where((eb) => eb.or(pairs.map((p) => eb.and([eb('user_low', '=', p.userLow), eb('user_high', '=', p.userHigh)]))))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /**
+   * The next keys of sets from `from`, walking the index in key order: a key makes a set when
+   * two or more people share it and not every pair of them was decided "not a duplicate". The walk
+   * reads at most the budget's entries; `stoppedAt` is the first key it did not read (null when it
+   * reached the end).
+   */
+  private async walk(from: DuplicateCursor, limit: number): Promise<{ keys: string[]; stoppedAt: string | null }> {
+    const stoppedAt = await this.boundary(this.db, from, this.budget.pageEntries);
+    const { rows } = await this.walkQuery(from, stoppedAt, limit).execute(this.db);
+    return { keys: rows.map((r) => r.k), stoppedAt };
+  }
+
+  /** The key `entries` index entries on from `from`, or null when the index has no more: where a bounded walk stops. */
+  private async boundary(db: Kysely<RosterDatabase>, from: DuplicateCursor, entries: number): Promise<string | null> {
+    const { rows } = await this.boundaryQuery(from, entries).execute(db);
+    return rows[0]?.k ?? null;
+  }
+
+  /** The statement of `boundary` (public for the plan tests). */
+  boundaryQuery(from: DuplicateCursor, entries: number): RawBuilder<{ k: string }> {
+    const { table, key } = SOURCES[from.reason];
+    return sql<{ k: string }>`select ${key} as k from ${table}
+      where s.tenant_id = ${this.tenantId} and ${this.range(from, null)} order by ${key} limit 1 offset ${entries}`;
+  }
+
+  /** The statement of `walk` (public for the plan tests). */
+  walkQuery(from: DuplicateCursor, stopAt: string | null, limit: number): RawBuilder<{ k: string }> {
+    const { table, key } = SOURCES[from.reason];
+    return sql<{ k: string }>`select ${key} as k from ${table}
+      where s.tenant_id = ${this.tenantId} and ${this.range(from, stopAt)}
+      group by ${key} having ${this.openSet(from.reason)} order by ${key} limit ${limit}`;
+  }
+
+  /** The sets of one reason before `stopAt`, counting at most `limit` (public for the plan tests). */
+  countQuery(reason: DuplicateReason, stopAt: string | null, limit: number): RawBuilder<{ n: number | string }> {
+    const { table, key } = SOURCES[reason];
+    return sql<{ n: number | string }>`select count(*) as n from (select ${key} from ${table}
+      where s.tenant_id = ${this.tenantId} and ${this.range({ reason, key: '' }, stopAt)}
+      group by ${key} having ${this.openSet(reason)} limit ${limit}) counted`;
+  }
+
+  /** Keys from the cursor (after it, or at it when inclusive) and before `stopAt`; never null ones ('' is below every key). */
+  private range(from: DuplicateCursor, stopAt: string | null): RawBuilder<boolean> {
+    const { key } = SOURCES[from.reason];
+    const start = from.inclusive === true ? sql`${key} >= ${from.key}` : sql`${key} > ${from.key}`;
+    return stopAt === null ? sql<boolean>`${start}` : sql<boolean>`${start} and ${key} < ${stopAt}`;
+  }
+
+  /**
+   * The HAVING condition of a set: two different people (min < max reads the index order; a
+   * count(distinct …) per key cost PostgreSQL a sort per key), and more pairs among them than
+   * decided pairs. Both counts are looked up only for keys shared by several people, from the
+   * set's own index entries and the dismissals' primary key.
+   */
+  private openSet(reason: DuplicateReason): RawBuilder<boolean> {
+    const { key, user } = SOURCES[reason];
+    const members =
+      reason === 'email'
+        ? sql`from user_emails m where m.tenant_id = ${this.tenantId} and m.value_fold = ${key}`
+        : sql`from users m where m.tenant_id = ${this.tenantId} and m.name_key = ${key}`;
+    const memberId = reason === 'email' ? sql.ref('m.user_id') : sql.ref('m.id');
+    const people = sql`count(distinct ${memberId})`;
+    const inSet = (column: string) => sql`${sql.ref(column)} in (select ${memberId} ${members})`;
+    return sql<boolean>`min(${user}) < max(${user})
+      and (select ${people} * (${people} - 1) / 2 ${members}) > (select count(*) from duplicate_dismissals d
+        where d.tenant_id = ${this.tenantId} and ${inSet('d.user_low')} and ${inSet('d.user_high')})`;
+  }
+
+  /** The people of a page's sets, in one statement, by set then id. */
+  private async membersOf(keys: readonly { reason: DuplicateReason; key: string }[]): Promise<Map<string, StoredUser[]>> {
+    const { rows } = await this.membersQuery(keys).execute(this.db);
+    const members = new Map<string, StoredUser[]>();
+    for (const row of rows) {
+      const setKey = `${row.dup_reason}\u0000${row.dup_key}`;
+      const list = members.get(setKey) ?? [];
+      list.push(toStoredUser(row));
+      members.set(setKey, list);
+    }
+    for (const list of members.values()) list.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+    return members;
+  }
+
+  /** The statement of `membersOf` (public for the plan tests). */
+  membersQuery(keys: readonly { reason: DuplicateReason; key: string }[]): RawBuilder<UsersTable & { dup_reason: DuplicateReason; dup_key: string }> {
+    const emails = keys.filter((k) => k.reason === 'email').map((k) => k.key);
+    const names = keys.filter((k) => k.reason === 'name').map((k) => k.key);
+    const parts: RawBuilder<unknown>[] = [];
+    if (emails.length > 0) {
+      parts.push(sql`select 'email' as dup_reason, e.value_fold as dup_key, u.* from users u
+        join (select distinct m.value_fold, m.user_id from user_emails m where m.tenant_id = ${this.tenantId} and ${this.dialect.inList(sql.ref('m.value_fold'), emails)}) e
+          on u.id = e.user_id
+        where u.tenant_id = ${this.tenantId}`);
+    }
+    if (names.length > 0) {
+      parts.push(sql`select 'name' as dup_reason, u.name_key as dup_key, u.* from users u
+        where u.tenant_id = ${this.tenantId} and ${this.dialect.inList(sql.ref('u.name_key'), names)}`);
+    }
+    // Unordered: sorting a page's people is the caller's (in memory), so the statement needs no sort.
+    return sql<UsersTable & { dup_reason: DuplicateReason; dup_key: string }>`${sql.join(parts, sql` union all `)}`;
+  }
+
+  /** The decided pairs among these people. */
+  private async decidedAmong(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length < 2) return new Set();
+    const rows = await this.db
+      .selectFrom('duplicate_dismissals')
+      .select(['user_low', 'user_high'])
+      .where('tenant_id', '=', this.tenantId)
+      .where(this.dialect.inList(sql.ref('user_low'), ids))
+      .where(this.dialect.inList(sql.ref('user_high'), ids))
+      .execute();
+    return new Set(rows.map((r) => pairKey(r.user_low, r.user_high)));
+  }
+}
+
+function pairKey(a: string, b: string): string {
+  return a < b ? `${a} ${b}` : `${b} ${a}`;
+}
