@@ -103,7 +103,7 @@ function queryParts(
 ): QueryParts {
   const { alias } = listable;
   const tableRef = sql`${sql.table(listable.table)} as ${sql.raw(alias)}`;
-  const filter = query.where ? conditionToSql(listable.scope, query.where) : sql<boolean>`1 = 1`;
+  const filter = query.where ? conditionToSql(listable.scope, query.where, tenantId) : sql<boolean>`1 = 1`;
   const tenantMatch = sql`${sql.ref(`${alias}.tenant_id`)} = ${tenantId}`;
   const sortExpr = listable.sortExpression(query);
   const descending = query.sort?.descending === true;
