@@ -181,9 +181,27 @@ function fixedLookup(
   };
 }
 
-async function countAll(db: Kysely<RosterDatabase>, { tableRef, tenantMatch, filter }: QueryParts): Promise<number> {
-  const { rows } = await sql<{ n: number }>`select count(*) as n from ${tableRef} where ${tenantMatch} and ${filter}`.execute(db);
+function countStatement({ tableRef, tenantMatch, filter }: QueryParts): RawBuilder<{ n: number }> {
+  return sql<{ n: number }>`select count(*) as n from ${tableRef} where ${tenantMatch} and ${filter}`;
+}
+
+async function countAll(db: Kysely<RosterDatabase>, parts: QueryParts): Promise<number> {
+  const { rows } = await countStatement(parts).execute(db);
   return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * The statements `listPage` runs for an index page of a query: the page (by the general path, whose
+ * text the one-comparison lookups keep) and the count. For tests that read the database's plan.
+ */
+export function listStatements(
+  tenantId: string,
+  listable: ListableTable,
+  query: ListQuery & { page: { kind: 'index' } },
+  extra?: { column: RawBuilder<unknown>; join: RawBuilder<unknown> },
+): { page: RawBuilder<unknown>; count: RawBuilder<unknown> } {
+  const parts = queryParts(tenantId, listable, query, extra);
+  return { page: parts.page(listable.scope.dialect.limitOffset(query.page.limit, query.page.offset)), count: countStatement(parts) };
 }
 
 /** Rows strictly after the cursor in (sort value, id) order. Sort expressions are null-free (coalesced). */

@@ -127,7 +127,10 @@ export function semiJoin(dialect: SqlDialect, rows: ChildRows, placement: Placem
     const tenant = placement.tenantId ?? rows.outerTenant;
     return sql<boolean>`${rows.outerId} in (select ${rows.id} from ${rows.from} where ${rows.tenant} = ${tenant} and ${rows.where})`;
   }
-  return sql<boolean>`exists (select 1 from ${rows.from} where ${rows.tenant} = ${rows.outerTenant} and ${rows.id} = ${rows.outerId} and ${rows.where})`;
+  // The tenant as a value where it is known: PostgreSQL may hash the sub-query (run once) instead,
+  // and then the tenant keeps it to the tenant's rows.
+  const tenant = placement.tenantId ?? rows.outerTenant;
+  return sql<boolean>`exists (select 1 from ${rows.from} where ${rows.tenant} = ${tenant} and ${rows.id} = ${rows.outerId} and ${rows.where})`;
 }
 
 /** The condition scope of the users table: emails and groups live in their own tables. */
@@ -191,6 +194,14 @@ export function userScope(dialect: SqlDialect, alias = 'u'): ConditionScope {
 
 const listableUsers = new WeakMap<SqlDialect, ListableTable>();
 
+/** How `listPage` lists people on this dialect. */
+export function usersListable(dialect: SqlDialect): ListableTable {
+  return cachedPerDialect(listableUsers, dialect, () => {
+    const scope = userScope(dialect);
+    return { table: 'users', alias: 'u', scope, sortExpression: (query) => sortExpressionFor(scope, query) };
+  });
+}
+
 /** One value per dialect, built on first use: scopes are pure functions of the dialect. */
 export function cachedPerDialect<T>(cache: WeakMap<SqlDialect, T>, dialect: SqlDialect, build: () => T): T {
   let value = cache.get(dialect);
@@ -207,7 +218,7 @@ const groupsColumns = new WeakMap<SqlDialect, { column: RawBuilder<unknown>; joi
  * A person's direct groups as one more column of a query over `users u`: a lookup then costs one
  * statement instead of two (on PostgreSQL, one network round trip fewer).
  */
-function groupsColumnFor(dialect: SqlDialect): { column: RawBuilder<unknown>; join: RawBuilder<unknown> } {
+export function groupsColumnFor(dialect: SqlDialect): { column: RawBuilder<unknown>; join: RawBuilder<unknown> } {
   const groups = dialect.jsonArrayOfIdAndName(sql.ref('g.id'), sql.ref('g.display_name'), sql`${sql.ref('g.display_name_fold')}, ${sql.ref('g.id')}`);
   return dialect.correlated(
     sql`select ${groups} as value from group_members gm join groups g on g.tenant_id = gm.tenant_id and g.id = gm.group_id
@@ -236,10 +247,7 @@ export class SqlUserRepository implements UserRepository {
     private readonly dialect: SqlDialect,
     private readonly tenantId: string,
   ) {
-    this.listable = cachedPerDialect(listableUsers, dialect, () => {
-      const scope = userScope(dialect);
-      return { table: 'users', alias: 'u', scope, sortExpression: (query) => sortExpressionFor(scope, query) };
-    });
+    this.listable = usersListable(dialect);
   }
 
   async findById(id: string, options?: { forUpdate?: boolean }): Promise<StoredUser | undefined> {
