@@ -24,6 +24,8 @@ export interface Placement {
    * wanted: the database may find the rows from the sub-query's side. False under `or` and `not`.
    */
   readonly conjunct: boolean;
+  /** Under an odd number of `not`s: the rows wanted are those with no matching element. */
+  readonly negated: boolean;
   /** The tenant of the rows listed, when the caller knows it: a sub-query bound to it is run once, not per row. */
   readonly tenantId: string | undefined;
 }
@@ -50,7 +52,7 @@ export interface ConditionScope {
  * `tenantId`, when given, is the tenant every row of the outer query belongs to.
  */
 export function conditionToSql(scope: ConditionScope, condition: Condition, tenantId?: string): RawBuilder<boolean> {
-  return compile(scope, condition, { conjunct: true, tenantId });
+  return compile(scope, condition, { conjunct: true, negated: false, tenantId });
 }
 
 function compile(scope: ConditionScope, condition: Condition, placement: Placement): RawBuilder<boolean> {
@@ -69,7 +71,7 @@ function compile(scope: ConditionScope, condition: Condition, placement: Placeme
     case 'not': {
       const operands = condition.condition.kind === 'or' ? alternatives(condition.condition) : [condition.condition];
       const operand = operands.length === 1 ? operands[0]! : condition.condition;
-      const inner = compile(scope, operand, { ...placement, conjunct: false });
+      const inner = compile(scope, operand, { ...placement, conjunct: false, negated: !placement.negated });
       // "Some element matches" is never unknown, and a bare NOT EXISTS is what PostgreSQL turns into an anti-join.
       if (operand.kind === 'any') return sql<boolean>`(not ${inner})`;
       // SQL's NOT of an unknown is unknown; a filter's `not` must match rows where the inner is false or unknown.
@@ -121,7 +123,7 @@ function alternatives(condition: Condition): Condition[] {
 
 function anyToSql(scope: ConditionScope, collection: readonly string[], inner: Condition, placement: Placement): RawBuilder<boolean> {
   // Inside an element every condition is about that one row: nothing in it is a sub-query of its own.
-  const matches = (elementScope: ConditionScope) => compile(elementScope, inner, { conjunct: false, tenantId: undefined });
+  const matches = (elementScope: ConditionScope) => compile(elementScope, inner, { conjunct: false, negated: false, tenantId: undefined });
   const viaTable = scope.collection?.(collection, matches, placement);
   if (viaTable) return viaTable;
   const alias = 'el';
