@@ -14,41 +14,117 @@ export interface ColumnMapping {
   readonly storage?: 'text' | 'bool' | 'ms' | 'number';
 }
 
+/**
+ * Where a collection's sub-query sits in the filter, which decides the form the engine runs in
+ * bounded time (see `semiJoin` in users.repo.ts).
+ */
+export interface Placement {
+  /**
+   * Only `and`s lie between the condition and the WHERE clause, so a row that fails it is never
+   * wanted: the database may find the rows from the sub-query's side. False under `or` and `not`.
+   */
+  readonly conjunct: boolean;
+  /** Under an odd number of `not`s: the rows wanted are those with no matching element. */
+  readonly negated: boolean;
+  /** The tenant of the rows listed, when the caller knows it: a sub-query bound to it is run once, not per row. */
+  readonly tenantId: string | undefined;
+}
+
 /** Resolves fields and collections of one table to SQL; anything it does not map goes through JSON. */
 export interface ConditionScope {
   readonly dialect: SqlDialect;
   /** The JSON document expression of the current row or element. */
   readonly document: RawBuilder<unknown>;
   column(path: readonly string[]): ColumnMapping | undefined;
-  /** An EXISTS sub-query for a collection kept in its own table, or undefined to use the JSON array. */
-  collection?(path: readonly string[], element: (scope: ConditionScope) => RawBuilder<boolean>): RawBuilder<boolean> | undefined;
+  /**
+   * A sub-query (never null) for "some element matches" over a collection kept in its own table, or
+   * undefined to use the JSON array.
+   */
+  collection?(
+    path: readonly string[],
+    element: (scope: ConditionScope) => RawBuilder<boolean>,
+    placement: Placement,
+  ): RawBuilder<boolean> | undefined;
 }
 
-/** Compiles a condition to a parameterised SQL boolean. Values are always parameters, never text. */
-export function conditionToSql(scope: ConditionScope, condition: Condition): RawBuilder<boolean> {
+/**
+ * Compiles a condition to a parameterised SQL boolean. Values are always parameters, never text.
+ * `tenantId`, when given, is the tenant every row of the outer query belongs to.
+ */
+export function conditionToSql(scope: ConditionScope, condition: Condition, tenantId?: string): RawBuilder<boolean> {
+  return compile(scope, condition, { conjunct: true, negated: false, tenantId });
+}
+
+function compile(scope: ConditionScope, condition: Condition, placement: Placement): RawBuilder<boolean> {
   switch (condition.kind) {
     case 'constant':
       return condition.value ? sql<boolean>`1 = 1` : sql<boolean>`1 = 0`;
     case 'and':
-      return sql<boolean>`(${conditionToSql(scope, condition.left)} and ${conditionToSql(scope, condition.right)})`;
-    case 'or':
-      return sql<boolean>`(${conditionToSql(scope, condition.left)} or ${conditionToSql(scope, condition.right)})`;
+      return sql<boolean>`(${compile(scope, condition.left, placement)} and ${compile(scope, condition.right, placement)})`;
+    case 'or': {
+      const operands = alternatives(condition);
+      // Every operand was about one collection: a single "some element matches" that keeps its place.
+      if (operands.length === 1) return compile(scope, operands[0]!, placement);
+      const nested = { ...placement, conjunct: false };
+      return sql<boolean>`(${sql.join(operands.map((operand) => compile(scope, operand, nested)), sql` or `)})`;
+    }
     case 'not': {
+      const operands = condition.condition.kind === 'or' ? alternatives(condition.condition) : [condition.condition];
+      const operand = operands.length === 1 ? operands[0]! : condition.condition;
+      const inner = compile(scope, operand, { ...placement, conjunct: false, negated: !placement.negated });
+      // "Some element matches" is never unknown, and a bare NOT EXISTS is what PostgreSQL turns into an anti-join.
+      if (operand.kind === 'any') return sql<boolean>`(not ${inner})`;
       // SQL's NOT of an unknown is unknown; a filter's `not` must match rows where the inner is false or unknown.
       const falsy = scope.dialect.engine === 'postgres' ? sql`false` : sql`0`;
-      return sql<boolean>`(not coalesce(${conditionToSql(scope, condition.condition)}, ${falsy}))`;
+      return sql<boolean>`(not coalesce(${inner}, ${falsy}))`;
     }
     case 'present':
       return presentToSql(scope, condition.field);
     case 'compare':
       return compareToSql(scope, condition.field, condition.op, condition.value);
     case 'any':
-      return anyToSql(scope, condition.collection, condition.condition);
+      return anyToSql(scope, condition.collection, condition.condition, placement);
   }
 }
 
-function anyToSql(scope: ConditionScope, collection: readonly string[], inner: Condition): RawBuilder<boolean> {
-  const viaTable = scope.collection?.(collection, (elementScope) => conditionToSql(elementScope, inner));
+/**
+ * The operands of an or-chain, those over the same collection merged: "some element is A, or some
+ * element is B" is "some element is A or B", one sub-query instead of one per operand (a chain of 50
+ * `emails.value eq` is one index lookup of 50 values, not 50 sub-queries per person).
+ */
+function alternatives(condition: Condition): Condition[] {
+  const operands: (Condition | { collection: readonly string[]; conditions: Condition[] })[] = [];
+  const byCollection = new Map<string, { collection: readonly string[]; conditions: Condition[] }>();
+  // An explicit stack: a chain is as long as the filter's length allows, deeper than is wise to recurse.
+  const pending: Condition[] = [condition];
+  while (pending.length > 0) {
+    const next = pending.pop()!;
+    if (next.kind === 'or') {
+      pending.push(next.right, next.left);
+      continue;
+    }
+    if (next.kind !== 'any') {
+      operands.push(next);
+      continue;
+    }
+    const key = JSON.stringify(next.collection.map((name) => name.toLowerCase()));
+    const group = byCollection.get(key);
+    if (group) group.conditions.push(next.condition);
+    else {
+      const fresh = { collection: next.collection, conditions: [next.condition] };
+      byCollection.set(key, fresh);
+      operands.push(fresh);
+    }
+  }
+  return operands.map((operand) =>
+    'kind' in operand ? operand : { kind: 'any', collection: operand.collection, condition: operand.conditions.reduce((left, right) => ({ kind: 'or', left, right })) },
+  );
+}
+
+function anyToSql(scope: ConditionScope, collection: readonly string[], inner: Condition, placement: Placement): RawBuilder<boolean> {
+  // Inside an element every condition is about that one row: nothing in it is a sub-query of its own.
+  const matches = (elementScope: ConditionScope) => compile(elementScope, inner, { conjunct: false, negated: false, tenantId: undefined });
+  const viaTable = scope.collection?.(collection, matches, placement);
   if (viaTable) return viaTable;
   const alias = 'el';
   const element = scope.dialect.jsonElement(alias);
@@ -57,7 +133,7 @@ function anyToSql(scope: ConditionScope, collection: readonly string[], inner: C
     document: element,
     column: () => undefined,
   };
-  return sql<boolean>`exists (select 1 from ${scope.dialect.jsonArrayElements(scope.document, collection, alias)} where ${conditionToSql(elementScope, inner)})`;
+  return sql<boolean>`exists (select 1 from ${scope.dialect.jsonArrayElements(scope.document, collection, alias)} where ${matches(elementScope)})`;
 }
 
 function jsonMapping(scope: ConditionScope, field: Field): ColumnMapping {

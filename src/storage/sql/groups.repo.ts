@@ -54,10 +54,11 @@ export function groupScope(dialect: SqlDialect, alias = 'g'): ConditionScope {
     dialect,
     document: ref('data'),
     column: (path) => columns[path.join('.').toLowerCase()],
-    collection(path, element) {
+    collection(path, element, placement) {
       if (path.join('.').toLowerCase() !== 'members') return undefined;
-      const inner = element(memberScope(dialect));
-      return semiJoin(dialect, ref('id'), sql.ref('m.group_id'), sql`group_members m`, sql`m.tenant_id = ${ref('tenant_id')} and ${inner}`);
+      const where = element(memberScope(dialect));
+      const rows = { outerTenant: ref('tenant_id'), outerId: ref('id'), from: sql`group_members m`, tenant: sql.ref('m.tenant_id'), id: sql.ref('m.group_id'), where };
+      return semiJoin(dialect, rows, placement);
     },
   };
 }

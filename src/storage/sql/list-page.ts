@@ -108,7 +108,7 @@ function queryParts(
 ): QueryParts {
   const { alias } = listable;
   const tableRef = sql`${sql.table(listable.table)} as ${sql.raw(alias)}`;
-  const filter = searchAnd(tenantId, listable, query, query.where ? conditionToSql(listable.scope, query.where) : sql<boolean>`1 = 1`);
+  const filter = searchAnd(tenantId, listable, query, query.where ? conditionToSql(listable.scope, query.where, tenantId) : sql<boolean>`1 = 1`);
   const tenantMatch = sql`${sql.ref(`${alias}.tenant_id`)} = ${tenantId}`;
   const sortExpr = listable.sortExpression(query);
   const descending = query.sort?.descending === true;
@@ -193,9 +193,12 @@ function fixedLookup(
   };
 }
 
-async function countAll(db: Kysely<RosterDatabase>, engine: Engine, { tableRef, tenantMatch, filter }: QueryParts): Promise<number> {
-  const query = sql<{ n: number }>`select count(*) as n from ${tableRef} where ${tenantMatch} and ${filter}`;
-  const rows = await longRead<{ n: number }>(db, engine, query.compile(db));
+function countStatement({ tableRef, tenantMatch, filter }: QueryParts): RawBuilder<{ n: number }> {
+  return sql<{ n: number }>`select count(*) as n from ${tableRef} where ${tenantMatch} and ${filter}`;
+}
+
+async function countAll(db: Kysely<RosterDatabase>, engine: Engine, parts: QueryParts): Promise<number> {
+  const rows = await longRead<{ n: number }>(db, engine, countStatement(parts).compile(db));
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -207,6 +210,20 @@ async function longRead<R>(db: Kysely<RosterDatabase>, engine: Engine, compiled:
   const offload = readOffloadOn(db);
   if (offload) return (await offload(compiled.sql, compiled.parameters)) as R[];
   return executeCompiled<R>(db, engine, compiled.sql, compiled.parameters);
+}
+
+/**
+ * The statements `listPage` runs for an index page of a query: the page (by the general path, whose
+ * text the one-comparison lookups keep) and the count. For tests that read the database's plan.
+ */
+export function listStatements(
+  tenantId: string,
+  listable: ListableTable,
+  query: ListQuery & { page: { kind: 'index' } },
+  extra?: { column: RawBuilder<unknown>; join: RawBuilder<unknown> },
+): { page: RawBuilder<unknown>; count: RawBuilder<unknown> } {
+  const parts = queryParts(tenantId, listable, query, extra);
+  return { page: parts.page(listable.scope.dialect.limitOffset(query.page.limit, query.page.offset)), count: countStatement(parts) };
 }
 
 /** Rows strictly after the cursor in (sort value, id) order. Sort expressions are null-free (coalesced). */
