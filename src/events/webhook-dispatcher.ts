@@ -35,12 +35,18 @@ const BATCH = 100;
 /** The shortest time between two looks for work triggered by commits. */
 const MIN_WAKE_INTERVAL_MS = 50;
 
+function streamId(claim: StreamClaim): string {
+  return `${claim.endpoint.id} ${claim.stream.tenantId}`;
+}
+
 export class WebhookDispatcher {
   /** Identifies this process's claims in the database. */
   readonly owner = `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
   private running = false;
   private loopDone: Promise<void> | undefined;
   private readonly active = new Set<Promise<void>>();
+  /** Streams this process is delivering, each with the lease its loop acts under. */
+  private readonly delivering = new Map<string, { owner: string; token: number }>();
   private wakeSleeper: (() => void) | undefined;
   private wakeRequested = false;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -96,7 +102,13 @@ export class WebhookDispatcher {
         // be partly spent, or already over, when the claim lands.
         const now = rt.now();
         const claims = free > 0 ? await rt.store.delivery.claimDue(this.owner, now, now + this.leaseMs, free) : [];
-        for (const claim of claims) this.track(this.deliverStream(claim));
+        for (const claim of claims) {
+          // This process claimed again a stream it is still delivering (its lease lapsed, no other
+          // process took it): the loop under way goes on under the new claim, never a second loop.
+          const held = this.delivering.get(streamId(claim));
+          if (held) held.token = claim.stream.leaseToken;
+          else this.track(this.deliverStream(claim));
+        }
         if (this.failing) log.info({}, 'webhook dispatcher reaches the database again');
         this.failing = false;
       } catch (error) {
@@ -145,7 +157,9 @@ export class WebhookDispatcher {
   private async deliverStream(claim: StreamClaim): Promise<void> {
     const { rt, log } = this.deps;
     const key: StreamKey = { endpointId: claim.endpoint.id, tenantId: claim.stream.tenantId };
-    const lease: StreamLease = { owner: this.owner, token: claim.stream.leaseToken };
+    const lease = { owner: this.owner, token: claim.stream.leaseToken };
+    const id = streamId(claim);
+    this.delivering.set(id, lease);
     let lastSeq = claim.stream.lastSeq;
     let attempts = claim.stream.attempts;
     let firstFailureMs = claim.stream.firstFailureMs;
@@ -158,6 +172,8 @@ export class WebhookDispatcher {
           if (!this.running) break;
           if (keeper.lost() || !(await this.renewBeforeSend(key, lease, lastSeq))) {
             log.info({ endpoint: key.endpointId, tenant: claim.tenantSlug, seq: event.seq }, 'webhook stream claimed elsewhere; not sending');
+            // Gives the claim up in case it is still this loop's (the cursor moved under it).
+            await rt.store.delivery.release(key, lease);
             return;
           }
           const outcome = await this.attempt(claim, event, attempts + 1);
@@ -194,6 +210,7 @@ export class WebhookDispatcher {
       await rt.store.delivery.release(key, lease).catch(() => {});
     } finally {
       keeper.stop();
+      this.delivering.delete(id);
     }
   }
 
