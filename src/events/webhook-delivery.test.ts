@@ -21,12 +21,17 @@ const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
-/** Small timings so retries happen within a test; production defaults are seconds to hours. */
+/**
+ * Small timings so retries happen within a test; production defaults are seconds to hours. The
+ * timeout is one second: an answer read after the timeout is a failed attempt and the event is
+ * sent again (at-least-once), and a busy machine can take a few hundred milliseconds to read a
+ * local receiver's answer.
+ */
 const FAST = {
   WEBHOOK_POLL_MS: '40',
   WEBHOOK_RETRY_BASE_MS: '20',
   WEBHOOK_RETRY_MAX_MS: '150',
-  WEBHOOK_TIMEOUT_MS: '250',
+  WEBHOOK_TIMEOUT_MS: '1000',
   WEBHOOK_LEASE_MS: '2000',
 };
 
