@@ -21,12 +21,17 @@ const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
-/** Small timings so retries happen within a test; production defaults are seconds to hours. */
+/**
+ * Small timings so retries happen within a test; production defaults are seconds to hours. The
+ * timeout is one second: an answer read after the timeout is a failed attempt and the event is
+ * sent again (at-least-once), and a busy machine can take a few hundred milliseconds to read a
+ * local receiver's answer.
+ */
 const FAST = {
   WEBHOOK_POLL_MS: '40',
   WEBHOOK_RETRY_BASE_MS: '20',
   WEBHOOK_RETRY_MAX_MS: '150',
-  WEBHOOK_TIMEOUT_MS: '250',
+  WEBHOOK_TIMEOUT_MS: '1000',
   WEBHOOK_LEASE_MS: '2000',
 };
 
@@ -227,7 +232,14 @@ for (const { engine, skip } of testEngines()) {
     });
     after(async () => dispose?.());
 
-    const config = () => loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: url, DB_POOL_SIZE: '4', ...FAST });
+    const config = (overrides: Record<string, string> = {}) => loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: url, DB_POOL_SIZE: '4', ...FAST, ...overrides });
+    /**
+     * An attempt whose answer comes after the timeout counts as failed and is sent again, even if
+     * the receiver got it (at-least-once, docs/events.md). A busy machine can take longer than
+     * FAST's 250 ms to read a local answer, so exactly-once is tested with a timeout healthy
+     * processes never reach.
+     */
+    const HEALTHY = { WEBHOOK_TIMEOUT_MS: '10000' };
 
     it('loses no undelivered event when the server restarts', async () => {
       const receiver = await startReceiver('down');
@@ -262,8 +274,8 @@ for (const { engine, skip } of testEngines()) {
         sentBy[name] += 1;
         return httpTransport(request);
       };
-      const a = await createServer(config(), { webhookTransport: counting('a') });
-      const b = await createServer(config(), { webhookTransport: counting('b') });
+      const a = await createServer(config(HEALTHY), { webhookTransport: counting('a') });
+      const b = await createServer(config(HEALTHY), { webhookTransport: counting('b') });
       try {
         const tenants: { tenant: TenantRecord; token: string }[] = [];
         for (const slug of ['shared-1', 'shared-2', 'shared-3']) {
@@ -291,6 +303,57 @@ for (const { engine, skip } of testEngines()) {
         await b.close();
         await all.close();
         await one.close();
+      }
+    });
+
+    it('a send in flight longer than the lease keeps its claim: the other process does not send the same event', { skip: engine === 'sqlite' ? 'SQLite is one process by design' : false }, async () => {
+      const receiver = await startReceiver('up');
+      // The first send waits until the test lets it go, far beyond the lease (a stalled attempt;
+      // this transport ignores the timeout). Every later send goes straight through.
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const sends: { by: string; seq: string }[] = [];
+      const gated = (name: string): WebhookTransport => async (request) => {
+        // Endpoints left by the tests before (for every tenant) go their own way.
+        if (request.url !== receiver.url) return httpTransport(request);
+        sends.push({ by: name, seq: String(request.headers['Roster-Event-Seq']) });
+        if (sends.length === 1) await gate;
+        // Short settings make leases short; the real request gets time enough not to be retried.
+        return httpTransport({ ...request, timeoutMs: 10_000 });
+      };
+      // A lease of 900 ms, renewed every 300 ms while the stream is held; the other process looks
+      // for work every 10 ms.
+      const short = { WEBHOOK_LEASE_MS: '900', WEBHOOK_TIMEOUT_MS: '300', WEBHOOK_POLL_MS: '10' };
+      const a = await createServer(config(short), { webhookTransport: gated('a') });
+      const b = await createServer(config(short), { webhookTransport: gated('b') });
+      try {
+        const tenant = await createTenant(a.rt, { slug: 'stalled' });
+        const { secret: token } = await issueCredential(a.rt, tenant.id, 'bearer', 'test');
+        const { webhook, secret } = await addWebhook(a.rt, { tenantSlug: 'stalled', url: receiver.url });
+        await scim(a, token, 'POST', '/Users', { schemas: [USER], userName: 'stalled@example.com' });
+        await waitUntil(() => sends.length === 1, 'the first send to start');
+        const stream = async () => (await a.store.delivery.streamsOf(webhook.id))[0]!;
+        const held = await stream();
+        assert.ok(held.leaseOwner !== null && held.leaseUntilMs !== null);
+        // While the send hangs, its process keeps renewing the claim (same owner, same token)
+        // past two more leases' length; the other process polls every 10 ms all along.
+        await waitUntil(async () => {
+          if (sends.length > 1) return true;
+          const now = await stream();
+          return now.leaseOwner === held.leaseOwner && now.leaseToken === held.leaseToken && now.leaseUntilMs! > held.leaseUntilMs! + 2 * 900;
+        }, 'the claim to be renewed while the send is in flight');
+        assert.deepEqual(sends, [sends[0]], 'nobody else sent while the first send was in flight');
+        release();
+        await scim(b, token, 'POST', '/Users', { schemas: [USER], userName: 'after@example.com' });
+        const committed = await outbox(a, tenant.id);
+        await waitUntil(() => receiver.received.length >= committed.length, 'every event delivered');
+        assertDeliveredExactly(receiver.received, committed, secret);
+        assert.deepEqual(sends.map((s) => s.seq), committed.map((e) => String(e.seq)), 'each event sent once');
+      } finally {
+        release();
+        await a.close();
+        await b.close();
+        await receiver.close();
       }
     });
   });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ProvisioningRuntime } from '../provisioning/runtime.js';
-import type { StreamClaim, StreamKey } from '../storage/delivery-store.js';
+import type { StreamClaim, StreamKey, StreamLease } from '../storage/delivery-store.js';
 import type { StoredEvent } from '../storage/store.js';
 import type { EventNotifier } from './event-notifier.js';
 import { effectiveLeaseMs, retryDelayMs, type DeliverySettings } from './retry-policy.js';
@@ -35,12 +35,18 @@ const BATCH = 100;
 /** The shortest time between two looks for work triggered by commits. */
 const MIN_WAKE_INTERVAL_MS = 50;
 
+function streamId(claim: StreamClaim): string {
+  return `${claim.endpoint.id} ${claim.stream.tenantId}`;
+}
+
 export class WebhookDispatcher {
   /** Identifies this process's claims in the database. */
   readonly owner = `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
   private running = false;
   private loopDone: Promise<void> | undefined;
   private readonly active = new Set<Promise<void>>();
+  /** Streams this process is delivering, each with the lease its loop acts under. */
+  private readonly delivering = new Map<string, { owner: string; token: number }>();
   private wakeSleeper: (() => void) | undefined;
   private wakeRequested = false;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -68,7 +74,7 @@ export class WebhookDispatcher {
     this.wake();
     await this.loopDone;
     await Promise.allSettled([...this.active]);
-    await this.deps.rt.store.delivery.release(this.owner).catch((error: unknown) => this.deps.log.warn({ err: error }, 'webhook claims not released'));
+    await this.deps.rt.store.delivery.releaseAll(this.owner).catch((error: unknown) => this.deps.log.warn({ err: error }, 'webhook claims not released'));
   }
 
   /** Looks for work now rather than at the next poll. */
@@ -90,11 +96,19 @@ export class WebhookDispatcher {
       lastRunMs = Date.now();
       this.wakeRequested = false;
       try {
-        const now = rt.now();
-        await rt.store.delivery.openMissingStreams(now);
+        await rt.store.delivery.openMissingStreams(rt.now());
         const free = settings.concurrency - this.active.size;
+        // The time is read just before claiming: a lease dated from before a slow statement would
+        // be partly spent, or already over, when the claim lands.
+        const now = rt.now();
         const claims = free > 0 ? await rt.store.delivery.claimDue(this.owner, now, now + this.leaseMs, free) : [];
-        for (const claim of claims) this.track(this.deliverStream(claim));
+        for (const claim of claims) {
+          // This process claimed again a stream it is still delivering (its lease lapsed, no other
+          // process took it): the loop under way goes on under the new claim, never a second loop.
+          const held = this.delivering.get(streamId(claim));
+          if (held) held.token = claim.stream.leaseToken;
+          else this.track(this.deliverStream(claim));
+        }
         if (this.failing) log.info({}, 'webhook dispatcher reaches the database again');
         this.failing = false;
       } catch (error) {
@@ -134,24 +148,44 @@ export class WebhookDispatcher {
     this.retryTimer.unref();
   }
 
-  /** Delivers a claimed stream until it is caught up, an attempt fails, or the claim is lost. */
+  /**
+   * Delivers a claimed stream until it is caught up, an attempt fails, or the claim is lost. Every
+   * write is conditional on the claim's owner and token, and the lease is renewed before each send,
+   * so a loop whose claim was taken over (by another process, or by this one after the lease ran
+   * out) stops before sending again.
+   */
   private async deliverStream(claim: StreamClaim): Promise<void> {
     const { rt, log } = this.deps;
     const key: StreamKey = { endpointId: claim.endpoint.id, tenantId: claim.stream.tenantId };
+    const lease = { owner: this.owner, token: claim.stream.leaseToken };
+    const id = streamId(claim);
+    this.delivering.set(id, lease);
     let lastSeq = claim.stream.lastSeq;
     let attempts = claim.stream.attempts;
     let firstFailureMs = claim.stream.firstFailureMs;
+    const keeper = this.keepLease(key, lease);
     try {
       while (this.running) {
         const events = await rt.store.read({ tenantId: key.tenantId }, (repos) => repos.events.after(lastSeq, BATCH));
         if (events.length === 0) break;
         for (const event of events) {
           if (!this.running) break;
+          if (keeper.lost() || !(await this.renewBeforeSend(key, lease, lastSeq))) {
+            log.info({ endpoint: key.endpointId, tenant: claim.tenantSlug, seq: event.seq }, 'webhook stream claimed elsewhere; not sending');
+            // Gives the claim up in case it is still this loop's (the cursor moved under it).
+            await rt.store.delivery.release(key, lease);
+            return;
+          }
           const outcome = await this.attempt(claim, event, attempts + 1);
           const now = rt.now();
           if (outcome.ok) {
             // Conditional on still holding the claim and on the cursor being where we left it.
-            if (!(await rt.store.delivery.recordSuccess(key, this.owner, event.seq, now, now + this.leaseMs))) return;
+            if (!(await rt.store.delivery.recordSuccess(key, lease, event.seq, now, now + this.leaseMs))) {
+              // Only when this process could not renew its lease for a whole lease period: the
+              // new holder sends this event again (at-least-once; the event id tells them apart).
+              log.warn({ endpoint: key.endpointId, tenant: claim.tenantSlug, seq: event.seq }, 'webhook delivered but the claim was lost before it was recorded; it will be sent again');
+              return;
+            }
             lastSeq = event.seq;
             attempts = 0;
             firstFailureMs = null;
@@ -160,26 +194,71 @@ export class WebhookDispatcher {
           attempts += 1;
           firstFailureMs ??= now;
           if (now - firstFailureMs >= this.deps.settings.retryWindowMs) {
-            await this.giveUp(claim, key, event, attempts, firstFailureMs, outcome.error);
+            await this.giveUp(claim, key, lease, event, attempts, firstFailureMs, outcome.error);
             return;
           }
           const nextAttemptMs = now + retryDelayMs(attempts, this.deps.settings);
-          await rt.store.delivery.recordFailure(key, this.owner, { attempts, firstFailureMs, nextAttemptMs, error: outcome.error });
+          await rt.store.delivery.recordFailure(key, lease, { attempts, firstFailureMs, nextAttemptMs, error: outcome.error });
           log.info({ endpoint: key.endpointId, tenant: claim.tenantSlug, seq: event.seq, attempts, error: outcome.error }, 'webhook delivery failed; will retry');
           this.scheduleWake(nextAttemptMs - now);
           return;
         }
       }
-      await rt.store.delivery.release(this.owner, key);
+      await rt.store.delivery.release(key, lease);
     } catch (error) {
       log.warn({ err: error, endpoint: key.endpointId, tenant: claim.tenantSlug }, 'webhook stream interrupted');
-      await rt.store.delivery.release(this.owner, key).catch(() => {});
+      await rt.store.delivery.release(key, lease).catch(() => {});
+    } finally {
+      keeper.stop();
+      this.delivering.delete(id);
     }
   }
 
-  private async giveUp(claim: StreamClaim, key: StreamKey, event: StoredEvent, attempts: number, firstFailureMs: number, error: string): Promise<void> {
+  /**
+   * Renews the lease just before a send. The send may start only if, counted from before the
+   * renewal, it ends (bounded by the timeout) before the lease does: nobody can claim the stream
+   * until then, so nobody else sends while this attempt is in flight. A renewal so slow that this
+   * no longer holds is tried again, a few times.
+   */
+  private async renewBeforeSend(key: StreamKey, lease: StreamLease, lastSeq: number): Promise<boolean> {
+    const { rt, settings } = this.deps;
+    for (let tries = 0; tries < 3; tries += 1) {
+      const leaseUntilMs = rt.now() + this.leaseMs;
+      if (!(await rt.store.delivery.renewLease(key, lease, leaseUntilMs, lastSeq))) return false;
+      if (rt.now() + settings.timeoutMs < leaseUntilMs) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Renews the lease every third of its length while a stream is held, so the time an attempt's
+   * answer takes to be recorded does not cost the claim. A renewal refused means the claim was
+   * taken over; the loop then stops before its next send.
+   */
+  private keepLease(key: StreamKey, lease: StreamLease): { lost(): boolean; stop(): void } {
     const { rt, log } = this.deps;
-    await rt.store.delivery.deadLetter(key, this.owner, {
+    let lost = false;
+    let renewing = false;
+    const timer = setInterval(() => {
+      if (renewing || lost) return;
+      renewing = true;
+      rt.store.delivery
+        .renewLease(key, lease, rt.now() + this.leaseMs)
+        .then((held) => {
+          if (!held) lost = true;
+        })
+        .catch((error: unknown) => log.warn({ err: error, endpoint: key.endpointId }, 'webhook lease not renewed'))
+        .finally(() => {
+          renewing = false;
+        });
+    }, Math.max(1, Math.floor(this.leaseMs / 3)));
+    timer.unref();
+    return { lost: () => lost, stop: () => clearInterval(timer) };
+  }
+
+  private async giveUp(claim: StreamClaim, key: StreamKey, lease: StreamLease, event: StoredEvent, attempts: number, firstFailureMs: number, error: string): Promise<void> {
+    const { rt, log } = this.deps;
+    await rt.store.delivery.deadLetter(key, lease, {
       id: rt.newId(),
       endpointId: key.endpointId,
       tenantId: key.tenantId,

@@ -35,6 +35,14 @@ export interface WebhookStreamRecord {
   readonly deliveredMs: number | null;
   readonly leaseOwner: string | null;
   readonly leaseUntilMs: number | null;
+  /** Taken anew by every claim: the fencing token of the current (or last) claim. */
+  readonly leaseToken: number;
+}
+
+/** One claim on a stream: who holds it and with which token. */
+export interface StreamLease {
+  readonly owner: string;
+  readonly token: number;
 }
 
 /** A stream claimed by one dispatcher until the lease runs out. */
@@ -105,18 +113,26 @@ export interface DeliveryStore {
   openMissingStreams(nowMs: number): Promise<void>;
   /**
    * Claims up to `limit` active streams that have undelivered events and are due, and whose lease
-   * is free or expired. On PostgreSQL rows are picked with FOR UPDATE SKIP LOCKED, so concurrent
-   * dispatchers never claim the same stream.
+   * is free or expired; each claimed stream takes the next lease token. On PostgreSQL rows are
+   * picked with FOR UPDATE SKIP LOCKED, so concurrent dispatchers never claim the same stream.
    */
   claimDue(owner: string, nowMs: number, leaseUntilMs: number, limit: number): Promise<StreamClaim[]>;
-  /** Moves the cursor to `seq` (the event after the cursor) if `owner` still holds the claim; renews the lease. */
-  recordSuccess(key: StreamKey, owner: string, seq: number, nowMs: number, leaseUntilMs: number): Promise<boolean>;
-  /** Schedules the next attempt and gives the claim up. */
-  recordFailure(key: StreamKey, owner: string, failure: FailureUpdate): Promise<boolean>;
-  /** Stops the stream at its head event and records the dead letter, if `owner` still holds the claim. */
-  deadLetter(key: StreamKey, owner: string, letter: DeadLetterRecord): Promise<boolean>;
-  /** Gives up one claim (nothing left to deliver) or every claim of `owner` (shutdown). */
-  release(owner: string, key?: StreamKey): Promise<void>;
+  /**
+   * Extends the lease to `leaseUntilMs` if `lease` is still the stream's current claim (same owner
+   * and token, whether or not its time ran out meanwhile) and, when given, the cursor is still at
+   * `lastSeq`. False means the claim is lost: its holder must not send.
+   */
+  renewLease(key: StreamKey, lease: StreamLease, leaseUntilMs: number, lastSeq?: number): Promise<boolean>;
+  /** Moves the cursor to `seq` (the event after the cursor) if `lease` is still the claim; renews the lease. */
+  recordSuccess(key: StreamKey, lease: StreamLease, seq: number, nowMs: number, leaseUntilMs: number): Promise<boolean>;
+  /** Schedules the next attempt and gives the claim up, if `lease` is still the claim. */
+  recordFailure(key: StreamKey, lease: StreamLease, failure: FailureUpdate): Promise<boolean>;
+  /** Stops the stream at its head event and records the dead letter, if `lease` is still the claim. */
+  deadLetter(key: StreamKey, lease: StreamLease, letter: DeadLetterRecord): Promise<boolean>;
+  /** Gives up one claim (nothing left to deliver), if it is still the stream's current one. */
+  release(key: StreamKey, lease: StreamLease): Promise<void>;
+  /** Gives up every claim of `owner` (shutdown). */
+  releaseAll(owner: string): Promise<void>;
   /** A tenant's dead letters, newest first; replayed ones only when asked. */
   listDeadLetters(tenantId: string, options?: { includeReplayed?: boolean }): Promise<DeadLetterRecord[]>;
   /** Marks a dead letter replayed and restarts its stream at the same event, attempts reset. */

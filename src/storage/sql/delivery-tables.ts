@@ -25,6 +25,8 @@ export interface WebhookStreamsTable {
   delivered_ms: number | null;
   lease_owner: string | null;
   lease_until_ms: number | null;
+  /** Migration 009: taken anew by every claim. */
+  lease_token: number;
 }
 
 export interface WebhookDeadLettersTable {

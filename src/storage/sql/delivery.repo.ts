@@ -6,6 +6,7 @@ import type {
   HostKeyRecord,
   StreamClaim,
   StreamKey,
+  StreamLease,
   StreamState,
   StreamStatus,
   WebhookEndpointRecord,
@@ -44,6 +45,7 @@ function toStream(row: WebhookStreamsTable): WebhookStreamRecord {
     deliveredMs: num(row.delivered_ms),
     leaseOwner: row.lease_owner,
     leaseUntilMs: num(row.lease_until_ms),
+    leaseToken: Number(row.lease_token),
   };
 }
 
@@ -147,7 +149,7 @@ export class SqlDeliveryStore implements DeliveryStore {
     // SKIP LOCKED: a row another dispatcher is claiming right now is passed over, never waited for;
     // once it commits, the lease it wrote excludes the row here.
     const lock = this.dialect.engine === 'postgres' ? sql`for update of s skip locked` : sql``;
-    const { rows } = await sql<WebhookStreamsTable>`update webhook_streams set lease_owner = ${owner}, lease_until_ms = ${leaseUntilMs}
+    const { rows } = await sql<WebhookStreamsTable>`update webhook_streams set lease_owner = ${owner}, lease_until_ms = ${leaseUntilMs}, lease_token = lease_token + 1
       where (endpoint_id, tenant_id) in (
         select s.endpoint_id, s.tenant_id from webhook_streams s join event_sequences q on q.tenant_id = s.tenant_id
         where s.state = 'active' and q.last_seq > s.last_seq and s.next_attempt_ms <= ${nowMs}
@@ -177,19 +179,37 @@ export class SqlDeliveryStore implements DeliveryStore {
     return claims;
   }
 
-  async recordSuccess(key: StreamKey, owner: string, seq: number, nowMs: number, leaseUntilMs: number): Promise<boolean> {
+  async renewLease(key: StreamKey, lease: StreamLease, leaseUntilMs: number, lastSeq?: number): Promise<boolean> {
+    // The token, not the time, decides: a claim that ran out but was not taken over may go on (a
+    // dispatcher taking it over would have to lock and change this row, so both cannot succeed);
+    // one that was taken over, even by the same process, may not.
+    let query = this.db
+      .updateTable('webhook_streams')
+      .set({ lease_until_ms: leaseUntilMs })
+      .where('endpoint_id', '=', key.endpointId)
+      .where('tenant_id', '=', key.tenantId)
+      .where('lease_owner', '=', lease.owner)
+      .where('lease_token', '=', lease.token)
+      .where('state', '=', 'active');
+    if (lastSeq !== undefined) query = query.where('last_seq', '=', lastSeq);
+    const result = await query.executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async recordSuccess(key: StreamKey, lease: StreamLease, seq: number, nowMs: number, leaseUntilMs: number): Promise<boolean> {
     const result = await this.db
       .updateTable('webhook_streams')
       .set({ last_seq: seq, attempts: 0, first_failure_ms: null, last_error: null, delivered_ms: nowMs, next_attempt_ms: nowMs, lease_until_ms: leaseUntilMs })
       .where('endpoint_id', '=', key.endpointId)
       .where('tenant_id', '=', key.tenantId)
-      .where('lease_owner', '=', owner)
+      .where('lease_owner', '=', lease.owner)
+      .where('lease_token', '=', lease.token)
       .where('last_seq', '=', seq - 1)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }
 
-  async recordFailure(key: StreamKey, owner: string, failure: FailureUpdate): Promise<boolean> {
+  async recordFailure(key: StreamKey, lease: StreamLease, failure: FailureUpdate): Promise<boolean> {
     const result = await this.db
       .updateTable('webhook_streams')
       .set({
@@ -202,19 +222,21 @@ export class SqlDeliveryStore implements DeliveryStore {
       })
       .where('endpoint_id', '=', key.endpointId)
       .where('tenant_id', '=', key.tenantId)
-      .where('lease_owner', '=', owner)
+      .where('lease_owner', '=', lease.owner)
+      .where('lease_token', '=', lease.token)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }
 
-  async deadLetter(key: StreamKey, owner: string, letter: DeadLetterRecord): Promise<boolean> {
+  async deadLetter(key: StreamKey, lease: StreamLease, letter: DeadLetterRecord): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const result = await trx
         .updateTable('webhook_streams')
         .set({ state: 'dead', attempts: letter.attempts, first_failure_ms: letter.firstFailureMs, last_error: letter.lastError, lease_owner: null, lease_until_ms: null })
         .where('endpoint_id', '=', key.endpointId)
         .where('tenant_id', '=', key.tenantId)
-        .where('lease_owner', '=', owner)
+        .where('lease_owner', '=', lease.owner)
+        .where('lease_token', '=', lease.token)
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) === 0) return false;
       await trx
@@ -237,10 +259,19 @@ export class SqlDeliveryStore implements DeliveryStore {
     });
   }
 
-  async release(owner: string, key?: StreamKey): Promise<void> {
-    let query = this.db.updateTable('webhook_streams').set({ lease_owner: null, lease_until_ms: null }).where('lease_owner', '=', owner);
-    if (key) query = query.where('endpoint_id', '=', key.endpointId).where('tenant_id', '=', key.tenantId);
-    await query.execute();
+  async release(key: StreamKey, lease: StreamLease): Promise<void> {
+    await this.db
+      .updateTable('webhook_streams')
+      .set({ lease_owner: null, lease_until_ms: null })
+      .where('endpoint_id', '=', key.endpointId)
+      .where('tenant_id', '=', key.tenantId)
+      .where('lease_owner', '=', lease.owner)
+      .where('lease_token', '=', lease.token)
+      .execute();
+  }
+
+  async releaseAll(owner: string): Promise<void> {
+    await this.db.updateTable('webhook_streams').set({ lease_owner: null, lease_until_ms: null }).where('lease_owner', '=', owner).execute();
   }
 
   async listDeadLetters(tenantId: string, options?: { includeReplayed?: boolean }): Promise<DeadLetterRecord[]> {

@@ -9,6 +9,7 @@ import { adminMigration } from './005-admin.js';
 import { heldChangesMigration } from './006-held-changes.js';
 import { eventsNumberedAfterCommitMigration } from './007-events-numbered-after-commit.js';
 import { lighterOutboxMigration } from './008-lighter-outbox.js';
+import { webhookLeaseTokenMigration } from './009-webhook-lease-token.js';
 import { peopleSearchMigration } from './010-people-search.js';
 import { duplicateKeysMigration } from './011-duplicate-keys.js';
 
@@ -23,6 +24,7 @@ export function migrationsFor(engine: Engine): Record<string, Migration> {
     '006-held-changes': heldChangesMigration(engine),
     '007-events-numbered-after-commit': eventsNumberedAfterCommitMigration(engine),
     '008-lighter-outbox': lighterOutboxMigration(engine),
+    '009-webhook-lease-token': webhookLeaseTokenMigration(),
     '010-people-search': peopleSearchMigration(engine),
     '011-duplicate-keys': duplicateKeysMigration(engine),
   };
