@@ -7,67 +7,48 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { createServer, type RosterServer } from '../app/create-server.js';
-import { loadConfig } from '../config/config.js';
-import { issueCredential } from '../provisioning/credentials/manage-credentials.js';
-import { createTenant } from '../provisioning/tenants/manage-tenants.js';
 import { openStore } from '../storage/open-store.js';
 import { parsePostgresUrl } from '../storage/sql/dialects/postgres.js';
 import { migrationsFor } from '../storage/sql/migrations/index.js';
-import { createTestDatabase, testEngines, type TestDatabase } from '../testing/databases.js';
+import { createTestDatabase, testEngines } from '../testing/databases.js';
+import { createTestServer, type TestServer } from '../testing/test-server.js';
 
 const postgres = testEngines().find((e) => e.engine === 'postgres');
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
 describe('PostgreSQL statement deadline', { skip: postgres?.skip ?? 'no PostgreSQL engine' }, () => {
-  let database: TestDatabase;
-  let server: RosterServer;
-  let token = '';
+  let t: TestServer;
 
   before(async () => {
-    database = await createTestDatabase('postgres');
-    server = await createServer(loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: database.url, DB_STATEMENT_TIMEOUT_MS: '300' }));
-    const tenant = await createTenant(server.rt, { slug: 'acme' });
-    token = (await issueCredential(server.rt, tenant.id, 'bearer', 'test')).secret;
+    t = await createTestServer('postgres', { DB_STATEMENT_TIMEOUT_MS: '300' });
   });
   after(async () => {
-    await server?.close();
-    await database?.dispose();
+    await t?.close();
   });
 
-  const scim = async (method: 'GET' | 'POST', url: string, body?: unknown) => {
-    const response = await server.app.inject({
-      method,
-      url: `/scim/v2${url}`,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
-      ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
-    });
-    return { status: response.statusCode, headers: response.headers, json: JSON.parse(response.body) as Record<string, unknown> };
-  };
-
   it('cancels a statement past the deadline: 503 with Retry-After and advice, nothing changed; once free, the request is served', async () => {
-    assert.equal((await scim('POST', '/Users', { schemas: [USER], userName: 'before@example.com' })).status, 201);
+    assert.equal((await t.scim('POST', '/Users', { schemas: [USER], userName: 'before@example.com' })).status, 201);
     // Another session holds the users table locked, so every statement on it waits past the deadline.
-    const { connectionString, schema } = parsePostgresUrl(database.url);
+    const { connectionString, schema } = parsePostgresUrl(t.databaseUrl);
     const blocker = new pg.Client({ connectionString });
     await blocker.connect();
     try {
       await blocker.query('begin');
       await blocker.query(`lock table "${schema}".users in access exclusive mode`);
-      const read = await scim('GET', '/Users?filter=' + encodeURIComponent('userName eq "before@example.com"'));
-      assert.equal(read.status, 503, JSON.stringify(read.json));
+      const read = await t.scim('GET', '/Users?filter=' + encodeURIComponent('userName eq "before@example.com"'));
+      assert.equal(read.status, 503, read.raw);
       assert.equal(read.headers['retry-after'], '5');
-      assert.match(String(read.json['detail']), /DB_STATEMENT_TIMEOUT_MS[\s\S]*Narrow the filter/);
-      const write = await scim('POST', '/Users', { schemas: [USER], userName: 'during@example.com' });
-      assert.equal(write.status, 503, JSON.stringify(write.json));
+      assert.match(String(read.body['detail']), /DB_STATEMENT_TIMEOUT_MS[\s\S]*Narrow the filter/);
+      const write = await t.scim('POST', '/Users', { schemas: [USER], userName: 'during@example.com' });
+      assert.equal(write.status, 503, write.raw);
     } finally {
       await blocker.query('rollback').catch(() => {});
       await blocker.end();
     }
-    const list = await scim('GET', '/Users');
+    const list = await t.scim('GET', '/Users');
     assert.equal(list.status, 200);
     assert.deepEqual(
-      (list.json['Resources'] as { userName: string }[]).map((u) => u.userName),
+      (list.body['Resources'] as { userName: string }[]).map((u) => u.userName),
       ['before@example.com'],
       'the create cancelled at its deadline left nothing behind',
     );

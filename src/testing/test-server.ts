@@ -11,6 +11,8 @@ import { createTestDatabase, type EngineName } from './databases.js';
 export interface TestServer {
   readonly server: RosterServer;
   readonly tenant: TenantRecord;
+  /** The database the server was opened on (a test may name its own with DATABASE_URL). */
+  readonly databaseUrl: string;
   readonly token: string;
   /** A SCIM request as the tenant's client: path relative to /scim/v2. */
   scim(method: string, path: string, body?: JsonValue, headers?: Record<string, string>): Promise<TestResponse>;
@@ -55,6 +57,7 @@ export async function createTestServer(engine: EngineName, env: Record<string, s
   };
   return {
     server,
+    databaseUrl: config.databaseUrl,
     tenant: first.tenant,
     token: first.token,
     scim: (method, path, body, headers = {}) =>

@@ -9,13 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createServer, type RosterServer } from '../../../app/create-server.js';
-import { loadConfig } from '../../../config/config.js';
-import { issueCredential } from '../../../provisioning/credentials/manage-credentials.js';
-import { createTenant } from '../../../provisioning/tenants/manage-tenants.js';
 import { StorageDeadlineError } from '../../store.js';
 import { openStore } from '../../open-store.js';
 import { SqliteReadWorkers } from './sqlite-read-workers.js';
+import { createTestServer, type TestServer } from '../../../testing/test-server.js';
 import { waitUntil } from '../../../testing/wait-until.js';
 
 /**
@@ -89,36 +86,23 @@ describe('SQLite read workers', () => {
 
 describe('SCIM lists on a SQLite file run on the read workers', () => {
   let dir: string;
-  let server: RosterServer;
-  let token = '';
+  let t: TestServer;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'roster-read-workers-http-'));
-    server = await createServer(loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: join(dir, 'roster.db'), SQLITE_READ_WORKERS: '1' }));
-    const tenant = await createTenant(server.rt, { slug: 'acme' });
-    token = (await issueCredential(server.rt, tenant.id, 'bearer', 'test')).secret;
+    t = await createTestServer('sqlite', { DATABASE_URL: join(dir, 'roster.db'), SQLITE_READ_WORKERS: '1' });
   });
 
   after(async () => {
-    await server.close();
+    await t.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const scim = async (method: 'GET' | 'POST', url: string, body?: unknown) => {
-    const response = await server.app.inject({
-      method,
-      url: `/scim/v2${url}`,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
-      ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
-    });
-    return { status: response.statusCode, json: JSON.parse(response.body) as Record<string, unknown> };
-  };
-
   it('answers filtered pages and counts from a worker, seeing every acknowledged write at once', async () => {
-    const stats = () => server.store.operations.readWorkerStats();
-    assert.ok(stats(), 'a server on a SQLite file starts read workers by default');
+    const stats = () => t.server.store.operations.readWorkerStats();
+    assert.ok(stats(), 'a server on a SQLite file starts its read workers');
     for (const [i, title] of ['Engineer', 'Designer', 'Engineering Manager'].entries()) {
-      const created = await scim('POST', '/Users', {
+      const created = await t.scim('POST', '/Users', {
         schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
         userName: `person${i}@example.com`,
         title,
@@ -127,12 +111,12 @@ describe('SCIM lists on a SQLite file run on the read workers', () => {
       assert.equal(created.status, 201);
     }
     const before = stats()?.executed ?? 0;
-    const engineers = await scim('GET', `/Users?filter=${encodeURIComponent('title co "engineer"')}&sortBy=userName`);
+    const engineers = await t.scim('GET', `/Users?filter=${encodeURIComponent('title co "engineer"')}&sortBy=userName`);
     assert.equal(engineers.status, 200);
-    assert.equal(engineers.json['totalResults'], 2);
-    assert.deepEqual((engineers.json['Resources'] as { userName: string }[]).map((u) => u.userName), ['person0@example.com', 'person2@example.com']);
-    const notWork = await scim('GET', `/Users?filter=${encodeURIComponent('not (emails.type eq "work")')}`);
-    assert.deepEqual((notWork.json['Resources'] as { userName: string }[]).map((u) => u.userName), ['person1@example.com']);
+    assert.equal(engineers.body['totalResults'], 2);
+    assert.deepEqual((engineers.body['Resources'] as { userName: string }[]).map((u) => u.userName), ['person0@example.com', 'person2@example.com']);
+    const notWork = await t.scim('GET', `/Users?filter=${encodeURIComponent('not (emails.type eq "work")')}`);
+    assert.deepEqual((notWork.body['Resources'] as { userName: string }[]).map((u) => u.userName), ['person1@example.com']);
     assert.ok((stats()?.executed ?? 0) > before, 'the filtered pages ran on a worker');
   });
 });
