@@ -23,16 +23,16 @@ const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 /**
  * Small timings so retries happen within a test; production defaults are seconds to hours. The
- * timeout is one second: an answer read after the timeout is a failed attempt and the event is
- * sent again (at-least-once), and a busy machine can take a few hundred milliseconds to read a
- * local receiver's answer.
+ * timeout is three seconds: an answer read after the timeout is a failed attempt and the event is
+ * sent again (at-least-once), and a busy machine can take far longer than usual to read a local
+ * receiver's answer. A lease must outlast an attempt, hence six.
  */
 const FAST = {
   WEBHOOK_POLL_MS: '40',
   WEBHOOK_RETRY_BASE_MS: '20',
   WEBHOOK_RETRY_MAX_MS: '150',
-  WEBHOOK_TIMEOUT_MS: '1000',
-  WEBHOOK_LEASE_MS: '2000',
+  WEBHOOK_TIMEOUT_MS: '3000',
+  WEBHOOK_LEASE_MS: '6000',
 };
 
 async function scim(server: RosterServer, token: string, method: string, path: string, body?: JsonObject) {
@@ -321,9 +321,9 @@ for (const { engine, skip } of testEngines()) {
         // Short settings make leases short; the real request gets time enough not to be retried.
         return httpTransport({ ...request, timeoutMs: 10_000 });
       };
-      // A lease of 900 ms, renewed every 300 ms while the stream is held; the other process looks
-      // for work every 10 ms.
-      const short = { WEBHOOK_LEASE_MS: '900', WEBHOOK_TIMEOUT_MS: '300', WEBHOOK_POLL_MS: '10' };
+      // A lease of 3 s, renewed every second while the stream is held (a busy machine still renews
+      // in time); the other process looks for work every 10 ms.
+      const short = { WEBHOOK_LEASE_MS: '3000', WEBHOOK_TIMEOUT_MS: '1000', WEBHOOK_POLL_MS: '10' };
       const a = await createServer(config(short), { webhookTransport: gated('a') });
       const b = await createServer(config(short), { webhookTransport: gated('b') });
       try {
@@ -340,8 +340,8 @@ for (const { engine, skip } of testEngines()) {
         await waitUntil(async () => {
           if (sends.length > 1) return true;
           const now = await stream();
-          return now.leaseOwner === held.leaseOwner && now.leaseToken === held.leaseToken && now.leaseUntilMs! > held.leaseUntilMs! + 2 * 900;
-        }, 'the claim to be renewed while the send is in flight');
+          return now.leaseOwner === held.leaseOwner && now.leaseToken === held.leaseToken && now.leaseUntilMs! > held.leaseUntilMs! + 2 * 3000;
+        }, 'the claim to be renewed while the send is in flight', 60_000);
         assert.deepEqual(sends, [sends[0]], 'nobody else sent while the first send was in flight');
         release();
         await scim(b, token, 'POST', '/Users', { schemas: [USER], userName: 'after@example.com' });

@@ -64,9 +64,11 @@ describe('connection bounds (real sockets)', () => {
         PORT: '0',
         HOST: '127.0.0.1',
         DATABASE_URL: database.url,
-        // Short deadlines so the test sees them act; the defaults are in config.ts and docs/reliability.md.
-        HEADERS_TIMEOUT_MS: '300',
-        REQUEST_TIMEOUT_MS: '600',
+        // Deadlines short enough for the test to see them act, long enough that a busy machine answers
+        // a complete request well within them (a 401 must not lose the race to the 408); the
+        // defaults are in config.ts and docs/reliability.md.
+        HEADERS_TIMEOUT_MS: '1000',
+        REQUEST_TIMEOUT_MS: '3000',
         MAX_CONNECTIONS_PER_ADDRESS: '4',
       }),
     );

@@ -16,10 +16,11 @@ import { createTestServer, type TestServer } from '../../../testing/test-server.
 import { waitUntil } from '../../../testing/wait-until.js';
 
 /**
- * Counts to 2,000,000 in SQLite: about a second of work on any machine, hundreds of times the 10 ms
- * deadline below. (Finite on purpose: an abandoned statement runs to its end, see the pool.)
+ * Counts to 10,000,000 in SQLite: seconds of work on any machine, several times the 500 ms deadline
+ * below, which in turn is far beyond the time a message takes to reach a worker that is ready.
+ * (Finite on purpose: an abandoned statement runs to its end, see the pool.)
  */
-const LONG = 'with recursive n(x) as (select 1 union all select x + 1 from n where x < 2000000) select count(*) as c from n';
+const LONG = 'with recursive n(x) as (select 1 union all select x + 1 from n where x < 10000000) select count(*) as c from n';
 
 describe('SQLite read workers', () => {
   let dir: string;
@@ -55,9 +56,12 @@ describe('SQLite read workers', () => {
   });
 
   it('abandons a read past its deadline while it still runs on its thread, replaces the worker, refuses long reads while the abandoned one finishes, then serves again', async () => {
-    const workers = new SqliteReadWorkers(file, { workers: 1, deadlineMs: 10 });
+    const workers = new SqliteReadWorkers(file, { workers: 1, deadlineMs: 500 });
     try {
-      await assert.rejects(workers.run(LONG, []), (error: unknown) => error instanceof StorageDeadlineError && /deadline of 10 ms/.test(error.message));
+      // The deadline counts from the request: wait until the worker has opened its connection, so
+      // that it is the statement, not the thread's start, that runs past it.
+      await workers.ready();
+      await assert.rejects(workers.run(LONG, []), (error: unknown) => error instanceof StorageDeadlineError && /deadline of 500 ms/.test(error.message));
       assert.deepEqual(workers.stats, { executed: 0, pastDeadline: 1, replaced: 1 });
       // The abandoned statement is still counting, on its own thread (the answer above came while it
       // ran, so the event loop was free): with one worker, no second long read may start meanwhile.

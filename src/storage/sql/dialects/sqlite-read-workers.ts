@@ -39,6 +39,7 @@ parentPort.on('message', (job) => {
     parentPort.postMessage({ id: job.id, error: { message: String(error && error.message), code: error && error.code } });
   }
 });
+parentPort.postMessage({ ready: true });
 `;
 
 interface Job {
@@ -53,9 +54,11 @@ interface Job {
 interface Slot {
   worker: Worker;
   job?: Job;
+  /** Resolves once the worker has opened its connection. */
+  readonly ready: Promise<void>;
 }
 
-type WorkerAnswer = { id: number; rows: unknown[] } | { id: number; error: { message: string; code?: string } };
+type WorkerAnswer = { id: number; rows: unknown[] } | { id: number; error: { message: string; code?: string } } | { ready: true };
 
 export interface ReadWorkerOptions {
   /** How many worker threads, each with its own connection (at least 1). */
@@ -94,6 +97,11 @@ export class SqliteReadWorkers {
     private readonly options: ReadWorkerOptions,
   ) {
     for (let i = 0; i < Math.max(1, options.workers); i++) this.slots.push(this.spawn());
+  }
+
+  /** Resolves once every current worker has opened its connection (tests: a deadline then times only the read). */
+  async ready(): Promise<void> {
+    await Promise.all(this.slots.map((slot) => slot.ready));
   }
 
   get stats(): ReadWorkerStats {
@@ -139,8 +147,14 @@ export class SqliteReadWorkers {
 
   private spawn(): Slot {
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver: this.driver, file: this.file, busyTimeoutMs: 5000 } });
-    const slot: Slot = { worker };
+    let opened!: () => void;
+    const slot: Slot = { worker, ready: new Promise<void>((resolve) => (opened = resolve)) };
     worker.on('message', (answer: WorkerAnswer) => {
+      if ('ready' in answer) {
+        // Held until now so that waiting for readiness keeps the process alive; idle from here on.
+        if (!slot.job) worker.unref();
+        return opened();
+      }
       const job = slot.job;
       if (!job || job.id !== answer.id) return;
       slot.job = undefined;
@@ -154,8 +168,7 @@ export class SqliteReadWorkers {
     // the read it was running fails as "unavailable", never silently.
     worker.on('error', (error) => this.lost(slot, error));
     worker.on('exit', () => this.lost(slot, undefined));
-    // An idle worker does not keep the process alive; one running a read does (see dispatch).
-    worker.unref();
+    // An idle, opened worker does not keep the process alive; one starting up or running a read does.
     return slot;
   }
 
