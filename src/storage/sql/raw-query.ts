@@ -1,4 +1,4 @@
-import { CompiledQuery, type Kysely, type RawBuilder } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import { directExecutionOn } from './direct-statements.js';
 import type { Engine } from './engine.js';
 import type { RosterDatabase } from './tables.js';
@@ -32,10 +32,4 @@ export async function executeCompiled<R>(db: Kysely<RosterDatabase>, engine: Eng
   if (direct) return direct as R[];
   const result = await db.executeQuery<R>(CompiledQuery.raw(text, [...parameters]));
   return [...result.rows];
-}
-
-/** A query built with `sql`, compiled once and run like `rawQuery`: directly on SQLite when the connection allows. */
-export async function executeBuilt<R>(db: Kysely<RosterDatabase>, engine: Engine, query: RawBuilder<R>): Promise<R[]> {
-  const compiled = query.compile(db);
-  return executeCompiled<R>(db, engine, compiled.sql, compiled.parameters);
 }
