@@ -94,7 +94,7 @@ describe('SCIM lists on a SQLite file run on the read workers', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'roster-read-workers-http-'));
-    t = await createTestServer('sqlite', { DATABASE_URL: join(dir, 'roster.db'), SQLITE_READ_WORKERS: '1' });
+    t = await createTestServer('sqlite', { DATABASE_URL: join(dir, 'roster.db') }); // the default SQLITE_READ_WORKERS
   });
 
   after(async () => {
