@@ -71,7 +71,7 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
       poolSize: config.dbPoolSize,
       statementTimeoutMs: config.dbStatementTimeoutMs,
       readWorkers: config.sqliteReadWorkers,
-      readDeadlineMs: config.dbStatementTimeoutMs,
+      readDeadlineMs: config.readDeadlineMs || config.dbStatementTimeoutMs,
       checkpointInBackground: true,
       onCheckpointError: (error) => checkpointFailed(error),
       onBackgroundError: (error) => afterCommitFailed(error),

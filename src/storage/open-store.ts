@@ -32,6 +32,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
         url: options.databaseUrl,
         poolSize: options.poolSize ?? 10,
         ...(options.statementTimeoutMs ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
+        ...(options.readDeadlineMs ? { readDeadlineMs: options.readDeadlineMs } : {}),
       })
     : openSqlite(options.databaseUrl.replace(/^sqlite:(\/\/)?/i, ''), options);
   try {
