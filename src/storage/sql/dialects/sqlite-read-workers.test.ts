@@ -5,8 +5,8 @@
  * deadlines below are what is tested, not how fast anything runs.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { StorageDeadlineError } from '../../store.js';
@@ -41,6 +41,26 @@ describe('SQLite read workers', () => {
       const rows = (await workers.run('select roster_fold(?) as folded, count(*) as tenants from tenants', ['ÉMILE Ｊｏｈｎ'])) as { folded: string; tenants: number }[];
       assert.deepEqual(rows, [{ folded: 'émile john', tenants: 0 }]);
       assert.equal(workers.stats.executed, 1);
+    } finally {
+      await workers.stop();
+    }
+  });
+
+  it('runs its workers below the serving thread in the scheduler (Linux: nice +10 on the worker threads only)', { skip: process.platform === 'linux' ? false : 'per-thread priorities are read from /proc on Linux' }, async () => {
+    const niceOf = (tid: string): number => {
+      // Field 19 of /proc/<pid>/task/<tid>/stat, counted after the ")" that ends the thread's name.
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    };
+    const before = new Set(readdirSync('/proc/self/task'));
+    const mine = getPriority(process.pid);
+    const workers = new SqliteReadWorkers(file, { workers: 2, deadlineMs: 0 });
+    try {
+      await workers.ready();
+      const lowered = readdirSync('/proc/self/task').filter((tid) => !before.has(tid) && niceOf(tid) === Math.min(19, mine + 10));
+      assert.ok(lowered.length >= 2, `threads started with the workers at nice ${mine + 10}: ${lowered.length}`);
+      assert.equal(getPriority(process.pid), mine, 'the serving thread keeps its priority');
+      assert.equal(niceOf(String(process.pid)), mine);
     } finally {
       await workers.stop();
     }

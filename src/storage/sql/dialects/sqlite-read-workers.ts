@@ -20,6 +20,18 @@ db.pragma('busy_timeout = ' + busyTimeoutMs);
 db.pragma('query_only = 1');
 const foldText = ${foldText.toString()};
 db.function('roster_fold', { deterministic: true }, (value) => (typeof value === 'string' ? foldText(value) : value));
+// Below the serving thread in the scheduler (nice +10): on a machine with as many cores as busy
+// workers, a long read still leaves the event loop the CPU it needs for lookups, writes and
+// /healthz. Linux names a thread by its own id (/proc/thread-self); elsewhere the whole process
+// would be lowered, so there the worker keeps its priority.
+let lowered = false;
+try {
+  const tid = Number(String(require('node:fs').readlinkSync('/proc/thread-self')).split('/').pop());
+  if (Number.isInteger(tid) && tid > 0 && tid !== process.pid) {
+    require('node:os').setPriority(tid, Math.min(19, require('node:os').getPriority(tid) + 10));
+    lowered = true;
+  }
+} catch {}
 const statements = new Map();
 parentPort.on('message', (job) => {
   if (job === 'stop') {
@@ -39,7 +51,7 @@ parentPort.on('message', (job) => {
     parentPort.postMessage({ id: job.id, error: { message: String(error && error.message), code: error && error.code } });
   }
 });
-parentPort.postMessage({ ready: true });
+parentPort.postMessage({ ready: true, lowered });
 `;
 
 interface Job {
