@@ -2,6 +2,8 @@ import { Kysely, PostgresDialect as KyselyPostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { RosterDatabase } from '../tables.js';
 import type { SqlDatabase, SqlDialect } from './dialect.js';
+import { readBudgetLeftMs } from '../../read-budget.js';
+import { StorageDeadlineError } from '../../store.js';
 import { lendReadOffload } from '../offloaded-reads.js';
 import { classifyStorageError } from '../sql-errors.js';
 import { noteStatement } from '../statement-count.js';
@@ -186,11 +188,26 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
       client.on('error', () => {});
       prepareParameterisedStatements(client, prepared);
     });
+    const deadlineMs = options.readDeadlineMs ?? 0;
     lendReadOffload(db, async (text, parameters) => {
+      // The request's read budget (read-budget.ts): none left, no read; less left than the pool's
+      // deadline, that much for this statement (SET and RESET on the same connection).
+      const left = readBudgetLeftMs();
+      if (left !== undefined && left <= 0) throw new StorageDeadlineError("the request's read budget was spent before this read");
+      const client = await readPool.connect().catch((error: unknown) => {
+        throw classifyStorageError(error);
+      });
+      const shorter = left !== undefined && left < deadlineMs ? Math.max(1, Math.floor(left)) : undefined;
+      let resetFailed = false;
       try {
-        return (await readPool.query(text, parameters as unknown[])).rows as unknown[];
+        if (shorter !== undefined) await client.query(`set statement_timeout = ${shorter}`);
+        return (await client.query(text, parameters as unknown[])).rows as unknown[];
       } catch (error) {
         throw classifyStorageError(error);
+      } finally {
+        if (shorter !== undefined) resetFailed = await client.query('reset statement_timeout').then(() => false, () => true);
+        // A connection whose RESET failed may keep the shorter deadline: it is not given back.
+        client.release(resetFailed ? true : undefined);
       }
     });
   }
