@@ -362,6 +362,13 @@ export function storeContract(engine: EngineName, skip: string | false): void {
       assert.equal(await store.tenants.findById(doomed.id), undefined);
       assert.equal(await store.tenants.delete(doomed.id), false, 'a second delete finds nothing');
       assert.equal(await store.tenants.purgeRows(doomed.id, 'users', 10), 0);
+      // A process that buffered log entries of the deleted tenant still writes the rest of its batch.
+      const entry = (tenantId: string): RequestLogEntry => ({
+        tenantId, id: uuidv7(), atMs: 1, method: 'GET', path: '/scim/v2/Users', status: 403, durationMs: 0,
+        client: null, credentialId: null, resourceType: null, resourceId: null, changed: false, notes: {}, error: null,
+      });
+      await store.appendRequestLog([entry(doomed.id), entry(keep.id)]);
+      assert.equal((await store.read({ tenantId: keep.id }, (r) => r.requestLog.list({ limit: 10 }))).length, 1);
 
       // The other tenant has every row it had.
       const kept = { tenantId: keep.id };
