@@ -33,8 +33,10 @@ export const askOnTerminal: Prompt = async (question) => {
  * `cat` and `ls` do: the reader has all it wanted. Without this, the write's EPIPE surfaces as an
  * unhandled error, or inside a database read as "the database is unavailable".
  */
+let watchingStdout = false;
 export function exitQuietlyWhenStdoutCloses(): void {
-  if (process.stdout.listenerCount('error') > 0) return;
+  if (watchingStdout) return;
+  watchingStdout = true;
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') process.exit(0);
     throw error;
