@@ -15,24 +15,24 @@ export interface TenantDeletion {
   readonly removed: PurgeCounts;
 }
 
-/** The counts an operator reads, in words; tables that only index others are folded in. */
-export function describeRemoved(removed: PurgeCounts): [string, number][] {
+/** The counts an operator reads: a JSON key, words, and the number; index-only tables are left out. */
+export function describeRemoved(removed: PurgeCounts): [key: string, words: string, count: number][] {
   return [
-    ['people', removed.users],
-    ['groups', removed.groups],
-    ['folders', removed.folders],
-    ['group memberships', removed.group_members],
-    ['folder memberships', removed.folder_members],
-    ['pending references', removed.pending_references],
-    ['events', removed.events],
-    ['provisioning log entries', removed.request_log],
-    ['held changes', removed.held_changes],
-    ['deletion audit entries', removed.audit_log],
-    ['webhooks', removed.webhook_endpoints],
-    ['webhook delivery streams and dead letters', removed.webhook_streams + removed.webhook_dead_letters],
-    ['credentials', removed.credentials],
-    ['host keys', removed.host_keys],
-    ['tenant admins', removed.admins],
+    ['people', 'people', removed.users],
+    ['groups', 'groups', removed.groups],
+    ['folders', 'folders', removed.folders],
+    ['groupMemberships', 'group memberships', removed.group_members],
+    ['folderMemberships', 'folder memberships', removed.folder_members],
+    ['pendingReferences', 'pending references', removed.pending_references],
+    ['events', 'events', removed.events],
+    ['provisioningLogEntries', 'provisioning log entries', removed.request_log],
+    ['heldChanges', 'held changes', removed.held_changes],
+    ['deletionAuditEntries', 'deletion audit entries', removed.audit_log],
+    ['webhooks', 'webhooks', removed.webhook_endpoints],
+    ['webhookDeliveries', 'webhook delivery streams and dead letters', removed.webhook_streams + removed.webhook_dead_letters],
+    ['credentials', 'credentials', removed.credentials],
+    ['hostKeys', 'host keys', removed.host_keys],
+    ['tenantAdmins', 'tenant admins', removed.admins],
   ];
 }
 
