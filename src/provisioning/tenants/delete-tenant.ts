@@ -7,6 +7,13 @@ import { findTenantBySlug } from './manage-tenants.js';
 /** Rows deleted per statement: small enough that one step holds SQLite's writer for milliseconds. */
 export const PURGE_CHUNK_ROWS = 500;
 
+/**
+ * Tables whose rows cost more to delete get smaller steps: each person's delete also updates the
+ * people-search index (SQLite FTS5 through triggers). Measured on SQLite on a loaded 2-core
+ * machine, 500 people took 64–446 ms a step, 500 rows of other tables 1–50 ms.
+ */
+const CHUNK_BY_TABLE: Partial<Record<TenantTable, number>> = { users: 100 };
+
 /** What a tenant's deletion removed, by table (every table appears, zeros included). */
 export type PurgeCounts = Record<TenantTable, number>;
 
@@ -55,11 +62,12 @@ export async function deleteTenant(
   if (tenant.provisioningEnabled) await rt.store.tenants.setProvisioningEnabled(tenant.id, false);
   const removed = Object.fromEntries(TENANT_PURGE_ORDER.map((t) => [t, 0])) as PurgeCounts;
   for (const table of TENANT_PURGE_ORDER) {
+    const limit = Math.min(chunk, CHUNK_BY_TABLE[table] ?? chunk);
     for (;;) {
-      const n = await rt.store.tenants.purgeRows(tenant.id, table, chunk);
+      const n = await rt.store.tenants.purgeRows(tenant.id, table, limit);
       removed[table] += n;
       if (n > 0) options.onProgress?.(table, removed[table]);
-      if (n < chunk) break;
+      if (n < limit) break;
       await nextTurn();
     }
   }
