@@ -68,6 +68,8 @@ export const api = {
     await call<void>('DELETE', '/session');
     csrfToken = '';
   },
+  resetLinkState: (token: string) => call<{ state: string }>('POST', '/password-reset/status', { token }),
+  resetPassword: (token: string, password: string) => call<{ email: string; sessionsEnded: number }>('POST', '/password-reset', { token, password }),
   tenants: () => call<{ tenants: Tenant[] }>('GET', '/tenants'),
   tenant: (slug: string) => call<TenantDetail>('GET', t(slug)),
   updateSettings: (slug: string, change: Partial<Settings>) => call<{ settings: Settings }>('PATCH', `${t(slug)}/settings`, change),

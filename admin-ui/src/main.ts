@@ -7,6 +7,7 @@ import { renderPeople } from './pages/people.js';
 import { renderPending } from './pages/pending.js';
 import { renderPerson } from './pages/person.js';
 import { renderProvisioning } from './pages/provisioning.js';
+import { renderResetPassword } from './pages/reset-password.js';
 import { renderSignIn } from './pages/sign-in.js';
 import { renderTenants } from './pages/tenants.js';
 import { BASE, handleLinkClick, navigate, onNavigate, parseRoute, tenantPath, type Route } from './router.js';
@@ -53,6 +54,12 @@ async function render(): Promise<void> {
   app.classList.remove('app-loading');
   const route = parseRoute(location.pathname);
 
+  // Opened from a reset link: whoever holds it is not signed in (and a signed-in browser still
+  // lets them set the password the link is for).
+  if (route.page === 'reset-password') {
+    await renderResetPassword(app);
+    return;
+  }
   if (!session) {
     if (route.page !== 'sign-in') {
       const next = location.pathname + location.search;

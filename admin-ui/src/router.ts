@@ -2,6 +2,7 @@
 
 export type Route =
   | { page: 'sign-in' }
+  | { page: 'reset-password' }
   | { page: 'home' }
   | { page: 'tenants' }
   | { page: 'people'; slug: string }
@@ -22,6 +23,7 @@ export function parseRoute(pathname: string): Route {
   const [first, slug, section, id] = parts;
   if (!first) return { page: 'home' };
   if (first === 'sign-in' && parts.length === 1) return { page: 'sign-in' };
+  if (first === 'reset-password' && parts.length === 1) return { page: 'reset-password' };
   if (first === 'tenants' && parts.length === 1) return { page: 'tenants' };
   if (first !== 't' || !slug || !section) return { page: 'not-found' };
   if (parts.length === 3) {

@@ -5,6 +5,7 @@ import type { AdminApiOptions } from './admin-options.js';
 import { registerDirectoryRoutes } from './directory-routes.js';
 import { registerLogRoutes } from './log-routes.js';
 import { openApiDocument } from './openapi.js';
+import { registerOperatorRoutes } from './operator-routes.js';
 import { API_SECURITY_HEADERS } from './security-headers.js';
 import { registerSessionRoutes } from './session-routes.js';
 import { registerTenantRoutes } from './tenant-routes.js';
@@ -27,6 +28,7 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
   app.get('/openapi.json', PUBLIC_ROUTE, async () => openApiDocument);
   registerSessionRoutes(app, options);
   registerTenantRoutes(app, options);
+  registerOperatorRoutes(app, options);
   registerDirectoryRoutes(app, options);
   registerLogRoutes(app, options);
 }

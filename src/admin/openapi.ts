@@ -26,6 +26,7 @@ const errors = (...codes: number[]): JsonObject => {
     403: 'Missing X-CSRF-Token header, or a request from another origin.',
     404: 'No such tenant (or not one this admin manages), or no such item.',
     409: 'Conflict.',
+    412: 'Refused: the last enabled operator, or a disabled admin.',
     429: 'Too many failed sign-ins; see Retry-After.',
   };
   return Object.fromEntries(codes.map((c) => [String(c), { description: text[c] ?? 'Error', content: { 'application/json': { schema: ref('Error') } } }]));
@@ -86,6 +87,7 @@ export const openApiDocument: JsonObject = {
     schemas: {
       Error: object({ error: object({ status: { type: 'integer' }, code: str, message: str }) }),
       Admin: object({ id: str, email: str, role: { enum: ['operator', 'tenant'] }, tenant: nullableStr }),
+      AdminListing: object({ id: str, email: str, role: { enum: ['operator', 'tenant'] }, tenant: nullableStr, disabledAt: time, createdAt: time, lastSignInAt: time }),
       Session: object({ admin: ref('Admin'), csrfToken: str, expiresAt: time }),
       Tenant: object({ slug: str, name: str, provisioningEnabled: { type: 'boolean' }, createdAt: time, lastScimRequestAt: time, lastScimChangeAt: time }),
       Settings: object({
@@ -127,6 +129,65 @@ export const openApiDocument: JsonObject = {
     '/tenants': { get: read('Tenants this admin manages, with Last SCIM request / change', [], object({ tenants: arrayOf(ref('Tenant')) })) },
     '/tenants/{slug}': {
       get: read('A tenant, its settings and its SCIM endpoint URLs', [slug], object({ tenant: ref('Tenant'), settings: ref('Settings'), endpoints: ref('Endpoints') })),
+      patch: write(
+        'Operators: rename a tenant (slug and/or display name). A new slug changes the /t/{slug}/scim/v2 URL IdPs use; /scim/v2 is unaffected',
+        [slug],
+        object({ slug: str, name: str }, []),
+        { '200': ok(object({ tenant: ref('Tenant'), before: object({ slug: str, name: str }), endpoints: ref('Endpoints') })), ...errors(409) },
+      ),
+      delete: write(
+        'Operators: delete a tenant and everything of it (people, groups, folders, events, log, held changes, webhooks, credentials, host keys, tenant admins); answers what was removed',
+        [slug, { ...query('confirm', 'The slug again, as confirmation.'), required: true }],
+        undefined,
+        { '200': ok(object({ deleted: object({ id: str, slug: str, name: str }), removed: { type: 'object', additionalProperties: { type: 'integer' } } })) },
+      ),
+    },
+    '/admins': {
+      get: read('Operators: every console admin, with role, tenant, disabled time and last sign-in', [], object({ admins: arrayOf(ref('AdminListing')) })),
+    },
+    '/admins/{id}': {
+      delete: write('Operators: remove an admin with their sessions (not the last enabled operator)', [idParam('admin')], undefined, { '204': { description: 'Removed' }, ...errors(412) }),
+    },
+    '/admins/{id}/disable': {
+      post: write('Operators: disable an admin; they cannot sign in and their sessions end now', [idParam('admin')], undefined, {
+        '200': ok(object({ id: str, disabled: { type: 'boolean' }, sessionsEnded: { type: 'integer' } })), ...errors(412),
+      }),
+    },
+    '/admins/{id}/enable': {
+      post: write('Operators: let a disabled admin sign in again', [idParam('admin')], undefined, { '200': ok(object({ id: str, disabled: { type: 'boolean' } })) }),
+    },
+    '/admins/{id}/password-reset': {
+      post: write(
+        'Operators: a single-use link where the admin sets a new password (1 hour unless expiresInMinutes); a newer link replaces an older one',
+        [idParam('admin')],
+        object({ expiresInMinutes: { type: 'integer', minimum: 1, maximum: 10080 } }, []),
+        { '200': ok(object({ link: str, expiresAt: time })), ...errors(412) },
+      ),
+    },
+    '/operator-audit': {
+      get: read('Operators: the operator audit trail (tenant deletions and renames, admin changes), newest first', [query('limit', '1–500, default 100.', { type: 'integer', minimum: 1, maximum: 500 })], object({
+        entries: arrayOf(object({ id: str, at: time, actor: str, action: str, subject: str, detail: { type: 'object' } })),
+      })),
+    },
+    '/password-reset/status': {
+      post: {
+        summary: 'Whether a reset link can be used (the reset page asks before showing its form)',
+        security: [],
+        requestBody: { required: true, content: { 'application/json': { schema: object({ token: str }) } } },
+        responses: { '200': ok(object({ state: { enum: ['usable', 'expired', 'used', 'unknown'] } })), ...errors(400) },
+      },
+    },
+    '/password-reset': {
+      post: {
+        summary: 'Set a new password with a reset link; every session of the admin ends',
+        security: [],
+        requestBody: { required: true, content: { 'application/json': { schema: object({ token: str, password: str }) } } },
+        responses: {
+          '200': ok(object({ email: str, sessionsEnded: { type: 'integer' } })),
+          '410': { description: 'The link expired or was already used.', content: { 'application/json': { schema: ref('Error') } } },
+          ...errors(400, 404),
+        },
+      },
     },
     '/tenants/{slug}/settings': {
       get: read('Provisioning settings', [slug], object({ settings: ref('Settings') })),

@@ -29,6 +29,7 @@ export function registerSessionRoutes(app: FastifyInstance, options: AdminApiOpt
         { 'retry-after': String(seconds) },
       );
     }
+    if (!result.ok && result.reason === 'disabled') throw new AdminApiError(403, 'adminDisabled', 'this admin is disabled; ask an operator to enable you again');
     if (!result.ok) throw new AdminApiError(401, 'invalidCredentials', 'the email or the password is wrong');
     request.log.info({ admin: result.admin.id, role: result.admin.role }, 'admin signed in');
     reply.header('set-cookie', sessionCookie(result.sessionId, { maxAgeSeconds: SESSION_MAX_MS / 1000, secure: secureCookie(request) }));

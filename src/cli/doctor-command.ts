@@ -193,6 +193,8 @@ async function checkDatabase(config: RosterConfig, staleAfterMs: number): Promis
   return findings;
 }
 
+const DOCTOR_USAGE = 'usage: roster doctor [--json]   check configuration, database, migrations and each tenant\'s sync; exit 1 when something is wrong';
+
 const MARK: Record<Severity, string> = { ok: 'ok     ', note: 'note   ', warning: 'WARNING', problem: 'PROBLEM' };
 
 /**
@@ -200,7 +202,7 @@ const MARK: Record<Severity, string> = { ok: 'ok     ', note: 'note   ', warning
  * tenant's SCIM traffic against how its IdP syncs. Exit code 1 when something is wrong.
  */
 export async function doctorCommand(argv: readonly string[], io: CliOutput): Promise<number> {
-  const args = parseArgs(argv, { json: 'boolean' });
+  const args = parseArgs(argv, { json: 'boolean' }, DOCTOR_USAGE, 'doctor');
   const findings: Finding[] = [];
   let config: RosterConfig | undefined;
   try {

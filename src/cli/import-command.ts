@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { importTenant } from '../provisioning/portability/import-tenant.js';
 import { readExportFile } from '../provisioning/portability/tenant-file.js';
 import { DomainError } from '../provisioning/errors.js';
-import { parseArgs } from './args.js';
+import { missing, noExtra, parseArgs } from './args.js';
 import { withRuntime, type CliOutput } from './context.js';
 import { ProgressBar, type ProgressStream } from './progress.js';
 
@@ -13,13 +13,12 @@ const USAGE = 'usage: roster import <file> [--slug new-slug] [--json]';
  * on whichever database DATABASE_URL names, keeping every id.
  */
 export async function importCommand(argv: readonly string[], io: CliOutput, progressStream: ProgressStream = process.stderr): Promise<number> {
-  const args = parseArgs(argv, { slug: 'value', json: 'boolean' });
+  const args = parseArgs(argv, { slug: 'value', json: 'boolean' }, USAGE, 'import');
+  noExtra('import', args.positional, 1);
   const [file] = args.positional;
   const slug = args.flags.get('slug');
-  if (!file || slug === true || slug === '') {
-    io.err(USAGE);
-    return 2;
-  }
+  if (!file) missing('import', 'the file to import');
+  if (slug === '') missing('import', 'a slug after --slug');
   if (!existsSync(file)) throw new DomainError('notFound', `no file ${file}`);
   const source = await readExportFile(file);
   const bar = new ProgressBar(progressStream, `importing ${typeof slug === 'string' ? slug : source.header.tenant.slug}`);

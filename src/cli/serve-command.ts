@@ -1,14 +1,14 @@
 import { createServer } from '../app/create-server.js';
 import { describeSettings, loadConfig } from '../config/config.js';
+import { noExtra, parseArgs } from './args.js';
 import type { CliOutput } from './context.js';
 
 /** `roster serve`: runs until SIGINT/SIGTERM, then finishes in-flight requests and exits. */
 export async function serveCommand(argv: readonly string[], io: CliOutput): Promise<number> {
-  if (argv.includes('--help')) {
-    io.out(`usage: roster serve [--port N] [--host H] [--database-url URL] …\n\nSettings (environment variable, or --flag in kebab case):\n${describeSettings()}`);
-    return 0;
-  }
-  const config = loadConfig(process.env, argv);
+  const usage = `usage: roster serve [--port N] [--host H] [--database-url URL] …\n\nSettings (environment variable, or --flag in kebab case):\n${describeSettings()}`;
+  const args = parseArgs(argv, {}, usage, 'serve', { noJson: 'it runs the server, whose log lines are JSON already' });
+  noExtra('serve', args.positional, 0);
+  const config = loadConfig(process.env, args.passthrough);
   const server = await createServer(config);
   const address = await server.listen();
   io.err(`roster listening on ${address} (database: ${server.store.engine})`);

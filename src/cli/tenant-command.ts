@@ -1,94 +1,225 @@
-import { createTenant, findTenantBySlug, listTenants, setProvisioningEnabled, updateTenantSettings } from '../provisioning/tenants/manage-tenants.js';
-import { DEFAULT_SETTINGS, tenantSettings } from '../provisioning/tenants/tenant-settings.js';
+import type { RosterConfig } from '../config/config.js';
 import type { JsonObject } from '../json/json-value.js';
-import { parseArgs } from './args.js';
-import { when, withRuntime, type CliOutput } from './context.js';
+import { deleteTenant, describeRemoved } from '../provisioning/tenants/delete-tenant.js';
+import {
+  createTenant,
+  findTenantBySlug,
+  listTenants,
+  renameTenant,
+  setProvisioningEnabled,
+  updateTenantSettings,
+} from '../provisioning/tenants/manage-tenants.js';
+import { DEFAULT_SETTINGS, tenantSettings, type TenantSettings } from '../provisioning/tenants/tenant-settings.js';
+import { dispatch, missing, noExtra, UsageError, type ParsedArgs } from './args.js';
+import { askOnTerminal, when, withRuntime, type CliOutput, type Prompt } from './context.js';
 
-/** `roster tenant create|list|disable|enable`: tenants, and switching their provisioning off and on. */
-export async function tenantCommand(argv: readonly string[], io: CliOutput): Promise<number> {
-  const args = parseArgs(argv, {
-    name: 'value', json: 'boolean', languages: 'value', 'matching-field': 'value', 'extension-urn': 'value', 'sso-may-update': 'value', 'value-rules': 'value',
-    'mass-change-guard': 'value', 'mass-change-percent': 'value', 'mass-change-window-minutes': 'value',
-    'mass-change-min-active': 'value', 'mass-change-group-size': 'value',
-  });
-  const [action, slug] = args.positional;
-  const json = args.flags.has('json');
-  if (action === 'create' && slug) {
-    const name = args.flags.get('name');
-    return withRuntime(args.passthrough, async (rt) => {
-      const tenant = await createTenant(rt, { slug, ...(typeof name === 'string' ? { name } : {}) });
-      io.out(json ? JSON.stringify({ id: tenant.id, slug: tenant.slug, name: tenant.name }) : `created tenant ${tenant.slug} (${tenant.id})`);
-      return 0;
-    });
+const SETTINGS_FLAGS = {
+  languages: 'value',
+  'matching-field': 'value',
+  'extension-urn': 'value',
+  'sso-may-update': 'value',
+  'value-rules': 'value',
+  'mass-change-guard': 'value',
+  'mass-change-percent': 'value',
+  'mass-change-window-minutes': 'value',
+  'mass-change-min-active': 'value',
+  'mass-change-group-size': 'value',
+} as const;
+
+/** Where the tenant's SCIM endpoints are, as an IdP is told. */
+function baseUrl(config: RosterConfig): string {
+  return config.publicUrl || `http://${config.host}:${config.port}`;
+}
+
+function settingsChange(args: ParsedArgs): JsonObject {
+  const change: JsonObject = {};
+  const text = (flag: string) => {
+    const value = args.flags.get(flag);
+    return typeof value === 'string' ? value : undefined;
+  };
+  const languages = text('languages');
+  if (languages !== undefined) change['supportedLanguages'] = languages.split(',').map((l) => l.trim()).filter((l) => l !== '');
+  const matching = text('matching-field');
+  if (matching !== undefined) change['matchingField'] = matching;
+  const urn = text('extension-urn');
+  if (urn !== undefined) change['extensionUrn'] = urn;
+  const sso = text('sso-may-update');
+  if (sso !== undefined) change['ssoMayUpdate'] = sso === 'true' ? true : sso === 'false' ? false : sso;
+  const rules = text('value-rules');
+  if (rules !== undefined) change['valueRules'] = rules;
+  const guard = text('mass-change-guard');
+  if (guard !== undefined) change['massChangeGuard'] = guard;
+  const numeric: [string, string][] = [
+    ['mass-change-percent', 'massChangePercent'],
+    ['mass-change-window-minutes', 'massChangeWindowMinutes'],
+    ['mass-change-min-active', 'massChangeMinActive'],
+    ['mass-change-group-size', 'massChangeGroupSize'],
+  ];
+  for (const [flag, key] of numeric) {
+    const value = text(flag);
+    // Non-numbers are passed on as text so the settings schema reports them with the rest.
+    if (value !== undefined) change[key] = value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
   }
-  if (action === 'list') {
-    return withRuntime(args.passthrough, async (rt) => {
-      const tenants = await listTenants(rt);
-      if (json) {
-        io.out(JSON.stringify(tenants.map((t) => ({
-          id: t.id, slug: t.slug, name: t.name, provisioningEnabled: t.provisioningEnabled,
-          lastScimRequest: t.lastRequestMs === null ? null : new Date(t.lastRequestMs).toISOString(),
-          lastScimChange: t.lastChangeMs === null ? null : new Date(t.lastChangeMs).toISOString(),
-        }))));
-      } else {
-        io.out(['SLUG', 'NAME', 'PROVISIONING', 'LAST SCIM REQUEST', 'LAST SCIM CHANGE'].join('\t'));
-        for (const t of tenants) {
-          io.out([t.slug, t.name, t.provisioningEnabled ? 'on' : 'off', when(t.lastRequestMs), when(t.lastChangeMs)].join('\t'));
-        }
-      }
-      return 0;
-    });
-  }
-  if (action === 'settings' && slug) {
-    const change: JsonObject = {};
-    const languages = args.flags.get('languages');
-    if (typeof languages === 'string') change['supportedLanguages'] = languages.split(',').map((l) => l.trim()).filter((l) => l !== '');
-    const matching = args.flags.get('matching-field');
-    if (typeof matching === 'string') change['matchingField'] = matching;
-    const urn = args.flags.get('extension-urn');
-    if (typeof urn === 'string') change['extensionUrn'] = urn;
-    const sso = args.flags.get('sso-may-update');
-    if (typeof sso === 'string') change['ssoMayUpdate'] = sso === 'true' ? true : sso === 'false' ? false : sso;
-    const rules = args.flags.get('value-rules');
-    if (typeof rules === 'string') change['valueRules'] = rules;
-    const guard = args.flags.get('mass-change-guard');
-    if (typeof guard === 'string') change['massChangeGuard'] = guard;
-    const numeric: [string, string][] = [
-      ['mass-change-percent', 'massChangePercent'],
-      ['mass-change-window-minutes', 'massChangeWindowMinutes'],
-      ['mass-change-min-active', 'massChangeMinActive'],
-      ['mass-change-group-size', 'massChangeGroupSize'],
-    ];
-    for (const [flag, key] of numeric) {
-      const value = args.flags.get(flag);
-      // Non-numbers are passed on as text so the settings schema reports them with the rest.
-      if (typeof value === 'string') change[key] = value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
-    }
-    return withRuntime(args.passthrough, async (rt) => {
-      const settings = Object.keys(change).length > 0 ? await updateTenantSettings(rt, slug, change) : tenantSettings(await findTenantBySlug(rt, slug));
-      if (json) io.out(JSON.stringify(settings));
-      else {
-        io.out(`supported languages:  ${settings.supportedLanguages.join(', ')}`);
-        io.out(`matching field:       ${settings.matchingField}`);
-        io.out(`extension URN:        ${settings.extensionUrn}`);
-        io.out(`SSO may update:       ${settings.ssoMayUpdate ? 'yes' : 'no (SCIM is the source of truth)'}`);
-        io.out(
-          `value rules:          ${settings.valueRules === 'enforce' ? 'enforce (a value breaking a rule gets 400; nothing written)' : 'report (a value breaking a rule is kept as sent and flagged on the person)'}${settings.valueRules === DEFAULT_SETTINGS.valueRules ? ' — the default' : ''}`,
-        );
-        io.out(
-          `mass-change guard:    ${settings.massChangeGuard === 'off' ? 'off' : `on: hold removals past ${settings.massChangePercent}% of active people within ${settings.massChangeWindowMinutes} min (tenants of ${settings.massChangeMinActive}+), and emptying groups of more than ${settings.massChangeGroupSize}`}`,
-        );
-      }
-      return 0;
-    });
-  }
-  if ((action === 'disable' || action === 'enable') && slug) {
-    return withRuntime(args.passthrough, async (rt) => {
-      await setProvisioningEnabled(rt, slug, action === 'enable');
-      io.out(`provisioning ${action === 'enable' ? 'on' : 'off'} for ${slug}`);
-      return 0;
-    });
-  }
-  io.err('usage: roster tenant create <slug> [--name "Display name"] [--json] | roster tenant list [--json] | roster tenant disable|enable <slug> | roster tenant settings <slug> [--languages en,fr] [--matching-field userName|email|externalId] [--extension-urn URN] [--sso-may-update true|false] [--value-rules report|enforce] [--mass-change-guard on|off] [--mass-change-percent N] [--mass-change-window-minutes N] [--mass-change-min-active N] [--mass-change-group-size N]');
-  return 2;
+  return change;
+}
+
+function printSettings(io: CliOutput, settings: TenantSettings): void {
+  io.out(`supported languages:  ${settings.supportedLanguages.join(', ')}`);
+  io.out(`matching field:       ${settings.matchingField}`);
+  io.out(`extension URN:        ${settings.extensionUrn}`);
+  io.out(`SSO may update:       ${settings.ssoMayUpdate ? 'yes' : 'no (SCIM is the source of truth)'}`);
+  io.out(
+    `value rules:          ${settings.valueRules === 'enforce' ? 'enforce (a value breaking a rule gets 400; nothing written)' : 'report (a value breaking a rule is kept as sent and flagged on the person)'}${settings.valueRules === DEFAULT_SETTINGS.valueRules ? ' — the default' : ''}`,
+  );
+  io.out(
+    `mass-change guard:    ${settings.massChangeGuard === 'off' ? 'off' : `on: hold removals past ${settings.massChangePercent}% of active people within ${settings.massChangeWindowMinutes} min (tenants of ${settings.massChangeMinActive}+), and emptying groups of more than ${settings.massChangeGroupSize}`}`,
+  );
+}
+
+/** A positional slug, the one argument most subcommands take. */
+function slugOf(command: string, args: ParsedArgs): string {
+  noExtra(command, args.positional, 1);
+  const [slug] = args.positional;
+  if (!slug) missing(command, 'a tenant slug');
+  return slug;
+}
+
+/** `roster tenant …`: tenants, their settings, switching provisioning off and on, renaming and deleting them. */
+export async function tenantCommand(argv: readonly string[], io: CliOutput, prompt: Prompt = askOnTerminal): Promise<number> {
+  return dispatch('tenant', 'usage: roster tenant <subcommand>', {
+    create: {
+      usage: 'roster tenant create <slug> [--name "Display name"] [--json]    create a tenant',
+      flags: { name: 'value', json: 'boolean' },
+      run: (args) => {
+        const slug = slugOf('tenant create', args);
+        const name = args.flags.get('name');
+        return withRuntime(args.passthrough, async (rt) => {
+          const tenant = await createTenant(rt, { slug, ...(typeof name === 'string' ? { name } : {}) });
+          io.out(args.flags.has('json') ? JSON.stringify({ id: tenant.id, slug: tenant.slug, name: tenant.name }) : `created tenant ${tenant.slug} (${tenant.id})`);
+          return 0;
+        });
+      },
+    },
+    list: {
+      usage: 'roster tenant list [--json]                                    tenants with their last SCIM request and change',
+      flags: { json: 'boolean' },
+      run: (args) => {
+        noExtra('tenant list', args.positional, 0);
+        return withRuntime(args.passthrough, async (rt) => {
+          const tenants = await listTenants(rt);
+          if (args.flags.has('json')) {
+            io.out(JSON.stringify(tenants.map((t) => ({
+              id: t.id, slug: t.slug, name: t.name, provisioningEnabled: t.provisioningEnabled,
+              lastScimRequest: t.lastRequestMs === null ? null : new Date(t.lastRequestMs).toISOString(),
+              lastScimChange: t.lastChangeMs === null ? null : new Date(t.lastChangeMs).toISOString(),
+            }))));
+          } else {
+            io.out(['SLUG', 'NAME', 'PROVISIONING', 'LAST SCIM REQUEST', 'LAST SCIM CHANGE'].join('\t'));
+            for (const t of tenants) io.out([t.slug, t.name, t.provisioningEnabled ? 'on' : 'off', when(t.lastRequestMs), when(t.lastChangeMs)].join('\t'));
+          }
+          return 0;
+        });
+      },
+    },
+    settings: {
+      usage:
+        'roster tenant settings <slug> [--languages en,fr] [--matching-field userName|email|externalId] [--extension-urn URN]\n' +
+        '       [--sso-may-update true|false] [--value-rules report|enforce] [--mass-change-guard on|off] [--mass-change-percent N]\n' +
+        '       [--mass-change-window-minutes N] [--mass-change-min-active N] [--mass-change-group-size N] [--json]\n' +
+        '                                                               show or change a tenant\'s settings',
+      flags: { ...SETTINGS_FLAGS, json: 'boolean' },
+      run: (args) => {
+        const slug = slugOf('tenant settings', args);
+        const change = settingsChange(args);
+        return withRuntime(args.passthrough, async (rt) => {
+          const settings = Object.keys(change).length > 0 ? await updateTenantSettings(rt, slug, change) : tenantSettings(await findTenantBySlug(rt, slug));
+          if (args.flags.has('json')) io.out(JSON.stringify(settings));
+          else printSettings(io, settings);
+          return 0;
+        });
+      },
+    },
+    ...Object.fromEntries(
+      (['disable', 'enable'] as const).map((action) => [
+        action,
+        {
+          usage: `roster tenant ${action} <slug> [--json]${' '.repeat(action === 'enable' ? 27 : 26)}switch SCIM provisioning ${action === 'enable' ? 'on again' : 'off (403); credentials are kept'}`,
+          flags: { json: 'boolean' as const },
+          run: (args: ParsedArgs) => {
+            const slug = slugOf(`tenant ${action}`, args);
+            return withRuntime(args.passthrough, async (rt) => {
+              const tenant = await setProvisioningEnabled(rt, slug, action === 'enable');
+              io.out(args.flags.has('json') ? JSON.stringify({ slug: tenant.slug, provisioningEnabled: tenant.provisioningEnabled }) : `provisioning ${action === 'enable' ? 'on' : 'off'} for ${slug}`);
+              return 0;
+            });
+          },
+        },
+      ]),
+    ),
+    rename: {
+      usage: 'roster tenant rename <slug> [--slug NEW] [--name "New name"] [--json]   change the slug and/or display name',
+      flags: { slug: 'value', name: 'value', json: 'boolean' },
+      run: (args) => {
+        const slug = slugOf('tenant rename', args);
+        const newSlug = args.flags.get('slug');
+        const name = args.flags.get('name');
+        if (typeof newSlug !== 'string' && typeof name !== 'string') missing('tenant rename', '--slug NEW, --name "New name", or both');
+        return withRuntime(args.passthrough, async (rt, config) => {
+          const { before, after } = await renameTenant(
+            rt,
+            slug,
+            { ...(typeof newSlug === 'string' ? { slug: newSlug } : {}), ...(typeof name === 'string' ? { name } : {}) },
+            'cli',
+          );
+          const slugChanged = before.slug !== after.slug;
+          const base = baseUrl(config);
+          if (args.flags.has('json')) {
+            io.out(JSON.stringify({
+              id: after.id, before, after: { slug: after.slug, name: after.name },
+              ...(slugChanged ? { scimUrl: { before: `${base}/t/${before.slug}/scim/v2`, after: `${base}/t/${after.slug}/scim/v2` } } : {}),
+            }));
+            return 0;
+          }
+          if (before.name !== after.name) io.out(`display name: ${before.name} → ${after.name}`);
+          if (slugChanged) {
+            io.out(`slug: ${before.slug} → ${after.slug}`);
+            io.out(`The tenant's SCIM URL is now ${base}/t/${after.slug}/scim/v2 — an IdP configured with ${base}/t/${before.slug}/scim/v2 gets 401 until its connector is changed to the new URL.`);
+            io.out(`An IdP that uses ${base}/scim/v2 (the token names the tenant) needs no change; tokens are kept. Host API paths become /host/v1/tenants/${after.slug}/…`);
+          }
+          if (before.name === after.name && !slugChanged) io.out(`nothing changed for ${after.slug}`);
+          return 0;
+        });
+      },
+    },
+    delete: {
+      usage: 'roster tenant delete <slug> [--yes] [--json]                  delete a tenant and everything of it (asks first)',
+      flags: { yes: 'boolean', json: 'boolean' },
+      run: (args) => {
+        const slug = slugOf('tenant delete', args);
+        return withRuntime(args.passthrough, async (rt) => {
+          const tenant = await findTenantBySlug(rt, slug);
+          if (!args.flags.has('yes')) {
+            const answer = await prompt(
+              `This deletes tenant ${tenant.slug} (${tenant.name}) and everything of it: people, groups, folders, events, the provisioning log, held changes, webhooks and their deliveries, credentials, host keys and tenant admins. It cannot be undone.\nType the slug (${tenant.slug}) to confirm: `,
+            );
+            if (answer === undefined) throw new UsageError('standard input is not a terminal: pass --yes to delete without the question', 'tenant delete');
+            if (answer.trim() !== tenant.slug) {
+              io.err(`not confirmed; tenant ${tenant.slug} is unchanged`);
+              return 1;
+            }
+          }
+          const { tenant: gone, removed } = await deleteTenant(rt, slug, { actor: 'cli' });
+          const counts = describeRemoved(removed);
+          if (args.flags.has('json')) {
+            io.out(JSON.stringify({ deleted: gone, removed: Object.fromEntries(counts.map(([key, , n]) => [key, n])) }));
+          } else {
+            io.out(`deleted tenant ${gone.slug} (${gone.id}, ${gone.name}):`);
+            for (const [, words, n] of counts) if (n > 0) io.out(`  ${n.toLocaleString('en')} ${words}`);
+            if (counts.every(([, , n]) => n === 0)) io.out('  it held nothing else');
+          }
+          return 0;
+        });
+      },
+    },
+  }, argv);
 }

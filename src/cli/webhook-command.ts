@@ -7,15 +7,15 @@ import {
   rotateWebhookSecret,
   type WebhookView,
 } from '../events/manage-webhooks.js';
-import { parseArgs } from './args.js';
+import { missing, parseArgs, unknownAction } from './args.js';
 import { when, withRuntime, type CliOutput } from './context.js';
 
 const USAGE = `usage: roster webhook add <slug>|--all <url> [--label L] [--json]   add an endpoint (prints its signing secret once)
        roster webhook list [<slug>] [--json]                     endpoints, secret fingerprints, delivery progress
-       roster webhook remove <id>
+       roster webhook remove <id> [--json]
        roster webhook rotate <id> [--json]                       new secret; the old one signs too for WEBHOOK_SECRET_OVERLAP_MS
        roster webhook dead <slug> [--replayed] [--json]          deliveries that gave up (their streams wait)
-       roster webhook replay <dead-letter-id>                    deliver it again; its stream resumes in order`;
+       roster webhook replay <dead-letter-id> [--json]              deliver it again; its stream resumes in order`;
 
 function describe(webhook: WebhookView): string[] {
   const lines = [[webhook.id, webhook.tenant ?? '* (all tenants)', webhook.url, webhook.label, webhook.fingerprint, when(webhook.createdMs)].join('\t')];
@@ -37,14 +37,11 @@ function toJson(webhook: WebhookView) {
 
 /** `roster webhook …`: endpoints, secrets (shown once), rotation, dead letters and replay. */
 export async function webhookCommand(argv: readonly string[], io: CliOutput): Promise<number> {
-  const args = parseArgs(argv, { all: 'boolean', label: 'value', json: 'boolean', replayed: 'boolean' });
+  const args = parseArgs(argv, { all: 'boolean', label: 'value', json: 'boolean', replayed: 'boolean' }, USAGE, 'webhook');
   const [action, first, second] = args.positional;
   const json = args.flags.has('json');
   const label = args.flags.get('label');
-  const usage = () => {
-    io.err(USAGE);
-    return 2;
-  };
+  const usage = (): never => missing(`webhook ${action ?? ''}`.trim(), 'more arguments (roster webhook --help)');
   switch (action) {
     case 'add': {
       const all = args.flags.has('all');
@@ -75,7 +72,7 @@ export async function webhookCommand(argv: readonly string[], io: CliOutput): Pr
       if (!first) return usage();
       return withRuntime(args.passthrough, async (rt) => {
         await removeWebhook(rt, first);
-        io.out(`removed webhook ${first}`);
+        io.out(json ? JSON.stringify({ id: first, removed: true }) : `removed webhook ${first}`);
         return 0;
       });
     case 'rotate':
@@ -106,10 +103,14 @@ export async function webhookCommand(argv: readonly string[], io: CliOutput): Pr
       if (!first) return usage();
       return withRuntime(args.passthrough, async (rt) => {
         const letter = await replayDeadLetter(rt, first);
-        io.out(`replaying seq ${letter.seq} (${letter.eventType}) to webhook ${letter.endpointId}; its stream resumes from there`);
+        io.out(
+          json
+            ? JSON.stringify({ id: first, seq: letter.seq, eventType: letter.eventType, endpointId: letter.endpointId, replaying: true })
+            : `replaying seq ${letter.seq} (${letter.eventType}) to webhook ${letter.endpointId}; its stream resumes from there`,
+        );
         return 0;
       });
     default:
-      return usage();
+      return unknownAction('webhook', action, ['add', 'list', 'remove', 'rotate', 'dead', 'replay']);
   }
 }

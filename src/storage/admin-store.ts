@@ -20,6 +20,8 @@ export interface AdminRecord {
   readonly tenantId: string | null;
   readonly createdMs: number;
   readonly lastSignInMs: number | null;
+  /** When an operator disabled the admin (they cannot sign in); null while enabled. */
+  readonly disabledMs: number | null;
 }
 
 /** A signed-in browser. Only a SHA-256 of the session id is stored, so a database leak signs no one in. */
@@ -45,6 +47,52 @@ export interface AdminRepository {
   findByEmailFold(emailFold: string): Promise<AdminRecord | undefined>;
   list(): Promise<AdminRecord[]>;
   recordSignIn(id: string, atMs: number): Promise<void>;
+  /** Disables (a time) or enables (null) an admin; answers false when there is no such admin. */
+  setDisabled(id: string, disabledMs: number | null): Promise<boolean>;
+  /** Replaces the password hash; answers false when there is no such admin. */
+  setPasswordHash(id: string, passwordHash: string): Promise<boolean>;
+  /** Removes the admin with their sessions and reset links; answers false when there was none. */
+  delete(id: string): Promise<boolean>;
+}
+
+/** A one-time password-reset link; only a SHA-256 of its token is stored. */
+export interface PasswordResetRecord {
+  readonly tokenHash: string;
+  readonly adminId: string;
+  readonly createdMs: number;
+  readonly expiresMs: number;
+  readonly usedMs: number | null;
+}
+
+export interface PasswordResetRepository {
+  /** Stores a new link and drops every earlier one of the same admin: only the newest link works. */
+  create(reset: PasswordResetRecord): Promise<void>;
+  find(tokenHash: string): Promise<PasswordResetRecord | undefined>;
+  /**
+   * Marks the link used if it is unused and unexpired at `nowMs`, atomically (two tabs submitting
+   * at once: one wins); answers the admin's id, or undefined when the link was not usable.
+   */
+  consume(tokenHash: string, nowMs: number): Promise<string | undefined>;
+}
+
+/** One operator action kept beyond the life of what it acted on (a deleted tenant, a removed admin). */
+export interface OperatorAuditEntry {
+  readonly id: string;
+  readonly atMs: number;
+  /** Who: `cli`, or `admin:<id>` for the console's operator API. */
+  readonly actor: string;
+  /** `tenant.deleted`, `tenant.renamed`, `admin.disabled`, … */
+  readonly action: string;
+  /** What it acted on, in words that stay meaningful after it is gone (a slug and id, an email). */
+  readonly subject: string;
+  /** Counts and before/after values, as JSON text. */
+  readonly detail: string;
+}
+
+export interface OperatorAuditRepository {
+  record(entry: OperatorAuditEntry): Promise<void>;
+  /** Newest first. */
+  latest(limit: number): Promise<OperatorAuditEntry[]>;
 }
 
 export interface AdminSessionRepository {
@@ -53,6 +101,8 @@ export interface AdminSessionRepository {
   findWithAdmin(idHash: string): Promise<{ session: AdminSessionRecord; admin: AdminRecord } | undefined>;
   touch(idHash: string, lastSeenMs: number): Promise<void>;
   delete(idHash: string): Promise<void>;
+  /** Ends every session of an admin, except `keepIdHash` when given; answers how many ended. */
+  deleteForAdmin(adminId: string, keepIdHash?: string): Promise<number>;
   /** Removes sessions whose absolute expiry has passed; answers how many. */
   deleteExpired(nowMs: number): Promise<number>;
 }
@@ -75,4 +125,6 @@ export interface AdminStore {
   readonly sessions: AdminSessionRepository;
   readonly throttle: SignInThrottleRepository;
   readonly consoleReads: ConsoleReads;
+  readonly passwordResets: PasswordResetRepository;
+  readonly audit: OperatorAuditRepository;
 }

@@ -6,7 +6,7 @@ import { groupRecordFrom } from '../provisioning/groups/group-record.js';
 import { openTestStore, type EngineName } from '../testing/databases.js';
 import type { JsonObject } from '../json/json-value.js';
 import type { Condition, Field } from './query.js';
-import type { RequestLogEntry, Store, TenantScope } from './store.js';
+import { TENANT_PURGE_ORDER, type RequestLogEntry, type Store, type TenantScope } from './store.js';
 
 const f = (path: string[], type: Field['type'] = 'string', caseExact = false): Field => ({ path, type, caseExact });
 
@@ -318,6 +318,124 @@ export function storeContract(engine: EngineName, skip: string | false): void {
       assert.equal(after?.lastChangeMs, 7);
       assert.equal(await store.credentials.revoke('other-tenant', 'c1', 5), false, 'a tenant cannot revoke another tenant’s credential');
       assert.equal(await store.credentials.revoke(tenant.id, 'c1', 5), true);
+    });
+
+    it('deletes a tenant table by table in bounded steps, touching no other tenant, and can be run again', async () => {
+      const doomed = await makeTenant(store, 'doomed');
+      const keep = await makeTenant(store, 'kept');
+      const fill = async (tenantId: string) => {
+        const scope = { tenantId };
+        const people = Array.from({ length: 7 }, (_, i) => person(`p${i}@example.com`, { emails: [{ value: `p${i}@example.com`, type: 'work' }] }));
+        const group = groupRecordFrom({ displayName: 'Everyone' }, { id: uuidv7(), version: 1, createdMs: 1, modifiedMs: 1 });
+        await store.transaction(scope, async (r) => {
+          for (const p of people) await r.users.insert(p);
+          await r.groups.insert(group);
+          await r.groups.addMembers(group.id, people.map((p) => ({ id: p.id, type: 'User' as const })), 2);
+          await r.events.append(people.map((p) => ({ id: uuidv7(), type: 'user.created', occurredMs: 1, data: { id: p.id } })));
+        });
+        await store.credentials.create({ id: uuidv7(), tenantId, kind: 'bearer', label: 'x', secretHash: uuidv7(), createdMs: 1, lastUsedMs: null, revokedMs: null });
+      };
+      await fill(doomed.id);
+      await fill(keep.id);
+      const total = (scope: TenantScope) => store.read(scope, async (r) => (await r.users.list({ page: { kind: 'index', offset: 0, limit: 0 } })).total);
+
+      // Each step removes at most the limit, from the one table named.
+      assert.equal(await store.tenants.purgeRows(doomed.id, 'group_members', 3), 3);
+      assert.equal(await store.tenants.purgeRows(doomed.id, 'group_members', 3), 3);
+      assert.equal(await store.tenants.purgeRows(doomed.id, 'group_members', 3), 1);
+      assert.equal(await store.tenants.purgeRows(doomed.id, 'group_members', 3), 0);
+      assert.equal(await store.tenants.purgeRows(doomed.id, 'user_emails', 100), 7);
+      assert.equal(await store.tenants.purgeRows(doomed.id, 'users', 4), 4);
+      assert.equal(await total({ tenantId: doomed.id }), 3);
+      // Interrupted here and started again: the rest is found by tenant id.
+      const counts: Record<string, number> = {};
+      for (const table of TENANT_PURGE_ORDER) {
+        let n = 0;
+        for (let step = await store.tenants.purgeRows(doomed.id, table, 2); step > 0; step = await store.tenants.purgeRows(doomed.id, table, 2)) n += step;
+        counts[table] = n;
+      }
+      assert.equal(counts['users'], 3);
+      assert.equal(counts['groups'], 1);
+      assert.equal(counts['events'], 7);
+      assert.equal(counts['credentials'], 1);
+      assert.equal(await store.tenants.delete(doomed.id), true);
+      assert.equal(await store.tenants.findById(doomed.id), undefined);
+      assert.equal(await store.tenants.delete(doomed.id), false, 'a second delete finds nothing');
+      assert.equal(await store.tenants.purgeRows(doomed.id, 'users', 10), 0);
+      // A process that buffered log entries of the deleted tenant still writes the rest of its batch.
+      const entry = (tenantId: string): RequestLogEntry => ({
+        tenantId, id: uuidv7(), atMs: 1, method: 'GET', path: '/scim/v2/Users', status: 403, durationMs: 0,
+        client: null, credentialId: null, resourceType: null, resourceId: null, changed: false, notes: {}, error: null,
+      });
+      await store.appendRequestLog([entry(doomed.id), entry(keep.id)]);
+      assert.equal((await store.read({ tenantId: keep.id }, (r) => r.requestLog.list({ limit: 10 }))).length, 1);
+
+      // The other tenant has every row it had.
+      const kept = { tenantId: keep.id };
+      assert.equal(await total(kept), 7);
+      assert.equal(await store.read(kept, (r) => r.events.lastSeq()), 7);
+      assert.equal((await store.credentials.listForTenant(keep.id)).length, 1);
+      const groups = await store.read(kept, (r) => r.groups.list({ page: { kind: 'index', offset: 0, limit: 10 } }));
+      assert.equal((await store.read(kept, (r) => r.groups.members(groups.rows[0]!.id))).length, 7);
+      assert.equal((await store.read(kept, (r) => r.users.findByEmailFold('p3@example.com'))).length, 1);
+    });
+
+    it('renames a tenant’s slug and display name, and refuses a slug another tenant has', async () => {
+      const tenant = await makeTenant(store, 'old-name');
+      await makeTenant(store, 'taken-name');
+      assert.equal(await store.tenants.rename(tenant.id, { slug: 'new-name', name: 'New Name Inc.' }), 'renamed');
+      assert.equal(await store.tenants.findBySlug('old-name'), undefined);
+      const renamed = await store.tenants.findBySlug('new-name');
+      assert.deepEqual([renamed?.id, renamed?.name], [tenant.id, 'New Name Inc.']);
+      assert.equal(await store.tenants.rename(tenant.id, { slug: 'taken-name' }), 'slugTaken');
+      assert.equal((await store.tenants.findById(tenant.id))?.slug, 'new-name', 'nothing written');
+      assert.equal(await store.tenants.rename(tenant.id, { name: 'Only the name' }), 'renamed');
+      assert.equal((await store.tenants.findById(tenant.id))?.slug, 'new-name');
+      assert.equal(await store.tenants.rename('no-such-tenant', { name: 'x' }), 'notFound');
+    });
+
+    it('disables and removes admins, ends one admin’s sessions only, and spends a reset link once', async () => {
+      const { admins, sessions, passwordResets, audit } = store.admin;
+      const admin = (email: string) => ({
+        id: uuidv7(), email, emailFold: email, passwordHash: 'scrypt$x', role: 'operator' as const, tenantId: null, createdMs: 1, lastSignInMs: null, disabledMs: null,
+      });
+      const ann = admin('ann@example.com');
+      const bob = admin('bob@example.com');
+      await admins.create(ann);
+      await admins.create(bob);
+      for (const [hash, who] of [['s1', ann], ['s2', ann], ['s3', bob]] as const) {
+        await sessions.create({ idHash: hash, adminId: who.id, createdMs: 1, lastSeenMs: 1, expiresMs: Number.MAX_SAFE_INTEGER });
+      }
+      assert.equal(await admins.setDisabled(ann.id, 50), true);
+      assert.equal((await admins.findById(ann.id))?.disabledMs, 50);
+      assert.equal((await sessions.findWithAdmin('s1'))?.admin.disabledMs, 50, 'a session read carries the disable');
+      assert.equal(await sessions.deleteForAdmin(ann.id, 's2'), 1, 'all but the one kept');
+      assert.equal(await sessions.findWithAdmin('s1'), undefined);
+      assert.ok(await sessions.findWithAdmin('s2'));
+      assert.ok(await sessions.findWithAdmin('s3'), 'another admin’s session stays');
+      assert.equal(await admins.setDisabled(ann.id, null), true);
+      assert.equal((await admins.findById(ann.id))?.disabledMs, null);
+
+      await passwordResets.create({ tokenHash: 'old', adminId: ann.id, createdMs: 1, expiresMs: 1000, usedMs: null });
+      await passwordResets.create({ tokenHash: 'new', adminId: ann.id, createdMs: 2, expiresMs: 1000, usedMs: null });
+      assert.equal(await passwordResets.find('old'), undefined, 'a newer link replaces the older one');
+      assert.equal(await passwordResets.consume('new', 1000), undefined, 'expired at its expiry time');
+      const [first, second] = await Promise.all([passwordResets.consume('new', 999), passwordResets.consume('new', 999)]);
+      assert.deepEqual([first, second].filter((x) => x !== undefined), [ann.id], 'two uses at once: exactly one wins');
+      assert.equal((await passwordResets.find('new'))?.usedMs, 999);
+      assert.equal(await admins.setPasswordHash(ann.id, 'scrypt$new'), true);
+      assert.equal((await admins.findById(ann.id))?.passwordHash, 'scrypt$new');
+
+      assert.equal(await admins.delete(ann.id), true);
+      assert.equal(await admins.findById(ann.id), undefined);
+      assert.equal(await sessions.findWithAdmin('s2'), undefined, 'sessions go with the admin');
+      assert.equal(await passwordResets.find('new'), undefined, 'reset links go with the admin');
+      assert.equal(await admins.delete(ann.id), false);
+      assert.ok(await admins.findById(bob.id));
+
+      await audit.record({ id: uuidv7(), atMs: 10, actor: 'cli', action: 'admin.removed', subject: 'ann@example.com', detail: '{}' });
+      await audit.record({ id: uuidv7(), atMs: 20, actor: 'cli', action: 'tenant.deleted', subject: 'acme', detail: '{"removed":{}}' });
+      assert.deepEqual((await audit.latest(10)).map((e) => e.action).slice(0, 2), ['tenant.deleted', 'admin.removed']);
     });
 
     it('numbers the events of changes committing side by side 1, 2, 3… with no gaps, each change’s together and in order', async () => {

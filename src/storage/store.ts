@@ -391,9 +391,47 @@ export interface TenantRepository {
   list(): Promise<TenantRecord[]>;
   setProvisioningEnabled(id: string, enabled: boolean): Promise<boolean>;
   updateSettings(id: string, settings: JsonObject): Promise<boolean>;
+  /** Changes the slug and/or display name; `slugTaken` (nothing written) when another tenant has the slug. */
+  rename(id: string, change: { slug?: string; name?: string }): Promise<'renamed' | 'slugTaken' | 'notFound'>;
+  /**
+   * Deletes at most `limit` of the tenant's rows from one table, as one short statement (its own
+   * transaction); answers how many. Called table by table in TENANT_PURGE_ORDER until each answers
+   * 0, so a large tenant is removed in bounded steps that other tenants' writes interleave with.
+   */
+  purgeRows(id: string, table: TenantTable, limit: number): Promise<number>;
+  /** Deletes the tenant row and whatever of it remains (foreign keys cascade); false when there was none. */
+  delete(id: string): Promise<boolean>;
   /** Coalesced bookkeeping: moves the timestamps forward (never back). */
   recordActivity(activity: readonly { tenantId: string; lastRequestMs?: number; lastChangeMs?: number }[]): Promise<void>;
 }
+
+/**
+ * Every table holding a tenant's rows, children before their parents so that no single delete
+ * cascades into an unbounded number of rows.
+ */
+export const TENANT_PURGE_ORDER = [
+  'group_members',
+  'folder_members',
+  'duplicate_dismissals',
+  'user_emails',
+  'pending_references',
+  'users',
+  'groups',
+  'folders',
+  'held_changes',
+  'request_log',
+  'audit_log',
+  'events',
+  'event_sequences',
+  'webhook_dead_letters',
+  'webhook_streams',
+  'webhook_endpoints',
+  'host_keys',
+  'credentials',
+  'admins',
+] as const;
+
+export type TenantTable = (typeof TENANT_PURGE_ORDER)[number];
 
 export interface CredentialRepository {
   create(credential: CredentialRecord): Promise<void>;

@@ -54,6 +54,7 @@ export function lockedUntil(state: SignInFailures): number {
 export type SignInResult =
   | { readonly ok: true; readonly admin: AdminRecord; readonly sessionId: string; readonly csrfToken: string; readonly expiresMs: number }
   | { readonly ok: false; readonly reason: 'invalid' }
+  | { readonly ok: false; readonly reason: 'disabled' }
   | { readonly ok: false; readonly reason: 'throttled'; readonly retryAfterMs: number };
 
 /** Checks an email and password and opens a session; wrong email and wrong password look the same. */
@@ -77,6 +78,8 @@ export async function signIn(
     return { ok: false, reason: 'invalid' };
   }
   if (prior) await throttle.clear(key);
+  // Said only to someone who knew the password: a disabled admin learns why, a guesser learns nothing.
+  if (admin.disabledMs !== null) return { ok: false, reason: 'disabled' };
   const sessionId = randomBytes(32).toString('base64url');
   const at = rt.now();
   const session: AdminSessionRecord = { idHash: sessionIdHash(sessionId), adminId: admin.id, createdMs: at, lastSeenMs: at, expiresMs: at + SESSION_MAX_MS };
@@ -96,7 +99,9 @@ export async function resumeSession(
   const found = await sessions.findWithAdmin(idHash);
   if (!found) return undefined;
   const now = rt.now();
-  if (found.session.expiresMs <= now || found.session.lastSeenMs + SESSION_IDLE_MS <= now) {
+  // Disabling deletes the admin's sessions; the check here also covers a session created by a
+  // sign-in that raced the disable.
+  if (found.session.expiresMs <= now || found.session.lastSeenMs + SESSION_IDLE_MS <= now || found.admin.disabledMs !== null) {
     await sessions.delete(idHash);
     return undefined;
   }

@@ -15,6 +15,13 @@ export function generatePassword(): string {
   return randomBytes(18).toString('base64url');
 }
 
+/** Refuses a password outside the allowed length, with the rule in the message. */
+export function checkPasswordLength(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
+    throw new DomainError('invalidValue', `a password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`);
+  }
+}
+
 /**
  * Creates an admin: an operator (every tenant) when no tenant is named, else a tenant admin of
  * that tenant. The password is stored only as a scrypt hash.
@@ -25,9 +32,7 @@ export async function createAdmin(
 ): Promise<AdminRecord> {
   const email = input.email.trim();
   if (!EMAIL.test(email) || email.length > 254) throw new DomainError('invalidValue', `"${email}" is not an email address`);
-  if (input.password.length < MIN_PASSWORD_LENGTH || input.password.length > MAX_PASSWORD_LENGTH) {
-    throw new DomainError('invalidValue', `a password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`);
-  }
+  checkPasswordLength(input.password);
   let tenantId: string | null = null;
   if (input.tenantSlug !== undefined) {
     const tenant = await rt.store.tenants.findBySlug(input.tenantSlug);
@@ -43,6 +48,7 @@ export async function createAdmin(
     tenantId,
     createdMs: rt.now(),
     lastSignInMs: null,
+    disabledMs: null,
   };
   if (!(await rt.store.admin.admins.create(admin))) throw new DomainError('uniqueness', `an admin with email ${email} exists`);
   return admin;

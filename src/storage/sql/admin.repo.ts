@@ -7,6 +7,10 @@ import type {
   AdminSessionRepository,
   AdminStore,
   ConsoleReads,
+  OperatorAuditEntry,
+  OperatorAuditRepository,
+  PasswordResetRecord,
+  PasswordResetRepository,
   SignInFailures,
   SignInThrottleRepository,
 } from '../admin-store.js';
@@ -23,6 +27,27 @@ export type AdminsTable = {
   tenant_id: string | null;
   created_ms: number;
   last_sign_in_ms: number | null;
+  /** Migration 012. */
+  disabled_ms: number | null;
+};
+
+/** Migration 012: one-time password-reset links (hashed tokens). */
+export type AdminPasswordResetsTable = {
+  token_hash: string;
+  admin_id: string;
+  created_ms: number;
+  expires_ms: number;
+  used_ms: number | null;
+};
+
+/** Migration 012: operator actions that outlive their subject. */
+export type OperatorAuditTable = {
+  id: string;
+  at_ms: number;
+  actor: string;
+  action: string;
+  subject: string;
+  detail: string;
 };
 
 export type AdminSessionsTable = {
@@ -43,6 +68,8 @@ type AdminTables = {
   admins: AdminsTable;
   admin_sessions: AdminSessionsTable;
   admin_sign_in_failures: AdminSignInFailuresTable;
+  admin_password_resets: AdminPasswordResetsTable;
+  operator_audit: OperatorAuditTable;
 };
 
 type AdminDb = Kysely<RosterDatabase & AdminTables>;
@@ -57,6 +84,7 @@ function toAdmin(row: AdminsTable): AdminRecord {
     tenantId: row.tenant_id,
     createdMs: Number(row.created_ms),
     lastSignInMs: row.last_sign_in_ms === null ? null : Number(row.last_sign_in_ms),
+    disabledMs: row.disabled_ms === null ? null : Number(row.disabled_ms),
   };
 }
 
@@ -75,6 +103,7 @@ class SqlAdminRepository implements AdminRepository {
         tenant_id: admin.tenantId,
         created_ms: admin.createdMs,
         last_sign_in_ms: admin.lastSignInMs,
+        disabled_ms: admin.disabledMs,
       })
       .onConflict((oc) => oc.column('email_fold').doNothing())
       .returning('id')
@@ -100,6 +129,22 @@ class SqlAdminRepository implements AdminRepository {
   async recordSignIn(id: string, atMs: number): Promise<void> {
     await this.db.updateTable('admins').set({ last_sign_in_ms: atMs }).where('id', '=', id).execute();
   }
+
+  async setDisabled(id: string, disabledMs: number | null): Promise<boolean> {
+    const result = await this.db.updateTable('admins').set({ disabled_ms: disabledMs }).where('id', '=', id).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async setPasswordHash(id: string, passwordHash: string): Promise<boolean> {
+    const result = await this.db.updateTable('admins').set({ password_hash: passwordHash }).where('id', '=', id).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    // Sessions and reset links go with the admin (foreign keys with on delete cascade).
+    const result = await this.db.deleteFrom('admins').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
 }
 
 class SqlAdminSessionRepository implements AdminSessionRepository {
@@ -124,7 +169,7 @@ class SqlAdminSessionRepository implements AdminSessionRepository {
       .innerJoin('admins as a', 'a.id', 's.admin_id')
       .select([
         's.id_hash', 's.admin_id', 's.created_ms as session_created_ms', 's.last_seen_ms', 's.expires_ms',
-        'a.id', 'a.email', 'a.email_fold', 'a.password_hash', 'a.role', 'a.tenant_id', 'a.created_ms', 'a.last_sign_in_ms',
+        'a.id', 'a.email', 'a.email_fold', 'a.password_hash', 'a.role', 'a.tenant_id', 'a.created_ms', 'a.last_sign_in_ms', 'a.disabled_ms',
       ])
       .where('s.id_hash', '=', idHash)
       .executeTakeFirst();
@@ -147,6 +192,13 @@ class SqlAdminSessionRepository implements AdminSessionRepository {
 
   async delete(idHash: string): Promise<void> {
     await this.db.deleteFrom('admin_sessions').where('id_hash', '=', idHash).execute();
+  }
+
+  async deleteForAdmin(adminId: string, keepIdHash?: string): Promise<number> {
+    let query = this.db.deleteFrom('admin_sessions').where('admin_id', '=', adminId);
+    if (keepIdHash !== undefined) query = query.where('id_hash', '<>', keepIdHash);
+    const result = await query.executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   async deleteExpired(nowMs: number): Promise<number> {
@@ -187,6 +239,61 @@ class SqlSignInThrottleRepository implements SignInThrottleRepository {
   }
 }
 
+class SqlPasswordResetRepository implements PasswordResetRepository {
+  constructor(private readonly db: AdminDb) {}
+
+  async create(reset: PasswordResetRecord): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('admin_password_resets').where('admin_id', '=', reset.adminId).execute();
+      await trx
+        .insertInto('admin_password_resets')
+        .values({ token_hash: reset.tokenHash, admin_id: reset.adminId, created_ms: reset.createdMs, expires_ms: reset.expiresMs, used_ms: reset.usedMs })
+        .execute();
+    });
+  }
+
+  async find(tokenHash: string): Promise<PasswordResetRecord | undefined> {
+    const row = await this.db.selectFrom('admin_password_resets').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      tokenHash: row.token_hash,
+      adminId: row.admin_id,
+      createdMs: Number(row.created_ms),
+      expiresMs: Number(row.expires_ms),
+      usedMs: row.used_ms === null ? null : Number(row.used_ms),
+    };
+  }
+
+  async consume(tokenHash: string, nowMs: number): Promise<string | undefined> {
+    // One conditional update: of two concurrent uses, only one finds used_ms still null.
+    const row = await this.db
+      .updateTable('admin_password_resets')
+      .set({ used_ms: nowMs })
+      .where('token_hash', '=', tokenHash)
+      .where('used_ms', 'is', null)
+      .where('expires_ms', '>', nowMs)
+      .returning('admin_id')
+      .executeTakeFirst();
+    return row?.admin_id;
+  }
+}
+
+class SqlOperatorAuditRepository implements OperatorAuditRepository {
+  constructor(private readonly db: AdminDb) {}
+
+  async record(entry: OperatorAuditEntry): Promise<void> {
+    await this.db
+      .insertInto('operator_audit')
+      .values({ id: entry.id, at_ms: entry.atMs, actor: entry.actor, action: entry.action, subject: entry.subject, detail: entry.detail })
+      .execute();
+  }
+
+  async latest(limit: number): Promise<OperatorAuditEntry[]> {
+    const rows = await this.db.selectFrom('operator_audit').selectAll().orderBy('at_ms', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    return rows.map((r) => ({ id: r.id, atMs: Number(r.at_ms), actor: r.actor, action: r.action, subject: r.subject, detail: r.detail }));
+  }
+}
+
 class SqlConsoleReads implements ConsoleReads {
   constructor(
     private readonly db: AdminDb,
@@ -216,5 +323,7 @@ export function sqlAdminStore(db: Kysely<RosterDatabase>, dialect: SqlDialect): 
     sessions: new SqlAdminSessionRepository(adminDb),
     throttle: new SqlSignInThrottleRepository(adminDb),
     consoleReads: new SqlConsoleReads(adminDb, dialect),
+    passwordResets: new SqlPasswordResetRepository(adminDb),
+    audit: new SqlOperatorAuditRepository(adminDb),
   };
 }

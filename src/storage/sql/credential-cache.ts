@@ -108,6 +108,35 @@ export class CacheClearingTenantRepository extends SqlTenantRepository {
     }
   }
 
+  override async rename(...args: Parameters<SqlTenantRepository['rename']>): Promise<'renamed' | 'slugTaken' | 'notFound'> {
+    try {
+      // Not inside `announced`: on PostgreSQL a taken slug aborts the transaction the notice would
+      // share. The word goes out after a rename commits instead.
+      const outcome = await super.rename(...args);
+      if (outcome === 'renamed' && this.announce) await this.announce(this.db);
+      return outcome;
+    } finally {
+      this.cache.forgetTenant(args[0]);
+    }
+  }
+
+  override async purgeRows(...args: Parameters<SqlTenantRepository['purgeRows']>): Promise<number> {
+    if (args[1] !== 'credentials') return super.purgeRows(...args);
+    try {
+      return await announced(this.db, this.announce, (db) => new SqlTenantRepository(db, this.dialect).purgeRows(...args));
+    } finally {
+      this.cache.forgetTenant(args[0]);
+    }
+  }
+
+  override async delete(id: string): Promise<boolean> {
+    try {
+      return await announced(this.db, this.announce, (db) => new SqlTenantRepository(db, this.dialect).delete(id));
+    } finally {
+      this.cache.forgetTenant(id);
+    }
+  }
+
   override async updateSettings(...args: Parameters<SqlTenantRepository['updateSettings']>): Promise<boolean> {
     try {
       return await announced(this.db, this.announce, (db) => new SqlTenantRepository(db, this.dialect).updateSettings(...args));

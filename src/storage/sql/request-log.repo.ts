@@ -27,16 +27,20 @@ function toEntry(row: RequestLogTable): RequestLogEntry {
 
 const COLUMNS = 'tenant_id, id, at_ms, method, path, status, duration_ms, client, credential_id, resource_type, resource_id, changed, notes, error';
 
-/** Each entry is one JSON array, in COLUMNS order (see `asRow`). */
+/**
+ * Each entry is one JSON array, in COLUMNS order (see `asRow`). Entries of a tenant deleted
+ * meanwhile (`roster tenant delete` in another process, while this one buffered its last 403s) are
+ * dropped here: one such entry would otherwise fail the whole batch on the foreign key.
+ */
 const INSERT_SQLITE = `insert into request_log (${COLUMNS})
   select e.value ->> 0, e.value ->> 1, e.value ->> 2, e.value ->> 3, e.value ->> 4, e.value ->> 5, e.value ->> 6,
     e.value ->> 7, e.value ->> 8, e.value ->> 9, e.value ->> 10, e.value ->> 11, e.value -> 12, e.value ->> 13
-  from json_each(?) as e where true
+  from json_each(?) as e where exists (select 1 from tenants t where t.id = e.value ->> 0)
   on conflict (tenant_id, id) do nothing`;
 const INSERT_POSTGRES = `insert into request_log (${COLUMNS})
   select e ->> 0, e ->> 1, (e ->> 2)::bigint, e ->> 3, e ->> 4, (e ->> 5)::integer, (e ->> 6)::integer,
     e ->> 7, e ->> 8, e ->> 9, e ->> 10, (e ->> 11)::integer, e -> 12, e ->> 13
-  from jsonb_array_elements(?::jsonb) as e
+  from jsonb_array_elements(?::jsonb) as e where exists (select 1 from tenants t where t.id = e ->> 0)
   on conflict (tenant_id, id) do nothing`;
 
 function asRow(e: RequestLogEntry): unknown[] {

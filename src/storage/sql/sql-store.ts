@@ -78,7 +78,14 @@ export class SqlStore implements Store {
     this.operations = new SqlOperationsStore(database);
     this.delivery = guarded(new SqlDeliveryStore(database.db, database.dialect));
     const admin = sqlAdminStore(database.db, database.dialect);
-    this.admin = { admins: guarded(admin.admins), sessions: guarded(admin.sessions), throttle: guarded(admin.throttle), consoleReads: guarded(admin.consoleReads) };
+    this.admin = {
+      admins: guarded(admin.admins),
+      sessions: guarded(admin.sessions),
+      throttle: guarded(admin.throttle),
+      consoleReads: guarded(admin.consoleReads),
+      passwordResets: guarded(admin.passwordResets),
+      audit: guarded(admin.audit),
+    };
   }
 
   async transaction<T>(scope: TenantScope, work: (repos: ScopedRepositories) => Promise<T>): Promise<T> {

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { JsonObject } from '../../json/json-value.js';
-import type { TenantRecord, TenantRepository } from '../store.js';
+import type { TenantRecord, TenantRepository, TenantTable } from '../store.js';
+import { isUniqueViolation } from './sql-errors.js';
 import type { SqlDialect } from './dialects/dialect.js';
 import type { RosterDatabase, TenantsTable } from './tables.js';
 import { parseDocument } from './users.repo.js';
@@ -75,6 +76,36 @@ export class SqlTenantRepository implements TenantRepository {
       .where('id', '=', id)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
+  }
+
+  async rename(id: string, change: { slug?: string; name?: string }): Promise<'renamed' | 'slugTaken' | 'notFound'> {
+    const set: { slug?: string; name?: string } = {};
+    if (change.slug !== undefined) set.slug = change.slug;
+    if (change.name !== undefined) set.name = change.name;
+    if (Object.keys(set).length === 0) return (await this.findById(id)) ? 'renamed' : 'notFound';
+    try {
+      const result = await this.db.updateTable('tenants').set(set).where('id', '=', id).executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0 ? 'renamed' : 'notFound';
+    } catch (error) {
+      if (isUniqueViolation(error)) return 'slugTaken';
+      throw error;
+    }
+  }
+
+  async purgeRows(id: string, table: TenantTable, limit: number): Promise<number> {
+    // Rows are picked by the engine's own row address (SQLite rowid, PostgreSQL ctid) through the
+    // table's tenant_id index, so each step reads and deletes only the rows it removes.
+    const t = sql.table(table);
+    const result =
+      this.dialect.engine === 'postgres'
+        ? await sql`delete from ${t} where ctid = any(array(select ctid from ${t} where tenant_id = ${id} limit ${limit}))`.execute(this.db)
+        : await sql`delete from ${t} where rowid in (select rowid from ${t} where tenant_id = ${id} limit ${limit})`.execute(this.db);
+    return Number(result.numAffectedRows ?? 0n);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('tenants').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
   }
 
   async recordActivity(activity: readonly { tenantId: string; lastRequestMs?: number; lastChangeMs?: number }[]): Promise<void> {
