@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer as createHttpsServer } from 'node:https';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { JsonValue } from '../json/json-value.js';
 import { hasUnstorableText } from '../json/storable-text.js';
@@ -6,6 +7,8 @@ import { ScimError } from '../scim/errors.js';
 import { limitConnectionsPerAddress } from './connection-limit.js';
 import { noteAnsweredDetail, renderError, scimErrorBody } from './error-response.js';
 import { redactUrl } from './redact-url.js';
+import type { TlsMaterial } from './tls-context.js';
+import { trustedProxyMatcher } from './trusted-proxies.js';
 
 export interface HttpOptions {
   readonly bodyLimitBytes: number;
@@ -15,6 +18,10 @@ export interface HttpOptions {
   readonly requestTimeoutMs: number;
   /** Open connections one address may hold (0: no limit). */
   readonly maxConnectionsPerAddress: number;
+  /** Peers (addresses, CIDRs) whose X-Forwarded-For/-Proto/-Host are believed; nobody else's are. */
+  readonly trustedProxies?: readonly string[];
+  /** Serve HTTPS with this certificate and key (the server's secure context can be swapped later). */
+  readonly tls?: TlsMaterial;
   readonly logger: FastifyServerOptions['logger'];
 }
 
@@ -59,6 +66,10 @@ const LOGS_REQUESTS = new Set(['trace', 'debug', 'info']);
  * responses. Routes are added by the composition root.
  */
 export function createHttpApp(options: HttpOptions): FastifyInstance {
+  const headersTimeout = Math.min(options.headersTimeoutMs, options.requestTimeoutMs);
+  const connectionsCheckingInterval = Math.max(25, Math.min(1000, Math.floor(headersTimeout / 4)));
+  const isTrustedProxy = trustedProxyMatcher(options.trustedProxies ?? []);
+  const tls = options.tls;
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimitBytes,
@@ -74,12 +85,23 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
     // deadline. Node checks deadlines on a timer (30 s by default), which would let a trickling
     // client stay up to 30 s past its deadline; checking often costs a walk over open connections.
     requestTimeout: options.requestTimeoutMs,
-    http: {
-      headersTimeout: Math.min(options.headersTimeoutMs, options.requestTimeoutMs),
-      connectionsCheckingInterval: Math.max(25, Math.min(1000, Math.floor(Math.min(options.headersTimeoutMs, options.requestTimeoutMs) / 4))),
-    },
+    http: { headersTimeout, connectionsCheckingInterval },
+    // request.ip / protocol / host follow X-Forwarded-* only through peers in TRUSTED_PROXIES,
+    // hop by hop from the right, so a client cannot claim another address by sending the header.
+    trustProxy: (address: string) => isTrustedProxy(address),
+    // HTTPS: Fastify passes its `http` options only to plain HTTP servers, so the TLS server is
+    // made here with the same deadlines (and Fastify's keep-alive default of 72 s).
+    ...(tls
+      ? {
+          serverFactory: (handler: Parameters<typeof createHttpsServer>[1]) => {
+            const server = createHttpsServer({ cert: tls.cert, key: tls.key, headersTimeout, connectionsCheckingInterval, requestTimeout: options.requestTimeoutMs }, handler);
+            server.keepAliveTimeout = 72_000;
+            return server;
+          },
+        }
+      : {}),
   });
-  limitConnectionsPerAddress(app.server, options.maxConnectionsPerAddress);
+  limitConnectionsPerAddress(app.server, options.maxConnectionsPerAddress, isTrustedProxy);
 
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, (_request, body, done) => {
@@ -110,7 +132,8 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
   if (LOGS_REQUESTS.has(app.log.level)) {
     app.addHook('onResponse', async (request, reply) => {
       request.log.info(
-        { method: request.method, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+        // The client as TRUSTED_PROXIES allow it to be known: behind a proxy, the address it forwarded.
+        { method: request.method, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, client: request.ip, protocol: request.protocol },
         'request',
       );
     });

@@ -4,6 +4,7 @@ import type { Condition, ListQuery, ListResult } from './query.js';
 import type { DeliveryStore } from './delivery-store.js';
 import type { OperationsStore } from './operations-store.js';
 import type { PortabilityRepository } from './portability-store.js';
+import type { RateCounters } from './rate-counters.js';
 
 /** Which tenant a unit of work belongs to. Passed to every scoped call, never stored on a shared object. */
 export interface TenantScope {
@@ -443,6 +444,8 @@ export interface Store {
   readonly admin: AdminStore;
   /** Cross-tenant counts, pool state and migrations for metrics and `roster doctor` (operations-store.ts). */
   readonly operations: OperationsStore;
+  /** Rate-limit counters: in this process on SQLite, shared through the database on PostgreSQL (rate-counters.ts). */
+  readonly rateCounters: RateCounters;
   /**
    * Resolves once the events this process has committed for the tenant so far are numbered (they
    * are on SQLite before the transaction resolves; PostgreSQL numbers them just after the commit).

@@ -22,6 +22,8 @@ import { classifyStorageError } from './sql-errors.js';
 import type { RosterDatabase } from './tables.js';
 import { SqlUserRepository } from './users.repo.js';
 import { uncounted } from './statement-count.js';
+import { InProcessRateCounters, type RateCounters } from '../rate-counters.js';
+import { SqlRateCounters } from './rate-windows.repo.js';
 
 export interface SqlStoreOptions {
   /**
@@ -41,6 +43,7 @@ export class SqlStore implements Store {
   readonly delivery;
   readonly admin;
   readonly operations;
+  readonly rateCounters: RateCounters;
   /** SQLite's writes share commits (see sqlite-group-commit.ts); PostgreSQL commits each on its own connection. */
   private readonly groupCommit: SqliteGroupCommit | undefined;
   /** PostgreSQL numbers events once their change has committed (event-sequencer.ts); SQLite within it. */
@@ -78,6 +81,8 @@ export class SqlStore implements Store {
     this.operations = new SqlOperationsStore(database);
     this.delivery = guarded(new SqlDeliveryStore(database.db, database.dialect));
     const admin = sqlAdminStore(database.db, database.dialect);
+    // SQLite serves from one process, so its counters stay in memory; PostgreSQL's nodes share theirs.
+    this.rateCounters = this.engine === 'postgres' ? guarded(new SqlRateCounters(database.db)) : new InProcessRateCounters();
     this.admin = { admins: guarded(admin.admins), sessions: guarded(admin.sessions), throttle: guarded(admin.throttle), consoleReads: guarded(admin.consoleReads) };
   }
 
