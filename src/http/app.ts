@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createServer as createHttpsServer } from 'node:https';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { JsonValue } from '../json/json-value.js';
 import { hasUnstorableText } from '../json/storable-text.js';
@@ -69,8 +68,7 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
   const headersTimeout = Math.min(options.headersTimeoutMs, options.requestTimeoutMs);
   const connectionsCheckingInterval = Math.max(25, Math.min(1000, Math.floor(headersTimeout / 4)));
   const isTrustedProxy = trustedProxyMatcher(options.trustedProxies ?? []);
-  const tls = options.tls;
-  const app = Fastify({
+  const common = {
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimitBytes,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
@@ -85,22 +83,17 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
     // deadline. Node checks deadlines on a timer (30 s by default), which would let a trickling
     // client stay up to 30 s past its deadline; checking often costs a walk over open connections.
     requestTimeout: options.requestTimeoutMs,
-    http: { headersTimeout, connectionsCheckingInterval },
     // request.ip / protocol / host follow X-Forwarded-* only through peers in TRUSTED_PROXIES,
     // hop by hop from the right, so a client cannot claim another address by sending the header.
     trustProxy: (address: string) => isTrustedProxy(address),
-    // HTTPS: Fastify passes its `http` options only to plain HTTP servers, so the TLS server is
-    // made here with the same deadlines (and Fastify's keep-alive default of 72 s).
-    ...(tls
-      ? {
-          serverFactory: (handler: Parameters<typeof createHttpsServer>[1]) => {
-            const server = createHttpsServer({ cert: tls.cert, key: tls.key, headersTimeout, connectionsCheckingInterval, requestTimeout: options.requestTimeoutMs }, handler);
-            server.keepAliveTimeout = 72_000;
-            return server;
-          },
-        }
-      : {}),
-  });
+  } satisfies FastifyServerOptions;
+  const tls = options.tls;
+  // Fastify hands its `http` options only to a plain HTTP server; the HTTPS server takes the same
+  // deadlines among its own options. Either way the app is used as an HTTP one: only its server's
+  // secure context differs (tls-context.ts swaps it).
+  const app: FastifyInstance = tls
+    ? (Fastify({ ...common, https: { cert: tls.cert, key: tls.key, headersTimeout, connectionsCheckingInterval } }) as unknown as FastifyInstance)
+    : Fastify({ ...common, http: { headersTimeout, connectionsCheckingInterval } });
   limitConnectionsPerAddress(app.server, options.maxConnectionsPerAddress, isTrustedProxy);
 
   app.removeContentTypeParser('application/json');
