@@ -65,7 +65,7 @@ export const ADDRESS_WINDOW_MS = 60_000;
  * The attempt is counted before the password is hashed (which takes tens of milliseconds), so
  * attempts sent at once are cut off as sequential ones are: each reserves its place in the run of
  * failures with one atomic upsert, and only the first `freeFailures + 1` places of a run that is
- * not locked are evaluated. A success clears the run; a refused attempt gives its place back.
+ * not locked are evaluated (places taken while others hash count as failures made now). A success clears the run; a refused attempt gives its place back.
  * Across emails, one client address may try `attemptsPerAddress` sign-ins a minute (counted in
  * the database on PostgreSQL, so every node shares the count).
  */
@@ -94,10 +94,10 @@ export async function signIn(
   // Nobody reserved since `find`: the run was as read, and not locked. Otherwise attempts in
   // flight (their hashes not done) stand before this one, as failures made just now.
   const raced = before !== (live?.failures ?? 0);
-  if (raced && before >= THROTTLE.freeFailures) {
+  const until = raced ? lockedUntil({ failures: before, lastFailureMs: now }) : 0;
+  if (until > now) {
     await throttle.release(key);
-    const until = lockedUntil({ failures: before, lastFailureMs: now });
-    return { ok: false, reason: 'throttled', retryAfterMs: Math.max(1000, until - now), scope: 'email' };
+    return { ok: false, reason: 'throttled', retryAfterMs: until - now, scope: 'email' };
   }
   const admin = await admins.findByEmailFold(emailFold);
   const matches = admin ? await verifyPassword(input.password, admin.passwordHash) : await verifyAgainstDecoy(input.password);
