@@ -130,6 +130,9 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
   app.get('/readyz', async (_request, reply) => {
     try {
       await store.ping();
+      // Not ready while the database cannot write for lack of space; this check's own small write
+      // notices when it can again.
+      if (!(await store.canWrite())) return reply.code(503).send({ status: 'unavailable', database: store.engine, reason: 'the database has no space left to write' });
       return { status: 'ready', database: store.engine };
     } catch {
       return reply.code(503).send({ status: 'unavailable', database: store.engine });

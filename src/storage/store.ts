@@ -414,6 +414,17 @@ export class StorageUnavailableError extends Error {
 }
 
 /**
+ * The database could not write for lack of space (SQLITE_FULL, PostgreSQL's 53100 disk_full);
+ * what was being written was not applied. Reads still work; writes resume once space returns.
+ */
+export class StorageFullError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StorageFullError';
+  }
+}
+
+/**
  * A statement ran past the database's deadline (PostgreSQL's statement_timeout) and was cancelled;
  * nothing it was part of was applied. Usually a read that would have to examine too much.
  */
@@ -459,5 +470,10 @@ export interface Store {
   /** Appends provisioning-log entries of any tenants in one statement (written in batches). */
   appendRequestLog(entries: readonly RequestLogEntry[]): Promise<void>;
   ping(): Promise<void>;
+  /**
+   * Whether the database can write: true until a write fails for lack of space (StorageFullError);
+   * from then on each call tries a small write of its own and answers true once one succeeds again.
+   */
+  canWrite(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -12,7 +12,7 @@ import { lighterOutboxMigration } from './008-lighter-outbox.js';
 import { webhookLeaseTokenMigration } from './009-webhook-lease-token.js';
 import { peopleSearchMigration } from './010-people-search.js';
 import { duplicateKeysMigration } from './011-duplicate-keys.js';
-import { rateWindowsMigration } from './013-rate-windows.js';
+import { rateWindowsAndWriteProbeMigration } from './013-rate-windows-and-write-probe.js';
 
 /** Every migration in order; names are permanent once released. */
 export function migrationsFor(engine: Engine): Record<string, Migration> {
@@ -28,7 +28,7 @@ export function migrationsFor(engine: Engine): Record<string, Migration> {
     '009-webhook-lease-token': webhookLeaseTokenMigration(),
     '010-people-search': peopleSearchMigration(engine),
     '011-duplicate-keys': duplicateKeysMigration(engine),
-    '013-rate-windows': rateWindowsMigration(engine),
+    '013-rate-windows-and-write-probe': rateWindowsAndWriteProbeMigration(engine),
   };
 }
 

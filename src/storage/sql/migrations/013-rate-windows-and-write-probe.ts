@@ -2,14 +2,23 @@ import { sql, type Kysely, type Migration } from 'kysely';
 import type { Engine } from '../engine.js';
 
 /**
- * Rate-limit counters shared by every node on one PostgreSQL (rate-windows.repo.ts): one row per
+ * `write_probe`: one row that /readyz rewrites while the database is out of space, to learn when
+ * it can write again (SqlStore.canWrite), on both engines.
+ *
+ * `rate_windows`: rate-limit counters shared by every node on one PostgreSQL (rate-windows.repo.ts): one row per
  * key with this fixed window's count and the previous one's. UNLOGGED: a counter lost in a crash
  * costs nothing worth the WAL each request would write. SQLite runs as one process and counts in
  * memory, so it has no such table.
  */
-export function rateWindowsMigration(engine: Engine): Migration {
+export function rateWindowsAndWriteProbeMigration(engine: Engine): Migration {
   return {
     async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('write_probe')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('filler', 'text', (c) => c.notNull())
+        .addColumn('written_ms', 'bigint', (c) => c.notNull())
+        .execute();
       if (engine !== 'postgres') return;
       await sql`
         create unlogged table rate_windows (
