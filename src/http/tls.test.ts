@@ -9,6 +9,7 @@ import { createTenant } from '../provisioning/tenants/manage-tenants.js';
 import { localRequest } from '../testing/local-request.js';
 import { makeCertificate, scratchDirectory, type TestCertificate } from '../testing/tls-certs.js';
 import { waitUntil } from '../testing/wait-until.js';
+import { startChildServer } from '../testing/child-server.js';
 
 /** Puts a pair in place the way renewal tools do: written beside, then renamed over. */
 async function install(pair: TestCertificate, certFile: string, keyFile: string): Promise<void> {
@@ -87,5 +88,28 @@ describe('serving HTTPS directly (TLS_CERT_FILE / TLS_KEY_FILE)', () => {
 
   it('wants both files or neither', () => {
     assert.throws(() => loadConfig({ TLS_CERT_FILE: certFile }), (error: unknown) => error instanceof ConfigError && /go together/.test(error.message));
+  });
+});
+
+describe('roster serve reloads its TLS pair on SIGHUP', () => {
+  it('serves the new certificate to new connections after the signal, still the same process', async () => {
+    const scratch = await scratchDirectory('roster-tls-hup-');
+    const [first, second] = await Promise.all([makeCertificate(scratch.path, 'first'), makeCertificate(scratch.path, 'second')]);
+    const certFile = join(scratch.path, 'server.crt');
+    const keyFile = join(scratch.path, 'server.key');
+    await install(first, certFile, keyFile);
+    const child = await startChildServer({ DATABASE_URL: ':memory:', TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile, LOG_LEVEL: 'silent' }, 'roster serve');
+    try {
+      assert.match(child.base, /^https:/);
+      assert.equal((await localRequest(`${child.base}/healthz`)).fingerprint, first.fingerprint);
+      await install(second, certFile, keyFile);
+      child.process.kill('SIGHUP');
+      await waitUntil(() => child.output.join('').includes('SIGHUP: TLS certificate and key reloaded'), 'the SIGHUP reload to be reported');
+      assert.equal((await localRequest(`${child.base}/healthz`)).fingerprint, second.fingerprint);
+      assert.equal(child.process.exitCode, null, 'still running');
+    } finally {
+      assert.equal(await child.stop(), 0);
+      await scratch.remove();
+    }
   });
 });
