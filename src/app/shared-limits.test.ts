@@ -17,9 +17,10 @@ function tally(statuses: readonly number[]): Record<number, number> {
   return counts;
 }
 
-// Every limit below is far from refilling while a test runs (windows of 5 s to 200 s), and every
-// test sends its requests at once, half to each process: counted per process, each would allow
-// its own full limit, so the totals would be twice what is asserted.
+// Every limit below is far from refilling while a test runs (windows of 60 s to 1,000 s: a sliding
+// window lets one more through only once a whole share of it has passed), and every test sends its
+// requests at once, half to each process: counted per process, each would allow its own full
+// limit, so the totals would be twice what is asserted.
 for (const { engine, skip } of testEngines().filter((e) => e.engine === 'postgres')) {
   describe(`rate limits and the sign-in throttle shared by two processes on one ${engine}`, { skip }, () => {
     let database: TestDatabase;
@@ -32,10 +33,10 @@ for (const { engine, skip } of testEngines().filter((e) => e.engine === 'postgre
       const env = {
         DATABASE_URL: database.url,
         PUBLIC_URL: 'http://roster.test',
-        // 20 failed authentications per address per 200 s.
-        AUTH_FAILURES_PER_IP: '0.1',
-        // One request per credential per 5 s.
-        RATE_LIMIT_PER_CREDENTIAL: '0.2',
+        // 20 failed authentications per address per 1,000 s.
+        AUTH_FAILURES_PER_IP: '0.02',
+        // One request per credential per 100 s.
+        RATE_LIMIT_PER_CREDENTIAL: '0.01',
         SIGN_IN_ATTEMPTS_PER_ADDRESS: '10',
       };
       nodes = await Promise.all([startChildServer(env, 'node A'), startChildServer(env, 'node B')]);
@@ -72,9 +73,13 @@ for (const { engine, skip } of testEngines().filter((e) => e.engine === 'postgre
       // One address sends all forty: ten pass its per-address limit (the rest are 429 at once),
       // and those ten race for the run of failures of this email and address.
       const statuses = await atOnce(40, (base) => signIn(base, 'wrong password', '127.0.0.3'));
-      // Three failures are free and the fourth is evaluated (locking the pair); every attempt
-      // that reserved a later place while those were hashing is refused without hashing.
-      assert.deepEqual(tally(statuses), { 401: 4, 429: 36 });
+      // Three failures are free and the fourth is evaluated (locking the pair for 1 s); every
+      // attempt that reserved a later place while those were hashing is refused without hashing.
+      // As with attempts sent one after another, one more is evaluated only if it arrives after
+      // the lock ran out (1 s, then 2 s more): on a machine that slow, five or six; never ten.
+      const counts = tally(statuses);
+      assert.ok((counts[401] ?? 0) >= 4 && (counts[401] ?? 0) <= 6, `evaluated: ${JSON.stringify(counts)}`);
+      assert.equal((counts[401] ?? 0) + (counts[429] ?? 0), 40);
       const elsewhere = await signIn(nodes[1]!.base, 'correct horse battery', '127.0.0.4');
       assert.equal(elsewhere.status, 200, 'the admin, from their own address, is not locked out');
     });

@@ -22,7 +22,8 @@ export async function startChildServer(env: Record<string, string>, name: string
   const output: string[] = [];
   child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
   const base = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start in 60 s:\n${output.join('')}`)), 60_000);
+    // Generous: compiling the sources with tsx on a machine busy with other suites can take a minute.
+    const timer = setTimeout(() => reject(new Error(`${name} did not start in 180 s:\n${output.join('')}`)), 180_000);
     child.stderr?.on('data', (d: Buffer) => {
       output.push(d.toString());
       const m = /roster listening on (https?:\/\/\S+)/.exec(output.join(''));

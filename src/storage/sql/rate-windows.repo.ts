@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { secondsToWait, windowStart, type RateCounters, type RateLimitRequest, type WindowCount } from '../rate-counters.js';
+import { uncounted } from './statement-count.js';
 import type { RosterDatabase } from './tables.js';
 
 /** Rows untouched for this many of their windows are deleted (they would count as empty anyway). */
@@ -54,7 +55,9 @@ export class SqlRateCounters implements RateCounters {
     }
     if (nowMs - this.lastSweepMs >= SWEEP_EVERY_MS) {
       this.lastSweepMs = nowMs;
-      await sql`delete from rate_windows where last_ms < ${nowMs}::bigint - window_ms * ${FORGET_AFTER_WINDOWS}`.execute(this.db);
+      // Housekeeping the request does not wait for (nor count among its statements). A failed
+      // sweep costs only some rows until the next one, a minute later.
+      void uncounted(() => sql`delete from rate_windows where last_ms < ${nowMs}::bigint - window_ms * ${FORGET_AFTER_WINDOWS}`.execute(this.db)).catch(() => undefined);
     }
     return requests.map((request) => {
       const count = byKey.get(request.key);
