@@ -11,4 +11,6 @@ export interface AdminApiOptions {
   readonly requestLog: RequestLogWriter;
   /** PUBLIC_URL (may be empty: then URLs come from the request). */
   readonly publicUrl: string;
+  /** SIGN_IN_ATTEMPTS_PER_ADDRESS: console sign-ins one client address may try per minute, any emails (0 or absent: no limit). */
+  readonly signInAttemptsPerAddress?: number;
 }

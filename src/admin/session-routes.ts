@@ -19,15 +19,19 @@ export function registerSessionRoutes(app: FastifyInstance, options: AdminApiOpt
 
   app.post('/session', PUBLIC_ROUTE, async (request, reply) => {
     const body = parseInput(credentialsBody, request.body, 'body');
-    const result = await signIn(rt, { email: body.email, password: body.password, clientAddress: request.ip });
+    // request.ip is the client's own address behind a TRUSTED_PROXIES proxy, so one client's
+    // failures never lock out everyone behind the proxy.
+    const result = await signIn(rt, {
+      email: body.email,
+      password: body.password,
+      clientAddress: request.ip,
+      ...(options.signInAttemptsPerAddress ? { attemptsPerAddress: options.signInAttemptsPerAddress } : {}),
+    });
     if (!result.ok && result.reason === 'throttled') {
       const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
-      throw new AdminApiError(
-        429,
-        'throttled',
-        `too many failed sign-ins for this email from your address; try again in ${seconds} second${seconds === 1 ? '' : 's'}`,
-        { 'retry-after': String(seconds) },
-      );
+      const what = result.scope === 'address' ? 'too many sign-ins from your address' : 'too many failed sign-ins for this email from your address';
+      request.log.warn({ client: request.ip, scope: result.scope }, 'console sign-in throttled');
+      throw new AdminApiError(429, 'throttled', `${what}; try again in ${seconds} second${seconds === 1 ? '' : 's'}`, { 'retry-after': String(seconds) });
     }
     if (!result.ok && result.reason === 'disabled') throw new AdminApiError(403, 'adminDisabled', 'this admin is disabled; ask an operator to enable you again');
     if (!result.ok) throw new AdminApiError(401, 'invalidCredentials', 'the email or the password is wrong');

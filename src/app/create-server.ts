@@ -8,7 +8,8 @@ import { httpTransport, type WebhookTransport } from '../events/webhook-transpor
 import { createHttpApp } from '../http/app.js';
 import { registerHostRoutes } from '../http/host-routes.js';
 import { registerMetrics } from '../http/metrics.js';
-import { RateLimiter } from '../http/rate-limit.js';
+import { ClientLimits } from '../http/client-limits.js';
+import { readTlsFiles, TlsReloader } from '../http/tls-context.js';
 import { registerScimRoutes } from '../http/scim-routes.js';
 import { operationalSnapshot } from '../provisioning/operations/operational-snapshot.js';
 import { ActivityRecorder } from '../provisioning/tenants/activity-recorder.js';
@@ -30,6 +31,8 @@ export interface RosterServer {
   readonly requestLog: RequestLogWriter;
   /** Delivers committed events to webhook endpoints (started unless WEBHOOK_DELIVERY=off). */
   readonly dispatcher: WebhookDispatcher;
+  /** With TLS_CERT_FILE/TLS_KEY_FILE: reads both again and serves new connections with them (SIGHUP); false if they failed to load. */
+  reloadTls(): Promise<boolean>;
   /** Starts listening; resolves with the bound address. */
   listen(): Promise<string>;
   /** Stops accepting, lets in-flight requests finish, flushes bookkeeping, closes the database. */
@@ -90,6 +93,8 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
   requestLog.start(config.activityFlushMs);
 
   const app = createHttpApp({
+    ...(config.tls ? { tls: await readTlsFiles(config.tls) } : {}),
+    trustedProxies: config.trustedProxies,
     bodyLimitBytes: config.bodyLimitBytes,
     headersTimeoutMs: config.headersTimeoutMs,
     requestTimeoutMs: config.requestTimeoutMs,
@@ -104,6 +109,14 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
             ...(overrides.logStream ? { stream: overrides.logStream } : {}),
           },
   });
+
+  const tls = config.tls
+    ? new TlsReloader(app.server, config.tls, {
+        info: (message) => app.log.info(message),
+        error: (error, message) => app.log.error({ err: error }, message),
+      })
+    : undefined;
+  tls?.start();
 
   checkpointFailed = (error) => app.log.error({ err: error }, 'SQLite checkpoint worker failed; the serving connection checkpoints the WAL by itself again');
   afterCommitFailed = (error) =>
@@ -121,6 +134,9 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
   app.get('/readyz', async (_request, reply) => {
     try {
       await store.ping();
+      // Not ready while the database cannot write for lack of space; this check's own small write
+      // notices when it can again.
+      if (!(await store.canWrite())) return reply.code(503).send({ status: 'unavailable', database: store.engine, reason: 'the database has no space left to write' });
       return { status: 'ready', database: store.engine };
     } catch {
       return reply.code(503).send({ status: 'unavailable', database: store.engine });
@@ -141,20 +157,16 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
     },
     bodyLimitBytes: config.bodyLimitBytes,
     publicUrl: config.publicUrl,
-    rateLimits: {
-      perCredential: new RateLimiter(config.rateLimitPerCredential, config.rateLimitPerCredential * 5, now),
-      perIp: new RateLimiter(config.rateLimitPerIp, config.rateLimitPerIp * 5, now),
-      authFailures: new RateLimiter(config.authFailuresPerIp, 20, now),
-    },
+    clientLimits: new ClientLimits(store.rateCounters, { perCredential: config.rateLimitPerCredential, perIp: config.rateLimitPerIp, authFailuresPerIp: config.authFailuresPerIp }, now),
   };
   await app.register((scope) => registerScimRoutes(scope, { ...scimOptions, tenantInPath: false }), { prefix: '/scim/v2' });
   await app.register((scope) => registerScimRoutes(scope, { ...scimOptions, tenantInPath: true }), { prefix: '/t/:slug/scim/v2' });
 
   // The admin console: its JSON API and the static app that talks to it.
-  await app.register((scope) => registerAdminApi(scope, { rt, activity, requestLog, publicUrl: config.publicUrl }), { prefix: '/admin/api/v1' });
+  await app.register((scope) => registerAdminApi(scope, { rt, activity, requestLog, publicUrl: config.publicUrl, signInAttemptsPerAddress: config.signInAttemptsPerAddress }), { prefix: '/admin/api/v1' });
   registerConsole(app);
 
-  await app.register((scope) => registerHostRoutes(scope, { rt, notifier, feedPollMs: config.feedPollMs, authFailures: scimOptions.rateLimits.authFailures }), {
+  await app.register((scope) => registerHostRoutes(scope, { rt, notifier, feedPollMs: config.feedPollMs, clientLimits: scimOptions.clientLimits }), {
     prefix: '/host/v1',
   });
   const dispatcher = new WebhookDispatcher({
@@ -182,6 +194,7 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
     activity,
     requestLog,
     dispatcher,
+    reloadTls: async () => (tls ? tls.reload() : false),
     async listen() {
       return app.listen({ port: config.port, host: config.host });
     },
@@ -190,6 +203,7 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
       closed = true;
       stopNotifying();
       notifier.close();
+      tls?.stop();
       await app.close();
       await dispatcher.stop();
       await activity.stop();

@@ -1,4 +1,26 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
+
+/** Names proxy-addr (Fastify's trustProxy) understands for whole address ranges. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** One TRUSTED_PROXIES entry: an address, a CIDR (address/bits) or one of the range names. */
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+const proxyList = z
+  .string()
+  .transform((text) => text.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+  .refine((entries) => entries.every(isProxyEntry), {
+    message: 'each entry must be an IP address, a CIDR such as 10.0.0.0/8, or loopback / linklocal / uniquelocal',
+  });
 
 /**
  * Every setting Roster reads, with its default and a line of documentation. Read once at start
@@ -29,6 +51,17 @@ export const settings = {
     schema: z.coerce.number().int().min(0).max(16),
   },
   DB_POOL_SIZE: { default: '10', doc: 'PostgreSQL connections per process (plus one that listens for credential changes).', schema: z.coerce.number().int().min(1).max(200) },
+  TLS_CERT_FILE: {
+    default: '',
+    doc: 'PEM certificate (chain) file: when set with TLS_KEY_FILE, Roster serves HTTPS itself. Both files are read again when they change or on SIGHUP, without a restart.',
+    schema: z.string(),
+  },
+  TLS_KEY_FILE: { default: '', doc: 'PEM private key file for TLS_CERT_FILE.', schema: z.string() },
+  TRUSTED_PROXIES: {
+    default: '',
+    doc: 'Comma-separated addresses or CIDRs of reverse proxies (or loopback, linklocal, uniquelocal) whose X-Forwarded-For/-Proto/-Host are believed; from anywhere else they are ignored. Empty: none.',
+    schema: proxyList,
+  },
   PUBLIC_URL: {
     default: '',
     doc: 'Externally visible base URL (e.g. https://roster.example.com), used in meta.location; empty: derived from the request.',
@@ -71,6 +104,11 @@ export const settings = {
     doc: 'Failed SCIM authentications per second one IP may make after a burst of 20, then 429.',
     schema: z.coerce.number().min(0),
   },
+  SIGN_IN_ATTEMPTS_PER_ADDRESS: {
+    default: '30',
+    doc: 'Console sign-in attempts one client address may make per minute, whatever the emails; then 429. 0 turns it off.',
+    schema: z.coerce.number().int().min(0),
+  },
   SHUTDOWN_GRACE_MS: { default: '10000', doc: 'How long SIGTERM waits for in-flight requests.', schema: z.coerce.number().int().min(0) },
   WEBHOOK_DELIVERY: { default: 'on', doc: 'on: this process delivers webhooks (any number of processes may); off: it only serves requests.', schema: z.enum(['on', 'off']) },
   WEBHOOK_TIMEOUT_MS: { default: '10000', doc: 'How long one webhook attempt may take before it counts as failed.', schema: z.coerce.number().int().min(10) },
@@ -102,6 +140,9 @@ export interface RosterConfig {
   /** READ_DEADLINE_MS: the deadline of reads whose cost the client chooses (0: none beyond dbStatementTimeoutMs). */
   readonly readDeadlineMs: number;
   readonly publicUrl: string;
+  /** Both set: HTTPS with this certificate and key; both empty: plain HTTP. */
+  readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
+  readonly trustedProxies: readonly string[];
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly bodyLimitBytes: number;
   readonly headersTimeoutMs: number;
@@ -126,6 +167,7 @@ export interface RosterConfig {
   readonly rateLimitPerCredential: number;
   readonly rateLimitPerIp: number;
   readonly authFailuresPerIp: number;
+  readonly signInAttemptsPerAddress: number;
   readonly metricsToken: string;
   readonly syncStaleAfterMinutes: number;
 }
@@ -167,6 +209,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     if (parsed.success) values[name] = parsed.data;
     else problems.push(`${name}=${JSON.stringify(text)}: ${parsed.error.issues.map((i) => i.message).join('; ')} (${setting.doc})`);
   }
+  const certFile = values['TLS_CERT_FILE'] as string | undefined;
+  const keyFile = values['TLS_KEY_FILE'] as string | undefined;
+  if ((certFile === '') !== (keyFile === '')) problems.push('TLS_CERT_FILE and TLS_KEY_FILE go together: set both to serve HTTPS, or neither');
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     port: values['PORT'] as number,
@@ -177,6 +222,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     sqliteReadWorkers: values['SQLITE_READ_WORKERS'] as number,
     readDeadlineMs: values['READ_DEADLINE_MS'] as number,
     publicUrl: (values['PUBLIC_URL'] as string).replace(/\/+$/, ''),
+    tls: certFile && keyFile ? Object.freeze({ certFile, keyFile }) : undefined,
+    trustedProxies: Object.freeze([...(values['TRUSTED_PROXIES'] as string[])]),
     logLevel: values['LOG_LEVEL'] as RosterConfig['logLevel'],
     bodyLimitBytes: values['BODY_LIMIT_BYTES'] as number,
     headersTimeoutMs: values['HEADERS_TIMEOUT_MS'] as number,
@@ -201,6 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     rateLimitPerCredential: values['RATE_LIMIT_PER_CREDENTIAL'] as number,
     rateLimitPerIp: values['RATE_LIMIT_PER_IP'] as number,
     authFailuresPerIp: values['AUTH_FAILURES_PER_IP'] as number,
+    signInAttemptsPerAddress: values['SIGN_IN_ATTEMPTS_PER_ADDRESS'] as number,
     metricsToken: values['METRICS_TOKEN'] as string,
     syncStaleAfterMinutes: values['SYNC_STALE_AFTER_MINUTES'] as number,
   });

@@ -7,6 +7,8 @@ import { ScimError } from '../scim/errors.js';
 import { limitConnectionsPerAddress } from './connection-limit.js';
 import { noteAnsweredDetail, renderError, scimErrorBody } from './error-response.js';
 import { redactUrl } from './redact-url.js';
+import type { TlsMaterial } from './tls-context.js';
+import { trustedProxyMatcher } from './trusted-proxies.js';
 
 export interface HttpOptions {
   readonly bodyLimitBytes: number;
@@ -18,6 +20,10 @@ export interface HttpOptions {
   readonly maxConnectionsPerAddress: number;
   /** READ_DEADLINE_MS: each request's budget for the reads whose cost its client chose (storage/read-budget.ts); 0: none. */
   readonly readBudgetMs?: number;
+  /** Peers (addresses, CIDRs) whose X-Forwarded-For/-Proto/-Host are believed; nobody else's are. */
+  readonly trustedProxies?: readonly string[];
+  /** Serve HTTPS with this certificate and key (the server's secure context can be swapped later). */
+  readonly tls?: TlsMaterial;
   readonly logger: FastifyServerOptions['logger'];
 }
 
@@ -62,7 +68,10 @@ const LOGS_REQUESTS = new Set(['trace', 'debug', 'info']);
  * responses. Routes are added by the composition root.
  */
 export function createHttpApp(options: HttpOptions): FastifyInstance {
-  const app = Fastify({
+  const headersTimeout = Math.min(options.headersTimeoutMs, options.requestTimeoutMs);
+  const connectionsCheckingInterval = Math.max(25, Math.min(1000, Math.floor(headersTimeout / 4)));
+  const isTrustedProxy = trustedProxyMatcher(options.trustedProxies ?? []);
+  const common = {
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimitBytes,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
@@ -77,12 +86,18 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
     // deadline. Node checks deadlines on a timer (30 s by default), which would let a trickling
     // client stay up to 30 s past its deadline; checking often costs a walk over open connections.
     requestTimeout: options.requestTimeoutMs,
-    http: {
-      headersTimeout: Math.min(options.headersTimeoutMs, options.requestTimeoutMs),
-      connectionsCheckingInterval: Math.max(25, Math.min(1000, Math.floor(Math.min(options.headersTimeoutMs, options.requestTimeoutMs) / 4))),
-    },
-  });
-  limitConnectionsPerAddress(app.server, options.maxConnectionsPerAddress);
+    // request.ip / protocol / host follow X-Forwarded-* only through peers in TRUSTED_PROXIES,
+    // hop by hop from the right, so a client cannot claim another address by sending the header.
+    trustProxy: (address: string) => isTrustedProxy(address),
+  } satisfies FastifyServerOptions;
+  const tls = options.tls;
+  // Fastify hands its `http` options only to a plain HTTP server; the HTTPS server takes the same
+  // deadlines among its own options. Either way the app is used as an HTTP one: only its server's
+  // secure context differs (tls-context.ts swaps it).
+  const app: FastifyInstance = tls
+    ? (Fastify({ ...common, https: { cert: tls.cert, key: tls.key, headersTimeout, connectionsCheckingInterval } }) as unknown as FastifyInstance)
+    : Fastify({ ...common, http: { headersTimeout, connectionsCheckingInterval } });
+  limitConnectionsPerAddress(app.server, options.maxConnectionsPerAddress, isTrustedProxy);
 
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, (_request, body, done) => {
@@ -123,7 +138,8 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
   if (LOGS_REQUESTS.has(app.log.level)) {
     app.addHook('onResponse', async (request, reply) => {
       request.log.info(
-        { method: request.method, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+        // The client as TRUSTED_PROXIES allow it to be known: behind a proxy, the address it forwarded.
+        { method: request.method, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, client: request.ip, protocol: request.protocol },
         'request',
       );
     });

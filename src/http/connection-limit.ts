@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { Server as TlsServer } from 'node:tls';
 
 /**
  * What a client over the limit is told before its connection is closed. Written on the raw socket
@@ -25,14 +26,26 @@ function refusal(limit: number): string {
  * Caps the connections one client address holds open at once. A connection costs memory and a
  * place in Node's timeout checks even while idle, so without a cap one address could open
  * thousands and hold them until the keep-alive or request timeouts end each one.
- * Behind a reverse proxy every connection comes from the proxy: raise the cap (or turn it off
- * with 0) there, and let the proxy limit its own clients.
+ *
+ * The cap counts sockets, and a socket's peer is known before any request (so before any
+ * X-Forwarded-For). Behind a reverse proxy every connection is the proxy's, carrying many
+ * clients: counted as one address, the proxy would be refused as soon as it had `limit` clients
+ * at once. So connections from TRUSTED_PROXIES are not counted; the proxy limits its own clients
+ * (nginx's limit_conn, Caddy's), and the per-address rate limits still apply to each client.
  */
-export function limitConnectionsPerAddress(server: Server, limit: number): { readonly open: (address: string) => number } {
+export function limitConnectionsPerAddress(
+  server: Server,
+  limit: number,
+  exempt: (address: string) => boolean = () => false,
+): { readonly open: (address: string) => number } {
   const open = new Map<string, number>();
   if (limit > 0) {
-    server.on('connection', (socket: Socket) => {
+    // Over TLS the refusal must be spoken inside the TLS session, so the socket is counted once its
+    // handshake is done.
+    const event = server instanceof TlsServer ? 'secureConnection' : 'connection';
+    server.on(event, (socket: Socket) => {
       const address = socket.remoteAddress ?? '';
+      if (exempt(address)) return;
       const count = (open.get(address) ?? 0) + 1;
       if (count > limit) {
         // Answered and closed without ever being counted: it holds nothing once the bytes are out.

@@ -4,7 +4,7 @@ import { ScimError, type ScimType } from '../scim/errors.js';
 import { URN } from '../scim/schemas/urns.js';
 import { UnsupportedConditionError } from '../storage/query.js';
 import { InvalidCursorError } from '../storage/sql/list-page.js';
-import { StorageDeadlineError, StorageUnavailableError } from '../storage/store.js';
+import { StorageDeadlineError, StorageFullError, StorageUnavailableError } from '../storage/store.js';
 
 /** An error as the client sees it: status, RFC 7644 §3.12 body and extra headers. */
 export interface RenderedError {
@@ -87,6 +87,16 @@ export function renderError(error: unknown): RenderedError {
       body: scimErrorBody(503, 'the request took longer than the database allows (READ_DEADLINE_MS for filtered lists, searches and counts; DB_STATEMENT_TIMEOUT_MS for anything else) and was cancelled; nothing was changed. Narrow the filter (an eq on userName, externalId or an email finds people by index) or ask for smaller pages, then retry'),
       headers: { 'retry-after': '5' },
       internal: false,
+    };
+  }
+  if (error instanceof StorageFullError) {
+    // The operator's to fix (hence logged as an error), and the client's to retry: an IdP that gets
+    // 503 with Retry-After tries again later, where a 500 may count the change as failed for good.
+    return {
+      status: 503,
+      body: scimErrorBody(503, 'the database has no space left to write; nothing was changed. Retry later'),
+      headers: { 'retry-after': '30' },
+      internal: true,
     };
   }
   if (error instanceof StorageUnavailableError) {

@@ -4,7 +4,7 @@ import { authenticateHostKey, type HostAccess } from '../provisioning/host-keys/
 import { DomainError } from '../provisioning/errors.js';
 import type { ProvisioningRuntime } from '../provisioning/runtime.js';
 import type { TenantRecord } from '../storage/store.js';
-import type { RateLimiter } from './rate-limit.js';
+import type { ClientLimits } from './client-limits.js';
 
 /** An error of the host API: a status and a sentence, rendered as `{ status, error, detail }`. */
 export class HostApiError extends ApiError {}
@@ -24,14 +24,17 @@ export interface HostRequestContext {
  * Authenticates host API requests (`onRequest`, before any body is read): a host key, never a
  * SCIM credential. A key for one tenant gets 403 for any other slug, whether it exists or not.
  */
-export function hostAuthenticator(rt: ProvisioningRuntime, authFailures?: RateLimiter) {
+export function hostAuthenticator(rt: ProvisioningRuntime, clientLimits?: ClientLimits) {
   const contexts = new WeakMap<FastifyRequest, HostRequestContext>();
   const hook = async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const match = /^\s*bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     const access = match?.[1] ? await authenticateHostKey(rt, match[1]) : undefined;
     if (!access) {
-      const wait = authFailures?.take(request.ip) ?? 0;
-      if (wait > 0) throw new HostApiError(429, 'too_many_requests', `too many failed authentications; retry after ${wait} s`, { 'retry-after': String(wait) });
+      const refused = await clientLimits?.failed(request.ip, false);
+      if (refused) {
+        const wait = refused.waitSeconds;
+        throw new HostApiError(429, 'too_many_requests', `too many failed authentications; retry after ${wait} s`, { 'retry-after': String(wait) });
+      }
       throw unauthorized();
     }
     const slug = (request.params as { slug?: string } | undefined)?.slug;

@@ -14,7 +14,7 @@ import { renderError } from './error-response.js';
 import { HostApiError, hostAuthenticator } from './host-auth.js';
 import { HOST_OPENAPI } from './host-openapi.js';
 import { decodeCursor, encodeCursor, folderView, groupView, membershipsView, personView, snapshotView } from './host-views.js';
-import type { RateLimiter } from './rate-limit.js';
+import type { ClientLimits } from './client-limits.js';
 
 export interface HostRouteOptions {
   readonly rt: ProvisioningRuntime;
@@ -22,7 +22,7 @@ export interface HostRouteOptions {
   /** How often a waiting feed request polls for other processes' commits. */
   readonly feedPollMs: number;
   /** Failed authentications per IP (shared with SCIM, so guessing keys costs the same everywhere). */
-  readonly authFailures?: RateLimiter;
+  readonly clientLimits?: ClientLimits;
 }
 
 const STATUS_CODES: Record<number, string> = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 412: 'precondition_failed', 413: 'too_large', 415: 'unsupported_media_type', 429: 'too_many_requests', 503: 'unavailable' };
@@ -79,7 +79,7 @@ export async function registerHostRoutes(app: FastifyInstance, options: HostRout
   app.get('/openapi.json', async () => HOST_OPENAPI);
 
   await app.register(async (api) => {
-    const auth = hostAuthenticator(rt, options.authFailures);
+    const auth = hostAuthenticator(rt, options.clientLimits);
     api.addHook('onRequest', auth.hook);
     const scopeOf = (request: FastifyRequest) => ({ tenantId: auth.tenantOf(request).id });
     const id = (request: FastifyRequest) => (request.params as { id: string }).id;

@@ -8,7 +8,7 @@ import type { RequestLogWriter } from '../provisioning/tenants/request-log-write
 import { uuidv7 } from '../provisioning/runtime.js';
 import type { TenantRecord } from '../storage/store.js';
 import { parseAuthorization, unauthorized } from './authenticate.js';
-import type { RateLimiter } from './rate-limit.js';
+import type { ClientLimits } from './client-limits.js';
 import { answeredDetail, renderError } from './error-response.js';
 import { endOfTurn } from './end-of-turn.js';
 import { redactUrl } from './redact-url.js';
@@ -34,7 +34,7 @@ export interface ScimRouteOptions {
   readonly publicUrl: string;
   /** Shared by both route prefixes: per credential, per IP, and failed authentications per IP. */
   readonly limits: ScimLimits;
-  readonly rateLimits: { readonly perCredential: RateLimiter; readonly perIp: RateLimiter; readonly authFailures: RateLimiter };
+  readonly clientLimits: ClientLimits;
   /** Where the route prefix names the tenant (`/t/:slug/scim/v2`). */
   readonly tenantInPath: boolean;
 }
@@ -127,19 +127,17 @@ export async function registerScimRoutes(app: FastifyInstance, options: ScimRout
       reply.header('retry-after', String(wait));
       return new ScimError(429, undefined, `too many requests ${what}; retry after ${wait} s`);
     };
-    const ipWait = options.rateLimits.perIp.take(request.ip);
-    if (ipWait > 0) throw limited(ipWait, 'from this address');
     const presented = parseAuthorization(request.headers.authorization);
     const result = presented ? await authenticateCredential(options.rt, presented) : undefined;
     if (!result?.ok) {
-      request.log.info({ reason: result?.reason ?? 'missing' }, 'SCIM authentication failed');
+      request.log.info({ reason: result?.reason ?? 'missing', client: request.ip }, 'SCIM authentication failed');
       // Guessing credentials is slowed down per address; the answer stays one indistinct 401 until then.
-      const failWait = options.rateLimits.authFailures.take(request.ip);
-      if (failWait > 0) throw limited(failWait, 'with failed authentication from this address');
+      const refused = await options.clientLimits.failed(request.ip);
+      if (refused) throw limited(refused.waitSeconds, refused.what);
       throw unauthorized();
     }
-    const credentialWait = options.rateLimits.perCredential.take(result.credential.id);
-    if (credentialWait > 0) throw limited(credentialWait, 'with this credential');
+    const refused = await options.clientLimits.authenticated(request.ip, result.credential.id);
+    if (refused) throw limited(refused.waitSeconds, refused.what);
     const slug = options.tenantInPath ? (request.params as { slug?: string }).slug : undefined;
     if (options.tenantInPath && slug !== result.tenant.slug) throw unauthorized();
     if (!result.tenant.provisioningEnabled) {

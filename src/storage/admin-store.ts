@@ -111,6 +111,8 @@ export interface SignInThrottleRepository {
   find(key: string): Promise<SignInFailures | undefined>;
   /** Counts one more failure atomically (several processes may race); answers the new state. */
   recordFailure(key: string, nowMs: number, forgetBeforeMs: number): Promise<SignInFailures>;
+  /** Takes back one counted failure (an attempt that reserved its place but was refused). */
+  release(key: string): Promise<void>;
   clear(key: string): Promise<void>;
 }
 

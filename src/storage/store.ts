@@ -4,6 +4,7 @@ import type { Condition, ListQuery, ListResult } from './query.js';
 import type { DeliveryStore } from './delivery-store.js';
 import type { OperationsStore } from './operations-store.js';
 import type { PortabilityRepository } from './portability-store.js';
+import type { RateCounters } from './rate-counters.js';
 
 /** Which tenant a unit of work belongs to. Passed to every scoped call, never stored on a shared object. */
 export interface TenantScope {
@@ -453,6 +454,17 @@ export class StorageUnavailableError extends Error {
 }
 
 /**
+ * The database could not write for lack of space (SQLITE_FULL, PostgreSQL's 53100 disk_full);
+ * what was being written was not applied. Reads still work; writes resume once space returns.
+ */
+export class StorageFullError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StorageFullError';
+  }
+}
+
+/**
  * A statement ran past the database's deadline (PostgreSQL's statement_timeout) and was cancelled;
  * nothing it was part of was applied. Usually a read that would have to examine too much.
  */
@@ -483,6 +495,8 @@ export interface Store {
   readonly admin: AdminStore;
   /** Cross-tenant counts, pool state and migrations for metrics and `roster doctor` (operations-store.ts). */
   readonly operations: OperationsStore;
+  /** Rate-limit counters: in this process on SQLite, shared through the database on PostgreSQL (rate-counters.ts). */
+  readonly rateCounters: RateCounters;
   /**
    * Resolves once the events this process has committed for the tenant so far are numbered (they
    * are on SQLite before the transaction resolves; PostgreSQL numbers them just after the commit).
@@ -496,5 +510,10 @@ export interface Store {
   /** Appends provisioning-log entries of any tenants in one statement (written in batches). */
   appendRequestLog(entries: readonly RequestLogEntry[]): Promise<void>;
   ping(): Promise<void>;
+  /**
+   * Whether the database can write: true until a write fails for lack of space (StorageFullError);
+   * from then on each call tries a small write of its own and answers true once one succeeds again.
+   */
+  canWrite(): Promise<boolean>;
   close(): Promise<void>;
 }

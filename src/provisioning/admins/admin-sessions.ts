@@ -55,29 +55,55 @@ export type SignInResult =
   | { readonly ok: true; readonly admin: AdminRecord; readonly sessionId: string; readonly csrfToken: string; readonly expiresMs: number }
   | { readonly ok: false; readonly reason: 'invalid' }
   | { readonly ok: false; readonly reason: 'disabled' }
-  | { readonly ok: false; readonly reason: 'throttled'; readonly retryAfterMs: number };
+  | { readonly ok: false; readonly reason: 'throttled'; readonly retryAfterMs: number; readonly scope: 'email' | 'address' };
 
-/** Checks an email and password and opens a session; wrong email and wrong password look the same. */
+/** The window of SIGN_IN_ATTEMPTS_PER_ADDRESS. */
+export const ADDRESS_WINDOW_MS = 60_000;
+
+/**
+ * Checks an email and password and opens a session; wrong email and wrong password look the same.
+ *
+ * The attempt is counted before the password is hashed (which takes tens of milliseconds), so
+ * attempts sent at once are cut off as sequential ones are: each reserves its place in the run of
+ * failures with one atomic upsert, and only the first `freeFailures + 1` places of a run that is
+ * not locked are evaluated (places taken while others hash count as failures made now). A success clears the run; a refused attempt gives its place back.
+ * Across emails, one client address may try `attemptsPerAddress` sign-ins a minute (counted in
+ * the database on PostgreSQL, so every node shares the count).
+ */
 export async function signIn(
   rt: ProvisioningRuntime,
-  input: { email: string; password: string; clientAddress: string },
+  input: { email: string; password: string; clientAddress: string; attemptsPerAddress?: number },
 ): Promise<SignInResult> {
   const { admins, sessions, throttle } = rt.store.admin;
+  if (input.attemptsPerAddress && input.attemptsPerAddress > 0) {
+    const limit = { key: `sign-in:${sha256(input.clientAddress)}`, limit: input.attemptsPerAddress, windowMs: ADDRESS_WINDOW_MS };
+    const [wait = 0] = await rt.store.rateCounters.take([limit], rt.now());
+    if (wait > 0) return { ok: false, reason: 'throttled', retryAfterMs: wait * 1000, scope: 'address' };
+  }
   const emailFold = foldText(input.email.trim());
   const key = throttleKey(emailFold, input.clientAddress);
   const prior = await throttle.find(key);
   const now = rt.now();
-  if (prior && prior.lastFailureMs > now - THROTTLE.forgetAfterMs) {
-    const until = lockedUntil(prior);
-    if (until > now) return { ok: false, reason: 'throttled', retryAfterMs: until - now };
+  const live = prior && prior.lastFailureMs > now - THROTTLE.forgetAfterMs ? prior : undefined;
+  if (live) {
+    const until = lockedUntil(live);
+    if (until > now) return { ok: false, reason: 'throttled', retryAfterMs: until - now, scope: 'email' };
+  }
+  // Reserve: counted as a failure until it proves otherwise.
+  const reserved = await throttle.recordFailure(key, now, now - THROTTLE.forgetAfterMs);
+  const before = reserved.failures - 1;
+  // Nobody reserved since `find`: the run was as read, and not locked. Otherwise attempts in
+  // flight (their hashes not done) stand before this one, as failures made just now.
+  const raced = before !== (live?.failures ?? 0);
+  const until = raced ? lockedUntil({ failures: before, lastFailureMs: now }) : 0;
+  if (until > now) {
+    await throttle.release(key);
+    return { ok: false, reason: 'throttled', retryAfterMs: until - now, scope: 'email' };
   }
   const admin = await admins.findByEmailFold(emailFold);
   const matches = admin ? await verifyPassword(input.password, admin.passwordHash) : await verifyAgainstDecoy(input.password);
-  if (!admin || !matches) {
-    await throttle.recordFailure(key, rt.now(), rt.now() - THROTTLE.forgetAfterMs);
-    return { ok: false, reason: 'invalid' };
-  }
-  if (prior) await throttle.clear(key);
+  if (!admin || !matches) return { ok: false, reason: 'invalid' };
+  await throttle.clear(key);
   // Said only to someone who knew the password: a disabled admin learns why, a guesser learns nothing.
   if (admin.disabledMs !== null) return { ok: false, reason: 'disabled' };
   const sessionId = randomBytes(32).toString('base64url');

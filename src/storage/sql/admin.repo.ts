@@ -234,6 +234,15 @@ class SqlSignInThrottleRepository implements SignInThrottleRepository {
     return { failures: Number(row.failures), lastFailureMs: Number(row.last_failure_ms) };
   }
 
+  async release(key: string): Promise<void> {
+    await this.db
+      .updateTable('admin_sign_in_failures')
+      .set({ failures: sql<number>`failures - 1` })
+      .where('throttle_key', '=', key)
+      .where('failures', '>', 0)
+      .execute();
+  }
+
   async clear(key: string): Promise<void> {
     await this.db.deleteFrom('admin_sign_in_failures').where('throttle_key', '=', key).execute();
   }

@@ -1,4 +1,4 @@
-import { StorageDeadlineError, StorageUnavailableError } from '../store.js';
+import { StorageDeadlineError, StorageFullError, StorageUnavailableError } from '../store.js';
 
 /** A unique-constraint violation on either engine. */
 export function isUniqueViolation(error: unknown): boolean {
@@ -11,13 +11,16 @@ export function isUniqueViolation(error: unknown): boolean {
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300']);
 
 /**
- * Maps connection-level failures to StorageUnavailableError and statements cancelled at their
- * deadline (SQLSTATE 57014, query_canceled) to StorageDeadlineError; other errors pass through unchanged.
+ * Maps connection-level failures to StorageUnavailableError, statements cancelled at their
+ * deadline (SQLSTATE 57014, query_canceled) to StorageDeadlineError and a full disk to
+ * StorageFullError; other errors pass through unchanged.
  */
 export function classifyStorageError(error: unknown): unknown {
-  if (error instanceof StorageUnavailableError || error instanceof StorageDeadlineError) return error;
+  if (error instanceof StorageUnavailableError || error instanceof StorageDeadlineError || error instanceof StorageFullError) return error;
   if (typeof error !== 'object' || error === null) return error;
   const code = (error as { code?: unknown }).code;
+  // SQLite reports a full disk (ENOSPC on the file or its WAL) and max_page_count alike as SQLITE_FULL.
+  if (code === 'SQLITE_FULL' || code === '53100') return new StorageFullError('the database has no space left to write', { cause: error });
   if (code === '57014') return new StorageDeadlineError('a statement ran past the database deadline and was cancelled', { cause: error });
   const message = error instanceof Error ? error.message : '';
   const unavailable =

@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import type { RequestLogEntry, ScopedRepositories, Store, TenantScope } from '../store.js';
+import { StorageFullError, type RequestLogEntry, type ScopedRepositories, type Store, type TenantScope } from '../store.js';
 import { appendRequestLog, SqlRequestLogRepository } from './request-log.repo.js';
 import { SqlHeldChangeRepository } from './held-changes.repo.js';
 import { SqlAuditRepository } from './audit.repo.js';
@@ -22,6 +23,8 @@ import { classifyStorageError } from './sql-errors.js';
 import type { RosterDatabase } from './tables.js';
 import { SqlUserRepository } from './users.repo.js';
 import { uncounted } from './statement-count.js';
+import { InProcessRateCounters, type RateCounters } from '../rate-counters.js';
+import { SqlRateCounters } from './rate-windows.repo.js';
 
 export interface SqlStoreOptions {
   /**
@@ -33,6 +36,9 @@ export interface SqlStoreOptions {
   readonly onBackgroundError?: (error: unknown) => void;
 }
 
+/** How much the out-of-space probe writes (canWrite). */
+const PROBE_BYTES = 128 * 1024;
+
 /** The one SQL implementation of the storage contract, for SQLite and PostgreSQL alike. */
 export class SqlStore implements Store {
   readonly engine;
@@ -41,12 +47,21 @@ export class SqlStore implements Store {
   readonly delivery;
   readonly admin;
   readonly operations;
+  readonly rateCounters: RateCounters;
   /** SQLite's writes share commits (see sqlite-group-commit.ts); PostgreSQL commits each on its own connection. */
   private readonly groupCommit: SqliteGroupCommit | undefined;
   /** PostgreSQL numbers events once their change has committed (event-sequencer.ts); SQLite within it. */
   private readonly sequencer: EventSequencer | undefined;
   private readonly eventListeners = new Set<(tenantId: string) => void>();
   private readonly reportBackgroundError: (error: unknown) => void;
+  /** Set when a write fails for lack of space; cleared by the next write that commits (canWrite). */
+  private outOfSpace = false;
+  /** Every storage failure passes here on its way out, so a full disk is noticed whichever write hit it. */
+  private readonly classify = (error: unknown): unknown => {
+    const classified = classifyStorageError(error);
+    if (classified instanceof StorageFullError) this.outOfSpace = true;
+    return classified;
+  };
 
   constructor(
     private readonly database: SqlDatabase,
@@ -64,27 +79,29 @@ export class SqlStore implements Store {
     const changedElsewhere = database.changedElsewhere?.bind(database);
     const credentialCache = changedElsewhere ? new CredentialCache(changedElsewhere) : undefined;
     const announce = database.announceCredentialChange?.bind(database);
-    this.tenants = guarded(
+    this.tenants = guarded(this.classify, 
       credentialCache
         ? new CacheClearingTenantRepository(credentialCache, announce, database.db, database.dialect)
         : new SqlTenantRepository(database.db, database.dialect),
     );
-    this.credentials = guarded(
+    this.credentials = guarded(this.classify, 
       credentialCache
         ? new CachedCredentialRepository(credentialCache, announce, database.db, database.dialect.engine)
         : new SqlCredentialRepository(database.db, database.dialect.engine),
     );
     // Not guarded: poolStats() is synchronous; callers (metrics, doctor) handle failures themselves.
     this.operations = new SqlOperationsStore(database);
-    this.delivery = guarded(new SqlDeliveryStore(database.db, database.dialect));
+    this.delivery = guarded(this.classify, new SqlDeliveryStore(database.db, database.dialect));
     const admin = sqlAdminStore(database.db, database.dialect);
+    // SQLite serves from one process, so its counters stay in memory; PostgreSQL's nodes share theirs.
+    this.rateCounters = this.engine === 'postgres' ? guarded(this.classify, new SqlRateCounters(database.db)) : new InProcessRateCounters();
     this.admin = {
-      admins: guarded(admin.admins),
-      sessions: guarded(admin.sessions),
-      throttle: guarded(admin.throttle),
-      consoleReads: guarded(admin.consoleReads),
-      passwordResets: guarded(admin.passwordResets),
-      audit: guarded(admin.audit),
+      admins: guarded(this.classify, admin.admins),
+      sessions: guarded(this.classify, admin.sessions),
+      throttle: guarded(this.classify, admin.throttle),
+      consoleReads: guarded(this.classify, admin.consoleReads),
+      passwordResets: guarded(this.classify, admin.passwordResets),
+      audit: guarded(this.classify, admin.audit),
     };
   }
 
@@ -97,8 +114,9 @@ export class SqlStore implements Store {
         ? await this.groupCommit.run((db) => work(this.repositories(db, scope, noteAppend)))
         : await this.database.db.transaction().execute((trx) => work(this.repositories(trx, scope, noteAppend)));
     } catch (error) {
-      throw classifyStorageError(error);
+      throw this.classify(error);
     }
+    this.outOfSpace = false;
     if (appended) this.announceEvents(scope.tenantId);
     return result;
   }
@@ -143,7 +161,7 @@ export class SqlStore implements Store {
           }),
       );
     } catch (error) {
-      throw classifyStorageError(error);
+      throw this.classify(error);
     }
   }
 
@@ -152,7 +170,7 @@ export class SqlStore implements Store {
       const settled = this.sequencer ? () => this.eventsSettled(scope) : undefined;
       return await work(this.repositories(this.database.db, scope, undefined, settled));
     } catch (error) {
-      throw classifyStorageError(error);
+      throw this.classify(error);
     }
   }
 
@@ -160,7 +178,7 @@ export class SqlStore implements Store {
     try {
       await appendRequestLog(this.database.db, this.database.dialect, entries);
     } catch (error) {
-      throw classifyStorageError(error);
+      throw this.classify(error);
     }
   }
 
@@ -168,8 +186,29 @@ export class SqlStore implements Store {
     try {
       await this.database.ping();
     } catch (error) {
-      throw classifyStorageError(error);
+      throw this.classify(error);
     }
+  }
+
+  async canWrite(): Promise<boolean> {
+    if (!this.outOfSpace) return true;
+    // A committed write of some size: on SQLite it appends to the WAL (where a full disk shows at
+    // commit), on PostgreSQL to its WAL and table. A few pages would fit in the space a failed
+    // commit left allocated, and say "ready" with no room for the next real write; 128 KiB (more
+    // than most SCIM writes commit) is room for some. One row, overwritten each time.
+    const probe = async (db: Kysely<RosterDatabase>) => {
+      await sql`insert into write_probe (id, filler, written_ms) values (1, ${randomBytes(PROBE_BYTES / 2).toString('hex')}, ${Date.now()})
+        on conflict (id) do update set filler = excluded.filler, written_ms = excluded.written_ms`.execute(db);
+    };
+    try {
+      if (this.groupCommit) await this.groupCommit.run(probe);
+      else await this.database.db.transaction().execute(probe);
+    } catch (error) {
+      if (this.classify(error) instanceof StorageFullError) return false;
+      throw this.classify(error);
+    }
+    this.outOfSpace = false;
+    return true;
   }
 
   async close(): Promise<void> {
@@ -253,7 +292,7 @@ class LazyRepositories implements ScopedRepositories {
 }
 
 /** Wraps every method so connection failures surface as StorageUnavailableError. */
-function guarded<T extends object>(repository: T): T {
+function guarded<T extends object>(classify: (error: unknown) => unknown, repository: T): T {
   return new Proxy(repository, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
@@ -262,7 +301,7 @@ function guarded<T extends object>(repository: T): T {
         try {
           return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
         } catch (error) {
-          throw classifyStorageError(error);
+          throw classify(error);
         }
       };
     },

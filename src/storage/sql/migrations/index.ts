@@ -13,6 +13,7 @@ import { webhookLeaseTokenMigration } from './009-webhook-lease-token.js';
 import { peopleSearchMigration } from './010-people-search.js';
 import { duplicateKeysMigration } from './011-duplicate-keys.js';
 import { dayTwoMigration } from './012-day-two.js';
+import { rateWindowsAndWriteProbeMigration } from './013-rate-windows-and-write-probe.js';
 
 /** Every migration in order; names are permanent once released. */
 export function migrationsFor(engine: Engine): Record<string, Migration> {
@@ -29,6 +30,7 @@ export function migrationsFor(engine: Engine): Record<string, Migration> {
     '010-people-search': peopleSearchMigration(engine),
     '011-duplicate-keys': duplicateKeysMigration(engine),
     '012-day-two': dayTwoMigration(),
+    '013-rate-windows-and-write-probe': rateWindowsAndWriteProbeMigration(engine),
   };
 }
 
