@@ -20,6 +20,8 @@ export interface Tenant {
   createdAt: string;
   lastScimRequestAt: string | null;
   lastScimChangeAt: string | null;
+  /** How the tenant's webhooks stand, and why when they are not delivering. */
+  webhooks: { health: 'ok' | 'retrying' | 'failing'; troubles: { endpointId: string; label: string; health: 'retrying' | 'failing'; message: string }[] };
 }
 
 export interface Settings {

@@ -89,7 +89,15 @@ export const openApiDocument: JsonObject = {
       Admin: object({ id: str, email: str, role: { enum: ['operator', 'tenant'] }, tenant: nullableStr }),
       AdminListing: object({ id: str, email: str, role: { enum: ['operator', 'tenant'] }, tenant: nullableStr, disabledAt: time, createdAt: time, lastSignInAt: time }),
       Session: object({ admin: ref('Admin'), csrfToken: str, expiresAt: time }),
-      Tenant: object({ slug: str, name: str, provisioningEnabled: { type: 'boolean' }, createdAt: time, lastScimRequestAt: time, lastScimChangeAt: time }),
+      Tenant: object({
+        slug: str, name: str, provisioningEnabled: { type: 'boolean' }, createdAt: time, lastScimRequestAt: time, lastScimChangeAt: time,
+        webhooks: object({
+          health: { enum: ['ok', 'retrying', 'failing'], description: 'ok: every webhook stream of the tenant delivers; retrying: one failed lately; failing: one has failed for 10 minutes or 5 attempts, or stopped at a dead letter.' },
+          troubles: arrayOf(object({
+            endpointId: str, label: str, health: { enum: ['retrying', 'failing'] }, attempts: { type: 'integer' }, failingSince: time, lastError: nullableStr, message: str,
+          })),
+        }),
+      }),
       Settings: object({
         supportedLanguages: arrayOf(str), matchingField: { enum: ['userName', 'email', 'externalId'] }, extensionUrn: str,
         ssoMayUpdate: { type: 'boolean' }, valueRules: { enum: ['report', 'enforce'], description: 'report (default): keep and flag values that break a rule; enforce: refuse them with 400.' }, massChangeGuard: { enum: ['on', 'off'] },

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { webhookTroubles } from '../events/webhook-health.js';
 import type { JsonObject } from '../json/json-value.js';
 import { tenantsForAdmin } from '../provisioning/admins/admin-access.js';
 import { issueCredential, listCredentials, revokeCredential } from '../provisioning/credentials/manage-credentials.js';
@@ -45,12 +46,14 @@ export function registerTenantRoutes(app: FastifyInstance, options: AdminApiOpti
 
   app.get('/tenants', async (request) => {
     const tenants = await tenantsForAdmin(rt, signedInAdmin(request).admin);
-    return { tenants: tenants.map((t) => tenantView(live(t))) };
+    // One read for every tenant's webhook troubles (usually none), split by tenant here.
+    const troubles = tenants.length === 0 ? [] : await webhookTroubles(rt);
+    return { tenants: tenants.map((t) => tenantView(live(t), troubles.filter((x) => x.tenant === t.slug))) };
   });
 
   app.get('/tenants/:slug', async (request) => {
     const { tenant } = await requestedTenant(rt, request);
-    return { tenant: tenantView(live(tenant)), settings: settingsView(tenantSettings(tenant), tenant), endpoints: scimEndpoints(request, options.publicUrl, tenant.slug) };
+    return { tenant: tenantView(live(tenant), await webhookTroubles(rt, { tenantId: tenant.id })), settings: settingsView(tenantSettings(tenant), tenant), endpoints: scimEndpoints(request, options.publicUrl, tenant.slug) };
   });
 
   app.get('/tenants/:slug/settings', async (request) => {

@@ -1,3 +1,4 @@
+import { webhookHealth, type WebhookTrouble } from '../events/webhook-health.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json/json-value.js';
 import { formatBasicKey } from '../provisioning/credentials/secrets.js';
 import type { PersonOverview } from '../provisioning/directory/read-directory.js';
@@ -34,7 +35,8 @@ export function adminView(admin: AdminRecord, tenantSlug: string | null) {
   return { id: admin.id, email: admin.email, role: admin.role, tenant: tenantSlug };
 }
 
-export function tenantView(tenant: TenantRecord) {
+/** A tenant with how its webhooks stand (the console's health badge): 'ok', 'retrying' or 'failing', and why. */
+export function tenantView(tenant: TenantRecord, troubles: readonly WebhookTrouble[] = []) {
   return {
     slug: tenant.slug,
     name: tenant.name,
@@ -42,6 +44,18 @@ export function tenantView(tenant: TenantRecord) {
     createdAt: iso(tenant.createdMs),
     lastScimRequestAt: iso(tenant.lastRequestMs),
     lastScimChangeAt: iso(tenant.lastChangeMs),
+    webhooks: {
+      health: webhookHealth(troubles),
+      troubles: troubles.map((t) => ({
+        endpointId: t.endpointId,
+        label: t.label,
+        health: t.health,
+        attempts: t.attempts,
+        failingSince: iso(t.failingSinceMs),
+        lastError: t.lastError,
+        message: t.message,
+      })),
+    },
   };
 }
 

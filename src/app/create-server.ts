@@ -125,7 +125,7 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
   // Prometheus: request counts and latency of every route registered below, and GET /metrics.
   registerMetrics(app, {
     snapshot: () => operationalSnapshot(store),
-    inProcess: () => ({ activityPending: activity.pendingCount, requestLogBuffered: requestLog.bufferedCount }),
+    inProcess: () => ({ activityPending: activity.pendingCount, requestLogBuffered: requestLog.bufferedCount, webhookOutcomes: dispatcher.endpointOutcomes() }),
     version: ROSTER_VERSION,
     engine: store.engine,
     ...(config.metricsToken ? { token: config.metricsToken } : {}),

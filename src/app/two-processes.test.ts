@@ -5,10 +5,15 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { issueCredential } from '../provisioning/credentials/manage-credentials.js';
 import { uuidv7 } from '../provisioning/runtime.js';
+import { addWebhook } from '../events/manage-webhooks.js';
+import { loadConfig } from '../config/config.js';
 import { createTenant } from '../provisioning/tenants/manage-tenants.js';
 import { openStore } from '../storage/open-store.js';
 import type { Store } from '../storage/store.js';
 import { createTestDatabase, testEngines, type TestDatabase } from '../testing/databases.js';
+import { startReceiver, type TestReceiver } from '../testing/webhook-receiver.js';
+import { waitUntil } from '../testing/wait-until.js';
+import { createServer, type RosterServer } from './create-server.js';
 
 const entry = fileURLToPath(new URL('../testing/serve-process.ts', import.meta.url));
 
@@ -19,9 +24,9 @@ interface Child {
 }
 
 /** Starts `roster serve` as its own OS process on an ephemeral port; resolves once it listens. */
-async function startServer(databaseUrl: string, name: string): Promise<Child> {
+async function startServer(databaseUrl: string, name: string, env: Record<string, string> = {}): Promise<Child> {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DB_POOL_SIZE: '4', PUBLIC_URL: 'http://roster.test' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DB_POOL_SIZE: '4', PUBLIC_URL: 'http://roster.test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
@@ -61,6 +66,7 @@ for (const { engine, skip } of testEngines().filter((e) => e.engine === 'postgre
     let store: Store;
     let token: string;
     let tenantId: string;
+    let receiver: TestReceiver;
 
     before(async () => {
       database = await createTestDatabase('postgres');
@@ -71,9 +77,13 @@ for (const { engine, skip } of testEngines().filter((e) => e.engine === 'postgre
       const tenant = await createTenant(rt, { slug: 'acme' });
       tenantId = tenant.id;
       token = (await issueCredential(rt, tenant.id, 'bearer', 'IdP')).secret;
+      // Both processes deliver webhooks (the default): everything below is also delivered, by whichever claims it.
+      receiver = await startReceiver('up');
+      await addWebhook(rt, { tenantSlug: 'acme', url: receiver.url });
     });
     after(async () => {
       const codes = [await stop(a), await stop(b)];
+      await receiver?.close();
       await store?.close();
       await database?.dispose();
       assert.deepEqual(codes, [0, 0], 'both processes shut down cleanly on SIGTERM');
@@ -163,6 +173,78 @@ for (const { engine, skip } of testEngines().filter((e) => e.engine === 'postgre
       assert.ok(tenant?.lastChangeMs !== null);
       const credential = (await store.credentials.listForTenant(tenantId))[0];
       assert.ok(credential?.lastUsedMs !== null);
+    });
+
+    it('deliver every event of that traffic to a webhook, none of them twice', async (t) => {
+      const events = await store.read({ tenantId }, (repos) => repos.events.after(0, 10_000));
+      await waitUntil(() => new Set(receiver.received.map((r) => r.headers['roster-event-id'])).size >= events.length, 'every event at the receiver', 60_000);
+      const ids = receiver.received.map((r) => String(r.headers['roster-event-id']));
+      const duplicates = ids.length - new Set(ids).size;
+      t.diagnostic(`${events.length} events, ${ids.length} deliveries, ${duplicates} duplicates`);
+      // A duplicate takes a process that cannot renew its lease for a whole lease, or an answer
+      // slower than the attempt timeout: neither happens to two healthy processes.
+      assert.equal(duplicates, 0, 'no event delivered twice');
+      assert.deepEqual(ids, events.map((e) => e.id), 'in seq order');
+    });
+  });
+
+  describe(`a killed Roster process's webhook streams on ${engine}`, { skip }, () => {
+    let database: TestDatabase;
+    let victim: Child | undefined;
+    let survivor: RosterServer | undefined;
+    let receiver: TestReceiver | undefined;
+    let store: Store | undefined;
+    before(async () => {
+      database = await createTestDatabase('postgres');
+    });
+    after(async () => {
+      if (victim && victim.process.exitCode === null && victim.process.signalCode === null) victim.process.kill('SIGKILL');
+      await survivor?.close();
+      await receiver?.close();
+      await store?.close();
+      await database?.dispose();
+    });
+
+    it('are taken over within seconds of kill -9, with the default lease', async (t) => {
+      // The victim's attempt hangs on the receiver (a long timeout keeps it in flight) when it dies.
+      victim = await startServer(database.url, 'the victim', { WEBHOOK_TIMEOUT_MS: '120000' });
+      store = await openStore({ databaseUrl: database.url, poolSize: 2 });
+      const rt = { store, now: Date.now, newId: () => uuidv7() };
+      const tenant = await createTenant(rt, { slug: 'orphaned' });
+      const token = (await issueCredential(rt, tenant.id, 'bearer', 'IdP')).secret;
+      receiver = await startReceiver('hang');
+      const { webhook } = await addWebhook(rt, { tenantSlug: 'orphaned', url: receiver.url });
+      const response = await fetch(`${victim.base}/scim/v2/Users`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+        body: JSON.stringify({ userName: 'orphan@example.com' }),
+      });
+      assert.equal(response.status, 201);
+      await waitUntil(() => receiver!.attempts >= 1, 'the victim to be sending', 30_000);
+      const held = (await store.delivery.streamsOf(webhook.id))[0]!;
+      assert.ok(held.leaseOwner !== null && held.leaseUntilMs !== null, 'the victim holds the stream');
+
+      const exited = once(victim.process, 'exit');
+      victim.process.kill('SIGKILL');
+      await exited;
+      const killedMs = Date.now();
+      receiver.mode = 'up';
+      // The lease the dead process left: at most one default lease (5 s) from its last renewal.
+      const left = (await store.delivery.streamsOf(webhook.id))[0]!;
+      const defaultLeaseMs = loadConfig({}).webhookLeaseMs;
+      assert.ok(left.leaseUntilMs! <= killedMs + defaultLeaseMs, `the lease ends within ${defaultLeaseMs} ms of the kill (it was ${left.leaseUntilMs! - killedMs} ms)`);
+
+      // Another process with the default settings takes the stream over once that lease ends. The
+      // wait allows a busy machine plenty; the old 60 s lease (180 s with the default timeout) could not pass.
+      survivor = await createServer(loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: database.url, DB_POOL_SIZE: '2' }));
+      await waitUntil(() => receiver!.received.length >= 1, 'the survivor to deliver the event', 30_000);
+      const [delivered] = receiver.received;
+      const [event] = await store.read({ tenantId: tenant.id }, (repos) => repos.events.after(0, 10));
+      assert.equal(delivered!.headers['roster-event-id'], event!.id);
+      const now = (await store.delivery.streamsOf(webhook.id))[0]!;
+      assert.equal(now.lastSeq, 1);
+      assert.ok(now.leaseToken > held.leaseToken, 'claimed anew (a new fencing token)');
+      t.diagnostic(`delivered ${delivered!.at - killedMs} ms after the kill`);
     });
   });
 }

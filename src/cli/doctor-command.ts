@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, loadConfig, type RosterConfig } from '../config/config.js';
+import { webhookFindings } from '../events/webhook-health.js';
 import { checkTenantSync, type Finding, type Severity } from '../provisioning/operations/sync-health.js';
 import { uuidv7 } from '../provisioning/runtime.js';
 import { isPostgresUrl, openStore } from '../storage/open-store.js';
@@ -185,6 +186,7 @@ async function checkDatabase(config: RosterConfig, staleAfterMs: number): Promis
     const tenants = await checkTenantSync(rt, { staleAfterMs });
     if (tenants.length === 0) findings.push({ severity: 'ok', subject: 'tenants', message: 'no tenants yet (roster tenant create <slug>)' });
     findings.push(...tenants);
+    findings.push(...(await webhookFindings(rt)));
   } catch (error) {
     findings.push({ severity: 'problem', subject: 'database', message: `reading tenants failed: ${error instanceof Error ? error.message : String(error)}` });
   } finally {

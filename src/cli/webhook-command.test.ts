@@ -37,7 +37,7 @@ describe('roster webhook and hostkey commands', () => {
     const added = await run(['webhook', 'add', 'acme', 'https://hooks.example.com/roster', '--label', 'CRM']);
     assert.equal(added.code, 0);
     const secret = added.out[0]!;
-    assert.match(secret, /^whsec_[A-Za-z0-9_-]{43}$/);
+    assert.match(secret, /^whsec_[A-Za-z0-9+/]{43}=$/);
     assert.match(added.err.join('\n'), /not shown again/);
 
     const all = await run(['webhook', 'add', '--all', 'https://audit.example.com/in', '--json']);

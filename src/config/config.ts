@@ -116,7 +116,11 @@ export const settings = {
   WEBHOOK_RETRY_MAX_MS: { default: '3600000', doc: 'Longest wait between two webhook attempts.', schema: z.coerce.number().int().min(1) },
   WEBHOOK_RETRY_WINDOW_MS: { default: '86400000', doc: 'How long a failing webhook event is retried before it becomes a dead letter.', schema: z.coerce.number().int().min(0) },
   WEBHOOK_POLL_MS: { default: '1000', doc: 'How often the dispatcher looks for events committed by other processes and for due retries.', schema: z.coerce.number().int().min(5) },
-  WEBHOOK_LEASE_MS: { default: '60000', doc: "How long a claim on a webhook stream lasts unrenewed (a crashed process's streams are taken over after it).", schema: z.coerce.number().int().min(10) },
+  WEBHOOK_LEASE_MS: {
+    default: '5000',
+    doc: "How long a claim on a webhook stream lasts unrenewed; the holder renews it every third of this, so a crashed process's streams are taken over after about this long. Keep the nodes' clocks within a fraction of it.",
+    schema: z.coerce.number().int().min(10),
+  },
   WEBHOOK_CONCURRENCY: { default: '8', doc: 'Webhook streams one process delivers at once.', schema: z.coerce.number().int().min(1).max(256) },
   WEBHOOK_SECRET_OVERLAP_MS: { default: '86400000', doc: 'How long a rotated webhook secret still signs beside the new one.', schema: z.coerce.number().int().min(0) },
   FEED_POLL_MS: { default: '1000', doc: 'How often a waiting event-feed request looks for events committed by other processes.', schema: z.coerce.number().int().min(5) },

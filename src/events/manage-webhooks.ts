@@ -14,8 +14,10 @@ export interface WebhookView {
   readonly label: string;
   readonly fingerprint: string;
   readonly createdMs: number;
-  /** Until when the previous secret still signs (a rotation's overlap), or null. */
+  /** Until when the last retired secret still signs (the latest overlap to end), or null. */
   readonly previousSecretUntilMs: number | null;
+  /** Every retired secret still signing (each rotation's overlap), by fingerprint, latest first. */
+  readonly retiringSecrets: readonly { readonly fingerprint: string; readonly untilMs: number }[];
   readonly streams: readonly StreamStatus[];
 }
 
@@ -38,7 +40,14 @@ function checkUrl(url: string): string {
   return parsed.toString();
 }
 
+/** The secrets an endpoint signs with at `nowMs`: the current one first, then every one still in its overlap. */
+export function signingSecrets(endpoint: WebhookEndpointRecord, nowMs: number): string[] {
+  return [endpoint.secret, ...endpoint.retiringSecrets.filter((r) => r.untilMs > nowMs).map((r) => r.secret)];
+}
+
 async function view(rt: ProvisioningRuntime, endpoint: WebhookEndpointRecord, slugs: Map<string, string>): Promise<WebhookView> {
+  const now = rt.now();
+  const retiring = endpoint.retiringSecrets.filter((r) => r.untilMs > now).sort((a, b) => b.untilMs - a.untilMs);
   return {
     id: endpoint.id,
     tenant: endpoint.tenantId === null ? null : (slugs.get(endpoint.tenantId) ?? endpoint.tenantId),
@@ -46,7 +55,8 @@ async function view(rt: ProvisioningRuntime, endpoint: WebhookEndpointRecord, sl
     label: endpoint.label,
     fingerprint: secretFingerprint(endpoint.secret),
     createdMs: endpoint.createdMs,
-    previousSecretUntilMs: endpoint.previousSecretUntilMs !== null && endpoint.previousSecretUntilMs > rt.now() ? endpoint.previousSecretUntilMs : null,
+    previousSecretUntilMs: retiring[0]?.untilMs ?? null,
+    retiringSecrets: retiring.map((r) => ({ fingerprint: secretFingerprint(r.secret), untilMs: r.untilMs })),
     streams: await rt.store.delivery.streamsOf(endpoint.id),
   };
 }
@@ -79,8 +89,7 @@ export async function addWebhook(
     url: checkUrl(input.url),
     label,
     secret,
-    previousSecret: null,
-    previousSecretUntilMs: null,
+    retiringSecrets: [],
     createdMs: rt.now(),
   };
   await rt.store.delivery.createEndpoint(endpoint);
@@ -102,7 +111,10 @@ export async function removeWebhook(rt: ProvisioningRuntime, id: string): Promis
   if (!(await rt.store.delivery.deleteEndpoint(id))) throw new DomainError('notFound', `webhook ${id} not found`);
 }
 
-/** A new secret; the old one keeps signing (a second v1 in the header) for `overlapMs`. */
+/**
+ * A new secret; the old one keeps signing (another v1 in the headers) for `overlapMs`, and so does
+ * every secret an earlier rotation retired until its own overlap ends.
+ */
 export async function rotateWebhookSecret(
   rt: ProvisioningRuntime,
   id: string,
@@ -110,8 +122,9 @@ export async function rotateWebhookSecret(
 ): Promise<{ webhook: WebhookView; secret: string; previousValidUntilMs: number }> {
   await endpointOrFail(rt, id);
   const secret = newWebhookSecret();
-  const previousValidUntilMs = rt.now() + overlapMs;
-  await rt.store.delivery.rotateSecret(id, secret, previousValidUntilMs);
+  const now = rt.now();
+  const previousValidUntilMs = now + overlapMs;
+  if (!(await rt.store.delivery.rotateSecret(id, secret, now, previousValidUntilMs))) throw new DomainError('notFound', `webhook ${id} not found`);
   return { webhook: await view(rt, await endpointOrFail(rt, id), await tenantSlugs(rt)), secret, previousValidUntilMs };
 }
 

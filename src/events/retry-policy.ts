@@ -9,7 +9,10 @@ export interface DeliverySettings {
   readonly retryWindowMs: number;
   /** How often other processes' commits and due retries are looked for. */
   readonly pollMs: number;
-  /** How long a claim on a stream lasts without renewal (a crashed process's streams are taken over after it). */
+  /**
+   * How long a claim on a stream lasts without renewal; the holder renews it every third of that,
+   * also while a send is in flight, so a crashed process's streams are taken over after about this long.
+   */
   readonly leaseMs: number;
   /** Streams delivered at once by one process. */
   readonly concurrency: number;
@@ -22,9 +25,4 @@ export interface DeliverySettings {
 export function retryDelayMs(attempts: number, settings: Pick<DeliverySettings, 'retryBaseMs' | 'retryMaxMs'>, random: () => number = Math.random): number {
   const ceiling = Math.min(settings.retryMaxMs, settings.retryBaseMs * 2 ** Math.max(0, attempts - 1));
   return Math.floor(random() * ceiling);
-}
-
-/** A lease comfortably longer than one attempt, so a slow receiver does not cost the claim. */
-export function effectiveLeaseMs(settings: Pick<DeliverySettings, 'leaseMs' | 'timeoutMs'>): number {
-  return Math.max(settings.leaseMs, settings.timeoutMs * 3);
 }

@@ -4,8 +4,9 @@ import type { ProvisioningRuntime } from '../provisioning/runtime.js';
 import type { StreamClaim, StreamKey, StreamLease } from '../storage/delivery-store.js';
 import type { StoredEvent } from '../storage/store.js';
 import type { EventNotifier } from './event-notifier.js';
-import { effectiveLeaseMs, retryDelayMs, type DeliverySettings } from './retry-policy.js';
-import { ATTEMPT_HEADER, EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signatureHeader } from './webhook-signature.js';
+import { signingSecrets } from './manage-webhooks.js';
+import { retryDelayMs, type DeliverySettings } from './retry-policy.js';
+import { ATTEMPT_HEADER, EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signatureHeader, standardHeaders } from './webhook-signature.js';
 import type { WebhookTransport } from './webhook-transport.js';
 import { toWireEvent } from './wire-event.js';
 
@@ -21,6 +22,13 @@ export interface DispatcherDeps {
   readonly transport: WebhookTransport;
   readonly settings: DeliverySettings;
   readonly log: DeliveryLog;
+}
+
+/** What this process's attempts to one endpoint came to since it started (for /metrics). */
+export interface EndpointOutcomes {
+  delivered: number;
+  failed: number;
+  deadLettered: number;
 }
 
 /** Events read from the outbox per round trip while a stream is behind. */
@@ -53,9 +61,21 @@ export class WebhookDispatcher {
   private unsubscribe: (() => void) | undefined;
   private readonly leaseMs: number;
   private failing = false;
+  private readonly outcomes = new Map<string, EndpointOutcomes>();
 
   constructor(private readonly deps: DispatcherDeps) {
-    this.leaseMs = effectiveLeaseMs(deps.settings);
+    this.leaseMs = deps.settings.leaseMs;
+  }
+
+  /** Attempts by endpoint id, counted by this process since it started. */
+  endpointOutcomes(): ReadonlyMap<string, Readonly<EndpointOutcomes>> {
+    return this.outcomes;
+  }
+
+  private count(endpointId: string, outcome: keyof EndpointOutcomes): void {
+    const counts = this.outcomes.get(endpointId) ?? { delivered: 0, failed: 0, deadLettered: 0 };
+    counts[outcome] += 1;
+    this.outcomes.set(endpointId, counts);
   }
 
   start(): void {
@@ -178,6 +198,7 @@ export class WebhookDispatcher {
           }
           const outcome = await this.attempt(claim, event, attempts + 1);
           const now = rt.now();
+          this.count(key.endpointId, outcome.ok ? 'delivered' : 'failed');
           if (outcome.ok) {
             // Conditional on still holding the claim and on the cursor being where we left it.
             if (!(await rt.store.delivery.recordSuccess(key, lease, event.seq, now, now + this.leaseMs))) {
@@ -199,7 +220,11 @@ export class WebhookDispatcher {
           }
           const nextAttemptMs = now + retryDelayMs(attempts, this.deps.settings);
           await rt.store.delivery.recordFailure(key, lease, { attempts, firstFailureMs, nextAttemptMs, error: outcome.error });
-          log.info({ endpoint: key.endpointId, tenant: claim.tenantSlug, seq: event.seq, attempts, error: outcome.error }, 'webhook delivery failed; will retry');
+          // warn, not info: an operator running LOG_LEVEL=warn must see a receiver failing.
+          log.warn(
+            { endpoint: key.endpointId, url: claim.endpoint.url, tenant: claim.tenantSlug, seq: event.seq, eventId: event.id, attempts, error: outcome.error, retryInMs: nextAttemptMs - now },
+            'webhook delivery failed; will retry',
+          );
           this.scheduleWake(nextAttemptMs - now);
           return;
         }
@@ -215,19 +240,14 @@ export class WebhookDispatcher {
   }
 
   /**
-   * Renews the lease just before a send. The send may start only if, counted from before the
-   * renewal, it ends (bounded by the timeout) before the lease does: nobody can claim the stream
-   * until then, so nobody else sends while this attempt is in flight. A renewal so slow that this
-   * no longer holds is tried again, a few times.
+   * Renews the lease just before a send, so it starts with a whole lease ahead; while it is in
+   * flight the keeper below renews it again every third of a lease. Another process can claim the
+   * stream only if this one could not renew for a whole lease (it crashed, or stalled that long):
+   * leases can therefore be short, and a dead process's streams are taken over within seconds.
    */
   private async renewBeforeSend(key: StreamKey, lease: StreamLease, lastSeq: number): Promise<boolean> {
-    const { rt, settings } = this.deps;
-    for (let tries = 0; tries < 3; tries += 1) {
-      const leaseUntilMs = rt.now() + this.leaseMs;
-      if (!(await rt.store.delivery.renewLease(key, lease, leaseUntilMs, lastSeq))) return false;
-      if (rt.now() + settings.timeoutMs < leaseUntilMs) return true;
-    }
-    return false;
+    const { rt } = this.deps;
+    return rt.store.delivery.renewLease(key, lease, rt.now() + this.leaseMs, lastSeq);
   }
 
   /**
@@ -258,6 +278,7 @@ export class WebhookDispatcher {
 
   private async giveUp(claim: StreamClaim, key: StreamKey, lease: StreamLease, event: StoredEvent, attempts: number, firstFailureMs: number, error: string): Promise<void> {
     const { rt, log } = this.deps;
+    this.count(key.endpointId, 'deadLettered');
     await rt.store.delivery.deadLetter(key, lease, {
       id: rt.newId(),
       endpointId: key.endpointId,
@@ -279,9 +300,9 @@ export class WebhookDispatcher {
     const { endpoint } = claim;
     const now = this.deps.rt.now();
     const body = JSON.stringify(toWireEvent(event, claim.tenantSlug));
-    const secrets = [endpoint.secret];
-    // During a rotation's overlap both signatures are sent, so receivers can switch at their pace.
-    if (endpoint.previousSecret && endpoint.previousSecretUntilMs !== null && endpoint.previousSecretUntilMs > now) secrets.push(endpoint.previousSecret);
+    // During a rotation's overlap every live secret signs, so receivers can switch at their pace.
+    const secrets = signingSecrets(endpoint, now);
+    const timestamp = Math.floor(now / 1000);
     const response = await this.deps.transport({
       url: endpoint.url,
       timeoutMs: this.deps.settings.timeoutMs,
@@ -289,7 +310,10 @@ export class WebhookDispatcher {
       headers: {
         'content-type': 'application/json',
         'user-agent': 'Roster-Webhooks/1',
-        [SIGNATURE_HEADER]: signatureHeader(secrets, Math.floor(now / 1000), body),
+        [SIGNATURE_HEADER]: signatureHeader(secrets, timestamp, body),
+        // The same request signed the Standard Webhooks way, for receivers using its libraries;
+        // webhook-id is the event id, the same on every attempt (the idempotency key).
+        ...standardHeaders(secrets, event.id, timestamp, body),
         [EVENT_ID_HEADER]: event.id,
         [EVENT_TYPE_HEADER]: event.type,
         'Roster-Event-Seq': String(event.seq),

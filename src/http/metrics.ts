@@ -25,6 +25,8 @@ export interface InProcessState {
   readonly activityPending: number;
   /** Provisioning-log entries buffered in this process. */
   readonly requestLogBuffered: number;
+  /** This process's webhook attempts by endpoint id, counted since start. */
+  readonly webhookOutcomes?: ReadonlyMap<string, { readonly delivered: number; readonly failed: number; readonly deadLettered: number }>;
 }
 
 export interface MetricsOptions {
@@ -73,6 +75,21 @@ export function registerMetrics(app: FastifyInstance, options: MetricsOptions): 
   const retrying = registry.gauge('roster_webhook_streams_retrying', 'Webhook streams whose next event failed and waits for a retry.');
   const deadStreams = registry.gauge('roster_webhook_streams_dead', 'Webhook streams stopped at a dead letter until it is replayed.');
   const deadLetters = registry.gauge('roster_webhook_dead_letters', 'Webhook deliveries that gave up after the retry window and are not replayed yet.');
+  // By endpoint: a label per webhook endpoint an admin made (a handful), never per tenant or event.
+  const endpointLag = registry.gauge(
+    'roster_webhook_endpoint_lag_seconds',
+    'Age of the oldest event committed and not yet delivered to the endpoint (0 when it is caught up), by endpoint id.',
+    ['endpoint', 'label'],
+  );
+  const endpointBacklog = registry.gauge('roster_webhook_endpoint_undelivered_events', 'Events committed and not yet delivered to the endpoint, by endpoint id.', ['endpoint', 'label']);
+  const endpointRetrying = registry.gauge('roster_webhook_endpoint_retrying_streams', 'Streams of the endpoint whose next event failed and waits for a retry.', ['endpoint', 'label']);
+  const endpointDeadLetters = registry.gauge('roster_webhook_endpoint_dead_letters', 'Dead letters of the endpoint not replayed yet.', ['endpoint', 'label']);
+  const endpointAttempts = registry.counter(
+    'roster_webhook_attempts_total',
+    'Webhook attempts made by this process, by endpoint id and outcome (delivered, failed, dead_lettered: the attempt that gave up).',
+    ['endpoint', 'outcome'],
+  );
+  const attemptsSeen = new Map<string, number>();
   const held = registry.gauge('roster_held_mass_changes', 'Mass changes held for an admin to approve or discard (0 while that feature is not in the schema).');
   const pending = registry.gauge('roster_pending_references', 'Manager and member references waiting for the person they name, all tenants.');
   const tenants = registry.gauge('roster_tenants', 'Tenants, by whether SCIM provisioning is switched on.', ['provisioning']);
@@ -109,12 +126,20 @@ export function registerMetrics(app: FastifyInstance, options: MetricsOptions): 
     const snap = await options.snapshot();
     if (snap.errors.length > 0) request.log.warn({ errors: snap.errors }, 'metrics: some database numbers could not be read');
     up.set({}, snap.databaseUp ? 1 : 0);
-    for (const gauge of [backlog, retrying, deadStreams, deadLetters, held, pending, tenants, pool, poolWaiting]) gauge.reset();
+    for (const gauge of [backlog, retrying, deadStreams, deadLetters, endpointLag, endpointBacklog, endpointRetrying, endpointDeadLetters, held, pending, tenants, pool, poolWaiting]) gauge.reset();
     if (snap.delivery) {
       backlog.set({}, snap.delivery.undeliveredEvents);
       retrying.set({}, snap.delivery.retryingStreams);
       deadStreams.set({}, snap.delivery.deadStreams);
       deadLetters.set({}, snap.delivery.deadLetters);
+    }
+    const scrapedMs = Date.now();
+    for (const e of snap.endpoints ?? []) {
+      const labels = { endpoint: e.endpointId, label: e.label };
+      endpointLag.set(labels, e.oldestUndeliveredMs === null ? 0 : Math.max(0, (scrapedMs - e.oldestUndeliveredMs) / 1000));
+      endpointBacklog.set(labels, e.undeliveredEvents);
+      endpointRetrying.set(labels, e.retryingStreams);
+      endpointDeadLetters.set(labels, e.deadLetters);
     }
     if (snap.heldChanges !== undefined) held.set({}, snap.heldChanges);
     if (snap.pendingReferences !== undefined) pending.set({}, snap.pendingReferences);
@@ -141,6 +166,15 @@ export function registerMetrics(app: FastifyInstance, options: MetricsOptions): 
     if (state) {
       activity.set({}, state.activityPending);
       logBuffer.set({}, state.requestLogBuffered);
+      // The dispatcher counts since start; the counter moves by what happened since the last scrape.
+      for (const [endpoint, counts] of state.webhookOutcomes ?? []) {
+        for (const [key, outcome] of [['delivered', 'delivered'], ['failed', 'failed'], ['deadLettered', 'dead_lettered']] as const) {
+          const seenKey = `${endpoint} ${outcome}`;
+          const seen = attemptsSeen.get(seenKey) ?? 0;
+          if (counts[key] > seen) endpointAttempts.inc({ endpoint, outcome }, counts[key] - seen);
+          attemptsSeen.set(seenKey, Math.max(seen, counts[key]));
+        }
+      }
     }
     return reply.code(200).header('content-type', PROMETHEUS_CONTENT_TYPE).send(registry.render());
   });

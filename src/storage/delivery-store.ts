@@ -12,10 +12,15 @@ export interface WebhookEndpointRecord {
   readonly label: string;
   /** Kept recoverable so deliveries can be signed; never logged, never listed. */
   readonly secret: string;
-  /** The secret before the last rotation, still signing until `previousSecretUntilMs`. */
-  readonly previousSecret: string | null;
-  readonly previousSecretUntilMs: number | null;
+  /** Secrets earlier rotations retired, each still signing until its own `untilMs` (expired ones may linger until the next rotation). */
+  readonly retiringSecrets: readonly RetiringSecret[];
   readonly createdMs: number;
+}
+
+/** A secret a rotation replaced, still signing beside the current one until `untilMs`. */
+export interface RetiringSecret {
+  readonly secret: string;
+  readonly untilMs: number;
 }
 
 export type StreamState = 'active' | 'dead';
@@ -78,6 +83,13 @@ export interface DeadLetterRecord {
   readonly replayedMs: number | null;
 }
 
+/** A stream that is not delivering: its head event failed at least once, or it stopped at a dead letter. */
+export interface TroubledStream extends WebhookStreamRecord {
+  readonly tenantSlug: string;
+  readonly endpointLabel: string;
+  readonly endpointUrl: string;
+}
+
 export interface FailureUpdate {
   readonly attempts: number;
   readonly firstFailureMs: number;
@@ -104,10 +116,16 @@ export interface DeliveryStore {
   /** Endpoints of one tenant (including those for all tenants), or every endpoint. */
   listEndpoints(filter?: { tenantId: string }): Promise<WebhookEndpointRecord[]>;
   deleteEndpoint(id: string): Promise<boolean>;
-  /** Replaces the secret; the old one keeps signing until `previousUntilMs`. */
-  rotateSecret(id: string, secret: string, previousUntilMs: number): Promise<boolean>;
+  /**
+   * Replaces the secret in one transaction: the old one keeps signing until `previousUntilMs`, and
+   * so does every secret retired before it whose overlap has not ended by `nowMs`.
+   */
+  rotateSecret(id: string, secret: string, nowMs: number, previousUntilMs: number): Promise<boolean>;
   /** Streams of an endpoint with their lag. */
   streamsOf(endpointId: string): Promise<StreamStatus[]>;
+
+  /** Streams whose head event failed at least once or that stopped at a dead letter, of one tenant or all. */
+  troubledStreams(filter?: { tenantId: string }): Promise<TroubledStream[]>;
 
   /** Opens streams of all-tenant endpoints for tenants created since (from seq 0: all their events are newer). */
   openMissingStreams(nowMs: number): Promise<void>;

@@ -1,5 +1,6 @@
 import { openPostgres } from './sql/dialects/postgres.js';
-import { openSqlite, type SqliteOptions } from './sql/dialects/sqlite.js';
+import { openSqlite } from './sql/dialects/sqlite.js';
+import type { SqliteOptions } from './sql/dialects/sqlite-options.js';
 import type { SqlDatabase } from './sql/dialects/dialect.js';
 import { migrateToLatest } from './sql/migrations/index.js';
 import { SqlStore, type SqlStoreOptions } from './sql/sql-store.js';

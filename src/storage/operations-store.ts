@@ -27,6 +27,22 @@ export interface DeliveryBacklog {
   readonly deadLetters: number;
 }
 
+/** One webhook endpoint's delivery, summed over its streams (one per tenant it serves). */
+export interface EndpointDelivery {
+  readonly endpointId: string;
+  readonly label: string;
+  /** Events committed and not yet delivered to it. */
+  readonly undeliveredEvents: number;
+  /** When the oldest of those was committed (epoch ms), or null when it is caught up. */
+  readonly oldestUndeliveredMs: number | null;
+  /** Streams whose head event failed at least once and waits for a retry. */
+  readonly retryingStreams: number;
+  /** Streams stopped at a dead letter. */
+  readonly deadStreams: number;
+  /** Dead letters not replayed yet. */
+  readonly deadLetters: number;
+}
+
 /** SQLite's read workers (long reads off the serving thread), counted since start. */
 export interface ReadWorkerStats {
   /** Reads they answered (rows or an error). */
@@ -42,6 +58,8 @@ export interface OperationsStore {
   pendingReferences(): Promise<number>;
   /** Delivery state, or undefined when the delivery tables are not there (older schema). */
   deliveryBacklog(): Promise<DeliveryBacklog | undefined>;
+  /** Delivery by endpoint, or undefined when the delivery tables are not there (older schema). */
+  endpointDelivery(): Promise<EndpointDelivery[] | undefined>;
   /** Mass changes held for an admin, or undefined when that table is not there. */
   heldChanges(): Promise<number | undefined>;
   /** Tenants by whether provisioning is switched on. */

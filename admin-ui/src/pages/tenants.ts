@@ -3,6 +3,13 @@ import { tenantPath } from '../router.js';
 import type { Session, Tenant } from '../types.js';
 import { badge, emptyState, pageHeader, section, table, when } from '../ui.js';
 
+/** Quiet while every webhook stream delivers (or there are none); a badge with the troubles as its title otherwise. */
+function webhookBadge(t: Tenant): HTMLElement {
+  const { health, troubles } = t.webhooks;
+  const why = troubles.map((x) => x.message).join('\n');
+  return health === 'ok' ? h('span', { class: 'muted' }, 'ok') : health === 'retrying' ? badge('Retrying', 'amber', why) : badge('Failing', 'red', why);
+}
+
 /** The operator's tenant picker, with each tenant's Last SCIM request and Last SCIM change. */
 export async function renderTenants(main: HTMLElement, tenants: Tenant[], session: Session, reload: () => Promise<Tenant[]>): Promise<void> {
   const fresh = await reload().catch(() => tenants);
@@ -14,6 +21,7 @@ export async function renderTenants(main: HTMLElement, tenants: Tenant[], sessio
           [
             { header: 'Tenant', cell: (t: Tenant) => h('div', { class: 'cell-main' }, h('a', { href: tenantPath(t.slug, 'people'), class: 'strong-link' }, t.name), h('span', { class: 'muted mono' }, t.slug)) },
             { header: 'Provisioning', cell: (t: Tenant) => (t.provisioningEnabled ? badge('On', 'green') : badge('Off', 'grey')) },
+            { header: 'Webhooks', cell: webhookBadge },
             { header: 'Last SCIM request', cell: (t: Tenant) => when(t.lastScimRequestAt) },
             { header: 'Last SCIM change', cell: (t: Tenant) => when(t.lastScimChangeAt) },
             {

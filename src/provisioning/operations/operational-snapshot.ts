@@ -1,4 +1,4 @@
-import type { DeliveryBacklog, PoolStats, ReadWorkerStats } from '../../storage/operations-store.js';
+import type { DeliveryBacklog, EndpointDelivery, PoolStats, ReadWorkerStats } from '../../storage/operations-store.js';
 import type { Store } from '../../storage/store.js';
 
 /**
@@ -11,6 +11,8 @@ export interface OperationalSnapshot {
   readonly pendingReferences?: number;
   /** Undefined before the delivery tables exist. */
   readonly delivery?: DeliveryBacklog;
+  /** The same by endpoint; undefined before the delivery tables exist. */
+  readonly endpoints?: readonly EndpointDelivery[];
   /** Held mass changes waiting for an admin; 0 where the held-changes table does not exist yet. */
   readonly heldChanges?: number;
   readonly tenants?: { readonly enabled: number; readonly disabled: number };
@@ -41,9 +43,10 @@ export async function operationalSnapshot(store: Store): Promise<OperationalSnap
   const readWorkers = store.operations.readWorkerStats();
   const inProcess = { ...(pool ? { pool } : {}), ...(readWorkers ? { readWorkers } : {}) };
   if (!databaseUp) return { databaseUp, errors, ...inProcess };
-  const [pendingReferences, delivery, held, tenants] = await Promise.all([
+  const [pendingReferences, delivery, endpoints, held, tenants] = await Promise.all([
     attempt('pending references', () => store.operations.pendingReferences()),
     attempt('delivery backlog', () => store.operations.deliveryBacklog()),
+    attempt('endpoint delivery', () => store.operations.endpointDelivery()),
     attempt('held changes', () => store.operations.heldChanges()),
     attempt('tenants', () => store.operations.tenantCounts()),
   ]);
@@ -52,6 +55,7 @@ export async function operationalSnapshot(store: Store): Promise<OperationalSnap
     errors,
     ...(pendingReferences !== undefined ? { pendingReferences } : {}),
     ...(delivery !== undefined ? { delivery } : {}),
+    ...(endpoints !== undefined ? { endpoints } : {}),
     // Before the mass-change guard's table exists there is nothing held: report 0.
     ...(errors.some((e) => e.startsWith('held changes')) ? {} : { heldChanges: held ?? 0 }),
     ...(tenants !== undefined ? { tenants } : {}),

@@ -11,6 +11,8 @@ export interface WebhookEndpointsTable {
   previous_secret: string | null;
   previous_secret_until_ms: number | null;
   created_ms: number;
+  /** Migration 014: JSON `[{ secret, untilMs }]`, every retired secret still in its overlap. */
+  retiring_secrets: string;
 }
 
 export interface WebhookStreamsTable {

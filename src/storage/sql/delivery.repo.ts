@@ -1,14 +1,17 @@
 import { sql, type Kysely } from 'kysely';
+import { z } from 'zod';
 import type {
   DeadLetterRecord,
   DeliveryStore,
   FailureUpdate,
   HostKeyRecord,
+  RetiringSecret,
   StreamClaim,
   StreamKey,
   StreamLease,
   StreamState,
   StreamStatus,
+  TroubledStream,
   WebhookEndpointRecord,
   WebhookStreamRecord,
 } from '../delivery-store.js';
@@ -17,7 +20,13 @@ import { num, type DeliveryDb, type DeliveryTables, type WebhookDeadLettersTable
 import { SqlHostKeys } from './host-keys.repo.js';
 import type { RosterDatabase } from './tables.js';
 
+/** The retiring-secrets column, parsed where it leaves the database (migration 014). */
+const retiringSecretsColumn = z.array(z.object({ secret: z.string().min(1), untilMs: z.number() }));
 
+function parseRetiring(text: string | null | undefined): RetiringSecret[] {
+  // Absent on a schema from before migration 014 (`roster doctor` reads without migrating).
+  return text === null || text === undefined ? [] : retiringSecretsColumn.parse(JSON.parse(text));
+}
 
 function toEndpoint(row: WebhookEndpointsTable): WebhookEndpointRecord {
   return {
@@ -26,8 +35,7 @@ function toEndpoint(row: WebhookEndpointsTable): WebhookEndpointRecord {
     url: row.url,
     label: row.label,
     secret: row.secret,
-    previousSecret: row.previous_secret,
-    previousSecretUntilMs: num(row.previous_secret_until_ms),
+    retiringSecrets: parseRetiring(row.retiring_secrets),
     createdMs: Number(row.created_ms),
   };
 }
@@ -88,8 +96,9 @@ export class SqlDeliveryStore implements DeliveryStore {
           url: endpoint.url,
           label: endpoint.label,
           secret: endpoint.secret,
-          previous_secret: endpoint.previousSecret,
-          previous_secret_until_ms: endpoint.previousSecretUntilMs,
+          previous_secret: null,
+          previous_secret_until_ms: null,
+          retiring_secrets: JSON.stringify(endpoint.retiringSecrets),
           created_ms: endpoint.createdMs,
         })
         .execute();
@@ -118,13 +127,23 @@ export class SqlDeliveryStore implements DeliveryStore {
     return Number(result.numDeletedRows) > 0;
   }
 
-  async rotateSecret(id: string, secret: string, previousUntilMs: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable('webhook_endpoints')
-      .set((eb) => ({ previous_secret: eb.ref('secret'), previous_secret_until_ms: previousUntilMs, secret }))
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+  async rotateSecret(id: string, secret: string, nowMs: number, previousUntilMs: number): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      // Read and written in one transaction, the row locked on PostgreSQL: two rotations at once
+      // must not each keep a list that lacks the secret the other retired.
+      let read = trx.selectFrom('webhook_endpoints').select(['secret', 'retiring_secrets']).where('id', '=', id);
+      if (this.dialect.engine === 'postgres') read = read.forUpdate();
+      const row = await read.executeTakeFirst();
+      if (!row) return false;
+      const stillSigning = parseRetiring(row.retiring_secrets).filter((r) => r.untilMs > nowMs);
+      const retiring: RetiringSecret[] = [{ secret: row.secret, untilMs: previousUntilMs }, ...stillSigning];
+      await trx
+        .updateTable('webhook_endpoints')
+        .set({ secret, retiring_secrets: JSON.stringify(retiring), previous_secret: null, previous_secret_until_ms: null })
+        .where('id', '=', id)
+        .execute();
+      return true;
+    });
   }
 
   async streamsOf(endpointId: string): Promise<StreamStatus[]> {
@@ -133,6 +152,16 @@ export class SqlDeliveryStore implements DeliveryStore {
       join tenants t on t.id = s.tenant_id left join event_sequences q on q.tenant_id = s.tenant_id
       where s.endpoint_id = ${endpointId} order by t.slug`.execute(this.db);
     return rows.map((r) => ({ ...toStream(r), tenantSlug: r.slug, outboxSeq: Number(r.outbox_seq ?? 0) }));
+  }
+
+  async troubledStreams(filter?: { tenantId: string }): Promise<TroubledStream[]> {
+    const which = filter ? sql`and s.tenant_id = ${filter.tenantId}` : sql``;
+    const { rows } = await sql<WebhookStreamsTable & { slug: string; label: string; url: string }>`
+      select s.*, t.slug, e.label, e.url from webhook_streams s
+      join tenants t on t.id = s.tenant_id join webhook_endpoints e on e.id = s.endpoint_id
+      where (s.state = 'dead' or s.attempts > 0) ${which}
+      order by t.slug, e.created_ms, e.id`.execute(this.db);
+    return rows.map((r) => ({ ...toStream(r), tenantSlug: r.slug, endpointLabel: r.label, endpointUrl: r.url }));
   }
 
   async openMissingStreams(nowMs: number): Promise<void> {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DeliveryBacklog, OperationsStore, PoolStats, ReadWorkerStats } from '../operations-store.js';
+import type { DeliveryBacklog, EndpointDelivery, OperationsStore, PoolStats, ReadWorkerStats } from '../operations-store.js';
 import type { SqlDatabase } from './dialects/dialect.js';
 import { pendingMigrations } from './migrations/index.js';
 
@@ -46,6 +46,36 @@ export class SqlOperationsStore implements OperationsStore {
         deadStreams: n(rows[0]?.dead),
         deadLetters: n(letters.rows[0]?.n),
       };
+    });
+  }
+
+  async endpointDelivery(): Promise<EndpointDelivery[] | undefined> {
+    return unlessMissing(async () => {
+      // The head event of a stream that is behind is seq last_seq + 1 (gap-free per tenant): its
+      // commit time is how long that stream has kept its receiver waiting.
+      const { rows } = await sql<{ id: string; label: string; lag: number | null; oldest: number | null; retrying: number | null; dead: number | null }>`
+        select e.id, e.label,
+               sum(case when coalesce(q.last_seq, 0) > s.last_seq then coalesce(q.last_seq, 0) - s.last_seq else 0 end) as lag,
+               min(h.occurred_ms) as oldest,
+               sum(case when s.state = 'active' and s.attempts > 0 then 1 else 0 end) as retrying,
+               sum(case when s.state = 'dead' then 1 else 0 end) as dead
+        from webhook_endpoints e
+        left join webhook_streams s on s.endpoint_id = e.id
+        left join event_sequences q on q.tenant_id = s.tenant_id
+        left join events h on h.tenant_id = s.tenant_id and h.seq = s.last_seq + 1 and coalesce(q.last_seq, 0) > s.last_seq
+        group by e.id, e.label order by e.id`.execute(this.database.db);
+      const letters = await sql<{ endpoint_id: string; n: number }>`
+        select endpoint_id, count(*) as n from webhook_dead_letters where replayed_ms is null group by endpoint_id`.execute(this.database.db);
+      const lettersBy = new Map(letters.rows.map((r) => [r.endpoint_id, n(r.n)]));
+      return rows.map((r) => ({
+        endpointId: r.id,
+        label: r.label,
+        undeliveredEvents: n(r.lag),
+        oldestUndeliveredMs: r.oldest === null ? null : Number(r.oldest),
+        retryingStreams: n(r.retrying),
+        deadStreams: n(r.dead),
+        deadLetters: lettersBy.get(r.id) ?? 0,
+      }));
     });
   }
 

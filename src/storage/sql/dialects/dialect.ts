@@ -3,7 +3,7 @@ import type { Kysely, RawBuilder } from 'kysely';
 import type { PoolStats } from '../../operations-store.js';
 import type { Engine } from '../engine.js';
 import type { DirectExecutor } from '../direct-statements.js';
-import type { BackgroundCheckpoints } from './sqlite-checkpoints.js';
+import type { BackgroundCheckpoints } from './sqlite-options.js';
 import type { RosterDatabase } from '../tables.js';
 
 /**

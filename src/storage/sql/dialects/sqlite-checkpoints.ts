@@ -1,6 +1,9 @@
 import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import type { BackgroundCheckpoints } from './sqlite-options.js';
+
+export type { BackgroundCheckpoints } from './sqlite-options.js';
 
 /** What the worker tells the serving thread. */
 type CheckpointWorkerMessage =
@@ -72,17 +75,6 @@ const BOUND_WITH_WORKER = 10_000;
 
 /** How long closing waits for the worker to close its connection before ending it. */
 const STOP_WAIT_MS = 5000;
-
-export interface BackgroundCheckpoints {
-  /**
-   * Passes the worker has made and WAL frames it has copied; after its last pass, the frames in the
-   * WAL and how many of them are in the database file (equal: it had caught up). For tests and diagnostics.
-   */
-  readonly stats: { passes: number; copiedFrames: number; lastWalFrames: number; lastBackfilled: number };
-  /** Whether the worker runs; when it has stopped or failed, the connection checkpoints by itself again. */
-  readonly running: boolean;
-  stop(): Promise<void>;
-}
 
 /**
  * Moves WAL checkpoints off the serving thread. A checkpoint copies every page written since the

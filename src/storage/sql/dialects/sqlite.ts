@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, SqliteDialect as KyselySqliteDialect, sql, type RawBuilder } from 'kysely';
 import { startBackgroundCheckpoints } from './sqlite-checkpoints.js';
+import type { SqliteOptions } from './sqlite-options.js';
 import { foldText } from '../../fold.js';
 import type { RosterDatabase } from '../tables.js';
 import { directReadsWhenIdle, lendDirectExecution, type DirectExecutor } from '../direct-statements.js';
@@ -77,19 +78,7 @@ function statementCache(database: Database.Database, capacity = 512): (sqlText: 
   };
 }
 
-export interface SqliteOptions {
-  /** Checkpoint the WAL in a worker thread instead of in the committing one (the server does; the CLI does not). */
-  readonly checkpointInBackground?: boolean;
-  /** Told when the checkpoint worker fails (the connection then checkpoints by itself again). */
-  readonly onCheckpointError?: (error: unknown) => void;
-  /**
-   * Worker threads that run long reads (list pages over filters, counts) on connections of their
-   * own, off the serving thread (the server uses them; the CLI and in-memory databases do not).
-   */
-  readonly readWorkers?: number;
-  /** How long such a read may take before it is abandoned and its worker replaced. */
-  readonly readDeadlineMs?: number;
-}
+export type { SqliteOptions } from './sqlite-options.js';
 
 /** The settings of every Roster connection to a SQLite file: WAL, synchronous=NORMAL, foreign keys, a busy timeout. */
 export function applyConnectionSettings(database: Database.Database, busyTimeoutMs = 5000): void {

@@ -14,6 +14,7 @@ import { peopleSearchMigration } from './010-people-search.js';
 import { duplicateKeysMigration } from './011-duplicate-keys.js';
 import { dayTwoMigration } from './012-day-two.js';
 import { rateWindowsAndWriteProbeMigration } from './013-rate-windows-and-write-probe.js';
+import { webhookRetiringSecretsMigration } from './014-webhook-retiring-secrets.js';
 
 /** Every migration in order; names are permanent once released. */
 export function migrationsFor(engine: Engine): Record<string, Migration> {
@@ -31,6 +32,7 @@ export function migrationsFor(engine: Engine): Record<string, Migration> {
     '011-duplicate-keys': duplicateKeysMigration(engine),
     '012-day-two': dayTwoMigration(),
     '013-rate-windows-and-write-probe': rateWindowsAndWriteProbeMigration(engine),
+    '014-webhook-retiring-secrets': webhookRetiringSecretsMigration(),
   };
 }
 

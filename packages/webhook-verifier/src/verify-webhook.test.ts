@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { retryDelayMs } from './events/retry-policy.js';
-import { newWebhookSecret, signatureHeader } from './events/webhook-signature.js';
-import { parseEvent, verifyWebhook, WebhookVerificationError, type RosterEvent } from './webhook-helper.js';
+import { randomBytes } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import { parseEvent, signatureHeader, standardHeaders, verifyWebhook, WebhookVerificationError, type RosterEvent } from './index.js';
+
+/** A secret in the form Roster makes them: whsec_ and base64 of 32 random bytes. */
+const newWebhookSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
 
 const event = {
   id: '0192f0c4-3b7e-7c1a-9d2e-5f6a7b8c9d0e',
@@ -79,12 +82,52 @@ describe('parseEvent', () => {
   });
 });
 
-describe('retry backoff', () => {
-  it('waits a random time up to a doubling ceiling, capped (full jitter)', () => {
-    const settings = { retryBaseMs: 1000, retryMaxMs: 60_000 };
-    assert.equal(retryDelayMs(1, settings, () => 0.999999), 999);
-    assert.equal(retryDelayMs(4, settings, () => 0.5), 4000);
-    assert.equal(retryDelayMs(30, settings, () => 0.5), 30_000);
-    assert.equal(retryDelayMs(3, settings, () => 0), 0);
+describe('the Standard Webhooks scheme', () => {
+  const id = event.id;
+
+  it('verifies its own headers, given all request headers, whatever their case', () => {
+    const headers = standardHeaders([secret], id, t, body);
+    assert.match(headers['webhook-signature']!, /^v1,[A-Za-z0-9+/]+={0,2}$/);
+    assert.equal(verifyWebhook({ body, headers, secrets: secret, nowMs }).seq, 42);
+    const upper = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toUpperCase(), v]));
+    assert.equal(verifyWebhook({ body, headers: upper, secrets: secret, nowMs }).seq, 42);
+  });
+
+  it('agrees with the standardwebhooks library in both directions', () => {
+    const library = new Webhook(secret);
+    // Roster's headers pass the library's verifier (which checks the timestamp against the real clock)…
+    const ours = standardHeaders([secret], id, Math.floor(Date.now() / 1000), body);
+    assert.equal((library.verify(body, ours) as { seq: number }).seq, 42);
+    // …and the library's signature is the one Roster makes.
+    assert.equal(library.sign(id, new Date(nowMs), body), standardHeaders([secret], id, t, body)['webhook-signature']);
+  });
+
+  it('refuses a tampered body, a wrong secret, a moved id or timestamp, an old timestamp', () => {
+    const headers = standardHeaders([secret], id, t, body);
+    rejects(() => verifyWebhook({ body: body.replace('bjensen', 'attacker'), headers, secrets: secret, nowMs }), 'signature_mismatch');
+    rejects(() => verifyWebhook({ body, headers, secrets: newWebhookSecret(), nowMs }), 'signature_mismatch');
+    rejects(() => verifyWebhook({ body, headers: { ...headers, 'webhook-id': 'another' }, secrets: secret, nowMs }), 'signature_mismatch');
+    rejects(() => verifyWebhook({ body, headers: { ...headers, 'webhook-timestamp': String(t - 1) }, secrets: secret, nowMs }), 'signature_mismatch');
+    rejects(() => verifyWebhook({ body, headers: standardHeaders([secret], id, t - 301, body), secrets: secret, nowMs }), 'timestamp_out_of_tolerance');
+    rejects(() => verifyWebhook({ body, headers: { ...headers, 'webhook-signature': 'v2,abc' }, secrets: secret, nowMs }), 'malformed_signature');
+    rejects(() => verifyWebhook({ body, headers: { 'webhook-signature': headers['webhook-signature'] }, secrets: secret, nowMs }), 'missing_signature');
+  });
+
+  it('signs with every live secret during a rotation; either verifies', () => {
+    const next = newWebhookSecret();
+    const headers = standardHeaders([next, secret], id, t, body);
+    assert.equal(headers['webhook-signature']!.split(' ').length, 2);
+    for (const s of [secret, next]) assert.equal(verifyWebhook({ body, headers, secrets: s, nowMs }).id, id);
+  });
+
+  it('reads secrets written in base64url, as Roster made them before 0.2', () => {
+    const legacy = `whsec_${randomBytes(32).toString('base64url')}`;
+    const headers = standardHeaders([legacy], id, t, body);
+    assert.equal(verifyWebhook({ body, headers, secrets: legacy, nowMs }).id, id);
+  });
+
+  it('prefers Roster-Signature when both schemes are present, so a bad one is not skipped', () => {
+    const headers = { ...standardHeaders([secret], id, t, body), 'roster-signature': signatureHeader([newWebhookSecret()], t, body) };
+    rejects(() => verifyWebhook({ body, headers, secrets: secret, nowMs }), 'signature_mismatch');
   });
 });
