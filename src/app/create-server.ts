@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { registerAdminApi } from '../admin/admin-api.js';
 import { registerConsole } from '../admin/console-static.js';
 import type { RosterConfig } from '../config/config.js';
@@ -44,6 +44,8 @@ export interface ServerOverrides {
   readonly logStream?: NodeJS.WritableStream;
   /** How webhooks are sent (default: HTTP); tests may fake outbound HTTP here. */
   readonly webhookTransport?: WebhookTransport;
+  /** Log through this logger instead of Roster's own (a host's, when Roster is embedded; see embed.ts). */
+  readonly logger?: FastifyBaseLogger;
 }
 
 /** The User resource per extension URN, built once each. */
@@ -91,6 +93,7 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
     headersTimeoutMs: config.headersTimeoutMs,
     requestTimeoutMs: config.requestTimeoutMs,
     maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+    ...(overrides.logger ? { loggerInstance: overrides.logger } : {}),
     logger:
       config.logLevel === 'silent'
         ? false

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { JsonValue } from '../json/json-value.js';
 import { hasUnstorableText } from '../json/storable-text.js';
 import { ScimError } from '../scim/errors.js';
@@ -16,6 +16,8 @@ export interface HttpOptions {
   /** Open connections one address may hold (0: no limit). */
   readonly maxConnectionsPerAddress: number;
   readonly logger: FastifyServerOptions['logger'];
+  /** A logger of the host's instead (an embedded Roster logs where its host does); `logger` is then ignored. */
+  readonly loggerInstance?: FastifyBaseLogger;
 }
 
 /** Both SCIM media types and plain JSON clients (RFC 7644 §3.1 names application/scim+json). */
@@ -60,7 +62,7 @@ const LOGS_REQUESTS = new Set(['trace', 'debug', 'info']);
  */
 export function createHttpApp(options: HttpOptions): FastifyInstance {
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? false }),
     bodyLimit: options.bodyLimitBytes,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     requestIdHeader: 'x-request-id',
