@@ -1,12 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { normaliseMountPath } from '../http/mount-path.js';
-import { startEmbedded, type RosterOptions } from './embed.js';
-import type { RosterAdmin } from './roster-admin.js';
+import { startEmbedded, type EmbeddedRoster, type RosterOptions } from './embed.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The Roster registered with rosterPlugin: tenants, SCIM tokens, host keys, console admins. */
-    roster: RosterAdmin;
+    roster: EmbeddedRoster;
   }
 }
 
