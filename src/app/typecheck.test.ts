@@ -20,7 +20,7 @@ async function typecheck(project: string): Promise<{ code: number | null; output
 }
 
 describe('strict TypeScript', () => {
-  for (const project of ['test/tsconfig.json', 'bench/tsconfig.json']) {
+  for (const project of ['test/tsconfig.json', 'bench/tsconfig.json', 'examples/tsconfig.json']) {
     it(`${project} (with src/) type-checks`, async () => {
       const { code, output } = await typecheck(project);
       assert.equal(code, 0, `tsc -p ${project} found errors:\n${output}`);
