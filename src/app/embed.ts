@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { loadConfig, type SettingName } from '../config/config.js';
 import { enterMount } from '../http/mount-path.js';
 import { isPostgresUrl } from '../storage/open-store.js';
-import { createServer, type RosterServer, type ServerOverrides } from './create-server.js';
+import { createServer, type RosterServer } from './create-server.js';
 import { fastifyLoggerFor, type HostLogger } from './host-logger.js';
 import { rosterAdmin, type RosterAdmin } from './roster-admin.js';
 
@@ -27,8 +27,6 @@ export interface RosterOptions {
    * Roster adds the path it is mounted under.
    */
   readonly settings?: EmbeddedSettings;
-  /** For tests: the same seams as createServer's. */
-  readonly overrides?: Pick<ServerOverrides, 'now' | 'webhookTransport'>;
 }
 
 /** A Roster running inside a host: its administration, and how to stop it with the host. */
@@ -96,10 +94,7 @@ function bodyAlreadyRead(req: IncomingMessage, res: ServerResponse): boolean {
 export async function startEmbedded(options: RosterOptions): Promise<MountedRoster> {
   const settings = Object.fromEntries(Object.entries(options.settings ?? {}).map(([name, value]) => [name, String(value)]));
   const config = loadConfig({ ...settings, DATABASE_URL: embeddedDatabaseUrl(options.database, options.schema) });
-  const server = await createServer(config, {
-    ...options.overrides,
-    ...(options.logger ? { logger: fastifyLoggerFor(options.logger) } : {}),
-  });
+  const server = await createServer(config, options.logger ? { logger: fastifyLoggerFor(options.logger) } : {});
   try {
     await server.app.ready();
   } catch (error) {
