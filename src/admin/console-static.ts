@@ -26,7 +26,8 @@ const TYPES: Record<string, string> = {
 export function pageUnderMount(html: string, mountPath: string): string {
   if (mountPath === '') return html;
   const escaped = mountPath.replace(/&/g, '&amp;');
-  return html.replaceAll('"/admin', `"${escaped}/admin`);
+  // A function, so that `$&` and the like in a mount path are not read as replacement patterns.
+  return html.replaceAll('"/admin', () => `"${escaped}/admin`);
 }
 
 async function sendFile(reply: FastifyReply, path: string, mountPath = ''): Promise<FastifyReply> {

@@ -213,5 +213,6 @@ describe('embedding details', () => {
     assert.match(moved, /src="\/scim-service\/admin\/assets\/main\.js"/);
     assert.doesNotMatch(moved, /"\/admin/);
     assert.equal(pageUnderMount(page, ''), page);
+    assert.match(pageUnderMount(page, '/a$&b'), /content="\/a\$&amp;b\/admin"/);
   });
 });
