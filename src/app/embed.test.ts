@@ -178,6 +178,24 @@ for (const { engine, skip } of testEngines()) {
       assert.equal((await fetch(`${origin}/healthz`)).status, 404);
       assert.equal((await fetch(`${origin}/rosterx/healthz`)).status, 404);
 
+      // A host that read the body first (a body parser mounted before Roster) is told so, at once.
+      const parsing = createNodeServer((req, res) => {
+        req.resume();
+        req.once('end', () => handler(req, res));
+      });
+      await new Promise<void>((resolve) => parsing.listen(0, '127.0.0.1', resolve));
+      try {
+        const misplaced = await fetch(`http://127.0.0.1:${(parsing.address() as AddressInfo).port}/roster/t/globex/scim/v2/Users`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+          body: scimUser('di@globex.example'),
+        });
+        assert.equal(misplaced.status, 500);
+        assert.match(await misplaced.text(), /mount Roster before any body parser/);
+      } finally {
+        await new Promise((resolve) => parsing.close(resolve));
+      }
+
       await handler.close();
       await assert.rejects(roster.server.store.ping());
       assert.equal((await fetch(`${origin}/roster/healthz`)).status, 503);
