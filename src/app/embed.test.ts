@@ -1,14 +1,17 @@
 /**
  * Roster embedded in a host's server, driven over real sockets on both engines: the Fastify plugin
- * under a prefix (beside the host's own routes and JSON parser), and the plain Node handler. Every
+ * under a prefix (beside the host's own routes and JSON parser), and the plain Node handler (in
+ * node:http, and in an Express router nested under another). Every
  * URL Roster writes back carries the prefix; the host's logger gets Roster's lines; the webhook
  * dispatcher runs while the host does and everything stops with it.
  */
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer as createNodeServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import express from 'express';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { addWebhook } from '../events/manage-webhooks.js';
@@ -202,6 +205,36 @@ for (const { engine, skip } of testEngines()) {
     });
   });
 }
+
+describe('createRosterHandler in an Express router nested under another', () => {
+  it("answers under Express's whole mount path, read from req.baseUrl", async () => {
+    const handler = createRosterHandler({ database: ':memory:', settings: { LOG_LEVEL: 'silent' } });
+    const api = express.Router();
+    api.use('/roster', handler);
+    const app = express();
+    app.use('/api', api);
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const roster = await handler.ready();
+      await roster.createTenant({ slug: 'initech' });
+      const token = await roster.issueScimToken('initech');
+      const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const created = await fetch(`${origin}/api/roster/scim/v2/Users`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+        body: scimUser('peter@initech.example'),
+      });
+      assert.equal(created.status, 201);
+      assert.equal(created.headers.get('location'), `${origin}/api/roster/scim/v2/Users/${String((await json(created))['id'])}`);
+      const doc = await json(await fetch(`${origin}/api/roster/host/v1/openapi.json`));
+      assert.deepEqual(doc['servers'], [{ url: '/api/roster/host/v1' }]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      await handler.close();
+    }
+  });
+});
 
 describe('embedding details', () => {
   it('gives PostgreSQL a schema of its own, keeping one the URL names, and reads a pg.Pool for its settings', async () => {
