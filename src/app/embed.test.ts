@@ -1,9 +1,9 @@
 /**
  * Roster embedded in a host's server, driven over real sockets on both engines: the Fastify plugin
  * under a prefix (beside the host's own routes and JSON parser), and the plain Node handler (in
- * node:http, and in an Express router nested under another). Every
- * URL Roster writes back carries the prefix; the host's logger gets Roster's lines; the webhook
- * dispatcher runs while the host does and everything stops with it.
+ * node:http, and in an Express router nested under another). Every URL Roster writes back carries
+ * the prefix; the host's logger gets Roster's lines; the webhook dispatcher runs while the host
+ * does and everything stops with it.
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
