@@ -1,6 +1,7 @@
 import type {
   Credential, DuplicatesPage, Folder, Group, IssuedCredential, LogEntry, PeoplePage, Pending, PersonDetail, Session, Settings, Tenant, TenantDetail,
 } from './types.js';
+import { BASE } from './router.js';
 
 /** A failed call, with the API's message (safe to show). */
 export class ApiError extends Error {
@@ -35,7 +36,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   if (body !== undefined) headers['content-type'] = 'application/json';
   // The CSRF token proves the request comes from a page of this console (it is never in a cookie).
   if (method !== 'GET') headers['x-csrf-token'] = csrfToken;
-  const response = await fetch(`/admin/api/v1${path}`, {
+  const response = await fetch(`${BASE}/api/v1${path}`, {
     method,
     headers,
     credentials: 'same-origin',

@@ -1,4 +1,7 @@
-/** History-API routing under /admin/: every console page has its own URL and survives a reload. */
+/**
+ * History-API routing under the console's base (/admin, or under the path a host server mounted
+ * Roster at): every console page has its own URL and survives a reload.
+ */
 
 export type Route =
   | { page: 'sign-in' }
@@ -16,10 +19,12 @@ export type Route =
   | { page: 'log'; slug: string }
   | { page: 'not-found' };
 
-export const BASE = '/admin';
+/** Where the console lives, as the server wrote it into the page (it knows the mount path). */
+export const BASE = (document.querySelector('meta[name="roster-base"]')?.getAttribute('content') ?? '/admin').replace(/\/+$/, '');
 
 export function parseRoute(pathname: string): Route {
-  const parts = pathname.replace(/^\/admin\/?/i, '').split('/').filter(Boolean).map(decodeURIComponent);
+  const inside = pathname.toLowerCase().startsWith(BASE.toLowerCase()) ? pathname.slice(BASE.length) : pathname;
+  const parts = inside.split('/').filter(Boolean).map(decodeURIComponent);
   const [first, slug, section, id] = parts;
   if (!first) return { page: 'home' };
   if (first === 'sign-in' && parts.length === 1) return { page: 'sign-in' };

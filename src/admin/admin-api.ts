@@ -4,6 +4,8 @@ import { adminGuard, PUBLIC_ROUTE } from './admin-guard.js';
 import type { AdminApiOptions } from './admin-options.js';
 import { registerDirectoryRoutes } from './directory-routes.js';
 import { registerLogRoutes } from './log-routes.js';
+import { mountPathOf } from '../http/mount-path.js';
+import { withServer } from '../http/openapi-server.js';
 import { openApiDocument } from './openapi.js';
 import { registerOperatorRoutes } from './operator-routes.js';
 import { API_SECURITY_HEADERS } from './security-headers.js';
@@ -25,7 +27,7 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
   // As the request arrives, before its body is read (see the SCIM routes).
   app.addHook('onRequest', adminGuard(options.rt, options.publicUrl));
 
-  app.get('/openapi.json', PUBLIC_ROUTE, async () => openApiDocument);
+  app.get('/openapi.json', PUBLIC_ROUTE, async (request) => withServer(openApiDocument, `${mountPathOf(request)}/admin/api/v1`));
   registerSessionRoutes(app, options);
   registerTenantRoutes(app, options);
   registerOperatorRoutes(app, options);

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { mountPathOf } from '../http/mount-path.js';
 import { AdminApiError, sendAdminError } from './admin-errors.js';
 import { CONSOLE_SECURITY_HEADERS } from './security-headers.js';
 
@@ -18,10 +19,22 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
 };
 
-async function sendFile(reply: FastifyReply, path: string): Promise<FastifyReply> {
+/**
+ * The console's page as served under a host's mount path: its links to assets and the base its
+ * scripts read (`<meta name="roster-base">`) all start with `"/admin`, and move under the mount.
+ */
+export function pageUnderMount(html: string, mountPath: string): string {
+  if (mountPath === '') return html;
+  const escaped = mountPath.replace(/&/g, '&amp;');
+  // A function, so that `$&` and the like in a mount path are not read as replacement patterns.
+  return html.replaceAll('"/admin', () => `"${escaped}/admin`);
+}
+
+async function sendFile(reply: FastifyReply, path: string, mountPath = ''): Promise<FastifyReply> {
   for (const [name, value] of Object.entries(CONSOLE_SECURITY_HEADERS)) reply.header(name, value);
   try {
-    const body = await readFile(path);
+    const file = await readFile(path);
+    const body = mountPath !== '' && path.endsWith('.html') ? pageUnderMount(file.toString('utf8'), mountPath) : file;
     return reply.code(200).header('content-type', TYPES[extname(path)] ?? 'application/octet-stream').send(body);
   } catch {
     const built = path.endsWith('index.html') ? 'the console is not built: run `npm run build` (npm ci does it)' : 'not found';
@@ -31,12 +44,13 @@ async function sendFile(reply: FastifyReply, path: string): Promise<FastifyReply
 
 /**
  * Serves the console at /admin/: files under /admin/assets/, and index.html for every other path
- * so that the console's own routes (/admin/t/acme/people) survive a reload.
+ * so that the console's own routes (/admin/t/acme/people) survive a reload. Under a host's mount
+ * path the page names its assets and its base under that path.
  */
 export function registerConsole(app: FastifyInstance): void {
   const index = resolve(CONSOLE_DIR, 'index.html');
   const assets = resolve(CONSOLE_DIR, 'assets');
-  app.get('/admin', async (_request, reply) => sendFile(reply, index));
+  app.get('/admin', async (request, reply) => sendFile(reply, index, mountPathOf(request)));
   app.get('/admin/*', async (request, reply) => {
     const rest = (request.params as { '*'?: string })['*'] ?? '';
     if (/^api(\/|$)/i.test(rest)) {
@@ -48,6 +62,6 @@ export function registerConsole(app: FastifyInstance): void {
       if (!file.startsWith(assets + sep)) return reply.code(404).header('content-type', 'text/plain; charset=utf-8').send('not found');
       return sendFile(reply, file);
     }
-    return sendFile(reply, index);
+    return sendFile(reply, index, mountPathOf(request));
   });
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { csrfTokenFor, SESSION_MAX_MS, signIn, signOut } from '../provisioning/admins/admin-sessions.js';
+import { mountPathOf } from '../http/mount-path.js';
 import type { AdminRecord } from '../storage/admin-store.js';
 import { AdminApiError } from './admin-errors.js';
 import { parseInput, PUBLIC_ROUTE, signedInAdmin } from './admin-guard.js';
@@ -36,7 +37,7 @@ export function registerSessionRoutes(app: FastifyInstance, options: AdminApiOpt
     if (!result.ok && result.reason === 'disabled') throw new AdminApiError(403, 'adminDisabled', 'this admin is disabled; ask an operator to enable you again');
     if (!result.ok) throw new AdminApiError(401, 'invalidCredentials', 'the email or the password is wrong');
     request.log.info({ admin: result.admin.id, role: result.admin.role }, 'admin signed in');
-    reply.header('set-cookie', sessionCookie(result.sessionId, { maxAgeSeconds: SESSION_MAX_MS / 1000, secure: secureCookie(request) }));
+    reply.header('set-cookie', sessionCookie(result.sessionId, { maxAgeSeconds: SESSION_MAX_MS / 1000, secure: secureCookie(request), mountPath: mountPathOf(request) }));
     return {
       admin: adminView(result.admin, await tenantSlugOf(result.admin)),
       csrfToken: result.csrfToken,
@@ -52,6 +53,6 @@ export function registerSessionRoutes(app: FastifyInstance, options: AdminApiOpt
   app.delete('/session', async (request, reply) => {
     const { sessionId } = signedInAdmin(request);
     await signOut(rt, sessionId);
-    return reply.code(204).header('set-cookie', clearedSessionCookie(secureCookie(request))).send();
+    return reply.code(204).header('set-cookie', clearedSessionCookie(secureCookie(request), mountPathOf(request))).send();
   });
 }

@@ -6,6 +6,7 @@ import { tenantsForAdmin } from '../provisioning/admins/admin-access.js';
 import { issueCredential, listCredentials, revokeCredential } from '../provisioning/credentials/manage-credentials.js';
 import { setProvisioningEnabled, updateTenantSettings } from '../provisioning/tenants/manage-tenants.js';
 import { tenantSettings } from '../provisioning/tenants/tenant-settings.js';
+import { mountPathOf } from '../http/mount-path.js';
 import type { TenantRecord } from '../storage/store.js';
 import { consoleOrigin, parseInput, requestedTenant, signedInAdmin } from './admin-guard.js';
 import type { AdminApiOptions } from './admin-options.js';
@@ -35,7 +36,7 @@ const credentialPath = z.object({ slug: z.string(), id: z.string().regex(/^[0-9a
 
 /** The two SCIM base URLs of a tenant, as an IdP needs them. */
 export function scimEndpoints(request: FastifyRequest, publicUrl: string, slug: string) {
-  const base = publicUrl || consoleOrigin(request, publicUrl);
+  const base = `${publicUrl || consoleOrigin(request, publicUrl)}${mountPathOf(request)}`;
   return { byCredential: `${base}/scim/v2/`, byTenantPath: `${base}/t/${slug}/scim/v2/` };
 }
 

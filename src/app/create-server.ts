@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { registerAdminApi } from '../admin/admin-api.js';
 import { registerConsole } from '../admin/console-static.js';
 import type { RosterConfig } from '../config/config.js';
@@ -47,6 +47,8 @@ export interface ServerOverrides {
   readonly logStream?: NodeJS.WritableStream;
   /** How webhooks are sent (default: HTTP); tests may fake outbound HTTP here. */
   readonly webhookTransport?: WebhookTransport;
+  /** Log through this logger instead of Roster's own (a host's, when Roster is embedded; see embed.ts). */
+  readonly logger?: FastifyBaseLogger;
 }
 
 /** The User resource per extension URN, built once each. */
@@ -100,6 +102,7 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
     requestTimeoutMs: config.requestTimeoutMs,
     maxConnectionsPerAddress: config.maxConnectionsPerAddress,
     readBudgetMs: config.readDeadlineMs,
+    ...(overrides.logger ? { loggerInstance: overrides.logger } : {}),
     logger:
       config.logLevel === 'silent'
         ? false

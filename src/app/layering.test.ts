@@ -42,6 +42,11 @@ describe('layering', () => {
     assert.deepEqual(violations, []);
   });
 
+  it('nothing in src imports Express: the embedding handler is plain Node (decision 0014)', () => {
+    const offenders = sources(src).filter((f) => /from '(express|@types\/express)'/.test(readFileSync(f, 'utf8')));
+    assert.deepEqual(offenders.map((f) => relative(src, f)), []);
+  });
+
   it('nothing outside testing imports the testing helpers', () => {
     const offenders = sources(src).filter((f) => /from '[^']*testing\//.test(readFileSync(f, 'utf8')));
     assert.deepEqual(offenders.map((f) => relative(src, f)), []);

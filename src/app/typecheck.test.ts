@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 
 // Tests run through tsx, which strips types without checking them, and `npm ci` compiles only the
-// shipped sources. This keeps the tests, the robustness harness and the bench strictly typed too.
+// shipped sources. This keeps the tests, the robustness harness, the examples (in test/tsconfig.json)
+// and the bench strictly typed too.
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { JsonValue } from '../json/json-value.js';
 import { hasUnstorableText } from '../json/storable-text.js';
 import { withReadBudget } from '../storage/read-budget.js';
@@ -25,6 +25,8 @@ export interface HttpOptions {
   /** Serve HTTPS with this certificate and key (the server's secure context can be swapped later). */
   readonly tls?: TlsMaterial;
   readonly logger: FastifyServerOptions['logger'];
+  /** A logger of the host's instead (an embedded Roster logs where its host does); `logger` is then ignored. */
+  readonly loggerInstance?: FastifyBaseLogger;
 }
 
 /** Both SCIM media types and plain JSON clients (RFC 7644 §3.1 names application/scim+json). */
@@ -72,7 +74,7 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
   const connectionsCheckingInterval = Math.max(25, Math.min(1000, Math.floor(headersTimeout / 4)));
   const isTrustedProxy = trustedProxyMatcher(options.trustedProxies ?? []);
   const common = {
-    logger: options.logger ?? false,
+    ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? false }),
     bodyLimit: options.bodyLimitBytes,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     requestIdHeader: 'x-request-id',

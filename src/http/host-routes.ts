@@ -13,6 +13,8 @@ import type { ListResult } from '../storage/query.js';
 import { renderError } from './error-response.js';
 import { HostApiError, hostAuthenticator } from './host-auth.js';
 import { HOST_OPENAPI } from './host-openapi.js';
+import { mountPathOf } from './mount-path.js';
+import { withServer } from './openapi-server.js';
 import { decodeCursor, encodeCursor, folderView, groupView, membershipsView, personView, snapshotView } from './host-views.js';
 import type { ClientLimits } from './client-limits.js';
 
@@ -76,7 +78,7 @@ export async function registerHostRoutes(app: FastifyInstance, options: HostRout
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `no endpoint ${request.method} ${request.url.split('?')[0] ?? ''}`));
 
-  app.get('/openapi.json', async () => HOST_OPENAPI);
+  app.get('/openapi.json', async (request) => withServer(HOST_OPENAPI, `${mountPathOf(request)}/host/v1`));
 
   await app.register(async (api) => {
     const auth = hostAuthenticator(rt, options.clientLimits);

@@ -11,6 +11,7 @@ import { parseAuthorization, unauthorized } from './authenticate.js';
 import type { ClientLimits } from './client-limits.js';
 import { answeredDetail, renderError } from './error-response.js';
 import { endOfTurn } from './end-of-turn.js';
+import { mountPathOf } from './mount-path.js';
 import { redactUrl } from './redact-url.js';
 import { bulk } from '../scim/endpoints/bulk.js';
 import { newNotes, type ProjectionParams, type ScimContext, type ScimLimits, type ScimResponse } from '../scim/endpoints/context.js';
@@ -143,7 +144,8 @@ export async function registerScimRoutes(app: FastifyInstance, options: ScimRout
     if (!result.tenant.provisioningEnabled) {
       throw new ScimError(403, undefined, `provisioning is switched off for tenant "${result.tenant.slug}"; an admin can switch it on again`);
     }
-    const host = options.publicUrl || `${request.protocol}://${request.host}`;
+    // Under the path a host server mounted Roster at, if it did (see mount-path.ts).
+    const host = `${options.publicUrl || `${request.protocol}://${request.host}`}${mountPathOf(request)}`;
     const prefix = options.tenantInPath ? `/t/${result.tenant.slug}/scim/v2` : '/scim/v2';
     const settings = tenantSettings(result.tenant);
     const ctx: ScimContext = {

@@ -5,6 +5,7 @@
  * revoke the token (SCIM then answers 401), and check a tenant admin cannot reach another tenant.
  * On SQLite it also screenshots every page: into a temporary folder, or into docs/screenshots/ (the
  * README's pictures) when UPDATE_SCREENSHOTS=1, so a test run does not rewrite tracked files.
+ * Last, the console mounted in a host's Fastify app under a prefix.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -13,8 +14,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
 import { createServer, type RosterServer } from '../../src/app/create-server.js';
+import { rosterPlugin } from '../../src/app/roster-plugin.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { JsonObject } from '../../src/json/json-value.js';
 import { createAdmin } from '../../src/provisioning/admins/manage-admins.js';
@@ -377,3 +380,58 @@ for (const { engine, skip } of testEngines()) {
     });
   });
 }
+
+// The console mounted in a host's Fastify app under a prefix: its page, assets, API calls, own
+// links and session cookie all stay under the prefix, and a reload keeps the session.
+describe('admin console mounted in a host under /scim-service, in Chromium', { skip: missing }, () => {
+  let database: TestDatabase;
+  let host: FastifyInstance;
+  let origin: string;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let page: Page;
+
+  before(async () => {
+    database = await createTestDatabase('sqlite');
+    host = Fastify();
+    await host.register(rosterPlugin, { prefix: '/scim-service', database: database.url, settings: { LOG_LEVEL: 'silent' } });
+    origin = (await host.listen({ port: 0, host: '127.0.0.1' })).replace('[::1]', '127.0.0.1');
+    await host.roster.createTenant({ slug: 'acme', name: 'Acme Corp' });
+    await host.roster.createTenant({ slug: 'globex', name: 'Globex' });
+    await host.roster.createConsoleAdmin(OPERATOR);
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    page.setDefaultTimeout(10_000);
+  });
+  after(async () => {
+    await browser?.close();
+    await host?.close();
+    await database?.dispose();
+  });
+
+  it('signs in, navigates and survives a reload without leaving the prefix', async () => {
+    const outside: string[] = [];
+    page.on('request', (request) => {
+      if (!new URL(request.url()).pathname.startsWith('/scim-service/')) outside.push(request.url());
+    });
+    await page.goto(`${origin}/scim-service/admin/`);
+    await page.waitForURL(/\/scim-service\/admin\/sign-in/);
+    await page.getByLabel('Email').fill(OPERATOR.email);
+    await page.getByLabel('Password').fill(OPERATOR.password);
+    await page.getByLabel('Password').press('Enter');
+    await page.waitForURL(/\/scim-service\/admin\/tenants$/);
+    await page.getByRole('link', { name: 'Acme Corp', exact: true }).click();
+    await page.waitForURL(/\/scim-service\/admin\/t\/acme\/people$/);
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'User provisioning' }).click();
+    await page.waitForURL(/\/scim-service\/admin\/t\/acme\/provisioning$/);
+    assert.equal(await page.getByRole('textbox', { name: 'SCIM base URL', exact: true }).inputValue(), `${origin}/scim-service/scim/v2/`);
+
+    await page.reload();
+    await page.getByRole('textbox', { name: 'SCIM base URL', exact: true }).waitFor();
+    assert.match(page.url(), /\/scim-service\/admin\/t\/acme\/provisioning$/);
+    // The session cookie goes to the console under the prefix, and nowhere else on the host.
+    const cookies = await browser.context.cookies(`${origin}/scim-service/admin/`);
+    assert.deepEqual(cookies.map((c) => [c.name, c.path]), [['roster_admin', '/scim-service/admin']]);
+    assert.deepEqual(await browser.context.cookies(`${origin}/`), []);
+    assert.deepEqual(outside, [], 'every request the console made stayed under the prefix');
+  });
+});
