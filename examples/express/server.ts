@@ -2,7 +2,7 @@
 // PostgreSQL (in a schema of its own, "roster") and its logger, and stops with it.
 import express from 'express';
 import pg from 'pg';
-import { createRosterHandler, type HostLogger } from 'roster';
+import { createRosterHandler, type HostLogger } from 'roster-scim';
 
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/app';
 // The product's own pool; Roster connects with its settings. (A SQLite file path works too.)

@@ -1,7 +1,7 @@
 // A host product built on Fastify, with Roster mounted under /scim-service. Roster shares the
 // product's PostgreSQL (in a schema of its own, "roster") and its logger, and stops with it.
 import Fastify from 'fastify';
-import { rosterPlugin } from 'roster';
+import { rosterPlugin } from 'roster-scim';
 
 const app = Fastify({ logger: true });
 

@@ -61,7 +61,7 @@ async function exampleDatabase(engine: EngineName): Promise<{ url: string; table
   };
 }
 
-/** Starts an example as `node --import tsx <file>`, with `roster` resolved to this checkout's sources. */
+/** Starts an example as `node --import tsx <file>`, with `roster-scim` resolved to this checkout's sources. */
 function startExample(file: string, databaseUrl: string): { child: ChildProcess; output: () => string; origin: Promise<string> } {
   const child = spawn(process.execPath, ['--import', 'tsx', file], {
     cwd: ROOT,
