@@ -7,6 +7,7 @@ import { registerLogRoutes } from './log-routes.js';
 import { openApiDocument } from './openapi.js';
 import { API_SECURITY_HEADERS } from './security-headers.js';
 import { registerSessionRoutes } from './session-routes.js';
+import { registerSetupLinkRoutes } from './setup-link-routes.js';
 import { registerTenantRoutes } from './tenant-routes.js';
 
 /**
@@ -29,4 +30,5 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
   registerTenantRoutes(app, options);
   registerDirectoryRoutes(app, options);
   registerLogRoutes(app, options);
+  registerSetupLinkRoutes(app, options);
 }

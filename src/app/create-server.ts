@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { registerAdminApi } from '../admin/admin-api.js';
 import { registerConsole } from '../admin/console-static.js';
+import { registerSetupPage } from '../admin/setup-page.js';
 import type { RosterConfig } from '../config/config.js';
 import { EventNotifier } from '../events/event-notifier.js';
 import { WebhookDispatcher } from '../events/webhook-dispatcher.js';
@@ -149,8 +150,9 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
   // The admin console: its JSON API and the static app that talks to it.
   await app.register((scope) => registerAdminApi(scope, { rt, activity, requestLog, publicUrl: config.publicUrl }), { prefix: '/admin/api/v1' });
   registerConsole(app);
+  await registerSetupPage(app, { rt, publicUrl: config.publicUrl });
 
-  await app.register((scope) => registerHostRoutes(scope, { rt, notifier, feedPollMs: config.feedPollMs, authFailures: scimOptions.rateLimits.authFailures }), {
+  await app.register((scope) => registerHostRoutes(scope, { rt, notifier, feedPollMs: config.feedPollMs, authFailures: scimOptions.rateLimits.authFailures, publicUrl: config.publicUrl }), {
     prefix: '/host/v1',
   });
   const dispatcher = new WebhookDispatcher({

@@ -2,6 +2,7 @@ import { ConfigError } from '../config/config.js';
 import { adminCommand } from './admin-command.js';
 import { DomainError } from '../provisioning/errors.js';
 import { basicCommand, tokenCommand } from './credential-commands.js';
+import { setupLinkCommand } from './setup-link-command.js';
 import { heldCommand } from './held-command.js';
 import { hostkeyCommand } from './hostkey-command.js';
 import { webhookCommand } from './webhook-command.js';
@@ -23,6 +24,9 @@ const USAGE = `usage: roster <command>
   token list <slug>                  list a tenant's credentials
   token revoke <slug> <id>           revoke a credential
   basic create <slug> [--label L]    mint a key/secret pair for HTTP Basic
+  setup-link create|list|revoke <slug>  a link for the customer's IT admin to set up provisioning alone
+                                     (create: [--idp okta] [--expires 7d] [--single-use] [--product-name N]
+                                     [--logo-url U] [--accent #rrggbb] [--return-url U]; printed once)
   admin create --email E [--tenant S] [--password-stdin]
                                      create a console admin (operator, or of one tenant)
   admin list                         list console admins
@@ -48,6 +52,8 @@ export async function main(argv: readonly string[], io: CliOutput = consoleOutpu
         return await tenantCommand(rest, io);
       case 'token':
         return await tokenCommand(rest, io);
+      case 'setup-link':
+        return await setupLinkCommand(rest, io);
       case 'basic':
         return await basicCommand(rest, io);
       case 'admin':

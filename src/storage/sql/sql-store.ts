@@ -5,6 +5,7 @@ import { SqlHeldChangeRepository } from './held-changes.repo.js';
 import { SqlAuditRepository } from './audit.repo.js';
 import { SqlDuplicateRepository } from './duplicates.repo.js';
 import { sqlAdminStore } from './admin.repo.js';
+import { SqlSetupLinkRepository } from './setup-links.repo.js';
 import { SqlCredentialRepository } from './credentials.repo.js';
 import { SqlTenantRepository } from './tenants.repo.js';
 import { CacheClearingTenantRepository, CachedCredentialRepository, CredentialCache } from './credential-cache.js';
@@ -78,7 +79,7 @@ export class SqlStore implements Store {
     this.operations = new SqlOperationsStore(database);
     this.delivery = guarded(new SqlDeliveryStore(database.db, database.dialect));
     const admin = sqlAdminStore(database.db, database.dialect);
-    this.admin = { admins: guarded(admin.admins), sessions: guarded(admin.sessions), throttle: guarded(admin.throttle), consoleReads: guarded(admin.consoleReads) };
+    this.admin = { admins: guarded(admin.admins), sessions: guarded(admin.sessions), throttle: guarded(admin.throttle), consoleReads: guarded(admin.consoleReads), setupLinks: guarded(new SqlSetupLinkRepository(database.db)) };
   }
 
   async transaction<T>(scope: TenantScope, work: (repos: ScopedRepositories) => Promise<T>): Promise<T> {
