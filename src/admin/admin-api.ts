@@ -8,6 +8,7 @@ import { openApiDocument } from './openapi.js';
 import { API_SECURITY_HEADERS } from './security-headers.js';
 import { registerSessionRoutes } from './session-routes.js';
 import { registerSetupLinkRoutes } from './setup-link-routes.js';
+import { registerConnectionCheckRoutes } from './connection-check.js';
 import { registerTenantRoutes } from './tenant-routes.js';
 
 /**
@@ -31,4 +32,5 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
   registerDirectoryRoutes(app, options);
   registerLogRoutes(app, options);
   registerSetupLinkRoutes(app, options);
+  registerConnectionCheckRoutes(app, options);
 }

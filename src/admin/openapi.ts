@@ -291,7 +291,7 @@ export const openApiDocument: JsonObject = {
     },
     '/tenants/{slug}/setup/connection': {
       get: read('The live connection check: SCIM requests (and refused attempts) for the tenant after a cursor, oldest first, each explained',
-        [slug, query('after', 'The cursor of the previous answer; without it, only its cursor is answered.')],
+        [slug, query('after', 'The cursor of the previous answer; without it, the last ten minutes.'), query('idp', 'The IdP of the guide on screen, for the explanations\' wording.')],
         object({ attempts: arrayOf(ref('ConnectionAttempt')), cursor: str })),
     },
     '/tenants/{slug}/log': {

@@ -8,6 +8,7 @@ import { WebhookDispatcher } from '../events/webhook-dispatcher.js';
 import { httpTransport, type WebhookTransport } from '../events/webhook-transport.js';
 import { createHttpApp } from '../http/app.js';
 import { registerHostRoutes } from '../http/host-routes.js';
+import { recordMisdirectedRequests } from '../http/misdirected-requests.js';
 import { registerMetrics } from '../http/metrics.js';
 import { RateLimiter } from '../http/rate-limit.js';
 import { registerScimRoutes } from '../http/scim-routes.js';
@@ -144,6 +145,7 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
       authFailures: new RateLimiter(config.authFailuresPerIp, 20, now),
     },
   };
+  recordMisdirectedRequests(app, { rt, requestLog });
   await app.register((scope) => registerScimRoutes(scope, { ...scimOptions, tenantInPath: false }), { prefix: '/scim/v2' });
   await app.register((scope) => registerScimRoutes(scope, { ...scimOptions, tenantInPath: true }), { prefix: '/t/:slug/scim/v2' });
 
