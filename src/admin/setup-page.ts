@@ -53,13 +53,12 @@ function welcomePage(reply: FastifyReply, link: SetupLinkRecord, tenant: TenantR
   const product = link.branding.productName ?? 'Roster';
   const logo = link.branding.logoUrl ? `<img class="setup-logo" src="${escape(link.branding.logoUrl)}" alt="${escape(product)}">` : '';
   const once = link.singleUse ? ' This link works once: keep this tab open until you are done.' : '';
-  const style = link.branding.accent ? ` style="--accent: ${escape(link.branding.accent)}"` : '';
   return send(
     reply,
     200,
     page(
       `Set up user provisioning for ${product}`,
-      `<div class="setup-card"${style}>${logo}<h1 id="page-title">Set up user provisioning for ${escape(product)}</h1>
+      `<div class="setup-card">${logo}<h1 id="page-title">Set up user provisioning for ${escape(product)}</h1>
 <p>You have been invited to connect your identity provider to <strong>${escape(tenant.name)}</strong>, so that people and groups are kept up to date automatically over SCIM.</p>
 <p>You do not need an account. The session this opens can do this setup and nothing else, and lasts at most ${SETUP_SESSION_MAX_MS / 3_600_000} hours.${once}</p>
 <form method="post" action="/admin/setup/${escape(token)}"><button class="button" type="submit">Start setup</button></form>
