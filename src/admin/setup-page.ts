@@ -61,7 +61,7 @@ function welcomePage(reply: FastifyReply, link: SetupLinkRecord, tenant: TenantR
       `<div class="setup-card">${logo}<h1 id="page-title">Set up user provisioning for ${escape(product)}</h1>
 <p>You have been invited to connect your identity provider to <strong>${escape(tenant.name)}</strong>, so that people and groups are kept up to date automatically over SCIM.</p>
 <p>You do not need an account. The session this opens can do this setup and nothing else, and lasts at most ${SETUP_SESSION_MAX_MS / 3_600_000} hours.${once}</p>
-<form method="post" action="/admin/setup/${escape(token)}"><button class="button" type="submit">Start setup</button></form>
+<form method="post" action="/admin/setup/${escape(token)}"><button class="button button-primary" type="submit">Start setup</button></form>
 </div>`,
     ),
   );

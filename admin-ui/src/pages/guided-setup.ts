@@ -49,7 +49,7 @@ function tokenBlock(options: GuidedSetupOptions, guide: Guide): HTMLElement {
     'button',
     {
       type: 'button',
-      class: 'button',
+      class: 'button button-primary',
       onclick: async () => {
         generate.setAttribute('disabled', '');
         try {
@@ -76,12 +76,21 @@ function tokenBlock(options: GuidedSetupOptions, guide: Guide): HTMLElement {
   return area;
 }
 
+/** The path as the IdP meant it (`filter=userName eq "…"`), not percent-encoded. */
+function readablePath(path: string): string {
+  try {
+    return decodeURIComponent(path.replace(/\+/g, ' '));
+  } catch {
+    return path;
+  }
+}
+
 function attemptItem(attempt: ConnectionAttempt): HTMLElement {
   const from = idpName(attempt.idp) ?? (attempt.client ? `a client calling itself "${attempt.client}"` : 'a client that did not name itself');
   return h(
     'li',
     { class: `attempt ${attempt.ok ? 'attempt-ok' : 'attempt-failed'}` },
-    h('div', { class: 'attempt-head' }, badge(attempt.ok ? `${attempt.status} OK` : `${attempt.status} refused`, attempt.ok ? 'green' : 'red'), h('code', { class: 'attempt-path' }, `${attempt.method} ${attempt.path}`)),
+    h('div', { class: 'attempt-head' }, badge(attempt.ok ? `${attempt.status} OK` : `${attempt.status} refused`, attempt.ok ? 'green' : 'red'), h('code', { class: 'attempt-path' }, `${attempt.method} ${readablePath(attempt.path)}`)),
     h('p', { class: 'attempt-meta' }, `From ${from}, `, h('time', { datetime: attempt.at }, exact(attempt.at)), '.'),
     h('p', { class: 'attempt-explanation' }, attempt.explanation),
   );
@@ -173,7 +182,12 @@ export async function renderGuidedSetup(main: HTMLElement, options: GuidedSetupO
     renderBlocks(guide.intro),
     off,
     guide.sections.map((s) => {
-      const content = s.blocks.map((b) => block(options, guide, overview, b));
+      // The written guide's first step tells how to find these values in the console; here they are on screen.
+      const blocks = s.kind === 'credentials' ? s.blocks.filter((b) => b.type !== 'md') : s.blocks;
+      const content: Child[] = blocks.map((b) => block(options, guide, overview, b));
+      if (s.kind === 'credentials') {
+        content.unshift(h('ol', { class: 'here-steps' }, h('li', null, `Copy the SCIM base URL into ${guide.terms.url}.`), h('li', null, `Generate a token and paste it into ${guide.terms.token}. Roster shows it only once and keeps only a hash of it.`)));
+      }
       if (FOLDED.has(s.kind)) return h('details', { class: 'card guide-folded', id: `guide-${s.id}` }, h('summary', null, s.title), h('div', { class: 'card-body' }, content));
       return h('section', { class: 'card guide-step', id: `guide-${s.id}`, 'aria-labelledby': `guide-${s.id}-title` }, h('div', { class: 'card-header' }, h('h2', { id: `guide-${s.id}-title` }, s.title)), h('div', { class: 'card-body' }, content));
     }),
