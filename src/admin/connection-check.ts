@@ -38,7 +38,6 @@ const msOf = (id: string) => parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
 function outcomeOf(entry: RequestLogEntry): ConnectionOutcome {
   const refused = entry.notes['refused'];
   if (typeof refused === 'string') return refused as ConnectionOutcome;
-  if (entry.status === 404 && entry.resourceId === null && entry.method !== 'GET') return 'wrong-url';
   return entry.status < 400 ? 'ok' : 'scim-error';
 }
 

@@ -4,6 +4,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { createServer, type RosterServer } from '../app/create-server.js';
 import { loadConfig } from '../config/config.js';
 import type { JsonObject } from '../json/json-value.js';
+import { createAdmin } from '../provisioning/admins/manage-admins.js';
 import { issueCredential, revokeCredential } from '../provisioning/credentials/manage-credentials.js';
 import { issueHostKey } from '../provisioning/host-keys/host-keys.js';
 import { createTenant, setProvisioningEnabled } from '../provisioning/tenants/manage-tenants.js';
@@ -176,6 +177,23 @@ for (const { engine, skip } of testEngines()) {
       // Revoking the link signs the browser out at once.
       assert.equal((await host('DELETE', `/tenants/acme/setup-links/${link.id}`)).statusCode, 204);
       assert.equal((await setup.get('/tenants/acme/setup')).statusCode, 401);
+    });
+
+    it('give admins the same guided setup, and let them make and revoke links', async () => {
+      await createAdmin(server.rt, { email: 'ops@roster.example', password: 'operator passphrase 1' });
+      const signedIn = await inject({ method: 'POST', url: `${API}/session`, payload: { email: 'ops@roster.example', password: 'operator passphrase 1' } });
+      const cookie = String(signedIn.headers['set-cookie']).split(';')[0]!;
+      const csrf = String(json(signedIn)['csrfToken']);
+      const send = (method: 'POST' | 'DELETE', path: string, payload: JsonObject = {}) => inject({ method, url: `${API}${path}`, headers: { cookie, 'x-csrf-token': csrf }, payload });
+      assert.equal((await inject({ method: 'GET', url: `${API}/tenants/acme/setup`, headers: { cookie } })).statusCode, 200);
+      assert.equal((await send('POST', '/tenants/acme/setup/token', { idp: 'pingone' })).statusCode, 201);
+      assert.equal((await inject({ method: 'GET', url: `${API}/setup/session`, headers: { cookie } })).statusCode, 404, 'an admin has no setup session');
+      const made = await send('POST', '/tenants/globex/setup-links', { idp: 'entra-id', expiresIn: '1d' });
+      assert.equal(made.statusCode, 201, made.body);
+      const id = String((json(made)['link'] as JsonObject)['id']);
+      assert.match(String(json(made)['url']), /^https:\/\/roster\.example\.com\/admin\/setup\/rsl_/);
+      assert.equal((await send('DELETE', `/tenants/acme/setup-links/${id}`)).statusCode, 404, "another tenant's link");
+      assert.equal((await send('DELETE', `/tenants/globex/setup-links/${id}`)).statusCode, 204);
     });
 
     it("writes every use into the tenant's audit trail", async () => {
