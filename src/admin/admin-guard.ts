@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { csrfTokenMatches, resumeSession } from '../provisioning/admins/admin-sessions.js';
-import { mayManageTenant, tenantForAdmin } from '../provisioning/admins/admin-access.js';
+import { tenantForAdmin } from '../provisioning/admins/admin-access.js';
 import { DomainError } from '../provisioning/errors.js';
 import { resumeSetupSession } from '../provisioning/setup/setup-links.js';
 import type { SetupLinkRecord } from '../storage/admin-store.js';
@@ -107,9 +107,7 @@ export async function requestedSetupTenant(
     return { tenant: setup.tenant, setup };
   }
   const { admin } = signedInAdmin(request);
-  const tenant = await tenantForAdmin(rt, admin, slug);
-  if (!mayManageTenant(admin, tenant.id)) throw new DomainError('notFound', `tenant "${slug}" not found`);
-  return { tenant, admin };
+  return { tenant: await tenantForAdmin(rt, admin, slug), admin };
 }
 
 /** The signed-in admin of a request that passed the guard. */
