@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --engine sqlite|postgres] [-- --cpu-prof] [-- --scale-only|--core-only|--members-only] [-- --update-docs]`
+ * `npm run bench [-- --quick] [-- --engine sqlite|postgres] [-- --cpu-prof] [-- --scale-only|--core-only|--members-only|--hostile-only] [-- --update-docs]`
  *
  * For each engine: starts bench/serve.ts in a child process on a fresh database (a SQLite file in
  * a temp directory; a fresh PostgreSQL schema), drives it over HTTP on 127.0.0.1 with a bounded
@@ -14,7 +14,10 @@
  * limits, and end with a chart of lookups against tenant size (bench/plot.ts). With the core part
  * run the member shapes (bench/member-shapes.ts: PATCH adding 1,000 members as Okta, Entra and
  * others send them, a page of 100 groups, with the SQL statements each request runs), also on a
- * server and database of their own; `--members-only` runs only those.
+ * server and database of their own; `--members-only` runs only those. With the scale part run the
+ * hostile reads (bench/scale/hostile-reads.ts: the costliest reads of a 1,000,000-person tenant
+ * while another tenant's lookups and /healthz are measured, the console's pages at that size and
+ * during a /Bulk import), again on a server and database of their own; `--hostile-only` runs only those.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -30,6 +33,7 @@ import { writeScalePlot } from './plot.js';
 import { okRate, renderReport, type BareFloor, type Engine, type EngineReport, type Observed, type Settings, type Verdict } from './report.js';
 import { runScaleEngine } from './scale/run-scale.js';
 import { renderScaleReport, type ScaleReport } from './scale/scale-report.js';
+import { hostileSettingsFor, renderHostileReport, runHostileEngine, type HostileReport } from './scale/hostile-reads.js';
 import { scaleSettingsFor } from './scale/settings.js';
 import { creates, healthz, largePatch, lookups } from './scenarios.js';
 import { memberShapeSettingsFor, renderMemberShapes, runMemberShapes, type MemberShapeReport } from './member-shapes.js';
@@ -50,15 +54,18 @@ interface Options {
   readonly scale: boolean;
   /** The member-shape scenarios (bench/member-shapes.ts). */
   readonly members: boolean;
+  /** The hostile reads (bench/scale/hostile-reads.ts). */
+  readonly hostile: boolean;
   readonly updateDocs: boolean;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--engine sqlite|postgres] [--scale-only|--core-only|--members-only] [--cpu-prof] [--update-docs] [--pg-url postgres://…]
+const USAGE = `usage: npm run bench -- [--quick] [--engine sqlite|postgres] [--scale-only|--core-only|--members-only|--hostile-only] [--cpu-prof] [--update-docs] [--pg-url postgres://…]
   --quick        smaller counts (everything, both engines, in under two minutes)
   --engine       one engine only (default: sqlite and postgres)
   --core-only    only the core scenarios (creates, lookups, one large PATCH, the member shapes)
   --members-only only the member shapes (PATCH of 1,000 members as each IdP sends them, a page of 100 groups)
-  --scale-only   only the scale scenarios (initial sync, large tenant, large group, paging, mixed workload, memory)
+  --scale-only   only the scale scenarios (initial sync, large tenant, large group, paging, mixed workload, memory, hostile reads)
+  --hostile-only only the hostile reads (costliest reads of a 1,000,000-person tenant while another tenant is measured)
   --cpu-prof     CPU-profile the server child per scenario (bench/results/profiles/) and print summaries
   --update-docs  also write the scale chart to docs/performance-scale.png
   --pg-url       PostgreSQL base URL (default $BENCH_PG_URL or postgres://postgres@127.0.0.1:5432/test)
@@ -70,6 +77,7 @@ function parseArgs(argv: readonly string[]): Options {
   let core = true;
   let scale = true;
   let membersOnly = false;
+  let hostileOnly = false;
   let updateDocs = false;
   let engines: Engine[] = ['sqlite', 'postgres'];
   let pgUrl = DEFAULT_PG_URL;
@@ -81,6 +89,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (flag === '--scale-only') core = false;
     else if (flag === '--core-only') scale = false;
     else if (flag === '--members-only') membersOnly = true;
+    else if (flag === '--hostile-only') hostileOnly = true;
     else if (flag === '--update-docs') updateDocs = true;
     else if (flag === '--engine') {
       const engine = value();
@@ -93,8 +102,10 @@ function parseArgs(argv: readonly string[]): Options {
     } else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }
   if (!core && !scale) throw new Error(`--scale-only and --core-only exclude each other\n${USAGE}`);
-  if (membersOnly) return { quick, engines, cpuProf, pgUrl, core: false, scale: false, members: true, updateDocs };
-  return { quick, engines, cpuProf, pgUrl, core, scale, members: core, updateDocs };
+  if (membersOnly && hostileOnly) throw new Error(`--members-only and --hostile-only exclude each other\n${USAGE}`);
+  if (membersOnly) return { quick, engines, cpuProf, pgUrl, core: false, scale: false, members: true, hostile: false, updateDocs };
+  if (hostileOnly) return { quick, engines, cpuProf, pgUrl, core: false, scale: false, members: false, hostile: true, updateDocs };
+  return { quick, engines, cpuProf, pgUrl, core, scale, members: core, hostile: scale, updateDocs };
 }
 
 function settingsFor(quick: boolean): Settings {
@@ -324,11 +335,12 @@ async function main(): Promise<number> {
   const settings = settingsFor(options.quick);
   const scaleSettings = scaleSettingsFor(options.quick);
   const memberSettings = memberShapeSettingsFor(options.quick);
+  const hostileSettings = hostileSettingsFor(options.quick);
   const started = new Date();
   const stamp = started.toISOString().replace(/[:.]/g, '-');
   const machine = machineInfo();
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const parts = [...(options.core ? ['core'] : []), ...(options.members ? ['member shapes'] : []), ...(options.scale ? ['scale'] : [])].join(' + ');
+  const parts = [...(options.core ? ['core'] : []), ...(options.members ? ['member shapes'] : []), ...(options.scale ? ['scale'] : []), ...(options.hostile ? ['hostile reads'] : [])].join(' + ');
   process.stderr.write(`Roster bench (${settings.mode}, ${parts}), engines: ${options.engines.join(', ')}\n`);
 
   // What is measured is what `npm start` runs: dist/, compiled from the current sources.
@@ -341,6 +353,7 @@ async function main(): Promise<number> {
   const reports: EngineReport[] = [];
   const scaleReports: ScaleReport[] = [];
   const memberReports: MemberShapeReport[] = [];
+  const hostileReports: HostileReport[] = [];
   for (const engine of options.engines) {
     const core = options.core ? await runEngine(engine, options, settings, stamp) : undefined;
     if (core) reports.push(core);
@@ -354,6 +367,11 @@ async function main(): Promise<number> {
         await db.dispose().catch((e: unknown) => process.stderr.write(`cleanup of the ${engine} database failed: ${String(e)}\n`));
         pendingCleanups.delete(db.dispose);
       }
+    }
+    if (options.hostile) {
+      hostileReports.push(
+        await runHostileEngine({ engine, pgUrl: options.pgUrl, root: ROOT, poolSize: settings.poolSize, logLevel: settings.logLevel, serverEnv: settings.serverEnv }, hostileSettings),
+      );
     }
     if (!options.scale) continue;
     const profileDir = options.cpuProf ? join(RESULTS_DIR, 'profiles', `${stamp}-${engine}-scale`) : undefined;
@@ -388,6 +406,7 @@ async function main(): Promise<number> {
       results: Object.fromEntries(reports.map((r) => [r.engine, r])),
       ...(options.members ? { memberShapeSettings: memberSettings, memberShapes: Object.fromEntries(memberReports.map((r) => [r.engine, r])) } : {}),
       ...(options.scale ? { scale: Object.fromEntries(scaleReports.map((r) => [r.engine, r])), chart } : {}),
+      ...(options.hostile ? { hostileSettings, hostile: Object.fromEntries(hostileReports.map((r) => [r.engine, r])) } : {}),
     },
     null,
     2,
@@ -402,7 +421,8 @@ async function main(): Promise<number> {
     process.stdout.write(`Chart: ${chart?.files.map((f) => relative(process.cwd(), f) || f).join(', ') || '—'}${chart?.note ? ` (${chart.note})` : ''}\n`);
     process.stdout.write(`JSON: ${shownPath}; whole run ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s\n\n`);
   }
-  const allOk = [...reports, ...scaleReports, ...memberReports].every((r) => r.status === 'ok');
+  if (hostileReports.length > 0) process.stdout.write(`${renderHostileReport(hostileReports)}\nJSON: ${shownPath}\n\n`);
+  const allOk = [...reports, ...scaleReports, ...memberReports, ...hostileReports].every((r) => r.status === 'ok');
   return allOk ? 0 : 1;
 }
 

@@ -5,6 +5,8 @@
  * Environment: the usual Roster settings (DATABASE_URL, DB_POOL_SIZE, LOG_LEVEL…; PORT defaults
  * to 0 and LOG_LEVEL to warn here) plus
  *   BENCH_TENANTS      comma-separated tenant slugs to create, each with a bearer token, before listening;
+ *   BENCH_ADMIN        `email password`: an operator admin of the console, created before listening
+ *                      (the hostile-reads scenario measures the console's own API);
  *   BENCH_PROFILE_DIR  when set, a V8 CPU profile per interval between marks is written there;
  *   BENCH_CODE         `src` to run the TypeScript sources through tsx instead of the built dist/.
  * When listening it prints one line on stdout:
@@ -35,6 +37,7 @@ const code = process.env['BENCH_CODE'] === 'src' ? '../src' : '../dist';
 const { createServer } = (await import(`${code}/app/create-server.js`)) as typeof import('../src/app/create-server.js');
 const { loadConfig } = (await import(`${code}/config/config.js`)) as typeof import('../src/config/config.js');
 const { issueCredential } = (await import(`${code}/provisioning/credentials/manage-credentials.js`)) as typeof import('../src/provisioning/credentials/manage-credentials.js');
+const { createAdmin } = (await import(`${code}/provisioning/admins/manage-admins.js`)) as typeof import('../src/provisioning/admins/manage-admins.js');
 const { createTenant } = (await import(`${code}/provisioning/tenants/manage-tenants.js`)) as typeof import('../src/provisioning/tenants/manage-tenants.js');
 
 const config = loadConfig({ PORT: '0', LOG_LEVEL: 'warn', ...process.env });
@@ -46,6 +49,12 @@ for (const slug of (process.env['BENCH_TENANTS'] ?? '').split(',').filter((s) =>
   const tenant = await createTenant(server.rt, { slug });
   tenantIds[slug] = tenant.id;
   tokens[slug] = (await issueCredential(server.rt, tenant.id, 'bearer', 'bench')).secret;
+}
+
+const benchAdmin = process.env['BENCH_ADMIN'];
+if (benchAdmin) {
+  const [email = '', password = ''] = benchAdmin.split(' ');
+  await createAdmin(server.rt, { email, password });
 }
 
 // `gc` without starting node with --expose-gc (the child's command line stays as it was).

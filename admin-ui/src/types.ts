@@ -148,7 +148,10 @@ export interface PersonDetail {
 export interface Duplicate {
   reason: 'email' | 'name';
   key: string;
+  /** The first 20 people of the set. */
   people: Person[];
+  /** More people share the key than `people` lists. */
+  more: boolean;
 }
 
 export interface DuplicatesPage {

@@ -7,12 +7,13 @@ import { HttpClient, percentile, summarise, type HttpAnswer, type LatencySummary
 import { SCIM_HEADERS } from '../fixtures.js';
 
 export interface LatencyWithTail extends LatencySummary {
+  readonly p95: number;
   readonly p999: number;
 }
 
 export function summariseWithTail(samples: readonly number[]): LatencyWithTail {
   const sorted = Float64Array.from(samples).sort();
-  return { ...summarise(sorted), p999: percentile(sorted, 99.9) };
+  return { ...summarise(sorted), p95: percentile(sorted, 95), p999: percentile(sorted, 99.9) };
 }
 
 /** One kind of request's outcome over a scenario. */

@@ -127,7 +127,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, options: AdminApiO
     const q = parseInput(duplicatesQuery, request.query, 'query');
     const page = await listPossibleDuplicates(rt, { tenantId: tenant.id }, { ...(q.cursor ? { after: decodeCursor(q.cursor) } : {}), limit: q.limit });
     return {
-      duplicates: page.sets.map((d) => ({ reason: d.reason, key: d.key, people: d.users.map(personSummary) })),
+      duplicates: page.sets.map((d) => ({ reason: d.reason, key: d.key, people: d.users.map(personSummary), more: d.more })),
       total: page.total,
       totalExact: page.totalExact,
       nextCursor: page.next ? encodeCursor(page.next) : null,

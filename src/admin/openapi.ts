@@ -244,7 +244,7 @@ export const openApiDocument: JsonObject = {
       get: read('Possible duplicates: people sharing an email, then people with the same given and family name, minus pairs decided not to be',
         [slug, cursorParam, query('limit', 'Sets per page (1–100, default 25).', { type: 'integer', minimum: 1, maximum: 100 })],
         object({
-          duplicates: arrayOf(object({ reason: { enum: ['email', 'name'] }, key: str, people: arrayOf(ref('Person')) })),
+          duplicates: arrayOf(object({ reason: { enum: ['email', 'name'] }, key: str, people: arrayOf(ref('Person')), more: { type: 'boolean', description: 'More people share the key than the first 20 listed in people' } })),
           total: { type: 'integer', description: 'Sets in the tenant; when totalExact is false, there are at least this many.' },
           totalExact: { type: 'boolean' },
           nextCursor: { ...nullableStr, description: 'Where the next page starts. Each page reads a bounded part of the index, so a page may hold fewer sets than asked (even none) and still have a next one.' },

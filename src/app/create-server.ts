@@ -73,7 +73,10 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
       poolSize: config.dbPoolSize,
       statementTimeoutMs: config.dbStatementTimeoutMs,
       readWorkers: config.sqliteReadWorkers,
+      // SQLite's read workers: the statement deadline, shortened by each request's read budget; the
+      // PostgreSQL read pool: READ_DEADLINE_MS as its statement_timeout, shortened the same way.
       readDeadlineMs: config.dbStatementTimeoutMs,
+      ...(config.readDeadlineMs > 0 ? { readPoolDeadlineMs: config.readDeadlineMs } : {}),
       checkpointInBackground: true,
       onCheckpointError: (error) => checkpointFailed(error),
       onBackgroundError: (error) => afterCommitFailed(error),
@@ -93,6 +96,7 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
     headersTimeoutMs: config.headersTimeoutMs,
     requestTimeoutMs: config.requestTimeoutMs,
     maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+    readBudgetMs: config.readDeadlineMs,
     logger:
       config.logLevel === 'silent'
         ? false

@@ -18,6 +18,11 @@ export const settings = {
     doc: 'The longest one statement may run: PostgreSQL cancels it; on SQLite a read in a read worker is abandoned. The request gets 503 with Retry-After; 0 turns it off. Migrations are exempt.',
     schema: z.coerce.number().int().min(0),
   },
+  READ_DEADLINE_MS: {
+    default: '2000',
+    doc: 'The longest a read whose cost depends on what the client asked (a filtered list page and its count, a people search, possible duplicates) may run: on SQLite in a read worker, on PostgreSQL on a read pool of its own with this statement_timeout. Past it the request gets 503 with Retry-After and advice to narrow it; indexed lookups (userName eq, externalId eq) never come near it. 0: only DB_STATEMENT_TIMEOUT_MS applies.',
+    schema: z.coerce.number().int().min(0),
+  },
   SQLITE_READ_WORKERS: {
     default: '2',
     doc: 'SQLite: worker threads that run long reads (filtered lists, counts) on their own connections, so they never hold the event loop; 0 runs them on the serving connection.',
@@ -94,6 +99,8 @@ export interface RosterConfig {
   readonly dbPoolSize: number;
   readonly dbStatementTimeoutMs: number;
   readonly sqliteReadWorkers: number;
+  /** READ_DEADLINE_MS: the deadline of reads whose cost the client chooses (0: none beyond dbStatementTimeoutMs). */
+  readonly readDeadlineMs: number;
   readonly publicUrl: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly bodyLimitBytes: number;
@@ -168,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     dbPoolSize: values['DB_POOL_SIZE'] as number,
     dbStatementTimeoutMs: values['DB_STATEMENT_TIMEOUT_MS'] as number,
     sqliteReadWorkers: values['SQLITE_READ_WORKERS'] as number,
+    readDeadlineMs: values['READ_DEADLINE_MS'] as number,
     publicUrl: (values['PUBLIC_URL'] as string).replace(/\/+$/, ''),
     logLevel: values['LOG_LEVEL'] as RosterConfig['logLevel'],
     bodyLimitBytes: values['BODY_LIMIT_BYTES'] as number,

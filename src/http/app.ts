@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { JsonValue } from '../json/json-value.js';
 import { hasUnstorableText } from '../json/storable-text.js';
+import { withReadBudget } from '../storage/read-budget.js';
 import { ScimError } from '../scim/errors.js';
 import { limitConnectionsPerAddress } from './connection-limit.js';
 import { noteAnsweredDetail, renderError, scimErrorBody } from './error-response.js';
@@ -15,6 +16,8 @@ export interface HttpOptions {
   readonly requestTimeoutMs: number;
   /** Open connections one address may hold (0: no limit). */
   readonly maxConnectionsPerAddress: number;
+  /** READ_DEADLINE_MS: each request's budget for the reads whose cost its client chose (storage/read-budget.ts); 0: none. */
+  readonly readBudgetMs?: number;
   readonly logger: FastifyServerOptions['logger'];
 }
 
@@ -105,6 +108,16 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
     // A NUL in the path or query (an id, a filter) would reach the database as a parameter PostgreSQL refuses.
     if (/%00|\u0000/i.test(request.url)) throw ScimError.badRequest('invalidValue', 'the URL contains U+0000 (%00), which no identifier or value can hold');
   });
+
+  // Each request's handler runs inside its read budget. Opened as the last step before the handler
+  // (preHandler, callback style): the body has been read by then, whose stream events would run
+  // outside a context opened as the request arrived, and the handler is called from `done`.
+  const readBudgetMs = options.readBudgetMs ?? 0;
+  if (readBudgetMs > 0) {
+    app.addHook('preHandler', (_request, _reply, done) => {
+      withReadBudget(readBudgetMs, done);
+    });
+  }
 
   // Above info the line would be dropped anyway (the level is fixed at start), so the hook is not added.
   if (LOGS_REQUESTS.has(app.log.level)) {

@@ -83,3 +83,37 @@ describe('PostgreSQL statement deadline', { skip: postgres?.skip ?? 'no PostgreS
     }
   });
 });
+
+describe('PostgreSQL read deadline (READ_DEADLINE_MS, the read pool)', { skip: postgres?.skip ?? 'no PostgreSQL engine' }, () => {
+  let t: TestServer;
+
+  before(async () => {
+    // No deadline at all on the serving pool: only the read pool's can end the read below.
+    t = await createTestServer('postgres', { DB_STATEMENT_TIMEOUT_MS: '0', READ_DEADLINE_MS: '1000' });
+  });
+  after(async () => {
+    await t?.close();
+  });
+
+  it('ends a filtered list at the read deadline with 503 and advice, while the serving pool has none', async () => {
+    assert.equal((await t.scim('POST', '/Users', { schemas: [USER], userName: 'reader@example.com', title: 'Engineer' })).status, 201);
+    const { connectionString, schema } = parsePostgresUrl(t.databaseUrl);
+    const blocker = new pg.Client({ connectionString });
+    await blocker.connect();
+    try {
+      await blocker.query('begin');
+      await blocker.query(`lock table "${schema}".users in access exclusive mode`);
+      // Without the read pool's statement_timeout this request would wait for the lock forever.
+      const read = await t.scim('GET', '/Users?filter=' + encodeURIComponent('title co "engine"'));
+      assert.equal(read.status, 503, read.raw);
+      assert.equal(read.headers['retry-after'], '5');
+      assert.match(String(read.body['detail']), /READ_DEADLINE_MS[\s\S]*Narrow the filter/);
+    } finally {
+      await blocker.query('rollback').catch(() => {});
+      await blocker.end();
+    }
+    const found = await t.scim('GET', '/Users?filter=' + encodeURIComponent('title co "engine"'));
+    assert.equal(found.status, 200, found.raw);
+    assert.equal(found.body['totalResults'], 1);
+  });
+});

@@ -14,6 +14,11 @@ export interface StoreOptions extends SqliteOptions, Pick<SqlStoreOptions, 'onBa
   readonly migrate?: boolean;
   /** PostgreSQL: the longest one statement may run (statement_timeout), 0 for no limit; migrations are exempt. */
   readonly statementTimeoutMs?: number;
+  /**
+   * PostgreSQL: run reads whose cost the client chooses on a read pool of their own with this
+   * statement_timeout (READ_DEADLINE_MS); absent, on the serving pool.
+   */
+  readonly readPoolDeadlineMs?: number;
   /** PostgreSQL: how often to number events no run has numbered (default 2,000 ms; see SqlStoreOptions). */
   readonly eventSweepMs?: number;
 }
@@ -32,6 +37,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
         url: options.databaseUrl,
         poolSize: options.poolSize ?? 10,
         ...(options.statementTimeoutMs ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
+        ...(options.readPoolDeadlineMs ? { readDeadlineMs: options.readPoolDeadlineMs } : {}),
       })
     : openSqlite(options.databaseUrl.replace(/^sqlite:(\/\/)?/i, ''), options);
   try {

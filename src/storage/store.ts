@@ -256,8 +256,10 @@ export interface DuplicateCursor {
 export interface DuplicateSet {
   readonly reason: DuplicateReason;
   readonly key: string;
-  /** Ordered by id. */
+  /** Ordered by id; the first PEOPLE_SHOWN_PER_SET of the set (storage/sql/duplicates.repo.ts). */
   readonly users: readonly StoredUser[];
+  /** More people share the key than `users` holds. */
+  readonly more: boolean;
 }
 
 /** Two people an admin decided are not the same person; `userLow` < `userHigh`. */

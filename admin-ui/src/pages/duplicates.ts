@@ -52,10 +52,16 @@ export async function renderDuplicates(main: HTMLElement, ctx: PageContext): Pro
     );
     return section(
       d.reason === 'email' ? `Same email: ${d.key}` : `Same name: ${d.key}`,
-      [peopleTable(slug, d.reason === 'email' ? `People sharing the email ${d.key}` : `People named ${d.key}`, d.people), status],
+      [
+        peopleTable(slug, d.reason === 'email' ? `People sharing the email ${d.key}` : `People named ${d.key}`, d.people),
+        d.more
+          ? h('p', { class: 'muted' }, `The first ${d.people.length} are listed; more people share this ${d.reason}. `, h('a', { href: `${tenantPath(slug, 'people')}?q=${encodeURIComponent(d.key)}` }, 'See them all in People'))
+          : null,
+        status,
+      ],
       {
         description: d.reason === 'email' ? 'Different people, one email address.' : 'Same given and family name, different userNames.',
-        actions: d.people.length <= MAX_PEOPLE_PER_DECISION ? dismiss : h('span', { class: 'muted' }, 'Too many people to decide at once'),
+        actions: !d.more && d.people.length <= MAX_PEOPLE_PER_DECISION ? dismiss : h('span', { class: 'muted' }, 'Too many people to decide at once'),
       },
     );
   };

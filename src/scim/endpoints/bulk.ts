@@ -1,4 +1,5 @@
 import { isJsonObject, type JsonObject, type JsonValue } from '../../json/json-value.js';
+import { LoopTurns } from '../../provisioning/work/loop-turns.js';
 import { ScimError } from '../errors.js';
 import { parseEtag } from '../resources/render-resource.js';
 import { URN } from '../schemas/urns.js';
@@ -98,14 +99,18 @@ async function dispatch(ctx: ScimContext, op: BulkOperation, created: ReadonlyMa
 /**
  * POST /Bulk (RFC 7644 §3.7): operations run in order, each in its own transaction, `bulkId`
  * references resolved to ids created earlier; processing stops after `failOnErrors` failures.
+ * Between operations the event loop is given back (LoopTurns), so a request of 1,000 operations
+ * does not hold every other tenant's requests while it runs.
  */
 export async function bulk(ctx: ScimContext, body: JsonValue, renderError: ErrorRenderer): Promise<ScimResponse> {
   const { operations, failOnErrors } = parseOperations(body, ctx.limits.maxBulkOperations);
   const created = new Map<string, string>();
   const results: JsonObject[] = [];
   let errors = 0;
+  const turns = new LoopTurns();
   for (const op of operations) {
     if (failOnErrors !== undefined && errors >= failOnErrors) break;
+    await turns.turn();
     const entry: JsonObject = { method: op.method };
     if (op.bulkId !== undefined) entry['bulkId'] = op.bulkId;
     try {

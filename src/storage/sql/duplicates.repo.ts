@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DuplicateCursor, DuplicateDismissal, DuplicateReason, DuplicateRepository, DuplicateSet, StoredUser } from '../store.js';
 import type { SqlDialect } from './dialects/dialect.js';
+import { longRead, readOffloadOn } from './offloaded-reads.js';
 import type { RosterDatabase, UsersTable } from './tables.js';
 import { toStoredUser } from './users.repo.js';
 
@@ -18,9 +19,19 @@ export interface DuplicateBudget {
   readonly countEntries: number;
 }
 
-// Walking to the email sets read about 12,500 entries in 12–40 ms on SQLite (docs/performance.md):
-// 50,000 entries keep a page's walk near 100 ms of the event loop whatever the tenant's size.
-const DEFAULT_BUDGET: DuplicateBudget = { pageEntries: 50_000, countEntries: 100_000 };
+// Walking to the email sets read about 12,500 entries in 12–40 ms on SQLite (docs/performance.md).
+// A page runs a walk per reason, its people and the count: 10,000 entries per walk and 20,000 for
+// the count keep the whole page well inside the console's 300 ms at any tenant size; a larger
+// tenant's sets are reached page by page, and its count says "at least".
+const DEFAULT_BUDGET: DuplicateBudget = { pageEntries: 10_000, countEntries: 20_000 };
+
+/**
+ * People shown per set. A set is as large as the people who share a key: in a tenant of
+ * 1,000,000, ten thousand "Ada Hopper"s; reading them all for a page of 25 sets took 12 s at
+ * 20,000 people (bench/scale/hostile-reads.ts). A larger set says `more`, and the console links
+ * to the people search for its key.
+ */
+export const PEOPLE_SHOWN_PER_SET = 20;
 
 /**
  * Possible duplicates of one tenant. Every statement reads an index kept on write, in key order:
@@ -60,10 +71,13 @@ export class SqlDuplicateRepository implements DuplicateRepository {
     const members = await this.membersOf(keys);
     const decided = await this.decidedAmong([...new Set([...members.values()].flat().map((u) => u.id))]);
     const sets = keys.map(({ reason, key }) => {
-      const users = members.get(`${reason}\u0000${key}`) ?? [];
-      // A person stays in the set while some pair they are part of is undecided.
-      const open = users.filter((u) => users.some((v) => v.id !== u.id && !decided.has(pairKey(u.id, v.id))));
-      return { reason, key, users: open };
+      const read = members.get(`${reason}\u0000${key}`) ?? [];
+      const more = read.length > PEOPLE_SHOWN_PER_SET;
+      const users = read.slice(0, PEOPLE_SHOWN_PER_SET);
+      // A person stays in the set while some pair they are part of is undecided. In a set larger
+      // than what is shown, the people not shown are undecided partners of everyone shown.
+      const open = more ? users : users.filter((u) => users.some((v) => v.id !== u.id && !decided.has(pairKey(u.id, v.id))));
+      return { reason, key, users: open, more };
     });
     return { sets, next };
   }
@@ -74,14 +88,15 @@ export class SqlDuplicateRepository implements DuplicateRepository {
       let exact = true;
       for (const reason of ['email', 'name'] as const) {
         const boundary = await this.boundary(db, { reason, key: '' }, this.budget.countEntries);
-        const { rows } = await this.countQuery(reason, boundary, cap + 1).execute(db);
+        const rows = await this.rows(this.countQuery(reason, boundary, cap + 1), db);
         const n = Number(rows[0]?.n ?? 0);
         if (n > cap || boundary !== null) exact = false;
         sets += Math.min(n, cap);
       }
       return { sets, exact };
     };
-    if (this.dialect.engine !== 'postgres') return countBoth(this.db);
+    // PostgreSQL's read pool, where long reads run when there is one, has JIT off for every read.
+    if (this.dialect.engine !== 'postgres' || (!this.db.isTransaction && readOffloadOn(this.db))) return countBoth(this.db);
     // The planner prices a count over every set of a tenant above jit_above_cost, and compiling
     // it took longer (about 40 ms) than running it over 20,000 index entries (docs/performance.md).
     const withoutJit = async (trx: Kysely<RosterDatabase>) => {
@@ -119,14 +134,22 @@ export class SqlDuplicateRepository implements DuplicateRepository {
    */
   private async walk(from: DuplicateCursor, limit: number): Promise<{ keys: string[]; stoppedAt: string | null }> {
     const stoppedAt = await this.boundary(this.db, from, this.budget.pageEntries);
-    const { rows } = await this.walkQuery(from, stoppedAt, limit).execute(this.db);
+    const rows = await this.rows(this.walkQuery(from, stoppedAt, limit));
     return { keys: rows.map((r) => r.k), stoppedAt };
   }
 
   /** The key `entries` index entries on from `from`, or null when the index has no more: where a bounded walk stops. */
   private async boundary(db: Kysely<RosterDatabase>, from: DuplicateCursor, entries: number): Promise<string | null> {
-    const { rows } = await this.boundaryQuery(from, entries).execute(db);
+    const rows = await this.rows(this.boundaryQuery(from, entries), db);
     return rows[0]?.k ?? null;
+  }
+
+  /**
+   * Runs one of these reads where long reads run (SQLite's read workers, PostgreSQL's read pool,
+   * under the read deadline), or on `db` itself inside a transaction.
+   */
+  private rows<R>(query: RawBuilder<R>, db: Kysely<RosterDatabase> = this.db): Promise<R[]> {
+    return longRead<R>(db, this.dialect.engine, query.compile(db));
   }
 
   /** The statement of `boundary` (public for the plan tests). */
@@ -179,9 +202,9 @@ export class SqlDuplicateRepository implements DuplicateRepository {
         where d.tenant_id = ${this.tenantId} and ${inSet('d.user_low')} and ${inSet('d.user_high')})`;
   }
 
-  /** The people of a page's sets, in one statement, by set then id. */
+  /** The first people of each of a page's sets (one more than shown: says whether there are more), in one statement. */
   private async membersOf(keys: readonly { reason: DuplicateReason; key: string }[]): Promise<Map<string, StoredUser[]>> {
-    const { rows } = await this.membersQuery(keys).execute(this.db);
+    const rows = await this.rows(this.membersQuery(keys));
     const members = new Map<string, StoredUser[]>();
     for (const row of rows) {
       const setKey = `${row.dup_reason}\u0000${row.dup_key}`;
@@ -193,35 +216,33 @@ export class SqlDuplicateRepository implements DuplicateRepository {
     return members;
   }
 
-  /** The statement of `membersOf` (public for the plan tests). */
+  /**
+   * The statement of `membersOf` (public for the plan tests): for each key, the first
+   * PEOPLE_SHOWN_PER_SET + 1 people by id, read from the key's own index entries, so a page costs
+   * at most that many rows per set however many people share a key.
+   */
   membersQuery(keys: readonly { reason: DuplicateReason; key: string }[]): RawBuilder<UsersTable & { dup_reason: DuplicateReason; dup_key: string }> {
-    const emails = keys.filter((k) => k.reason === 'email').map((k) => k.key);
-    const names = keys.filter((k) => k.reason === 'name').map((k) => k.key);
-    const parts: RawBuilder<unknown>[] = [];
-    if (emails.length > 0) {
-      parts.push(sql`select 'email' as dup_reason, e.value_fold as dup_key, u.* from users u
-        join (select distinct m.value_fold, m.user_id from user_emails m where m.tenant_id = ${this.tenantId} and ${this.dialect.inList(sql.ref('m.value_fold'), emails)}) e
-          on u.id = e.user_id
-        where u.tenant_id = ${this.tenantId}`);
-    }
-    if (names.length > 0) {
-      parts.push(sql`select 'name' as dup_reason, u.name_key as dup_key, u.* from users u
-        where u.tenant_id = ${this.tenantId} and ${this.dialect.inList(sql.ref('u.name_key'), names)}`);
-    }
+    const take = PEOPLE_SHOWN_PER_SET + 1;
+    const parts = keys.map(({ reason, key }) =>
+      reason === 'email'
+        ? sql`select 'email' as dup_reason, ${key} as dup_key, u.* from users u
+            join (select distinct m.user_id from user_emails m where m.tenant_id = ${this.tenantId} and m.value_fold = ${key} order by m.user_id limit ${take}) e
+              on u.id = e.user_id
+            where u.tenant_id = ${this.tenantId}`
+        : sql`select * from (select 'name' as dup_reason, u.name_key as dup_key, u.* from users u
+            where u.tenant_id = ${this.tenantId} and u.name_key = ${key} order by u.id limit ${take}) n`,
+    );
     // Unordered: sorting a page's people is the caller's (in memory), so the statement needs no sort.
-    return sql<UsersTable & { dup_reason: DuplicateReason; dup_key: string }>`${sql.join(parts, sql` union all `)}`;
+    return sql<UsersTable & { dup_reason: DuplicateReason; dup_key: string }>`select * from (${sql.join(parts, sql` union all `)}) page_sets`;
   }
 
   /** The decided pairs among these people. */
   private async decidedAmong(ids: readonly string[]): Promise<Set<string>> {
     if (ids.length < 2) return new Set();
-    const rows = await this.db
-      .selectFrom('duplicate_dismissals')
-      .select(['user_low', 'user_high'])
-      .where('tenant_id', '=', this.tenantId)
-      .where(this.dialect.inList(sql.ref('user_low'), ids))
-      .where(this.dialect.inList(sql.ref('user_high'), ids))
-      .execute();
+    const rows = await this.rows(
+      sql<{ user_low: string; user_high: string }>`select user_low, user_high from duplicate_dismissals
+        where tenant_id = ${this.tenantId} and ${this.dialect.inList(sql.ref('user_low'), ids)} and ${this.dialect.inList(sql.ref('user_high'), ids)}`,
+    );
     return new Set(rows.map((r) => pairKey(r.user_low, r.user_high)));
   }
 }

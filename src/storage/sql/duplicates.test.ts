@@ -9,7 +9,7 @@ import type { DuplicateCursor, DuplicateSet, Store, TenantScope } from '../store
 import { openPostgres } from './dialects/postgres.js';
 import { openSqlite } from './dialects/sqlite.js';
 import type { SqlDatabase } from './dialects/dialect.js';
-import { SqlDuplicateRepository } from './duplicates.repo.js';
+import { PEOPLE_SHOWN_PER_SET, SqlDuplicateRepository } from './duplicates.repo.js';
 import { migrateToLatest } from './migrations/index.js';
 
 function person(userName: string, extra: JsonObject = {}) {
@@ -135,6 +135,18 @@ for (const { engine, skip } of testEngines()) {
       await store.transaction(a, (r) => r.duplicates.dismiss([{ ...pair(ids['lone']!, ids['cy2']!), decidedBy: 'admin-1', decidedMs: 1 }]));
       await store.transaction(a, (r) => r.users.delete(ids['lone']!));
       assert.equal(await store.transaction(a, (r) => r.duplicates.undo([pair(ids['lone']!, ids['cy2']!)])), 0);
+    });
+
+    it(`lists the first ${PEOPLE_SHOWN_PER_SET} people of a large set by id and says there are more`, async () => {
+      const crowd = Array.from({ length: PEOPLE_SHOWN_PER_SET + 5 }, (_, i) => named(`crowd${String(i).padStart(2, '0')}`, 'Zed', 'Crowd'));
+      await store.transaction(b, async (r) => {
+        for (const p of crowd) assert.equal(await r.users.insert(p), true);
+      });
+      const set = (await setsOf(b)).find((s) => s.key === 'zed crowd');
+      assert.ok(set, 'the crowd makes a set');
+      assert.equal(set.more, true);
+      assert.deepEqual(set.users.map((u) => u.id), crowd.map((p) => p.id).sort().slice(0, PEOPLE_SHOWN_PER_SET));
+      assert.equal((await setsOf(a)).every((s) => !s.more), true, 'small sets have no more');
     });
   });
 

@@ -2,7 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { UnsupportedConditionError, type CursorPosition, type ListQuery, type ListResult } from '../query.js';
 import { comparisonParameter, conditionToSql, type ConditionScope } from './condition-to-sql.js';
 import type { Engine } from './engine.js';
-import { readOffloadOn } from './offloaded-reads.js';
+import { longRead } from './offloaded-reads.js';
 import { executeCompiled } from './raw-query.js';
 import { sortValueKind } from './sort-expression.js';
 import type { RosterDatabase } from './tables.js';
@@ -200,16 +200,6 @@ function countStatement({ tableRef, tenantMatch, filter }: QueryParts): RawBuild
 async function countAll(db: Kysely<RosterDatabase>, engine: Engine, parts: QueryParts): Promise<number> {
   const rows = await longRead<{ n: number }>(db, engine, countStatement(parts).compile(db));
   return Number(rows[0]?.n ?? 0);
-}
-
-/**
- * A page or count whose cost depends on the filter: where the handle lends a way to read off the
- * serving thread (SQLite's read workers), it runs there, under their deadline; else here.
- */
-async function longRead<R>(db: Kysely<RosterDatabase>, engine: Engine, compiled: { sql: string; parameters: readonly unknown[] }): Promise<R[]> {
-  const offload = readOffloadOn(db);
-  if (offload) return (await offload(compiled.sql, compiled.parameters)) as R[];
-  return executeCompiled<R>(db, engine, compiled.sql, compiled.parameters);
 }
 
 /**

@@ -2,6 +2,10 @@ import { Kysely, PostgresDialect as KyselyPostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { RosterDatabase } from '../tables.js';
 import type { SqlDatabase, SqlDialect } from './dialect.js';
+import { readBudgetLeftMs } from '../../read-budget.js';
+import { StorageDeadlineError } from '../../store.js';
+import { lendReadOffload } from '../offloaded-reads.js';
+import { classifyStorageError } from '../sql-errors.js';
 import { noteStatement } from '../statement-count.js';
 import { announceCredentialChange, CREDENTIAL_CHANNEL, PostgresChangeListener } from './postgres-change-listener.js';
 
@@ -80,6 +84,12 @@ export interface PostgresOptions {
    * absent: no limit. Migrations run on a connection of their own without it.
    */
   readonly statementTimeoutMs?: number;
+  /**
+   * When set, reads whose cost the client chooses (filtered pages and counts, searches, possible
+   * duplicates: see offloaded-reads.ts) run on a read pool of their own whose statement_timeout
+   * is this; absent, they run on the serving pool.
+   */
+  readonly readDeadlineMs?: number;
 }
 
 /** Names for statement texts, shared by the pool's connections; bounded, as texts come from code. */
@@ -135,11 +145,13 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
       await client.end();
     }
   }
-  const poolConfig = (max: number, statementTimeoutMs: number | undefined): pg.PoolConfig => ({
+  const poolConfig = (max: number, statementTimeoutMs: number | undefined, extraOptions = ''): pg.PoolConfig => {
+    const startup = [urlOptions, schema ? `-c search_path="${schema}"` : '', extraOptions].filter((o) => o).join(' ');
+    return {
     connectionString,
     max,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
-    ...(schema ? { options: `${urlOptions ? `${urlOptions} ` : ''}-c search_path="${schema}"` } : {}),
+    ...(startup ? { options: startup } : {}),
     // Sent with the connection's start-up, so it costs no round trip per request.
     ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {}),
     types: {
@@ -148,7 +160,8 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
         return pg.types.getTypeParser(oid, format);
       }) as typeof pg.types.getTypeParser,
     },
-  });
+    };
+  };
   const pool = new pg.Pool(poolConfig(options.poolSize, options.statementTimeoutMs));
   // An idle client that loses its connection emits 'error' on the pool; without a listener the
   // process would crash. The next query gets a fresh connection or a clear error instead.
@@ -163,6 +176,41 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
     prepareParameterisedStatements(client, prepared);
   });
   const db = new Kysely<RosterDatabase>({ dialect: new KyselyPostgresDialect({ pool }) });
+  // The read pool: a bulkhead for reads whose cost the client chooses, with their own deadline, so
+  // a burst of costly filters can take neither more than these connections nor longer than the
+  // deadline, and the serving pool stays free for lookups and writes. JIT is off there: compiling
+  // a plan took longer (about 40 ms) than most of these reads take, and none may take long.
+  const readPoolSize = Math.max(1, Math.ceil(options.poolSize / 2));
+  const readPool = options.readDeadlineMs ? new pg.Pool(poolConfig(readPoolSize, options.readDeadlineMs, '-c jit=off')) : undefined;
+  if (readPool) {
+    readPool.on('error', () => {});
+    readPool.on('connect', (client) => {
+      client.on('error', () => {});
+      prepareParameterisedStatements(client, prepared);
+    });
+    const deadlineMs = options.readDeadlineMs ?? 0;
+    lendReadOffload(db, async (text, parameters) => {
+      // The request's read budget (read-budget.ts): none left, no read; less left than the pool's
+      // deadline, that much for this statement (SET and RESET on the same connection).
+      const left = readBudgetLeftMs();
+      if (left !== undefined && left <= 0) throw new StorageDeadlineError("the request's read budget was spent before this read");
+      const client = await readPool.connect().catch((error: unknown) => {
+        throw classifyStorageError(error);
+      });
+      const shorter = left !== undefined && left < deadlineMs ? Math.max(1, Math.floor(left)) : undefined;
+      let resetFailed = false;
+      try {
+        if (shorter !== undefined) await client.query(`set statement_timeout = ${shorter}`);
+        return (await client.query(text, parameters as unknown[])).rows as unknown[];
+      } catch (error) {
+        throw classifyStorageError(error);
+      } finally {
+        if (shorter !== undefined) resetFailed = await client.query('reset statement_timeout').then(() => false, () => true);
+        // A connection whose RESET failed may keep the shorter deadline: it is not given back.
+        client.release(resetFailed ? true : undefined);
+      }
+    });
+  }
   // Unreachable now (a store opened without migrating): the locale's lower() until the next open.
   const icu = await sql<{ n: number }>`select count(*) as n from pg_collation where collname = 'und-x-icu'`.execute(db).catch(() => undefined);
   // One more connection, outside the pool, hears other processes' credential and tenant changes,
@@ -199,6 +247,7 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
     async close() {
       await listener.close();
       await db.destroy();
+      await readPool?.end();
     },
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: options.poolSize }),
   };

@@ -5,8 +5,8 @@
  * deadlines below are what is tested, not how fast anything runs.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { StorageDeadlineError } from '../../store.js';
@@ -46,6 +46,26 @@ describe('SQLite read workers', () => {
     }
   });
 
+  it('runs its workers below the serving thread in the scheduler (Linux: nice +10 on the worker threads only)', { skip: process.platform === 'linux' ? false : 'per-thread priorities are read from /proc on Linux' }, async () => {
+    const niceOf = (tid: string): number => {
+      // Field 19 of /proc/<pid>/task/<tid>/stat, counted after the ")" that ends the thread's name.
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    };
+    const before = new Set(readdirSync('/proc/self/task'));
+    const mine = getPriority(process.pid);
+    const workers = new SqliteReadWorkers(file, { workers: 2, deadlineMs: 0 });
+    try {
+      await workers.ready();
+      const lowered = readdirSync('/proc/self/task').filter((tid) => !before.has(tid) && niceOf(tid) === Math.min(19, mine + 10));
+      assert.ok(lowered.length >= 2, `threads started with the workers at nice ${mine + 10}: ${lowered.length}`);
+      assert.equal(getPriority(process.pid), mine, 'the serving thread keeps its priority');
+      assert.equal(niceOf(String(process.pid)), mine);
+    } finally {
+      await workers.stop();
+    }
+  });
+
   it('refuses anything but a read', async () => {
     const workers = new SqliteReadWorkers(file, { workers: 1, deadlineMs: 0 });
     try {
@@ -65,7 +85,7 @@ describe('SQLite read workers', () => {
       assert.deepEqual(workers.stats, { executed: 0, pastDeadline: 1, replaced: 1 });
       // The abandoned statement is still counting, on its own thread (the answer above came while it
       // ran, so the event loop was free): with one worker, no second long read may start meanwhile.
-      await assert.rejects(workers.run('select 1', []), /still finishing reads that ran past their deadline/);
+      await assert.rejects(workers.run('select 1', []), (e: unknown) => e instanceof StorageDeadlineError && /still finishing a read that ran past its deadline/.test(e.message));
       // Once it has finished, its thread exits and reads are served again (by the fresh worker).
       await waitUntil(
         async () => JSON.stringify(await workers.run('select 42 as answer', []).catch(() => [])) === '[{"answer":42}]',

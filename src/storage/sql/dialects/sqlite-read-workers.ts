@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { foldText } from '../../fold.js';
 import type { ReadWorkerStats } from '../../operations-store.js';
+import { readBudgetLeftMs } from '../../read-budget.js';
 import { StorageDeadlineError, StorageUnavailableError } from '../../store.js';
 
 /**
@@ -20,6 +21,18 @@ db.pragma('busy_timeout = ' + busyTimeoutMs);
 db.pragma('query_only = 1');
 const foldText = ${foldText.toString()};
 db.function('roster_fold', { deterministic: true }, (value) => (typeof value === 'string' ? foldText(value) : value));
+// Below the serving thread in the scheduler (nice +10): on a machine with as many cores as busy
+// workers, a long read still leaves the event loop the CPU it needs for lookups, writes and
+// /healthz. Linux names a thread by its own id (/proc/thread-self); elsewhere the whole process
+// would be lowered, so there the worker keeps its priority.
+let lowered = false;
+try {
+  const tid = Number(String(require('node:fs').readlinkSync('/proc/thread-self')).split('/').pop());
+  if (Number.isInteger(tid) && tid > 0 && tid !== process.pid) {
+    require('node:os').setPriority(tid, Math.min(19, require('node:os').getPriority(tid) + 10));
+    lowered = true;
+  }
+} catch {}
 const statements = new Map();
 parentPort.on('message', (job) => {
   if (job === 'stop') {
@@ -39,7 +52,7 @@ parentPort.on('message', (job) => {
     parentPort.postMessage({ id: job.id, error: { message: String(error && error.message), code: error && error.code } });
   }
 });
-parentPort.postMessage({ ready: true });
+parentPort.postMessage({ ready: true, lowered });
 `;
 
 interface Job {
@@ -112,14 +125,19 @@ export class SqliteReadWorkers {
   run(text: string, parameters: readonly unknown[]): Promise<unknown[]> {
     if (this.stopped) return Promise.reject(new StorageUnavailableError('the database is closing'));
     if (this.abandoned >= this.slots.length) {
-      return Promise.reject(new StorageUnavailableError('the database is still finishing reads that ran past their deadline; retry shortly'));
+      // Every worker is still inside a read past its deadline: as good as a deadline for this one.
+      return Promise.reject(new StorageDeadlineError('every read worker is still finishing a read that ran past its deadline'));
     }
+    // The request's read budget (read-budget.ts) bounds this read too, its wait for a worker included.
+    const left = readBudgetLeftMs();
+    if (left !== undefined && left <= 0) return Promise.reject(new StorageDeadlineError("the request's read budget was spent before this read"));
+    const deadlineMs = left === undefined ? this.options.deadlineMs : this.options.deadlineMs > 0 ? Math.min(this.options.deadlineMs, left) : left;
     if (this.waiting.length >= (this.options.maxWaiting ?? 256)) {
       return Promise.reject(new StorageUnavailableError('too many long reads are waiting for the database; retry shortly'));
     }
     return new Promise((resolve, reject) => {
       const job: Job = { id: this.nextId++, text, parameters, resolve, reject };
-      if (this.options.deadlineMs > 0) job.timer = setTimeout(() => this.pastDeadline(job), this.options.deadlineMs);
+      if (deadlineMs > 0) job.timer = setTimeout(() => this.pastDeadline(job, deadlineMs), deadlineMs);
       this.waiting.push(job);
       this.dispatch();
     });
@@ -193,13 +211,13 @@ export class SqliteReadWorkers {
     }
   }
 
-  private pastDeadline(job: Job): void {
+  private pastDeadline(job: Job, deadlineMs: number): void {
     job.timer = undefined;
     this.counts.pastDeadline++;
     const waitingAt = this.waiting.indexOf(job);
     if (waitingAt >= 0) this.waiting.splice(waitingAt, 1);
     const slot = this.slots.find((s) => s.job === job);
-    this.settle(job, new StorageDeadlineError(`a read ran past its deadline of ${this.options.deadlineMs} ms and was abandoned`));
+    this.settle(job, new StorageDeadlineError(`a read ran past its deadline of ${Math.round(deadlineMs)} ms and was abandoned`));
     if (slot) {
       // Detached first, so its exit is not taken for a failure of the read that replaced it.
       const index = this.slots.indexOf(slot);
