@@ -1,5 +1,5 @@
 import type {
-  Credential, DuplicatesPage, Folder, Group, IssuedCredential, LogEntry, PeoplePage, Pending, PersonDetail, Session, Settings, Tenant, TenantDetail,
+  ConnectionAttempt, Credential, DuplicatesPage, Guide, SetupLink, SetupOverview, SetupSession, Folder, Group, IssuedCredential, LogEntry, PeoplePage, Pending, PersonDetail, Session, Settings, Tenant, TenantDetail,
 } from './types.js';
 import { BASE } from './router.js';
 
@@ -91,5 +91,18 @@ export const api = {
   dismissDuplicates: (slug: string, userIds: readonly string[]) =>
     call<{ pairs: number; added: number }>('POST', `${t(slug)}/duplicates/dismissals`, { userIds }),
   undoDismissal: (slug: string, userIds: readonly string[]) => call<{ removed: number }>('DELETE', `${t(slug)}/duplicates/dismissals`, { userIds }),
+  async setupSession(): Promise<SetupSession> {
+    const session = await call<SetupSession>('GET', '/setup/session');
+    csrfToken = session.csrfToken;
+    return session;
+  },
+  endSetup: () => call<void>('DELETE', '/setup/session'),
+  guide: (idp: string) => call<Guide>('GET', `/setup/guides/${encodeURIComponent(idp)}`),
+  setupOverview: (slug: string) => call<SetupOverview>('GET', `${t(slug)}/setup`),
+  setupToken: (slug: string, idp: string) => call<IssuedCredential>('POST', `${t(slug)}/setup/token`, { idp }),
+  connection: (slug: string, query: Query) => call<{ attempts: ConnectionAttempt[]; cursor: string }>('GET', withQuery(`${t(slug)}/setup/connection`, query)),
+  setupLinks: (slug: string) => call<{ links: SetupLink[] }>('GET', `${t(slug)}/setup-links`),
+  createSetupLink: (slug: string, body: Record<string, string | boolean>) => call<{ link: SetupLink; url: string }>('POST', `${t(slug)}/setup-links`, body),
+  revokeSetupLink: (slug: string, id: string) => call<void>('DELETE', `${t(slug)}/setup-links/${encodeURIComponent(id)}`),
   log: (slug: string, query: Query) => call<{ entries: LogEntry[]; nextCursor: string | null }>('GET', withQuery(`${t(slug)}/log`, query)),
 };

@@ -58,5 +58,6 @@ export const ICONS = {
   duplicate: 'M8 8h11v11H8zM5 16V5h11',
   tenants: 'M3 21h18M5 21V7l7-4 7 4v14M9 10h1M14 10h1M9 14h1M14 14h1',
   copy: 'M9 9h11v11H9zM5 15V4h11',
+  guide: 'M4 5h6a2 2 0 0 1 2 2v12a2 2 0 0 0-2-2H4zM20 5h-6a2 2 0 0 0-2 2v12a2 2 0 0 1 2-2h6z',
   out: 'M15 17l5-5-5-5M20 12H9M12 20H5V4h7',
 };

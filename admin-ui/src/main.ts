@@ -2,7 +2,9 @@ import { api, ApiError, whenSignedOut } from './api.js';
 import { fill, h } from './dom.js';
 import { renderDuplicates } from './pages/duplicates.js';
 import { renderFolder, renderGroup, renderGroups } from './pages/groups.js';
+import { renderGuidedSetup } from './pages/guided-setup.js';
 import { renderLog } from './pages/log.js';
+import { renderSetupLink } from './pages/setup-link.js';
 import { renderPeople } from './pages/people.js';
 import { renderPending } from './pages/pending.js';
 import { renderPerson } from './pages/person.js';
@@ -12,10 +14,12 @@ import { renderSignIn } from './pages/sign-in.js';
 import { renderTenants } from './pages/tenants.js';
 import { BASE, handleLinkClick, navigate, onNavigate, parseRoute, tenantPath, type Route } from './router.js';
 import { shell } from './shell.js';
-import type { Session, Tenant } from './types.js';
+import type { Session, SetupSession, Tenant } from './types.js';
 import { emptyState, errorBox, pageHeader } from './ui.js';
 
 let session: Session | null = null;
+/** Set when this browser was signed in by a setup link instead of an admin's password. */
+let setupSession: SetupSession | null = null;
 let tenants: Tenant[] | null = null;
 let renderCount = 0;
 
@@ -60,6 +64,17 @@ async function render(): Promise<void> {
     await renderResetPassword(app);
     return;
   }
+  if (route.page === 'setup' || setupSession) {
+    if (route.page !== 'setup' && !session) history.replaceState(null, '', `${BASE}/setup${location.search}`);
+    if (setupSession || !session) {
+      await renderSetupLink(app, setupSession, () => token === renderCount);
+      focusHeading();
+      return;
+    }
+    navigate(`${BASE}/`, { replace: true });
+    return;
+  }
+
   if (!session) {
     if (route.page !== 'sign-in') {
       const next = location.pathname + location.search;
@@ -155,6 +170,20 @@ async function render(): Promise<void> {
       case 'log':
         await renderLog(main, ctx);
         break;
+      case 'guided-setup': {
+        const idp = new URLSearchParams(location.search).get('idp');
+        fill(main, pageHeader('Guided setup', 'Connect an identity provider step by step, with this tenant\'s own values, and watch its first request arrive.'));
+        const body = h('div');
+        main.append(body);
+        await renderGuidedSetup(body, {
+          slug: tenant.slug,
+          idp,
+          productName: null,
+          current: ctx.current,
+          hrefFor: (id) => `${tenantPath(tenant.slug, 'setup')}?idp=${encodeURIComponent(id)}`,
+        });
+        break;
+      }
     }
   } catch (error) {
     if (token !== renderCount) return;
@@ -168,6 +197,11 @@ async function boot(): Promise<void> {
   document.addEventListener('click', handleLinkClick);
   onNavigate(() => void render());
   whenSignedOut(() => {
+    if (setupSession) {
+      setupSession = null;
+      void render();
+      return;
+    }
     if (!session) return;
     session = null;
     tenants = null;
@@ -177,6 +211,14 @@ async function boot(): Promise<void> {
     session = await api.session();
   } catch {
     session = null;
+  }
+  if (!session) {
+    // A setup-link session answers 403 to /session (it is no admin): ask for what it is.
+    try {
+      setupSession = await api.setupSession();
+    } catch {
+      setupSession = null;
+    }
   }
   await render();
 }

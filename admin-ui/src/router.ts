@@ -17,6 +17,8 @@ export type Route =
   | { page: 'duplicates'; slug: string }
   | { page: 'provisioning'; slug: string }
   | { page: 'log'; slug: string }
+  | { page: 'guided-setup'; slug: string }
+  | { page: 'setup' }
   | { page: 'not-found' };
 
 /** Where the console lives, as the server wrote it into the page (it knows the mount path). */
@@ -30,11 +32,14 @@ export function parseRoute(pathname: string): Route {
   if (first === 'sign-in' && parts.length === 1) return { page: 'sign-in' };
   if (first === 'reset-password' && parts.length === 1) return { page: 'reset-password' };
   if (first === 'tenants' && parts.length === 1) return { page: 'tenants' };
+  // Where a setup link lands (/admin/setup/<token> itself is the server's page that opens it).
+  if (first === 'setup' && parts.length === 1) return { page: 'setup' };
   if (first !== 't' || !slug || !section) return { page: 'not-found' };
   if (parts.length === 3) {
     if (section === 'people' || section === 'groups' || section === 'pending' || section === 'duplicates' || section === 'provisioning' || section === 'log') {
       return { page: section, slug };
     }
+    if (section === 'setup') return { page: 'guided-setup', slug };
   }
   if (parts.length === 4 && id) {
     if (section === 'people') return { page: 'person', slug, id };

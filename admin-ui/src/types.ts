@@ -163,3 +163,68 @@ export interface DuplicatesPage {
   totalExact: boolean;
   nextCursor: string | null;
 }
+
+export interface SetupBranding {
+  productName?: string;
+  logoUrl?: string;
+  accent?: string;
+  returnUrl?: string;
+}
+
+/** A browser signed in with a setup link: one tenant's provisioning setup and nothing else. */
+export interface SetupSession {
+  tenant: { slug: string; name: string };
+  idp: string | null;
+  branding: SetupBranding;
+  csrfToken: string;
+  expiresAt: string;
+}
+
+export interface SetupOverview {
+  tenant: { slug: string; name: string; provisioningEnabled: boolean };
+  endpoints: Endpoints;
+}
+
+export type GuideBlock =
+  | { type: 'md'; text: string }
+  | { type: 'table'; header: string[]; rows: string[][] }
+  | { type: 'scim-url' }
+  | { type: 'token' }
+  | { type: 'live-check' }
+  | { type: 'if-it-fails'; items: { shows: string; fix: string }[] };
+
+export interface Guide {
+  idp: string;
+  name: string;
+  title: string;
+  intro: string;
+  terms: { url: string; token: string; test: string };
+  sections: { id: string; title: string; kind: string; blocks: GuideBlock[] }[];
+}
+
+export interface ConnectionAttempt {
+  id: string;
+  at: string;
+  method: string;
+  path: string;
+  status: number;
+  idp: string | null;
+  client: string | null;
+  ok: boolean;
+  outcome: string;
+  explanation: string;
+}
+
+export interface SetupLink {
+  id: string;
+  state: 'open' | 'expired' | 'used' | 'revoked' | 'unknown';
+  createdAt: string;
+  expiresAt: string;
+  singleUse: boolean;
+  idp: string | null;
+  branding: SetupBranding;
+  createdBy: string;
+  uses: number;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}

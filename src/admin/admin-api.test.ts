@@ -290,7 +290,8 @@ for (const { engine, skip } of testEngines()) {
       const older = json(await get(operator, `/tenants/acme/log?method=POST&status=ok&limit=5&cursor=${String(log['nextCursor'])}`));
       assert.ok(String((older['entries'] as JsonObject[])[0]!['id']) < String(entries[4]!['id']));
       assert.equal((await scim(acmeToken, 'POST', '/Users', person('pat@acme.example', 'R&D'))).statusCode, 409);
-      const errors = json(await get(operator, '/tenants/acme/log?status=error'))['entries'] as JsonObject[];
+      // Earlier tests' refused requests (provisioning switched off, a revoked token) are in the log too.
+      const errors = (json(await get(operator, '/tenants/acme/log?status=error'))['entries'] as JsonObject[]).filter((e) => e['status'] !== 401 && e['status'] !== 403);
       assert.equal(errors.length, 1);
       assert.equal(errors[0]!['status'], 409);
       assert.match(String(errors[0]!['error']), /pat@acme\.example/);

@@ -10,6 +10,8 @@ import { openApiDocument } from './openapi.js';
 import { registerOperatorRoutes } from './operator-routes.js';
 import { API_SECURITY_HEADERS } from './security-headers.js';
 import { registerSessionRoutes } from './session-routes.js';
+import { registerSetupLinkRoutes } from './setup-link-routes.js';
+import { registerConnectionCheckRoutes } from './connection-check.js';
 import { registerTenantRoutes } from './tenant-routes.js';
 
 /**
@@ -33,4 +35,6 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
   registerOperatorRoutes(app, options);
   registerDirectoryRoutes(app, options);
   registerLogRoutes(app, options);
+  registerSetupLinkRoutes(app, options);
+  registerConnectionCheckRoutes(app, options);
 }

@@ -7,6 +7,8 @@ import { DomainError } from '../provisioning/errors.js';
 export class AdminApiError extends ApiError {}
 
 export const signInRequired = () => new AdminApiError(401, 'signInRequired', 'sign in first (your session is missing or has expired)');
+export const outsideSetupScope = () =>
+  new AdminApiError(403, 'outsideSetupScope', 'this session was opened with a setup link: it may do this tenant\'s provisioning setup and nothing else');
 export const csrfRejected = () =>
   new AdminApiError(403, 'csrf', 'this request did not carry the session\'s X-CSRF-Token header (or came from another origin); reload the console');
 

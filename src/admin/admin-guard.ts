@@ -2,11 +2,14 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { csrfTokenMatches, resumeSession } from '../provisioning/admins/admin-sessions.js';
 import { tenantForAdmin } from '../provisioning/admins/admin-access.js';
+import { DomainError } from '../provisioning/errors.js';
+import { resumeSetupSession } from '../provisioning/setup/setup-links.js';
+import type { SetupLinkRecord } from '../storage/admin-store.js';
 import type { ProvisioningRuntime } from '../provisioning/runtime.js';
 import type { AdminRecord } from '../storage/admin-store.js';
 import type { TenantRecord } from '../storage/store.js';
-import { AdminApiError, csrfRejected, signInRequired } from './admin-errors.js';
-import { readCookie, SESSION_COOKIE } from './session-cookie.js';
+import { AdminApiError, csrfRejected, outsideSetupScope, signInRequired } from './admin-errors.js';
+import { readCookie, SESSION_COOKIE, SETUP_COOKIE } from './session-cookie.js';
 
 /** Who is asking: the signed-in admin and the session id from their cookie. */
 export interface SignedIn {
@@ -15,11 +18,25 @@ export interface SignedIn {
   readonly expiresMs: number;
 }
 
+/** Who is asking through a setup link: the one tenant it was made for, and the link itself. */
+export interface SetupSignedIn {
+  readonly tenant: TenantRecord;
+  readonly link: SetupLinkRecord;
+  readonly sessionId: string;
+  readonly expiresMs: number;
+}
+
 /** Route option: reachable without a session (sign-in, the OpenAPI document). */
 export const PUBLIC_ROUTE = { config: { public: true } } as const;
+/**
+ * Route option: part of a tenant's provisioning setup, so also reachable by a session opened with a
+ * setup link (for its own tenant). Every route without it refuses such a session with 403.
+ */
+export const SETUP_ROUTE = { config: { setup: true } } as const;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const signedIn = new WeakMap<FastifyRequest, SignedIn>();
+const setupSignedIn = new WeakMap<FastifyRequest, SetupSignedIn>();
 
 /** The origin the console is served from: PUBLIC_URL's, else the one the request was sent to. */
 export function consoleOrigin(request: FastifyRequest, publicUrl: string): string {
@@ -48,16 +65,49 @@ export function adminGuard(rt: ProvisioningRuntime, publicUrl: string) {
   return async (request: FastifyRequest): Promise<void> => {
     const unsafe = !SAFE_METHODS.has(request.method);
     if (unsafe && !sameOrigin(request, publicUrl)) throw csrfRejected();
-    const config = request.routeOptions.config as { public?: boolean };
+    const config = request.routeOptions.config as { public?: boolean; setup?: boolean };
     if (config.public === true) return;
-    const sessionId = readCookie(request.headers.cookie, SESSION_COOKIE);
-    if (!sessionId) throw signInRequired();
-    const found = await resumeSession(rt, sessionId);
-    if (!found) throw signInRequired();
     const token = request.headers['x-csrf-token'];
-    if (unsafe && !csrfTokenMatches(sessionId, typeof token === 'string' ? token : undefined)) throw csrfRejected();
-    signedIn.set(request, { admin: found.admin, sessionId, expiresMs: found.session.expiresMs });
+    const csrfOk = (sessionId: string) => !unsafe || csrfTokenMatches(sessionId, typeof token === 'string' ? token : undefined);
+    const sessionId = readCookie(request.headers.cookie, SESSION_COOKIE);
+    const found = sessionId ? await resumeSession(rt, sessionId) : undefined;
+    if (sessionId && found) {
+      if (!csrfOk(sessionId)) throw csrfRejected();
+      signedIn.set(request, { admin: found.admin, sessionId, expiresMs: found.session.expiresMs });
+      return;
+    }
+    // No admin: perhaps a browser that opened a setup link. Its scope is enforced here, before any
+    // handler runs, so no route can forget to check it.
+    const setupId = readCookie(request.headers.cookie, SETUP_COOKIE);
+    const setup = setupId ? await resumeSetupSession(rt, setupId) : undefined;
+    if (!setupId || !setup) throw signInRequired();
+    if (config.setup !== true) throw outsideSetupScope();
+    if (!csrfOk(setupId)) throw csrfRejected();
+    setupSignedIn.set(request, { tenant: setup.tenant, link: setup.link, sessionId: setupId, expiresMs: setup.session.expiresMs });
   };
+}
+
+/** The setup-link session of a request that passed the guard, if that is what signed it in. */
+export function setupSession(request: FastifyRequest): SetupSignedIn | undefined {
+  return setupSignedIn.get(request);
+}
+
+/**
+ * The tenant named by `:slug` on a setup route: an admin who manages it, or a setup session made for
+ * exactly that tenant (any other slug is reported as missing, as for a tenant admin).
+ */
+export async function requestedSetupTenant(
+  rt: ProvisioningRuntime,
+  request: FastifyRequest,
+): Promise<{ tenant: TenantRecord; admin?: AdminRecord; setup?: SetupSignedIn }> {
+  const { slug } = parseInput(z.object({ slug: z.string().min(1).max(63) }).passthrough(), request.params, 'path');
+  const setup = setupSignedIn.get(request);
+  if (setup) {
+    if (setup.tenant.slug !== slug) throw new DomainError('notFound', `tenant "${slug}" not found`);
+    return { tenant: setup.tenant, setup };
+  }
+  const { admin } = signedInAdmin(request);
+  return { tenant: await tenantForAdmin(rt, admin, slug), admin };
 }
 
 /** The signed-in admin of a request that passed the guard. */

@@ -83,8 +83,21 @@ export const openApiDocument: JsonObject = {
     securitySchemes: {
       session: { type: 'apiKey', in: 'cookie', name: 'roster_admin' },
       csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token' },
+      setupSession: { type: 'apiKey', in: 'cookie', name: 'roster_setup', description: 'A session opened with a setup link: only the /setup routes of its own tenant.' },
     },
     schemas: {
+      SetupLink: object({
+        id: str, state: { enum: ['open', 'expired', 'used', 'revoked'] }, createdAt: time, expiresAt: time, singleUse: { type: 'boolean' }, idp: nullableStr,
+        branding: object({ productName: str, logoUrl: str, accent: str, returnUrl: str }, []), createdBy: str, uses: { type: 'integer' }, lastUsedAt: time, revokedAt: time,
+      }),
+      SetupGuide: object({
+        idp: str, name: str, title: str, intro: str,
+        sections: arrayOf(object({ id: str, title: str, kind: str, blocks: arrayOf({ type: 'object' }) }, ['id', 'title', 'kind', 'blocks'])),
+      }),
+      ConnectionAttempt: object({
+        id: str, at: time, method: str, path: str, status: { type: 'integer' }, idp: nullableStr, client: nullableStr,
+        ok: { type: 'boolean' }, outcome: str, explanation: str,
+      }),
       Error: object({ error: object({ status: { type: 'integer' }, code: str, message: str }) }),
       Admin: object({ id: str, email: str, role: { enum: ['operator', 'tenant'] }, tenant: nullableStr }),
       AdminListing: object({ id: str, email: str, role: { enum: ['operator', 'tenant'] }, tenant: nullableStr, disabledAt: time, createdAt: time, lastSignInAt: time }),
@@ -313,6 +326,42 @@ export const openApiDocument: JsonObject = {
       delete: write('Undo a "not duplicates" decision among these people', [slug],
         object({ userIds: { ...arrayOf(str), minItems: 2, maxItems: 50 } }),
         { '200': ok(object({ removed: { type: 'integer' } })) }),
+    },
+    '/tenants/{slug}/setup-links': {
+      get: read("The tenant's setup links (never their secrets)", [slug], object({ links: arrayOf(ref('SetupLink')) })),
+      post: write(
+        "Make a link for the customer's IT admin to set up provisioning alone; the URL is in this response only",
+        [slug],
+        object({
+          expiresIn: { type: 'string', description: '30m, 12h or 7d (default 7d, at most 30d).' }, singleUse: { type: 'boolean' },
+          idp: { enum: ['okta', 'entra-id', 'onelogin', 'jumpcloud', 'google-workspace', 'pingone', 'generic-scim'] },
+          productName: str, logoUrl: str, accent: str, returnUrl: str,
+        }, []),
+        { '201': ok(object({ link: ref('SetupLink'), url: str }), 'Created') },
+      ),
+    },
+    '/tenants/{slug}/setup-links/{id}': {
+      delete: write('Revoke a setup link and end the sessions it opened', [slug, idParam('setup link')], undefined, { '204': { description: 'Revoked' } }),
+    },
+    '/setup/session': {
+      get: { ...read('The setup-link session: its tenant, preselected IdP and branding (404 for an admin session)', [], object({ tenant: object({ slug: str, name: str }), idp: nullableStr, branding: { type: 'object' }, csrfToken: str, expiresAt: time })), security: [{ setupSession: [] }] },
+      delete: write('End the setup-link session', [], undefined, { '204': { description: 'Signed out' } }),
+    },
+    '/setup/guides/{idp}': {
+      get: read('The guided setup for an IdP: numbered steps, the attribute mapping from the schema registry, troubleshooting', [{ name: 'idp', in: 'path', required: true, schema: str }], ref('SetupGuide')),
+    },
+    '/tenants/{slug}/setup': {
+      get: read('What the guided setup shows of the tenant: SCIM URLs and whether provisioning is on (also for a setup-link session)', [slug],
+        object({ tenant: object({ slug: str, name: str, provisioningEnabled: { type: 'boolean' } }), endpoints: object({ byCredential: str, byTenantPath: str }) })),
+    },
+    '/tenants/{slug}/setup/token': {
+      post: write('Generate the SCIM token in the guided setup (also for a setup-link session); the secret is in this response only', [slug],
+        object({ idp: str }, []), { '201': ok(object({ credential: ref('Credential'), secret: str }), 'Created') }),
+    },
+    '/tenants/{slug}/setup/connection': {
+      get: read('The live connection check: SCIM requests (and refused attempts) for the tenant after a cursor, oldest first, each explained',
+        [slug, query('after', 'The cursor of the previous answer; without it, the last ten minutes.'), query('idp', 'The IdP of the guide on screen, for the explanations\' wording.')],
+        object({ attempts: arrayOf(ref('ConnectionAttempt')), cursor: str })),
     },
     '/tenants/{slug}/log': {
       get: read(

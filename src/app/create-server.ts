@@ -1,12 +1,14 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { registerAdminApi } from '../admin/admin-api.js';
 import { registerConsole } from '../admin/console-static.js';
+import { registerSetupPage } from '../admin/setup-page.js';
 import type { RosterConfig } from '../config/config.js';
 import { EventNotifier } from '../events/event-notifier.js';
 import { WebhookDispatcher } from '../events/webhook-dispatcher.js';
 import { httpTransport, type WebhookTransport } from '../events/webhook-transport.js';
 import { createHttpApp } from '../http/app.js';
 import { registerHostRoutes } from '../http/host-routes.js';
+import { recordMisdirectedRequests } from '../http/misdirected-requests.js';
 import { registerMetrics } from '../http/metrics.js';
 import { ClientLimits } from '../http/client-limits.js';
 import { readTlsFiles, TlsReloader } from '../http/tls-context.js';
@@ -162,14 +164,16 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
     publicUrl: config.publicUrl,
     clientLimits: new ClientLimits(store.rateCounters, { perCredential: config.rateLimitPerCredential, perIp: config.rateLimitPerIp, authFailuresPerIp: config.authFailuresPerIp }, now),
   };
+  recordMisdirectedRequests(app, { rt, requestLog });
   await app.register((scope) => registerScimRoutes(scope, { ...scimOptions, tenantInPath: false }), { prefix: '/scim/v2' });
   await app.register((scope) => registerScimRoutes(scope, { ...scimOptions, tenantInPath: true }), { prefix: '/t/:slug/scim/v2' });
 
   // The admin console: its JSON API and the static app that talks to it.
   await app.register((scope) => registerAdminApi(scope, { rt, activity, requestLog, publicUrl: config.publicUrl, signInAttemptsPerAddress: config.signInAttemptsPerAddress }), { prefix: '/admin/api/v1' });
   registerConsole(app);
+  await registerSetupPage(app, { rt, publicUrl: config.publicUrl });
 
-  await app.register((scope) => registerHostRoutes(scope, { rt, notifier, feedPollMs: config.feedPollMs, clientLimits: scimOptions.clientLimits }), {
+  await app.register((scope) => registerHostRoutes(scope, { rt, notifier, feedPollMs: config.feedPollMs, clientLimits: scimOptions.clientLimits, publicUrl: config.publicUrl }), {
     prefix: '/host/v1',
   });
   const dispatcher = new WebhookDispatcher({

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
  * Dependencies point down (DESIGN.md): cli → app → http → scim → provisioning → storage.
  * A module may import its own layer and any layer below it, never one above.
  */
-const RANK: Record<string, number> = { json: 0, storage: 1, provisioning: 2, events: 2, scim: 3, config: 3, http: 4, admin: 4, app: 5, cli: 6, index: 6, 'webhook-helper': 6 };
+const RANK: Record<string, number> = { json: 0, storage: 1, provisioning: 2, events: 2, scim: 3, config: 3, http: 4, admin: 4, guides: 4, app: 5, cli: 6, index: 6, 'webhook-helper': 6 };
 const src = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 function sources(dir: string, out: string[] = []): string[] {

@@ -54,6 +54,32 @@ describe('roster CLI', () => {
     }
   });
 
+  it('makes, lists and revokes a setup link that opens the guided setup once', async () => {
+    const made = capture();
+    assert.equal(await main(['setup-link', 'create', 'acme', '--idp', 'okta', '--expires', '2d', '--single-use', '--product-name', 'Acme HR', '--accent', '#0f766e', '--public-url', 'https://roster.example.com', '--json'], made.io), 0, made.err.join('\n'));
+    const link = JSON.parse(made.out[0]!) as { id: string; url: string; singleUse: boolean };
+    assert.match(link.url, /^https:\/\/roster\.example\.com\/admin\/setup\/rsl_/);
+    assert.equal(link.singleUse, true);
+    const listed = capture();
+    assert.equal(await main(['setup-link', 'list', 'acme', '--json'], listed.io), 0);
+    assert.deepEqual((JSON.parse(listed.out[0]!) as { id: string; state: string; idp: string }[]).map((l) => [l.id, l.state, l.idp]), [[link.id, 'open', 'okta']]);
+    assert.equal(listed.out.join('').includes(link.url.slice(-43)), false, 'a link is shown once, never listed');
+    const server = await createServer(loadConfig({ DATABASE_URL: process.env.DATABASE_URL, LOG_LEVEL: 'silent' }));
+    try {
+      const path = new URL(link.url).pathname;
+      assert.equal((await server.app.inject({ method: 'GET', url: path })).statusCode, 200);
+      assert.equal(await main(['setup-link', 'revoke', 'acme', link.id], capture().io), 0);
+      const page = await server.app.inject({ method: 'GET', url: path });
+      assert.equal(page.statusCode, 410);
+      assert.match(page.body, /withdrawn/);
+    } finally {
+      await server.close();
+    }
+    const bad = capture();
+    assert.notEqual(await main(['setup-link', 'create', 'acme', '--expires', 'soon'], bad.io), 0);
+    assert.match(bad.err.join('\n'), /30m, 12h or 7d/);
+  });
+
   it('mints a key/secret pair for HTTP Basic', async () => {
     const basic = capture();
     assert.equal(await main(['basic', 'create', 'acme', '--json'], basic.io), 0);

@@ -11,6 +11,7 @@ import { heldCommand } from './held-command.js';
 import { hostkeyCommand } from './hostkey-command.js';
 import { importCommand } from './import-command.js';
 import { serveCommand } from './serve-command.js';
+import { setupLinkCommand } from './setup-link-command.js';
 import { tenantCommand } from './tenant-command.js';
 import { webhookCommand } from './webhook-command.js';
 
@@ -27,6 +28,9 @@ const USAGE = `usage: roster <command> [--help]
   token list <slug>                  list a tenant's credentials
   token revoke <slug> <id>           revoke a credential
   basic create <slug> [--label L]    mint a key/secret pair for HTTP Basic
+  setup-link create|list|revoke <slug>  a link for the customer's IT admin to set up provisioning alone
+                                     (create: [--idp okta] [--expires 7d] [--single-use] [--product-name N]
+                                     [--logo-url U] [--accent #rrggbb] [--return-url U]; printed once)
   admin create --email E [--tenant S] [--password-stdin]
                                      create a console admin (operator, or of one tenant)
   admin list                         list console admins
@@ -52,6 +56,7 @@ const COMMANDS: Record<string, Command> = {
   tenant: tenantCommand,
   token: tokenCommand,
   basic: basicCommand,
+  'setup-link': setupLinkCommand,
   admin: adminCommand,
   held: heldCommand,
   webhook: webhookCommand,

@@ -110,6 +110,20 @@ export const HOST_OPENAPI: JsonObject = {
     '/tenants/{slug}/folders/{id}/members': {
       get: { summary: 'People in an attribute folder', parameters: [slug, idParam('folder'), limit, cursor], responses: { '200': json(page('members', { folder: ref('FolderRef') }), 'A page of members.'), ...errors } },
     },
+    '/tenants/{slug}/setup-links': {
+      get: { summary: "The tenant's setup links (never their secrets)", parameters: [slug], responses: { '200': json({ type: 'object', properties: { links: { type: 'array', items: ref('SetupLink') } } }, 'The links, newest first.'), ...errors } },
+      post: {
+        summary: "A link for the customer's IT admin to set up provisioning alone",
+        description:
+          'Opening the link needs no Roster account: it signs the person into a session that can see the SCIM URL, generate a token and watch the connection check for this tenant, and nothing else. `expiresIn` is `30m`, `12h` or `7d` (default 7d, at most 30d). The URL is in this answer only; Roster keeps a hash of its secret.',
+        parameters: [slug],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('NewSetupLink') } } },
+        responses: { '201': json({ type: 'object', properties: { link: ref('SetupLink'), url: { type: 'string' } } }, 'Created.'), ...errors },
+      },
+    },
+    '/tenants/{slug}/setup-links/{id}': {
+      delete: { summary: 'Revoke a setup link and end the sessions it opened', parameters: [slug, idParam('setup link')], responses: { '204': { description: 'Revoked.' }, ...errors } },
+    },
     '/tenants/{slug}/sso-logins': {
       post: {
         summary: 'Just-in-time upsert at SSO login',
@@ -125,6 +139,22 @@ export const HOST_OPENAPI: JsonObject = {
     securitySchemes: { hostKey: { type: 'http', scheme: 'bearer', description: 'A host API key, `rhk_…`.' } },
     schemas: {
       Error: { type: 'object', required: ['status', 'error', 'detail'], properties: { status: { type: 'integer' }, error: { type: 'string' }, detail: { type: 'string' } } },
+      NewSetupLink: {
+        type: 'object',
+        properties: {
+          expiresIn: { type: 'string', examples: ['7d'] }, singleUse: { type: 'boolean' },
+          idp: { enum: ['okta', 'entra-id', 'onelogin', 'jumpcloud', 'google-workspace', 'pingone', 'generic-scim'] },
+          productName: { type: 'string' }, logoUrl: { type: 'string', description: 'https only.' }, accent: { type: 'string', description: '#rrggbb' }, returnUrl: { type: 'string' },
+        },
+      },
+      SetupLink: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' }, state: { enum: ['open', 'expired', 'used', 'revoked'] }, createdAt: { type: 'string' }, expiresAt: { type: 'string' },
+          singleUse: { type: 'boolean' }, idp: { type: ['string', 'null'] }, branding: { type: 'object' }, createdBy: { type: 'string' }, uses: { type: 'integer' },
+          lastUsedAt: { type: ['string', 'null'] }, revokedAt: { type: ['string', 'null'] },
+        },
+      },
       Tenant: { type: 'object', properties: { id: { type: 'string' }, slug: { type: 'string' }, name: { type: 'string' } } },
       Person: {
         type: 'object',

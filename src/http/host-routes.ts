@@ -8,6 +8,8 @@ import { getGroup, listGroups } from '../provisioning/groups/read-groups.js';
 import type { ProvisioningRuntime } from '../provisioning/runtime.js';
 import { upsertSsoLogin } from '../provisioning/sso/upsert-sso-login.js';
 import { listTenants } from '../provisioning/tenants/manage-tenants.js';
+import { createSetupLink, listSetupLinks, revokeSetupLink } from '../provisioning/setup/setup-links.js';
+import { newSetupLink, setupLinkBody, setupLinkUrl, setupLinkView } from './setup-link-input.js';
 import { tenantSettings } from '../provisioning/tenants/tenant-settings.js';
 import type { ListResult } from '../storage/query.js';
 import { renderError } from './error-response.js';
@@ -25,6 +27,8 @@ export interface HostRouteOptions {
   readonly feedPollMs: number;
   /** Failed authentications per IP (shared with SCIM, so guessing keys costs the same everywhere). */
   readonly clientLimits?: ClientLimits;
+  /** PUBLIC_URL (may be empty: then setup link URLs use the address the request was sent to). */
+  readonly publicUrl?: string;
 }
 
 const STATUS_CODES: Record<number, string> = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 412: 'precondition_failed', 413: 'too_large', 415: 'unsupported_media_type', 429: 'too_many_requests', 503: 'unavailable' };
@@ -169,6 +173,25 @@ export async function registerHostRoutes(app: FastifyInstance, options: HostRout
       const { folder } = await folderWithMembers(rt, scope, id(request), { limit: 0, offset: 0 });
       const result = await listPeople(rt, scope, { folderId: folder.id }, cursorPage(query));
       return { folder: { id: folder.id, kind: folder.kind, value: folder.value }, members: result.rows.map(personOf(request)), total: result.total ?? null, next: nextCursor(result) };
+    });
+
+    // Setup links: the host product hands one to its customer's IT admin (docs/operations.md).
+    api.post('/tenants/:slug/setup-links', async (request, reply) => {
+      const body = parse(setupLinkBody, request.body, 'body');
+      const tenant = auth.tenantOf(request);
+      const made = await createSetupLink(rt, newSetupLink(body, tenant.id, `host-key:${auth.context(request).access.keyId}`));
+      const base = options.publicUrl || `${request.protocol}://${request.host}`;
+      return reply.code(201).send({ link: setupLinkView(made.link, rt.now()), url: setupLinkUrl(base, made.token) });
+    });
+
+    api.get('/tenants/:slug/setup-links', async (request) => {
+      const links = await listSetupLinks(rt, auth.tenantOf(request).id);
+      return { links: links.map((l) => setupLinkView(l, rt.now())) };
+    });
+
+    api.delete('/tenants/:slug/setup-links/:id', async (request, reply) => {
+      await revokeSetupLink(rt, auth.tenantOf(request).id, id(request));
+      return reply.code(204).send();
     });
 
     api.post('/tenants/:slug/sso-logins', async (request, reply) => {

@@ -6,7 +6,7 @@ import type { ActivityRecorder } from '../provisioning/tenants/activity-recorder
 import { tenantSettings } from '../provisioning/tenants/tenant-settings.js';
 import type { RequestLogWriter } from '../provisioning/tenants/request-log-writer.js';
 import { uuidv7 } from '../provisioning/runtime.js';
-import type { TenantRecord } from '../storage/store.js';
+import type { RequestLogEntry, TenantRecord } from '../storage/store.js';
 import { parseAuthorization, unauthorized } from './authenticate.js';
 import type { ClientLimits } from './client-limits.js';
 import { answeredDetail, renderError } from './error-response.js';
@@ -38,6 +38,36 @@ export interface ScimRouteOptions {
   readonly clientLimits: ClientLimits;
   /** Where the route prefix names the tenant (`/t/:slug/scim/v2`). */
   readonly tenantInPath: boolean;
+}
+
+/** A refused SCIM request as the provisioning log keeps it: the outcome and why, never the credential. */
+export interface RefusedAttempt {
+  readonly tenantId: string;
+  /** The tenant's own (revoked) credential, or null. */
+  readonly credentialId: string | null;
+  readonly outcome: 'wrong-token' | 'revoked-token' | 'other-tenant-token' | 'provisioning-off' | 'wrong-url';
+  readonly detail: string;
+}
+
+/** The log entry of a refused request; `notes.refused` names the outcome for the connection check. */
+export function refusedEntry(request: FastifyRequest, status: number, attempt: RefusedAttempt, now: number): RequestLogEntry {
+  const userAgent = request.headers['user-agent'];
+  return {
+    tenantId: attempt.tenantId,
+    id: uuidv7(now),
+    atMs: now,
+    method: request.method,
+    path: redactUrl(request.url).slice(0, 2000),
+    status,
+    durationMs: 0,
+    client: typeof userAgent === 'string' ? userAgent.slice(0, 300) : null,
+    credentialId: attempt.credentialId,
+    resourceType: null,
+    resourceId: null,
+    changed: false,
+    notes: { refused: attempt.outcome },
+    error: attempt.detail,
+  };
 }
 
 /** Query parameters by lower-cased name: clients write `startIndex`, `startindex`, `StartIndex`. */
@@ -120,6 +150,9 @@ function ifMatchOf(request: FastifyRequest) {
  */
 export async function registerScimRoutes(app: FastifyInstance, options: ScimRouteOptions): Promise<void> {
   const contexts = new WeakMap<FastifyRequest, { ctx: ScimContext; tenant: TenantRecord; credentialId: string }>();
+  // Refused requests that can be told to a tenant (its revoked token, its slug in the URL, its
+  // switched-off provisioning): the live connection check explains them. Never holds the token.
+  const refused = new WeakMap<FastifyRequest, RefusedAttempt>();
 
   // As the request arrives, before its body is read: a client without a valid credential cannot
   // make Roster receive (and wait for) a body at all.
@@ -130,18 +163,31 @@ export async function registerScimRoutes(app: FastifyInstance, options: ScimRout
     };
     const presented = parseAuthorization(request.headers.authorization);
     const result = presented ? await authenticateCredential(options.rt, presented) : undefined;
+    const slug = options.tenantInPath ? (request.params as { slug?: string }).slug : undefined;
+    const slugTenant = async () => (slug === undefined ? undefined : options.rt.store.tenants.findBySlug(slug));
     if (!result?.ok) {
       request.log.info({ reason: result?.reason ?? 'missing', client: request.ip }, 'SCIM authentication failed');
       // Guessing credentials is slowed down per address; the answer stays one indistinct 401 until then.
-      const refused = await options.clientLimits.failed(request.ip);
-      if (refused) throw limited(refused.waitSeconds, refused.what);
+      const limit = await options.clientLimits.failed(request.ip);
+      if (limit) throw limited(limit.waitSeconds, limit.what);
+      if (result?.revoked) {
+        refused.set(request, { tenantId: result.revoked.tenant.id, credentialId: result.revoked.credential.id, outcome: 'revoked-token', detail: 'the token was revoked' });
+      } else {
+        const named = await slugTenant();
+        if (named) refused.set(request, { tenantId: named.id, credentialId: null, outcome: 'wrong-token', detail: result ? 'the token is not one Roster issued' : 'no token was sent' });
+      }
       throw unauthorized();
     }
-    const refused = await options.clientLimits.authenticated(request.ip, result.credential.id);
-    if (refused) throw limited(refused.waitSeconds, refused.what);
-    const slug = options.tenantInPath ? (request.params as { slug?: string }).slug : undefined;
-    if (options.tenantInPath && slug !== result.tenant.slug) throw unauthorized();
+    const limit = await options.clientLimits.authenticated(request.ip, result.credential.id);
+    if (limit) throw limited(limit.waitSeconds, limit.what);
+    if (options.tenantInPath && slug !== result.tenant.slug) {
+      // Told to the tenant the URL names, without saying whose token it was.
+      const named = await slugTenant();
+      if (named) refused.set(request, { tenantId: named.id, credentialId: null, outcome: 'other-tenant-token', detail: "the token is another tenant's" });
+      throw unauthorized();
+    }
     if (!result.tenant.provisioningEnabled) {
+      refused.set(request, { tenantId: result.tenant.id, credentialId: result.credential.id, outcome: 'provisioning-off', detail: 'provisioning is switched off' });
       throw new ScimError(403, undefined, `provisioning is switched off for tenant "${result.tenant.slug}"; an admin can switch it on again`);
     }
     // Under the path a host server mounted Roster at, if it did (see mount-path.ts).
@@ -163,7 +209,11 @@ export async function registerScimRoutes(app: FastifyInstance, options: ScimRout
 
   app.addHook('onResponse', async (request, reply) => {
     const state = contexts.get(request);
-    if (!state) return;
+    if (!state) {
+      const attempt = refused.get(request);
+      if (attempt) options.requestLog.append(refusedEntry(request, reply.statusCode, attempt, options.rt.now()));
+      return;
+    }
     const { notes } = state.ctx;
     const now = options.rt.now();
     options.activity.note(state.tenant.id, state.credentialId, now, notes.changed);

@@ -129,4 +129,68 @@ export interface AdminStore {
   readonly consoleReads: ConsoleReads;
   readonly passwordResets: PasswordResetRepository;
   readonly audit: OperatorAuditRepository;
+  /** Setup links and the sessions they open (setup-links.repo.ts). */
+  readonly setupLinks: SetupLinkRepository;
+}
+
+/** How a setup link presents itself to the customer: all optional, checked when the link is made. */
+export interface SetupBranding {
+  readonly productName?: string;
+  readonly logoUrl?: string;
+  /** `#rrggbb`. */
+  readonly accent?: string;
+  /** Where the customer goes when they are done (the host product's own page). */
+  readonly returnUrl?: string;
+}
+
+/**
+ * A link that lets someone without a Roster account set up provisioning for one tenant. Only a
+ * SHA-256 of its secret is stored, so a database leak opens nothing.
+ */
+export interface SetupLinkRecord {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly secretHash: string;
+  readonly createdMs: number;
+  readonly expiresMs: number;
+  /** Opens one session only (the first use ends it). */
+  readonly singleUse: boolean;
+  /** The IdP the guided setup starts with, or null for the customer to choose. */
+  readonly idp: string | null;
+  readonly branding: SetupBranding;
+  /** Who made it: `admin:<id>`, `host-key:<id>` or `cli`. */
+  readonly createdBy: string;
+  readonly uses: number;
+  readonly lastUsedMs: number | null;
+  readonly revokedMs: number | null;
+}
+
+/** A browser signed in through a setup link: it may do the tenant's provisioning setup and nothing else. */
+export interface SetupSessionRecord {
+  readonly idHash: string;
+  readonly linkId: string;
+  readonly tenantId: string;
+  readonly createdMs: number;
+  readonly lastSeenMs: number;
+  readonly expiresMs: number;
+}
+
+export interface SetupLinkRepository {
+  create(link: SetupLinkRecord): Promise<void>;
+  findById(id: string): Promise<SetupLinkRecord | undefined>;
+  /** The tenant's links, newest first. */
+  listForTenant(tenantId: string): Promise<SetupLinkRecord[]>;
+  /** Revokes a link of the tenant and ends the sessions it opened; false when there is no such link. */
+  revoke(tenantId: string, id: string, nowMs: number): Promise<boolean>;
+  /**
+   * Counts one use, atomically: only while the link is neither revoked nor expired and, for a
+   * single-use link, not used yet. False when another browser got there first or the link lapsed.
+   */
+  recordUse(id: string, nowMs: number): Promise<boolean>;
+  createSession(session: SetupSessionRecord): Promise<void>;
+  /** The session with its link, in one query. */
+  findSession(idHash: string): Promise<{ session: SetupSessionRecord; link: SetupLinkRecord } | undefined>;
+  touchSession(idHash: string, lastSeenMs: number): Promise<void>;
+  deleteSession(idHash: string): Promise<void>;
+  deleteExpiredSessions(nowMs: number): Promise<number>;
 }

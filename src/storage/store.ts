@@ -335,6 +335,8 @@ export interface RequestLogQuery {
   readonly changedOnly?: boolean;
   /** Entries strictly older than this id (cursor for the next page). */
   readonly before?: string;
+  /** Entries strictly newer than this id, oldest first (the live connection check). */
+  readonly after?: string;
   readonly limit: number;
 }
 

@@ -2,6 +2,10 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { MAPPED_ATTRIBUTES, unknownPath } from '../../src/guides/attribute-map.js';
+import { GUIDE_IDPS, guideFor } from '../../src/guides/guides.js';
+import { guideMarkdown } from '../../src/guides/render-markdown.js';
+import { mappingTable, resolveGuide } from '../../src/guides/resolve-guide.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -84,6 +88,31 @@ describe('the IdP setup guides', () => {
           `${guide}: ${urn} is a namespace Roster knows`,
         );
       }
+    }
+  });
+
+  it('are exactly what src/guides/ generates (the console shows the same source): run `npm run guides` after editing it', () => {
+    for (const idp of GUIDE_IDPS) {
+      assert.equal(read(`docs/idp/${idp}.md`), guideMarkdown(resolveGuide(guideFor(idp))), `docs/idp/${idp}.md is stale`);
+    }
+  });
+
+  it('map only attributes the schema registry knows, and every attribute of docs/attributes.md', () => {
+    for (const a of MAPPED_ATTRIBUTES) assert.equal(unknownPath(a), undefined);
+    assert.deepEqual(MAPPED_ATTRIBUTES.map((a) => a.label), attributes.map((a) => a.name));
+    // A path Roster does not accept cannot reach a guide.
+    assert.match(String(unknownPath({ path: 'name.middleNames', namespace: 'core' })), /no sub-attribute/);
+    assert.match(String(unknownPath({ path: 'department', namespace: 'core' })), /no attribute department/);
+    assert.throws(() => mappingTable('okta', { 'Favourite colour': 'user.colour' }), /no attribute labelled Favourite colour/);
+  });
+
+  it('give every IdP the tenant values, a token step, the live check, failure help and group steps', () => {
+    for (const idp of GUIDE_IDPS) {
+      const guide = resolveGuide(guideFor(idp));
+      const blocks = guide.sections.flatMap((s) => s.blocks.map((b) => b.type));
+      for (const type of ['scim-url', 'token', 'live-check', 'if-it-fails']) assert.ok(blocks.includes(type as never), `${idp} has ${type}`);
+      assert.ok(guide.sections.filter((s) => s.kind === 'credentials' || s.kind === 'step').length >= 2, `${idp} has numbered steps`);
+      assert.match(JSON.stringify(guide), /[Gg]roups?/, `${idp} says how groups arrive`);
     }
   });
 });

@@ -1,6 +1,7 @@
 import { api, ApiError } from '../api.js';
 import { announce, fill, h } from '../dom.js';
 import type { PageContext } from '../main.js';
+import { setupLinksSection } from './setup-links-section.js';
 import { tenantPath } from '../router.js';
 import type { Credential, IssuedCredential, Settings, TenantDetail } from '../types.js';
 import { badge, copyField, emptyState, field, pageHeader, section, select, table, when } from '../ui.js';
@@ -52,6 +53,7 @@ export async function renderProvisioning(main: HTMLElement, ctx: PageContext): P
       },
     ),
     section('Matching and attributes', settingsForm(slug, detail.settings), { id: 'settings' }),
+    await setupLinksSection(slug),
   );
 }
 

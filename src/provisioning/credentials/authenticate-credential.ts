@@ -9,7 +9,15 @@ export type PresentedCredential =
 
 export type AuthenticationResult =
   | { readonly ok: true; readonly credential: CredentialRecord; readonly tenant: TenantRecord }
-  | { readonly ok: false; readonly reason: 'malformed' | 'unknown' | 'revoked' };
+  | {
+      readonly ok: false;
+      readonly reason: 'malformed' | 'unknown' | 'revoked';
+      /**
+       * For a revoked credential, whose it was: the live connection check tells the tenant that its
+       * IdP still sends a revoked token. Never set when the secret did not match.
+       */
+      readonly revoked?: { readonly credential: CredentialRecord; readonly tenant: TenantRecord };
+    };
 
 /**
  * Finds the credential by its public id, then compares the secret's hash in constant time.
@@ -31,6 +39,6 @@ export async function authenticateCredential(
   if (!found || found.credential.kind !== presented.scheme || !secretMatches(parts.secret, found.credential.secretHash)) {
     return { ok: false, reason: 'unknown' };
   }
-  if (found.credential.revokedMs !== null) return { ok: false, reason: 'revoked' };
+  if (found.credential.revokedMs !== null) return { ok: false, reason: 'revoked', revoked: found };
   return { ok: true, credential: found.credential, tenant: found.tenant };
 }

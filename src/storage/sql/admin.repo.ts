@@ -325,7 +325,7 @@ class SqlConsoleReads implements ConsoleReads {
 }
 
 /** The console's storage over the same database as everything else. */
-export function sqlAdminStore(db: Kysely<RosterDatabase>, dialect: SqlDialect): AdminStore {
+export function sqlAdminStore(db: Kysely<RosterDatabase>, dialect: SqlDialect): Omit<AdminStore, 'setupLinks'> {
   const adminDb = db.withTables<AdminTables>();
   return {
     admins: new SqlAdminRepository(adminDb),

@@ -67,7 +67,7 @@ export async function appendRequestLog(db: Kysely<RosterDatabase>, dialect: SqlD
   await rawQuery(db, dialect.engine, dialect.engine === 'postgres' ? INSERT_POSTGRES : INSERT_SQLITE, [json]);
 }
 
-/** The provisioning log of one tenant, newest first, filtered in the database. */
+/** The provisioning log of one tenant, newest first (oldest first after a cursor), filtered in the database. */
 export class SqlRequestLogRepository implements RequestLogRepository {
   constructor(
     private readonly db: Kysely<RosterDatabase>,
@@ -84,12 +84,13 @@ export class SqlRequestLogRepository implements RequestLogRepository {
     if (query.resourceId) q = q.where('resource_id', '=', query.resourceId);
     if (query.changedOnly) q = q.where('changed', '=', 1);
     if (query.before) q = q.where('id', '<', query.before);
+    if (query.after) q = q.where('id', '>', query.after);
     if (query.text) {
       const needle = query.text.toLowerCase();
       const has = (column: string) => this.dialect.contains(sql`lower(coalesce(${sql.ref(column)}, ''))`, needle);
       q = q.where(sql<boolean>`(${has('path')} or ${has('client')} or ${has('error')})`);
     }
-    const rows = await q.orderBy('id', 'desc').limit(query.limit).execute();
+    const rows = await q.orderBy('id', query.after ? 'asc' : 'desc').limit(query.limit).execute();
     return rows.map(toEntry);
   }
 }

@@ -6,6 +6,7 @@ import { SqlHeldChangeRepository } from './held-changes.repo.js';
 import { SqlAuditRepository } from './audit.repo.js';
 import { SqlDuplicateRepository } from './duplicates.repo.js';
 import { sqlAdminStore } from './admin.repo.js';
+import { SqlSetupLinkRepository } from './setup-links.repo.js';
 import { SqlCredentialRepository } from './credentials.repo.js';
 import { SqlTenantRepository } from './tenants.repo.js';
 import { CacheClearingTenantRepository, CachedCredentialRepository, CredentialCache } from './credential-cache.js';
@@ -102,6 +103,7 @@ export class SqlStore implements Store {
       consoleReads: guarded(this.classify, admin.consoleReads),
       passwordResets: guarded(this.classify, admin.passwordResets),
       audit: guarded(this.classify, admin.audit),
+      setupLinks: guarded(this.classify, new SqlSetupLinkRepository(database.db)),
     };
   }
 

@@ -15,6 +15,7 @@ import { duplicateKeysMigration } from './011-duplicate-keys.js';
 import { dayTwoMigration } from './012-day-two.js';
 import { rateWindowsAndWriteProbeMigration } from './013-rate-windows-and-write-probe.js';
 import { webhookRetiringSecretsMigration } from './014-webhook-retiring-secrets.js';
+import { setupLinksMigration } from './016-setup-links.js';
 
 /** Every migration in order; names are permanent once released. */
 export function migrationsFor(engine: Engine): Record<string, Migration> {
@@ -33,6 +34,7 @@ export function migrationsFor(engine: Engine): Record<string, Migration> {
     '012-day-two': dayTwoMigration(),
     '013-rate-windows-and-write-probe': rateWindowsAndWriteProbeMigration(engine),
     '014-webhook-retiring-secrets': webhookRetiringSecretsMigration(),
+    '016-setup-links': setupLinksMigration(),
   };
 }
 
