@@ -77,7 +77,9 @@ export interface Person {
 
 export interface PeoplePage {
   people: Person[];
+  /** A lower bound when totalExact is false (the console counts at most 10,000). */
   total: number;
+  totalExact: boolean;
   nextCursor: string | null;
 }
 

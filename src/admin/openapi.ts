@@ -49,7 +49,7 @@ const person = object({
   active: { type: 'boolean' }, source: { enum: ['scim', 'sso', 'admin', 'import'] },
   missing: { ...arrayOf(str), description: 'Recommended attributes the profile lacks.' }, createdAt: time, modifiedAt: time,
 });
-const peoplePage = object({ people: arrayOf(ref('Person')), total: { type: 'integer' }, nextCursor: nullableStr });
+const peoplePage = object({ people: arrayOf(ref('Person')), total: { type: 'integer' }, totalExact: { type: 'boolean', description: 'False when total stopped at the 10,000 the console counts: there are more' }, nextCursor: nullableStr });
 const logEntry = object({
   id: str, at: time, method: str, path: str, status: { type: 'integer' }, durationMs: { type: 'integer' },
   client: { ...nullableStr, description: 'The client User-Agent.' },

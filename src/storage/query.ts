@@ -51,12 +51,19 @@ export interface ListQuery {
   readonly page: Page;
   /** Whether to count all matches (skipped when a cursor already carries the total). Default true. */
   readonly count?: boolean;
+  /**
+   * Count at most this many matches (the console's lists): a count reads every match, which in a
+   * tenant of 1,000,000 is a second or more; past the cap the total is a lower bound.
+   */
+  readonly countCap?: number;
 }
 
 export interface ListResult<T> {
   readonly rows: readonly T[];
   /** Undefined when the query asked not to count. */
   readonly total?: number;
+  /** False when `total` stopped at the query's countCap: there are at least that many. */
+  readonly totalExact?: boolean;
   /** Set for cursor pages when more rows follow. */
   readonly next?: CursorPosition;
 }

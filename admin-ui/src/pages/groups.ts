@@ -103,11 +103,11 @@ export async function renderGroups(main: HTMLElement, ctx: PageContext): Promise
   );
 }
 
-function membersSection(slug: string, key: string, title: string, page: { people: Person[]; total: number; nextCursor: string | null }, cursor: string, base: string, empty: HTMLElement): HTMLElement {
+function membersSection(slug: string, key: string, title: string, page: { people: Person[]; total: number; totalExact?: boolean; nextCursor: string | null }, cursor: string, base: string, empty: HTMLElement): HTMLElement {
   const body =
     page.total === 0
       ? empty
-      : h('div', null, peopleTable(slug, title, page.people), cursorPager(key, { count: page.people.length, total: page.total, nextCursor: page.nextCursor }, PAGE, cursor, (c) => navigate(c ? `${base}?cursor=${encodeURIComponent(c)}` : base), 'members'));
+      : h('div', null, peopleTable(slug, title, page.people), cursorPager(key, { count: page.people.length, total: page.total, ...(page.totalExact === undefined ? {} : { totalExact: page.totalExact }), nextCursor: page.nextCursor }, PAGE, cursor, (c) => navigate(c ? `${base}?cursor=${encodeURIComponent(c)}` : base), 'members'));
   return section(`${title} · ${number(page.total)}`, body, { id: 'members' });
 }
 

@@ -96,6 +96,7 @@ export async function renderPeople(main: HTMLElement, ctx: PageContext): Promise
         from,
         count: page.people.length,
         total: page.total,
+        totalExact: page.totalExact,
         ...(cursor
           ? {
               onPrevious: () => {
@@ -118,6 +119,10 @@ export async function renderPeople(main: HTMLElement, ctx: PageContext): Promise
   }
   fill(
     results,
-    section(filtered ? `${number(page.total)} matching` : `${number(page.total)} ${page.total === 1 ? 'person' : 'people'}`, [form, body], { id: 'people' }),
+    section(
+      `${page.totalExact ? number(page.total) : `More than ${number(page.total)}`} ${filtered ? 'matching' : page.total === 1 && page.totalExact ? 'person' : 'people'}`,
+      [form, body],
+      { id: 'people' },
+    ),
   );
 }

@@ -57,6 +57,8 @@ export async function listPeople(
   scope: TenantScope,
   filter: PeopleFilter,
   page: { after?: string; limit: number },
+  /** Count at most this many (the console's lists); the result says whether the total is exact. */
+  countCap?: number,
 ): Promise<ListResult<StoredUser>> {
   const where = peopleCondition(filter);
   const search = peopleSearch(filter);
@@ -64,6 +66,7 @@ export async function listPeople(
     repos.users.list({
       ...(where ? { where } : {}),
       ...(search !== undefined ? { search } : {}),
+      ...(countCap !== undefined ? { countCap } : {}),
       page: page.after ? { kind: 'cursor', after: { id: page.after, sortValue: null }, limit: page.limit } : { kind: 'cursor', limit: page.limit },
     }),
   );

@@ -84,8 +84,13 @@ export async function listPage<Row extends PageRow>(
   const last = pageRows[pageRows.length - 1];
   const next: CursorPosition | undefined =
     rows.length > query.page.limit && last ? { id: last.id, sortValue: last.sort_value ?? null } : undefined;
-  const total = wantCount ? await countAll(db, engine, parts()) : undefined;
-  return { rows: pageRows, ...(total === undefined ? {} : { total }), ...(next ? { next } : {}) };
+  if (!wantCount) return { rows: pageRows, ...(next ? { next } : {}) };
+  const cap = query.countCap;
+  // A page that is not full, and is the first, is every match: no count needed.
+  const whole = !after && !next;
+  const counted = whole ? pageRows.length : await countAll(db, engine, parts(), cap);
+  const capped = !whole && cap !== undefined && counted > cap;
+  return { rows: pageRows, total: capped ? cap : counted, ...(cap !== undefined ? { totalExact: !capped } : {}), ...(next ? { next } : {}) };
 }
 
 /** The pieces of a list query, built only when a page or a count needs them. */
@@ -193,12 +198,16 @@ function fixedLookup(
   };
 }
 
-function countStatement({ tableRef, tenantMatch, filter }: QueryParts): RawBuilder<{ n: number }> {
+function countStatement({ tableRef, tenantMatch, filter }: QueryParts, cap?: number): RawBuilder<{ n: number }> {
+  if (cap !== undefined) {
+    // One more than the cap says whether there are more; the count stops reading there.
+    return sql<{ n: number }>`select count(*) as n from (select 1 from ${tableRef} where ${tenantMatch} and ${filter} limit ${cap + 1}) capped`;
+  }
   return sql<{ n: number }>`select count(*) as n from ${tableRef} where ${tenantMatch} and ${filter}`;
 }
 
-async function countAll(db: Kysely<RosterDatabase>, engine: Engine, parts: QueryParts): Promise<number> {
-  const rows = await longRead<{ n: number }>(db, engine, countStatement(parts).compile(db));
+async function countAll(db: Kysely<RosterDatabase>, engine: Engine, parts: QueryParts, cap?: number): Promise<number> {
+  const rows = await longRead<{ n: number }>(db, engine, countStatement(parts, cap).compile(db));
   return Number(rows[0]?.n ?? 0);
 }
 
