@@ -238,6 +238,10 @@ export function storeContract(engine: EngineName, skip: string | false): void {
       // Another tenant sees none of it.
       assert.deepEqual(await store.read(b, (r) => r.groups.membersOf([outer.id, inner.id])), new Map([[outer.id, []], [inner.id, []]]));
       assert.equal((await store.read(b, (r) => r.pending.list(100, 0))).rows.some((p) => p.subjectId === outer.id), false);
+      // One subject's references by its key: the same two, none of another kind, none in another tenant.
+      assert.deepEqual((await store.read(t, (r) => r.pending.forSubject('member', outer.id))).map((p) => p.reference).sort(), ['Late@s.com', 'later@s.com']);
+      assert.deepEqual(await store.read(t, (r) => r.pending.forSubject('manager', outer.id)), []);
+      assert.deepEqual(await store.read(b, (r) => r.pending.forSubject('member', outer.id)), []);
     });
 
     it('reads people with their direct groups in name order, the same as groupsOf, and only in their tenant', async () => {

@@ -211,6 +211,8 @@ export interface PendingReferenceRepository {
   /** Removes and answers every pending reference whose folded reference is one of these. */
   takeMatching(referenceFolds: readonly string[]): Promise<PendingReferenceRecord[]>;
   list(limit: number, offset: number): Promise<{ rows: PendingReferenceRecord[]; total: number }>;
+  /** One subject's references of one kind, oldest first (from the primary key, whatever the tenant holds). */
+  forSubject(kind: PendingKind, subjectId: string): Promise<PendingReferenceRecord[]>;
 }
 
 /** An event to append to the outbox; storage gives it the tenant's next sequence number when its change commits. */

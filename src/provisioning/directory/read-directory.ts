@@ -94,7 +94,9 @@ export async function personOverview(rt: ProvisioningRuntime, scope: TenantScope
       repos.folders.foldersOf([id]).then((m) => m.get(id) ?? []),
       user.managerId ? repos.users.findById(user.managerId).then((m) => m ?? null) : Promise.resolve(null),
       repos.users.reportsOf(id),
-      repos.pending.list(1000, 0).then((p) => p.rows.filter((r) => r.kind === 'manager' && r.subjectId === id)),
+      // By the subject's key: a page of the tenant's references filtered here missed this person's
+      // once the tenant held more than a page, and counted all of them on every person page.
+      repos.pending.forSubject('manager', id),
       repos.requestLog.list({ resourceId: id, limit: 100 }),
     ]);
     return { user, groups, folders, manager, reports, pending, history };

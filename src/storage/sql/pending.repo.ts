@@ -75,6 +75,17 @@ export class SqlPendingReferenceRepository implements PendingReferenceRepository
     return oldestFirst(rows.map(toPending));
   }
 
+  async forSubject(kind: PendingKind, subjectId: string): Promise<PendingReferenceRecord[]> {
+    const rows = await this.db
+      .selectFrom('pending_references')
+      .selectAll()
+      .where('tenant_id', '=', this.tenantId)
+      .where('kind', '=', kind)
+      .where('subject_id', '=', subjectId)
+      .execute();
+    return oldestFirst(rows.map(toPending));
+  }
+
   async list(limit: number, offset: number): Promise<{ rows: PendingReferenceRecord[]; total: number }> {
     const rows = await this.db
       .selectFrom('pending_references')
