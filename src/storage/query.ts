@@ -68,3 +68,14 @@ export class UnsupportedConditionError extends Error {
     this.name = 'UnsupportedConditionError';
   }
 }
+
+/**
+ * A cursor position that cannot come from this query (a client can decode and edit a cursor). Thrown
+ * by the SQL implementation, declared here so that callers above storage can tell it apart.
+ */
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('the cursor is not valid for this query; start again with an empty cursor');
+    this.name = 'InvalidCursorError';
+  }
+}
