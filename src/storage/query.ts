@@ -43,7 +43,7 @@ export type Page =
 export interface ListQuery {
   readonly where?: Condition;
   /**
-   * Free text the resource's search text must contain, case-insensitively (people only: SPEC §7
+   * Free text the resource's search text must contain, case-insensitively (people only: README.md#console
    * People overview), answered from a text index; under three characters, a prefix search.
    */
   readonly search?: string;

@@ -103,7 +103,7 @@ for (const { engine, skip } of testEngines()) {
 
     const okta = (method: string, path: string, body?: JsonObject) => t.scim(method, path, body, { ...OKTA });
 
-    it('O9 / SPEC §1 "Test API Credentials": a GET with the token answers 200; a bad token answers a 401 SCIM error with status "401"', async () => {
+    it('O9 / Okta\'s "Test API Credentials": a GET with the token answers 200; a bad token answers a 401 SCIM error with status "401"', async () => {
       const good = await okta('GET', '/Users?startIndex=1&count=2');
       assertListResponse(good, 'GET /Users?startIndex=1&count=2 (valid token)');
       for (const authorization of ['Bearer not-a-roster-token', 'non-token', 'Basic bm90OmdpdmVu']) {
@@ -274,7 +274,7 @@ for (const { engine, skip } of testEngines()) {
         schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
         Operations: [{ op: 'replace', value: { id: groupId, displayName: 'Test SCIMv2 Renamed' } }],
       });
-      assert.equal(renamed.status, 204, said('PATCH rename (Roster answers group PATCH with 204, SPEC §2)', renamed));
+      assert.equal(renamed.status, 204, said('PATCH rename (Roster answers group PATCH with 204, README.md#what-the-scim-endpoint-supports)', renamed));
       const read = await okta('GET', `/Groups/${groupId}`);
       assert.equal(read.body['displayName'], 'Test SCIMv2 Renamed', said('GET after rename', read));
       assert.equal(read.body['id'], groupId);

@@ -151,7 +151,8 @@ export async function patchUser(
   ctx.notes.changes.push(...(result.changes ?? []));
   ctx.notes.warnings.push(...(result.warnings ?? []));
   if (result.held) return held(ctx, result.held, id, projection);
-  // Users answer 200 with the resource (SPEC §2; scim-sanity and SCIMple's tests require it).
+  // Users answer 200 with the resource (README.md#what-the-scim-endpoint-supports; scim-sanity
+  // and SCIMple's tests require it).
   return readAfterWrite(ctx, result.user.id, projection);
 }
 

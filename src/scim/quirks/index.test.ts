@@ -61,7 +61,7 @@ describe('quirk pipeline', () => {
   it('every normaliser names its evidence, and every evidenced fixture exists', () => {
     const files = new Set(readdirSync(new URL('./fixtures/', import.meta.url)));
     for (const n of normalisers) {
-      assert.ok(n.description.length > 20 && /idp-behaviors/.test(n.evidence), n.name);
+      assert.ok(n.description.length > 20 && /docs\/idp-behaviors\.md#[a-z-]+/.test(n.evidence), n.name);
       for (const file of n.evidence.match(/[a-z0-9-]+\.json/g) ?? []) assert.ok(files.has(file), `${n.name}: ${file}`);
     }
   });
