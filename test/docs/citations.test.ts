@@ -85,12 +85,17 @@ function anchorsOf(markdown: string): Set<string> {
 }
 
 /** What is wrong with one citation made from `fromFile`, or undefined when it resolves. */
-function problemWith(citation: string, fromFile: string, readMarkdown: (path: string) => string | undefined): string | undefined {
+function problemWith(
+  citation: string,
+  fromFile: string,
+  readMarkdown: (path: string) => string | undefined,
+  { besideOnly = false }: { besideOnly?: boolean } = {},
+): string | undefined {
   const [path, anchor] = citation.split('#') as [string, string | undefined];
-  const candidates = [join(dirname(fromFile), path), join(root, path)];
+  const candidates = path === '' ? [fromFile] : besideOnly ? [join(dirname(fromFile), path)] : [join(dirname(fromFile), path), join(root, path)];
   const found = candidates.find((candidate) => readMarkdown(candidate) !== undefined);
-  if (!found) return `${citation}: no such file beside ${relative(root, fromFile)} or at the repository root`;
-  if (anchor !== undefined && !anchorsOf(readMarkdown(found)!).has(anchor)) {
+  if (!found) return `${citation}: no such file beside ${relative(root, fromFile)}${besideOnly ? '' : ' or at the repository root'}`;
+  if (anchor !== undefined && found.endsWith('.md') && !anchorsOf(readMarkdown(found)!).has(anchor)) {
     return `${citation}: ${relative(root, found)} has no heading with the anchor #${anchor}`;
   }
   return undefined;
@@ -105,6 +110,23 @@ function citationsIn(path: string, text: string): string[] {
 }
 
 const readFromDisk = (path: string): string | undefined => (existsSync(path) && statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined);
+
+/** Every markdown file of the repository. */
+function markdownFiles(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) markdownFiles(full, out);
+    else if (name.endsWith('.md')) out.push(full);
+  }
+  return out;
+}
+
+/** The relative link targets of a markdown text (`[text](target)`), code blocks and spans left out. */
+function linksIn(markdown: string): string[] {
+  const prose = markdown.replace(/^\s*(```|~~~)[\s\S]*?^\s*\1/gm, '').replace(/`[^`\n]*`/g, '');
+  return [...prose.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!).filter((target) => !/^[a-z][a-z0-9+.-]*:/i.test(target));
+}
 
 describe('citations in code', () => {
   it('every *.md a comment cites, and every docs/….md anywhere, exists with the heading its #anchor names', () => {
@@ -122,6 +144,19 @@ describe('citations in code', () => {
     }
     assert.deepEqual(problems, []);
     assert.ok(count > 50, `found only ${count} citations: is the reader still reading comments?`);
+  });
+
+  it('every relative link in the repository\'s markdown reaches a file, and a heading when it names one', () => {
+    const problems: string[] = [];
+    // A folder, or a file that is not markdown (a screenshot), only needs to exist.
+    const exists = (path: string) => (!existsSync(path) ? undefined : path.endsWith('.md') && statSync(path).isFile() ? readFileSync(path, 'utf8') : '');
+    for (const file of markdownFiles(root)) {
+      for (const link of linksIn(readFileSync(file, 'utf8'))) {
+        const problem = problemWith(decodeURIComponent(link), file, exists, { besideOnly: true });
+        if (problem) problems.push(`${relative(root, file)}: ${problem}`);
+      }
+    }
+    assert.deepEqual(problems, []);
   });
 
   it('every recorded IdP exchange cites its evidence by anchor', () => {
@@ -161,6 +196,12 @@ describe('citations in code', () => {
       assert.match(problemWith('docs/missing.md', from, read) ?? '', /no such file/);
       assert.match(problemWith('idp-behaviors.md', from, read) ?? '', /no such file/);
       assert.match(problemWith('docs/guide.md#not-a-heading', from, read) ?? '', /no heading/);
+    });
+
+    it('reads markdown links outside code, and resolves them beside the file only', () => {
+      assert.deepEqual(linksIn('See [a](guide.md#x) and [b](https://example.com/c.md).\n```\n[c](d.md)\n```\n`[e](f.md)`'), ['guide.md#x']);
+      assert.match(problemWith('NOTES.md', join(root, 'docs', 'x.md'), read, { besideOnly: true }) ?? '', /no such file/);
+      assert.equal(problemWith('#entra-quirks', join(root, 'docs', 'guide.md'), read, { besideOnly: true }), undefined);
     });
 
     it('finds citations in comments of every kind and docs/ paths in strings, not other strings or URLs', () => {
