@@ -40,7 +40,7 @@ const SCIM_ENTRY_POINTS: readonly string[] = [
   'scim/schemas/urns.ts',
 ];
 
-/** Layers that may not import scim at all (DESIGN: the admin API calls provisioning, never scim). */
+/** Layers that may not import scim at all (docs/architecture.md: the admin API calls provisioning, never scim). */
 const NO_SCIM = new Set(['admin']);
 
 interface SourceFile {
