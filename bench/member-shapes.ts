@@ -1,6 +1,6 @@
 /**
- * Group members in the shapes identity providers really send (DESIGN.md: "bench the recorded
- * shapes, not only { value }"): PATCH adding 1,000 members to a fresh group in each shape, built
+ * Group members in the shapes identity providers really send (docs/idp-behaviors.md: the recorded
+ * shapes, not only { value }): PATCH adding 1,000 members to a fresh group in each shape, built
  * from the normalisers' recorded requests (src/testing/member-shapes.ts), and a page of 100 groups.
  *
  * Time is measured over HTTP against the bench server (bench/serve.ts, what `npm start` runs).

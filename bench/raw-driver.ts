@@ -8,7 +8,7 @@
  * - lookup: `select * from users where tenant_id = ? and user_name_fold = ?`;
  * - add 1,000 members: one transaction locking the group row, checking the ids exist, one
  *   multi-row `insert … on conflict do nothing returning`, bumping the group's version — the five
- *   statements DESIGN.md's trace names.
+ *   statements docs/architecture.md#the-shape-that-carries-everything names.
  *
  * SQLite runs better-sqlite3 synchronously: one connection, one statement at a time, so
  * concurrency is moot (the server's SQLite connection is just as serial). PostgreSQL runs a

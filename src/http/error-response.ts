@@ -2,8 +2,7 @@ import type { JsonObject } from '../json/json-value.js';
 import { DomainError, type DomainErrorKind } from '../provisioning/errors.js';
 import { ScimError, type ScimType } from '../scim/errors.js';
 import { URN } from '../scim/schemas/urns.js';
-import { UnsupportedConditionError } from '../storage/query.js';
-import { InvalidCursorError } from '../storage/sql/list-page.js';
+import { InvalidCursorError, UnsupportedConditionError } from '../storage/query.js';
 import { StorageDeadlineError, StorageFullError, StorageUnavailableError } from '../storage/store.js';
 
 /** An error as the client sees it: status, RFC 7644 §3.12 body and extra headers. */

@@ -7,7 +7,7 @@ import { MEMBER_SHAPE_LABELS, MEMBER_SHAPES, membersInShape, type MemberShape } 
 import { createTestServer, type TestResponse, type TestServer } from '../testing/test-server.js';
 
 /**
- * DESIGN.md, "Okta adds 500 members": a membership change costs a fixed number of SQL statements
+ * docs/architecture.md#the-shape-that-carries-everything: a membership change costs a fixed number of SQL statements
  * whatever the number of members and whatever shape the identity provider gives them in, and a
  * page of groups is read in a fixed number whatever its size. Each case runs the same request
  * with 10 and with 500 members (or a page of 10 and of 100 groups) and compares the counts.

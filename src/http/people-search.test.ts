@@ -9,7 +9,7 @@ const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const BULK = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
 
-// The people search of the host API (the console's is the same listPeople): SPEC §7 People overview.
+// The people search of the host API (the console's is the same listPeople): README.md#console.
 for (const { engine, skip } of testEngines()) {
   describe(`people search on ${engine}`, { skip }, () => {
     let t: TestServer;

@@ -1,6 +1,7 @@
 // Nothing applied silently: an attribute sent outside its schema's namespace is not stored there,
 // and the provisioning log — read through the admin API, as the console reads it — says so and
-// names what was probably meant (SPEC §4; RFC 7644 §3.10: only the core schema's URN may be left out).
+// names what was probably meant (README.md#the-directory-model; RFC 7644 §3.10: only the core
+// schema's URN may be left out).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { JsonObject } from '../json/json-value.js';

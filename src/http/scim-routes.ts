@@ -21,7 +21,7 @@ import { searchRoot } from '../scim/endpoints/root-search.js';
 import { patchUser, postUser, putUser, readUser, removeUser, searchUsers } from '../scim/endpoints/users.js';
 import { ScimError } from '../scim/errors.js';
 import type { RawListParams } from '../scim/messages/list-params.js';
-import { etagMatches, parseEtag } from '../scim/resources/render-resource.js';
+import { etagMatches, parseEtag } from '../scim/messages/etag.js';
 import type { ResourceSchema } from '../scim/schemas/registry.js';
 
 export interface ScimRouteOptions {

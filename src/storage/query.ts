@@ -43,7 +43,7 @@ export type Page =
 export interface ListQuery {
   readonly where?: Condition;
   /**
-   * Free text the resource's search text must contain, case-insensitively (people only: SPEC §7
+   * Free text the resource's search text must contain, case-insensitively (people only: README.md#console
    * People overview), answered from a text index; under three characters, a prefix search.
    */
   readonly search?: string;
@@ -73,5 +73,16 @@ export class UnsupportedConditionError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UnsupportedConditionError';
+  }
+}
+
+/**
+ * A cursor position that cannot come from this query (a client can decode and edit a cursor). Thrown
+ * by the SQL implementation, declared here so that callers above storage can tell it apart.
+ */
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('the cursor is not valid for this query; start again with an empty cursor');
+    this.name = 'InvalidCursorError';
   }
 }

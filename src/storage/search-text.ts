@@ -15,10 +15,10 @@ function text(value: JsonValue | undefined): string | undefined {
 }
 
 /**
- * The folded text the people search looks inside (SPEC §7 People overview): userName, the name's
- * given, family and formatted forms and "given family", displayName, title and every email
- * address, each once. Computed in TypeScript with `foldText`, like the other `*_fold` columns, so SQLite's FTS5 table and PostgreSQL's pg_trgm index hold the same text
- * and a search means the same on both engines.
+ * The folded text the people search looks inside (README.md#console, People overview): userName, the name's
+ * given, family and formatted forms and "given family", displayName, title and every email address, each
+ * once. Computed in TypeScript with `foldText`, like the other `*_fold` columns, so SQLite's FTS5 table and
+ * PostgreSQL's pg_trgm index hold the same text and a search means the same on both engines.
  */
 export function userSearchText(document: JsonObject): string {
   const values: string[] = [];

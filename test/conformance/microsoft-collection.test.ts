@@ -1,5 +1,5 @@
 /**
- * Microsoft's "SCIM Tests" Postman collection (shared/conformance/README.md), run with newman against a
+ * Microsoft's "SCIM Tests" Postman collection (vendored in ./microsoft/, see its README), run with newman against a
  * real, listening Roster on each database engine, with exactly the README's folders and variables, and
  * the collection file exactly as published (no value in it corrected).
  * Every assertion must pass except the named collection defects of microsoft-known-defects.ts — and each
@@ -36,10 +36,10 @@ import {
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
-const collectionUrl = new URL('../../../shared/conformance/microsoft-scim-tests.postman_collection.json', import.meta.url);
+const collectionUrl = new URL('./microsoft/microsoft-scim-tests.postman_collection.json', import.meta.url);
 const collectionPath = fileURLToPath(collectionUrl);
 
-/** Exactly the folders shared/conformance/README.md lists; "Get Token" (a sample-only route) is left out. */
+/** Every folder of the collection but "Get Token" (a route of Microsoft's sample server only); see microsoft/README.md. */
 const FOLDERS = [
   'Endpoint tests',
   'User tests',
@@ -59,8 +59,8 @@ const EXPECTED_ASSERTIONS = 107;
 function requireCollection(): RawCollection {
   if (!existsSync(collectionPath)) {
     assert.fail(
-      `Microsoft SCIM collection not found at ${collectionPath}. The conformance suite expects the shared/ ` +
-        'folder beside the repository (../shared/conformance/microsoft-scim-tests.postman_collection.json from the repo root).',
+      `Microsoft SCIM collection not found at ${collectionPath}: it is part of the repository ` +
+        '(test/conformance/microsoft/, see the README there); restore it from version control.',
     );
   }
   return loadCollection(collectionPath);

@@ -1,11 +1,12 @@
 /**
  * Where Microsoft's "SCIM Tests" Postman collection is wrong, named assertion by assertion.
  *
- * Only defects of the COLLECTION belong here: the assertions that insist on 204 from a User PATCH,
- * where RFC 7644 §3.5.2 equally allows 200 with the resource (Roster's answer, SPEC §2). A failure
- * caused by the server is a server bug: fix the server, never list it here.
- * microsoft-collection.test.ts fails when a listed assertion passes, is never reached, or fails with
- * another symptom than the one given, so this list cannot go stale or hide a new failure behind an old name.
+ * Only defects of the COLLECTION belong here: the assertions that insist on 204 from a User PATCH, where RFC
+ * 7644 §3.5.2 equally allows 200 with the resource (Roster's answer,
+ * README.md#what-the-scim-endpoint-supports). A failure caused by the server is a server bug: fix the server,
+ * never list it here. microsoft-collection.test.ts fails when a listed assertion passes, is never reached, or
+ * fails with another symptom than the one given, so this list cannot go stale or hide a new failure behind an
+ * old name.
  *
  * Not listed, because they pass: the request to `/serviceConfiguration` (the path of Microsoft's
  * reference sample, which Roster serves as an alias of `/ServiceProviderConfig`), and every request
@@ -14,7 +15,7 @@
  */
 
 export type DefectKind =
-  /** The assertion wants 204 from a User PATCH; RFC 7644 §3.5.2 equally allows 200 + the resource, Roster's answer (SPEC §2). */
+  /** The assertion wants 204 from a User PATCH; RFC 7644 §3.5.2 equally allows 200 + the resource, Roster's answer (README.md#what-the-scim-endpoint-supports). */
   'user-patch-status';
 
 export interface KnownDefect {
@@ -38,7 +39,7 @@ export function defectKey(entry: { folder: string; request: string; occurrence: 
   return `${entry.folder || '(top level)'} › ${request} › ${entry.assertion}`;
 }
 
-const PATCH_200 = 'wants 204 from a User PATCH; RFC 7644 §3.5.2 allows 200 with the resource, Roster\'s documented answer for Users (SPEC §2); the read-back assertions that follow pass.';
+const PATCH_200 = 'wants 204 from a User PATCH; RFC 7644 §3.5.2 allows 200 with the resource, Roster\'s documented answer for Users (README, "What the SCIM endpoint supports"); the read-back assertions that follow pass.';
 
 /** Every assertion of the collection (README folders, as published) that may fail, and must. */
 export const microsoftKnownDefects: readonly KnownDefect[] = [

@@ -65,8 +65,3 @@ export async function storedUserDocument(t: TestServer, id: string): Promise<Jso
   const stored = await t.server.store.read({ tenantId: t.tenant.id }, (r) => r.users.findById(id));
   return stored?.document;
 }
-
-/** A filter exactly as an IdP puts it on the wire: spaces as %20, quotes as %22, @ as %40. */
-export function percentEncoded(filter: string): string {
-  return encodeURIComponent(filter);
-}

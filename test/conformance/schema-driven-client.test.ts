@@ -83,7 +83,7 @@ for (const { engine, skip } of testEngines()) {
       server = await createServer(loadConfig({ LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url }));
       const address = await server.listen();
       const tenant = await createTenant(server.rt, { slug: 'strict' });
-      // The tenant publishes its own extension URN, as a host product does (SPEC §4).
+      // The tenant publishes its own extension URN, as a host product does (README.md#the-directory-model).
       await updateTenantSettings(server.rt, tenant.slug, { extensionUrn: TENANT_URN });
       token = (await issueCredential(server.rt, tenant.id, 'bearer', 'strict client')).secret;
       base = `${address}/scim/v2`;

@@ -13,7 +13,7 @@ import type {
 import { notFound } from '../errors.js';
 import type { ProvisioningRuntime } from '../runtime.js';
 
-/** How an admin or the host filters people (SPEC §7 People overview). */
+/** How an admin or the host filters people (README.md#console, People overview). */
 export interface PeopleFilter {
   /**
    * Text inside a name (given, family, formatted, display), an email, the userName or the title,

@@ -74,10 +74,10 @@ function withWorkEmail(emails: JsonValue | undefined, value: string): JsonValue 
 }
 
 /**
- * Just-in-time upsert at sign-in (SPEC §6): finds the person by the tenant's matching field,
- * creates them if absent (source `sso`: not SCIM-managed, so a later SCIM create adopts the
- * profile), and updates their details only when the tenant lets logins do so or SCIM does not
- * manage the person. SCIM stays the source of truth otherwise.
+ * Just-in-time upsert at sign-in (README.md#the-host-products-side): finds the person by the tenant's
+ * matching field, creates them if absent (source `sso`: not SCIM-managed, so a later SCIM create adopts the
+ * profile), and updates their details only when the tenant lets logins do so or SCIM does not manage the
+ * person. SCIM stays the source of truth otherwise.
  */
 export async function upsertSsoLogin(rt: ProvisioningRuntime, tenant: TenantRecord, login: SsoLogin): Promise<SsoLoginResult> {
   const scope = { tenantId: tenant.id };

@@ -2,7 +2,7 @@ import { isJsonObject, type JsonObject, type JsonValue } from '../../json/json-v
 import { DomainError } from '../errors.js';
 import { DEFAULT_EXTENSION_URN, languageKey, type TenantSettings } from '../tenants/tenant-settings.js';
 
-/** The directory's rules on values (seed guides, SPEC §4), each named in a flag. */
+/** The directory's rules on values (README.md#the-directory-model, docs/attributes.md), each named in a flag. */
 export const VALUE_RULES = ['iso-date', 'iana-timezone', 'tenant-language', 'iso-country', 'email-address'] as const;
 export type ValueRule = (typeof VALUE_RULES)[number];
 

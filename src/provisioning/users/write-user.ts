@@ -34,7 +34,7 @@ const summary = (u: StoredUser) => ({ id: u.id, userName: u.userName });
 /** The person's flags after a change, as user events carry them (docs/events.md). */
 const flagsPayload = (flags: readonly ValueFlag[]) => flags.map((f) => ({ ...f }));
 
-/** The profile a create is about, by the tenant's matching field (SPEC §4 "Matching"). */
+/** The profile a create is about, by the tenant's matching field (README.md#the-directory-model, "Matching"). */
 async function findMatch(repos: ScopedRepositories, document: JsonObject, settings: TenantSettings): Promise<StoredUser | undefined> {
   const userName = typeof document['userName'] === 'string' ? document['userName'] : '';
   const byUserName = await repos.users.findByUserNameFold(foldText(userName));

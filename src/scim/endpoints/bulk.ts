@@ -1,7 +1,7 @@
 import { isJsonObject, type JsonObject, type JsonValue } from '../../json/json-value.js';
 import { LoopTurns } from '../../provisioning/work/loop-turns.js';
 import { ScimError } from '../errors.js';
-import { parseEtag } from '../resources/render-resource.js';
+import { parseEtag } from '../messages/etag.js';
 import { URN } from '../schemas/urns.js';
 import type { ScimContext, ScimResponse } from './context.js';
 import { patchGroup, postGroup, putGroup, removeGroup } from './groups.js';

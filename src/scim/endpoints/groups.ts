@@ -13,7 +13,8 @@ import { parsePatchRequest } from '../patch/patch-request.js';
 import { planGroupPatch, type GroupPatchStep, type MemberRef } from '../patch/plan-group-patch.js';
 import { normalisePatchBody, normaliseResourceBody } from '../quirks/index.js';
 import { parseResource } from '../resources/parse-resource.js';
-import { etag, renderGroup } from '../resources/render-resource.js';
+import { etag } from '../messages/etag.js';
+import { renderGroup } from '../resources/render-resource.js';
 import type { ProjectionParams, ScimContext, ScimResponse } from './context.js';
 import { listResponse } from './list-response.js';
 import { applyProjection, parseProjection, shows, type Projection } from './projection.js';
@@ -162,8 +163,9 @@ export async function putGroup(
 }
 
 /**
- * Group PATCH answers 204 unless the client asks for attributes (SPEC §2: a 100,000-member group
- * is not serialised after every change; RFC 7644 §3.5.2 allows both).
+ * Group PATCH answers 204 unless the client asks for attributes (RFC 7644 §3.5.2 allows both, and Entra
+ * expects 204, docs/idp-behaviors.md#entra-general-rules): a 100,000-member group is not serialised after
+ * every change. README.md#what-the-scim-endpoint-supports says so to users.
  */
 export async function patchGroup(
   ctx: ScimContext,

@@ -9,7 +9,8 @@ import { parsePatchRequest } from '../patch/patch-request.js';
 import { normalisePatchBody, normaliseResourceBody } from '../quirks/index.js';
 import { setAsideMisplacedTargets } from '../resources/misplaced-patch-targets.js';
 import { parseResource } from '../resources/parse-resource.js';
-import { etag, renderUser } from '../resources/render-resource.js';
+import { etag } from '../messages/etag.js';
+import { renderUser } from '../resources/render-resource.js';
 import type { ProjectionParams, ScimContext, ScimResponse } from './context.js';
 import { conditionToStored, fromStored, toStored } from './extension-alias.js';
 import { listResponse } from './list-response.js';
@@ -150,7 +151,8 @@ export async function patchUser(
   ctx.notes.changes.push(...(result.changes ?? []));
   ctx.notes.warnings.push(...(result.warnings ?? []));
   if (result.held) return held(ctx, result.held, id, projection);
-  // Users answer 200 with the resource (SPEC §2; scim-sanity and SCIMple's tests require it).
+  // Users answer 200 with the resource (README.md#what-the-scim-endpoint-supports; scim-sanity
+  // and SCIMple's tests require it).
   return readAfterWrite(ctx, result.user.id, projection);
 }
 

@@ -1,5 +1,7 @@
-// What Okta and Entra really send (idp-behaviors §1.3, §1.4, §2.2), straight into the strict engine:
-// RFC-shaped bodies apply; quirky ones are refused here and accepted after scim/quirks (see there).
+// What Okta and Entra really send (docs/idp-behaviors.md#entra-example-requests,
+// docs/idp-behaviors.md#entra-compliance-flag, docs/idp-behaviors.md#okta-example-requests), straight
+// into the strict engine: RFC-shaped bodies apply; quirky ones are refused here and accepted after
+// scim/quirks (see there).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
@@ -16,7 +18,7 @@ const fixture = (name: string): JsonValue => JSON.parse(readFileSync(new URL(`..
 const replay = (doc: JsonObject, name: string) => applyPatch(schema, doc, parsePatchRequest(fixture(name)));
 const isScim = (scimType: string) => (error: unknown): boolean => error instanceof ScimError && error.scimType === scimType;
 
-/** The user of Entra's "Create User" example (idp-behaviors §1.3), as stored. */
+/** The user of Entra's "Create User" example (docs/idp-behaviors.md#entra-example-requests), as stored. */
 function entraUser(): JsonObject {
   return {
     externalId: '0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef',
@@ -27,7 +29,7 @@ function entraUser(): JsonObject {
   };
 }
 
-describe('Entra ID requests (idp-behaviors §1.3)', () => {
+describe('Entra ID requests (docs/idp-behaviors.md#entra-example-requests)', () => {
   it('Update User [Multi-valued properties]: Replace ops with a filtered email path', () => {
     const result = replay(entraUser(), 'entra-update-user-multivalued');
     assert.deepEqual(result.document['emails'], [{ primary: true, type: 'work', value: 'updatedEmail@microsoft.com' }]);
@@ -63,7 +65,7 @@ describe('Entra ID requests (idp-behaviors §1.3)', () => {
   });
 });
 
-describe('Entra ID with and without aadOptscim062020 (idp-behaviors §1.4)', () => {
+describe('Entra ID with and without aadOptscim062020 (docs/idp-behaviors.md#entra-compliance-flag)', () => {
   it('disable user: flagged false applies; unflagged "False" is refused by the strict engine', () => {
     assert.equal(replay(entraUser(), 'entra-disable-user-flagged').document['active'], false);
     assert.throws(() => replay(entraUser(), 'entra-disable-user-unflagged'), isScim('invalidValue'));
@@ -129,7 +131,7 @@ describe('Entra E9: a filtered path that matches nothing creates the element', (
   });
 });
 
-describe('Okta requests (idp-behaviors §2.2)', () => {
+describe('Okta requests (docs/idp-behaviors.md#okta-example-requests)', () => {
   it('O2 deactivate: no-path replace {"active": false}', () => {
     const result = replay(entraUser(), 'okta-deactivate-user');
     assert.equal(result.document['active'], false);

@@ -68,8 +68,8 @@ function patchList(list: readonly JsonValue[], operation: AttributeOperation, ig
   if (operation.filter === undefined && operation.sub === undefined) {
     if (op === 'remove') {
       if (value !== undefined) {
-        // RFC 7644 §3.5.2.2 has no value for remove; honouring only the path would delete every
-        // value, which is never what a client that sent a value meant (idp-behaviors E4).
+        // RFC 7644 §3.5.2.2 has no value for remove; honouring only the path would delete every value, which
+        // is never what a client that sent a value meant (docs/idp-behaviors.md#entra-quirks, E4).
         throw ScimError.badRequest('invalidValue', `"remove" of "${label}" takes a value filter, not a value.`);
       }
       return { next: undefined, touched: [] };
@@ -137,10 +137,10 @@ function writeInto(element: JsonValue, operation: AttributeOperation, ignored: s
 }
 
 /**
- * A filter that matched nothing, for add/replace: RFC 7644 §3.5.2.3 answers noTarget, but Entra
- * expects `replace emails[type eq "work"].value` to create the work email (idp-behaviors E9). We
- * create one element when the filter is a conjunction of `eq` comparisons, whose values become
- * the new element's fields, and the result satisfies the filter; otherwise noTarget.
+ * A filter that matched nothing, for add/replace: RFC 7644 §3.5.2.3 answers noTarget, but Entra expects
+ * `replace emails[type eq "work"].value` to create the work email (docs/idp-behaviors.md#entra-quirks, E9).
+ * We create one element when the filter is a conjunction of `eq` comparisons, whose values become the new
+ * element's fields, and the result satisfies the filter; otherwise noTarget.
  */
 function createElement(operation: AttributeOperation, ignored: string[]): JsonValue {
   const { attribute, filter, label, sub, value } = operation;

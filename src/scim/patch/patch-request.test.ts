@@ -35,7 +35,8 @@ describe('parsePatchRequest', () => {
   });
 
   it('matches the schema URN and member names case-insensitively; ignores extra members', () => {
-    // Microsoft's collection sends a message-level "id" and an op-level "name" (idp-behaviors §6).
+    // Microsoft's collection sends a message-level "id" and an op-level "name"
+    // (docs/idp-behaviors.md#microsoft-collection).
     const ops = parsePatchRequest({
       id: 'g1',
       SCHEMAS: [PATCH_OP.toUpperCase()],

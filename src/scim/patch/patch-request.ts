@@ -2,7 +2,7 @@
  * Strict parser of a PatchOp message (RFC 7644 §3.5.2). IdP quirks are normalised before this
  * runs (`scim/quirks/`); what reaches here must be RFC-shaped, apart from the case-insensitivity
  * Microsoft asks every server for ("Don't require a case-sensitive match on structural elements",
- * idp-behaviors §1.1).
+ * docs/idp-behaviors.md#entra-general-rules).
  */
 import type { JsonObject, JsonValue } from '../../json/json-value.js';
 import { isJsonObject } from '../../json/json-value.js';
@@ -24,7 +24,8 @@ export interface PatchOperation {
 
 /**
  * Most operations accepted in one message. RFC 7644 sets no limit; 1,000 is far above what Okta
- * or Entra batch (idp-behaviors §1.2, §2.1) and bounds the work one request can ask for.
+ * or Entra batch (docs/idp-behaviors.md#entra-lifecycle,
+ * docs/idp-behaviors.md#okta-lifecycle) and bounds the work one request can ask for.
  */
 export const MAX_PATCH_OPERATIONS = 1000;
 

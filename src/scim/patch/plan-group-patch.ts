@@ -1,6 +1,7 @@
 /**
  * Turns a Group PATCH into ordered steps: attribute changes for the small group document, and
- * member changes as sets for storage (DESIGN.md "Okta adds 500 members": one INSERT, not 500).
+ * member changes as sets for storage (docs/architecture.md#the-shape-that-carries-everything:
+ * Okta adding 500 members is one INSERT, not 500).
  * Existing members are never read here; a group may have 100,000 of them.
  */
 import type { JsonObject, JsonValue } from '../../json/json-value.js';

@@ -24,7 +24,7 @@ describe('entra-capitalised-op (E1)', () => {
     assert.deepEqual(result.document, { userName: 'u', emails: [{ type: 'work', value: 'updatedEmail@microsoft.com' }], name: { familyName: 'updatedFamilyName' } });
   });
 
-  it('fires on Add (§1.4 without flag) and not on the flagged body', () => {
+  it('fires on Add (docs/idp-behaviors.md#entra-compliance-flag, without the flag) and not on the flagged body', () => {
     assert.equal(run(fixture('entra-add-attribute-unflagged')).fired, true);
     const flagged = fixture('entra-add-attribute-flagged');
     assert.deepEqual(run(flagged), { body: flagged, fired: false });

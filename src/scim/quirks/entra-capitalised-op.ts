@@ -5,15 +5,16 @@ import { mapOperations, valueOf, withMember } from './raw-patch.js';
 const OPS = new Set(['add', 'remove', 'replace']);
 
 /**
- * Lower-cases a capitalised `op`. parsePatchRequest accepts any case already (Microsoft asks for
- * that, idp-behaviors §1.1); this normaliser exists so the request log shows the quirk.
+ * Lower-cases a capitalised `op`. parsePatchRequest accepts any case already (Microsoft asks for that,
+ * docs/idp-behaviors.md#entra-general-rules); this normaliser exists so the request log shows the quirk.
  */
 export const entraCapitalisedOp: Normaliser = {
   name: 'entra-capitalised-op',
   description: 'PATCH op "Add"/"Replace"/"Remove" (any case) is lower-cased to the RFC 7644 spelling.',
   evidence:
     'fixtures/entra-update-user-multivalued.json, entra-add-attribute-unflagged.json, entra-remove-members.json; ' +
-    'idp-behaviors.md §1.3 (Update User, Update Group), §1.4 "without flag", quirk E1',
+    'docs/idp-behaviors.md#entra-example-requests (Update User, Update Group), ' +
+    'docs/idp-behaviors.md#entra-compliance-flag (without the flag), E1',
   applies: (stage) => stage === 'patch',
   normalise: (body) =>
     mapOperations(body, (operation) => {

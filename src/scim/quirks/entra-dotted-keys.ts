@@ -12,7 +12,7 @@ import { hasNoPath, isPathLikeKey, mapOperations, opOf, valueOf, withMember } fr
 export const entraDottedKeys: Normaliser = {
   name: 'entra-dotted-keys',
   description: 'Splits a no-path add/replace whose value keys are paths ("name.givenName", "urn:…:employeeNumber") into one operation per path.',
-  evidence: 'fixtures/entra-replace-multiple-flagged.json; idp-behaviors.md §1.4 "Replace multiple attributes — with flag", quirk E3',
+  evidence: 'fixtures/entra-replace-multiple-flagged.json; docs/idp-behaviors.md#entra-compliance-flag (replace several attributes, with the flag), E3',
   applies: (stage) => stage === 'patch',
   normalise: (body, { schema }) =>
     mapOperations(body, (operation) => {

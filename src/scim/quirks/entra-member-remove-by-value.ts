@@ -21,8 +21,8 @@ export const entraMemberRemoveByValue: Normaliser = {
   name: 'entra-member-remove-by-value',
   description: 'Turns remove + path "members" + value [{value}] into remove with path members[value eq "…" or …].',
   evidence:
-    'fixtures/entra-remove-members.json (idp-behaviors.md §1.3 "Update Group [Remove Members]"), ' +
-    'fixtures/entra-remove-member-unflagged.json (§1.4 "Remove group member — without flag"); quirk E4',
+    'fixtures/entra-remove-members.json (docs/idp-behaviors.md#entra-example-requests), ' +
+    'fixtures/entra-remove-member-unflagged.json (docs/idp-behaviors.md#entra-compliance-flag); E4',
   applies: (stage, resourceType) => stage === 'patch' && resourceType === 'Group',
   normalise: (body) =>
     mapOperations(body, (operation) => {

@@ -15,8 +15,8 @@ export const entraStringBoolean: Normaliser = {
   name: 'entra-string-boolean',
   description: 'Converts "True"/"False" strings (any case) to booleans where the schema declares a boolean attribute.',
   evidence:
-    'fixtures/entra-disable-user-unflagged.json (idp-behaviors.md §1.4 "Disable user — without flag"), ' +
-    'fixtures/postman-post-user-string-true.json (§6, [MS-PM] "Post emp1 with string True"); quirk E2',
+    'fixtures/entra-disable-user-unflagged.json (docs/idp-behaviors.md#entra-compliance-flag), ' +
+    'fixtures/postman-post-user-string-true.json (docs/idp-behaviors.md#microsoft-collection); E2',
   applies: () => true,
   normalise: (body, { stage, schema }) => {
     if (stage === 'resource') {

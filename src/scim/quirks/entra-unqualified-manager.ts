@@ -27,7 +27,7 @@ function isBareManagerPath(raw: string): boolean {
 export const entraUnqualifiedManager: Normaliser = {
   name: 'entra-unqualified-manager',
   description: 'Qualifies the enterprise manager sent without its URN in a PATCH ("path": "manager", or a bare manager key in a no-path value).',
-  evidence: 'fixtures/entra-set-manager-example5.json; idp-behaviors.md §1.3 Example 5 (unqualified path "manager"), quirk E10',
+  evidence: 'fixtures/entra-set-manager-example5.json; docs/idp-behaviors.md#entra-example-requests, Example 5 (unqualified path "manager"), E10',
   applies: (stage, resourceType) => stage === 'patch' && resourceType === 'User',
   normalise: (body, { schema }) => {
     const enterprise = findExtension(schema, URN.enterpriseUser);

@@ -17,8 +17,8 @@ export const managerShapes: Normaliser = {
   name: 'manager-shapes',
   description: 'Normalises enterprise manager sent as a bare string or a one-element array, and moves a top-level manager into the enterprise extension.',
   evidence:
-    'fixtures/entra-set-manager-example5.json (idp-behaviors.md §1.3 Example 5), fixtures/entra-manager-string-patch.json and ' +
-    'entra-manager-string-post.json (quirk E10, [3P] fragments), fixtures/entra-create-user-example2.json (§1.3 Example 2)',
+    'fixtures/entra-set-manager-example5.json (docs/idp-behaviors.md#entra-example-requests, Example 5), fixtures/entra-manager-string-patch.json and ' +
+    'entra-manager-string-post.json (docs/idp-behaviors.md#entra-quirks, E10), fixtures/entra-create-user-example2.json (Example 2)',
   applies: (_stage, resourceType) => resourceType === 'User',
   normalise: (body, { stage, schema }) => {
     const target = managerOf(schema);

@@ -13,8 +13,8 @@ export const memberRefCleanup: Normaliser = {
   name: 'member-ref-cleanup',
   description: 'Drops "$ref": null from members, renames member displayName to display, and wraps a bare member id string as [{"value": id}].',
   evidence:
-    'fixtures/entra-add-members.json (idp-behaviors.md §1.3 "Update Group [Add Members]", quirk E5), ' +
-    'fixtures/postman-group-add-member-string.json and postman-add-member-displayname.json (§6, [MS-PM])',
+    'fixtures/entra-add-members.json (docs/idp-behaviors.md#entra-example-requests, E5), ' +
+    'fixtures/postman-group-add-member-string.json and postman-add-member-displayname.json (docs/idp-behaviors.md#microsoft-collection)',
   applies: (_stage, resourceType) => resourceType === 'Group',
   normalise: (body, { stage }) => {
     if (stage === 'resource') {
@@ -45,7 +45,8 @@ function cleanMembersIn(object: JsonObject, wrapBareId: boolean): JsonObject | u
 
 /** A cleaned member list, or undefined when nothing changes. */
 function cleanList(value: JsonValue, wrapBareId: boolean): JsonValue | undefined {
-  // Microsoft's collection PATCHes `"value": "string id 1"` and expects 204 (idp-behaviors §6).
+  // Microsoft's collection PATCHes `"value": "string id 1"` and expects 204
+  // (docs/idp-behaviors.md#microsoft-collection).
   if (wrapBareId && typeof value === 'string' && value.trim() !== '') return [{ value }];
   if (!Array.isArray(value)) return undefined;
   let changed = false;

@@ -1,6 +1,7 @@
 /**
  * A quirk normaliser rewrites what a real IdP sends into the RFC shape the strict parsers accept,
- * before they run (DESIGN.md principle 6). A tenant never says which IdP it uses, so every
+ * before they run (docs/architecture.md; the evidence is
+ * recorded in docs/idp-behaviors.md). A tenant never says which IdP it uses, so every
  * normaliser runs on every request and must fire only on a shape that cannot mean anything else.
  */
 import type { JsonValue } from '../../json/json-value.js';
@@ -29,7 +30,7 @@ export interface Normaliser {
   readonly name: string;
   /** What it rewrites, in one sentence. */
   readonly description: string;
-  /** The fixture file(s) under `scim/quirks/fixtures/` and the idp-behaviors.md section proving the shape is real. */
+  /** The fixture file(s) under `scim/quirks/fixtures/` and the docs/idp-behaviors.md section proving the shape is real. */
   readonly evidence: string;
   /** Whether it runs at all for this stage and resource type. */
   applies(stage: NormaliserStage, resourceType: ResourceTypeName): boolean;

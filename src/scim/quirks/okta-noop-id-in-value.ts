@@ -13,7 +13,7 @@ const SERVER_OWNED = new Set(['id', 'schemas', 'meta']);
 export const oktaNoopIdInValue: Normaliser = {
   name: 'okta-noop-id-in-value',
   description: 'Removes id, schemas and meta from the value object of a PATCH add/replace without path.',
-  evidence: 'fixtures/okta-rename-group.json; idp-behaviors.md §2.2 "Group rename (OIN)", quirk O5',
+  evidence: 'fixtures/okta-rename-group.json; docs/idp-behaviors.md#okta-example-requests (rename), O5',
   applies: (stage) => stage === 'patch',
   normalise: (body) =>
     mapOperations(body, (operation) => {

@@ -1,4 +1,4 @@
-/** Why an attribute in a request body was not stored (recorded in the provisioning log, SPEC §4). */
+/** Why an attribute in a request body was not stored (recorded in the provisioning log, README.md#the-directory-model). */
 export type IgnoredReason = 'unknownAttribute' | 'notCoreAttribute' | 'readOnly' | 'password' | 'unknownSchema' | 'nullValue';
 
 /** One attribute a client sent that Roster did not store, with the name it probably meant. */

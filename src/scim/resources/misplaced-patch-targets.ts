@@ -25,10 +25,10 @@ function misplaced(schema: ResourceSchema, name: string): string | undefined {
 }
 
 /**
- * Removes operations whose path is a bare extension attribute name, and such keys from no-path
- * values (dropping an operation whose value is left empty). Unknown names are left for the PATCH
- * engine to refuse as before; the manager Entra sends unqualified (idp-behaviors §1.3 Example 5)
- * has been qualified by a named normaliser before this runs.
+ * Removes operations whose path is a bare extension attribute name, and such keys from no-path values
+ * (dropping an operation whose value is left empty). Unknown names are left for the PATCH engine to refuse as
+ * before; the manager Entra sends unqualified (docs/idp-behaviors.md#entra-example-requests, Example 5) has
+ * been qualified by a named normaliser before this runs.
  */
 export function setAsideMisplacedTargets(schema: ResourceSchema, operations: readonly PatchOperation[]): MisplacedTargets {
   const kept: PatchOperation[] = [];

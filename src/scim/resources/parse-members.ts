@@ -69,7 +69,8 @@ function parseMember(item: JsonObject, path: string, ignored: IgnoredAttribute[]
         display = stringAt(`${path}.display`, raw);
         break;
       case 'displayname':
-        // Microsoft's Postman collection names the member `displayName` (idp-behaviors §6).
+        // Microsoft's Postman collection names the member `displayName`
+        // (docs/idp-behaviors.md#microsoft-collection).
         displayName = stringAt(`${path}.displayName`, raw);
         break;
       case '$ref':

@@ -41,7 +41,7 @@ const oktaUser = {
   active: true,
 };
 
-describe('parseResource: what Okta sends (idp-behaviors §2.2)', () => {
+describe('parseResource: what Okta sends (docs/idp-behaviors.md#okta-example-requests)', () => {
   it('create: stores the profile, drops and lists the password, ignores empty groups', () => {
     const { document, ignored, members } = parseResource(plainUsers, oktaUser);
     assert.deepEqual(document, {
@@ -85,7 +85,7 @@ describe('parseResource: what Okta sends (idp-behaviors §2.2)', () => {
   });
 });
 
-describe('parseResource: what Entra ID sends (idp-behaviors §1.3)', () => {
+describe('parseResource: what Entra ID sends (docs/idp-behaviors.md#entra-example-requests)', () => {
   it('create with client meta and roles: [] — both dropped silently', () => {
     const body = {
       schemas: [URN.user, ENT],

@@ -33,7 +33,7 @@ const EXPECTED_NOISE = new Set(['id', 'meta', 'schemas']);
 
 /**
  * Parses a User or Group body (RFC 7643 §2–§4) leniently where real clients differ from the RFC
- * (idp-behaviors §1–§2, §6) and strictly on types. Throws ScimError 400 (invalidSyntax for a
+ * (docs/idp-behaviors.md) and strictly on types. Throws ScimError 400 (invalidSyntax for a
  * non-object body, invalidValue for a wrong type, two primaries or a missing required attribute).
  */
 export function parseResource(schema: ResourceSchema, body: JsonValue): ParsedResource {
@@ -94,12 +94,12 @@ export function unknownSchemaEntry(schema: ResourceSchema, urn: string, block: J
 }
 
 /**
- * A name without a URN is a core or common attribute (RFC 7644 §3.10: only the core schema's URN
- * may be omitted), whatever its case (RFC 7643 §2.1). A name only an extension has (`Department`)
- * is not that extension's attribute: storing it there would move a person between folders on a
- * guess, so it is ignored and the log names the qualified attribute. Entra's top-level `manager`
- * (idp-behaviors §1.3 Example 2, E10) is moved into the extension by the manager-shapes
- * normaliser before this runs, and the log records that it fired.
+ * A name without a URN is a core or common attribute (RFC 7644 §3.10: only the core schema's URN may be
+ * omitted), whatever its case (RFC 7643 §2.1). A name only an extension has (`Department`) is not that
+ * extension's attribute: storing it there would move a person between folders on a guess, so it is ignored
+ * and the log names the qualified attribute. Entra's top-level `manager`
+ * (docs/idp-behaviors.md#entra-example-requests, Example 2; E10) is moved into the extension by the
+ * manager-shapes normaliser before this runs, and the log records that it fired.
  */
 function readBare(state: ParseState, name: string, value: JsonValue, sentAs = name): void {
   const { schema, ignored } = state;
@@ -145,7 +145,8 @@ function store(state: ParseState, extension: SchemaDefinition | undefined, defin
     return;
   }
   if (definition.mutability === 'writeOnly') {
-    // The only writeOnly attribute is `password`, and Roster stores no passwords (SPEC §2).
+    // The only writeOnly attribute is `password`, and Roster stores no passwords
+    // (README.md#what-the-scim-endpoint-supports).
     // Dropped before any type check, so an error detail can never echo it.
     ignored.push(ignoredEntry(path, 'password'));
     return;

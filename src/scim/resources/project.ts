@@ -20,7 +20,7 @@ function names(path: ProjectionPath, name: string, extension: string | undefined
 
 /**
  * Whether the response will contain `attribute` at all, so the caller can skip loading it —
- * Entra reads every group with `excludedAttributes=members` (idp-behaviors E7).
+ * Entra reads every group with `excludedAttributes=members` (docs/idp-behaviors.md#entra-quirks, E7).
  */
 export function wantsAttribute(projection: Projection, attribute: string, extension?: string): boolean {
   if (projection.attributes && !projection.attributes.some((p) => names(p, attribute, extension))) return false;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { URN } from '../schemas/urns.js';
-import { etag, etagMatches, parseEtag, renderGroup, renderUser } from './render-resource.js';
+import { renderGroup, renderUser } from './render-resource.js';
 
 const ENT = URN.enterpriseUser;
 const created = new Date('2026-01-02T03:04:05.000Z');
@@ -64,34 +64,5 @@ describe('renderGroup', () => {
   it('has no members key when members were not loaded, and [] when there are none', () => {
     assert.equal('members' in renderGroup(base), false);
     assert.deepEqual(renderGroup({ ...base, members: [] })['members'], []);
-  });
-});
-
-describe('ETags', () => {
-  it('etag() is weak', () => assert.equal(etag(12), 'W/"12"'));
-
-  it('parses weak, strong, bare and listed tags', () => {
-    assert.deepEqual(parseEtag('W/"3"'), [3]);
-    assert.deepEqual(parseEtag('"3"'), [3]);
-    assert.deepEqual(parseEtag('3'), [3]);
-    assert.deepEqual(parseEtag('W/"1", "2" ,W/"3"'), [1, 2, 3]);
-  });
-
-  it('recognises * alone or in a list', () => {
-    assert.equal(parseEtag('*'), '*');
-    assert.equal(parseEtag(' W/"1", * '), '*');
-  });
-
-  it('skips tags that are not Roster versions, and malformed pieces', () => {
-    assert.deepEqual(parseEtag('"e180ee84f0671b1"'), []);
-    assert.deepEqual(parseEtag('W/"a,b", W/"4"'), [4]);
-    assert.deepEqual(parseEtag('W/"x, W/"5"'), [5]);
-    assert.deepEqual(parseEtag(''), []);
-  });
-
-  it('etagMatches compares weak and strong alike', () => {
-    assert.equal(etagMatches(parseEtag('"3"'), 3), true);
-    assert.equal(etagMatches(parseEtag('W/"2", W/"4"'), 3), false);
-    assert.equal(etagMatches('*', 3), true);
   });
 });

@@ -88,9 +88,9 @@ function only(list: readonly Candidate[]): string | undefined {
 }
 
 /**
- * The attribute a client probably meant by an unknown `name` (SPEC §4: "names the one that was
- * probably meant"): the same name in another namespace, a sub-attribute sent at the top
- * (`givenName` → `name.givenName`), or a near spelling (`adreses` → `addresses`).
+ * The attribute a client probably meant by an unknown `name` (README.md#the-directory-model: "names the one
+ * that was probably meant"): the same name in another namespace, a sub-attribute sent at the top (`givenName`
+ * → `name.givenName`), or a near spelling (`adreses` → `addresses`).
  */
 export function suggestAttribute(schema: ResourceSchema, name: string, context: NameContext = {}): string | undefined {
   const all = candidatesOf(schema);

@@ -62,7 +62,8 @@ export const coreUserSchema: SchemaDefinition = {
         attr('postalCode', 'string', 'The zip code or postal code component.'),
         attr('country', 'string', 'The country name component (ISO 3166-1 alpha-2 code).'),
         attr('type', 'string', "A label indicating the address's function.", { canonicalValues: ['work', 'home', 'other'] }),
-        // Not in RFC 7643 §8.7.1, but Entra ID sends it on every address (idp-behaviors E13).
+        // Not in RFC 7643 §8.7.1, but Entra ID sends it on every address (docs/idp-behaviors.md#entra-quirks,
+        // E13).
         attr('primary', 'boolean', 'Whether this is the primary address.'),
       ],
     }),

@@ -74,7 +74,7 @@ export function findExtension(resource: ResourceSchema, urn: string): SchemaDefi
 /**
  * Resolves a client-written path against a resource's schemas. Unqualified names are looked up in
  * the core schema first, then in each extension — Entra sends `manager` and `department` bare
- * (idp-behaviors §1.3, Example 2 and 5).
+ * (docs/idp-behaviors.md#entra-example-requests, Examples 2 and 5).
  */
 export function resolvePath(resource: ResourceSchema, path: AttrPath): ResolvedPath | undefined {
   const located = locateAttribute(resource, path.schema, path.attribute);

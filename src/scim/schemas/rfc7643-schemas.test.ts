@@ -25,7 +25,7 @@ const CHARACTERISTICS = ['type', 'multiValued', 'required', 'caseExact', 'mutabi
 
 /** Where Roster deliberately differs from the RFC's JSON, and why (one line each). */
 const DELIBERATE: Record<string, string> = {
-  'User.addresses.primary: not in RFC': 'RFC 7643 §2.4 gives every multi-valued attribute primary; Entra sends it on every address (idp-behaviors E13)',
+  'User.addresses.primary: not in RFC': 'RFC 7643 §2.4 gives every multi-valued attribute primary; Entra sends it on every address (docs/idp-behaviors.md#entra-quirks, E13)',
   'User.groups.$ref.referenceTypes': 'a user\'s groups are Group resources only (RFC 7643 §4.1.2 prose); "User" there would send a client to /Users',
   'Group.displayName.required': 'RFC 7643 §4.2 says displayName is REQUIRED; the §8.7.1 JSON says false',
   'Group.displayName.uniqueness': 'Roster refuses a second group of the same name (409 uniqueness), which Okta\'s "create or link" by displayName relies on',

@@ -1,19 +1,11 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { UnsupportedConditionError, type CursorPosition, type ListQuery, type ListResult } from '../query.js';
+import { InvalidCursorError, UnsupportedConditionError, type CursorPosition, type ListQuery, type ListResult } from '../query.js';
 import { comparisonParameter, conditionToSql, type ConditionScope } from './condition-to-sql.js';
 import type { Engine } from './engine.js';
 import { longRead } from './offloaded-reads.js';
 import { executeCompiled } from './raw-query.js';
 import { sortValueKind } from './sort-expression.js';
 import type { RosterDatabase } from './tables.js';
-
-/** A cursor position that cannot come from this query (a client can decode and edit a cursor). */
-export class InvalidCursorError extends Error {
-  constructor() {
-    super('the cursor is not valid for this query; start again with an empty cursor');
-    this.name = 'InvalidCursorError';
-  }
-}
 
 /** Whether a cursor position has the shape this query's keyset comparison needs (else a database type error). */
 function fitsSort(after: CursorPosition, kind: 'integer' | 'number' | 'text' | undefined): boolean {

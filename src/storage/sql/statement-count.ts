@@ -1,12 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 /**
- * Counts the SQL statements a piece of work runs, on either engine, for tests and the bench that
- * hold a request's cost to a fixed number of statements (DESIGN.md, "Okta adds 500 members").
- * Both drivers report every statement they send (sqlite.ts, postgres.ts); only work started inside
- * `countStatements` is counted, so background work (the provisioning log's flushes, PostgreSQL's
- * heartbeat, the event sweep) never lands in a request's count. Until the first count is asked for,
- * reporting a statement costs one boolean test.
+ * Counts the SQL statements a piece of work runs, on either engine, for tests and the bench that hold a
+ * request's cost to a fixed number of statements (docs/architecture.md#the-shape-that-carries-everything: a
+ * step costs the same for 10 members or 10,000). Both drivers report every statement they send (sqlite.ts,
+ * postgres.ts); only work started inside `countStatements` is counted, so background work (the provisioning
+ * log's flushes, PostgreSQL's heartbeat, the event sweep) never lands in a request's count. Until the first
+ * count is asked for, reporting a statement costs one boolean test.
  */
 const tallies = new AsyncLocalStorage<Tally>();
 let enabled = false;
