@@ -237,6 +237,14 @@ export interface EventRepository {
   /** Events after `afterSeq`, in order. */
   after(afterSeq: number, limit: number): Promise<StoredEvent[]>;
   lastSeq(): Promise<number>;
+  /** The last seq retention has deleted (0 while none): the outbox holds every event after it. */
+  prunedThrough(): Promise<number>;
+  /**
+   * Deletes up to `limit` of the oldest events, stopping at the first that occurred at or after
+   * `beforeMs` or that a webhook endpoint of the tenant has not received yet, so what stays is
+   * always `prunedThrough() + 1 … lastSeq()`. Answers how many were deleted. Run in a transaction.
+   */
+  prune(beforeMs: number, limit: number): Promise<number>;
 }
 
 /** Why people make a set of possible duplicates: they share a folded email, or a folded given and family name. */
@@ -337,6 +345,8 @@ export interface RequestLogQuery {
 
 export interface RequestLogRepository {
   list(query: RequestLogQuery): Promise<RequestLogEntry[]>;
+  /** Deletes up to `limit` entries written before `beforeMs`, oldest first; answers how many. */
+  prune(beforeMs: number, limit: number): Promise<number>;
 }
 
 export type HeldChangeKind = 'user.deactivate' | 'user.delete' | 'group.empty';

@@ -12,6 +12,7 @@ import { lighterOutboxMigration } from './008-lighter-outbox.js';
 import { webhookLeaseTokenMigration } from './009-webhook-lease-token.js';
 import { peopleSearchMigration } from './010-people-search.js';
 import { duplicateKeysMigration } from './011-duplicate-keys.js';
+import { retentionMigration } from './015-retention.js';
 
 /** Every migration in order; names are permanent once released. */
 export function migrationsFor(engine: Engine): Record<string, Migration> {
@@ -27,6 +28,7 @@ export function migrationsFor(engine: Engine): Record<string, Migration> {
     '009-webhook-lease-token': webhookLeaseTokenMigration(),
     '010-people-search': peopleSearchMigration(engine),
     '011-duplicate-keys': duplicateKeysMigration(engine),
+    '015-retention': retentionMigration(),
   };
 }
 
