@@ -13,6 +13,7 @@ import { registerScimRoutes } from '../http/scim-routes.js';
 import { operationalSnapshot } from '../provisioning/operations/operational-snapshot.js';
 import { ActivityRecorder } from '../provisioning/tenants/activity-recorder.js';
 import { RequestLogWriter } from '../provisioning/tenants/request-log-writer.js';
+import { RetentionPruner } from '../provisioning/tenants/retention-pruner.js';
 import { uuidv7, type ProvisioningRuntime } from '../provisioning/runtime.js';
 import { enterpriseUserSchema } from '../scim/schemas/enterprise-user.js';
 import { groupResourceSchema, userResourceSchema, type ResourceSchema } from '../scim/schemas/registry.js';
@@ -30,6 +31,8 @@ export interface RosterServer {
   readonly requestLog: RequestLogWriter;
   /** Delivers committed events to webhook endpoints (started unless WEBHOOK_DELIVERY=off). */
   readonly dispatcher: WebhookDispatcher;
+  /** Deletes the provisioning log and delivered events past each tenant's retention (every RETENTION_INTERVAL_MS). */
+  readonly retention: RetentionPruner;
   /** Starts listening; resolves with the bound address. */
   listen(): Promise<string>;
   /** Stops accepting, lets in-flight requests finish, flushes bookkeeping, closes the database. */
@@ -169,6 +172,8 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
     },
   });
   if (config.webhookDelivery) dispatcher.start();
+  const retention = new RetentionPruner({ store, now }, (error) => app.log.error({ err: error }, 'retention pass failed; the next one picks up where it stopped'));
+  retention.start(config.retentionIntervalMs);
 
   let closed = false;
   return {
@@ -178,6 +183,7 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
     activity,
     requestLog,
     dispatcher,
+    retention,
     async listen() {
       return app.listen({ port: config.port, host: config.host });
     },
@@ -187,6 +193,7 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
       stopNotifying();
       notifier.close();
       await app.close();
+      await retention.stop();
       await dispatcher.stop();
       await activity.stop();
       await requestLog.stop();

@@ -10,6 +10,7 @@ export async function tenantCommand(argv: readonly string[], io: CliOutput): Pro
     name: 'value', json: 'boolean', languages: 'value', 'matching-field': 'value', 'extension-urn': 'value', 'sso-may-update': 'value', 'value-rules': 'value',
     'mass-change-guard': 'value', 'mass-change-percent': 'value', 'mass-change-window-minutes': 'value',
     'mass-change-min-active': 'value', 'mass-change-group-size': 'value',
+    'log-retention-days': 'value', 'event-retention-days': 'value',
   });
   const [action, slug] = args.positional;
   const json = args.flags.has('json');
@@ -58,6 +59,8 @@ export async function tenantCommand(argv: readonly string[], io: CliOutput): Pro
       ['mass-change-window-minutes', 'massChangeWindowMinutes'],
       ['mass-change-min-active', 'massChangeMinActive'],
       ['mass-change-group-size', 'massChangeGroupSize'],
+      ['log-retention-days', 'logRetentionDays'],
+      ['event-retention-days', 'eventRetentionDays'],
     ];
     for (const [flag, key] of numeric) {
       const value = args.flags.get(flag);
@@ -78,6 +81,7 @@ export async function tenantCommand(argv: readonly string[], io: CliOutput): Pro
         io.out(
           `mass-change guard:    ${settings.massChangeGuard === 'off' ? 'off' : `on: hold removals past ${settings.massChangePercent}% of active people within ${settings.massChangeWindowMinutes} min (tenants of ${settings.massChangeMinActive}+), and emptying groups of more than ${settings.massChangeGroupSize}`}`,
         );
+        io.out(`retention:            provisioning log ${settings.logRetentionDays} days; delivered events ${settings.eventRetentionDays} days`);
       }
       return 0;
     });
@@ -89,6 +93,6 @@ export async function tenantCommand(argv: readonly string[], io: CliOutput): Pro
       return 0;
     });
   }
-  io.err('usage: roster tenant create <slug> [--name "Display name"] [--json] | roster tenant list [--json] | roster tenant disable|enable <slug> | roster tenant settings <slug> [--languages en,fr] [--matching-field userName|email|externalId] [--extension-urn URN] [--sso-may-update true|false] [--value-rules report|enforce] [--mass-change-guard on|off] [--mass-change-percent N] [--mass-change-window-minutes N] [--mass-change-min-active N] [--mass-change-group-size N]');
+  io.err('usage: roster tenant create <slug> [--name "Display name"] [--json] | roster tenant list [--json] | roster tenant disable|enable <slug> | roster tenant settings <slug> [--languages en,fr] [--matching-field userName|email|externalId] [--extension-urn URN] [--sso-may-update true|false] [--value-rules report|enforce] [--mass-change-guard on|off] [--mass-change-percent N] [--mass-change-window-minutes N] [--mass-change-min-active N] [--mass-change-group-size N] [--log-retention-days N] [--event-retention-days N]');
   return 2;
 }
