@@ -148,8 +148,15 @@ export interface GroupRepository {
   list(query: ListQuery): Promise<ListResult<GroupRecord>>;
   existing(ids: readonly string[]): Promise<Set<string>>;
   members(groupId: string): Promise<MemberRecord[]>;
-  /** The members of each of these groups, read together (a page of groups); every id is a key. */
+  /**
+   * The members of each of these groups, read together (a page of groups); every id is a key.
+   * With `limit`, undefined when the groups have more members than that in all (read them by
+   * `membersPage` then), so a page of large groups is never read whole.
+   */
   membersOf(groupIds: readonly string[]): Promise<Map<string, MemberRecord[]>>;
+  membersOf(groupIds: readonly string[], limit: number): Promise<Map<string, MemberRecord[]> | undefined>;
+  /** Up to `limit` members of the group with ids after `afterId`, in id order (keyset paging). */
+  membersPage(groupId: string, afterId: string | undefined, limit: number): Promise<MemberRecord[]>;
   /** Adds members, ignoring those already in; answers the ids really added. */
   addMembers(groupId: string, members: readonly { id: string; type: MemberType; display?: string }[], nowMs: number): Promise<string[]>;
   /** Removes these members; answers the ids really removed. */
