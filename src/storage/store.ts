@@ -155,6 +155,8 @@ export interface GroupRepository {
    */
   membersOf(groupIds: readonly string[]): Promise<Map<string, MemberRecord[]>>;
   membersOf(groupIds: readonly string[], limit: number): Promise<Map<string, MemberRecord[]> | undefined>;
+  /** How many members each of these groups has (a group with none is left out). */
+  memberCounts(groupIds: readonly string[]): Promise<Map<string, number>>;
   /** Up to `limit` members of the group with ids after `afterId`, in id order (keyset paging). */
   membersPage(groupId: string, afterId: string | undefined, limit: number): Promise<MemberRecord[]>;
   /** Adds members, ignoring those already in; answers the ids really added. */

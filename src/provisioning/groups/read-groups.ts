@@ -61,7 +61,55 @@ export async function listGroups(rt: ProvisioningRuntime, scope: TenantScope, qu
     const { pageSize } = options;
     const members = pageSize === undefined ? await repos.groups.membersOf(ids) : await repos.groups.membersOf(ids, pageSize);
     if (members || pageSize === undefined) return { ...page, rows: page.rows.map((group): GroupView => ({ group, members: members?.get(group.id) ?? [] })) };
-    // …unless together they have more than a page: then each group's are read in pages when its turn comes.
-    return { ...page, rows: page.rows.map((group): GroupView => ({ group, members: [], moreMembers: () => memberPages(rt, scope, group.id, undefined, pageSize) })) };
+    // …unless together they have more than a page: then they are read when their turn comes to be
+    // written, neighbours together up to a page's worth, a larger group a page at a time.
+    const counts = await repos.groups.memberCounts(ids);
+    return { ...page, rows: inBatches(rt, scope, page.rows, counts, pageSize) };
   });
+}
+
+/**
+ * Views of a page of groups whose members are read in page order: consecutive groups with a page
+ * of members between them in one read (made when the first of them is written, let go after the
+ * last), a group with more than a page on its own, a page at a time.
+ */
+function inBatches(rt: ProvisioningRuntime, scope: TenantScope, groups: readonly GroupRecord[], counts: ReadonlyMap<string, number>, pageSize: number): GroupView[] {
+  const views: GroupView[] = [];
+  let batch: GroupRecord[] = [];
+  let batchMembers = 0;
+  const close = () => {
+    if (batch.length === 0) return;
+    const ids = batch.map((g) => g.id);
+    let read: Promise<Map<string, MemberRecord[]>> | undefined;
+    let left = ids.length;
+    for (const group of batch) {
+      views.push({
+        group,
+        members: [],
+        moreMembers: async function* () {
+          read ??= rt.store.read(scope, (repos) => repos.groups.membersOf(ids));
+          const all = await read;
+          const own = all.get(group.id) ?? [];
+          // The last group of the batch lets the batch go, so no more than a batch is held.
+          if (--left === 0) read = undefined;
+          if (own.length > 0) yield own;
+        },
+      });
+    }
+    batch = [];
+    batchMembers = 0;
+  };
+  for (const group of groups) {
+    const count = counts.get(group.id) ?? 0;
+    if (count > pageSize) {
+      close();
+      views.push({ group, members: [], moreMembers: () => memberPages(rt, scope, group.id, undefined, pageSize) });
+      continue;
+    }
+    if (batchMembers + count > pageSize) close();
+    batch.push(group);
+    batchMembers += count;
+  }
+  close();
+  return views;
 }

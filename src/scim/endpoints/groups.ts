@@ -17,7 +17,7 @@ import { etag, renderGroup } from '../resources/render-resource.js';
 import type { ProjectionParams, ScimContext, ScimResponse } from './context.js';
 import { listResponse } from './list-response.js';
 import { applyProjection, parseProjection, shows, type Projection } from './projection.js';
-import { groupListText, groupText, MEMBER_PAGE, memberInput } from './streamed-groups.js';
+import { groupListText, groupText, LIST_MEMBER_BUDGET, MEMBER_PAGE, memberInput } from './streamed-groups.js';
 
 /** A group as its SCIM representation, members included when the view has them all. */
 export function renderGroupView(ctx: ScimContext, view: GroupView): JsonObject {
@@ -105,8 +105,8 @@ export async function searchGroups(ctx: ScimContext, params: RawListParams, proj
   const projection = parseProjection(ctx.groupSchema, projectionParams, ctx.notes);
   const { where } = request.query;
   const query = where ? { ...request.query, where: memberRefsAsIds(where) } : request.query;
-  // Members in pages of MEMBER_PAGE: a page of groups with more than that in all is written as it is read.
-  const page = await listGroups(ctx.rt, ctx.scope, query, { withMembers: shows(projection, 'members'), pageSize: MEMBER_PAGE });
+  // A page of groups with more than LIST_MEMBER_BUDGET members in all is written as it is read.
+  const page = await listGroups(ctx.rt, ctx.scope, query, { withMembers: shows(projection, 'members'), pageSize: LIST_MEMBER_BUDGET });
   if (page.rows.some((view) => view.moreMembers)) {
     return { status: 200, stream: groupListText(request, page.rows, page.total, page.next, (view) => viewText(ctx, view, projection)) };
   }

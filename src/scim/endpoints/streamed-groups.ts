@@ -21,6 +21,13 @@ type MemberInput = NonNullable<RenderGroupInput['members']>[number];
 /** Members read at a time for a response (a page of members renders to a few hundred kilobytes). */
 export const MEMBER_PAGE = 2000;
 
+/**
+ * Members a page of groups may hold in all and still be read in one statement with the groups
+ * (the usual page: a hundred groups of a few members each); past it, they are read and written
+ * group by group.
+ */
+export const LIST_MEMBER_BUDGET = 10_000;
+
 /** Text pieces are gathered up to about this size before being handed on, so small groups do not become tiny writes. */
 const PIECE_BYTES = 64 * 1024;
 

@@ -168,6 +168,16 @@ export class SqlGroupRepository implements GroupRepository {
     return byGroup;
   }
 
+  async memberCounts(groupIds: readonly string[]): Promise<Map<string, number>> {
+    if (groupIds.length === 0) return new Map();
+    // Counted on the primary key alone: no member row is read.
+    const { rows } = await sql<{ group_id: string; n: number | string }>`
+      select m.group_id, count(*) as n from group_members m
+      where m.tenant_id = ${this.tenantId} and ${this.dialect.inList(sql.ref('m.group_id'), groupIds)}
+      group by m.group_id`.execute(this.db);
+    return new Map(rows.map((r) => [r.group_id, Number(r.n)]));
+  }
+
   async membersPage(groupId: string, afterId: string | undefined, limit: number): Promise<MemberRecord[]> {
     // The primary key (tenant_id, group_id, member_id) gives the order and the start: each page
     // costs its own size, wherever it starts in a group of any size.
