@@ -299,7 +299,7 @@ export async function runRetentionYear(engine: Engine, options: { pgUrl: string 
         if (day % settings.sampleEveryDays === 0 || cycle + Math.round(cyclesPerDay) > cycles) {
           await measure(day);
           const last = samples.at(-1);
-          progress(`day ${day}: ${entra.requests.toLocaleString('en-US')} requests; log ${last?.rows.request_log.toLocaleString('en-US')} rows, events ${last?.rows.events.toLocaleString('en-US')} rows`);
+          if (last) progress(`day ${day}: ${JSON.stringify(last)}`);
         } else {
           await live.retention.runNow();
         }
