@@ -37,6 +37,8 @@ import { hostileSettingsFor, renderHostileReport, runHostileEngine, type Hostile
 import { scaleSettingsFor } from './scale/settings.js';
 import { creates, healthz, largePatch, lookups } from './scenarios.js';
 import { memberShapeSettingsFor, renderMemberShapes, runMemberShapes, type MemberShapeReport } from './member-shapes.js';
+import { renderMemoryGroup, runMemoryGroup, type MemoryGroupReport } from './memory-group.js';
+import { renderRetention, retentionSettingsFor, runRetentionYear, type RetentionReport } from './retention-year.js';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH_DIR);
@@ -56,16 +58,22 @@ interface Options {
   readonly members: boolean;
   /** The hostile reads (bench/scale/hostile-reads.ts). */
   readonly hostile: boolean;
+  /** Peak memory while serving a 100,000-member group (bench/memory-group.ts). */
+  readonly memory: boolean;
+  /** A simulated year of Entra cycles against retention (bench/retention-year.ts). */
+  readonly retention: boolean;
   readonly updateDocs: boolean;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--engine sqlite|postgres] [--scale-only|--core-only|--members-only|--hostile-only] [--cpu-prof] [--update-docs] [--pg-url postgres://…]
+const USAGE = `usage: npm run bench -- [--quick] [--engine sqlite|postgres] [--scale-only|--core-only|--members-only|--hostile-only] [--memory] [--retention] [--cpu-prof] [--update-docs] [--pg-url postgres://…]
   --quick        smaller counts (everything, both engines, in under two minutes)
   --engine       one engine only (default: sqlite and postgres)
   --core-only    only the core scenarios (creates, lookups, one large PATCH, the member shapes)
   --members-only only the member shapes (PATCH of 1,000 members as each IdP sends them, a page of 100 groups)
   --scale-only   only the scale scenarios (initial sync, large tenant, large group, paging, mixed workload, memory, hostile reads)
   --hostile-only only the hostile reads (costliest reads of a 1,000,000-person tenant while another tenant is measured)
+  --memory       only the server's peak memory while serving a 100,000-member group (with --retention: both)
+  --retention    only a simulated year of Entra cycles for a 10,000-person tenant: storage growth under retention
   --cpu-prof     CPU-profile the server child per scenario (bench/results/profiles/) and print summaries
   --update-docs  also write the scale chart to docs/performance-scale.png
   --pg-url       PostgreSQL base URL (default $BENCH_PG_URL or postgres://postgres@127.0.0.1:5432/test)
@@ -78,6 +86,8 @@ function parseArgs(argv: readonly string[]): Options {
   let scale = true;
   let membersOnly = false;
   let hostileOnly = false;
+  let memoryOnly = false;
+  let retentionOnly = false;
   let updateDocs = false;
   let engines: Engine[] = ['sqlite', 'postgres'];
   let pgUrl = DEFAULT_PG_URL;
@@ -90,6 +100,8 @@ function parseArgs(argv: readonly string[]): Options {
     else if (flag === '--core-only') scale = false;
     else if (flag === '--members-only') membersOnly = true;
     else if (flag === '--hostile-only') hostileOnly = true;
+    else if (flag === '--memory') memoryOnly = true;
+    else if (flag === '--retention') retentionOnly = true;
     else if (flag === '--update-docs') updateDocs = true;
     else if (flag === '--engine') {
       const engine = value();
@@ -102,10 +114,13 @@ function parseArgs(argv: readonly string[]): Options {
     } else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }
   if (!core && !scale) throw new Error(`--scale-only and --core-only exclude each other\n${USAGE}`);
-  if (membersOnly && hostileOnly) throw new Error(`--members-only and --hostile-only exclude each other\n${USAGE}`);
-  if (membersOnly) return { quick, engines, cpuProf, pgUrl, core: false, scale: false, members: true, hostile: false, updateDocs };
-  if (hostileOnly) return { quick, engines, cpuProf, pgUrl, core: false, scale: false, members: false, hostile: true, updateDocs };
-  return { quick, engines, cpuProf, pgUrl, core, scale, members: core, hostile: scale, updateDocs };
+  if ([membersOnly, hostileOnly, memoryOnly || retentionOnly].filter((x) => x).length > 1) throw new Error(`--members-only, --hostile-only and --memory/--retention exclude each other\n${USAGE}`);
+  if (memoryOnly || retentionOnly) return { quick, engines, cpuProf, pgUrl, core: false, scale: false, members: false, hostile: false, memory: memoryOnly, retention: retentionOnly, updateDocs };
+  if (membersOnly) return { quick, engines, cpuProf, pgUrl, core: false, scale: false, members: true, hostile: false, memory: false, retention: false, updateDocs };
+  if (hostileOnly) return { quick, engines, cpuProf, pgUrl, core: false, scale: false, members: false, hostile: true, memory: false, retention: false, updateDocs };
+  // A whole run (no -only option) includes them; --core-only and --scale-only do not (the hostile reads come with the scale part).
+  const whole = core && scale;
+  return { quick, engines, cpuProf, pgUrl, core, scale, members: core, hostile: scale, memory: whole, retention: whole, updateDocs };
 }
 
 function settingsFor(quick: boolean): Settings {
@@ -340,7 +355,14 @@ async function main(): Promise<number> {
   const stamp = started.toISOString().replace(/[:.]/g, '-');
   const machine = machineInfo();
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const parts = [...(options.core ? ['core'] : []), ...(options.members ? ['member shapes'] : []), ...(options.scale ? ['scale'] : []), ...(options.hostile ? ['hostile reads'] : [])].join(' + ');
+  const parts = [
+    ...(options.core ? ['core'] : []),
+    ...(options.members ? ['member shapes'] : []),
+    ...(options.scale ? ['scale'] : []),
+    ...(options.memory ? ['memory'] : []),
+    ...(options.retention ? ['retention'] : []),
+    ...(options.hostile ? ['hostile reads'] : []),
+  ].join(' + ');
   process.stderr.write(`Roster bench (${settings.mode}, ${parts}), engines: ${options.engines.join(', ')}\n`);
 
   // What is measured is what `npm start` runs: dist/, compiled from the current sources.
@@ -354,7 +376,12 @@ async function main(): Promise<number> {
   const scaleReports: ScaleReport[] = [];
   const memberReports: MemberShapeReport[] = [];
   const hostileReports: HostileReport[] = [];
+  const memoryReports: MemoryGroupReport[] = [];
+  const retentionReports: RetentionReport[] = [];
+  const childOptions = { root: ROOT, pgUrl: options.pgUrl, poolSize: settings.poolSize, logLevel: settings.logLevel, serverEnv: settings.serverEnv };
   for (const engine of options.engines) {
+    if (options.memory) memoryReports.push(await runMemoryGroup(engine, childOptions));
+    if (options.retention) retentionReports.push(await runRetentionYear(engine, { pgUrl: options.pgUrl }, retentionSettingsFor(options.quick)));
     const core = options.core ? await runEngine(engine, options, settings, stamp) : undefined;
     if (core) reports.push(core);
     if (options.members) {
@@ -407,6 +434,8 @@ async function main(): Promise<number> {
       ...(options.members ? { memberShapeSettings: memberSettings, memberShapes: Object.fromEntries(memberReports.map((r) => [r.engine, r])) } : {}),
       ...(options.scale ? { scale: Object.fromEntries(scaleReports.map((r) => [r.engine, r])), chart } : {}),
       ...(options.hostile ? { hostileSettings, hostile: Object.fromEntries(hostileReports.map((r) => [r.engine, r])) } : {}),
+      ...(options.memory ? { memoryGroup: Object.fromEntries(memoryReports.map((r) => [r.engine, r])) } : {}),
+      ...(options.retention ? { retentionSettings: retentionSettingsFor(options.quick), retention: Object.fromEntries(retentionReports.map((r) => [r.engine, r])) } : {}),
     },
     null,
     2,
@@ -422,7 +451,9 @@ async function main(): Promise<number> {
     process.stdout.write(`JSON: ${shownPath}; whole run ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s\n\n`);
   }
   if (hostileReports.length > 0) process.stdout.write(`${renderHostileReport(hostileReports)}\nJSON: ${shownPath}\n\n`);
-  const allOk = [...reports, ...scaleReports, ...memberReports, ...hostileReports].every((r) => r.status === 'ok');
+  if (memoryReports.length > 0) process.stdout.write(`${renderMemoryGroup(memoryReports)}JSON: ${shownPath}\n\n`);
+  if (retentionReports.length > 0) process.stdout.write(`${renderRetention(retentionReports, retentionSettingsFor(options.quick))}JSON: ${shownPath}\n\n`);
+  const allOk = [...reports, ...scaleReports, ...memberReports, ...memoryReports, ...retentionReports, ...hostileReports].every((r) => r.status === 'ok');
   return allOk ? 0 : 1;
 }
 

@@ -215,6 +215,7 @@ for (const { engine, skip } of testEngines()) {
       assert.deepEqual(json(changed)['settings'], {
         supportedLanguages: ['en', 'fr'], matchingField: 'email', extensionUrn: 'urn:ietf:params:scim:schemas:extension:acme:2.0:User', ssoMayUpdate: true, provisioningEnabled: true,
         valueRules: 'report', massChangeGuard: 'on', massChangePercent: 20, massChangeWindowMinutes: 10, massChangeMinActive: 20, massChangeGroupSize: 50,
+        logRetentionDays: 30, eventRetentionDays: 90,
       });
       const guard = await send(operator, 'PATCH', '/tenants/acme/settings', { massChangeGuard: 'off', valueRules: 'enforce' });
       assert.equal(guard.statusCode, 200, guard.body);

@@ -116,6 +116,8 @@ export const openApiDocument: JsonObject = {
         ssoMayUpdate: { type: 'boolean' }, valueRules: { enum: ['report', 'enforce'], description: 'report (default): keep and flag values that break a rule; enforce: refuse them with 400.' }, massChangeGuard: { enum: ['on', 'off'] },
         massChangePercent: { type: 'number' }, massChangeWindowMinutes: { type: 'integer' }, massChangeMinActive: { type: 'integer' },
         massChangeGroupSize: { type: 'integer' }, provisioningEnabled: { type: 'boolean' },
+        logRetentionDays: { type: 'integer', description: 'Days the provisioning log keeps an entry (default 30).' },
+        eventRetentionDays: { type: 'integer', description: 'Days an event every webhook endpoint has received stays in the feed (default 90).' },
       }),
       HeldChange: object({
         id: str, kind: { enum: ['user.deactivate', 'user.delete', 'group.empty'] }, resourceId: str, reason: str,
@@ -221,6 +223,7 @@ export const openApiDocument: JsonObject = {
             supportedLanguages: arrayOf(str), matchingField: str, extensionUrn: str, ssoMayUpdate: { type: 'boolean' }, valueRules: str,
             massChangeGuard: str, massChangePercent: { type: 'number' }, massChangeWindowMinutes: { type: 'integer' },
             massChangeMinActive: { type: 'integer' }, massChangeGroupSize: { type: 'integer' }, provisioningEnabled: { type: 'boolean' },
+            logRetentionDays: { type: 'integer' }, eventRetentionDays: { type: 'integer' },
           },
         },
         { '200': ok(object({ settings: ref('Settings') })) },

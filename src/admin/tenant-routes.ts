@@ -25,6 +25,8 @@ const settingsChange = z
     massChangeWindowMinutes: z.number().optional(),
     massChangeMinActive: z.number().optional(),
     massChangeGroupSize: z.number().optional(),
+    logRetentionDays: z.number().optional(),
+    eventRetentionDays: z.number().optional(),
     provisioningEnabled: z.boolean().optional(),
   })
   .strict();

@@ -71,6 +71,8 @@ export function settingsView(settings: TenantSettings, tenant: TenantRecord) {
     massChangeWindowMinutes: settings.massChangeWindowMinutes,
     massChangeMinActive: settings.massChangeMinActive,
     massChangeGroupSize: settings.massChangeGroupSize,
+    logRetentionDays: settings.logRetentionDays,
+    eventRetentionDays: settings.eventRetentionDays,
     provisioningEnabled: tenant.provisioningEnabled,
   };
 }

@@ -16,6 +16,7 @@ import { registerScimRoutes } from '../http/scim-routes.js';
 import { operationalSnapshot } from '../provisioning/operations/operational-snapshot.js';
 import { ActivityRecorder } from '../provisioning/tenants/activity-recorder.js';
 import { RequestLogWriter } from '../provisioning/tenants/request-log-writer.js';
+import { RetentionPruner } from '../provisioning/tenants/retention-pruner.js';
 import { uuidv7, type ProvisioningRuntime } from '../provisioning/runtime.js';
 import { enterpriseUserSchema } from '../scim/schemas/enterprise-user.js';
 import { groupResourceSchema, userResourceSchema, type ResourceSchema } from '../scim/schemas/registry.js';
@@ -35,6 +36,8 @@ export interface RosterServer {
   readonly dispatcher: WebhookDispatcher;
   /** With TLS_CERT_FILE/TLS_KEY_FILE: reads both again and serves new connections with them (SIGHUP); false if they failed to load. */
   reloadTls(): Promise<boolean>;
+  /** Deletes the provisioning log and delivered events past each tenant's retention (every RETENTION_INTERVAL_MS). */
+  readonly retention: RetentionPruner;
   /** Starts listening; resolves with the bound address. */
   listen(): Promise<string>;
   /** Stops accepting, lets in-flight requests finish, flushes bookkeeping, closes the database. */
@@ -192,6 +195,8 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
     },
   });
   if (config.webhookDelivery) dispatcher.start();
+  const retention = new RetentionPruner({ store, now }, (error) => app.log.error({ err: error }, 'retention pass failed; the next one picks up where it stopped'));
+  retention.start(config.retentionIntervalMs);
 
   let closed = false;
   return {
@@ -202,6 +207,7 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
     requestLog,
     dispatcher,
     reloadTls: async () => (tls ? tls.reload() : false),
+    retention,
     async listen() {
       return app.listen({ port: config.port, host: config.host });
     },
@@ -212,6 +218,7 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
       notifier.close();
       tls?.stop();
       await app.close();
+      await retention.stop();
       await dispatcher.stop();
       await activity.stop();
       await requestLog.stop();

@@ -24,6 +24,8 @@ const SETTINGS_FLAGS = {
   'mass-change-window-minutes': 'value',
   'mass-change-min-active': 'value',
   'mass-change-group-size': 'value',
+  'log-retention-days': 'value',
+  'event-retention-days': 'value',
 } as const;
 
 /** Where the tenant's SCIM endpoints are, as an IdP is told. */
@@ -54,6 +56,8 @@ function settingsChange(args: ParsedArgs): JsonObject {
     ['mass-change-window-minutes', 'massChangeWindowMinutes'],
     ['mass-change-min-active', 'massChangeMinActive'],
     ['mass-change-group-size', 'massChangeGroupSize'],
+    ['log-retention-days', 'logRetentionDays'],
+    ['event-retention-days', 'eventRetentionDays'],
   ];
   for (const [flag, key] of numeric) {
     const value = text(flag);
@@ -74,6 +78,7 @@ function printSettings(io: CliOutput, settings: TenantSettings): void {
   io.out(
     `mass-change guard:    ${settings.massChangeGuard === 'off' ? 'off' : `on: hold removals past ${settings.massChangePercent}% of active people within ${settings.massChangeWindowMinutes} min (tenants of ${settings.massChangeMinActive}+), and emptying groups of more than ${settings.massChangeGroupSize}`}`,
   );
+  io.out(`retention:            provisioning log ${settings.logRetentionDays} days; delivered events ${settings.eventRetentionDays} days`);
 }
 
 /** A positional slug, the one argument most subcommands take. */
@@ -125,7 +130,8 @@ export async function tenantCommand(argv: readonly string[], io: CliOutput, prom
       usage:
         'roster tenant settings <slug> [--languages en,fr] [--matching-field userName|email|externalId] [--extension-urn URN]\n' +
         '       [--sso-may-update true|false] [--value-rules report|enforce] [--mass-change-guard on|off] [--mass-change-percent N]\n' +
-        '       [--mass-change-window-minutes N] [--mass-change-min-active N] [--mass-change-group-size N] [--json]\n' +
+        '       [--mass-change-window-minutes N] [--mass-change-min-active N] [--mass-change-group-size N]\n' +
+        '       [--log-retention-days N] [--event-retention-days N] [--json]\n' +
         '                                                               show or change a tenant\'s settings',
       flags: { ...SETTINGS_FLAGS, json: 'boolean' },
       run: (args) => {

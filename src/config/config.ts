@@ -123,6 +123,11 @@ export const settings = {
   },
   WEBHOOK_CONCURRENCY: { default: '8', doc: 'Webhook streams one process delivers at once.', schema: z.coerce.number().int().min(1).max(256) },
   WEBHOOK_SECRET_OVERLAP_MS: { default: '86400000', doc: 'How long a rotated webhook secret still signs beside the new one.', schema: z.coerce.number().int().min(0) },
+  RETENTION_INTERVAL_MS: {
+    default: '3600000',
+    doc: 'How often the provisioning log and delivered events past each tenant\'s retention are deleted (in small chunks); 0 turns pruning off.',
+    schema: z.coerce.number().int().min(0),
+  },
   FEED_POLL_MS: { default: '1000', doc: 'How often a waiting event-feed request looks for events committed by other processes.', schema: z.coerce.number().int().min(5) },
   METRICS_TOKEN: { default: '', doc: 'When set, GET /metrics wants "Authorization: Bearer <this>"; empty: /metrics is open (keep it on an internal network).', schema: z.string() },
   SYNC_STALE_AFTER_MINUTES: {
@@ -168,6 +173,8 @@ export interface RosterConfig {
   readonly webhookConcurrency: number;
   readonly webhookSecretOverlapMs: number;
   readonly feedPollMs: number;
+  /** How often retention runs (0: never). */
+  readonly retentionIntervalMs: number;
   readonly rateLimitPerCredential: number;
   readonly rateLimitPerIp: number;
   readonly authFailuresPerIp: number;
@@ -249,6 +256,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     webhookConcurrency: values['WEBHOOK_CONCURRENCY'] as number,
     webhookSecretOverlapMs: values['WEBHOOK_SECRET_OVERLAP_MS'] as number,
     feedPollMs: values['FEED_POLL_MS'] as number,
+    retentionIntervalMs: values['RETENTION_INTERVAL_MS'] as number,
     rateLimitPerCredential: values['RATE_LIMIT_PER_CREDENTIAL'] as number,
     rateLimitPerIp: values['RATE_LIMIT_PER_IP'] as number,
     authFailuresPerIp: values['AUTH_FAILURES_PER_IP'] as number,

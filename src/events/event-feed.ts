@@ -18,6 +18,22 @@ export interface FeedPage {
   readonly hasMore: boolean;
 }
 
+/**
+ * The cursor is older than the oldest event the outbox still holds (retention deleted the events
+ * after it): following the feed from it would skip events silently, so the host must reconcile
+ * with a snapshot and follow on from the snapshot's seq.
+ */
+export class FeedCursorExpired extends Error {
+  constructor(
+    readonly after: number,
+    /** The last seq retention deleted: a cursor at or past it is served again. */
+    readonly prunedThrough: number,
+  ) {
+    super(`after=${after} is older than this tenant's retained events (events up to seq ${prunedThrough} were deleted by retention); read the snapshot and follow the feed from its seq`);
+    this.name = 'FeedCursorExpired';
+  }
+}
+
 export interface FeedDeps {
   readonly rt: ProvisioningRuntime;
   readonly notifier: EventNotifier;
@@ -38,12 +54,20 @@ export async function readFeed(deps: FeedDeps, tenant: { id: string; slug: strin
     const events = await deps.rt.store.read(scope, (repos) => repos.events.after(query.after, query.limit + 1));
     const remaining = deadline - performance.now();
     if (events.length > 0 || remaining <= 0 || deps.notifier.isClosed) {
+      // The outbox holds prunedThrough+1 … lastSeq without holes: an answer that starts right after
+      // the cursor proves nothing was pruned past it, so only other answers pay for the check.
+      if (events[0]?.seq !== query.after + 1) await refuseCursorPruned(deps.rt, scope, query.after);
       if (events.length === 0) await refuseCursorAhead(deps.rt, scope, query.after);
       const page = events.slice(0, query.limit);
       return { events: page.map((e) => toWireEvent(e, tenant.slug)), next: page.at(-1)?.seq ?? query.after, hasMore: events.length > query.limit };
     }
     await deps.notifier.wait(tenant.id, Math.min(deps.pollMs, remaining));
   }
+}
+
+async function refuseCursorPruned(rt: ProvisioningRuntime, scope: { tenantId: string }, after: number): Promise<void> {
+  const pruned = await rt.store.read(scope, (repos) => repos.events.prunedThrough());
+  if (after < pruned) throw new FeedCursorExpired(after, pruned);
 }
 
 /** A cursor past the end means the consumer follows another database (restored, or a different one): say so. */

@@ -40,14 +40,32 @@ export const HOST_OPENAPI: JsonObject = {
     '/tenants/{slug}/events': {
       get: {
         summary: 'Events after a cursor, in order (pull feed)',
-        description: 'Events are numbered 1, 2, 3… per tenant without gaps, in commit order. Pass `next` back as `after` to see each event exactly once. With `wait`, an empty answer waits up to that many seconds for new events (long poll).',
+        description:
+          'Events are numbered 1, 2, 3… per tenant without gaps, in commit order. Pass `next` back as `after` to see each event exactly once. With `wait`, an empty answer waits up to that many seconds for new events (long poll). Events older than the tenant\'s `eventRetentionDays` (default 90) that every webhook endpoint has received are deleted: a cursor from before them is answered 410 `cursor_expired`; read the snapshot and follow on from its `seq`.',
         parameters: [
           slug,
           query('after', { type: 'integer', minimum: 0, default: 0 }, 'The last seq already processed (0: from the start; a snapshot’s `seq`).'),
           query('limit', { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, 'Most events to return.'),
           query('wait', { type: 'number', minimum: 0, maximum: 30, default: 0 }, 'Seconds to wait for events when there are none yet.'),
         ],
-        responses: { '200': json(ref('FeedPage'), 'Events (possibly none) and the next cursor.'), ...errors },
+        responses: {
+          '200': json(ref('FeedPage'), 'Events (possibly none) and the next cursor.'),
+          ...errors,
+          '410': json(
+            {
+              type: 'object',
+              required: ['status', 'error', 'detail', 'snapshot', 'oldestAfter'],
+              properties: {
+                status: { const: 410 },
+                error: { const: 'cursor_expired' },
+                detail: { type: 'string' },
+                snapshot: { type: 'string', description: 'Path of the snapshot to resynchronise from (also in the Link header).' },
+                oldestAfter: { type: 'integer', description: 'The smallest `after` still served: the last seq retention deleted.' },
+              },
+            },
+            'The events after this cursor were deleted by retention: resynchronise from the snapshot, then follow the feed from its `seq`.',
+          ),
+        },
       },
     },
     '/tenants/{slug}/snapshot': {

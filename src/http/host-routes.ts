@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { MAX_FEED_LIMIT, MAX_FEED_WAIT_SECONDS, readFeed } from '../events/event-feed.js';
+import { FeedCursorExpired, MAX_FEED_LIMIT, MAX_FEED_WAIT_SECONDS, readFeed } from '../events/event-feed.js';
 import type { EventNotifier } from '../events/event-notifier.js';
 import { tenantSnapshot } from '../events/tenant-snapshot.js';
 import { folderWithMembers, listFolders, listPeople, membershipsOf, type PeopleFilter } from '../provisioning/directory/read-directory.js';
@@ -33,9 +33,9 @@ export interface HostRouteOptions {
 
 const STATUS_CODES: Record<number, string> = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 412: 'precondition_failed', 413: 'too_large', 415: 'unsupported_media_type', 429: 'too_many_requests', 503: 'unavailable' };
 
-function sendError(reply: FastifyReply, status: number, code: string, detail: string, headers: Readonly<Record<string, string>> = {}) {
+function sendError(reply: FastifyReply, status: number, code: string, detail: string, headers: Readonly<Record<string, string>> = {}, extra: Readonly<Record<string, string | number>> = {}) {
   for (const [name, value] of Object.entries(headers)) reply.header(name, value);
-  return reply.code(status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify({ status, error: code, detail }));
+  return reply.code(status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify({ status, error: code, detail, ...extra }));
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
@@ -75,6 +75,13 @@ export async function registerHostRoutes(app: FastifyInstance, options: HostRout
   const { rt } = options;
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof HostApiError) return sendError(reply, error.status, error.code, error.message, error.headers);
+    if (error instanceof FeedCursorExpired) {
+      // 410 Gone: the events after this cursor existed and are gone for good; the machine-readable
+      // code and the snapshot's address tell a host's sync loop what to do without parsing prose.
+      const slug = (request.params as { slug?: string }).slug ?? '';
+      const snapshot = `${request.url.split('/tenants/')[0] ?? '/host/v1'}/tenants/${encodeURIComponent(slug)}/snapshot`;
+      return sendError(reply, 410, 'cursor_expired', error.message, { link: `<${snapshot}>; rel="alternate"` }, { snapshot, oldestAfter: error.prunedThrough });
+    }
     const rendered = renderError(error);
     if (rendered.internal) request.log.error({ err: error }, 'host request failed');
     const detail = typeof rendered.body['detail'] === 'string' ? rendered.body['detail'] : 'request failed';

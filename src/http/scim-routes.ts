@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json/json-value.js';
 import { authenticateCredential } from '../provisioning/credentials/authenticate-credential.js';
@@ -257,6 +258,14 @@ export async function registerScimRoutes(app: FastifyInstance, options: ScimRout
     if (request.method === 'GET' && response.etag && typeof ifNoneMatch === 'string' && response.status === 200) {
       const version = Number(/(\d+)/.exec(response.etag)?.[1]);
       if (etagMatches(parseEtag(ifNoneMatch), version)) return reply.code(304).send();
+    }
+    if (response.stream) {
+      // Written as read, a page of members at a time, with backpressure (the next page is read once
+      // the socket has taken the last). A failure after the first bytes cannot become an error
+      // response any more: Fastify then destroys the connection, so the client sees a truncated,
+      // unparseable answer and retries, rather than a 200 with half a group it would take as whole.
+      // A failure before them is answered as any other error.
+      return reply.code(response.status).header('content-type', SCIM_JSON).send(Readable.from(response.stream, { objectMode: false }));
     }
     if (response.body === undefined) return reply.code(response.status).send();
     return reply.code(response.status).header('content-type', SCIM_JSON).send(JSON.stringify(response.body));

@@ -309,6 +309,52 @@ export function storeContract(engine: EngineName, skip: string | false): void {
       assert.deepEqual(theirs, [other]);
     });
 
+    it('prunes the provisioning log by age, a chunk at a time, and only in its tenant', async () => {
+      const tenant = await makeTenant(store, 'log-retention');
+      const other = await makeTenant(store, 'log-retention-other');
+      const entry = (tenantId: string, atMs: number): RequestLogEntry => ({
+        tenantId, id: uuidv7(), atMs, method: 'GET', path: '/scim/v2/Users', status: 200, durationMs: 1,
+        client: null, credentialId: null, resourceType: null, resourceId: null, changed: false, notes: {}, error: null,
+      });
+      await store.appendRequestLog([...[10, 20, 30, 40, 50].map((at) => entry(tenant.id, at)), entry(other.id, 10)]);
+      const scope = { tenantId: tenant.id };
+      assert.equal(await store.transaction(scope, (r) => r.requestLog.prune(45, 2)), 2, 'no more than the chunk');
+      assert.equal(await store.transaction(scope, (r) => r.requestLog.prune(45, 2)), 2);
+      assert.equal(await store.transaction(scope, (r) => r.requestLog.prune(45, 2)), 0, 'nothing newer than the cutoff');
+      assert.deepEqual((await store.read(scope, (r) => r.requestLog.list({ limit: 10 }))).map((e) => e.atMs), [50]);
+      assert.equal((await store.read({ tenantId: other.id }, (r) => r.requestLog.list({ limit: 10 }))).length, 1, 'another tenant keeps its log');
+    });
+
+    it('prunes events from the oldest on, never one a webhook endpoint has not received, and remembers how far', async () => {
+      const tenant = await makeTenant(store, 'event-retention');
+      const other = await makeTenant(store, 'event-retention-other');
+      const scope = { tenantId: tenant.id };
+      const draft = (occurredMs: number) => ({ id: uuidv7(), type: 'test.event', occurredMs, data: {} });
+      const append = (scopeOf: TenantScope, times: number[]) => store.transaction(scopeOf, (r) => r.events.append(times.map(draft)));
+      await append(scope, [1000, 1000, 1000]);
+      await append({ tenantId: other.id }, [1000]);
+      // The endpoint's stream starts at seq 3: it has "received" 1…3 and waits for the rest.
+      await store.delivery.createEndpoint({ id: uuidv7(), tenantId: tenant.id, url: 'https://example.com/hook', label: 'x', secret: 's', retiringSecrets: [], createdMs: 1 });
+      await append(scope, [5000, 1000, 1000]);
+      assert.equal(await store.transaction(scope, (r) => r.events.prune(2000, 100)), 3, 'up to what the endpoint received');
+      assert.equal(await store.read(scope, (r) => r.events.prunedThrough()), 3);
+      assert.equal(await store.transaction(scope, (r) => r.events.prune(99_000, 100)), 0, 'seq 4 is not delivered yet');
+
+      // The endpoint receives everything.
+      const [claim] = await store.delivery.claimDue('owner', Date.now(), Date.now() + 60_000, 10);
+      assert.ok(claim);
+      const key = { endpointId: claim.endpoint.id, tenantId: tenant.id };
+      for (const seq of [4, 5, 6]) assert.equal(await store.delivery.recordSuccess(key, { owner: 'owner', token: claim.stream.leaseToken }, seq, Date.now(), Date.now() + 60_000), true);
+
+      assert.equal(await store.transaction(scope, (r) => r.events.prune(2000, 100)), 0, 'seq 4 is newer than the cutoff, so 5 and 6 stay too');
+      assert.equal(await store.transaction(scope, (r) => r.events.prune(99_000, 2)), 2, 'a chunk at a time');
+      assert.deepEqual((await store.read(scope, (r) => r.events.after(0, 10))).map((e) => e.seq), [6]);
+      assert.equal(await store.read(scope, (r) => r.events.prunedThrough()), 5);
+      assert.equal(await store.read(scope, (r) => r.events.lastSeq()), 6);
+      assert.equal(await store.read({ tenantId: other.id }, (r) => r.events.prunedThrough()), 0);
+      assert.equal((await store.read({ tenantId: other.id }, (r) => r.events.after(0, 10))).length, 1, 'another tenant keeps its events');
+    });
+
     it('records credentials as hashes and moves bookkeeping forward only', async () => {
       const tenant = await makeTenant(store, 'creds');
       await store.credentials.create({ id: 'c1', tenantId: tenant.id, kind: 'bearer', label: 'x', secretHash: 'ab', createdMs: 1, lastUsedMs: null, revokedMs: null });

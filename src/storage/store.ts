@@ -149,8 +149,17 @@ export interface GroupRepository {
   list(query: ListQuery): Promise<ListResult<GroupRecord>>;
   existing(ids: readonly string[]): Promise<Set<string>>;
   members(groupId: string): Promise<MemberRecord[]>;
-  /** The members of each of these groups, read together (a page of groups); every id is a key. */
+  /**
+   * The members of each of these groups, read together (a page of groups); every id is a key.
+   * With `limit`, undefined when the groups have more members than that in all (read them by
+   * `membersPage` then), so a page of large groups is never read whole.
+   */
   membersOf(groupIds: readonly string[]): Promise<Map<string, MemberRecord[]>>;
+  membersOf(groupIds: readonly string[], limit: number): Promise<Map<string, MemberRecord[]> | undefined>;
+  /** How many members each of these groups has (a group with none is left out). */
+  memberCounts(groupIds: readonly string[]): Promise<Map<string, number>>;
+  /** Up to `limit` members of the group with ids after `afterId`, in id order (keyset paging). */
+  membersPage(groupId: string, afterId: string | undefined, limit: number): Promise<MemberRecord[]>;
   /** Adds members, ignoring those already in; answers the ids really added. */
   addMembers(groupId: string, members: readonly { id: string; type: MemberType; display?: string }[], nowMs: number): Promise<string[]>;
   /** Removes these members; answers the ids really removed. */
@@ -240,6 +249,14 @@ export interface EventRepository {
   /** Events after `afterSeq`, in order. */
   after(afterSeq: number, limit: number): Promise<StoredEvent[]>;
   lastSeq(): Promise<number>;
+  /** The last seq retention has deleted (0 while none): the outbox holds every event after it. */
+  prunedThrough(): Promise<number>;
+  /**
+   * Deletes up to `limit` of the oldest events, stopping at the first that occurred at or after
+   * `beforeMs` or that a webhook endpoint of the tenant has not received yet, so what stays is
+   * always `prunedThrough() + 1 … lastSeq()`. Answers how many were deleted. Run in a transaction.
+   */
+  prune(beforeMs: number, limit: number): Promise<number>;
 }
 
 /** Why people make a set of possible duplicates: they share a folded email, or a folded given and family name. */
@@ -344,6 +361,8 @@ export interface RequestLogQuery {
 
 export interface RequestLogRepository {
   list(query: RequestLogQuery): Promise<RequestLogEntry[]>;
+  /** Deletes up to `limit` entries written before `beforeMs`, oldest first; answers how many. */
+  prune(beforeMs: number, limit: number): Promise<number>;
 }
 
 export type HeldChangeKind = 'user.deactivate' | 'user.delete' | 'group.empty';

@@ -39,6 +39,13 @@ export interface TenantSettings {
   readonly massChangeWindowMinutes: number;
   readonly massChangeMinActive: number;
   readonly massChangeGroupSize: number;
+  /** Days the provisioning log keeps an entry; older ones are deleted in the background. */
+  readonly logRetentionDays: number;
+  /**
+   * Days the outbox keeps an event once every webhook endpoint has received it; the feed then
+   * answers a cursor from before the oldest kept event with 410 and the snapshot to read instead.
+   */
+  readonly eventRetentionDays: number;
 }
 
 const URN_SHAPE = /^urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:[A-Za-z0-9()+,\-.:=@;$_!*'%/?#]+$/;
@@ -54,6 +61,9 @@ export const settingsSchema = z.object({
   massChangeWindowMinutes: z.number().int().min(1).max(24 * 60),
   massChangeMinActive: z.number().int().min(1),
   massChangeGroupSize: z.number().int().min(1),
+  // At least a day: the mass-change guard counts the last 24 hours' removals from the outbox.
+  logRetentionDays: z.number().int().min(1).max(3650),
+  eventRetentionDays: z.number().int().min(1).max(3650),
 });
 
 export const DEFAULT_SETTINGS: TenantSettings = {
@@ -69,6 +79,8 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   massChangeWindowMinutes: 10,
   massChangeMinActive: 20,
   massChangeGroupSize: 50,
+  logRetentionDays: 30,
+  eventRetentionDays: 90,
 };
 
 const partialSettings = settingsSchema.partial();

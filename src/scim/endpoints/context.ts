@@ -49,6 +49,11 @@ export interface ScimContext {
 export interface ScimResponse {
   readonly status: number;
   readonly body?: JsonObject;
+  /**
+   * The body as JSON text in pieces, for a document too large to hold at once (a group's members
+   * read a page at a time); the same bytes `body` would serialise to. Set instead of `body`.
+   */
+  readonly stream?: AsyncIterable<string>;
   readonly location?: string;
   readonly etag?: string;
 }

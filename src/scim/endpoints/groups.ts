@@ -18,8 +18,10 @@ import { renderGroup } from '../resources/render-resource.js';
 import type { ProjectionParams, ScimContext, ScimResponse } from './context.js';
 import { listResponse } from './list-response.js';
 import { applyProjection, parseProjection, shows, type Projection } from './projection.js';
+import { groupListText, groupText, LIST_MEMBER_BUDGET, MEMBER_PAGE, memberInput } from './streamed-groups.js';
 
-function render(ctx: ScimContext, view: GroupView): JsonObject {
+/** A group as its SCIM representation, members included when the view has them all. */
+export function renderGroupView(ctx: ScimContext, view: GroupView): JsonObject {
   const { group } = view;
   return renderGroup({
     id: group.id,
@@ -28,22 +30,23 @@ function render(ctx: ScimContext, view: GroupView): JsonObject {
     lastModified: new Date(group.modifiedMs),
     version: group.version,
     location: `${ctx.baseUrl}/Groups/${group.id}`,
-    ...(view.members
-      ? {
-          members: view.members.map((m) => ({
-            value: m.id,
-            type: m.type,
-            $ref: `${ctx.baseUrl}/${m.type === 'User' ? 'Users' : 'Groups'}/${m.id}`,
-            ...(m.display === null ? {} : { display: m.display }),
-          })),
-        }
-      : {}),
+    ...(view.members ? { members: view.members.map((m) => memberInput(ctx, m)) } : {}),
   });
 }
 
 function respond(ctx: ScimContext, view: GroupView, status: number, projection: Projection): ScimResponse {
-  const body = applyProjection(ctx.groupSchema, render(ctx, view), projection);
-  return { status, body, location: `${ctx.baseUrl}/Groups/${view.group.id}`, etag: etag(view.group.version) };
+  const head = { status, location: `${ctx.baseUrl}/Groups/${view.group.id}`, etag: etag(view.group.version) };
+  if (view.moreMembers) return { ...head, stream: groupText(ctx, view, applyProjection(ctx.groupSchema, renderGroupView(ctx, { group: view.group }), projection), projection) };
+  return { ...head, body: applyProjection(ctx.groupSchema, renderGroupView(ctx, view), projection) };
+}
+
+/** A group's text: streamed when its members come in pages, else serialised at once. */
+async function* viewText(ctx: ScimContext, view: GroupView, projection: Projection): AsyncGenerator<string> {
+  if (!view.moreMembers) {
+    yield JSON.stringify(applyProjection(ctx.groupSchema, renderGroupView(ctx, view), projection));
+    return;
+  }
+  yield* groupText(ctx, view, applyProjection(ctx.groupSchema, renderGroupView(ctx, { group: view.group }), projection), projection);
 }
 
 function checkMemberCount(ctx: ScimContext, count: number): void {
@@ -101,8 +104,15 @@ export async function searchGroups(ctx: ScimContext, params: RawListParams, proj
   const request = parseListParams(ctx.groupSchema, params, ctx.limits);
   ctx.notes.leniencies.push(...request.leniencies);
   const projection = parseProjection(ctx.groupSchema, projectionParams, ctx.notes);
-  const page = await groupPage(ctx, request, projection);
-  return { status: 200, body: listResponse(request, page.rows, page.total, page.next) };
+  const { where } = request.query;
+  const query = where ? { ...request.query, where: memberRefsAsIds(where) } : request.query;
+  // A page of groups with more than LIST_MEMBER_BUDGET members in all is written as it is read.
+  const page = await listGroups(ctx.rt, ctx.scope, query, { withMembers: shows(projection, 'members'), pageSize: LIST_MEMBER_BUDGET });
+  if (page.rows.some((view) => view.moreMembers)) {
+    return { status: 200, stream: groupListText(request, page.rows, page.total, page.next, (view) => viewText(ctx, view, projection)) };
+  }
+  const rows = page.rows.map((view) => applyProjection(ctx.groupSchema, renderGroupView(ctx, view), projection));
+  return { status: 200, body: listResponse(request, rows, page.total, page.next) };
 }
 
 /** One page of Groups, rendered and projected: for GET /Groups, POST /Groups/.search and POST /.search. */
@@ -110,13 +120,13 @@ export async function groupPage(ctx: ScimContext, request: ListRequest, projecti
   const { where } = request.query;
   const query = where ? { ...request.query, where: memberRefsAsIds(where) } : request.query;
   const page = await listGroups(ctx.rt, ctx.scope, query, { withMembers: shows(projection, 'members') });
-  return { ...page, rows: page.rows.map((view) => applyProjection(ctx.groupSchema, render(ctx, view), projection)) };
+  return { ...page, rows: page.rows.map((view) => applyProjection(ctx.groupSchema, renderGroupView(ctx, view), projection)) };
 }
 
 export async function readGroup(ctx: ScimContext, id: string, projectionParams: ProjectionParams): Promise<ScimResponse> {
   const projection = parseProjection(ctx.groupSchema, projectionParams, ctx.notes);
   ctx.notes.resource = { type: 'Group', id };
-  const view = await getGroup(ctx.rt, ctx.scope, id, { withMembers: shows(projection, 'members') });
+  const view = await getGroup(ctx.rt, ctx.scope, id, { withMembers: shows(projection, 'members'), pageSize: MEMBER_PAGE });
   return respond(ctx, view, 200, projection);
 }
 

@@ -66,17 +66,18 @@ export function renderUser(input: RenderUserInput): JsonObject {
 }
 
 /** Renders a stored group as an RFC 7643 §4.2 Group; `members` only when the caller loaded them. */
+/** One element of a group's `members`, as renderGroup writes it (also for members sent a page at a time). */
+export function renderMember(m: NonNullable<RenderGroupInput['members']>[number]): JsonObject {
+  const member: JsonObject = { value: m.value };
+  if (m.display !== undefined) member['display'] = m.display;
+  if (m.type !== undefined) member['type'] = m.type;
+  if (m.$ref !== undefined) member['$ref'] = m.$ref;
+  return member;
+}
+
 export function renderGroup(input: RenderGroupInput): JsonObject {
   const group: JsonObject = { schemas: [URN.group], id: input.id, ...coreAttributes(input.document) };
-  if (input.members) {
-    group['members'] = input.members.map((m) => {
-      const member: JsonObject = { value: m.value };
-      if (m.display !== undefined) member['display'] = m.display;
-      if (m.type !== undefined) member['type'] = m.type;
-      if (m.$ref !== undefined) member['$ref'] = m.$ref;
-      return member;
-    });
-  }
+  if (input.members) group['members'] = input.members.map(renderMember);
   group['meta'] = meta('Group', input);
   return group;
 }

@@ -31,6 +31,20 @@ const INSERT_UNNUMBERED = `insert into events (tenant_id, id, type, occurred_ms,
   from (select pg_advisory_xact_lock_shared($3, hashtext($1))) as barrier, jsonb_array_elements($2::jsonb) with ordinality as x(e, n)
   order by n`;
 
+/**
+ * What retention may delete: the tenant's counter row, the lowest cursor of its webhook streams
+ * (dead ones included: a dead stream resumes at its cursor when replayed) and how many endpoints
+ * serving the tenant have no stream for it yet.
+ */
+const PRUNE_BOUNDS = `select q.last_seq, q.pruned_seq,
+    (select min(s.last_seq) from webhook_streams s where s.tenant_id = ?) as stream_floor,
+    (select count(*) from webhook_endpoints e where (e.tenant_id = ? or e.tenant_id is null)
+      and not exists (select 1 from webhook_streams s where s.endpoint_id = e.id and s.tenant_id = ?)) as unopened
+  from event_sequences q where q.tenant_id = ?`;
+const PRUNE_CANDIDATES = 'select seq, occurred_ms from events where tenant_id = ? and seq > ? and seq <= ? order by seq limit ?';
+const PRUNE_DELETE = 'delete from events where tenant_id = ? and seq > ? and seq <= ?';
+const PRUNE_MARK = 'update event_sequences set pruned_seq = ? where tenant_id = ?';
+
 /** The outbox of one tenant. */
 export class SqlEventRepository implements EventRepository {
   constructor(
@@ -86,6 +100,40 @@ export class SqlEventRepository implements EventRepository {
       .limit(limit)
       .execute();
     return rows.map(toStoredEvent);
+  }
+
+  async prunedThrough(): Promise<number> {
+    await this.settled?.();
+    const row = await this.db.selectFrom('event_sequences').select('pruned_seq').where('tenant_id', '=', this.tenantId).executeTakeFirst();
+    return Number(row?.pruned_seq ?? 0);
+  }
+
+  async prune(beforeMs: number, limit: number): Promise<number> {
+    const [bounds] = await rawQuery<{ last_seq: number | null; pruned_seq: number | null; stream_floor: number | null; unopened: number }>(
+      this.db,
+      this.dialect.engine,
+      PRUNE_BOUNDS,
+      [this.tenantId, this.tenantId, this.tenantId, this.tenantId],
+    );
+    if (!bounds || bounds.last_seq === null) return 0;
+    const pruned = Number(bounds.pruned_seq ?? 0);
+    // An endpoint whose stream for this tenant is not open yet (a tenant newer than a deployment-wide
+    // endpoint) will start it at 0: until then nothing is known to be delivered.
+    if (Number(bounds.unopened) > 0) return 0;
+    const ceiling = Math.min(Number(bounds.last_seq), bounds.stream_floor === null ? Infinity : Number(bounds.stream_floor));
+    if (ceiling <= pruned) return 0;
+    const candidates = await rawQuery<{ seq: number; occurred_ms: number }>(this.db, this.dialect.engine, PRUNE_CANDIDATES, [this.tenantId, pruned, ceiling, limit]);
+    // Only the leading run of old events goes: the outbox stays one unbroken range after pruned_seq,
+    // which is what lets the feed tell a cursor that missed events from one that did not.
+    let through = pruned;
+    for (const row of candidates) {
+      if (Number(row.occurred_ms) >= beforeMs || Number(row.seq) !== through + 1) break;
+      through = Number(row.seq);
+    }
+    if (through === pruned) return 0;
+    await rawQuery(this.db, this.dialect.engine, PRUNE_DELETE, [this.tenantId, pruned, through]);
+    await rawQuery(this.db, this.dialect.engine, PRUNE_MARK, [through, this.tenantId]);
+    return through - pruned;
   }
 
   async lastSeq(): Promise<number> {

@@ -34,6 +34,20 @@ const memberColumns: Record<string, ColumnMapping> = {
   },
 };
 
+interface MemberRow {
+  member_id: string;
+  member_type: string;
+  display: string | null;
+}
+
+/** A member's label: the one the IdP sent, else the person's userName or the group's name. */
+const MEMBER_COLUMNS = sql`m.member_id, m.member_type, coalesce(m.display, u.user_name, g.display_name) as display`;
+const MEMBER_JOINS = sql`from group_members m
+  left join users u on m.member_type = 'User' and u.tenant_id = m.tenant_id and u.id = m.member_id
+  left join groups g on m.member_type = 'Group' and g.tenant_id = m.tenant_id and g.id = m.member_id`;
+
+const toMember = (r: MemberRow): MemberRecord => ({ id: r.member_id, type: r.member_type === 'Group' ? 'Group' : 'User', display: r.display });
+
 /** Conditions over one membership row (alias m): `value`, `type`, `display`. */
 function memberScope(dialect: SqlDialect): ConditionScope {
   return { dialect, document: sql`null`, column: (p) => memberColumns[p.join('.').toLowerCase()] };
@@ -137,21 +151,42 @@ export class SqlGroupRepository implements GroupRepository {
     return (await this.membersOf([groupId])).get(groupId) ?? [];
   }
 
-  async membersOf(groupIds: readonly string[]): Promise<Map<string, MemberRecord[]>> {
+  membersOf(groupIds: readonly string[]): Promise<Map<string, MemberRecord[]>>;
+  membersOf(groupIds: readonly string[], limit: number): Promise<Map<string, MemberRecord[]> | undefined>;
+  async membersOf(groupIds: readonly string[], limit?: number): Promise<Map<string, MemberRecord[]> | undefined> {
     const byGroup = new Map<string, MemberRecord[]>(groupIds.map((id) => [id, []]));
     if (groupIds.length === 0) return byGroup;
-    // One statement for a whole page of groups, grouped here, instead of one per group.
-    const { rows } = await sql<{ group_id: string; member_id: string; member_type: string; display: string | null }>`
-      select m.group_id, m.member_id, m.member_type, coalesce(m.display, u.user_name, g.display_name) as display
-      from group_members m
-      left join users u on m.member_type = 'User' and u.tenant_id = m.tenant_id and u.id = m.member_id
-      left join groups g on m.member_type = 'Group' and g.tenant_id = m.tenant_id and g.id = m.member_id
+    // One statement for a whole page of groups, grouped here, instead of one per group; one row
+    // past the limit tells that there are more than it allows.
+    const cap = limit === undefined ? sql`` : sql`limit ${limit + 1}`;
+    const { rows } = await sql<MemberRow & { group_id: string }>`
+      select m.group_id, ${MEMBER_COLUMNS} ${MEMBER_JOINS}
       where m.tenant_id = ${this.tenantId} and ${this.dialect.inList(sql.ref('m.group_id'), groupIds)}
-      order by m.group_id, m.member_id`.execute(this.db);
-    for (const r of rows) {
-      byGroup.get(r.group_id)?.push({ id: r.member_id, type: r.member_type === 'Group' ? 'Group' : 'User', display: r.display });
-    }
+      order by m.group_id, m.member_id ${cap}`.execute(this.db);
+    if (limit !== undefined && rows.length > limit) return undefined;
+    for (const r of rows) byGroup.get(r.group_id)?.push(toMember(r));
     return byGroup;
+  }
+
+  async memberCounts(groupIds: readonly string[]): Promise<Map<string, number>> {
+    if (groupIds.length === 0) return new Map();
+    // Counted on the primary key alone: no member row is read.
+    const { rows } = await sql<{ group_id: string; n: number | string }>`
+      select m.group_id, count(*) as n from group_members m
+      where m.tenant_id = ${this.tenantId} and ${this.dialect.inList(sql.ref('m.group_id'), groupIds)}
+      group by m.group_id`.execute(this.db);
+    return new Map(rows.map((r) => [r.group_id, Number(r.n)]));
+  }
+
+  async membersPage(groupId: string, afterId: string | undefined, limit: number): Promise<MemberRecord[]> {
+    // The primary key (tenant_id, group_id, member_id) gives the order and the start: each page
+    // costs its own size, wherever it starts in a group of any size.
+    const after = afterId === undefined ? sql`` : sql`and m.member_id > ${afterId}`;
+    const { rows } = await sql<MemberRow>`
+      select ${MEMBER_COLUMNS} ${MEMBER_JOINS}
+      where m.tenant_id = ${this.tenantId} and m.group_id = ${groupId} ${after}
+      order by m.member_id limit ${limit}`.execute(this.db);
+    return rows.map(toMember);
   }
 
   async addMembers(groupId: string, members: readonly { id: string; type: MemberType; display?: string }[], nowMs: number): Promise<string[]> {

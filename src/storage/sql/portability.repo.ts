@@ -20,7 +20,9 @@ export class SqlPortabilityRepository implements PortabilityRepository {
   }
 
   async restoreEventCursor(lastSeq: number): Promise<void> {
-    await sql`insert into event_sequences (tenant_id, last_seq) values (${this.tenantId}, ${lastSeq})
-      on conflict (tenant_id) do update set last_seq = excluded.last_seq`.execute(this.db);
+    // The events themselves are not in an export: the restored outbox starts empty after lastSeq,
+    // so a feed cursor below it is told to read a snapshot (015-retention.ts), not handed a gap.
+    await sql`insert into event_sequences (tenant_id, last_seq, pruned_seq) values (${this.tenantId}, ${lastSeq}, ${lastSeq})
+      on conflict (tenant_id) do update set last_seq = excluded.last_seq, pruned_seq = excluded.pruned_seq`.execute(this.db);
   }
 }

@@ -93,4 +93,12 @@ export class SqlRequestLogRepository implements RequestLogRepository {
     const rows = await q.orderBy('id', query.after ? 'asc' : 'desc').limit(query.limit).execute();
     return rows.map(toEntry);
   }
+
+  async prune(beforeMs: number, limit: number): Promise<number> {
+    // The inner select walks request_log_time (tenant_id, at_ms), so a chunk costs its own size
+    // however long the log is; the limit keeps each transaction, and its lock, short.
+    const result = await sql`delete from request_log where tenant_id = ${this.tenantId} and id in (
+      select id from request_log where tenant_id = ${this.tenantId} and at_ms < ${beforeMs} order by at_ms limit ${limit})`.execute(this.db);
+    return Number(result.numAffectedRows ?? 0n);
+  }
 }

@@ -147,6 +147,8 @@ export interface AuditLogTable {
 export interface EventSequencesTable {
   tenant_id: string;
   last_seq: number;
+  /** Migration 015: the last seq deleted by retention (0 while none); the outbox holds what follows. */
+  pruned_seq: number;
 }
 
 export interface EventsTable {

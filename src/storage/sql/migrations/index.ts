@@ -16,6 +16,7 @@ import { dayTwoMigration } from './012-day-two.js';
 import { rateWindowsAndWriteProbeMigration } from './013-rate-windows-and-write-probe.js';
 import { webhookRetiringSecretsMigration } from './014-webhook-retiring-secrets.js';
 import { setupLinksMigration } from './016-setup-links.js';
+import { retentionMigration } from './015-retention.js';
 
 /** Every migration in order; names are permanent once released. */
 export function migrationsFor(engine: Engine): Record<string, Migration> {
@@ -35,6 +36,7 @@ export function migrationsFor(engine: Engine): Record<string, Migration> {
     '013-rate-windows-and-write-probe': rateWindowsAndWriteProbeMigration(engine),
     '014-webhook-retiring-secrets': webhookRetiringSecretsMigration(),
     '016-setup-links': setupLinksMigration(),
+    '015-retention': retentionMigration(),
   };
 }
 
