@@ -35,8 +35,8 @@ export function migrationsFor(engine: Engine): Record<string, Migration> {
     '012-day-two': dayTwoMigration(),
     '013-rate-windows-and-write-probe': rateWindowsAndWriteProbeMigration(engine),
     '014-webhook-retiring-secrets': webhookRetiringSecretsMigration(),
-    '016-setup-links': setupLinksMigration(),
     '015-retention': retentionMigration(),
+    '016-setup-links': setupLinksMigration(),
   };
 }
 
