@@ -25,6 +25,8 @@ export interface ServerLog {
   readonly levels: Record<string, number>;
   /** The first lines, for the report. */
   readonly lines: string[];
+  /** The last lines after those (a server that went away said why last). */
+  readonly tail: string[];
 }
 
 /** How busy the server was between two marks. */
@@ -108,7 +110,7 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
       resolve();
     }),
   );
-  const log: ServerLog = { levels: {}, lines: [] };
+  const log: ServerLog = { levels: {}, lines: [], tail: [] };
   const note = (line: string, fallbackLevel: string) => {
     let level = fallbackLevel;
     try {
@@ -119,6 +121,10 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
     }
     log.levels[level] = (log.levels[level] ?? 0) + 1;
     if (log.lines.length < 40) log.lines.push(line.slice(0, 2000));
+    else {
+      log.tail.push(line.slice(0, 2000));
+      if (log.tail.length > 20) log.tail.shift();
+    }
   };
   const waitingMarks: { resolve: (usage: ServerUsage) => void; reject: (error: Error) => void }[] = [];
   const waitingGcs: { resolve: (heap: ServerHeap) => void; reject: (error: Error) => void }[] = [];

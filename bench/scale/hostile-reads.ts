@@ -454,7 +454,10 @@ export async function runHostileEngine(options: HostileRunOptions, settings: Hos
   } catch (error) {
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
     process.stderr.write(`${engine} (hostile reads) failed: ${message}\n`);
-    return { engine, status: 'failed', error: message, ...partial, verdicts: [], problems, durationS: (performance.now() - started) / 1000 };
+    // What the server said last is the likeliest explanation of a server that went away.
+    const said = server ? [...server.log.lines, ...server.log.tail].slice(-10) : [];
+    if (said.length > 0) process.stderr.write(`server log (last lines):\n${said.join('\n')}\n`);
+    return { engine, status: 'failed', error: message, ...partial, verdicts: [], problems: [...problems, ...said.map((l) => `server log: ${l}`)], durationS: (performance.now() - started) / 1000 };
   } finally {
     await seeder?.close().catch(() => {});
     if (server) await server.stop().catch(() => {});

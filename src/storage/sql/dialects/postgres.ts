@@ -180,7 +180,11 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
   // a burst of costly filters can take neither more than these connections nor longer than the
   // deadline, and the serving pool stays free for lookups and writes. JIT is off there: compiling
   // a plan took longer (about 40 ms) than most of these reads take, and none may take long.
-  const readPoolSize = Math.max(1, Math.ceil(options.poolSize / 2));
+  // A fifth of the serving pool (2 of the default 10): each such read can keep a database core busy
+  // for its whole deadline, and the lookups and writes of every other tenant need the rest. In the
+  // quick hostile-reads bench on 2 cores, half the pool (5) let costly reads take the other
+  // tenant's lookup p99 from 28 to 208 ms.
+  const readPoolSize = Math.max(1, Math.ceil(options.poolSize / 5));
   const readPool = options.readDeadlineMs ? new pg.Pool(poolConfig(readPoolSize, options.readDeadlineMs, '-c jit=off')) : undefined;
   if (readPool) {
     readPool.on('error', () => {});
