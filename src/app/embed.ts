@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type pg from 'pg';
 import { loadConfig, type SettingName } from '../config/config.js';
 import { enterMount } from '../http/mount-path.js';
 import { isPostgresUrl } from '../storage/open-store.js';
@@ -16,7 +15,7 @@ export interface RosterOptions {
    * The host's database: a PostgreSQL URL, the host's `pg.Pool` (Roster connects with its settings
    * through a small pool of its own, see docs/decisions), or a SQLite file path.
    */
-  readonly database: string | pg.Pool;
+  readonly database: string | HostPgPool;
   /** PostgreSQL: the schema Roster keeps its tables in, created and migrated on start (default "roster"). */
   readonly schema?: string;
   /** The host's pino-compatible logger; Roster's lines carry `component: "roster"`. */
@@ -49,10 +48,27 @@ export interface MountedRoster extends EmbeddedRoster {
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 /**
+ * What Roster reads of the host's `pg.Pool`: the settings it was made with (`pool.options`). Said
+ * structurally, so the published types do not reach into pg's, which an adopter compiling with
+ * `skipLibCheck: false` may not have.
+ */
+export interface HostPgPool {
+  readonly options: {
+    readonly connectionString?: string | undefined;
+    readonly user?: string | undefined;
+    readonly password?: string | (() => string | Promise<string>) | undefined;
+    readonly host?: string | undefined;
+    readonly port?: number | undefined;
+    readonly database?: string | undefined;
+    readonly ssl?: unknown;
+  };
+}
+
+/**
  * The DATABASE_URL for an embedded Roster: PostgreSQL gets `?schema=` (unless the URL names one);
  * a `pg.Pool` is reduced to the connection settings it was made with.
  */
-export function embeddedDatabaseUrl(database: string | pg.Pool, schema = 'roster'): string {
+export function embeddedDatabaseUrl(database: string | HostPgPool, schema = 'roster'): string {
   if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid PostgreSQL schema name for Roster: ${JSON.stringify(schema)}`);
   const url = typeof database === 'string' ? database : poolUrl(database);
   if (!isPostgresUrl(url)) return url;
@@ -61,7 +77,7 @@ export function embeddedDatabaseUrl(database: string | pg.Pool, schema = 'roster
   return parsed.toString();
 }
 
-function poolUrl(pool: pg.Pool): string {
+function poolUrl(pool: HostPgPool): string {
   const options = pool.options;
   if (options.connectionString) return options.connectionString;
   if (typeof options.password === 'function') {

@@ -204,7 +204,7 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
       const shorter = left !== undefined && left < deadlineMs ? Math.max(1, Math.floor(left)) : undefined;
       let resetFailed = false;
       try {
-        if (shorter !== undefined) await client.query(`set statement_timeout = ${shorter}`);
+        if (shorter !== undefined) await client.query("select set_config('statement_timeout', $1, false)", [String(shorter)]);
         return (await client.query(text, parameters as unknown[])).rows as unknown[];
       } catch (error) {
         throw classifyStorageError(error);
