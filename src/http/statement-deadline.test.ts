@@ -14,6 +14,21 @@ import { createTestDatabase, testEngines } from '../testing/databases.js';
 import { createTestServer, type TestServer } from '../testing/test-server.js';
 
 const postgres = testEngines().find((e) => e.engine === 'postgres');
+
+/** Runs `work` while another session holds the users table locked, so every statement on it waits. */
+async function withUsersLocked(databaseUrl: string, work: () => Promise<void>): Promise<void> {
+  const { connectionString, schema } = parsePostgresUrl(databaseUrl);
+  const blocker = new pg.Client({ connectionString });
+  await blocker.connect();
+  try {
+    await blocker.query('begin');
+    await blocker.query(`lock table "${schema}".users in access exclusive mode`);
+    await work();
+  } finally {
+    await blocker.query('rollback').catch(() => {});
+    await blocker.end();
+  }
+}
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
 describe('PostgreSQL statement deadline', { skip: postgres?.skip ?? 'no PostgreSQL engine' }, () => {
@@ -30,22 +45,14 @@ describe('PostgreSQL statement deadline', { skip: postgres?.skip ?? 'no PostgreS
   it('cancels a statement past the deadline: 503 with Retry-After and advice, nothing changed; once free, the request is served', async () => {
     assert.equal((await t.scim('POST', '/Users', { schemas: [USER], userName: 'before@example.com' })).status, 201);
     // Another session holds the users table locked, so every statement on it waits past the deadline.
-    const { connectionString, schema } = parsePostgresUrl(t.databaseUrl);
-    const blocker = new pg.Client({ connectionString });
-    await blocker.connect();
-    try {
-      await blocker.query('begin');
-      await blocker.query(`lock table "${schema}".users in access exclusive mode`);
+    await withUsersLocked(t.databaseUrl, async () => {
       const read = await t.scim('GET', '/Users?filter=' + encodeURIComponent('userName eq "before@example.com"'));
       assert.equal(read.status, 503, read.raw);
       assert.equal(read.headers['retry-after'], '5');
       assert.match(String(read.body['detail']), /DB_STATEMENT_TIMEOUT_MS[\s\S]*Narrow the filter/);
       const write = await t.scim('POST', '/Users', { schemas: [USER], userName: 'during@example.com' });
       assert.equal(write.status, 503, write.raw);
-    } finally {
-      await blocker.query('rollback').catch(() => {});
-      await blocker.end();
-    }
+    });
     const list = await t.scim('GET', '/Users');
     assert.equal(list.status, 200);
     assert.deepEqual(
@@ -97,21 +104,13 @@ describe('PostgreSQL read deadline (READ_DEADLINE_MS, the read pool)', { skip: p
 
   it('ends a filtered list at the read deadline with 503 and advice, while the serving pool has none', async () => {
     assert.equal((await t.scim('POST', '/Users', { schemas: [USER], userName: 'reader@example.com', title: 'Engineer' })).status, 201);
-    const { connectionString, schema } = parsePostgresUrl(t.databaseUrl);
-    const blocker = new pg.Client({ connectionString });
-    await blocker.connect();
-    try {
-      await blocker.query('begin');
-      await blocker.query(`lock table "${schema}".users in access exclusive mode`);
+    await withUsersLocked(t.databaseUrl, async () => {
       // Without the read pool's statement_timeout this request would wait for the lock forever.
       const read = await t.scim('GET', '/Users?filter=' + encodeURIComponent('title co "engine"'));
       assert.equal(read.status, 503, read.raw);
       assert.equal(read.headers['retry-after'], '5');
       assert.match(String(read.body['detail']), /READ_DEADLINE_MS[\s\S]*Narrow the filter/);
-    } finally {
-      await blocker.query('rollback').catch(() => {});
-      await blocker.end();
-    }
+    });
     const found = await t.scim('GET', '/Users?filter=' + encodeURIComponent('title co "engine"'));
     assert.equal(found.status, 200, found.raw);
     assert.equal(found.body['totalResults'], 1);
