@@ -211,7 +211,7 @@ for (const { engine, skip } of testEngines().filter((e) => e.engine === 'postgre
 
 describe('judging one tenant', () => {
   const tenant = (over: Partial<TenantRecord>): TenantRecord => ({
-    id: 't1', slug: 'acme', name: 'Acme', provisioningEnabled: true, settings: {}, createdMs: 0, lastRequestMs: null, lastChangeMs: null, ...over,
+    id: 't1', slug: 'acme', name: 'Acme', provisioningEnabled: true, settings: {}, createdMs: 0, lastRequestMs: null, lastChangeMs: null, mode: 'live', ...over,
   });
   const credential = { id: 'c1', tenantId: 't1', kind: 'bearer' as const, label: 'x', secretHash: 'h', createdMs: 0, lastUsedMs: null, revokedMs: null };
 

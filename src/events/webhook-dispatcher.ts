@@ -188,6 +188,16 @@ export class WebhookDispatcher {
       while (this.running) {
         const events = await rt.store.read({ tenantId: key.tenantId }, (repos) => repos.events.after(lastSeq, BATCH));
         if (events.length === 0) break;
+        const first = events[0]!.seq;
+        if (first > lastSeq + 1) {
+          // Events after the cursor were deleted undelivered: a preview's, when its tenant went live
+          // (the host starts from tenant.live and the snapshot instead).
+          if (!(await rt.store.delivery.skipDeleted(key, lease, lastSeq, first - 1))) {
+            await rt.store.delivery.release(key, lease);
+            return;
+          }
+          lastSeq = first - 1;
+        }
         for (const event of events) {
           if (!this.running) break;
           if (keeper.lost() || !(await this.renewBeforeSend(key, lease, lastSeq))) {

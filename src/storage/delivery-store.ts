@@ -143,6 +143,12 @@ export interface DeliveryStore {
   renewLease(key: StreamKey, lease: StreamLease, leaseUntilMs: number, lastSeq?: number): Promise<boolean>;
   /** Moves the cursor to `seq` (the event after the cursor) if `lease` is still the claim; renews the lease. */
   recordSuccess(key: StreamKey, lease: StreamLease, seq: number, nowMs: number, leaseUntilMs: number): Promise<boolean>;
+  /**
+   * Moves the cursor from `fromSeq` past events that no longer exist, to `toSeq`, if `lease` is still
+   * the claim and the cursor is still `fromSeq`. The outbox is gapless, so a gap after a cursor is
+   * events deleted undelivered on purpose: a preview's, deleted when its tenant went live.
+   */
+  skipDeleted(key: StreamKey, lease: StreamLease, fromSeq: number, toSeq: number): Promise<boolean>;
   /** Schedules the next attempt and gives the claim up, if `lease` is still the claim. */
   recordFailure(key: StreamKey, lease: StreamLease, failure: FailureUpdate): Promise<boolean>;
   /** Stops the stream at its head event and records the dead letter, if `lease` is still the claim. */

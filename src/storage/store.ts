@@ -11,6 +11,12 @@ export interface TenantScope {
   readonly tenantId: string;
 }
 
+/**
+ * `live`: the host product hears of every change. `preview`: SCIM is served and stored as usual,
+ * but no webhook, feed, snapshot or host read tells the host anything until the tenant goes live.
+ */
+export type TenantMode = 'live' | 'preview';
+
 export interface TenantRecord {
   readonly id: string;
   readonly slug: string;
@@ -20,6 +26,7 @@ export interface TenantRecord {
   readonly createdMs: number;
   readonly lastRequestMs: number | null;
   readonly lastChangeMs: number | null;
+  readonly mode: TenantMode;
 }
 
 export type CredentialKind = 'bearer' | 'basic';
@@ -408,8 +415,11 @@ export interface ScopedRepositories {
   readonly portability: PortabilityRepository;
 }
 
+/** A tenant to create: live unless `mode` says preview. */
+export type NewTenant = Omit<TenantRecord, 'mode'> & { readonly mode?: TenantMode };
+
 export interface TenantRepository {
-  create(tenant: TenantRecord): Promise<boolean>;
+  create(tenant: NewTenant): Promise<boolean>;
   findById(id: string): Promise<TenantRecord | undefined>;
   findBySlug(slug: string): Promise<TenantRecord | undefined>;
   list(): Promise<TenantRecord[]>;
@@ -425,6 +435,11 @@ export interface TenantRepository {
   purgeRows(id: string, table: TenantTable, limit: number): Promise<number>;
   /** Deletes the tenant row and whatever of it remains (foreign keys cascade); false when there was none. */
   delete(id: string): Promise<boolean>;
+  /**
+   * Puts a live tenant that holds nothing yet (no person, group or event) in preview; false when it
+   * holds something or is already in preview. A tenant serving its host is never taken back.
+   */
+  enterPreview(id: string): Promise<boolean>;
   /** Coalesced bookkeeping: moves the timestamps forward (never back). */
   recordActivity(activity: readonly { tenantId: string; lastRequestMs?: number; lastChangeMs?: number }[]): Promise<void>;
 }
@@ -510,6 +525,19 @@ export interface Store {
    * which the tenant's events are all numbered: the state is exactly the sum of events 1…lastSeq().
    */
   snapshot<T>(scope: TenantScope, work: (repos: ScopedRepositories) => Promise<T>): Promise<T>;
+  /**
+   * Ends a tenant's preview as one step: appends the event `event(seq)` makes, numbered `seq`: after
+   * every event committed before it and before any committed after. Deletes the outbox before it
+   * (the preview's events, which no host receives one by one), records `audit` and switches the
+   * tenant live. Answers the seq, or undefined, having written nothing, when the tenant is not in preview.
+   */
+  goLive(scope: TenantScope, event: (seq: number) => EventDraft, audit: AuditEntry): Promise<number | undefined>;
+  /**
+   * While the tenant is in preview: deletes its outbox (the counter goes on from where it was, so a
+   * webhook cursor never points past a later event) and records `audit`; false when not in preview.
+   * The rest of what a preview stored is removed table by table with `tenants.purgeRows`.
+   */
+  clearPreviewOutbox(scope: TenantScope, audit: AuditEntry): Promise<boolean>;
   /** Webhook endpoints, delivery streams, dead letters and host keys (`delivery-store.ts`). */
   readonly delivery: DeliveryStore;
   readonly tenants: TenantRepository;

@@ -1,5 +1,5 @@
 import type { JsonObject } from '../../json/json-value.js';
-import type { TenantRecord } from '../../storage/store.js';
+import type { TenantMode, TenantRecord } from '../../storage/store.js';
 import { mergeSettings, type TenantSettings } from './tenant-settings.js';
 import { DomainError } from '../errors.js';
 import type { ProvisioningRuntime } from '../runtime.js';
@@ -7,8 +7,11 @@ import { recordOperatorAction, type Actor } from '../operator/operator-audit.js'
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/** Creates a tenant with a URL-safe slug (lower-case letters, digits and inner hyphens, ≤63). */
-export async function createTenant(rt: ProvisioningRuntime, input: { slug: string; name?: string }): Promise<TenantRecord> {
+/**
+ * Creates a tenant with a URL-safe slug (lower-case letters, digits and inner hyphens, ≤63), live
+ * unless `mode` is 'preview' (docs/events.md "Preview before go-live").
+ */
+export async function createTenant(rt: ProvisioningRuntime, input: { slug: string; name?: string; mode?: TenantMode }): Promise<TenantRecord> {
   if (!SLUG.test(input.slug)) {
     throw new DomainError('invalidValue', `slug "${input.slug}" must be 1-63 lower-case letters, digits or inner hyphens`);
   }
@@ -21,6 +24,7 @@ export async function createTenant(rt: ProvisioningRuntime, input: { slug: strin
     createdMs: rt.now(),
     lastRequestMs: null,
     lastChangeMs: null,
+    mode: input.mode ?? 'live',
   };
   if (!(await rt.store.tenants.create(tenant))) throw new DomainError('uniqueness', `a tenant with slug "${input.slug}" exists`);
   return tenant;

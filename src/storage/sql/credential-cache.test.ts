@@ -4,7 +4,7 @@ import type { CredentialRecord, TenantRecord } from '../store.js';
 import { CredentialCache } from './credential-cache.js';
 
 const tenant = (id: string): TenantRecord => ({
-  id, slug: id, name: id, provisioningEnabled: true, settings: {}, createdMs: 0, lastRequestMs: null, lastChangeMs: null,
+  id, slug: id, name: id, provisioningEnabled: true, settings: {}, createdMs: 0, lastRequestMs: null, lastChangeMs: null, mode: 'live',
 });
 const credential = (id: string, tenantId: string): CredentialRecord => ({
   id, tenantId, kind: 'bearer', label: 'x', secretHash: 'h', createdMs: 0, lastUsedMs: null, revokedMs: null,

@@ -47,11 +47,11 @@ export class SqlCredentialRepository implements CredentialRepository {
   }
 
   async findWithTenant(id: string): Promise<{ credential: CredentialRecord; tenant: TenantRecord } | undefined> {
-    const [row] = await rawQuery<CredentialsTable & Omit<TenantsTable, 'id' | 'created_ms'> & { tenant_created_ms: number }>(
+    const [row] = await rawQuery<CredentialsTable & Omit<TenantsTable, 'id' | 'created_ms' | 'mode'> & { tenant_created_ms: number; mode: string }>(
       this.db,
       this.engine,
       `select c.id, c.tenant_id, c.kind, c.label, c.secret_hash, c.created_ms, c.last_used_ms, c.revoked_ms,
-         t.slug, t.name, t.provisioning_enabled, t.settings, t.created_ms as tenant_created_ms, t.last_request_ms, t.last_change_ms
+         t.slug, t.name, t.provisioning_enabled, t.settings, t.created_ms as tenant_created_ms, t.last_request_ms, t.last_change_ms, t.mode
        from credentials c join tenants t on t.id = c.tenant_id where c.id = ?`,
       [id],
     );
@@ -60,7 +60,7 @@ export class SqlCredentialRepository implements CredentialRepository {
       credential: toCredential(row),
       tenant: toTenant({
         id: row.tenant_id, slug: row.slug, name: row.name, provisioning_enabled: row.provisioning_enabled, settings: row.settings,
-        created_ms: row.tenant_created_ms, last_request_ms: row.last_request_ms, last_change_ms: row.last_change_ms,
+        created_ms: row.tenant_created_ms, last_request_ms: row.last_request_ms, last_change_ms: row.last_change_ms, mode: row.mode,
       }),
     };
   }

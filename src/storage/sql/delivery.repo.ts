@@ -176,11 +176,13 @@ export class SqlDeliveryStore implements DeliveryStore {
   async claimDue(owner: string, nowMs: number, leaseUntilMs: number, limit: number): Promise<StreamClaim[]> {
     if (limit <= 0) return [];
     // SKIP LOCKED: a row another dispatcher is claiming right now is passed over, never waited for;
-    // once it commits, the lease it wrote excludes the row here.
+    // once it commits, the lease it wrote excludes the row here. A tenant in preview has nothing
+    // delivered: its outbox before going live is deleted by the go-live (preview-outbox.ts).
     const lock = this.dialect.engine === 'postgres' ? sql`for update of s skip locked` : sql``;
     const { rows } = await sql<WebhookStreamsTable>`update webhook_streams set lease_owner = ${owner}, lease_until_ms = ${leaseUntilMs}, lease_token = lease_token + 1
       where (endpoint_id, tenant_id) in (
         select s.endpoint_id, s.tenant_id from webhook_streams s join event_sequences q on q.tenant_id = s.tenant_id
+          join tenants t on t.id = s.tenant_id and t.mode = 'live'
         where s.state = 'active' and q.last_seq > s.last_seq and s.next_attempt_ms <= ${nowMs}
           and (s.lease_until_ms is null or s.lease_until_ms < ${nowMs})
         order by s.next_attempt_ms limit ${limit} ${lock})
@@ -234,6 +236,19 @@ export class SqlDeliveryStore implements DeliveryStore {
       .where('lease_owner', '=', lease.owner)
       .where('lease_token', '=', lease.token)
       .where('last_seq', '=', seq - 1)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async skipDeleted(key: StreamKey, lease: StreamLease, fromSeq: number, toSeq: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('webhook_streams')
+      .set({ last_seq: toSeq })
+      .where('endpoint_id', '=', key.endpointId)
+      .where('tenant_id', '=', key.tenantId)
+      .where('lease_owner', '=', lease.owner)
+      .where('lease_token', '=', lease.token)
+      .where('last_seq', '=', fromSeq)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { StorageFullError, type RequestLogEntry, type ScopedRepositories, type Store, type TenantScope } from '../store.js';
+import { StorageFullError, type AuditEntry, type EventDraft, type RequestLogEntry, type ScopedRepositories, type Store, type TenantScope } from '../store.js';
 import { appendRequestLog, SqlRequestLogRepository } from './request-log.repo.js';
 import { SqlHeldChangeRepository } from './held-changes.repo.js';
 import { SqlAuditRepository } from './audit.repo.js';
@@ -13,6 +13,7 @@ import { CacheClearingTenantRepository, CachedCredentialRepository, CredentialCa
 import { SqlDeliveryStore } from './delivery.repo.js';
 import { EventSequencer, withOutboxClosed } from './event-sequencer.js';
 import { SqlEventRepository } from './events.repo.js';
+import { clearPreviewOutboxIn, goLiveIn } from './preview-outbox.js';
 import { SqlFolderRepository } from './folders.repo.js';
 import { SqlOperationsStore } from './operations.repo.js';
 import { SqlPortabilityRepository } from './portability.repo.js';
@@ -165,6 +166,49 @@ export class SqlStore implements Store {
     } catch (error) {
       throw this.classify(error);
     }
+  }
+
+  goLive(scope: TenantScope, event: (seq: number) => EventDraft, audit: AuditEntry): Promise<number | undefined> {
+    return this.atOutboxBoundary(scope, async (trx) => {
+      const seq = await goLiveIn(trx, this.database.dialect, scope.tenantId, event);
+      if (seq !== undefined) await this.repositories(trx, scope).audit.record(audit);
+      return seq;
+    });
+  }
+
+  clearPreviewOutbox(scope: TenantScope, audit: AuditEntry): Promise<boolean> {
+    return this.atOutboxBoundary(scope, async (trx) => {
+      const cleared = await clearPreviewOutboxIn(trx, this.database.dialect, scope.tenantId);
+      if (cleared) await this.repositories(trx, scope).audit.record(audit);
+      return cleared;
+    });
+  }
+
+  /**
+   * One transaction that sees every committed event of the tenant numbered and during which no
+   * other change of it can append one: SQLite's one writer; PostgreSQL's outbox barrier, held
+   * until this transaction has committed. Listeners hear of it as of any commit with events.
+   */
+  private async atOutboxBoundary<T>(scope: TenantScope, work: (trx: Kysely<RosterDatabase>) => Promise<T>): Promise<T> {
+    let result: T;
+    try {
+      result =
+        this.engine === 'postgres'
+          ? await withOutboxClosed(this.database.db, scope.tenantId, (connection) => connection.transaction().execute(work))
+          : this.groupCommit
+            ? await this.groupCommit.run(work)
+            : await this.database.db.transaction().execute(work);
+    } catch (error) {
+      throw this.classify(error);
+    }
+    for (const listener of this.eventListeners) {
+      try {
+        listener(scope.tenantId);
+      } catch (error) {
+        this.reportBackgroundError(error);
+      }
+    }
+    return result;
   }
 
   async read<T>(scope: TenantScope, work: (repos: ScopedRepositories) => Promise<T>): Promise<T> {

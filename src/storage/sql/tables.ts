@@ -1,3 +1,4 @@
+import type { ColumnType } from 'kysely';
 
 
 /**
@@ -14,6 +15,8 @@ export interface TenantsTable {
   created_ms: number;
   last_request_ms: number | null;
   last_change_ms: number | null;
+  /** Migration 017: 'live' or 'preview' (store.ts TenantMode); 'live' unless written. */
+  mode: ColumnType<string, string | undefined, string>;
 }
 
 export interface CredentialsTable {

@@ -1,12 +1,12 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { JsonObject } from '../../json/json-value.js';
-import type { TenantRecord, TenantRepository, TenantTable } from '../store.js';
+import type { NewTenant, TenantRecord, TenantRepository, TenantTable } from '../store.js';
 import { isUniqueViolation } from './sql-errors.js';
 import type { SqlDialect } from './dialects/dialect.js';
 import type { RosterDatabase, TenantsTable } from './tables.js';
 import { parseDocument } from './users.repo.js';
 
-export function toTenant(row: TenantsTable): TenantRecord {
+export function toTenant(row: Omit<TenantsTable, 'mode'> & { mode: string }): TenantRecord {
   return {
     id: row.id,
     slug: row.slug,
@@ -16,6 +16,7 @@ export function toTenant(row: TenantsTable): TenantRecord {
     createdMs: Number(row.created_ms),
     lastRequestMs: row.last_request_ms === null ? null : Number(row.last_request_ms),
     lastChangeMs: row.last_change_ms === null ? null : Number(row.last_change_ms),
+    mode: row.mode === 'preview' ? 'preview' : 'live',
   };
 }
 
@@ -26,7 +27,7 @@ export class SqlTenantRepository implements TenantRepository {
     protected readonly dialect: SqlDialect,
   ) {}
 
-  async create(tenant: TenantRecord): Promise<boolean> {
+  async create(tenant: NewTenant): Promise<boolean> {
     const inserted = await this.db
       .insertInto('tenants')
       .values({
@@ -38,6 +39,7 @@ export class SqlTenantRepository implements TenantRepository {
         created_ms: tenant.createdMs,
         last_request_ms: tenant.lastRequestMs,
         last_change_ms: tenant.lastChangeMs,
+        mode: tenant.mode ?? 'live',
       })
       .onConflict((oc) => oc.column('slug').doNothing())
       .returning('id')
@@ -106,6 +108,18 @@ export class SqlTenantRepository implements TenantRepository {
   async delete(id: string): Promise<boolean> {
     const result = await this.db.deleteFrom('tenants').where('id', '=', id).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
+  }
+
+  async enterPreview(id: string): Promise<boolean> {
+    const holds = (table: 'users' | 'groups' | 'events') => sql`exists (select 1 from ${sql.table(table)} where tenant_id = ${id})`;
+    const result = await this.db
+      .updateTable('tenants')
+      .set({ mode: 'preview' })
+      .where('id', '=', id)
+      .where('mode', '=', 'live')
+      .where(sql<boolean>`not ${holds('users')} and not ${holds('groups')} and not ${holds('events')}`)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   async recordActivity(activity: readonly { tenantId: string; lastRequestMs?: number; lastChangeMs?: number }[]): Promise<void> {

@@ -17,6 +17,7 @@ import { rateWindowsAndWriteProbeMigration } from './013-rate-windows-and-write-
 import { webhookRetiringSecretsMigration } from './014-webhook-retiring-secrets.js';
 import { setupLinksMigration } from './016-setup-links.js';
 import { retentionMigration } from './015-retention.js';
+import { tenantPreviewMigration } from './017-tenant-preview.js';
 
 /** Every migration in order; names are permanent once released. */
 export function migrationsFor(engine: Engine): Record<string, Migration> {
@@ -37,6 +38,7 @@ export function migrationsFor(engine: Engine): Record<string, Migration> {
     '014-webhook-retiring-secrets': webhookRetiringSecretsMigration(),
     '015-retention': retentionMigration(),
     '016-setup-links': setupLinksMigration(),
+    '017-tenant-preview': tenantPreviewMigration(),
   };
 }
 
