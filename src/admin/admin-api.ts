@@ -12,6 +12,7 @@ import { API_SECURITY_HEADERS } from './security-headers.js';
 import { registerSessionRoutes } from './session-routes.js';
 import { registerSetupLinkRoutes } from './setup-link-routes.js';
 import { registerConnectionCheckRoutes } from './connection-check.js';
+import { registerPreviewRoutes } from './preview-routes.js';
 import { registerTenantRoutes } from './tenant-routes.js';
 
 /**
@@ -37,4 +38,5 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
   registerLogRoutes(app, options);
   registerSetupLinkRoutes(app, options);
   registerConnectionCheckRoutes(app, options);
+  registerPreviewRoutes(app, options);
 }

@@ -32,7 +32,7 @@ export function registerSetupLinkRoutes(app: FastifyInstance, options: AdminApiO
     const made = await createSetupLink(rt, newSetupLink(body, tenant.id, `admin:${admin.id}`));
     request.log.info({ tenant: tenant.slug, admin: admin.id, link: made.link.id }, 'setup link created');
     // The one answer with the link's secret in it: only a hash is stored.
-    return reply.code(201).send({ link: setupLinkView(made.link, rt.now()), url: setupLinkUrl(base(request), made.token) });
+    return reply.code(201).send({ link: setupLinkView(made.link, rt.now()), url: setupLinkUrl(base(request), made.token), tenantMode: made.tenantMode });
   });
 
   app.delete('/tenants/:slug/setup-links/:id', async (request, reply) => {
@@ -67,7 +67,7 @@ export function registerSetupLinkRoutes(app: FastifyInstance, options: AdminApiO
   app.get('/tenants/:slug/setup', SETUP_ROUTE, async (request) => {
     const { tenant } = await requestedSetupTenant(rt, request);
     return {
-      tenant: { slug: tenant.slug, name: tenant.name, provisioningEnabled: tenant.provisioningEnabled },
+      tenant: { slug: tenant.slug, name: tenant.name, provisioningEnabled: tenant.provisioningEnabled, mode: tenant.mode },
       endpoints: scimEndpoints(request, options.publicUrl, tenant.slug),
     };
   });

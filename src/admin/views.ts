@@ -41,6 +41,7 @@ export function tenantView(tenant: TenantRecord, troubles: readonly WebhookTroub
     slug: tenant.slug,
     name: tenant.name,
     provisioningEnabled: tenant.provisioningEnabled,
+    mode: tenant.mode,
     createdAt: iso(tenant.createdMs),
     lastScimRequestAt: iso(tenant.lastRequestMs),
     lastScimChangeAt: iso(tenant.lastChangeMs),

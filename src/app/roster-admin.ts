@@ -10,8 +10,11 @@ import { createTenant, findTenantBySlug } from '../provisioning/tenants/manage-t
  * Secrets are answered once; only their hashes are kept.
  */
 export interface RosterAdmin {
-  /** A new tenant; its slug names it in URLs (lower-case letters, digits, inner hyphens). */
-  createTenant(input: { slug: string; name?: string }): Promise<{ id: string; slug: string; name: string }>;
+  /**
+   * A new tenant; its slug names it in URLs (lower-case letters, digits, inner hyphens). With
+   * `preview: true` its first sync is received and checked but kept from the host until it goes live.
+   */
+  createTenant(input: { slug: string; name?: string; preview?: boolean }): Promise<{ id: string; slug: string; name: string; mode: 'live' | 'preview' }>;
   /** A SCIM bearer token for the tenant, to paste into the identity provider. */
   issueScimToken(tenantSlug: string, label?: string): Promise<string>;
   /** A host API key (`rhk_…`) for one tenant, or for every tenant without `tenantSlug`. */
@@ -23,8 +26,8 @@ export interface RosterAdmin {
 export function rosterAdmin(rt: ProvisioningRuntime): RosterAdmin {
   return {
     async createTenant(input) {
-      const tenant = await createTenant(rt, input);
-      return { id: tenant.id, slug: tenant.slug, name: tenant.name };
+      const tenant = await createTenant(rt, { slug: input.slug, ...(input.name !== undefined ? { name: input.name } : {}), mode: input.preview === true ? 'preview' : 'live' });
+      return { id: tenant.id, slug: tenant.slug, name: tenant.name, mode: tenant.mode };
     },
     async issueScimToken(tenantSlug, label = 'SCIM token') {
       const tenant = await findTenantBySlug(rt, tenantSlug);

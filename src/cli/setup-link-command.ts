@@ -12,8 +12,9 @@ export async function setupLinkCommand(argv: readonly string[], io: CliOutput): 
   };
   return dispatch('setup-link', 'usage: roster setup-link <subcommand>   (links for a customer\'s IT admin to set up provisioning alone)', {
     create: {
-      usage: 'roster setup-link create <slug> [--idp okta] [--expires 7d] [--single-use] [--product-name N] [--logo-url U] [--accent #rrggbb] [--return-url U] [--json]',
-      flags: { idp: 'value', expires: 'value', 'single-use': 'boolean', 'product-name': 'value', 'logo-url': 'value', accent: 'value', 'return-url': 'value', json: 'boolean' },
+      usage: 'roster setup-link create <slug> [--idp okta] [--expires 7d] [--single-use] [--product-name N] [--logo-url U] [--accent #rrggbb] [--return-url U] [--preview|--live] [--json]\n' +
+        '       a tenant that holds nothing yet opens in preview unless --live; --preview refuses a live tenant that holds data',
+      flags: { idp: 'value', expires: 'value', 'single-use': 'boolean', 'product-name': 'value', 'logo-url': 'value', accent: 'value', 'return-url': 'value', preview: 'boolean', live: 'boolean', json: 'boolean' },
       run: (args) => {
         noExtra('setup-link create', args.positional, 1);
         const [slug] = args.positional;
@@ -39,13 +40,15 @@ export async function setupLinkCommand(argv: readonly string[], io: CliOutput): 
             singleUse: args.flags.has('single-use'),
             ...(expires !== undefined ? { lifetimeMs: parseLifetime(expires) } : {}),
             ...(idp !== undefined ? { idp } : {}),
+            ...(args.flags.has('live') ? { preview: false } : args.flags.has('preview') ? { preview: true } : {}),
           });
           const base = config.publicUrl || `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
           const url = `${base.replace(/\/+$/, '')}/admin/setup/${made.token}`;
-          if (json) io.out(JSON.stringify({ id: made.link.id, tenant: tenant.slug, url, expires: new Date(made.link.expiresMs).toISOString(), singleUse: made.link.singleUse }));
+          if (json) io.out(JSON.stringify({ id: made.link.id, tenant: tenant.slug, url, expires: new Date(made.link.expiresMs).toISOString(), singleUse: made.link.singleUse, tenantMode: made.tenantMode }));
           else {
             io.out(url);
             io.err(`setup link ${made.link.id} for tenant ${tenant.slug}, ${made.link.singleUse ? 'single use, ' : ''}until ${when(made.link.expiresMs)} — send it now: it is not shown again.`);
+            if (made.tenantMode === 'preview') io.err(`tenant ${tenant.slug} is in preview: its first sync is kept from the host until someone presses Go live.`);
             if (!config.publicUrl) io.err("PUBLIC_URL is not set: the link uses this server's own address; set PUBLIC_URL to the address your customers reach.");
           }
           return 0;

@@ -9,6 +9,7 @@ import {
   setProvisioningEnabled,
   updateTenantSettings,
 } from '../provisioning/tenants/manage-tenants.js';
+import { discardPreview, goLive } from '../provisioning/tenants/tenant-preview.js';
 import { DEFAULT_SETTINGS, tenantSettings, type TenantSettings } from '../provisioning/tenants/tenant-settings.js';
 import { dispatch, missing, noExtra, UsageError, type ParsedArgs } from './args.js';
 import { askOnTerminal, when, withRuntime, type CliOutput, type Prompt } from './context.js';
@@ -93,14 +94,20 @@ function slugOf(command: string, args: ParsedArgs): string {
 export async function tenantCommand(argv: readonly string[], io: CliOutput, prompt: Prompt = askOnTerminal): Promise<number> {
   return dispatch('tenant', 'usage: roster tenant <subcommand>', {
     create: {
-      usage: 'roster tenant create <slug> [--name "Display name"] [--json]    create a tenant',
-      flags: { name: 'value', json: 'boolean' },
+      usage: 'roster tenant create <slug> [--name "Display name"] [--preview] [--json]\n' +
+        '                                                               create a tenant (in preview: nothing reaches the host until go-live)',
+      flags: { name: 'value', preview: 'boolean', json: 'boolean' },
       run: (args) => {
         const slug = slugOf('tenant create', args);
         const name = args.flags.get('name');
+        const mode = args.flags.has('preview') ? 'preview' : 'live';
         return withRuntime(args.passthrough, async (rt) => {
-          const tenant = await createTenant(rt, { slug, ...(typeof name === 'string' ? { name } : {}) });
-          io.out(args.flags.has('json') ? JSON.stringify({ id: tenant.id, slug: tenant.slug, name: tenant.name }) : `created tenant ${tenant.slug} (${tenant.id})`);
+          const tenant = await createTenant(rt, { slug, mode, ...(typeof name === 'string' ? { name } : {}) });
+          io.out(
+            args.flags.has('json')
+              ? JSON.stringify({ id: tenant.id, slug: tenant.slug, name: tenant.name, mode: tenant.mode })
+              : `created tenant ${tenant.slug} (${tenant.id})${tenant.mode === 'preview' ? ' in preview: `roster tenant go-live` when its first sync looks right' : ''}`,
+          );
           return 0;
         });
       },
@@ -114,13 +121,13 @@ export async function tenantCommand(argv: readonly string[], io: CliOutput, prom
           const tenants = await listTenants(rt);
           if (args.flags.has('json')) {
             io.out(JSON.stringify(tenants.map((t) => ({
-              id: t.id, slug: t.slug, name: t.name, provisioningEnabled: t.provisioningEnabled,
+              id: t.id, slug: t.slug, name: t.name, provisioningEnabled: t.provisioningEnabled, mode: t.mode,
               lastScimRequest: t.lastRequestMs === null ? null : new Date(t.lastRequestMs).toISOString(),
               lastScimChange: t.lastChangeMs === null ? null : new Date(t.lastChangeMs).toISOString(),
             }))));
           } else {
-            io.out(['SLUG', 'NAME', 'PROVISIONING', 'LAST SCIM REQUEST', 'LAST SCIM CHANGE'].join('\t'));
-            for (const t of tenants) io.out([t.slug, t.name, t.provisioningEnabled ? 'on' : 'off', when(t.lastRequestMs), when(t.lastChangeMs)].join('\t'));
+            io.out(['SLUG', 'NAME', 'MODE', 'PROVISIONING', 'LAST SCIM REQUEST', 'LAST SCIM CHANGE'].join('\t'));
+            for (const t of tenants) io.out([t.slug, t.name, t.mode, t.provisioningEnabled ? 'on' : 'off', when(t.lastRequestMs), when(t.lastChangeMs)].join('\t'));
           }
           return 0;
         });
@@ -193,6 +200,48 @@ export async function tenantCommand(argv: readonly string[], io: CliOutput, prom
             io.out(`An IdP that uses ${base}/scim/v2 (the token names the tenant) needs no change; tokens are kept. Host API paths become /host/v1/tenants/${after.slug}/…`);
           }
           if (before.name === after.name && !slugChanged) io.out(`nothing changed for ${after.slug}`);
+          return 0;
+        });
+      },
+    },
+    'go-live': {
+      usage: 'roster tenant go-live <slug> [--json]                        end a preview: the host gets tenant.live, the snapshot, then events',
+      flags: { json: 'boolean' },
+      run: (args) => {
+        const slug = slugOf('tenant go-live', args);
+        return withRuntime(args.passthrough, async (rt, config) => {
+          const tenant = await findTenantBySlug(rt, slug);
+          const base = config.publicUrl || `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+          const live = await goLive(rt, tenant, { base, actor: 'cli' });
+          io.out(
+            args.flags.has('json')
+              ? JSON.stringify({ tenant: tenant.slug, mode: 'live', snapshotSeq: live.snapshotSeq, snapshot: live.snapshot })
+              : `tenant ${tenant.slug} is live: webhooks get tenant.live (seq ${live.snapshotSeq}) first; the host reads ${live.snapshot}, then events after its seq`,
+          );
+          return 0;
+        });
+      },
+    },
+    'discard-preview': {
+      usage: 'roster tenant discard-preview <slug> [--yes] [--json]          delete what a preview stored, keeping the tenant and its credentials (asks first)',
+      flags: { yes: 'boolean', json: 'boolean' },
+      run: (args) => {
+        const slug = slugOf('tenant discard-preview', args);
+        return withRuntime(args.passthrough, async (rt) => {
+          const tenant = await findTenantBySlug(rt, slug);
+          if (!args.flags.has('yes')) {
+            const answer = await prompt(
+              `This deletes what tenant ${tenant.slug}'s preview stored: people, groups, folders, pending references, held changes, events and the provisioning log. The tenant, its credentials and admins stay, so the IdP can push again.\nType the slug (${tenant.slug}) to confirm: `,
+            );
+            if (answer === undefined) throw new UsageError('standard input is not a terminal: pass --yes to discard without the question', 'tenant discard-preview');
+            if (answer.trim() !== tenant.slug) {
+              io.err(`not confirmed; tenant ${tenant.slug} is unchanged`);
+              return 1;
+            }
+          }
+          const removed = await discardPreview(rt, tenant, { actor: 'cli' });
+          if (args.flags.has('json')) io.out(JSON.stringify({ tenant: tenant.slug, mode: 'preview', removed: { people: removed.users, groups: removed.groups, events: removed.events } }));
+          else io.out(`discarded the preview of ${tenant.slug}: ${removed.users} people, ${removed.groups} groups, ${removed.events} events removed; it waits in preview for the IdP's next push`);
           return 0;
         });
       },

@@ -62,6 +62,12 @@ export interface EventPayloads {
   'group.members_removed': Versioned & { readonly group: GroupRef; readonly members: readonly string[] };
   'folder.members_added': Versioned & { readonly folder: FolderRef; readonly members: readonly string[] };
   'folder.members_removed': Versioned & { readonly folder: FolderRef; readonly members: readonly string[] };
+  /**
+   * The tenant left preview (docs/events.md "Preview before go-live"): the first event a webhook
+   * receives of it. `snapshotSeq` is this event's own seq; read the snapshot at `snapshot` (its seq
+   * is at least that) and apply only events after the snapshot's seq.
+   */
+  'tenant.live': Versioned & { readonly snapshotSeq: number; readonly snapshot: string };
 }
 
 /** Every event type has a payload type: adding a type to the outbox without one fails to compile. */
@@ -80,6 +86,7 @@ export const EVENT_TYPES = Object.keys({
   'group.members_removed': true,
   'folder.members_added': true,
   'folder.members_removed': true,
+  'tenant.live': true,
 } satisfies Covered) as EventType[];
 
 /** One event as webhooks send it and the feed returns it. */

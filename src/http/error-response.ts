@@ -37,6 +37,7 @@ const DOMAIN_STATUS: Record<DomainErrorKind, { status: number; scimType?: ScimTy
   preconditionFailed: { status: 412 },
   invalidValue: { status: 400, scimType: 'invalidValue' },
   provisioningDisabled: { status: 403 },
+  tenantMode: { status: 409 },
   unavailable: { status: 503 },
 };
 

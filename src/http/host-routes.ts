@@ -64,6 +64,21 @@ const ssoLoginBody = z.strictObject({
   externalId: z.string().trim().min(1).max(1000).optional(),
 });
 
+/**
+ * The tenant is in preview: its directory is being received but the host may not see it yet. 409
+ * with a code a host's sync loop can act on (wait, and start from the `tenant.live` webhook or by
+ * polling `GET /host/v1/tenants`, whose `mode` turns `live`).
+ */
+class TenantInPreview extends Error {
+  constructor(readonly slug: string) {
+    super(`tenant "${slug}" is in preview: its directory is received and checked but not shown to the host until an admin presses Go live; then read the snapshot and follow the events after its seq`);
+    this.name = 'TenantInPreview';
+  }
+}
+
+/** What a host may do for a tenant in preview: make setup links, and record its own SSO logins. */
+const OPEN_IN_PREVIEW = /\/tenants\/:slug\/(setup-links|sso-logins)(\/|$)/;
+
 const cursorPage = (query: { limit: number; cursor?: string | undefined }) => ({ limit: query.limit, ...(query.cursor ? { after: decodeCursor(query.cursor) } : {}) });
 const nextCursor = <T>(result: ListResult<T>) => (result.next ? encodeCursor(result.next.id) : null);
 
@@ -75,6 +90,7 @@ export async function registerHostRoutes(app: FastifyInstance, options: HostRout
   const { rt } = options;
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof HostApiError) return sendError(reply, error.status, error.code, error.message, error.headers);
+    if (error instanceof TenantInPreview) return sendError(reply, 409, 'tenant_in_preview', error.message, {}, { mode: 'preview', tenant: error.slug });
     if (error instanceof FeedCursorExpired) {
       // 410 Gone: the events after this cursor existed and are gone for good; the machine-readable
       // code and the snapshot's address tell a host's sync loop what to do without parsing prose.
@@ -94,6 +110,10 @@ export async function registerHostRoutes(app: FastifyInstance, options: HostRout
   await app.register(async (api) => {
     const auth = hostAuthenticator(rt, options.clientLimits);
     api.addHook('onRequest', auth.hook);
+    api.addHook('onRequest', async (request) => {
+      const tenant = auth.context(request).tenant;
+      if (tenant?.mode === 'preview' && !OPEN_IN_PREVIEW.test(request.routeOptions.url ?? '')) throw new TenantInPreview(tenant.slug);
+    });
     const scopeOf = (request: FastifyRequest) => ({ tenantId: auth.tenantOf(request).id });
     const id = (request: FastifyRequest) => (request.params as { id: string }).id;
     /** A person as this request's tenant sees them (value flags follow its current settings). */
@@ -105,7 +125,7 @@ export async function registerHostRoutes(app: FastifyInstance, options: HostRout
     api.get('/tenants', async (request) => {
       const { access } = auth.context(request);
       const tenants = (await listTenants(rt)).filter((t) => access.tenantId === null || t.id === access.tenantId);
-      return { tenants: tenants.map((t) => ({ id: t.id, slug: t.slug, name: t.name })) };
+      return { tenants: tenants.map((t) => ({ id: t.id, slug: t.slug, name: t.name, mode: t.mode })) };
     });
 
     api.get('/tenants/:slug/events', async (request) => {
@@ -188,7 +208,7 @@ export async function registerHostRoutes(app: FastifyInstance, options: HostRout
       const tenant = auth.tenantOf(request);
       const made = await createSetupLink(rt, newSetupLink(body, tenant.id, `host-key:${auth.context(request).access.keyId}`));
       const base = options.publicUrl || `${request.protocol}://${request.host}`;
-      return reply.code(201).send({ link: setupLinkView(made.link, rt.now()), url: setupLinkUrl(base, made.token) });
+      return reply.code(201).send({ link: setupLinkView(made.link, rt.now()), url: setupLinkUrl(base, made.token), tenantMode: made.tenantMode });
     });
 
     api.get('/tenants/:slug/setup-links', async (request) => {

@@ -12,6 +12,8 @@ export const setupLinkBody = z.strictObject({
   logoUrl: z.string().max(600).optional(),
   accent: z.string().max(20).optional(),
   returnUrl: z.string().max(600).optional(),
+  /** Open the tenant in preview (default: when it holds nothing yet); false leaves its mode alone. */
+  preview: z.boolean().optional(),
 });
 
 /** The body as the provisioning use case takes it (the lifetime and branding are checked there). */
@@ -29,6 +31,7 @@ export function newSetupLink(body: z.infer<typeof setupLinkBody>, tenantId: stri
     ...(body.expiresIn !== undefined ? { lifetimeMs: parseLifetime(body.expiresIn) } : {}),
     ...(body.singleUse !== undefined ? { singleUse: body.singleUse } : {}),
     ...(body.idp !== undefined ? { idp: body.idp } : {}),
+    ...(body.preview !== undefined ? { preview: body.preview } : {}),
   };
 }
 

@@ -5,6 +5,8 @@ export type DomainErrorKind =
   | 'preconditionFailed'
   | 'invalidValue'
   | 'provisioningDisabled'
+  /** The tenant is not in the mode the action needs (go live or discard a preview of a live tenant). */
+  | 'tenantMode'
   | 'unavailable';
 
 /** The provisioning layer's one error type. `message` is safe to show to the client. */

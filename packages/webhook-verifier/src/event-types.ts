@@ -25,6 +25,7 @@ export const EVENT_TYPES = [
   'group.members_removed',
   'folder.members_added',
   'folder.members_removed',
+  'tenant.live',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -92,6 +93,11 @@ export interface EventPayloads {
   'group.members_removed': Versioned & { readonly group: GroupRef; readonly members: readonly string[] };
   'folder.members_added': Versioned & { readonly folder: FolderRef; readonly members: readonly string[] };
   'folder.members_removed': Versioned & { readonly folder: FolderRef; readonly members: readonly string[] };
+  /**
+   * The tenant left preview: the first event a webhook receives of it. Read the snapshot (its seq is
+   * at least `snapshotSeq`, which is this event's own seq), then apply only events after the snapshot's seq.
+   */
+  'tenant.live': Versioned & { readonly snapshotSeq: number; readonly snapshot: string };
 }
 
 /** One event as webhooks send it and the feed returns it. */

@@ -65,6 +65,7 @@ const PAYLOADS: Record<EventType, Check> = {
   'group.members_removed': versioned({ group, members }),
   'folder.members_added': versioned({ folder, members }),
   'folder.members_removed': versioned({ folder, members }),
+  'tenant.live': versioned({ snapshotSeq: (v, path) => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? undefined : `${path}: expected a positive integer`), snapshot: string }),
 };
 
 const occurredAt: Check = (v, path) => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? undefined : `${path}: expected an ISO 8601 time`);

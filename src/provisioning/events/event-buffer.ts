@@ -21,7 +21,8 @@ export type EventType =
   | 'group.members_added'
   | 'group.members_removed'
   | 'folder.members_added'
-  | 'folder.members_removed';
+  | 'folder.members_removed'
+  | 'tenant.live';
 
 /**
  * The events of one change, collected while the use case works and appended to the outbox in the

@@ -2,10 +2,13 @@ import type { JsonObject } from '../../json/json-value.js';
 import type { OperatorAuditEntry } from '../../storage/admin-store.js';
 import type { ProvisioningRuntime } from '../runtime.js';
 
-/** Who did an operator action: the command line, or an operator signed in to the console. */
-export type Actor = 'cli' | { readonly adminId: string };
+/**
+ * Who did an operator action: the command line, an admin signed in to the console, or (going live
+ * or discarding a preview) a customer's IT admin in a session opened by a setup link.
+ */
+export type Actor = 'cli' | { readonly adminId: string } | { readonly setupLinkId: string };
 
-export const actorName = (actor: Actor): string => (actor === 'cli' ? 'cli' : `admin:${actor.adminId}`);
+export const actorName = (actor: Actor): string => (actor === 'cli' ? 'cli' : 'adminId' in actor ? `admin:${actor.adminId}` : `setup-link:${actor.setupLinkId}`);
 
 /** Keeps one operator action in the audit trail that outlives tenants and admins. */
 export async function recordOperatorAction(rt: ProvisioningRuntime, actor: Actor, action: string, subject: string, detail: JsonObject): Promise<void> {

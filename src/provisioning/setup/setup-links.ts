@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { SetupBranding, SetupLinkRecord, SetupSessionRecord } from '../../storage/admin-store.js';
-import type { TenantRecord } from '../../storage/store.js';
+import type { TenantMode, TenantRecord } from '../../storage/store.js';
 import { csrfTokenFor } from '../admins/admin-sessions.js';
 import { newCredentialId, hashSecret, newSecret, secretMatches } from '../credentials/secrets.js';
 import { DomainError } from '../errors.js';
@@ -66,6 +66,23 @@ export interface NewSetupLink {
   readonly idp?: string;
   readonly branding?: SetupBranding;
   readonly createdBy: string;
+  /**
+   * Open the tenant in preview (docs/events.md "Preview before go-live"). Unset: a tenant that holds
+   * nothing yet is put in preview, one that holds something stays as it is. true: the same, but a
+   * live tenant that already holds people, groups or events is refused. false: the mode is left alone.
+   */
+  readonly preview?: boolean;
+}
+
+/** Puts the tenant in preview as the link asks; answers the tenant's mode after. */
+async function modeForLink(rt: ProvisioningRuntime, tenantId: string, preview: boolean | undefined): Promise<TenantMode> {
+  if (preview !== false && (await rt.store.tenants.enterPreview(tenantId))) return 'preview';
+  const tenant = await rt.store.tenants.findById(tenantId);
+  if (!tenant) throw new DomainError('notFound', 'tenant not found');
+  if (preview === true && tenant.mode !== 'preview') {
+    throw new DomainError('tenantMode', `tenant "${tenant.slug}" is live and already holds people, groups or events: a preview is only for a tenant's first sync`);
+  }
+  return tenant.mode;
 }
 
 async function audit(rt: ProvisioningRuntime, tenantId: string, action: string, linkId: string): Promise<void> {
@@ -75,7 +92,7 @@ async function audit(rt: ProvisioningRuntime, tenantId: string, action: string, 
 }
 
 /** Makes a link for one tenant; the token (the secret part of the URL) exists only in the answer. */
-export async function createSetupLink(rt: ProvisioningRuntime, input: NewSetupLink): Promise<{ link: SetupLinkRecord; token: string }> {
+export async function createSetupLink(rt: ProvisioningRuntime, input: NewSetupLink): Promise<{ link: SetupLinkRecord; token: string; tenantMode: TenantMode }> {
   const lifetime = input.lifetimeMs ?? DEFAULT_LINK_LIFETIME_MS;
   if (!Number.isInteger(lifetime) || lifetime < 60_000 || lifetime > MAX_LINK_LIFETIME_MS) {
     throw new DomainError('invalidValue', 'a setup link lives between 1 minute and 30 days');
@@ -84,6 +101,7 @@ export async function createSetupLink(rt: ProvisioningRuntime, input: NewSetupLi
     throw new DomainError('invalidValue', `unknown identity provider "${input.idp}"; one of ${SETUP_IDPS.join(', ')}`);
   }
   const branding = checkBranding(input.branding ?? {});
+  const tenantMode = await modeForLink(rt, input.tenantId, input.preview);
   const id = newCredentialId();
   const secret = newSecret();
   const now = rt.now();
@@ -103,7 +121,7 @@ export async function createSetupLink(rt: ProvisioningRuntime, input: NewSetupLi
   };
   await rt.store.admin.setupLinks.create(link);
   await audit(rt, input.tenantId, 'setup_link.created', id);
-  return { link, token: `${SETUP_LINK_PREFIX}${id}${secret}` };
+  return { link, token: `${SETUP_LINK_PREFIX}${id}${secret}`, tenantMode };
 }
 
 export function listSetupLinks(rt: ProvisioningRuntime, tenantId: string): Promise<SetupLinkRecord[]> {
