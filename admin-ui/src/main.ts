@@ -8,6 +8,7 @@ import { renderSetupLink } from './pages/setup-link.js';
 import { renderPeople } from './pages/people.js';
 import { renderPending } from './pages/pending.js';
 import { renderPerson } from './pages/person.js';
+import { renderPreview } from './pages/preview.js';
 import { renderProvisioning } from './pages/provisioning.js';
 import { renderResetPassword } from './pages/reset-password.js';
 import { renderSignIn } from './pages/sign-in.js';
@@ -170,6 +171,13 @@ async function render(): Promise<void> {
       case 'log':
         await renderLog(main, ctx);
         break;
+      case 'preview': {
+        fill(main, pageHeader('First sync preview', 'What the identity provider has sent so far, checked, before the host product hears of it.'));
+        const body = h('div');
+        main.append(body);
+        await renderPreview(body, { slug: tenant.slug, productName: null, current: ctx.current });
+        break;
+      }
       case 'guided-setup': {
         const idp = new URLSearchParams(location.search).get('idp');
         fill(main, pageHeader('Guided setup', 'Connect an identity provider step by step, with this tenant\'s own values, and watch its first request arrive.'));

@@ -18,6 +18,7 @@ export type Route =
   | { page: 'provisioning'; slug: string }
   | { page: 'log'; slug: string }
   | { page: 'guided-setup'; slug: string }
+  | { page: 'preview'; slug: string }
   | { page: 'setup' }
   | { page: 'not-found' };
 
@@ -40,6 +41,7 @@ export function parseRoute(pathname: string): Route {
       return { page: section, slug };
     }
     if (section === 'setup') return { page: 'guided-setup', slug };
+    if (section === 'preview') return { page: 'preview', slug };
   }
   if (parts.length === 4 && id) {
     if (section === 'people') return { page: 'person', slug, id };

@@ -43,6 +43,7 @@ export function shell(session: Session, route: Route, tenant: Tenant | null, mai
       navList('Identity management', [
         { label: 'User provisioning', href: at('provisioning'), icon: ICONS.key, active: page === 'provisioning' },
         { label: 'Guided setup', href: at('setup'), icon: ICONS.guide, active: page === 'guided-setup' },
+        ...(tenant.mode === 'preview' || page === 'preview' ? [{ label: 'First sync preview', href: at('preview'), icon: ICONS.pending, active: page === 'preview' }] : []),
         { label: 'Provisioning log', href: at('log'), icon: ICONS.log, active: page === 'log' },
       ]),
     );

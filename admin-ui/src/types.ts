@@ -17,6 +17,8 @@ export interface Tenant {
   slug: string;
   name: string;
   provisioningEnabled: boolean;
+  /** 'preview': the first sync is kept from the host until someone presses Go live. */
+  mode: 'live' | 'preview';
   createdAt: string;
   lastScimRequestAt: string | null;
   lastScimChangeAt: string | null;
@@ -229,4 +231,19 @@ export interface SetupLink {
   uses: number;
   lastUsedAt: string | null;
   revokedAt: string | null;
+}
+
+/** A tenant's preview as the admin API answers it (src/provisioning/tenants/preview-summary.ts). */
+export interface PreviewSummary {
+  tenant: { slug: string; name: string; mode: 'live' | 'preview' };
+  mode: 'live' | 'preview';
+  people: { total: number; exact: boolean; active: number };
+  groups: { total: number; exact: boolean };
+  requests: { total: number; failed: number; lastAt: string | null };
+  ignored: { path: string; reason: string; suggestion: string | null; requests: number }[];
+  flagged: { people: number; checked: number; complete: boolean; byRule: { path: string; rule: string; accepted: string; people: number; examples: { id: string; userName: string; value: string }[] }[] };
+  incomplete: { total: number; exact: boolean; examples: { id: string; userName: string; missing: string[] }[] };
+  pending: { total: number; examples: { kind: string; subjectId: string; reference: string }[] };
+  guard: { mode: string; percent: number; windowMinutes: number; minActive: number; groupSize: number; removedInWindow: number; held: number };
+  eventsHeldBack: number;
 }

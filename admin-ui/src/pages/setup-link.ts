@@ -4,6 +4,7 @@ import { BASE } from '../router.js';
 import type { SetupSession } from '../types.js';
 import { emptyState, errorBox } from '../ui.js';
 import { renderGuidedSetup } from './guided-setup.js';
+import { renderPreview } from './preview.js';
 
 /**
  * The whole console for a browser signed in by a setup link: the host product's branding, the
@@ -66,6 +67,12 @@ export async function renderSetupLink(app: HTMLElement, session: SetupSession | 
   fill(main, intro, body);
   try {
     await renderGuidedSetup(body, { slug: session.tenant.slug, idp, productName: product, current, hrefFor: (id) => `${BASE}/setup?idp=${encodeURIComponent(id)}` });
+    // Once an IdP is chosen: the first sync as it lands, while the tenant is in preview.
+    if (idp) {
+      const preview = h('div', { class: 'preview-holder' });
+      body.append(preview);
+      await renderPreview(preview, { slug: session.tenant.slug, productName: session.branding.productName ?? null, current, hideWhenLive: true });
+    }
   } catch (error) {
     if (current()) fill(body, errorBox(error));
   }
