@@ -301,10 +301,7 @@ for (const { engine, skip } of testEngines()) {
           await script.testConnection(send);
           await page.locator('.attempt-ok').first().waitFor();
           await page.locator('.live-ok').waitFor();
-          if (shots) {
-            await page.locator('.live-check').scrollIntoViewIfNeeded();
-            await shoot('journey-2-first-request');
-          }
+          await shoot('journey-2-first-request', page.locator('.live-check'));
 
           // The first sync, in the IdP's recorded order: people one by one, then a group of everyone.
           const preview = page.locator('#preview');

@@ -89,8 +89,9 @@ function findings(p: PreviewSummary): HTMLElement {
       : h(
           'p',
           null,
-          `${plural(p.pending.total, 'reference names', 'references name')} someone not received yet (resolved the moment they arrive), e.g. `,
-          p.pending.examples.slice(0, 3).map((r, i) => [i ? ', ' : '', h('code', null, r.reference), ` (${r.kind})`]),
+          `${plural(p.pending.total, 'reference names', 'references name')} someone not received yet (each is resolved the moment they arrive): `,
+          // Several people may wait for the same manager: each reference once.
+          [...new Map(p.pending.examples.map((r) => [`${r.kind} ${r.reference}`, r])).values()].slice(0, 3).map((r, i) => [i ? ', ' : '', h('code', null, r.reference), ` (${r.kind})`]),
           '.',
         ),
   );
