@@ -338,9 +338,9 @@ export const openApiDocument: JsonObject = {
         object({
           expiresIn: { type: 'string', description: '30m, 12h or 7d (default 7d, at most 30d).' }, singleUse: { type: 'boolean' },
           idp: { enum: ['okta', 'entra-id', 'onelogin', 'jumpcloud', 'google-workspace', 'pingone', 'generic-scim'] },
-          productName: str, logoUrl: str, accent: str, returnUrl: str,
+          productName: str, logoUrl: str, accent: str, returnUrl: str, preview: { type: 'boolean' },
         }, []),
-        { '201': ok(object({ link: ref('SetupLink'), url: str }), 'Created') },
+        { '201': ok(object({ link: ref('SetupLink'), url: str, tenantMode: { enum: ['live', 'preview'] } }), 'Created') },
       ),
     },
     '/tenants/{slug}/setup-links/{id}': {
@@ -365,6 +365,18 @@ export const openApiDocument: JsonObject = {
       get: read('The live connection check: SCIM requests (and refused attempts) for the tenant after a cursor, oldest first, each explained',
         [slug, query('after', 'The cursor of the previous answer; without it, the last ten minutes.'), query('idp', 'The IdP of the guide on screen, for the explanations\' wording.')],
         object({ attempts: arrayOf(ref('ConnectionAttempt')), cursor: str })),
+    },
+    '/tenants/{slug}/preview': {
+      get: read('The tenant\'s first sync in preview: counts, ignored attributes with the one probably meant, flagged values, incomplete profiles, pending references, the mass-change guard (also for a setup-link session)', [slug],
+        object({ mode: { enum: ['live', 'preview'] }, people: { type: 'object' }, groups: { type: 'object' }, requests: { type: 'object' }, ignored: { type: 'array' }, flagged: { type: 'object' }, incomplete: { type: 'object' }, pending: { type: 'object' }, guard: { type: 'object' }, eventsHeldBack: { type: 'integer' } })),
+    },
+    '/tenants/{slug}/go-live': {
+      post: write('Go live: the host\'s webhooks get tenant.live (snapshotSeq, snapshot), then events; 409 tenantMode when the tenant is not in preview (also for a setup-link session)', [slug],
+        undefined, { '200': ok(object({ snapshotSeq: { type: 'integer' }, snapshot: str }), 'Live') }),
+    },
+    '/tenants/{slug}/preview/discard': {
+      post: write('Discard the preview: delete what it stored, keeping the tenant in preview with its credentials (also for a setup-link session)', [slug],
+        undefined, { '200': ok(object({ removed: { type: 'object' } }), 'Discarded') }),
     },
     '/tenants/{slug}/log': {
       get: read(

@@ -151,7 +151,8 @@ for (const { engine, skip } of testEngines()) {
       assert.equal((await scim(String(json(token)['secret']), OKTA_FIRST)).statusCode, 200, 'the token generated in place works');
 
       // Every other route of the admin API refuses this session with 403, whatever the tenant.
-      const setupPaths = new Set(['/setup/session', '/setup/guides/{idp}', '/tenants/{slug}/setup', '/tenants/{slug}/setup/token', '/tenants/{slug}/setup/connection']);
+      // The preview of the first sync, Go live and Discard are the setup's last step (docs/events.md).
+      const setupPaths = new Set(['/setup/session', '/setup/guides/{idp}', '/tenants/{slug}/setup', '/tenants/{slug}/setup/token', '/tenants/{slug}/setup/connection', '/tenants/{slug}/preview', '/tenants/{slug}/go-live', '/tenants/{slug}/preview/discard']);
       let refused = 0;
       for (const [template, item] of Object.entries(openApiDocument['paths'] as JsonObject)) {
         if (setupPaths.has(template) || template === '/openapi.json') continue;
@@ -178,6 +179,8 @@ for (const { engine, skip } of testEngines()) {
       assert.equal((await setup.get('/tenants/globex/setup')).statusCode, 404);
       assert.equal((await setup.send('POST', '/tenants/globex/setup/token', {})).statusCode, 404);
       assert.equal((await setup.get('/tenants/globex/setup/connection')).statusCode, 404);
+      assert.equal((await setup.get('/tenants/globex/preview')).statusCode, 404);
+      assert.equal((await setup.send('POST', '/tenants/globex/go-live', {})).statusCode, 404);
       // Without its CSRF token a write is refused.
       assert.equal((await inject({ method: 'POST', url: `${API}/tenants/acme/setup/token`, headers: { cookie }, payload: {} })).statusCode, 403);
       // Revoking the link signs the browser out at once.

@@ -163,6 +163,7 @@ export const HOST_OPENAPI: JsonObject = {
           expiresIn: { type: 'string', examples: ['7d'] }, singleUse: { type: 'boolean' },
           idp: { enum: ['okta', 'entra-id', 'onelogin', 'jumpcloud', 'google-workspace', 'pingone', 'generic-scim'] },
           productName: { type: 'string' }, logoUrl: { type: 'string', description: 'https only.' }, accent: { type: 'string', description: '#rrggbb' }, returnUrl: { type: 'string' },
+          preview: { type: 'boolean', description: 'Open the tenant in preview (default: when it holds nothing yet); false leaves it live. While in preview the tenant\'s reads answer 409 tenant_in_preview.' },
         },
       },
       SetupLink: {
@@ -173,7 +174,7 @@ export const HOST_OPENAPI: JsonObject = {
           lastUsedAt: { type: ['string', 'null'] }, revokedAt: { type: ['string', 'null'] },
         },
       },
-      Tenant: { type: 'object', properties: { id: { type: 'string' }, slug: { type: 'string' }, name: { type: 'string' } } },
+      Tenant: { type: 'object', properties: { id: { type: 'string' }, slug: { type: 'string' }, name: { type: 'string' }, mode: { enum: ['live', 'preview'] } } },
       Person: {
         type: 'object',
         required: ['id', 'userName', 'active', 'source'],
