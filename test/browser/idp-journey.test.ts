@@ -4,7 +4,8 @@
  * recorded request sequence and once with Entra's: the host product makes a setup link (the empty
  * tenant opens in preview), the admin opens it, picks the IdP, generates the token and sees the
  * IdP's first request arrive; a first sync of a few hundred people lands in preview and the page
- * shows it as it lands, with its warnings, while the host hears nothing; the admin presses Go live,
+ * shows it as it lands, with its warnings, while the host hears nothing (with Entra, a false start
+ * is discarded first, after the confirmation step, and the IdP pushes again); the admin presses Go live,
  * and a real webhook receiver (verifying signatures with roster-scim-webhooks) gets `tenant.live`,
  * fetches the snapshot it points to (every person), then the IdP's next change as an event.
  * On SQLite with Okta it screenshots the key steps: into a temporary folder, or into
@@ -303,9 +304,21 @@ for (const { engine, skip } of testEngines()) {
           await page.locator('.live-ok').waitFor();
           await shoot('journey-2-first-request', page.locator('.live-check'));
 
-          // The first sync, in the IdP's recorded order: people one by one, then a group of everyone.
           const preview = page.locator('#preview');
           await preview.waitFor();
+          if (script.slug === 'entra-id') {
+            // A false start: a few people, then Discard (after its confirmation) empties the preview
+            // and keeps the token, so the IdP pushes again.
+            for (let n = 1; n <= 3; n++) await script.pushPerson(send, n);
+            await page.locator('#preview-people', { hasText: '3 ' }).waitFor();
+            await page.locator('#preview-discard').click();
+            await page.locator('.preview-confirm', { hasText: 'Discard this preview?' }).waitFor();
+            await page.locator('#preview-discard-confirm').click();
+            await page.locator('#preview-outcome', { hasText: 'Discarded: 3 people' }).waitFor();
+            await page.locator('#preview-people', { hasText: '0 ' }).waitFor();
+          }
+
+          // The first sync, in the IdP's recorded order: people one by one, then a group of everyone.
           const ids: string[] = [];
           const sync = (async () => {
             for (let n = 1; n <= PEOPLE; n++) ids.push(String((await script.pushPerson(send, n))['id']));
