@@ -239,7 +239,7 @@ export interface PreviewSummary {
   mode: 'live' | 'preview';
   people: { total: number; exact: boolean; active: number };
   groups: { total: number; exact: boolean };
-  requests: { total: number; failed: number; lastAt: string | null };
+  requests: { total: number; exact: boolean; failed: number; lastAt: string | null };
   ignored: { path: string; reason: string; suggestion: string | null; requests: number }[];
   flagged: { people: number; checked: number; complete: boolean; byRule: { path: string; rule: string; accepted: string; people: number; examples: { id: string; userName: string; value: string }[] }[] };
   incomplete: { total: number; exact: boolean; examples: { id: string; userName: string; missing: string[] }[] };

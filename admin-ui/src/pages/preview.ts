@@ -38,7 +38,7 @@ function stats(p: PreviewSummary): HTMLElement {
       { class: 'stats preview-stat-grid' },
       stat('People', [count(p.people.total, p.people.exact), ' ', h('span', { class: 'muted' }, `(${count(p.people.active)} active)`)], 'preview-people'),
       stat('Groups', count(p.groups.total, p.groups.exact), 'preview-groups'),
-      stat('Requests', [count(p.requests.total), p.requests.failed > 0 ? h('span', { class: 'muted' }, ` (${p.requests.failed} refused)`) : null], 'preview-requests'),
+      stat('Requests', [count(p.requests.total, p.requests.exact), p.requests.failed > 0 ? h('span', { class: 'muted' }, ` (${p.requests.failed} refused)`) : null], 'preview-requests'),
       stat('Events held back', count(p.eventsHeldBack), 'preview-events'),
     ),
   );

@@ -5,8 +5,11 @@ import type { ProvisioningRuntime } from '../runtime.js';
 import { valueFlags, type ValueFlag } from '../users/validate-person.js';
 import { tenantSettings } from './tenant-settings.js';
 
-/** Counts stop here: a preview is a first sync, and past this the page says "at least". */
-const COUNT_CAP = 100_000;
+/**
+ * Counts stop here, as the console's lists do: the page polls, and counting every match of a large
+ * first sync each time would cost more than the answer is worth; past this it says "at least".
+ */
+const COUNT_CAP = 10_000;
 /** People whose values are checked for flags, oldest first; the page says when there were more. */
 const FLAG_SCAN = 5_000;
 /** Provisioning-log entries read for ignored attributes (newest first). */
@@ -35,7 +38,8 @@ export interface PreviewSummary {
   readonly mode: TenantRecord['mode'];
   readonly people: { readonly total: number; readonly exact: boolean; readonly active: number };
   readonly groups: { readonly total: number; readonly exact: boolean };
-  readonly requests: { readonly total: number; readonly failed: number; readonly lastAtMs: number | null };
+  /** The latest provisioning-log entries (at most LOG_SCAN: `exact` is false when there are more). */
+  readonly requests: { readonly total: number; readonly exact: boolean; readonly failed: number; readonly lastAtMs: number | null };
   readonly ignored: readonly IgnoredSummary[];
   readonly flagged: { readonly people: number; readonly checked: number; readonly complete: boolean; readonly byRule: readonly FlagSummary[] };
   readonly incomplete: { readonly total: number; readonly exact: boolean; readonly examples: readonly { readonly id: string; readonly userName: string; readonly missing: readonly string[] }[] };
@@ -129,6 +133,7 @@ export async function previewSummary(rt: ProvisioningRuntime, tenant: TenantReco
       groups: countOf(groups.total, groups.totalExact),
       requests: {
         total: log.length,
+        exact: log.length < LOG_SCAN,
         failed: log.filter((e) => e.status >= 400).length,
         lastAtMs: log[0]?.atMs ?? null,
       },
