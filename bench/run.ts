@@ -39,6 +39,7 @@ import { creates, healthz, largePatch, lookups } from './scenarios.js';
 import { memberShapeSettingsFor, renderMemberShapes, runMemberShapes, type MemberShapeReport } from './member-shapes.js';
 import { renderMemoryGroup, runMemoryGroup, type MemoryGroupReport } from './memory-group.js';
 import { renderRetention, retentionSettingsFor, runRetentionYear, type RetentionReport } from './retention-year.js';
+import { renderTwoNodes, runTwoNodes, twoNodeSettingsFor, type TwoNodeReport } from './two-nodes.js';
 import { peerShapeSettingsFor, renderPeerShape, runPeerShape, runPeerShapeExternal, type PeerShapeReport } from './peer-shape.js';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -67,10 +68,12 @@ interface Options {
   readonly peerShape: boolean;
   readonly peerUrl?: string;
   readonly peerToken?: string;
+  /** Throughput with one and with two Roster processes on one PostgreSQL (bench/two-nodes.ts). */
+  readonly twoNodes: boolean;
   readonly updateDocs: boolean;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--engine sqlite|postgres] [--scale-only|--core-only|--members-only|--hostile-only] [--memory] [--retention] [--peer-shape [--peer-url URL --peer-token T]] [--cpu-prof] [--update-docs] [--pg-url postgres://…]
+const USAGE = `usage: npm run bench -- [--quick] [--engine sqlite|postgres] [--scale-only|--core-only|--members-only|--hostile-only] [--memory] [--retention] [--peer-shape [--peer-url URL --peer-token T]] [--two-nodes] [--cpu-prof] [--update-docs] [--pg-url postgres://…]
   --quick        smaller counts (everything, both engines, in under two minutes)
   --engine       one engine only (default: sqlite and postgres)
   --core-only    only the core scenarios (creates, lookups, one large PATCH, the member shapes)
@@ -83,6 +86,7 @@ const USAGE = `usage: npm run bench -- [--quick] [--engine sqlite|postgres] [--s
                  1,000 members, 3 rounds on fresh servers; then /healthz and warm lookups on the same server
   --peer-url     with --peer-shape: send the four phases once to another SCIM server on 127.0.0.1 instead
   --peer-token   its bearer token
+  --two-nodes    only creates and lookups on one, then two Roster processes sharing one PostgreSQL database
   --cpu-prof     CPU-profile the server child per scenario (bench/results/profiles/) and print summaries
   --update-docs  also write the scale chart to docs/performance-scale.png
   --pg-url       PostgreSQL base URL (default $BENCH_PG_URL or postgres://postgres@127.0.0.1:5432/test)
@@ -99,6 +103,7 @@ function parseArgs(argv: readonly string[]): Options {
   let retentionOnly = false;
   let updateDocs = false;
   let peerShape = false;
+  let twoNodes = false;
   let peerUrl: string | undefined;
   let peerToken: string | undefined;
   let engines: Engine[] = ['sqlite', 'postgres'];
@@ -116,6 +121,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (flag === '--retention') retentionOnly = true;
     else if (flag === '--update-docs') updateDocs = true;
     else if (flag === '--peer-shape') peerShape = true;
+    else if (flag === '--two-nodes') twoNodes = true;
     else if (flag === '--peer-url') peerUrl = value();
     else if (flag === '--peer-token') peerToken = value();
     else if (flag === '--engine') {
@@ -132,7 +138,11 @@ function parseArgs(argv: readonly string[]): Options {
   if ([membersOnly, hostileOnly, memoryOnly || retentionOnly].filter((x) => x).length > 1) throw new Error(`--members-only, --hostile-only and --memory/--retention exclude each other\n${USAGE}`);
   if ((peerUrl !== undefined || peerToken !== undefined) && !peerShape) throw new Error(`--peer-url and --peer-token go with --peer-shape\n${USAGE}`);
   if (peerUrl !== undefined && !peerToken) throw new Error(`--peer-url needs --peer-token\n${USAGE}`);
-  const none = { core: false, scale: false, members: false, hostile: false, memory: false, retention: false, peerShape: false };
+  const none = { core: false, scale: false, members: false, hostile: false, memory: false, retention: false, peerShape: false, twoNodes: false };
+  if (twoNodes) {
+    if (peerShape || membersOnly || hostileOnly || memoryOnly || retentionOnly) throw new Error(`--two-nodes runs alone\n${USAGE}`);
+    return { quick, engines: ['postgres'], cpuProf, pgUrl, ...none, twoNodes: true, updateDocs };
+  }
   if (peerShape) {
     if (membersOnly || hostileOnly || memoryOnly || retentionOnly) throw new Error(`--peer-shape runs alone\n${USAGE}`);
     return { quick, engines, cpuProf, pgUrl, ...none, peerShape: true, ...(peerUrl ? { peerUrl, peerToken: peerToken ?? '' } : {}), updateDocs };
@@ -142,7 +152,7 @@ function parseArgs(argv: readonly string[]): Options {
   if (hostileOnly) return { quick, engines, cpuProf, pgUrl, ...none, hostile: true, updateDocs };
   // A whole run (no -only option) includes them; --core-only and --scale-only do not (the hostile reads come with the scale part).
   const whole = core && scale;
-  return { quick, engines, cpuProf, pgUrl, core, scale, members: core, hostile: scale, memory: whole, retention: whole, peerShape: whole, updateDocs };
+  return { quick, engines, cpuProf, pgUrl, core, scale, members: core, hostile: scale, memory: whole, retention: whole, peerShape: whole, twoNodes: whole && engines.includes('postgres'), updateDocs };
 }
 
 function settingsFor(quick: boolean): Settings {
@@ -385,6 +395,7 @@ async function main(): Promise<number> {
     ...(options.retention ? ['retention'] : []),
     ...(options.hostile ? ['hostile reads'] : []),
     ...(options.peerShape ? ['peer shape'] : []),
+    ...(options.twoNodes ? ['two nodes'] : []),
   ].join(' + ');
   process.stderr.write(`Roster bench (${settings.mode}, ${parts}), engines: ${options.engines.join(', ')}\n`);
 
@@ -403,6 +414,9 @@ async function main(): Promise<number> {
   const retentionReports: RetentionReport[] = [];
   const peerReports: PeerShapeReport[] = [];
   const peerSettings = peerShapeSettingsFor(options.quick);
+  const twoNodeSettings = twoNodeSettingsFor(options.quick);
+  let twoNodeReport: TwoNodeReport | undefined;
+  if (options.twoNodes) twoNodeReport = await runTwoNodes({ root: ROOT, pgUrl: options.pgUrl, poolSize: settings.poolSize, logLevel: settings.logLevel, serverEnv: settings.serverEnv }, twoNodeSettings);
   if (options.peerUrl) peerReports.push(await runPeerShapeExternal(options.peerUrl, options.peerToken ?? '', peerSettings));
   const childOptions = { root: ROOT, pgUrl: options.pgUrl, poolSize: settings.poolSize, logLevel: settings.logLevel, serverEnv: settings.serverEnv };
   for (const engine of options.peerUrl ? [] : options.engines) {
@@ -462,6 +476,7 @@ async function main(): Promise<number> {
       ...(options.scale ? { scale: Object.fromEntries(scaleReports.map((r) => [r.engine, r])), chart } : {}),
       ...(options.hostile ? { hostileSettings, hostile: Object.fromEntries(hostileReports.map((r) => [r.engine, r])) } : {}),
       ...(options.memory ? { memoryGroup: Object.fromEntries(memoryReports.map((r) => [r.engine, r])) } : {}),
+      ...(twoNodeReport ? { twoNodeSettings, twoNodes: twoNodeReport } : {}),
       ...(options.peerShape ? { peerShapeSettings: peerSettings, peerShape: Object.fromEntries(peerReports.map((r) => [r.engine, r])) } : {}),
       ...(options.retention ? { retentionSettings: retentionSettingsFor(options.quick), retention: Object.fromEntries(retentionReports.map((r) => [r.engine, r])) } : {}),
     },
@@ -480,9 +495,10 @@ async function main(): Promise<number> {
   }
   if (hostileReports.length > 0) process.stdout.write(`${renderHostileReport(hostileReports)}\nJSON: ${shownPath}\n\n`);
   if (memoryReports.length > 0) process.stdout.write(`${renderMemoryGroup(memoryReports)}JSON: ${shownPath}\n\n`);
+  if (twoNodeReport) process.stdout.write(`${renderTwoNodes(twoNodeReport, twoNodeSettings)}JSON: ${shownPath}\n\n`);
   if (peerReports.length > 0) process.stdout.write(`${renderPeerShape(peerReports, peerSettings)}JSON: ${shownPath}\n\n`);
   if (retentionReports.length > 0) process.stdout.write(`${renderRetention(retentionReports, retentionSettingsFor(options.quick))}JSON: ${shownPath}\n\n`);
-  const allOk = [...reports, ...scaleReports, ...memberReports, ...memoryReports, ...retentionReports, ...hostileReports, ...peerReports].every((r) => r.status === 'ok');
+  const allOk = [...reports, ...scaleReports, ...memberReports, ...memoryReports, ...retentionReports, ...hostileReports, ...peerReports, ...(twoNodeReport ? [twoNodeReport] : [])].every((r) => r.status === 'ok');
   return allOk ? 0 : 1;
 }
 
