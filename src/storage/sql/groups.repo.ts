@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Condition, ListQuery, ListResult } from '../query.js';
 import type { GroupRecord, GroupRepository, MemberRecord, MemberType } from '../store.js';
-import { conditionToSql, type ColumnMapping, type ConditionScope } from './condition-to-sql.js';
+import { conditionToSql, type ColumnMapping, type ConditionScope } from './filter-to-sql.js';
 import type { SqlDialect } from './dialects/dialect.js';
 import { listPage, type ListableTable } from './list-page.js';
 import { isUniqueViolation } from './sql-errors.js';

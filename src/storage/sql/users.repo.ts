@@ -2,7 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { JsonObject } from '../../json/json-value.js';
 import type { ListQuery, ListResult } from '../query.js';
 import type { PendingReferenceRecord, StoredUser, UserGroupRecord, UserRecord, UserRepository, UserSource, UserWithGroups } from '../store.js';
-import type { ColumnMapping, ConditionScope, Placement } from './condition-to-sql.js';
+import type { ColumnMapping, ConditionScope, Placement } from './filter-to-sql.js';
 import type { SqlDialect } from './dialects/dialect.js';
 import { listPage, type ListableTable } from './list-page.js';
 import { peopleSearchCondition } from './people-search.js';
