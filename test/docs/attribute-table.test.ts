@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { MAPPED_ATTRIBUTES, NAMESPACE_SCHEMAS, qualifiedName, type MappedAttribute } from '../../src/guides/attribute-map.js';
 import { attributeTableMarkdown, otherCoreAttributes, TABLE_END, TABLE_START, withAttributeTable } from '../../src/guides/attribute-table.js';
+import type { PatchPath } from '../../src/scim/filter/ast.js';
 import { parsePatchPath } from '../../src/scim/filter/parse-patch-path.js';
 import { canonicalPath, resolvePath, userResourceSchema, type ResolvedPath } from '../../src/scim/schemas/registry.js';
 
@@ -19,7 +20,7 @@ const users = userResourceSchema([NAMESPACE_SCHEMAS.enterprise, NAMESPACE_SCHEMA
 
 /** Resolves a written attribute name as a PATCH path or filter would; undefined when Roster does not know it. */
 function resolveName(name: string): ResolvedPath | undefined {
-  let parsed;
+  let parsed: PatchPath;
   try {
     parsed = parsePatchPath(name);
   } catch {
@@ -119,7 +120,7 @@ describe('the IdP guides name only attributes the registry has', () => {
           const resolved = resolveName(full);
           assert.ok(resolved, `${guide}: ${row[0]} → ${full} is an attribute Roster accepts`);
           assert.equal(namespaceOf(resolved), attribute.namespace, `${guide}: ${row[0]} is in the ${attribute.namespace} namespace`);
-          const expected = resolveName(qualifiedName(attribute.oktaName && !naming.qualified ? { ...attribute, path: attribute.oktaName } : attribute))!;
+          const expected: ResolvedPath = resolveName(qualifiedName(attribute.oktaName && !naming.qualified ? { ...attribute, path: attribute.oktaName } : attribute))!;
           assert.equal(canonicalPath(resolved), canonicalPath(expected), `${guide}: ${row[0]} names ${qualifiedName(attribute)}`);
           checked.set(guide, (checked.get(guide) ?? 0) + 1);
         }
