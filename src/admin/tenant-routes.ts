@@ -11,7 +11,7 @@ import type { TenantRecord } from '../storage/store.js';
 import { consoleOrigin, parseInput, requestedTenant, signedInAdmin } from './admin-guard.js';
 import type { AdminApiOptions } from './admin-options.js';
 import { credentialView, heldChangeView, settingsView, tenantView } from './views.js';
-import { approveHeldChange, discardHeldChange, listHeldChanges } from '../provisioning/guard/decide-held-change.js';
+import { approveHeldChange, discardHeldChange, listHeldChanges } from '../provisioning/guard/review-held-change.js';
 
 const settingsChange = z
   .object({

@@ -5,7 +5,7 @@ import { testEngines } from '../../testing/databases.js';
 import { createTestServer, type TestServer } from '../../testing/test-server.js';
 import { updateTenantSettings } from '../tenants/manage-tenants.js';
 import { tenantSettings } from '../tenants/tenant-settings.js';
-import { approveHeldChange, discardHeldChange, listHeldChanges } from './decide-held-change.js';
+import { approveHeldChange, discardHeldChange, listHeldChanges } from './review-held-change.js';
 
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const deactivate = { schemas: [PATCH], Operations: [{ op: 'replace', value: { active: false } }] };
