@@ -80,7 +80,7 @@ export async function createGroup(
     const added = await repos.groups.addMembers(record.id, known, now);
     await holdPending(repos, record.id, unknown, now);
     events.push('group.created', { group: { ...summary(record), externalId: record.externalId } });
-    events.pushMembers('group.members_added', summary(record), 'group', added);
+    events.pushMembers('group.members_added', summary(record), added);
     await events.flush(repos);
     return { group: record, changed: true, added, removed: [], pending: unknown };
   });
@@ -190,9 +190,9 @@ async function applyGroupChange(
     });
     if (!(await repos.groups.update(record))) throw taken(record.displayName);
     const events = new EventBuffer(rt, now);
-    if (changes.length > 0) events.push('group.updated', { group: summary(record), changes: changes.map((c) => ({ ...c })) });
-    events.pushMembers('group.members_added', summary(record), 'group', delta.addedIds);
-    events.pushMembers('group.members_removed', summary(record), 'group', delta.removedIds);
+    if (changes.length > 0) events.push('group.updated', { group: summary(record), changes });
+    events.pushMembers('group.members_added', summary(record), delta.addedIds);
+    events.pushMembers('group.members_removed', summary(record), delta.removedIds);
     await events.flush(repos);
     return { group: record, changed: true, added: delta.addedIds, removed: delta.removedIds, pending };
   });
@@ -208,7 +208,7 @@ export async function deleteGroup(rt: ProvisioningRuntime, scope: TenantScope, i
     const events = new EventBuffer(rt, now);
     const touched = await repos.groups.removeMemberEverywhere(id);
     await repos.groups.touch(touched, now);
-    for (const parent of touched) events.pushMembers('group.members_removed', { id: parent }, 'group', [id]);
+    for (const parent of touched) events.pushMembers('group.members_removed', { id: parent }, [id]);
     await repos.pending.removeForSubject('member', id);
     await repos.groups.delete(id);
     events.push('group.deleted', { group: { id, displayName: current.displayName } });
