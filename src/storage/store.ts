@@ -394,7 +394,18 @@ export interface HeldChangeRepository {
   activeCount(): Promise<number>;
 }
 
+/** A point inside a write transaction that later writes can be undone back to (an SQL savepoint). */
+export interface Savepoint {
+  /** Undoes every write made since the savepoint; the transaction goes on and may still commit. */
+  rollback(): Promise<void>;
+}
+
 export interface ScopedRepositories {
+  /**
+   * Marks a savepoint, inside `Store.transaction` only: a use case that judges a change by its
+   * effect can undo it and commit something else (a held change) in the same transaction.
+   */
+  savepoint(): Promise<Savepoint>;
   readonly users: UserRepository;
   readonly groups: GroupRepository;
   readonly folders: FolderRepository;
