@@ -1,11 +1,10 @@
 import type { JsonObject } from '../../json/json-value.js';
 import { foldText } from '../../storage/fold.js';
-import type { GroupRecord, MemberType, ScopedRepositories, TenantScope } from '../../storage/store.js';
+import type { GroupRecord, MemberType, Savepoint, ScopedRepositories, TenantScope } from '../../storage/store.js';
 import { DomainError, notFound } from '../errors.js';
 import { EventBuffer } from '../events/event-buffer.js';
-import { emptyingExceedsThreshold, holdChange, type GuardOptions, type HeldInfo } from '../guard/mass-change-guard.js';
+import { emptyingExceedsThreshold, emptyingPossible, guardActive, holdChange, type Guard, type HeldInfo } from '../guard/mass-change-guard.js';
 import { checkIfMatch, type VersionPrecondition } from '../preconditions.js';
-import type { TenantSettings } from '../tenants/tenant-settings.js';
 import type { ProvisioningRuntime } from '../runtime.js';
 import { diffDocuments } from '../users/person-document.js';
 import { groupRecordFrom } from './group-record.js';
@@ -21,13 +20,6 @@ export interface GroupWriteResult {
   readonly pending: readonly string[];
   /** Set when the mass-change guard held the change instead of applying it. */
   readonly held?: HeldInfo;
-}
-
-/** Thrown inside the transaction to roll a guarded change back; never leaves this module. */
-class HoldInstead extends Error {
-  constructor(readonly reason: string, readonly baseVersion: number, readonly document: JsonObject) {
-    super(reason);
-  }
 }
 
 const taken = (name: string) => new DomainError('uniqueness', `a group named "${name}" already exists in this tenant`);
@@ -124,9 +116,31 @@ async function applyMemberStep(
   }
 }
 
+/** The steps that can take members out of a group, and so empty it. */
+const REMOVES: ReadonlySet<GroupChangeStep['kind']> = new Set(['removeMembers', 'removeMembersWhere', 'removeAllMembers', 'replaceMembers']);
+
+/**
+ * What the emptying rule needs to judge a change by its effect: the members before it, and a
+ * savepoint to undo it back to if it is held. Nothing (no statement) when the change cannot be
+ * held: the guard is off or bypassed, nothing is removed, or the group is within the limit.
+ */
+async function watchEmptying(
+  repos: ScopedRepositories,
+  id: string,
+  steps: readonly GroupChangeStep[],
+  guard: Guard | undefined,
+): Promise<{ guard: Guard; before: number; undo: Savepoint } | undefined> {
+  if (!guardActive(guard) || !steps.some((step) => REMOVES.has(step.kind))) return undefined;
+  const before = await repos.groups.memberCount(id);
+  if (!emptyingPossible(guard.settings, before)) return undefined;
+  return { guard, before, undo: await repos.savepoint() };
+}
+
 /**
  * Applies the steps of a group change in order, in one transaction, with the group row locked.
  * Membership steps are set statements whose cost follows the members named, not the group's size.
+ * A change the mass-change guard holds is undone and recorded in the same transaction, and the
+ * result says so (`held`).
  */
 export async function modifyGroup(
   rt: ProvisioningRuntime,
@@ -134,41 +148,14 @@ export async function modifyGroup(
   id: string,
   steps: readonly GroupChangeStep[],
   ifMatch?: VersionPrecondition,
-  guard?: { settings: TenantSettings } & GuardOptions,
-): Promise<GroupWriteResult> {
-  try {
-    return await applyGroupChange(rt, scope, id, steps, ifMatch, guard);
-  } catch (error) {
-    if (!(error instanceof HoldInstead)) throw error;
-    // The change was rolled back; what is kept is the request to empty the group, for an admin.
-    return rt.store.transaction(scope, async (repos) => {
-      const current = await repos.groups.findById(id);
-      if (!current) throw notFound('Group', id);
-      const held = await holdChange(rt, repos, {
-        kind: 'group.empty',
-        resourceId: id,
-        baseVersion: error.baseVersion,
-        payload: { document: error.document },
-        reason: error.reason,
-      });
-      return { group: current, changed: false, added: [], removed: [], pending: [], held };
-    });
-  }
-}
-
-async function applyGroupChange(
-  rt: ProvisioningRuntime,
-  scope: TenantScope,
-  id: string,
-  steps: readonly GroupChangeStep[],
-  ifMatch: VersionPrecondition | undefined,
-  guard: ({ settings: TenantSettings } & GuardOptions) | undefined,
+  guard?: Guard,
 ): Promise<GroupWriteResult> {
   return rt.store.transaction(scope, async (repos) => {
     const current = await repos.groups.findById(id, { forUpdate: true });
     if (!current) throw notFound('Group', id);
     checkIfMatch(current.version, ifMatch);
     const now = rt.now();
+    const watch = await watchEmptying(repos, id, steps, guard);
     const delta = new MembershipDelta();
     const pending: string[] = [];
     let document = current.document;
@@ -178,9 +165,15 @@ async function applyGroupChange(
     }
     const changes = diffDocuments(current.document, document);
     if (changes.length === 0 && delta.empty) return { group: current, changed: false, added: [], removed: [], pending };
-    if (guard && !guard.bypassGuard && delta.removedIds.length > 0) {
-      const reason = emptyingExceedsThreshold(guard.settings, delta.removedIds.length, await repos.groups.memberCount(id));
-      if (reason) throw new HoldInstead(reason, current.version, document);
+    if (watch) {
+      // The real delta says what is left: the members before, plus those added, less those removed.
+      const remaining = watch.before + delta.addedIds.length - delta.removedIds.length;
+      const reason = emptyingExceedsThreshold(watch.guard.settings, delta.removedIds.length, remaining);
+      if (reason) {
+        const change = { kind: 'group.empty' as const, resourceId: id, baseVersion: current.version, payload: { document }, reason };
+        const held = await holdChange(rt, repos, change, watch.undo);
+        return { group: current, changed: false, added: [], removed: [], pending: [], held };
+      }
     }
     const record = groupRecordFrom(document, {
       id,

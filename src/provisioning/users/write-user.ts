@@ -3,7 +3,7 @@ import { foldText } from '../../storage/fold.js';
 import type { ScopedRepositories, StoredUser, TenantScope, UserRecord, UserSource } from '../../storage/store.js';
 import { DomainError, notFound } from '../errors.js';
 import { EventBuffer } from '../events/event-buffer.js';
-import { holdChange, removalExceedsThreshold, type GuardOptions, type HeldInfo } from '../guard/mass-change-guard.js';
+import { guardActive, holdChange, removalExceedsThreshold, type GuardOptions, type HeldInfo } from '../guard/mass-change-guard.js';
 import { checkIfMatch, type VersionPrecondition } from '../preconditions.js';
 import type { ProvisioningRuntime } from '../runtime.js';
 import type { TenantSettings } from '../tenants/tenant-settings.js';
@@ -160,7 +160,8 @@ export async function modifyUser(
     if (changes.length === 0) return { user: current, changed: false };
     const warnings = validatePerson(document, settings, current.document).map(flagMessage);
     const now = rt.now();
-    if (current.active && document['active'] === false && !options.bypassGuard) {
+    // Judged before anything is written, so a held deactivation has nothing to undo.
+    if (current.active && document['active'] === false && guardActive({ settings, ...options })) {
       const reason = await removalExceedsThreshold(repos, settings, now);
       if (reason) {
         const held = await holdChange(rt, repos, { kind: 'user.deactivate', resourceId: id, baseVersion: current.version, payload: { document }, reason });
@@ -196,8 +197,9 @@ export async function deleteUser(
     if (!current) throw notFound('User', id);
     checkIfMatch(current.version, ifMatch);
     const now = rt.now();
-    if (settings && current.active && !options.bypassGuard) {
-      const reason = await removalExceedsThreshold(repos, settings, now);
+    const guard = settings && { settings, ...options };
+    if (current.active && guardActive(guard)) {
+      const reason = await removalExceedsThreshold(repos, guard.settings, now);
       if (reason) return { held: await holdChange(rt, repos, { kind: 'user.delete', resourceId: id, baseVersion: current.version, payload: {}, reason }) };
     }
     const events = new EventBuffer(rt, now);
