@@ -209,6 +209,10 @@ export function storeContract(engine: EngineName, skip: string | false): void {
       const retained = await store.transaction(t, (r) => r.groups.retainMembers(group.id, ids.slice(5, 15)));
       assert.equal(retained.length, 35);
       assert.equal((await store.read(t, (r) => r.groups.members(group.id))).length, 10);
+      const locked = await store.transaction(t, (r) => r.groups.lockForChange(group.id, { countMembers: true }));
+      assert.deepEqual([locked?.group.id, locked?.group.displayName, locked?.memberCount], [group.id, 'Engineering', 10]);
+      assert.equal((await store.transaction(t, (r) => r.groups.lockForChange(group.id, { countMembers: false })))?.memberCount, undefined);
+      assert.equal(await store.transaction(b, (r) => r.groups.lockForChange(group.id, { countMembers: true })), undefined);
       const byType = await store.transaction(t, (r) =>
         r.groups.removeMembersWhere(group.id, { kind: 'compare', field: f(['value'], 'string', true), op: 'eq', value: ids[5]! }),
       );

@@ -143,6 +143,11 @@ export interface UserWithGroups {
 /** Groups of one tenant and their memberships, changed as sets. */
 export interface GroupRepository {
   findById(id: string, options?: { forUpdate?: boolean }): Promise<GroupRecord | undefined>;
+  /**
+   * The group locked for a change (as `findById` with `forUpdate`), with its member count when
+   * asked: in the same statement, so a change that needs the count pays no round trip for it.
+   */
+  lockForChange(id: string, options: { countMembers: boolean }): Promise<{ group: GroupRecord; memberCount?: number } | undefined>;
   insert(group: GroupRecord): Promise<boolean>;
   update(group: GroupRecord): Promise<boolean>;
   delete(id: string): Promise<boolean>;

@@ -119,21 +119,17 @@ async function applyMemberStep(
 /** The steps that can take members out of a group, and so empty it. */
 const REMOVES: ReadonlySet<GroupChangeStep['kind']> = new Set(['removeMembers', 'removeMembersWhere', 'removeAllMembers', 'replaceMembers']);
 
+/** Whether the emptying rule can hold this change at all: the guard is on, not bypassed, and a step removes. */
+const mayEmpty = (steps: readonly GroupChangeStep[], guard: Guard | undefined): guard is Guard =>
+  guardActive(guard) && steps.some((step) => REMOVES.has(step.kind));
+
 /**
  * What the emptying rule needs to judge a change by its effect: the members before it, and a
- * savepoint to undo it back to if it is held. Nothing (no statement) when the change cannot be
- * held: the guard is off or bypassed, nothing is removed, or the group is within the limit.
+ * savepoint to undo it back to if it is held. Nothing when the group is within the limit (it
+ * cannot be held), so such a change costs no statement more.
  */
-async function watchEmptying(
-  repos: ScopedRepositories,
-  id: string,
-  steps: readonly GroupChangeStep[],
-  guard: Guard | undefined,
-): Promise<{ guard: Guard; before: number; undo: Savepoint } | undefined> {
-  if (!guardActive(guard) || !steps.some((step) => REMOVES.has(step.kind))) return undefined;
-  const before = await repos.groups.memberCount(id);
-  if (!emptyingPossible(guard.settings, before)) return undefined;
-  return { guard, before, undo: await repos.savepoint() };
+async function watchEmptying(repos: ScopedRepositories, guard: Guard, before: number): Promise<{ guard: Guard; before: number; undo: Savepoint } | undefined> {
+  return emptyingPossible(guard.settings, before) ? { guard, before, undo: await repos.savepoint() } : undefined;
 }
 
 /**
@@ -151,11 +147,14 @@ export async function modifyGroup(
   guard?: Guard,
 ): Promise<GroupWriteResult> {
   return rt.store.transaction(scope, async (repos) => {
-    const current = await repos.groups.findById(id, { forUpdate: true });
-    if (!current) throw notFound('Group', id);
+    // The member count comes with the lock, in one statement, when the guard may need it.
+    const judged = mayEmpty(steps, guard) ? guard : undefined;
+    const locked = await repos.groups.lockForChange(id, { countMembers: judged !== undefined });
+    if (!locked) throw notFound('Group', id);
+    const current = locked.group;
     checkIfMatch(current.version, ifMatch);
     const now = rt.now();
-    const watch = await watchEmptying(repos, id, steps, guard);
+    const watch = judged && locked.memberCount !== undefined ? await watchEmptying(repos, judged, locked.memberCount) : undefined;
     const delta = new MembershipDelta();
     const pending: string[] = [];
     let document = current.document;
