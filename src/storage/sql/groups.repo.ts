@@ -111,6 +111,32 @@ export class SqlGroupRepository implements GroupRepository {
     return row ? toGroupRecord(row) : undefined;
   }
 
+  async lockForChange(id: string, options: { countMembers: boolean }): Promise<{ group: GroupRecord; memberCount?: number } | undefined> {
+    if (!options.countMembers) {
+      const group = await this.findById(id, { forUpdate: true });
+      return group && { group };
+    }
+    // A scalar sub-query in the select list: PostgreSQL locks only the groups row (FOR UPDATE).
+    let q = this.db
+      .selectFrom('groups')
+      .selectAll('groups')
+      .select((eb) =>
+        eb
+          .selectFrom('group_members as m')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('m.tenant_id', '=', 'groups.tenant_id')
+          .whereRef('m.group_id', '=', 'groups.id')
+          .as('member_count'),
+      )
+      .where('tenant_id', '=', this.tenantId)
+      .where('id', '=', id);
+    if (this.dialect.engine === 'postgres') q = q.forUpdate();
+    const row = await q.executeTakeFirst();
+    if (!row) return undefined;
+    const { member_count, ...group } = row;
+    return { group: toGroupRecord(group), memberCount: Number(member_count ?? 0) };
+  }
+
   async insert(group: GroupRecord): Promise<boolean> {
     const inserted = await this.db
       .insertInto('groups')
