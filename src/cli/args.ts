@@ -146,6 +146,8 @@ export function noExtra(command: string, positional: readonly string[], takes: n
 export interface Subcommand {
   readonly usage: string;
   readonly flags: Record<string, 'boolean' | 'value'>;
+  /** More than the usage line(s), for this subcommand's own `--help` only (the command's overview stays short). */
+  readonly details?: string;
   /** Why `--json` has no meaning here, for subcommands that print nothing worth structuring. */
   readonly noJson?: string;
   run(args: ParsedArgs): Promise<number>;
@@ -171,6 +173,7 @@ export function dispatch(command: string, summary: string, table: Record<string,
     }
     unknownAction(command, action, names);
   }
-  const args = parseArgs(rest, sub.flags, sub.usage, `${command} ${action}`, sub.noJson === undefined ? {} : { noJson: sub.noJson });
+  const usage = sub.details === undefined ? sub.usage : `${sub.usage}\n\n${sub.details}`;
+  const args = parseArgs(rest, sub.flags, usage, `${command} ${action}`, sub.noJson === undefined ? {} : { noJson: sub.noJson });
   return sub.run(args);
 }
