@@ -7,9 +7,9 @@ import { settingsSchema } from '../provisioning/tenants/tenant-settings.js';
  * Schema (types, limits, descriptions, defaults), with `provisioningEnabled` beside the settings as
  * the admin API answers them. A new setting appears here with no edit.
  */
-export function settingsComponent(): JsonObject {
+export function settingsComponent(schema: z.ZodObject = settingsSchema): JsonObject {
   // A JSON round trip turns zod's JSON Schema type into plain JSON (it is plain JSON already).
-  const generated: unknown = JSON.parse(JSON.stringify(z.toJSONSchema(settingsSchema, { io: 'output' })));
+  const generated: unknown = JSON.parse(JSON.stringify(z.toJSONSchema(schema, { io: 'output' })));
   if (!isJsonObject(generated) || !isJsonObject(generated['properties']) || !Array.isArray(generated['required'])) {
     throw new Error('the tenant settings schema is not an object schema');
   }

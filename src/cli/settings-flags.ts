@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { JsonObject, JsonValue } from '../json/json-value.js';
-import { DEFAULT_SETTINGS, isSettingName, settingsSchema, type SettingName } from '../provisioning/tenants/tenant-settings.js';
+import { isSettingName, settingsSchema, type SettingName } from '../provisioning/tenants/tenant-settings.js';
 import type { ParsedArgs } from './args.js';
 
 /** How a flag's text becomes a setting's value. */
@@ -8,12 +8,15 @@ type FlagKind = { readonly type: 'list' } | { readonly type: 'boolean' } | { rea
 
 /** One tenant setting as a `roster tenant settings` flag. */
 export interface SettingFlag {
-  readonly setting: SettingName;
+  /** The setting's name in the schema. */
+  readonly setting: string;
   /** Without the leading `--`. */
   readonly flag: string;
   /** What the flag takes, for the usage line: `a|b`, `N`, `true|false`, `A,B`. */
   readonly takes: string;
   readonly description: string;
+  /** The default as it would be typed. */
+  readonly defaultText: string;
   readonly kind: FlagKind;
 }
 
@@ -35,19 +38,28 @@ function kindOf(field: z.ZodType): FlagKind {
 
 const TAKES: Record<FlagKind['type'], string> = { list: 'A,B', boolean: 'true|false', number: 'N', choice: '', text: 'TEXT' };
 
-/** Every tenant setting as a flag, in the schema's order: a new setting is a new flag with no edit here. */
-export const SETTING_FLAGS: readonly SettingFlag[] = Object.entries(settingsSchema.shape).flatMap(([setting, field]) => {
-  if (!isSettingName(setting)) return [];
-  const inner = field.unwrap();
-  const kind = kindOf(inner);
-  return [{
-    setting,
-    flag: FLAG_NAMES[setting] ?? kebab(setting),
-    takes: kind.type === 'choice' ? kind.choices.join('|') : TAKES[kind.type],
-    description: inner.description ?? '',
-    kind,
-  }];
-});
+/** A settings schema: every setting has a default (the tenant settings schema, or one with a setting added in a test). */
+export type SettingsShape = z.ZodObject<Record<string, z.ZodDefault<z.ZodType>>>;
+
+/** Each setting of `schema` as a flag, in the schema's order: a new setting is a new flag with no edit here. */
+export function settingFlagsOf(schema: SettingsShape): SettingFlag[] {
+  const defaults = schema.parse({});
+  return Object.entries(schema.shape).map(([setting, field]) => {
+    const inner = field.unwrap();
+    const kind = kindOf(inner);
+    return {
+      setting,
+      flag: (isSettingName(setting) ? FLAG_NAMES[setting] : undefined) ?? kebab(setting),
+      takes: kind.type === 'choice' ? kind.choices.join('|') : TAKES[kind.type],
+      description: inner.description ?? '',
+      defaultText: shown(defaults[setting]),
+      kind,
+    };
+  });
+}
+
+/** The tenant settings as flags. */
+export const SETTING_FLAGS: readonly SettingFlag[] = settingFlagsOf(settingsSchema);
 
 /** The flags `roster tenant settings` owns, for the argument parser. */
 export function settingFlagTable(): Record<string, 'value'> {
@@ -55,20 +67,20 @@ export function settingFlagTable(): Record<string, 'value'> {
 }
 
 /** A default as typed on the command line. */
-function shown(value: JsonValue | readonly string[]): string {
+function shown(value: unknown): string {
   return Array.isArray(value) ? value.join(',') : String(value);
 }
 
 /** The flags' part of the usage: a synopsis line per few flags, then each flag with its description and default. */
-export function settingFlagsHelp(): { synopsis: string; details: string } {
-  const words = SETTING_FLAGS.map((f) => `[--${f.flag} ${f.takes}]`);
+export function settingFlagsHelp(flags: readonly SettingFlag[] = SETTING_FLAGS): { synopsis: string; details: string } {
+  const words = flags.map((f) => `[--${f.flag} ${f.takes}]`);
   const lines: string[] = [];
   for (const word of words) {
     const last = lines.length - 1;
     if (last >= 0 && lines[last]!.length + word.length < 100) lines[last] += ` ${word}`;
     else lines.push(word);
   }
-  const details = SETTING_FLAGS.map((f) => `  --${f.flag} ${f.takes}\n      ${f.description} Default: ${shown(DEFAULT_SETTINGS[f.setting])}.`);
+  const details = flags.map((f) => `  --${f.flag} ${f.takes}\n      ${f.description} Default: ${f.defaultText}.`);
   return { synopsis: lines.join('\n       '), details: `Settings:\n${details.join('\n')}` };
 }
 

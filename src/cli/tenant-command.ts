@@ -9,7 +9,7 @@ import {
   setProvisioningEnabled,
   updateTenantSettings,
 } from '../provisioning/tenants/manage-tenants.js';
-import { DEFAULT_SETTINGS, tenantSettings, type SettingName, type TenantSettings } from '../provisioning/tenants/tenant-settings.js';
+import { DEFAULT_SETTINGS, isSettingName, tenantSettings, type SettingName, type TenantSettings } from '../provisioning/tenants/tenant-settings.js';
 import { dispatch, missing, noExtra, UsageError, type ParsedArgs } from './args.js';
 import { askOnTerminal, when, withRuntime, type CliOutput, type Prompt } from './context.js';
 import { SETTING_FLAGS, settingFlagTable, settingFlagsHelp, settingsChange } from './settings-flags.js';
@@ -47,7 +47,7 @@ function printSettings(io: CliOutput, settings: TenantSettings): void {
   for (const summary of SUMMARIES) io.out(summary.line(settings));
   const covered = new Set(SUMMARIES.flatMap((s) => s.covers));
   for (const f of SETTING_FLAGS) {
-    if (covered.has(f.setting)) continue;
+    if (!isSettingName(f.setting) || covered.has(f.setting)) continue;
     const value = settings[f.setting];
     io.out(`${`${f.flag}:`.padEnd(21)} ${Array.isArray(value) ? value.join(', ') : String(value)}`);
   }
