@@ -1,5 +1,5 @@
 import { parseArgs as parseNodeArgs } from 'node:util';
-import { settings } from '../config/config.js';
+import { SETTINGS } from '../config/config.js';
 
 /** Positional arguments and `--flags` of one command line; config flags are passed through. */
 export interface ParsedArgs {
@@ -30,7 +30,7 @@ export class HelpRequested extends Error {
 }
 
 /** Every setting as a flag, in kebab case (DATABASE_URL → database-url). */
-export const CONFIG_FLAGS: readonly string[] = Object.keys(settings).map((name) => name.toLowerCase().replace(/_/g, '-'));
+export const CONFIG_FLAGS: readonly string[] = SETTINGS.map((s) => s.env.toLowerCase().replace(/_/g, '-'));
 
 /** Edit distance (insertions, deletions, substitutions, adjacent swaps), for "did you mean". */
 export function editDistance(a: string, b: string): number {
