@@ -1,5 +1,7 @@
 /** The admin API's answers, as the console reads them (see /admin/api/v1/openapi.json). */
 
+import type { TenantSettings } from './generated/settings.js';
+
 export interface Admin {
   id: string;
   email: string;
@@ -26,13 +28,8 @@ export interface Tenant {
   webhooks: { health: 'ok' | 'retrying' | 'failing'; troubles: { endpointId: string; label: string; health: 'retrying' | 'failing'; message: string }[] };
 }
 
-export interface Settings {
-  supportedLanguages: string[];
-  matchingField: 'userName' | 'email' | 'externalId';
-  extensionUrn: string;
-  ssoMayUpdate: boolean;
-  /** 'report' (default): keep a value that breaks a rule and flag it; 'enforce': refuse it with 400. */
-  valueRules: 'report' | 'enforce';
+/** A tenant's settings (generated from the server's settings schema) and whether SCIM provisioning is on. */
+export interface Settings extends TenantSettings {
   provisioningEnabled: boolean;
 }
 

@@ -1,5 +1,6 @@
 import type { JsonObject } from '../json/json-value.js';
 import { VALUE_RULES } from '../provisioning/users/validate-person.js';
+import { settingsComponent } from './settings-openapi.js';
 
 /**
  * The admin API described as OpenAPI 3.1, served at /admin/api/v1/openapi.json. Written by hand
@@ -111,14 +112,7 @@ export const openApiDocument: JsonObject = {
           })),
         }),
       }),
-      Settings: object({
-        supportedLanguages: arrayOf(str), matchingField: { enum: ['userName', 'email', 'externalId'] }, extensionUrn: str,
-        ssoMayUpdate: { type: 'boolean' }, valueRules: { enum: ['report', 'enforce'], description: 'report (default): keep and flag values that break a rule; enforce: refuse them with 400.' }, massChangeGuard: { enum: ['on', 'off'] },
-        massChangePercent: { type: 'number' }, massChangeWindowMinutes: { type: 'integer' }, massChangeMinActive: { type: 'integer' },
-        massChangeGroupSize: { type: 'integer' }, provisioningEnabled: { type: 'boolean' },
-        logRetentionDays: { type: 'integer', description: 'Days the provisioning log keeps an entry (default 30).' },
-        eventRetentionDays: { type: 'integer', description: 'Days an event every webhook endpoint has received stays in the feed (default 90).' },
-      }),
+      Settings: settingsComponent(),
       HeldChange: object({
         id: str, kind: { enum: ['user.deactivate', 'user.delete', 'group.empty'] }, resourceId: str, reason: str,
         status: { enum: ['held', 'approved', 'discarded'] }, heldAt: time, decidedAt: time,

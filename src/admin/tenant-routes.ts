@@ -5,31 +5,16 @@ import type { JsonObject } from '../json/json-value.js';
 import { tenantsForAdmin } from '../provisioning/admins/admin-access.js';
 import { issueCredential, listCredentials, revokeCredential } from '../provisioning/credentials/manage-credentials.js';
 import { setProvisioningEnabled, updateTenantSettings } from '../provisioning/tenants/manage-tenants.js';
-import { tenantSettings } from '../provisioning/tenants/tenant-settings.js';
+import { settingsChangeSchema, tenantSettings } from '../provisioning/tenants/tenant-settings.js';
 import { mountPathOf } from '../http/mount-path.js';
 import type { TenantRecord } from '../storage/store.js';
 import { consoleOrigin, parseInput, requestedTenant, signedInAdmin } from './admin-guard.js';
 import type { AdminApiOptions } from './admin-options.js';
 import { credentialView, heldChangeView, settingsView, tenantView } from './views.js';
-import { approveHeldChange, discardHeldChange, listHeldChanges } from '../provisioning/guard/decide-held-change.js';
+import { approveHeldChange, discardHeldChange, listHeldChanges } from '../provisioning/guard/review-held-change.js';
 
-const settingsChange = z
-  .object({
-    supportedLanguages: z.array(z.string()).optional(),
-    matchingField: z.string().optional(),
-    extensionUrn: z.string().optional(),
-    ssoMayUpdate: z.boolean().optional(),
-    valueRules: z.string().optional(),
-    massChangeGuard: z.string().optional(),
-    massChangePercent: z.number().optional(),
-    massChangeWindowMinutes: z.number().optional(),
-    massChangeMinActive: z.number().optional(),
-    massChangeGroupSize: z.number().optional(),
-    logRetentionDays: z.number().optional(),
-    eventRetentionDays: z.number().optional(),
-    provisioningEnabled: z.boolean().optional(),
-  })
-  .strict();
+/** The tenant settings an admin may change (settingsChangeSchema), and switching provisioning off or on. */
+const settingsChange = settingsChangeSchema.extend({ provisioningEnabled: z.boolean().optional() }).strict();
 const heldPath = z.object({ slug: z.string(), id: z.string().min(1).max(64) });
 const heldQuery = z.object({ status: z.enum(['held', 'approved', 'discarded', 'all']).optional() }).strict();
 

@@ -61,21 +61,7 @@ export function tenantView(tenant: TenantRecord, troubles: readonly WebhookTroub
 }
 
 export function settingsView(settings: TenantSettings, tenant: TenantRecord) {
-  return {
-    supportedLanguages: [...settings.supportedLanguages],
-    matchingField: settings.matchingField,
-    extensionUrn: settings.extensionUrn,
-    ssoMayUpdate: settings.ssoMayUpdate,
-    valueRules: settings.valueRules,
-    massChangeGuard: settings.massChangeGuard,
-    massChangePercent: settings.massChangePercent,
-    massChangeWindowMinutes: settings.massChangeWindowMinutes,
-    massChangeMinActive: settings.massChangeMinActive,
-    massChangeGroupSize: settings.massChangeGroupSize,
-    logRetentionDays: settings.logRetentionDays,
-    eventRetentionDays: settings.eventRetentionDays,
-    provisioningEnabled: tenant.provisioningEnabled,
-  };
+  return { ...settings, supportedLanguages: [...settings.supportedLanguages], provisioningEnabled: tenant.provisioningEnabled };
 }
 
 /** A change the mass-change guard held (the stored target document is not shown). */
