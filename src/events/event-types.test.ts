@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { isJsonObject, type JsonValue } from '../json/json-value.js';
 import type { EventBuffer } from '../provisioning/events/event-buffer.js';
 import { upsertSsoLogin } from '../provisioning/sso/upsert-sso-login.js';
+import { createTenant } from '../provisioning/tenants/manage-tenants.js';
+import { goLive } from '../provisioning/tenants/tenant-preview.js';
 import { testEngines } from '../testing/databases.js';
 import { createTestServer, type TestServer } from '../testing/test-server.js';
 import { EVENT_PAYLOADS, EVENT_TYPES, eventPayloadProblems, type EventPayloads, type EventType, type RosterEvent } from './event-types.js';
@@ -186,8 +188,13 @@ for (const { engine, skip } of testEngines()) {
 
       await t.server.store.eventsSettled({ tenantId: t.tenant.id });
       const events = await t.server.store.read({ tenantId: t.tenant.id }, (r) => r.events.after(0, 1000));
-      assert.deepEqual([...new Set(events.map((e) => e.type))].sort(), [...EVENT_TYPES].sort(), 'every type written');
-      const problems = events.flatMap((e) => eventPayloadProblems(e.type, e.data).map((p) => `${e.type} #${e.seq}: ${p}`));
+      // A tenant in preview goes live: tenant.live (docs/events.md "Preview before go-live").
+      const preview = await createTenant(t.server.rt, { slug: 'events-preview', mode: 'preview' });
+      await goLive(t.server.rt, preview, { base: 'http://roster.test', actor: 'cli' });
+      const wentLive = await t.server.store.read({ tenantId: preview.id }, (r) => r.events.after(0, 10));
+      const written = [...events, ...wentLive];
+      assert.deepEqual([...new Set(written.map((e) => e.type))].sort(), [...EVENT_TYPES].sort(), 'every type written');
+      const problems = written.flatMap((e) => eventPayloadProblems(e.type, e.data).map((p) => `${e.type} #${e.seq}: ${p}`));
       assert.deepEqual(problems, []);
       const adopted = events.find((e) => e.type === 'user.updated' && e.data['adopted'] === true);
       assert.ok(adopted, 'the adoption is a user.updated with adopted: true');
