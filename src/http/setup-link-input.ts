@@ -4,7 +4,8 @@ import { SETUP_IDPS } from '../provisioning/setup/setup-idps.js';
 import type { SetupLinkRecord } from '../storage/admin-store.js';
 
 /** The body that makes a setup link, the same in the host API and the admin API. */
-export const setupLinkBody = z.strictObject({
+export const setupLinkBody = z
+  .strictObject({
   expiresIn: z.string().max(20).optional(),
   singleUse: z.boolean().optional(),
   idp: z.enum(SETUP_IDPS).optional(),
@@ -12,7 +13,8 @@ export const setupLinkBody = z.strictObject({
   logoUrl: z.string().max(600).optional(),
   accent: z.string().max(20).optional(),
   returnUrl: z.string().max(600).optional(),
-});
+  })
+  .meta({ id: 'NewSetupLink' });
 
 /** The body as the provisioning use case takes it (the lifetime and branding are checked there). */
 export function newSetupLink(body: z.infer<typeof setupLinkBody>, tenantId: string, createdBy: string): NewSetupLink {
@@ -33,9 +35,35 @@ export function newSetupLink(body: z.infer<typeof setupLinkBody>, tenantId: stri
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const time = z.iso.datetime().nullable();
+
+/** How the customer's product names and dresses the setup page. */
+export const setupBrandingSchema = z
+  .strictObject({ productName: z.string().optional(), logoUrl: z.string().optional(), accent: z.string().optional(), returnUrl: z.string().optional() })
+  .meta({ id: 'SetupBranding' });
+
+/** A link as the admin and host APIs show it (declared once for both). */
+export const setupLinkSchema = z
+  .strictObject({
+    id: z.string(),
+    state: z.enum(['open', 'expired', 'used', 'revoked', 'unknown']),
+    createdAt: time,
+    expiresAt: time,
+    singleUse: z.boolean(),
+    idp: z.string().nullable(),
+    branding: setupBrandingSchema,
+    createdBy: z.string().describe('admin:<id>, host-key:<id> or cli.'),
+    uses: z.number().int().min(0),
+    lastUsedAt: time,
+    revokedAt: time,
+  })
+  .meta({ id: 'SetupLink' });
+
+/** The answer that makes a link: the only one with its URL (only a hash of the secret is stored). */
+export const madeSetupLinkSchema = z.strictObject({ link: setupLinkSchema, url: z.string() });
 
 /** A link as the APIs show it: never its secret or hash (the URL is only in the answer that made it). */
-export function setupLinkView(link: SetupLinkRecord, nowMs: number) {
+export function setupLinkView(link: SetupLinkRecord, nowMs: number): z.infer<typeof setupLinkSchema> {
   return {
     id: link.id,
     state: linkState(link, nowMs),
@@ -43,7 +71,7 @@ export function setupLinkView(link: SetupLinkRecord, nowMs: number) {
     expiresAt: iso(link.expiresMs),
     singleUse: link.singleUse,
     idp: link.idp,
-    branding: link.branding,
+    branding: { ...link.branding },
     createdBy: link.createdBy,
     uses: link.uses,
     lastUsedAt: iso(link.lastUsedMs),
