@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import { AdminApiError, sendAdminError } from './admin-errors.js';
 import { adminGuard, PUBLIC_ROUTE } from './admin-guard.js';
 import type { AdminApiOptions } from './admin-options.js';
@@ -57,7 +56,7 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
   let document: JsonObject | undefined;
   addRoute(app, adminSurface(options), adminOpenApiRoute, async ({ request }) => {
     document ??= openApiDocument(ADMIN_OPENAPI, declared);
-    return withServer(document, `${mountPathOf(request)}/admin/api/v1`) as z.input<typeof jsonObject>;
+    return withServer(document, `${mountPathOf(request)}/admin/api/v1`);
   });
   registerSessionRoutes(app, options);
   registerTenantRoutes(app, options);

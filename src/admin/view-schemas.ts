@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonObjectSchema, jsonValueSchema } from '../json/json-schema.js';
 import { VALUE_RULES } from '../provisioning/users/validate-person.js';
 import { settingsSchema } from '../provisioning/tenants/tenant-settings.js';
 import { setupBrandingSchema } from '../http/setup-link-input.js';
@@ -16,8 +17,8 @@ const time = isoTime.nullable();
 const count = z.number().int().min(0);
 
 /** Any JSON value (a person's SCIM attributes, an audit entry's detail). */
-export const jsonValue = named(z.json(), 'Json');
-export const jsonObject = z.record(z.string(), jsonValue);
+export const jsonValue = jsonValueSchema;
+export const jsonObject = jsonObjectSchema;
 
 export const adminSchema = named(z.strictObject({ id: z.string(), email: z.string(), role: z.enum(['operator', 'tenant']), tenant: z.string().nullable() }), 'Admin');
 export const sessionSchema = named(z.strictObject({ admin: adminSchema, csrfToken: z.string(), expiresAt: isoTime }), 'Session');

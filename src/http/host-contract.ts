@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonObjectSchema } from '../json/json-schema.js';
 import { MAX_FEED_LIMIT, MAX_FEED_WAIT_SECONDS } from '../events/event-feed.js';
 import { HostApiError } from './host-auth.js';
 import {
@@ -46,7 +47,7 @@ export const openApiRoute = declareRoute({
   operationId: 'getHostOpenApi',
   summary: 'This document (OpenAPI 3.1), generated from the route declarations',
   security: [],
-  response: z.record(z.string(), z.json()),
+  response: jsonObjectSchema,
   errors: [],
 });
 export const listTenantsRoute = declareRoute({

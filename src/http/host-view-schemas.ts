@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from '../events/event-types.js';
+import { jsonObjectSchema } from '../json/json-schema.js';
 import { VALUE_RULES } from '../provisioning/users/validate-person.js';
 
 /**
@@ -11,8 +12,7 @@ const named = <S extends z.ZodType>(schema: S, id: string, description?: string)
 
 const isoTime = z.iso.datetime();
 const folderKind = z.enum(['department', 'division', 'organization']);
-const jsonValue = named(z.json(), 'Json');
-const jsonObject = z.record(z.string(), jsonValue);
+const jsonObject = jsonObjectSchema;
 
 export const hostTenantSchema = named(z.strictObject({ id: z.string(), slug: z.string(), name: z.string() }), 'Tenant');
 
