@@ -56,7 +56,7 @@ for (const { engine, skip } of testEngines()) {
     before(async () => {
       database = await createTestDatabase(engine);
       const config = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: database.url, DB_POOL_SIZE: '4', PUBLIC_URL: 'https://roster.example.com' });
-      server = await createServer(config, { now: () => clock });
+      server = await createServer(config, { now: () => clock, checkResponses: true });
       acme = await createTenant(server.rt, { slug: 'acme', name: 'Acme Corp' });
       const globex = await createTenant(server.rt, { slug: 'globex', name: 'Globex' });
       globexToken = (await issueCredential(server.rt, globex.id, 'bearer', 'globex okta')).secret;
