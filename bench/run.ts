@@ -39,6 +39,8 @@ import { creates, healthz, largePatch, lookups } from './scenarios.js';
 import { memberShapeSettingsFor, renderMemberShapes, runMemberShapes, type MemberShapeReport } from './member-shapes.js';
 import { renderMemoryGroup, runMemoryGroup, type MemoryGroupReport } from './memory-group.js';
 import { renderRetention, retentionSettingsFor, runRetentionYear, type RetentionReport } from './retention-year.js';
+import { renderTwoNodes, runTwoNodes, twoNodeSettingsFor, type TwoNodeReport } from './two-nodes.js';
+import { peerShapeSettingsFor, renderPeerShape, runPeerShape, runPeerShapeExternal, type PeerShapeReport } from './peer-shape.js';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH_DIR);
@@ -62,10 +64,16 @@ interface Options {
   readonly memory: boolean;
   /** A simulated year of Entra cycles against retention (bench/retention-year.ts). */
   readonly retention: boolean;
+  /** The peer-shaped workload (bench/peer-shape.ts): on Roster, or on `peerUrl` when given. */
+  readonly peerShape: boolean;
+  readonly peerUrl?: string;
+  readonly peerToken?: string;
+  /** Throughput with one and with two Roster processes on one PostgreSQL (bench/two-nodes.ts). */
+  readonly twoNodes: boolean;
   readonly updateDocs: boolean;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--engine sqlite|postgres] [--scale-only|--core-only|--members-only|--hostile-only] [--memory] [--retention] [--cpu-prof] [--update-docs] [--pg-url postgres://…]
+const USAGE = `usage: npm run bench -- [--quick] [--engine sqlite|postgres] [--scale-only|--core-only|--members-only|--hostile-only] [--memory] [--retention] [--peer-shape [--peer-url URL --peer-token T]] [--two-nodes] [--cpu-prof] [--update-docs] [--pg-url postgres://…]
   --quick        smaller counts (everything, both engines, in under two minutes)
   --engine       one engine only (default: sqlite and postgres)
   --core-only    only the core scenarios (creates, lookups, one large PATCH, the member shapes)
@@ -74,6 +82,11 @@ const USAGE = `usage: npm run bench -- [--quick] [--engine sqlite|postgres] [--s
   --hostile-only only the hostile reads (costliest reads of a 1,000,000-person tenant while another tenant is measured)
   --memory       only the server's peak memory while serving a 100,000-member group (with --retention: both)
   --retention    only a simulated year of Entra cycles for a 10,000-person tenant: storage growth under retention
+  --peer-shape   only the peer-shaped workload: 2,000 creates ×1, 2,000 ×8, 4,000 cold lookups ×8, one PATCH of
+                 1,000 members, 3 rounds on fresh servers; then /healthz and warm lookups on the same server
+  --peer-url     with --peer-shape: send the four phases once to another SCIM server on 127.0.0.1 instead
+  --peer-token   its bearer token
+  --two-nodes    only creates and lookups on one, then two Roster processes sharing one PostgreSQL database
   --cpu-prof     CPU-profile the server child per scenario (bench/results/profiles/) and print summaries
   --update-docs  also write the scale chart to docs/performance-scale.png
   --pg-url       PostgreSQL base URL (default $BENCH_PG_URL or postgres://postgres@127.0.0.1:5432/test)
@@ -89,6 +102,10 @@ function parseArgs(argv: readonly string[]): Options {
   let memoryOnly = false;
   let retentionOnly = false;
   let updateDocs = false;
+  let peerShape = false;
+  let twoNodes = false;
+  let peerUrl: string | undefined;
+  let peerToken: string | undefined;
   let engines: Engine[] = ['sqlite', 'postgres'];
   let pgUrl = DEFAULT_PG_URL;
   for (let i = 0; i < argv.length; i++) {
@@ -103,6 +120,10 @@ function parseArgs(argv: readonly string[]): Options {
     else if (flag === '--memory') memoryOnly = true;
     else if (flag === '--retention') retentionOnly = true;
     else if (flag === '--update-docs') updateDocs = true;
+    else if (flag === '--peer-shape') peerShape = true;
+    else if (flag === '--two-nodes') twoNodes = true;
+    else if (flag === '--peer-url') peerUrl = value();
+    else if (flag === '--peer-token') peerToken = value();
     else if (flag === '--engine') {
       const engine = value();
       if (engine !== 'sqlite' && engine !== 'postgres') throw new Error(`--engine takes sqlite or postgres, not "${engine}"`);
@@ -115,12 +136,23 @@ function parseArgs(argv: readonly string[]): Options {
   }
   if (!core && !scale) throw new Error(`--scale-only and --core-only exclude each other\n${USAGE}`);
   if ([membersOnly, hostileOnly, memoryOnly || retentionOnly].filter((x) => x).length > 1) throw new Error(`--members-only, --hostile-only and --memory/--retention exclude each other\n${USAGE}`);
-  if (memoryOnly || retentionOnly) return { quick, engines, cpuProf, pgUrl, core: false, scale: false, members: false, hostile: false, memory: memoryOnly, retention: retentionOnly, updateDocs };
-  if (membersOnly) return { quick, engines, cpuProf, pgUrl, core: false, scale: false, members: true, hostile: false, memory: false, retention: false, updateDocs };
-  if (hostileOnly) return { quick, engines, cpuProf, pgUrl, core: false, scale: false, members: false, hostile: true, memory: false, retention: false, updateDocs };
+  if ((peerUrl !== undefined || peerToken !== undefined) && !peerShape) throw new Error(`--peer-url and --peer-token go with --peer-shape\n${USAGE}`);
+  if (peerUrl !== undefined && !peerToken) throw new Error(`--peer-url needs --peer-token\n${USAGE}`);
+  const none = { core: false, scale: false, members: false, hostile: false, memory: false, retention: false, peerShape: false, twoNodes: false };
+  if (twoNodes) {
+    if (peerShape || membersOnly || hostileOnly || memoryOnly || retentionOnly) throw new Error(`--two-nodes runs alone\n${USAGE}`);
+    return { quick, engines: ['postgres'], cpuProf, pgUrl, ...none, twoNodes: true, updateDocs };
+  }
+  if (peerShape) {
+    if (membersOnly || hostileOnly || memoryOnly || retentionOnly) throw new Error(`--peer-shape runs alone\n${USAGE}`);
+    return { quick, engines, cpuProf, pgUrl, ...none, peerShape: true, ...(peerUrl ? { peerUrl, peerToken: peerToken ?? '' } : {}), updateDocs };
+  }
+  if (memoryOnly || retentionOnly) return { quick, engines, cpuProf, pgUrl, ...none, memory: memoryOnly, retention: retentionOnly, updateDocs };
+  if (membersOnly) return { quick, engines, cpuProf, pgUrl, ...none, members: true, updateDocs };
+  if (hostileOnly) return { quick, engines, cpuProf, pgUrl, ...none, hostile: true, updateDocs };
   // A whole run (no -only option) includes them; --core-only and --scale-only do not (the hostile reads come with the scale part).
   const whole = core && scale;
-  return { quick, engines, cpuProf, pgUrl, core, scale, members: core, hostile: scale, memory: whole, retention: whole, updateDocs };
+  return { quick, engines, cpuProf, pgUrl, core, scale, members: core, hostile: scale, memory: whole, retention: whole, peerShape: whole, twoNodes: whole && engines.includes('postgres'), updateDocs };
 }
 
 function settingsFor(quick: boolean): Settings {
@@ -362,6 +394,8 @@ async function main(): Promise<number> {
     ...(options.memory ? ['memory'] : []),
     ...(options.retention ? ['retention'] : []),
     ...(options.hostile ? ['hostile reads'] : []),
+    ...(options.peerShape ? ['peer shape'] : []),
+    ...(options.twoNodes ? ['two nodes'] : []),
   ].join(' + ');
   process.stderr.write(`Roster bench (${settings.mode}, ${parts}), engines: ${options.engines.join(', ')}\n`);
 
@@ -378,8 +412,15 @@ async function main(): Promise<number> {
   const hostileReports: HostileReport[] = [];
   const memoryReports: MemoryGroupReport[] = [];
   const retentionReports: RetentionReport[] = [];
+  const peerReports: PeerShapeReport[] = [];
+  const peerSettings = peerShapeSettingsFor(options.quick);
+  const twoNodeSettings = twoNodeSettingsFor(options.quick);
+  let twoNodeReport: TwoNodeReport | undefined;
+  if (options.twoNodes) twoNodeReport = await runTwoNodes({ root: ROOT, pgUrl: options.pgUrl, poolSize: settings.poolSize, logLevel: settings.logLevel, serverEnv: settings.serverEnv }, twoNodeSettings);
+  if (options.peerUrl) peerReports.push(await runPeerShapeExternal(options.peerUrl, options.peerToken ?? '', peerSettings));
   const childOptions = { root: ROOT, pgUrl: options.pgUrl, poolSize: settings.poolSize, logLevel: settings.logLevel, serverEnv: settings.serverEnv };
-  for (const engine of options.engines) {
+  for (const engine of options.peerUrl ? [] : options.engines) {
+    if (options.peerShape) peerReports.push(await runPeerShape(engine, childOptions, peerSettings));
     if (options.memory) memoryReports.push(await runMemoryGroup(engine, childOptions));
     if (options.retention) retentionReports.push(await runRetentionYear(engine, { pgUrl: options.pgUrl }, retentionSettingsFor(options.quick)));
     const core = options.core ? await runEngine(engine, options, settings, stamp) : undefined;
@@ -435,6 +476,8 @@ async function main(): Promise<number> {
       ...(options.scale ? { scale: Object.fromEntries(scaleReports.map((r) => [r.engine, r])), chart } : {}),
       ...(options.hostile ? { hostileSettings, hostile: Object.fromEntries(hostileReports.map((r) => [r.engine, r])) } : {}),
       ...(options.memory ? { memoryGroup: Object.fromEntries(memoryReports.map((r) => [r.engine, r])) } : {}),
+      ...(twoNodeReport ? { twoNodeSettings, twoNodes: twoNodeReport } : {}),
+      ...(options.peerShape ? { peerShapeSettings: peerSettings, peerShape: Object.fromEntries(peerReports.map((r) => [r.engine, r])) } : {}),
       ...(options.retention ? { retentionSettings: retentionSettingsFor(options.quick), retention: Object.fromEntries(retentionReports.map((r) => [r.engine, r])) } : {}),
     },
     null,
@@ -452,8 +495,10 @@ async function main(): Promise<number> {
   }
   if (hostileReports.length > 0) process.stdout.write(`${renderHostileReport(hostileReports)}\nJSON: ${shownPath}\n\n`);
   if (memoryReports.length > 0) process.stdout.write(`${renderMemoryGroup(memoryReports)}JSON: ${shownPath}\n\n`);
+  if (twoNodeReport) process.stdout.write(`${renderTwoNodes(twoNodeReport, twoNodeSettings)}JSON: ${shownPath}\n\n`);
+  if (peerReports.length > 0) process.stdout.write(`${renderPeerShape(peerReports, peerSettings)}JSON: ${shownPath}\n\n`);
   if (retentionReports.length > 0) process.stdout.write(`${renderRetention(retentionReports, retentionSettingsFor(options.quick))}JSON: ${shownPath}\n\n`);
-  const allOk = [...reports, ...scaleReports, ...memberReports, ...memoryReports, ...retentionReports, ...hostileReports].every((r) => r.status === 'ok');
+  const allOk = [...reports, ...scaleReports, ...memberReports, ...memoryReports, ...retentionReports, ...hostileReports, ...peerReports, ...(twoNodeReport ? [twoNodeReport] : [])].every((r) => r.status === 'ok');
   return allOk ? 0 : 1;
 }
 

@@ -2,9 +2,13 @@
 // Runs every *.test.ts under src/ and test/ with Node's test runner (Node 20 does not expand globs).
 // PostgreSQL suites need the server on 127.0.0.1:5432; without it they are skipped, loudly, unless
 // CI=true or ROSTER_REQUIRE_PG=1, where a missing server fails the run.
+// Output: the spec reporter as the tests run, then a summary of every failure (file, the suites'
+// names down to the test, the assertion's message and where it was thrown) and the totals, so a
+// failure in a long run is found without scrolling. The exit code is non-zero on any failure.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import pg from 'pg';
 
 function findTests(dir, out = []) {
@@ -60,9 +64,57 @@ if (verifier.status !== 0) {
 const only = process.argv.slice(2);
 // A folder given on the command line stands for every *.test.ts under it (`npm run soak` passes one).
 const files = (only.length > 0 ? only.flatMap((f) => (existsSync(f) && statSync(f).isDirectory() ? findTests(f) : [f])) : [...findTests('src'), ...findTests('packages'), ...findTests('test')]).sort();
+const reportDir = mkdtempSync(join(tmpdir(), 'roster-tests-'));
+const reportFile = join(reportDir, 'failures.jsonl');
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files],
+  [
+    '--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000',
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    `--test-reporter=${join(import.meta.dirname, 'failure-reporter.mjs')}`, `--test-reporter-destination=${reportFile}`,
+    ...files,
+  ],
   { stdio: 'inherit', env },
 );
-process.exit(result.status ?? 1);
+const failed = printSummary(reportFile);
+rmSync(reportDir, { recursive: true, force: true });
+process.exit(result.status === 0 && failed === 0 ? 0 : (result.status || 1));
+
+/** Prints the failures and totals the failure reporter wrote; answers how many tests failed. */
+function printSummary(path) {
+  let lines = [];
+  try {
+    lines = readFileSync(path, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  } catch {
+    console.error('\n(no test summary: the runner wrote no report)');
+    return 0;
+  }
+  const failures = lines.filter((l) => l.kind === 'failure');
+  const totals = lines.find((l) => l.kind === 'totals') ?? {};
+  // Enough to act on in CI without burying the log: the first failures in full, then a count.
+  const SHOWN = 25;
+  const MESSAGE_LINES = 8;
+  const out = ['', '─'.repeat(30) + ' summary ' + '─'.repeat(30)];
+  let lastFile;
+  for (const failure of failures.slice(0, SHOWN)) {
+    const file = failure.file.startsWith('/') ? relative(process.cwd(), failure.file) : failure.file;
+    if (file !== lastFile) out.push('', `✖ ${file}`);
+    lastFile = file;
+    // A file that fails outside any test (an import, a top-level throw) is reported under its own path.
+    const wholeFile = failure.path.length === 1 && failure.path[0] === failure.file;
+    out.push(wholeFile ? '  (the file itself: it failed outside any test; its error is in the output above)' : `  ${failure.path.join(' › ')}`);
+    const message = failure.message.split('\n');
+    for (const line of message.slice(0, MESSAGE_LINES)) out.push(`      ${line}`);
+    if (message.length > MESSAGE_LINES) out.push(`      … ${message.length - MESSAGE_LINES} more lines: see the spec output`);
+    for (const frame of failure.frames) out.push(`      ${frame.replace(`${process.cwd()}/`, '')}`);
+  }
+  if (failures.length > SHOWN) out.push('', `… and ${failures.length - SHOWN} more failures (see the spec output above)`);
+  const count = (name) => totals[name] ?? 0;
+  const seconds = ((totals.duration_ms ?? 0) / 1000).toFixed(1);
+  out.push(
+    '',
+    `${count('fail') > 0 || failures.length > 0 ? 'FAIL' : 'ok'}: ${count('pass')} passed, ${count('fail')} failed, ${count('skipped')} skipped, ${count('cancelled')} cancelled, ${count('todo')} todo — ${count('tests')} tests in ${count('suites')} suites, ${files.length} files, ${seconds} s`,
+  );
+  console.log(out.join('\n'));
+  return Math.max(count('fail'), failures.length);
+}

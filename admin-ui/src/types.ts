@@ -44,17 +44,29 @@ export type Tenant = {
 };
 
 export type Settings = {
+  /** Language tags a person's preferredLanguage may take (`_` and `-` alike, any case). */
   supportedLanguages: string[];
+  /** Which field identifies a person when a create arrives for someone who may already exist. */
   matchingField: "userName" | "email" | "externalId";
+  /** The URN Roster's user extension is published under. */
   extensionUrn: string;
+  /** Whether an SSO login may overwrite attributes SCIM manages (false: SCIM is the source of truth). */
   ssoMayUpdate: boolean;
+  /** report: a value breaking a rule (hireDate, timezone, language, country, email) is stored as sent and flagged on the person and in the provisioning log; enforce: it is refused with 400 invalidValue and nothing is written. */
   valueRules: "enforce" | "report";
+  /** on: deactivations, deletions and emptied groups past the mass-change limits are held for an admin to approve or discard instead of applied. */
   massChangeGuard: "on" | "off";
+  /** Percent of the active people that may be deactivated or deleted within the window; further removals are held. */
   massChangePercent: number;
+  /** The window, in minutes, that the mass-change percent counts removals over. */
   massChangeWindowMinutes: number;
+  /** The percent limit guards tenants with at least this many active people. */
   massChangeMinActive: number;
+  /** A request that would empty a group of more members than this is held. */
   massChangeGroupSize: number;
+  /** Days the provisioning log keeps an entry; older ones are deleted in the background. */
   logRetentionDays: number;
+  /** Days the outbox keeps an event once every webhook endpoint has received it; the feed then answers a cursor from before the oldest kept event with 410. */
   eventRetentionDays: number;
   provisioningEnabled: boolean;
 };

@@ -5,7 +5,7 @@ import type { JsonObject } from '../json/json-value.js';
 import { tenantsForAdmin } from '../provisioning/admins/admin-access.js';
 import { issueCredential, listCredentials, revokeCredential } from '../provisioning/credentials/manage-credentials.js';
 import { setProvisioningEnabled, updateTenantSettings } from '../provisioning/tenants/manage-tenants.js';
-import { settingsSchema, tenantSettings } from '../provisioning/tenants/tenant-settings.js';
+import { settingsChangeSchema, tenantSettings } from '../provisioning/tenants/tenant-settings.js';
 import { mountPathOf } from '../http/mount-path.js';
 import { addRoute, declareRoute } from '../http/route-contract.js';
 import type { TenantRecord } from '../storage/store.js';
@@ -14,7 +14,7 @@ import { consoleOrigin, requestedTenant, signedInAdmin } from './admin-guard.js'
 import type { AdminApiOptions } from './admin-options.js';
 import { credentialSchema, heldChangeSchema, issuedCredentialSchema, settingsViewSchema, tenantDetailSchema, tenantSchema } from './view-schemas.js';
 import { credentialView, heldChangeView, settingsView, tenantView } from './views.js';
-import { approveHeldChange, discardHeldChange, listHeldChanges } from '../provisioning/guard/decide-held-change.js';
+import { approveHeldChange, discardHeldChange, listHeldChanges } from '../provisioning/guard/review-held-change.js';
 
 const heldPath = z.object({ slug: z.string(), id: z.string().min(1).max(64).describe('The held change id.') });
 const credentialPath = z.object({ slug: z.string(), id: z.string().regex(/^[0-9a-f]{16}$/, 'a credential id').describe('The credential id.') });
@@ -53,8 +53,8 @@ export const changeSettingsRoute = declareRoute({
   operationId: 'changeTenantSettings',
   summary: 'Change settings (any subset); provisioningEnabled false makes SCIM answer 403',
   params: tenantPath,
-  // The settings schema itself checks each value (mergeSettings, below the API) with the same messages.
-  body: settingsSchema.partial().extend({ provisioningEnabled: z.boolean().optional() }).strict(),
+  // The tenant settings an admin may change (settingsChangeSchema), and switching provisioning off or on.
+  body: settingsChangeSchema.extend({ provisioningEnabled: z.boolean().optional() }).strict(),
   response: settingsAnswer,
   errors: READ_ERRORS,
 });

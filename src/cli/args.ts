@@ -1,5 +1,5 @@
 import { parseArgs as parseNodeArgs } from 'node:util';
-import { settings } from '../config/config.js';
+import { SETTINGS } from '../config/config.js';
 
 /** Positional arguments and `--flags` of one command line; config flags are passed through. */
 export interface ParsedArgs {
@@ -30,7 +30,7 @@ export class HelpRequested extends Error {
 }
 
 /** Every setting as a flag, in kebab case (DATABASE_URL → database-url). */
-export const CONFIG_FLAGS: readonly string[] = Object.keys(settings).map((name) => name.toLowerCase().replace(/_/g, '-'));
+export const CONFIG_FLAGS: readonly string[] = SETTINGS.map((s) => s.env.toLowerCase().replace(/_/g, '-'));
 
 /** Edit distance (insertions, deletions, substitutions, adjacent swaps), for "did you mean". */
 export function editDistance(a: string, b: string): number {
@@ -146,6 +146,8 @@ export function noExtra(command: string, positional: readonly string[], takes: n
 export interface Subcommand {
   readonly usage: string;
   readonly flags: Record<string, 'boolean' | 'value'>;
+  /** More than the usage line(s), for this subcommand's own `--help` only (the command's overview stays short). */
+  readonly details?: string;
   /** Why `--json` has no meaning here, for subcommands that print nothing worth structuring. */
   readonly noJson?: string;
   run(args: ParsedArgs): Promise<number>;
@@ -171,6 +173,7 @@ export function dispatch(command: string, summary: string, table: Record<string,
     }
     unknownAction(command, action, names);
   }
-  const args = parseArgs(rest, sub.flags, sub.usage, `${command} ${action}`, sub.noJson === undefined ? {} : { noJson: sub.noJson });
+  const usage = sub.details === undefined ? sub.usage : `${sub.usage}\n\n${sub.details}`;
+  const args = parseArgs(rest, sub.flags, usage, `${command} ${action}`, sub.noJson === undefined ? {} : { noJson: sub.noJson });
   return sub.run(args);
 }

@@ -1,4 +1,4 @@
-import { approveHeldChange, discardHeldChange, listHeldChanges } from '../provisioning/guard/decide-held-change.js';
+import { approveHeldChange, discardHeldChange, listHeldChanges } from '../provisioning/guard/review-held-change.js';
 import { findTenantBySlug } from '../provisioning/tenants/manage-tenants.js';
 import { tenantSettings } from '../provisioning/tenants/tenant-settings.js';
 import { dispatch, missing, noExtra, type Subcommand } from './args.js';

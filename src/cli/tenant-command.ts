@@ -9,76 +9,48 @@ import {
   setProvisioningEnabled,
   updateTenantSettings,
 } from '../provisioning/tenants/manage-tenants.js';
-import { DEFAULT_SETTINGS, tenantSettings, type TenantSettings } from '../provisioning/tenants/tenant-settings.js';
+import { DEFAULT_SETTINGS, isSettingName, tenantSettings, type SettingName, type TenantSettings } from '../provisioning/tenants/tenant-settings.js';
 import { dispatch, missing, noExtra, UsageError, type ParsedArgs } from './args.js';
 import { askOnTerminal, when, withRuntime, type CliOutput, type Prompt } from './context.js';
+import { SETTING_FLAGS, settingFlagTable, settingFlagsHelp, settingsChange } from './settings-flags.js';
 
-const SETTINGS_FLAGS = {
-  languages: 'value',
-  'matching-field': 'value',
-  'extension-urn': 'value',
-  'sso-may-update': 'value',
-  'value-rules': 'value',
-  'mass-change-guard': 'value',
-  'mass-change-percent': 'value',
-  'mass-change-window-minutes': 'value',
-  'mass-change-min-active': 'value',
-  'mass-change-group-size': 'value',
-  'log-retention-days': 'value',
-  'event-retention-days': 'value',
-} as const;
+const settingsHelp = settingFlagsHelp();
 
 /** Where the tenant's SCIM endpoints are, as an IdP is told. */
 function baseUrl(config: RosterConfig): string {
   return config.publicUrl || `http://${config.host}:${config.port}`;
 }
 
-function settingsChange(args: ParsedArgs): JsonObject {
-  const change: JsonObject = {};
-  const text = (flag: string) => {
-    const value = args.flags.get(flag);
-    return typeof value === 'string' ? value : undefined;
-  };
-  const languages = text('languages');
-  if (languages !== undefined) change['supportedLanguages'] = languages.split(',').map((l) => l.trim()).filter((l) => l !== '');
-  const matching = text('matching-field');
-  if (matching !== undefined) change['matchingField'] = matching;
-  const urn = text('extension-urn');
-  if (urn !== undefined) change['extensionUrn'] = urn;
-  const sso = text('sso-may-update');
-  if (sso !== undefined) change['ssoMayUpdate'] = sso === 'true' ? true : sso === 'false' ? false : sso;
-  const rules = text('value-rules');
-  if (rules !== undefined) change['valueRules'] = rules;
-  const guard = text('mass-change-guard');
-  if (guard !== undefined) change['massChangeGuard'] = guard;
-  const numeric: [string, string][] = [
-    ['mass-change-percent', 'massChangePercent'],
-    ['mass-change-window-minutes', 'massChangeWindowMinutes'],
-    ['mass-change-min-active', 'massChangeMinActive'],
-    ['mass-change-group-size', 'massChangeGroupSize'],
-    ['log-retention-days', 'logRetentionDays'],
-    ['event-retention-days', 'eventRetentionDays'],
-  ];
-  for (const [flag, key] of numeric) {
-    const value = text(flag);
-    // Non-numbers are passed on as text so the settings schema reports them with the rest.
-    if (value !== undefined) change[key] = value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
-  }
-  return change;
-}
+/** Lines that read better than a value each; every other setting is printed as its flag and value. */
+const SUMMARIES: readonly { readonly covers: readonly SettingName[]; line(settings: TenantSettings): string }[] = [
+  { covers: ['supportedLanguages'], line: (s) => `supported languages:  ${s.supportedLanguages.join(', ')}` },
+  { covers: ['matchingField'], line: (s) => `matching field:       ${s.matchingField}` },
+  { covers: ['extensionUrn'], line: (s) => `extension URN:        ${s.extensionUrn}` },
+  { covers: ['ssoMayUpdate'], line: (s) => `SSO may update:       ${s.ssoMayUpdate ? 'yes' : 'no (SCIM is the source of truth)'}` },
+  {
+    covers: ['valueRules'],
+    line: (s) =>
+      `value rules:          ${s.valueRules === 'enforce' ? 'enforce (a value breaking a rule gets 400; nothing written)' : 'report (a value breaking a rule is kept as sent and flagged on the person)'}${s.valueRules === DEFAULT_SETTINGS.valueRules ? ' — the default' : ''}`,
+  },
+  {
+    covers: ['massChangeGuard', 'massChangePercent', 'massChangeWindowMinutes', 'massChangeMinActive', 'massChangeGroupSize'],
+    line: (s) =>
+      `mass-change guard:    ${s.massChangeGuard === 'off' ? 'off' : `on: hold removals past ${s.massChangePercent}% of active people within ${s.massChangeWindowMinutes} min (tenants of ${s.massChangeMinActive}+), and emptying groups of more than ${s.massChangeGroupSize}`}`,
+  },
+  {
+    covers: ['logRetentionDays', 'eventRetentionDays'],
+    line: (s) => `retention:            provisioning log ${s.logRetentionDays} days; delivered events ${s.eventRetentionDays} days`,
+  },
+];
 
 function printSettings(io: CliOutput, settings: TenantSettings): void {
-  io.out(`supported languages:  ${settings.supportedLanguages.join(', ')}`);
-  io.out(`matching field:       ${settings.matchingField}`);
-  io.out(`extension URN:        ${settings.extensionUrn}`);
-  io.out(`SSO may update:       ${settings.ssoMayUpdate ? 'yes' : 'no (SCIM is the source of truth)'}`);
-  io.out(
-    `value rules:          ${settings.valueRules === 'enforce' ? 'enforce (a value breaking a rule gets 400; nothing written)' : 'report (a value breaking a rule is kept as sent and flagged on the person)'}${settings.valueRules === DEFAULT_SETTINGS.valueRules ? ' — the default' : ''}`,
-  );
-  io.out(
-    `mass-change guard:    ${settings.massChangeGuard === 'off' ? 'off' : `on: hold removals past ${settings.massChangePercent}% of active people within ${settings.massChangeWindowMinutes} min (tenants of ${settings.massChangeMinActive}+), and emptying groups of more than ${settings.massChangeGroupSize}`}`,
-  );
-  io.out(`retention:            provisioning log ${settings.logRetentionDays} days; delivered events ${settings.eventRetentionDays} days`);
+  for (const summary of SUMMARIES) io.out(summary.line(settings));
+  const covered = new Set(SUMMARIES.flatMap((s) => s.covers));
+  for (const f of SETTING_FLAGS) {
+    if (!isSettingName(f.setting) || covered.has(f.setting)) continue;
+    const value = settings[f.setting];
+    io.out(`${`${f.flag}:`.padEnd(21)} ${Array.isArray(value) ? value.join(', ') : String(value)}`);
+  }
 }
 
 /** A positional slug, the one argument most subcommands take. */
@@ -127,13 +99,9 @@ export async function tenantCommand(argv: readonly string[], io: CliOutput, prom
       },
     },
     settings: {
-      usage:
-        'roster tenant settings <slug> [--languages en,fr] [--matching-field userName|email|externalId] [--extension-urn URN]\n' +
-        '       [--sso-may-update true|false] [--value-rules report|enforce] [--mass-change-guard on|off] [--mass-change-percent N]\n' +
-        '       [--mass-change-window-minutes N] [--mass-change-min-active N] [--mass-change-group-size N]\n' +
-        '       [--log-retention-days N] [--event-retention-days N] [--json]\n' +
-        '                                                               show or change a tenant\'s settings',
-      flags: { ...SETTINGS_FLAGS, json: 'boolean' },
+      usage: `${'roster tenant settings <slug> [--json]'.padEnd(63)}show or change a tenant's settings\n       ${settingsHelp.synopsis}`,
+      details: settingsHelp.details,
+      flags: { ...settingFlagTable(), json: 'boolean' },
       run: (args) => {
         const slug = slugOf('tenant settings', args);
         const change = settingsChange(args);

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { authenticateCredential } from '../provisioning/credentials/authenticate-credential.js';
 import type { ProvisioningRuntime } from '../provisioning/runtime.js';
 import type { RequestLogWriter } from '../provisioning/tenants/request-log-writer.js';
-import { parseAuthorization } from './authenticate.js';
+import { resolveTenant } from './resolve-tenant.js';
 import { refusedEntry } from './scim-routes.js';
 
 /** A path an IdP would send to a SCIM server: a resource endpoint somewhere in it. */
@@ -17,9 +16,7 @@ const SCIM_LIKE = /\/(Users|Groups|ServiceProviderConfig|ResourceTypes|Schemas|B
 export function recordMisdirectedRequests(app: FastifyInstance, options: { rt: ProvisioningRuntime; requestLog: RequestLogWriter }): void {
   app.addHook('onResponse', async (request, reply) => {
     if (reply.statusCode !== 404 || request.routeOptions.url !== undefined || !SCIM_LIKE.test(request.url.split('#')[0] ?? '')) return;
-    const presented = parseAuthorization(request.headers.authorization);
-    if (!presented) return;
-    const result = await authenticateCredential(options.rt, presented).catch(() => undefined);
+    const result = await resolveTenant(options.rt, request.headers.authorization).catch(() => undefined);
     if (!result?.ok) return;
     options.requestLog.append(
       refusedEntry(request, 404, { tenantId: result.tenant.id, credentialId: result.credential.id, outcome: 'wrong-url', detail: 'no SCIM endpoint at this URL' }, options.rt.now()),

@@ -1,19 +1,18 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json/json-value.js';
-import { authenticateCredential } from '../provisioning/credentials/authenticate-credential.js';
 import type { ProvisioningRuntime } from '../provisioning/runtime.js';
 import type { ActivityRecorder } from '../provisioning/tenants/activity-recorder.js';
 import { tenantSettings } from '../provisioning/tenants/tenant-settings.js';
 import type { RequestLogWriter } from '../provisioning/tenants/request-log-writer.js';
 import { uuidv7 } from '../provisioning/runtime.js';
 import type { RequestLogEntry, TenantRecord } from '../storage/store.js';
-import { parseAuthorization, unauthorized } from './authenticate.js';
 import type { ClientLimits } from './client-limits.js';
 import { answeredDetail, renderError } from './error-response.js';
 import { endOfTurn } from './end-of-turn.js';
 import { mountPathOf } from './mount-path.js';
 import { redactUrl } from './redact-url.js';
+import { resolveTenant, unauthorized } from './resolve-tenant.js';
 import { bulk } from '../scim/endpoints/bulk.js';
 import { newNotes, type ProjectionParams, type ScimContext, type ScimLimits, type ScimResponse } from '../scim/endpoints/context.js';
 import { resourceTypes, schemas, serviceProviderConfig } from '../scim/endpoints/discovery.js';
@@ -162,8 +161,7 @@ export async function registerScimRoutes(app: FastifyInstance, options: ScimRout
       reply.header('retry-after', String(wait));
       return new ScimError(429, undefined, `too many requests ${what}; retry after ${wait} s`);
     };
-    const presented = parseAuthorization(request.headers.authorization);
-    const result = presented ? await authenticateCredential(options.rt, presented) : undefined;
+    const result = await resolveTenant(options.rt, request.headers.authorization);
     const slug = options.tenantInPath ? (request.params as { slug?: string }).slug : undefined;
     const slugTenant = async () => (slug === undefined ? undefined : options.rt.store.tenants.findBySlug(slug));
     if (!result?.ok) {

@@ -74,6 +74,26 @@ export function storeContract(engine: EngineName, skip: string | false): void {
       assert.equal(await store.read(a, (r) => r.users.findByUserNameFold('rollback@example.com')), undefined);
     });
 
+    it('undoes the writes after a savepoint and commits the rest of the transaction, in its tenant only', async () => {
+      const kept = person('kept@savepoint.example');
+      const undone = person('undone@savepoint.example');
+      const later = person('later@savepoint.example');
+      await store.transaction(a, async (r) => {
+        await r.users.insert(kept);
+        const point = await r.savepoint();
+        await r.users.insert(undone);
+        await point.rollback();
+        // The transaction goes on after the rollback, and a second savepoint works as the first.
+        await r.users.insert(later);
+        const second = await r.savepoint();
+        await second.rollback();
+      });
+      const found = async (scope: TenantScope, id: string) => (await store.read(scope, (r) => r.users.findById(id)))?.id;
+      assert.deepEqual([await found(a, kept.id), await found(a, undone.id), await found(a, later.id)], [kept.id, undefined, later.id]);
+      assert.deepEqual([await found(b, kept.id), await found(b, later.id)], [undefined, undefined]);
+      await assert.rejects(store.read(a, (r) => r.savepoint()), /inside a write transaction/);
+    });
+
     it('compiles conditions to SQL: eq on folded columns, co/sw/ew, emails, JSON attributes, not, pr', async () => {
       const t = { tenantId: (await makeTenant(store, 'filters')).id };
       await store.transaction(t, async (r) => {
@@ -189,6 +209,10 @@ export function storeContract(engine: EngineName, skip: string | false): void {
       const retained = await store.transaction(t, (r) => r.groups.retainMembers(group.id, ids.slice(5, 15)));
       assert.equal(retained.length, 35);
       assert.equal((await store.read(t, (r) => r.groups.members(group.id))).length, 10);
+      const locked = await store.transaction(t, (r) => r.groups.lockForChange(group.id, { countMembers: true }));
+      assert.deepEqual([locked?.group.id, locked?.group.displayName, locked?.memberCount], [group.id, 'Engineering', 10]);
+      assert.equal((await store.transaction(t, (r) => r.groups.lockForChange(group.id, { countMembers: false })))?.memberCount, undefined);
+      assert.equal(await store.transaction(b, (r) => r.groups.lockForChange(group.id, { countMembers: true })), undefined);
       const byType = await store.transaction(t, (r) =>
         r.groups.removeMembersWhere(group.id, { kind: 'compare', field: f(['value'], 'string', true), op: 'eq', value: ids[5]! }),
       );

@@ -143,6 +143,11 @@ export interface UserWithGroups {
 /** Groups of one tenant and their memberships, changed as sets. */
 export interface GroupRepository {
   findById(id: string, options?: { forUpdate?: boolean }): Promise<GroupRecord | undefined>;
+  /**
+   * The group locked for a change (as `findById` with `forUpdate`), with its member count when
+   * asked: in the same statement, so a change that needs the count pays no round trip for it.
+   */
+  lockForChange(id: string, options: { countMembers: boolean }): Promise<{ group: GroupRecord; memberCount?: number } | undefined>;
   insert(group: GroupRecord): Promise<boolean>;
   update(group: GroupRecord): Promise<boolean>;
   delete(id: string): Promise<boolean>;
@@ -394,7 +399,18 @@ export interface HeldChangeRepository {
   activeCount(): Promise<number>;
 }
 
+/** A point inside a write transaction that later writes can be undone back to (an SQL savepoint). */
+export interface Savepoint {
+  /** Undoes every write made since the savepoint; the transaction goes on and may still commit. */
+  rollback(): Promise<void>;
+}
+
 export interface ScopedRepositories {
+  /**
+   * Marks a savepoint, inside `Store.transaction` only: a use case that judges a change by its
+   * effect can undo it and commit something else (a held change) in the same transaction.
+   */
+  savepoint(): Promise<Savepoint>;
   readonly users: UserRepository;
   readonly groups: GroupRepository;
   readonly folders: FolderRepository;

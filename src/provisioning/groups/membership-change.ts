@@ -51,3 +51,13 @@ export class MembershipDelta {
     return this.state.size === 0;
   }
 }
+
+/** How many members a change names (ids added, replaced or removed by id): what a request's limit counts. */
+export function membersNamed(steps: readonly GroupChangeStep[]): number {
+  let named = 0;
+  for (const step of steps) {
+    if (step.kind === 'addMembers' || step.kind === 'replaceMembers') named += step.members.length;
+    else if (step.kind === 'removeMembers') named += step.ids.length;
+  }
+  return named;
+}

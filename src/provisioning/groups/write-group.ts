@@ -1,11 +1,10 @@
 import type { JsonObject } from '../../json/json-value.js';
 import { foldText } from '../../storage/fold.js';
-import type { GroupRecord, MemberType, ScopedRepositories, TenantScope } from '../../storage/store.js';
+import type { GroupRecord, MemberType, Savepoint, ScopedRepositories, TenantScope } from '../../storage/store.js';
 import { DomainError, notFound } from '../errors.js';
 import { EventBuffer } from '../events/event-buffer.js';
-import { emptyingExceedsThreshold, holdChange, type GuardOptions, type HeldInfo } from '../guard/mass-change-guard.js';
+import { emptyingExceedsThreshold, emptyingPossible, guardActive, holdChange, type Guard, type HeldInfo } from '../guard/mass-change-guard.js';
 import { checkIfMatch, type VersionPrecondition } from '../preconditions.js';
-import type { TenantSettings } from '../tenants/tenant-settings.js';
 import type { ProvisioningRuntime } from '../runtime.js';
 import { diffDocuments } from '../users/person-document.js';
 import { groupRecordFrom } from './group-record.js';
@@ -21,13 +20,6 @@ export interface GroupWriteResult {
   readonly pending: readonly string[];
   /** Set when the mass-change guard held the change instead of applying it. */
   readonly held?: HeldInfo;
-}
-
-/** Thrown inside the transaction to roll a guarded change back; never leaves this module. */
-class HoldInstead extends Error {
-  constructor(readonly reason: string, readonly baseVersion: number, readonly document: JsonObject) {
-    super(reason);
-  }
 }
 
 const taken = (name: string) => new DomainError('uniqueness', `a group named "${name}" already exists in this tenant`);
@@ -80,7 +72,7 @@ export async function createGroup(
     const added = await repos.groups.addMembers(record.id, known, now);
     await holdPending(repos, record.id, unknown, now);
     events.push('group.created', { group: { ...summary(record), externalId: record.externalId } });
-    events.pushMembers('group.members_added', summary(record), 'group', added);
+    events.pushMembers('group.members_added', summary(record), added);
     await events.flush(repos);
     return { group: record, changed: true, added, removed: [], pending: unknown };
   });
@@ -124,9 +116,27 @@ async function applyMemberStep(
   }
 }
 
+/** The steps that can take members out of a group, and so empty it. */
+const REMOVES: ReadonlySet<GroupChangeStep['kind']> = new Set(['removeMembers', 'removeMembersWhere', 'removeAllMembers', 'replaceMembers']);
+
+/** Whether the emptying rule can hold this change at all: the guard is on, not bypassed, and a step removes. */
+const mayEmpty = (steps: readonly GroupChangeStep[], guard: Guard | undefined): guard is Guard =>
+  guardActive(guard) && steps.some((step) => REMOVES.has(step.kind));
+
+/**
+ * What the emptying rule needs to judge a change by its effect: the members before it, and a
+ * savepoint to undo it back to if it is held. Nothing when the group is within the limit (it
+ * cannot be held), so such a change costs no statement more.
+ */
+async function watchEmptying(repos: ScopedRepositories, guard: Guard, before: number): Promise<{ guard: Guard; before: number; undo: Savepoint } | undefined> {
+  return emptyingPossible(guard.settings, before) ? { guard, before, undo: await repos.savepoint() } : undefined;
+}
+
 /**
  * Applies the steps of a group change in order, in one transaction, with the group row locked.
  * Membership steps are set statements whose cost follows the members named, not the group's size.
+ * A change the mass-change guard holds is undone and recorded in the same transaction, and the
+ * result says so (`held`).
  */
 export async function modifyGroup(
   rt: ProvisioningRuntime,
@@ -134,41 +144,17 @@ export async function modifyGroup(
   id: string,
   steps: readonly GroupChangeStep[],
   ifMatch?: VersionPrecondition,
-  guard?: { settings: TenantSettings } & GuardOptions,
-): Promise<GroupWriteResult> {
-  try {
-    return await applyGroupChange(rt, scope, id, steps, ifMatch, guard);
-  } catch (error) {
-    if (!(error instanceof HoldInstead)) throw error;
-    // The change was rolled back; what is kept is the request to empty the group, for an admin.
-    return rt.store.transaction(scope, async (repos) => {
-      const current = await repos.groups.findById(id);
-      if (!current) throw notFound('Group', id);
-      const held = await holdChange(rt, repos, {
-        kind: 'group.empty',
-        resourceId: id,
-        baseVersion: error.baseVersion,
-        payload: { document: error.document },
-        reason: error.reason,
-      });
-      return { group: current, changed: false, added: [], removed: [], pending: [], held };
-    });
-  }
-}
-
-async function applyGroupChange(
-  rt: ProvisioningRuntime,
-  scope: TenantScope,
-  id: string,
-  steps: readonly GroupChangeStep[],
-  ifMatch: VersionPrecondition | undefined,
-  guard: ({ settings: TenantSettings } & GuardOptions) | undefined,
+  guard?: Guard,
 ): Promise<GroupWriteResult> {
   return rt.store.transaction(scope, async (repos) => {
-    const current = await repos.groups.findById(id, { forUpdate: true });
-    if (!current) throw notFound('Group', id);
+    // The member count comes with the lock, in one statement, when the guard may need it.
+    const judged = mayEmpty(steps, guard) ? guard : undefined;
+    const locked = await repos.groups.lockForChange(id, { countMembers: judged !== undefined });
+    if (!locked) throw notFound('Group', id);
+    const current = locked.group;
     checkIfMatch(current.version, ifMatch);
     const now = rt.now();
+    const watch = judged && locked.memberCount !== undefined ? await watchEmptying(repos, judged, locked.memberCount) : undefined;
     const delta = new MembershipDelta();
     const pending: string[] = [];
     let document = current.document;
@@ -178,9 +164,15 @@ async function applyGroupChange(
     }
     const changes = diffDocuments(current.document, document);
     if (changes.length === 0 && delta.empty) return { group: current, changed: false, added: [], removed: [], pending };
-    if (guard && !guard.bypassGuard && delta.removedIds.length > 0) {
-      const reason = emptyingExceedsThreshold(guard.settings, delta.removedIds.length, await repos.groups.memberCount(id));
-      if (reason) throw new HoldInstead(reason, current.version, document);
+    if (watch) {
+      // The real delta says what is left: the members before, plus those added, less those removed.
+      const remaining = watch.before + delta.addedIds.length - delta.removedIds.length;
+      const reason = emptyingExceedsThreshold(watch.guard.settings, delta.removedIds.length, remaining);
+      if (reason) {
+        const change = { kind: 'group.empty' as const, resourceId: id, baseVersion: current.version, payload: { document }, reason };
+        const held = await holdChange(rt, repos, change, watch.undo);
+        return { group: current, changed: false, added: [], removed: [], pending: [], held };
+      }
     }
     const record = groupRecordFrom(document, {
       id,
@@ -190,9 +182,9 @@ async function applyGroupChange(
     });
     if (!(await repos.groups.update(record))) throw taken(record.displayName);
     const events = new EventBuffer(rt, now);
-    if (changes.length > 0) events.push('group.updated', { group: summary(record), changes: changes.map((c) => ({ ...c })) });
-    events.pushMembers('group.members_added', summary(record), 'group', delta.addedIds);
-    events.pushMembers('group.members_removed', summary(record), 'group', delta.removedIds);
+    if (changes.length > 0) events.push('group.updated', { group: summary(record), changes });
+    events.pushMembers('group.members_added', summary(record), delta.addedIds);
+    events.pushMembers('group.members_removed', summary(record), delta.removedIds);
     await events.flush(repos);
     return { group: record, changed: true, added: delta.addedIds, removed: delta.removedIds, pending };
   });
@@ -208,7 +200,7 @@ export async function deleteGroup(rt: ProvisioningRuntime, scope: TenantScope, i
     const events = new EventBuffer(rt, now);
     const touched = await repos.groups.removeMemberEverywhere(id);
     await repos.groups.touch(touched, now);
-    for (const parent of touched) events.pushMembers('group.members_removed', { id: parent }, 'group', [id]);
+    for (const parent of touched) events.pushMembers('group.members_removed', { id: parent }, [id]);
     await repos.pending.removeForSubject('member', id);
     await repos.groups.delete(id);
     events.push('group.deleted', { group: { id, displayName: current.displayName } });

@@ -5,7 +5,7 @@ import { testEngines } from '../../testing/databases.js';
 import { createTestServer, type TestServer } from '../../testing/test-server.js';
 import { updateTenantSettings } from '../tenants/manage-tenants.js';
 import { tenantSettings } from '../tenants/tenant-settings.js';
-import { approveHeldChange, discardHeldChange, listHeldChanges } from './decide-held-change.js';
+import { approveHeldChange, discardHeldChange, listHeldChanges } from './review-held-change.js';
 
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const deactivate = { schemas: [PATCH], Operations: [{ op: 'replace', value: { active: false } }] };
@@ -69,6 +69,40 @@ for (const { engine, skip } of testEngines()) {
       assert.match(held.reason, /empty a group of 55 members/);
       await approveHeldChange(t.server.rt, scope(), held.id, await settings());
       assert.deepEqual((await t.scim('GET', `/Groups/${id}`)).body['members'], []);
+    });
+
+    it('a held group change leaves nothing of itself; a group at the limit is emptied at once', async () => {
+      const members: string[] = [];
+      for (let i = 0; i < 51; i++) members.push(String((await t.scim('POST', '/Users', { userName: `h${i}@guard.example` })).body['id']));
+      const group = await t.scim('POST', '/Groups', { displayName: 'Held', members: members.map((value) => ({ value })) });
+      const id = String(group.body['id']);
+      const before = (await eventTypes()).length;
+      // A rename, a member not known yet and the emptying, in one request: all of it is held.
+      const held = await t.scim('PATCH', `/Groups/${id}`, {
+        schemas: [PATCH],
+        Operations: [
+          { op: 'replace', path: 'displayName', value: 'Renamed' },
+          { op: 'add', path: 'members', value: [{ value: 'not-yet@guard.example' }] },
+          { op: 'remove', path: 'members' },
+        ],
+      });
+      assert.equal(held.status, 202, held.raw);
+      assert.equal(held.headers['etag'], group.headers['etag'], 'the version is unchanged');
+      const shown = await t.scim('GET', `/Groups/${id}`);
+      assert.equal(shown.body['displayName'], 'Held');
+      assert.equal((shown.body['members'] as JsonObject[]).length, 51);
+      const pending = await t.server.store.read(scope(), (r) => r.pending.list(1000, 0));
+      assert.deepEqual(pending.rows.filter((p) => p.subjectId === id), [], 'no pending member kept');
+      assert.equal((await eventTypes()).length, before, 'no event');
+      const record = (await listHeldChanges(t.server.rt, scope(), 'held')).find((h) => h.resourceId === id);
+      assert.match(record?.reason ?? '', /empty a group of 51 members/);
+
+      // 50 members is the limit itself: emptying such a group is not held.
+      const small = await t.scim('POST', '/Groups', { displayName: 'At the limit', members: members.slice(0, 50).map((value) => ({ value })) });
+      const emptied = await t.scim('PATCH', `/Groups/${String(small.body['id'])}`, { schemas: [PATCH], Operations: [{ op: 'remove', path: 'members' }] });
+      assert.equal(emptied.status, 204, emptied.raw);
+      assert.deepEqual((await t.scim('GET', `/Groups/${String(small.body['id'])}`)).body['members'], []);
+      await discardHeldChange(t.server.rt, scope(), record!.id);
     });
 
     it('lets everything through when the tenant turns the guard off', async () => {

@@ -1,4 +1,4 @@
-import type { HeldChangeKind, ScopedRepositories } from '../../storage/store.js';
+import type { HeldChangeKind, Savepoint, ScopedRepositories } from '../../storage/store.js';
 import type { JsonObject } from '../../json/json-value.js';
 import type { ProvisioningRuntime } from '../runtime.js';
 import type { TenantSettings } from '../tenants/tenant-settings.js';
@@ -13,6 +13,16 @@ export interface HeldInfo {
 export interface GuardOptions {
   /** Approving a held change applies it without asking the guard again. */
   readonly bypassGuard?: boolean;
+}
+
+/** What a write use case consults the guard with: the tenant's settings at the time of the change. */
+export interface Guard extends GuardOptions {
+  readonly settings: TenantSettings;
+}
+
+/** Whether the guard judges a write at all: on for the tenant, and not an approval. */
+export function guardActive(guard: Guard | undefined): guard is Guard {
+  return guard !== undefined && !guard.bypassGuard && guard.settings.massChangeGuard !== 'off';
 }
 
 /**
@@ -32,18 +42,33 @@ export async function removalExceedsThreshold(repos: ScopedRepositories, setting
   return `${recent} of ${population} people were deactivated or deleted in the last ${settings.massChangeWindowMinutes} minutes; one more would exceed this tenant's limit of ${settings.massChangePercent}%`;
 }
 
+/**
+ * Whether a change to a group of `membersBefore` members could be held for emptying it: a change
+ * removes (net) only members that were there before it, so a group at or under the limit cannot.
+ */
+export function emptyingPossible(settings: TenantSettings, membersBefore: number): boolean {
+  return settings.massChangeGuard !== 'off' && membersBefore > settings.massChangeGroupSize;
+}
+
 /** Whether removing `removed` members that leaves a group empty is a mass change. */
 export function emptyingExceedsThreshold(settings: TenantSettings, removed: number, remaining: number): string | undefined {
   if (settings.massChangeGuard === 'off' || remaining > 0 || removed <= settings.massChangeGroupSize) return undefined;
   return `this change would empty a group of ${removed} members (the limit is ${settings.massChangeGroupSize})`;
 }
 
-/** Records a change the guard held; nothing else of it is written. */
+/**
+ * The one way a write use case holds a change: in its own transaction, it records the change for
+ * an admin and then returns a held outcome instead of writing it (so no event is emitted). A use
+ * case that judged the change by applying it (a group's emptying is known only then) passes the
+ * savepoint it took before, and what it applied is undone first.
+ */
 export async function holdChange(
   rt: ProvisioningRuntime,
   repos: ScopedRepositories,
   change: { kind: HeldChangeKind; resourceId: string; baseVersion: number; payload: JsonObject; reason: string },
+  undo?: Savepoint,
 ): Promise<HeldInfo> {
+  await undo?.rollback();
   const id = rt.newId();
   await repos.held.add({ id, ...change, status: 'held', createdMs: rt.now(), decidedMs: null });
   return { id, reason: change.reason };

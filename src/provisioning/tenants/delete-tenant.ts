@@ -55,7 +55,7 @@ export function describeRemoved(removed: PurgeCounts): [key: string, words: stri
 export async function deleteTenant(
   rt: ProvisioningRuntime,
   slug: string,
-  options: { actor: Actor; chunkRows?: number; onProgress?: (table: TenantTable, removedSoFar: number) => void },
+  options: { actor: Actor; chunkRows?: number; onProgress?: (table: TenantTable, removedSoFar: number) => void | Promise<void> },
 ): Promise<TenantDeletion> {
   const tenant = await findTenantBySlug(rt, slug);
   const chunk = options.chunkRows ?? PURGE_CHUNK_ROWS;
@@ -66,7 +66,7 @@ export async function deleteTenant(
     for (;;) {
       const n = await rt.store.tenants.purgeRows(tenant.id, table, limit);
       removed[table] += n;
-      if (n > 0) options.onProgress?.(table, removed[table]);
+      if (n > 0) await options.onProgress?.(table, removed[table]);
       if (n < limit) break;
       await nextTurn();
     }

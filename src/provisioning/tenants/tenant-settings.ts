@@ -10,81 +10,122 @@ export const DEFAULT_LANGUAGES: readonly string[] = [
 /** Roster's own user extension; a tenant (or deployment) may publish it under another URN. */
 export const DEFAULT_EXTENSION_URN = 'urn:ietf:params:scim:schemas:extension:roster:2.0:User';
 
-export type MatchingField = 'userName' | 'email' | 'externalId';
-
-/** What an admin can set per tenant. */
-export interface TenantSettings {
-  readonly supportedLanguages: readonly string[];
-  /** Which field identifies a person when a create arrives for someone who may already exist. */
-  readonly matchingField: MatchingField;
-  readonly extensionUrn: string;
-  /** Whether an SSO login may overwrite attributes SCIM manages (off: SCIM is the source of truth). */
-  readonly ssoMayUpdate: boolean;
-  /**
-   * 'report' (default): a value breaking a rule (hireDate, timezone, language, country, email) is
-   * stored exactly as sent and flagged on the person (console, host API, events) and in the
-   * provisioning log; a person is refused only when unidentifiable or unsafe (no userName, a clash,
-   * a malformed document). 'enforce': such a value is refused with 400 invalidValue and nothing is
-   * written — for a tenant that wants its IdP to fix the source first.
-   */
-  readonly valueRules: 'enforce' | 'report';
-  /**
-   * The mass-change guard: when more than `massChangePercent` % of active people are deactivated or
-   * deleted within `massChangeWindowMinutes` (in a tenant of at least `massChangeMinActive`), or a
-   * request would empty a group of more than `massChangeGroupSize` members, the excess is held for
-   * an admin to approve or discard instead of being applied.
-   */
-  readonly massChangeGuard: 'on' | 'off';
-  readonly massChangePercent: number;
-  readonly massChangeWindowMinutes: number;
-  readonly massChangeMinActive: number;
-  readonly massChangeGroupSize: number;
-  /** Days the provisioning log keeps an entry; older ones are deleted in the background. */
-  readonly logRetentionDays: number;
-  /**
-   * Days the outbox keeps an event once every webhook endpoint has received it; the feed then
-   * answers a cursor from before the oldest kept event with 410 and the snapshot to read instead.
-   */
-  readonly eventRetentionDays: number;
-}
-
 const URN_SHAPE = /^urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:[A-Za-z0-9()+,\-.:=@;$_!*'%/?#]+$/;
 
+/**
+ * What an admin can set per tenant: each setting's type, limits, description and default, declared
+ * once. The defaults, the CLI's flags, the admin OpenAPI and the console's type
+ * (admin-ui/src/generated/settings.ts) are all read from here, so a new setting is one entry.
+ * The description comes before the default so that the change schema (which drops the default)
+ * keeps it.
+ */
 export const settingsSchema = z.object({
-  supportedLanguages: z.array(z.string().regex(/^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$/, 'a language tag such as en, en-GB or pt_BR')).min(1).max(200),
-  matchingField: z.enum(['userName', 'email', 'externalId']),
-  extensionUrn: z.string().regex(URN_SHAPE, 'a URN such as urn:ietf:params:scim:schemas:extension:acme:2.0:User').max(200),
-  ssoMayUpdate: z.boolean(),
-  valueRules: z.enum(['enforce', 'report']),
-  massChangeGuard: z.enum(['on', 'off']),
-  massChangePercent: z.number().min(1).max(100),
-  massChangeWindowMinutes: z.number().int().min(1).max(24 * 60),
-  massChangeMinActive: z.number().int().min(1),
-  massChangeGroupSize: z.number().int().min(1),
+  supportedLanguages: z
+    .array(z.string().regex(/^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$/, 'a language tag such as en, en-GB or pt_BR'))
+    .min(1)
+    .max(200)
+    .describe("Language tags a person's preferredLanguage may take (`_` and `-` alike, any case).")
+    // A function, so that every parse gets a list of its own.
+    .default(() => [...DEFAULT_LANGUAGES]),
+  matchingField: z
+    .enum(['userName', 'email', 'externalId'])
+    .describe('Which field identifies a person when a create arrives for someone who may already exist.')
+    .default('userName'),
+  extensionUrn: z
+    .string()
+    .regex(URN_SHAPE, 'a URN such as urn:ietf:params:scim:schemas:extension:acme:2.0:User')
+    .max(200)
+    .describe("The URN Roster's user extension is published under.")
+    .default(DEFAULT_EXTENSION_URN),
+  ssoMayUpdate: z
+    .boolean()
+    .describe('Whether an SSO login may overwrite attributes SCIM manages (false: SCIM is the source of truth).')
+    .default(false),
+  // The default is what customers run: refusing a person over a secondary value stops provisioning
+  // of someone the IdP considers valid (docs/attributes.md "Value rules"). In either mode a person
+  // is refused when unidentifiable or unsafe (no userName, a clash, a malformed document).
+  valueRules: z
+    .enum(['enforce', 'report'])
+    .describe(
+      'report: a value breaking a rule (hireDate, timezone, language, country, email) is stored as sent and flagged on the person and in the provisioning log; ' +
+        'enforce: it is refused with 400 invalidValue and nothing is written.',
+    )
+    .default('report'),
+  massChangeGuard: z
+    .enum(['on', 'off'])
+    .describe('on: deactivations, deletions and emptied groups past the mass-change limits are held for an admin to approve or discard instead of applied.')
+    .default('on'),
+  massChangePercent: z
+    .number()
+    .min(1)
+    .max(100)
+    .describe('Percent of the active people that may be deactivated or deleted within the window; further removals are held.')
+    .default(20),
+  massChangeWindowMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .describe('The window, in minutes, that the mass-change percent counts removals over.')
+    .default(10),
+  massChangeMinActive: z.number().int().min(1).describe('The percent limit guards tenants with at least this many active people.').default(20),
+  massChangeGroupSize: z.number().int().min(1).describe('A request that would empty a group of more members than this is held.').default(50),
   // At least a day: the mass-change guard counts the last 24 hours' removals from the outbox.
-  logRetentionDays: z.number().int().min(1).max(3650),
-  eventRetentionDays: z.number().int().min(1).max(3650),
+  logRetentionDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .describe('Days the provisioning log keeps an entry; older ones are deleted in the background.')
+    .default(30),
+  eventRetentionDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .describe(
+      'Days the outbox keeps an event once every webhook endpoint has received it; the feed then answers a cursor from before the oldest kept event with 410.',
+    )
+    .default(90),
 });
 
-export const DEFAULT_SETTINGS: TenantSettings = {
-  supportedLanguages: DEFAULT_LANGUAGES,
-  matchingField: 'userName',
-  extensionUrn: DEFAULT_EXTENSION_URN,
-  ssoMayUpdate: false,
-  // Defaults are what customers run: refusing a person over a secondary value stops provisioning
-  // of someone the IdP considers valid (docs/attributes.md "Value rules").
-  valueRules: 'report',
-  massChangeGuard: 'on',
-  massChangePercent: 20,
-  massChangeWindowMinutes: 10,
-  massChangeMinActive: 20,
-  massChangeGroupSize: 50,
-  logRetentionDays: 30,
-  eventRetentionDays: 90,
+type ParsedSettings = z.output<typeof settingsSchema>;
+
+/** A tenant's settings, every one present. Parsed settings are shared (cached), so they are read-only. */
+export type TenantSettings = {
+  readonly [K in keyof ParsedSettings]: ParsedSettings[K] extends readonly (infer E)[] ? readonly E[] : ParsedSettings[K];
 };
 
-const partialSettings = settingsSchema.partial();
-const changeSchema = settingsSchema.partial().strict();
+/** The name of one tenant setting. */
+export type SettingName = keyof TenantSettings;
+
+export type MatchingField = TenantSettings['matchingField'];
+
+/** Some settings, as an admin set them. */
+export type SettingsChange = { -readonly [K in SettingName]?: TenantSettings[K] };
+
+/** Every setting at its default: the schema's answer for a tenant that set nothing. */
+export const DEFAULT_SETTINGS: TenantSettings = Object.freeze(settingsSchema.parse({}));
+
+/** Whether `name` is a tenant setting. */
+export function isSettingName(name: string): name is SettingName {
+  return Object.hasOwn(settingsSchema.shape, name);
+}
+
+type ChangeShape = { [K in SettingName]: z.ZodOptional<ReturnType<(typeof settingsSchema.shape)[K]['unwrap']>> };
+
+function changeShape(): ChangeShape {
+  const entries = Object.entries(settingsSchema.shape).map(([name, field]) => [name, field.unwrap().optional()]);
+  // Object.fromEntries forgets the names; each entry is the field without its default, as ChangeShape says.
+  return Object.fromEntries(entries) as ChangeShape;
+}
+
+/**
+ * A change to some settings as an admin sends it: known names only, each value valid, and nothing
+ * filled in — a setting left out stays as it was (parsing `settingsSchema.partial()` would fill
+ * in every default).
+ */
+export const settingsChangeSchema = z.object(changeShape()).strict();
 
 /** Parsed settings by their stored JSON: every SCIM request needs them, they rarely change. */
 const parsedCache = new Map<string, TenantSettings>();
@@ -94,15 +135,30 @@ export function tenantSettings(tenant: Pick<TenantRecord, 'settings'>): TenantSe
   const key = JSON.stringify(tenant.settings);
   const cached = parsedCache.get(key);
   if (cached) return cached;
-  const parsed = partialSettings.safeParse(tenant.settings);
-  const settings = parsed.success ? { ...DEFAULT_SETTINGS, ...stripUndefined(parsed.data) } : DEFAULT_SETTINGS;
+  const parsed = settingsSchema.safeParse(tenant.settings);
+  const settings: TenantSettings = parsed.success ? Object.freeze(parsed.data) : DEFAULT_SETTINGS;
   if (parsedCache.size > 1000) parsedCache.clear();
   parsedCache.set(key, settings);
   return settings;
 }
 
-function stripUndefined<T extends object>(value: T): Partial<TenantSettings> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<TenantSettings>;
+/** Stored settings: validated on write; a name an older version stored and this one lacks is ignored. */
+const storedSettings = settingsChangeSchema.strip();
+
+/** The settings a tenant chose itself (stored settings that no longer parse count as none, as in tenantSettings). */
+function chosen(tenant: Pick<TenantRecord, 'settings'>): SettingsChange {
+  const parsed = storedSettings.safeParse(tenant.settings);
+  return parsed.success ? withoutUndefined(parsed.data) : {};
+}
+
+function withoutUndefined(change: SettingsChange): SettingsChange {
+  const out: SettingsChange = {};
+  for (const name of Object.keys(change)) if (isSettingName(name) && change[name] !== undefined) copySetting(out, change, name);
+  return out;
+}
+
+function copySetting<K extends SettingName>(to: SettingsChange, from: SettingsChange, name: K): void {
+  to[name] = from[name];
 }
 
 /**
@@ -113,14 +169,13 @@ function stripUndefined<T extends object>(value: T): Partial<TenantSettings> {
 export function mergeSettings(
   tenant: Pick<TenantRecord, 'settings'>,
   change: JsonObject,
-): { ok: true; settings: TenantSettings; stored: Partial<TenantSettings> } | { ok: false; problems: string[] } {
-  const parsed = changeSchema.safeParse(change);
+): { ok: true; settings: TenantSettings; stored: SettingsChange } | { ok: false; problems: string[] } {
+  const parsed = settingsChangeSchema.safeParse(change);
   if (!parsed.success) {
     return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`) };
   }
-  const previous = partialSettings.safeParse(tenant.settings);
-  const stored = { ...(previous.success ? stripUndefined(previous.data) : {}), ...stripUndefined(parsed.data) };
-  return { ok: true, settings: { ...DEFAULT_SETTINGS, ...stored }, stored };
+  const stored = { ...chosen(tenant), ...withoutUndefined(parsed.data) };
+  return { ok: true, settings: Object.freeze(settingsSchema.parse(stored)), stored };
 }
 
 /** Language tags compare case-insensitively with `_` and `-` alike (`en_GB` = `en-gb`). */

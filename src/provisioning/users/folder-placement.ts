@@ -28,8 +28,8 @@ export async function placeInFolders(
     const moved = await repos.folders.place(userId, kind, target?.id ?? null);
     if (moved.left) {
       const left = await repos.folders.findById(moved.left);
-      if (left) events.pushMembers('folder.members_removed', { id: left.id, kind, value: left.value }, 'folder', [userId]);
+      if (left) events.pushMembers('folder.members_removed', { id: left.id, kind, value: left.value }, [userId]);
     }
-    if (moved.joined && target) events.pushMembers('folder.members_added', { id: target.id, kind, value: target.value }, 'folder', [userId]);
+    if (moved.joined && target) events.pushMembers('folder.members_added', { id: target.id, kind, value: target.value }, [userId]);
   }
 }

@@ -59,7 +59,7 @@ export async function resolveReferencesTo(
     if (added.length === 0) continue;
     await repos.groups.touch([groupId], nowMs);
     const group = await repos.groups.findById(groupId);
-    events.pushMembers('group.members_added', { id: groupId, displayName: group?.displayName ?? null }, 'group', added);
+    events.pushMembers('group.members_added', { id: groupId, displayName: group?.displayName ?? null }, added);
   }
 }
 

@@ -3,7 +3,7 @@ import { foldText } from '../../storage/fold.js';
 import type { ScopedRepositories, StoredUser, TenantScope, UserRecord, UserSource } from '../../storage/store.js';
 import { DomainError, notFound } from '../errors.js';
 import { EventBuffer } from '../events/event-buffer.js';
-import { holdChange, removalExceedsThreshold, type GuardOptions, type HeldInfo } from '../guard/mass-change-guard.js';
+import { guardActive, holdChange, removalExceedsThreshold, type GuardOptions, type HeldInfo } from '../guard/mass-change-guard.js';
 import { checkIfMatch, type VersionPrecondition } from '../preconditions.js';
 import type { ProvisioningRuntime } from '../runtime.js';
 import type { TenantSettings } from '../tenants/tenant-settings.js';
@@ -11,7 +11,7 @@ import { placeInFolders } from './folder-placement.js';
 import { linkManager, resolvePerson, resolveReferencesTo, unlinkReports } from './manager-links.js';
 import { diffDocuments, identifierFolds, managerReference, workEmail } from './person-document.js';
 import { sameEmails, userRecordFrom } from './user-record.js';
-import { flagMessage, validatePerson, valueFlags, type ValueFlag } from './validate-person.js';
+import { flagMessage, validatePerson, valueFlags } from './validate-person.js';
 
 /** The outcome of a write: the person as stored now and whether anything changed. */
 export interface UserWriteResult {
@@ -30,9 +30,6 @@ export interface UserWriteResult {
 const taken = (userName: string) => new DomainError('uniqueness', `userName "${userName}" is already taken in this tenant`);
 
 const summary = (u: StoredUser) => ({ id: u.id, userName: u.userName });
-
-/** The person's flags after a change, as user events carry them (docs/events.md). */
-const flagsPayload = (flags: readonly ValueFlag[]) => flags.map((f) => ({ ...f }));
 
 /** The profile a create is about, by the tenant's matching field (README.md#the-directory-model, "Matching"). */
 async function findMatch(repos: ScopedRepositories, document: JsonObject, settings: TenantSettings): Promise<StoredUser | undefined> {
@@ -75,8 +72,8 @@ export async function createUser(
       events.push('user.updated', {
         user: summary(adopted),
         adopted: true,
-        changes: diffDocuments(match.document, document).map((c) => ({ ...c })),
-        valueFlags: flagsPayload(flags),
+        changes: diffDocuments(match.document, document),
+        valueFlags: flags,
       });
       await events.flush(repos);
       return { user: adopted, changed: true, adopted: true, warnings, changes: diffDocuments(match.document, document).map((c) => c.attribute) };
@@ -104,7 +101,7 @@ export async function createUser(
     }
     events.push('user.created', {
       user: { id: user.id, userName: user.userName, externalId: user.externalId, active: user.active, managerId, attributes: document },
-      valueFlags: flagsPayload(flags),
+      valueFlags: flags,
     });
     await placeInFolders(rt, repos, user.id, undefined, document, events, now);
     await resolveReferencesTo(repos, user, events, now, waiting);
@@ -163,7 +160,8 @@ export async function modifyUser(
     if (changes.length === 0) return { user: current, changed: false };
     const warnings = validatePerson(document, settings, current.document).map(flagMessage);
     const now = rt.now();
-    if (current.active && document['active'] === false && !options.bypassGuard) {
+    // Judged before anything is written, so a held deactivation has nothing to undo.
+    if (current.active && document['active'] === false && guardActive({ settings, ...options })) {
       const reason = await removalExceedsThreshold(repos, settings, now);
       if (reason) {
         const held = await holdChange(rt, repos, { kind: 'user.deactivate', resourceId: id, baseVersion: current.version, payload: { document }, reason });
@@ -174,7 +172,7 @@ export async function modifyUser(
     const record = await rewrite(rt, repos, current, document, current.source, events, now);
     const others = changes.filter((c) => c.attribute !== 'active');
     if (others.length > 0) {
-      events.push('user.updated', { user: summary(record), changes: others.map((c) => ({ ...c })), valueFlags: flagsPayload(valueFlags(document, settings)) });
+      events.push('user.updated', { user: summary(record), changes: others, valueFlags: valueFlags(document, settings) });
     }
     if (current.active !== record.active) events.push(record.active ? 'user.reactivated' : 'user.deactivated', { user: summary(record) });
     await events.flush(repos);
@@ -199,14 +197,15 @@ export async function deleteUser(
     if (!current) throw notFound('User', id);
     checkIfMatch(current.version, ifMatch);
     const now = rt.now();
-    if (settings && current.active && !options.bypassGuard) {
-      const reason = await removalExceedsThreshold(repos, settings, now);
+    const guard = settings && { settings, ...options };
+    if (current.active && guardActive(guard)) {
+      const reason = await removalExceedsThreshold(repos, guard.settings, now);
       if (reason) return { held: await holdChange(rt, repos, { kind: 'user.delete', resourceId: id, baseVersion: current.version, payload: {}, reason }) };
     }
     const events = new EventBuffer(rt, now);
     const touched = await repos.groups.removeMemberEverywhere(id);
     await repos.groups.touch(touched, now);
-    for (const groupId of touched) events.pushMembers('group.members_removed', { id: groupId }, 'group', [id]);
+    for (const groupId of touched) events.pushMembers('group.members_removed', { id: groupId }, [id]);
     await unlinkReports(repos, id, now);
     await repos.pending.removeForSubject('manager', id);
     await repos.users.delete(id);

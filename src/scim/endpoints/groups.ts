@@ -1,16 +1,14 @@
 import type { JsonObject, JsonValue } from '../../json/json-value.js';
 import { createGroup, deleteGroup, modifyGroup } from '../../provisioning/groups/write-group.js';
 import { getGroup, listGroups, type GroupView } from '../../provisioning/groups/read-groups.js';
-import type { GroupChangeStep, MemberInput } from '../../provisioning/groups/membership-change.js';
+import { membersNamed, type GroupChangeStep, type MemberInput } from '../../provisioning/groups/membership-change.js';
 import type { VersionPrecondition } from '../../provisioning/preconditions.js';
 import { ScimError } from '../errors.js';
 import { memberRefsAsIds } from '../filter/member-ref-condition.js';
-import { resolveFilter } from '../filter/resolve-filter.js';
 import type { ListResult } from '../../storage/query.js';
 import { parseListParams, type ListRequest, type RawListParams } from '../messages/list-params.js';
-import { applyPatch } from '../patch/apply-user-patch.js';
 import { parsePatchRequest } from '../patch/patch-request.js';
-import { planGroupPatch, type GroupPatchStep, type MemberRef } from '../patch/plan-group-patch.js';
+import { planGroupPatch } from '../patch/plan-group-patch.js';
 import { normalisePatchBody, normaliseResourceBody } from '../quirks/index.js';
 import { parseResource } from '../resources/parse-resource.js';
 import { etag } from '../messages/etag.js';
@@ -66,38 +64,6 @@ function parseGroupBody(ctx: ScimContext, body: JsonValue): { document: JsonObje
   const members = parsed.members ? toInputs(parsed.members) : undefined;
   if (members) checkMemberCount(ctx, members.length);
   return { document: parsed.document, members };
-}
-
-/** Turns the planner's steps into domain steps; attribute steps are re-validated as a group body. */
-function toDomainSteps(ctx: ScimContext, steps: readonly GroupPatchStep[]): GroupChangeStep[] {
-  let named = 0;
-  const out = steps.map((step): GroupChangeStep => {
-    switch (step.kind) {
-      case 'attributes':
-        return {
-          kind: 'attributes',
-          transform: (doc) => parseResource(ctx.groupSchema, applyPatch(ctx.groupSchema, doc, [step.op]).document).document,
-        };
-      case 'addMembers':
-        named += step.members.length;
-        return { kind: 'addMembers', members: toInputs(step.members) };
-      case 'replaceMembers':
-        named += step.members.length;
-        return { kind: 'replaceMembers', members: toInputs(step.members) };
-      case 'removeMembers':
-        named += step.ids.length;
-        return { kind: 'removeMembers', ids: step.ids };
-      case 'removeAllMembers':
-        return { kind: 'removeAllMembers' };
-      case 'removeMembersWhere': {
-        const resolved = memberRefsAsIds(resolveFilter(ctx.groupSchema, { kind: 'valuePath', path: { attribute: 'members' }, filter: step.filter }));
-        if (resolved.kind !== 'any') throw ScimError.badRequest('invalidPath', 'members[…] filter could not be resolved');
-        return { kind: 'removeMembersWhere', condition: resolved.condition };
-      }
-    }
-  });
-  checkMemberCount(ctx, named);
-  return out;
 }
 
 export async function searchGroups(ctx: ScimContext, params: RawListParams, projectionParams: ProjectionParams): Promise<ScimResponse> {
@@ -186,9 +152,10 @@ export async function patchGroup(
 ): Promise<ScimResponse> {
   const normalised = normalisePatchBody('Group', body, ctx.groupSchema);
   ctx.notes.normalisers.push(...normalised.fired);
-  const plan = planGroupPatch(parsePatchRequest(normalised.body));
+  const plan = planGroupPatch(parsePatchRequest(normalised.body), ctx.groupSchema);
+  checkMemberCount(ctx, membersNamed(plan.steps));
   ctx.notes.resource = { type: 'Group', id };
-  const result = await modifyGroup(ctx.rt, ctx.scope, id, toDomainSteps(ctx, plan.steps), ifMatch, { settings: ctx.settings });
+  const result = await modifyGroup(ctx.rt, ctx.scope, id, plan.steps, ifMatch, { settings: ctx.settings });
   noteGroupWrite(ctx, result);
   if (result.held) return { status: 202, etag: etag(result.group.version) };
   if (projectionParams.attributes === undefined && projectionParams.excludedAttributes === undefined) {

@@ -55,13 +55,12 @@ describe('Entra ID requests (docs/idp-behaviors.md#entra-example-requests)', () 
   });
 
   it('Update Group [Non-member attributes]: an attributes step applied to the group document', () => {
-    const plan = planGroupPatch(parsePatchRequest(fixture('entra-update-group-displayname')));
+    const plan = planGroupPatch(parsePatchRequest(fixture('entra-update-group-displayname')), groupResourceSchema);
     assert.equal(plan.steps.length, 1);
     const step = plan.steps[0];
     assert.equal(step?.kind, 'attributes');
     if (step?.kind !== 'attributes') return;
-    const result = applyPatch(groupResourceSchema, { displayName: 'displayName' }, [step.op]);
-    assert.deepEqual(result.document, { displayName: '1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName' });
+    assert.deepEqual(step.transform({ displayName: 'displayName' }), { displayName: '1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName' });
   });
 });
 
@@ -147,20 +146,20 @@ describe('Okta requests (docs/idp-behaviors.md#okta-example-requests)', () => {
   });
 
   it('O6 membership: remove by filter then add, as two ordered steps', () => {
-    const plan = planGroupPatch(parsePatchRequest(fixture('okta-membership')));
+    const plan = planGroupPatch(parsePatchRequest(fixture('okta-membership')), groupResourceSchema);
     assert.deepEqual(plan.steps, [
       { kind: 'removeMembers', ids: ['89bb1940-b905-4575-9e7f-6f887cfb368e'] },
-      { kind: 'addMembers', members: [{ value: '23a35c27-23d3-4c03-b4c5-6443c09e7173', display: 'test.user@okta.local' }] },
+      { kind: 'addMembers', members: [{ id: '23a35c27-23d3-4c03-b4c5-6443c09e7173', display: 'test.user@okta.local' }] },
     ]);
   });
 
   it('full membership push: replace members', () => {
-    const plan = planGroupPatch(parsePatchRequest(fixture('okta-full-membership-push')));
+    const plan = planGroupPatch(parsePatchRequest(fixture('okta-full-membership-push')), groupResourceSchema);
     assert.deepEqual(plan.steps, [{
       kind: 'replaceMembers',
       members: [
-        { value: '23a35c27-23d3-4c03-b4c5-6443c09e7173', display: 'test.user@okta.local' },
-        { value: '89bb1940-b905-4575-9e7f-6f887cfb368e', display: 'test.user@okta.local' },
+        { id: '23a35c27-23d3-4c03-b4c5-6443c09e7173', display: 'test.user@okta.local' },
+        { id: '89bb1940-b905-4575-9e7f-6f887cfb368e', display: 'test.user@okta.local' },
       ],
     }]);
   });

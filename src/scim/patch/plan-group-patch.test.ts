@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JsonValue } from '../../json/json-value.js';
 import { ScimError, type ScimType } from '../errors.js';
+import { groupResourceSchema } from '../schemas/registry.js';
 import { parsePatchRequest } from './patch-request.js';
 import { planGroupPatch } from './plan-group-patch.js';
 
 const plan = (...Operations: JsonValue[]) =>
-  planGroupPatch(parsePatchRequest({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations })).steps;
+  planGroupPatch(parsePatchRequest({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations }), groupResourceSchema).steps;
 
 function rejects(scimType: ScimType, ...operations: JsonValue[]): void {
   assert.throws(() => plan(...operations), (error: unknown) => error instanceof ScimError && error.scimType === scimType);
@@ -22,7 +23,7 @@ describe('planGroupPatch: RFC 7644 §3.5.2 member examples', () => {
       path: 'members',
       value: [{ display: 'Babs Jensen', $ref: `https://example.com/v2/Users/${BABS}`, value: BABS }],
     });
-    assert.deepEqual(steps, [{ kind: 'addMembers', members: [{ value: BABS, type: 'User', display: 'Babs Jensen' }] }]);
+    assert.deepEqual(steps, [{ kind: 'addMembers', members: [{ id: BABS, type: 'User', display: 'Babs Jensen' }] }]);
   });
 
   it('remove one member by filter (§3.5.2.2)', () => {
@@ -36,7 +37,7 @@ describe('planGroupPatch: RFC 7644 §3.5.2 member examples', () => {
     );
     assert.deepEqual(steps, [
       { kind: 'removeAllMembers' },
-      { kind: 'addMembers', members: [{ value: JAMES, type: 'User', display: 'James Smith' }] },
+      { kind: 'addMembers', members: [{ id: JAMES, type: 'User', display: 'James Smith' }] },
     ]);
   });
 
@@ -51,7 +52,7 @@ describe('planGroupPatch: RFC 7644 §3.5.2 member examples', () => {
     });
     assert.deepEqual(steps, [{
       kind: 'replaceMembers',
-      members: [{ value: BABS, type: 'User', display: 'Babs Jensen' }, { value: JAMES, type: 'User', display: 'James Smith' }],
+      members: [{ id: BABS, type: 'User', display: 'Babs Jensen' }, { id: JAMES, type: 'User', display: 'James Smith' }],
     }]);
   });
 });
@@ -67,12 +68,12 @@ describe('planGroupPatch: forms and ordering', () => {
   });
 
   it('no-path add/replace split into attribute and member steps; id, schemas and meta dropped', () => {
-    assert.deepEqual(plan({ op: 'replace', value: { id: 'g1', displayName: 'Ops', members: [{ value: 'u1', type: 'user' }] } }), [
-      { kind: 'attributes', op: { op: 'replace', value: { displayName: 'Ops' } } },
-      { kind: 'replaceMembers', members: [{ value: 'u1', type: 'User' }] },
-    ]);
+    const [attributes, members, ...rest] = plan({ op: 'replace', value: { id: 'g1', displayName: 'Ops', members: [{ value: 'u1', type: 'user' }] } });
+    assert.equal(attributes?.kind, 'attributes');
+    if (attributes?.kind === 'attributes') assert.deepEqual(attributes.transform({ displayName: 'Old', externalId: 'e1' }), { displayName: 'Ops', externalId: 'e1' });
+    assert.deepEqual([members, ...rest], [{ kind: 'replaceMembers', members: [{ id: 'u1', type: 'User' }] }]);
     assert.deepEqual(plan({ op: 'add', value: { Members: [{ value: 'u1' }, { value: 'u1' }] } }), [
-      { kind: 'addMembers', members: [{ value: 'u1' }] },
+      { kind: 'addMembers', members: [{ id: 'u1' }] },
     ]);
     assert.deepEqual(plan({ op: 'replace', value: { id: 'g1', schemas: [] } }), []);
   });
@@ -95,10 +96,22 @@ describe('planGroupPatch: forms and ordering', () => {
       { op: 'add', path: 'members', value: [{ value: 'u3' }] },
     );
     assert.deepEqual(steps, [
-      { kind: 'addMembers', members: [{ value: 'u1' }, { value: 'u2' }] },
+      { kind: 'addMembers', members: [{ id: 'u1' }, { id: 'u2' }] },
       { kind: 'removeMembers', ids: ['u3', 'u4'] },
-      { kind: 'addMembers', members: [{ value: 'u3' }] },
+      { kind: 'addMembers', members: [{ id: 'u3' }] },
     ]);
+  });
+
+  it('an attribute step checks the patched document as a group body when it is applied', () => {
+    const [step] = plan({ op: 'replace', path: 'displayName', value: 5 });
+    assert.equal(step?.kind, 'attributes');
+    if (step?.kind === 'attributes') assert.throws(() => step.transform({ displayName: 'Ops' }), (error: unknown) => error instanceof ScimError);
+  });
+
+  it('a filtered remove the planner cannot name ids for is a condition on the members', () => {
+    const [step] = plan({ op: 'remove', path: 'members[type eq "Group"]' });
+    assert.equal(step?.kind, 'removeMembersWhere');
+    if (step?.kind === 'removeMembersWhere') assert.equal(step.condition.kind, 'compare');
   });
 
   it('an empty add is no step; an empty replace empties the group', () => {

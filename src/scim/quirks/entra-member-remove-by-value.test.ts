@@ -12,7 +12,7 @@ import { normalisePatchBody } from './index.js';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const fixture = (name: string): JsonValue => JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8')) as JsonValue;
 const run = (body: JsonValue) => entraMemberRemoveByValue.normalise(body, { stage: 'patch', resourceType: 'Group', schema: groupResourceSchema });
-const plan = (body: JsonValue) => planGroupPatch(parsePatchRequest(body)).steps;
+const plan = (body: JsonValue) => planGroupPatch(parsePatchRequest(body), groupResourceSchema).steps;
 const removeBody = (ids: readonly JsonValue[]): JsonValue => ({ schemas: [PATCH_OP], Operations: [{ op: 'Remove', path: 'members', value: ids.map((value) => ({ value })) }] });
 
 describe('entra-member-remove-by-value (E4)', () => {

@@ -1,13 +1,13 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Condition, ListQuery, ListResult } from '../query.js';
 import type { GroupRecord, GroupRepository, MemberRecord, MemberType } from '../store.js';
-import { conditionToSql, type ColumnMapping, type ConditionScope } from './condition-to-sql.js';
+import { conditionToSql, type ColumnMapping, type ConditionScope } from './filter-to-sql.js';
 import type { SqlDialect } from './dialects/dialect.js';
 import { listPage, type ListableTable } from './list-page.js';
 import { isUniqueViolation } from './sql-errors.js';
 import { sortExpressionFor } from './sort-expression.js';
 import type { GroupsTable, RosterDatabase } from './tables.js';
-import { cachedPerDialect, parseDocument, semiJoin } from './users.repo.js';
+import { cachedPerDialect, parseDocument, semiJoin, type StorageMap } from './users.repo.js';
 
 const listableGroups = new WeakMap<SqlDialect, ListableTable>();
 
@@ -53,10 +53,10 @@ function memberScope(dialect: SqlDialect): ConditionScope {
   return { dialect, document: sql`null`, column: (p) => memberColumns[p.join('.').toLowerCase()] };
 }
 
-/** The condition scope of the groups table: members live in group_members. */
-export function groupScope(dialect: SqlDialect, alias = 'g'): ConditionScope {
+/** Field → column map for groups (lower-case paths); everything else is read from the JSON document. */
+function groupColumnMap(alias: string): Record<string, ColumnMapping> {
   const ref = (name: string) => sql.ref(`${alias}.${name}`);
-  const columns: Record<string, ColumnMapping> = {
+  return {
     id: { expression: ref('id') },
     displayname: { expression: ref('display_name'), folded: ref('display_name_fold') },
     externalid: { expression: ref('external_id') },
@@ -64,6 +64,18 @@ export function groupScope(dialect: SqlDialect, alias = 'g'): ConditionScope {
     'meta.lastmodified': { expression: ref('modified_ms'), storage: 'ms' },
     'meta.resourcetype': { expression: sql`'Group'` },
   };
+}
+
+/** Groups' storage map: which filterable and sortable fields run on columns and child tables. */
+export const GROUP_STORAGE_MAP: StorageMap = {
+  columns: Object.keys(groupColumnMap('g')),
+  collections: { members: Object.keys(memberColumns) },
+};
+
+/** The condition scope of the groups table: members live in group_members. */
+export function groupScope(dialect: SqlDialect, alias = 'g'): ConditionScope {
+  const ref = (name: string) => sql.ref(`${alias}.${name}`);
+  const columns = groupColumnMap(alias);
   return {
     dialect,
     document: ref('data'),
@@ -97,6 +109,32 @@ export class SqlGroupRepository implements GroupRepository {
     if (options?.forUpdate && this.dialect.engine === 'postgres') q = q.forUpdate();
     const row = await q.executeTakeFirst();
     return row ? toGroupRecord(row) : undefined;
+  }
+
+  async lockForChange(id: string, options: { countMembers: boolean }): Promise<{ group: GroupRecord; memberCount?: number } | undefined> {
+    if (!options.countMembers) {
+      const group = await this.findById(id, { forUpdate: true });
+      return group && { group };
+    }
+    // A scalar sub-query in the select list: PostgreSQL locks only the groups row (FOR UPDATE).
+    let q = this.db
+      .selectFrom('groups')
+      .selectAll('groups')
+      .select((eb) =>
+        eb
+          .selectFrom('group_members as m')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('m.tenant_id', '=', 'groups.tenant_id')
+          .whereRef('m.group_id', '=', 'groups.id')
+          .as('member_count'),
+      )
+      .where('tenant_id', '=', this.tenantId)
+      .where('id', '=', id);
+    if (this.dialect.engine === 'postgres') q = q.forUpdate();
+    const row = await q.executeTakeFirst();
+    if (!row) return undefined;
+    const { member_count, ...group } = row;
+    return { group: toGroupRecord(group), memberCount: Number(member_count ?? 0) };
   }
 
   async insert(group: GroupRecord): Promise<boolean> {

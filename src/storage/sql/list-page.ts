@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { InvalidCursorError, UnsupportedConditionError, type CursorPosition, type ListQuery, type ListResult } from '../query.js';
-import { comparisonParameter, conditionToSql, type ConditionScope } from './condition-to-sql.js';
+import { comparisonParameter, conditionToSql, type ConditionScope } from './filter-to-sql.js';
 import type { Engine } from './engine.js';
 import { longRead } from './offloaded-reads.js';
 import { executeCompiled } from './raw-query.js';

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { ListQuery } from '../query.js';
-import type { ConditionScope } from './condition-to-sql.js';
+import type { ConditionScope } from './filter-to-sql.js';
 
 /**
  * The expression to order by for `sortBy` (RFC 7644 §3.4.2.3): the folded column for

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { StorageFullError, type RequestLogEntry, type ScopedRepositories, type Store, type TenantScope } from '../store.js';
+import { StorageFullError, type RequestLogEntry, type Savepoint, type ScopedRepositories, type Store, type TenantScope } from '../store.js';
 import { appendRequestLog, SqlRequestLogRepository } from './request-log.repo.js';
 import { SqlHeldChangeRepository } from './held-changes.repo.js';
 import { SqlAuditRepository } from './audit.repo.js';
@@ -113,8 +113,8 @@ export class SqlStore implements Store {
     const noteAppend = () => (appended = true);
     try {
       result = this.groupCommit
-        ? await this.groupCommit.run((db) => work(this.repositories(db, scope, noteAppend)))
-        : await this.database.db.transaction().execute((trx) => work(this.repositories(trx, scope, noteAppend)));
+        ? await this.groupCommit.run((db) => work(this.repositories(db, scope, noteAppend, undefined, true)))
+        : await this.database.db.transaction().execute((trx) => work(this.repositories(trx, scope, noteAppend, undefined, true)));
     } catch (error) {
       throw this.classify(error);
     }
@@ -232,8 +232,8 @@ export class SqlStore implements Store {
     await this.sequencer?.sweep();
   }
 
-  private repositories(db: Kysely<RosterDatabase>, scope: TenantScope, onAppend?: () => void, settled?: () => Promise<void>): ScopedRepositories {
-    return new LazyRepositories(db, this.database.dialect, scope.tenantId, onAppend, settled);
+  private repositories(db: Kysely<RosterDatabase>, scope: TenantScope, onAppend?: () => void, settled?: () => Promise<void>, writing = false): ScopedRepositories {
+    return new LazyRepositories(db, this.database.dialect, scope.tenantId, onAppend, settled, writing);
   }
 }
 
@@ -252,6 +252,7 @@ class LazyRepositories implements ScopedRepositories {
   #requestLog?: SqlRequestLogRepository;
   #held?: SqlHeldChangeRepository;
   #portability?: SqlPortabilityRepository;
+  #savepoints = 0;
 
   constructor(
     private readonly db: Kysely<RosterDatabase>,
@@ -259,7 +260,18 @@ class LazyRepositories implements ScopedRepositories {
     private readonly tenantId: string,
     private readonly onAppend?: () => void,
     private readonly settled?: () => Promise<void>,
+    /** Inside a write transaction, where a savepoint means something. */
+    private readonly writing = false,
   ) {}
+
+  async savepoint(): Promise<Savepoint> {
+    if (!this.writing) throw new Error('a savepoint is made inside a write transaction');
+    // Named per transaction: SQLite's group commit runs each transaction inside its own savepoint
+    // ("unit", sqlite-group-commit.ts), and these nest within it. Same syntax on both engines.
+    const name = `roster_step_${++this.#savepoints}`;
+    await sql.raw(`savepoint ${name}`).execute(this.db);
+    return { rollback: async () => void (await sql.raw(`rollback to savepoint ${name}`).execute(this.db)) };
+  }
 
   get users() {
     return (this.#users ??= new SqlUserRepository(this.db, this.dialect, this.tenantId));

@@ -2,7 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { JsonObject } from '../../json/json-value.js';
 import type { ListQuery, ListResult } from '../query.js';
 import type { PendingReferenceRecord, StoredUser, UserGroupRecord, UserRecord, UserRepository, UserSource, UserWithGroups } from '../store.js';
-import type { ColumnMapping, ConditionScope, Placement } from './condition-to-sql.js';
+import type { ColumnMapping, ConditionScope, Placement } from './filter-to-sql.js';
 import type { SqlDialect } from './dialects/dialect.js';
 import { listPage, type ListableTable } from './list-page.js';
 import { peopleSearchCondition } from './people-search.js';
@@ -72,10 +72,10 @@ export function toStoredUser(row: UserRow): StoredUser {
   };
 }
 
-/** Field → column map for people; everything else is read from the JSON document. */
-function userColumns(alias: string): (path: readonly string[]) => ColumnMapping | undefined {
+/** Field → column map for people (lower-case paths); everything else is read from the JSON document. */
+function userColumnMap(alias: string): Record<string, ColumnMapping> {
   const col = (name: string) => sql.ref(`${alias}.${name}`);
-  const columns: Record<string, ColumnMapping> = {
+  return {
     id: { expression: col('id') },
     username: { expression: col('user_name'), folded: col('user_name_fold') },
     externalid: { expression: col('external_id') },
@@ -89,8 +89,49 @@ function userColumns(alias: string): (path: readonly string[]) => ColumnMapping 
     $missing: { expression: col('missing') },
     $managerid: { expression: col('manager_id') },
   };
+}
+
+function userColumns(alias: string): (path: readonly string[]) => ColumnMapping | undefined {
+  const columns = userColumnMap(alias);
   return (path) => columns[path.join('.').toLowerCase()];
 }
+
+/** A person's emails in user_emails (alias e); `valueFold` is the folded value as the placement needs it. */
+function emailColumns(valueFold: RawBuilder<unknown>): Record<string, ColumnMapping> {
+  return {
+    value: { expression: sql.ref('e.value'), folded: valueFold },
+    type: { expression: sql.ref('e.type') },
+    primary: { expression: sql.ref('e.is_primary'), storage: 'bool' },
+  };
+}
+
+/** A person's folders in folder_members joined to folders (aliases fm, ff): Roster's own, not SCIM. */
+const folderColumns: Record<string, ColumnMapping> = {
+  value: { expression: sql.ref('fm.folder_id') },
+  kind: { expression: sql.ref('ff.kind') },
+  display: { expression: sql.ref('ff.value'), folded: sql.ref('ff.value_fold') },
+};
+
+/** A person's direct groups in group_members joined to groups (aliases gm, gg). */
+const groupColumns: Record<string, ColumnMapping> = {
+  value: { expression: sql.ref('gm.group_id') },
+  display: { expression: sql.ref('gg.display_name'), folded: sql.ref('gg.display_name_fold') },
+  type: { expression: sql`'direct'` },
+};
+
+/** Where a field or collection of a table is kept, by lower-case path: held to the schema registry by column-map.test.ts. */
+export interface StorageMap {
+  /** Fields kept in columns of the table itself. */
+  readonly columns: readonly string[];
+  /** Multi-valued attributes kept in tables of their own, with the element fields those map. */
+  readonly collections: Readonly<Record<string, readonly string[]>>;
+}
+
+/** People's storage map: which filterable and sortable fields run on columns and child tables. */
+export const USER_STORAGE_MAP: StorageMap = {
+  columns: Object.keys(userColumnMap('u')),
+  collections: { emails: Object.keys(emailColumns(sql`null`)), groups: Object.keys(groupColumns), $folders: Object.keys(folderColumns) },
+};
 
 /** Rows of another table that belong to one outer row: `tenant` and `id` there equal the outer row's. */
 export interface ChildRows {
@@ -151,17 +192,13 @@ export function userScope(dialect: SqlDialect, alias = 'u'): ConditionScope {
         // unary `+` keeps the planner off the value index, which costs a search per person for a
         // value many people share.
         const valueFold = dialect.engine === 'sqlite' && !runsOnce(dialect, placement) ? sql`+e.value_fold` : sql.ref('e.value_fold');
-        const emailColumns: Record<string, ColumnMapping> = {
-          value: { expression: sql.ref('e.value'), folded: valueFold },
-          type: { expression: sql.ref('e.type') },
-          primary: { expression: sql.ref('e.is_primary'), storage: 'bool' },
-        };
+        const columns = emailColumns(valueFold);
         let unmapped = false;
         const inner = element({
           dialect,
           document: sql`null`,
           column: (p) => {
-            const m = emailColumns[p.join('.').toLowerCase()];
+            const m = columns[p.join('.').toLowerCase()];
             if (!m) unmapped = true;
             return m;
           },
@@ -170,21 +207,11 @@ export function userScope(dialect: SqlDialect, alias = 'u'): ConditionScope {
         return owned(sql`user_emails e`, 'e.tenant_id', 'e.user_id', inner);
       }
       if (name === '$folders') {
-        const folderColumns: Record<string, ColumnMapping> = {
-          value: { expression: sql.ref('fm.folder_id') },
-          kind: { expression: sql.ref('ff.kind') },
-          display: { expression: sql.ref('ff.value'), folded: sql.ref('ff.value_fold') },
-        };
         const inner = element({ dialect, document: sql`null`, column: (p) => folderColumns[p.join('.').toLowerCase()] });
         const from = sql`folder_members fm join folders ff on ff.tenant_id = fm.tenant_id and ff.id = fm.folder_id`;
         return owned(from, 'fm.tenant_id', 'fm.user_id', inner);
       }
       if (name === 'groups') {
-        const groupColumns: Record<string, ColumnMapping> = {
-          value: { expression: sql.ref('gm.group_id') },
-          display: { expression: sql.ref('gg.display_name'), folded: sql.ref('gg.display_name_fold') },
-          type: { expression: sql`'direct'` },
-        };
         const inner = element({ dialect, document: sql`null`, column: (p) => groupColumns[p.join('.').toLowerCase()] });
         const from = sql`group_members gm join groups gg on gg.tenant_id = gm.tenant_id and gg.id = gm.group_id`;
         return owned(from, 'gm.tenant_id', 'gm.member_id', inner);

@@ -1,10 +1,4 @@
 import type { PresentedCredential } from '../provisioning/credentials/authenticate-credential.js';
-import { ScimError } from '../scim/errors.js';
-
-/** The one 401 every authentication failure gets: it never says which part was wrong. */
-export function unauthorized(): ScimError {
-  return new ScimError(401, undefined, 'Authentication failed: send a valid, unrevoked Roster token as "Authorization: Bearer rst_…" (or a key and secret with HTTP Basic).');
-}
 
 /** Reads `Authorization: Bearer …` or `Authorization: Basic …` (RFC 6750, RFC 7617). */
 export function parseAuthorization(header: string | undefined): PresentedCredential | undefined {
