@@ -38,7 +38,8 @@ async function postgresReachable() {
 
 const requirePg = process.env.CI === 'true' || process.env.ROSTER_REQUIRE_PG === '1';
 const pgUp = await postgresReachable();
-const env = { ...process.env, ROSTER_TEST_PG_URL: pgUrl };
+// NODE_ENV=test: servers check every admin and host API answer against its declared schema.
+const env = { ...process.env, NODE_ENV: 'test', ROSTER_TEST_PG_URL: pgUrl };
 if (!pgUp) {
   if (requirePg) {
     console.error(`\nFAIL: PostgreSQL is required (CI) but not reachable at ${pgUrl}\n`);

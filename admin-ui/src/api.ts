@@ -1,5 +1,5 @@
 import type {
-  ConnectionAttempt, Credential, DuplicatesPage, Guide, PreviewSummary, SetupLink, SetupOverview, SetupSession, Folder, Group, IssuedCredential, LogEntry, PeoplePage, Pending, PersonDetail, Session, Settings, Tenant, TenantDetail,
+  ConnectionAttempt, Credential, DuplicatesPage, Guide, Preview, WentLive, DiscardedPreview, SetupLink, SetupOverview, SetupSession, Folder, Group, IssuedCredential, LogEntry, PeoplePage, Pending, PersonDetail, Session, Settings, Tenant, TenantDetail,
 } from './types.js';
 import { BASE } from './router.js';
 
@@ -104,8 +104,8 @@ export const api = {
   setupLinks: (slug: string) => call<{ links: SetupLink[] }>('GET', `${t(slug)}/setup-links`),
   createSetupLink: (slug: string, body: Record<string, string | boolean>) => call<{ link: SetupLink; url: string }>('POST', `${t(slug)}/setup-links`, body),
   revokeSetupLink: (slug: string, id: string) => call<void>('DELETE', `${t(slug)}/setup-links/${encodeURIComponent(id)}`),
-  preview: (slug: string) => call<PreviewSummary>('GET', `${t(slug)}/preview`),
-  goLive: (slug: string) => call<{ snapshotSeq: number; snapshot: string }>('POST', `${t(slug)}/go-live`, {}),
-  discardPreview: (slug: string) => call<{ removed: { people: number; groups: number; events: number } }>('POST', `${t(slug)}/preview/discard`, {}),
+  preview: (slug: string) => call<Preview>('GET', `${t(slug)}/preview`),
+  goLive: (slug: string) => call<WentLive>('POST', `${t(slug)}/go-live`, {}),
+  discardPreview: (slug: string) => call<DiscardedPreview>('POST', `${t(slug)}/preview/discard`, {}),
   log: (slug: string, query: Query) => call<{ entries: LogEntry[]; nextCursor: string | null }>('GET', withQuery(`${t(slug)}/log`, query)),
 };

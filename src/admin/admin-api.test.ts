@@ -9,11 +9,10 @@ import { SESSION_IDLE_MS, SESSION_MAX_MS } from '../provisioning/admins/admin-se
 import { createAdmin } from '../provisioning/admins/manage-admins.js';
 import { issueCredential } from '../provisioning/credentials/manage-credentials.js';
 import { createTenant } from '../provisioning/tenants/manage-tenants.js';
-import { DEFAULT_LANGUAGES } from '../provisioning/tenants/tenant-settings.js';
+import { DEFAULT_LANGUAGES, settingsSchema } from '../provisioning/tenants/tenant-settings.js';
 import type { TenantRecord } from '../storage/store.js';
 import { createTestDatabase, testEngines, type TestDatabase } from '../testing/databases.js';
 import { registerAdminApi } from './admin-api.js';
-import { openApiDocument } from './openapi.js';
 
 const API = '/admin/api/v1';
 const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -65,7 +64,7 @@ for (const { engine, skip } of testEngines()) {
       const stream = new PassThrough();
       stream.on('data', (chunk: Buffer) => logs.push(chunk.toString('utf8')));
       const config = loadConfig({ LOG_LEVEL: 'info', DATABASE_URL: database.url, DB_POOL_SIZE: '4', PUBLIC_URL: 'https://roster.example.com' });
-      server = await createServer(config, { now: () => clock, logStream: stream });
+      server = await createServer(config, { now: () => clock, logStream: stream, checkResponses: true });
       acme = await createTenant(server.rt, { slug: 'acme', name: 'Acme Corp' });
       globex = await createTenant(server.rt, { slug: 'globex', name: 'Globex' });
       await createAdmin(server.rt, OPERATOR);
@@ -353,6 +352,8 @@ for (const { engine, skip } of testEngines()) {
       assert.deepEqual(tenants.map((t) => t['slug']), ['acme']);
       assert.equal((json(await get(admin, '/session'))['admin'] as JsonObject)['tenant'], 'acme');
       const ids: Record<string, string> = { '{slug}': 'globex' };
+      // Every declared route that names a tenant, from the document generated from the declarations.
+      const openApiDocument = json(await inject({ method: 'GET', url: `${API}/openapi.json` }));
       const probes: { method: string; path: string }[] = [];
       for (const [template, item] of Object.entries(openApiDocument['paths'] as JsonObject)) {
         if (!template.includes('{slug}')) continue;
@@ -432,6 +433,33 @@ for (const { engine, skip } of testEngines()) {
       await probe.close();
       const schemas = (doc['components'] as JsonObject)['schemas'] as JsonObject;
       for (const ref of JSON.stringify(doc).matchAll(/"#\/components\/schemas\/(\w+)"/g)) assert.ok(schemas[ref[1]!], `schema ${ref[1]} is defined`);
+      // Generated from the declarations: an operationId each, answers, errors and bodies from their schemas.
+      const operations = Object.values(doc['paths'] as Record<string, Record<string, JsonObject>>).flatMap((item) => Object.values(item));
+      const ids = operations.map((o) => o['operationId']);
+      assert.ok(ids.every((id) => typeof id === 'string' && id !== ''), 'every operation has an operationId');
+      assert.equal(new Set(ids).size, ids.length, 'operationIds are unique');
+      const paths = doc['paths'] as Record<string, Record<string, JsonObject>>;
+      const answer = (path: string, method: string, status: string) => ((paths[path]![method]!['responses'] as JsonObject)[status] as JsonObject)['content'];
+      assert.deepEqual(answer('/tenants/{slug}/people', 'get', '200'), { 'application/json': { schema: { $ref: '#/components/schemas/PeoplePage' } } });
+      assert.deepEqual(answer('/tenants/{slug}/people', 'get', '404'), { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } });
+      assert.deepEqual(answer('/tenants/{slug}/credentials', 'post', '201'), { 'application/json': { schema: { $ref: '#/components/schemas/IssuedCredential' } } });
+      assert.ok(paths['/tenants/{slug}/credentials']!['post']!['requestBody'], 'a write declares its body');
+      assert.deepEqual(paths['/tenants/{slug}/credentials']!['post']!['security'], [{ session: [], csrf: [] }]);
+      assert.deepEqual(paths['/session']!['post']!['security'], [], 'signing in needs no session');
+      // The settings body is the tenant settings schema (each setting optional) and the on/off switch.
+      const settingsBody = (((paths['/tenants/{slug}/settings']!['patch']!['requestBody'] as JsonObject)['content'] as JsonObject)['application/json'] as JsonObject)['schema'] as JsonObject;
+      assert.deepEqual(Object.keys(settingsBody['properties'] as JsonObject).sort(), [...Object.keys(settingsSchema.shape), 'provisioningEnabled'].sort());
+    });
+
+    it('refuses to start with an admin route that has no declaration', async () => {
+      const probe = Fastify();
+      await assert.rejects(async () => {
+        await probe.register(async (scope) => {
+          await registerAdminApi(scope, { rt: server.rt, activity: server.activity, requestLog: server.requestLog, publicUrl: '' });
+          scope.post('/tenants/:slug/undeclared', async () => ({}));
+        });
+      }, /admin route POST \/tenants\/:slug\/undeclared has no declaration/);
+      await probe.close();
     });
 
     it('serves the console with security headers, and JSON 404s under the API prefix', async () => {

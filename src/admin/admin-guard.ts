@@ -26,13 +26,13 @@ export interface SetupSignedIn {
   readonly expiresMs: number;
 }
 
-/** Route option: reachable without a session (sign-in, the OpenAPI document). */
-export const PUBLIC_ROUTE = { config: { public: true } } as const;
+/** Route declaration part: reachable without a session (sign-in, the OpenAPI document). */
+export const PUBLIC_ROUTE = { config: { public: true }, security: [] } as const;
 /**
- * Route option: part of a tenant's provisioning setup, so also reachable by a session opened with a
- * setup link (for its own tenant). Every route without it refuses such a session with 403.
+ * Route declaration part: part of a tenant's provisioning setup, so also reachable by a session
+ * opened with a setup link (for its own tenant). Every route without it refuses such a session with 403.
  */
-export const SETUP_ROUTE = { config: { setup: true } } as const;
+export const SETUP_ROUTE = { config: { setup: true }, security: [{ session: [] }, { setupSession: [] }] } as const;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const signedIn = new WeakMap<FastifyRequest, SignedIn>();
@@ -107,7 +107,7 @@ export async function requestedSetupTenant(
     return { tenant: setup.tenant, setup };
   }
   const { admin } = signedInAdmin(request);
-  return { tenant: await tenantForAdmin(rt, admin, slug), admin };
+  return { tenant: await managedTenant(rt, request, admin, slug), admin };
 }
 
 /** The signed-in admin of a request that passed the guard. */
@@ -121,13 +121,41 @@ export function signedInAdmin(request: FastifyRequest): SignedIn {
 export async function requestedTenant(rt: ProvisioningRuntime, request: FastifyRequest): Promise<{ tenant: TenantRecord; admin: AdminRecord }> {
   const { admin } = signedInAdmin(request);
   const { slug } = parseInput(z.object({ slug: z.string().min(1).max(63) }).passthrough(), request.params, 'path');
-  return { tenant: await tenantForAdmin(rt, admin, slug), admin };
+  return { tenant: await managedTenant(rt, request, admin, slug), admin };
+}
+
+const tenantOfRequest = new WeakMap<FastifyRequest, Promise<TenantRecord>>();
+/** One lookup per request: the route's access check (adminSurface) and its handler both ask. */
+function managedTenant(rt: ProvisioningRuntime, request: FastifyRequest, admin: AdminRecord, slug: string): Promise<TenantRecord> {
+  let found = tenantOfRequest.get(request);
+  if (!found) {
+    found = tenantForAdmin(rt, admin, slug);
+    tenantOfRequest.set(request, found);
+  }
+  return found;
+}
+
+/**
+ * Before a route's input is parsed: the tenant named by `:slug` must be one this session may see,
+ * so another tenant answers 404 whatever the body or query (it is not told apart from a missing one).
+ */
+export async function authorizeTenantRoute(rt: ProvisioningRuntime, request: FastifyRequest): Promise<void> {
+  const params = request.params as { slug?: unknown } | undefined;
+  if (params?.slug === undefined) return;
+  const config = request.routeOptions.config as { setup?: boolean };
+  if (config.setup === true) await requestedSetupTenant(rt, request);
+  else await requestedTenant(rt, request);
 }
 
 /** Parses query, body or path parameters at the edge; every problem is named in one 400. */
 export function parseInput<T extends z.ZodType>(schema: T, value: unknown, where: 'query' | 'body' | 'path'): z.infer<T> {
   const parsed = schema.safeParse(value ?? {});
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || where}: ${i.message}`);
-  throw new AdminApiError(400, 'invalidValue', `invalid ${where}: ${problems.join('; ')}`);
+  throw invalidInput(where, parsed.error.issues);
+}
+
+/** The admin API's 400 for input its schema refused. */
+export function invalidInput(where: 'query' | 'body' | 'path', issues: readonly z.core.$ZodIssue[]): AdminApiError {
+  const problems = issues.map((i) => `${i.path.join('.') || where}: ${i.message}`);
+  return new AdminApiError(400, 'invalidValue', `invalid ${where}: ${problems.join('; ')}`);
 }

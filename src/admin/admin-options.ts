@@ -13,4 +13,6 @@ export interface AdminApiOptions {
   readonly publicUrl: string;
   /** SIGN_IN_ATTEMPTS_PER_ADDRESS: console sign-ins one client address may try per minute, any emails (0 or absent: no limit). */
   readonly signInAttemptsPerAddress?: number;
+  /** Tests and development: every answer is checked against its route's declared schema (a mismatch is a 500). */
+  readonly checkResponses?: boolean;
 }

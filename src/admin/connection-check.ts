@@ -8,15 +8,38 @@ import { isJsonObject } from '../json/json-value.js';
 import { listRequestLog } from '../provisioning/directory/read-directory.js';
 import { isSetupIdp, SETUP_IDPS, type SetupIdp } from '../provisioning/setup/setup-idps.js';
 import type { RequestLogEntry } from '../storage/store.js';
-import { parseInput, requestedSetupTenant, SETUP_ROUTE } from './admin-guard.js';
+import { addRoute, declareRoute } from '../http/route-contract.js';
+import { adminSurface, READ_ERRORS, tenantPath } from './admin-contract.js';
+import { requestedSetupTenant, SETUP_ROUTE } from './admin-guard.js';
+import { connectionAttemptSchema, guideSchema } from './view-schemas.js';
 import type { AdminApiOptions } from './admin-options.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const connectionQuery = z.strictObject({
-  after: z.string().regex(UUID, 'a cursor from the previous answer').optional(),
-  idp: z.enum(SETUP_IDPS).optional(),
+
+export const getGuideRoute = declareRoute({
+  method: 'GET',
+  path: '/setup/guides/:idp',
+  operationId: 'getSetupGuide',
+  summary: 'The guided setup for an IdP: numbered steps, the attribute mapping from the schema registry, troubleshooting',
+  ...SETUP_ROUTE,
+  params: z.object({ idp: z.enum(SETUP_IDPS) }),
+  response: guideSchema,
+  errors: [400, 401, 403],
 });
-const guidePath = z.object({ idp: z.enum(SETUP_IDPS) });
+export const connectionCheckRoute = declareRoute({
+  method: 'GET',
+  path: '/tenants/:slug/setup/connection',
+  operationId: 'checkConnection',
+  summary: 'The live connection check: SCIM requests (and refused attempts) for the tenant after a cursor, oldest first, each explained',
+  ...SETUP_ROUTE,
+  params: tenantPath,
+  query: z.strictObject({
+    after: z.string().regex(UUID, 'a cursor from the previous answer').optional().describe('The cursor of the previous answer; without it, the last ten minutes.'),
+    idp: z.enum(SETUP_IDPS).optional().describe("The IdP of the guide on screen, for the explanations' wording."),
+  }),
+  response: z.strictObject({ attempts: z.array(connectionAttemptSchema), cursor: z.string() }),
+  errors: READ_ERRORS,
+});
 
 /**
  * Entries reach the log in batches (each process flushes about once a second), so an entry can be
@@ -44,7 +67,7 @@ function outcomeOf(entry: RequestLogEntry): ConnectionOutcome {
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
 
 /** One request as the "Test connection" step shows it. */
-function attemptView(entry: RequestLogEntry, guideIdp: SetupIdp) {
+function attemptView(entry: RequestLogEntry, guideIdp: SetupIdp): z.infer<typeof connectionAttemptSchema> {
   const normalisers = strings(isJsonObject(entry.notes) ? entry.notes['normalisers'] : undefined);
   const idp = recogniseIdp({ client: entry.client, path: entry.path, normalisers });
   const outcome = outcomeOf(entry);
@@ -65,15 +88,12 @@ function attemptView(entry: RequestLogEntry, guideIdp: SetupIdp) {
 /** The guided setup's guide and live connection check (also for a setup-link session). */
 export function registerConnectionCheckRoutes(app: FastifyInstance, options: AdminApiOptions): void {
   const { rt } = options;
+  const surface = adminSurface(options);
 
-  app.get('/setup/guides/:idp', SETUP_ROUTE, async (request) => {
-    const { idp } = parseInput(guidePath, request.params, 'path');
-    return resolveGuide(GUIDES[idp]);
-  });
+  addRoute(app, surface, getGuideRoute, async ({ params: { idp } }) => resolveGuide(GUIDES[idp]));
 
-  app.get('/tenants/:slug/setup/connection', SETUP_ROUTE, async (request) => {
+  addRoute(app, surface, connectionCheckRoute, async ({ request, query: q }) => {
     const { tenant } = await requestedSetupTenant(rt, request);
-    const q = parseInput(connectionQuery, request.query, 'query');
     // The request just sent may still wait in memory: write it first (as the log page does).
     await options.requestLog.flush().catch(() => {});
     const from = q.after ? idFloor(msOf(q.after) - LOOK_BACK_MS) : idFloor(rt.now() - FIRST_LOOK_MS);

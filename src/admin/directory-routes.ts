@@ -11,37 +11,137 @@ import type { ProvisioningRuntime } from '../provisioning/runtime.js';
 import { tenantSettings } from '../provisioning/tenants/tenant-settings.js';
 import type { TenantRecord } from '../storage/store.js';
 import type { DuplicateCursor } from '../storage/store.js';
-import { parseInput, requestedTenant } from './admin-guard.js';
+import { addRoute, declareRoute } from '../http/route-contract.js';
+import { adminSurface, READ_ERRORS, tenantPath } from './admin-contract.js';
+import { requestedTenant } from './admin-guard.js';
 import type { AdminApiOptions } from './admin-options.js';
+import { duplicatesPageSchema, folderSchema, groupSchema, peoplePageSchema, pendingSchema, personDetailSchema, type PeoplePageView } from './view-schemas.js';
 import { folderView, groupView, pendingView, personDetail, personSummary } from './views.js';
 
 const id = z.string().min(1).max(100);
-const limit = z.coerce.number().int().min(1).max(200).default(50);
-const cursor = z.string().max(100).optional();
-
-const peopleQuery = z
-  .object({
-    q: z.string().max(200).optional(),
-    status: z.enum(['active', 'inactive']).optional(),
-    folder: id.optional(),
-    group: id.optional(),
-    incomplete: z.enum(['true', 'false']).optional(),
-    source: z.enum(['scim', 'sso', 'admin', 'import']).optional(),
-    cursor,
-    limit,
-  })
-  .strict();
+const limit = z.coerce.number().int().min(1).max(200).default(50).describe('Page size (1–200, default 50).');
+const cursor = z.string().max(100).optional().describe('nextCursor of the previous page.');
+const itemPath = (what: string) => z.object({ slug: z.string(), id: id.describe(`The ${what} id.`) });
 const pageQuery = z.object({ cursor, limit }).strict();
-const groupsQuery = z.object({ q: z.string().max(200).optional(), cursor, limit }).strict();
-const foldersQuery = z.object({ kind: z.enum(['department', 'division', 'organization']).optional() }).strict();
-const offsetQuery = z.object({ offset: z.coerce.number().int().min(0).default(0), limit }).strict();
-const itemPath = z.object({ slug: z.string(), id });
-// A set's cursor is `reason:key` (after the key) or `reason=key` (from it); a key is a folded email
-// or name, so it can be longer than an id.
-const duplicatesQuery = z
-  .object({ cursor: z.string().max(1100).regex(/^(email|name)[:=]/, 'nextCursor of the previous page').optional(), limit: z.coerce.number().int().min(1).max(100).default(25) })
-  .strict();
 const duplicateDecision = z.object({ userIds: z.array(id).min(2).max(MAX_PEOPLE_PER_DECISION) }).strict();
+
+export const listPeopleRoute = declareRoute({
+  method: 'GET',
+  path: '/tenants/:slug/people',
+  operationId: 'listPeople',
+  summary: 'People overview, filtered and paginated in the database',
+  params: tenantPath,
+  query: z
+    .object({
+      q: z.string().max(200).optional().describe('Substring of userName, display name or an email.'),
+      status: z.enum(['active', 'inactive']).optional(),
+      folder: id.optional().describe('A folder id.'),
+      group: id.optional().describe('A pushed group id.'),
+      incomplete: z.enum(['true', 'false']).optional().describe('true: only profiles missing a recommended attribute.'),
+      source: z.enum(['scim', 'sso', 'admin', 'import']).optional().describe('Who made the profile.'),
+      cursor,
+      limit,
+    })
+    .strict(),
+  response: peoplePageSchema,
+  errors: [...READ_ERRORS, 503],
+});
+export const getPersonRoute = declareRoute({
+  method: 'GET',
+  path: '/tenants/:slug/people/:id',
+  operationId: 'getPerson',
+  summary: 'A person: every attribute, groups, folders, manager, reports, pending references and SCIM history',
+  params: itemPath('person'),
+  response: personDetailSchema,
+  errors: READ_ERRORS,
+});
+export const listGroupsRoute = declareRoute({
+  method: 'GET',
+  path: '/tenants/:slug/groups',
+  operationId: 'listGroups',
+  summary: 'Pushed groups with member counts',
+  params: tenantPath,
+  query: z.object({ q: z.string().max(200).optional().describe('Substring of the display name.'), cursor, limit }).strict(),
+  response: z.strictObject({ groups: z.array(groupSchema), total: z.number().int().min(0), nextCursor: z.string().nullable() }),
+  errors: [...READ_ERRORS, 503],
+});
+export const getGroupRoute = declareRoute({
+  method: 'GET',
+  path: '/tenants/:slug/groups/:id',
+  operationId: 'getGroup',
+  summary: 'A pushed group and a page of its members',
+  params: itemPath('group'),
+  query: pageQuery,
+  response: z.strictObject({ group: groupSchema, members: peoplePageSchema }),
+  errors: READ_ERRORS,
+});
+export const listFoldersRoute = declareRoute({
+  method: 'GET',
+  path: '/tenants/:slug/folders',
+  operationId: 'listFolders',
+  summary: 'Attribute folders (department, division, organization) with member counts',
+  params: tenantPath,
+  query: z.object({ kind: z.enum(['department', 'division', 'organization']).optional().describe('Only this kind.') }).strict(),
+  response: z.strictObject({ folders: z.array(folderSchema) }),
+  errors: READ_ERRORS,
+});
+export const getFolderRoute = declareRoute({
+  method: 'GET',
+  path: '/tenants/:slug/folders/:id',
+  operationId: 'getFolder',
+  summary: 'A folder and a page of its members (an empty folder has memberCount 0)',
+  params: itemPath('folder'),
+  query: pageQuery,
+  response: z.strictObject({ folder: folderSchema, members: peoplePageSchema }),
+  errors: READ_ERRORS,
+});
+export const listPendingRoute = declareRoute({
+  method: 'GET',
+  path: '/tenants/:slug/pending',
+  operationId: 'listPending',
+  summary: 'References waiting for their target (late managers, early group members), oldest first',
+  params: tenantPath,
+  query: z.object({ offset: z.coerce.number().int().min(0).default(0).describe('Rows to skip.'), limit }).strict(),
+  response: z.strictObject({ pending: z.array(pendingSchema), total: z.number().int().min(0) }),
+  errors: READ_ERRORS,
+});
+export const listDuplicatesRoute = declareRoute({
+  method: 'GET',
+  path: '/tenants/:slug/duplicates',
+  operationId: 'listDuplicates',
+  summary: 'Possible duplicates: people sharing an email, then people with the same given and family name, minus pairs decided not to be',
+  params: tenantPath,
+  // A set's cursor is `reason:key` (after the key) or `reason=key` (from it); a key is a folded email
+  // or name, so it can be longer than an id.
+  query: z
+    .object({
+      cursor: z.string().max(1100).regex(/^(email|name)[:=]/, 'nextCursor of the previous page').optional().describe('nextCursor of the previous page.'),
+      limit: z.coerce.number().int().min(1).max(100).default(25).describe('Sets per page (1–100, default 25).'),
+    })
+    .strict(),
+  response: duplicatesPageSchema,
+  errors: [...READ_ERRORS, 503],
+});
+export const dismissDuplicatesRoute = declareRoute({
+  method: 'POST',
+  path: '/tenants/:slug/duplicates/dismissals',
+  operationId: 'dismissDuplicates',
+  summary: 'Mark people as not duplicates of one another: every pair among them stops making a set (recorded in the audit log)',
+  params: tenantPath,
+  body: duplicateDecision,
+  response: z.strictObject({ pairs: z.number().int().min(0), added: z.number().int().min(0).describe('Pairs not decided before.') }),
+  errors: READ_ERRORS,
+});
+export const undoDuplicateDismissalsRoute = declareRoute({
+  method: 'DELETE',
+  path: '/tenants/:slug/duplicates/dismissals',
+  operationId: 'undoDuplicateDismissals',
+  summary: 'Undo a "not duplicates" decision among these people',
+  params: tenantPath,
+  body: duplicateDecision,
+  response: z.strictObject({ removed: z.number().int().min(0) }),
+  errors: READ_ERRORS,
+});
 
 const encodeCursor = (c: DuplicateCursor): string => `${c.reason}${c.inclusive ? '=' : ':'}${c.key}`;
 function decodeCursor(text: string): DuplicateCursor {
@@ -56,7 +156,7 @@ function decodeCursor(text: string): DuplicateCursor {
 const PEOPLE_COUNT_CAP = 10_000;
 
 /** A page of people as the API answers it (also the member list of a group or a folder). */
-async function peoplePage(rt: ProvisioningRuntime, tenant: TenantRecord, filter: PeopleFilter, page: { cursor?: string | undefined; limit: number }) {
+async function peoplePage(rt: ProvisioningRuntime, tenant: TenantRecord, filter: PeopleFilter, page: { cursor?: string | undefined; limit: number }): Promise<PeoplePageView> {
   const result = await listPeople(rt, { tenantId: tenant.id }, filter, { ...(page.cursor ? { after: page.cursor } : {}), limit: page.limit }, PEOPLE_COUNT_CAP);
   return { people: result.rows.map(personSummary), total: result.total ?? result.rows.length, totalExact: result.totalExact ?? true, nextCursor: result.next?.id ?? null };
 }
@@ -64,11 +164,11 @@ async function peoplePage(rt: ProvisioningRuntime, tenant: TenantRecord, filter:
 /** People overview, a person, group management (pushed groups and folders), pending references, duplicates. */
 export function registerDirectoryRoutes(app: FastifyInstance, options: AdminApiOptions): void {
   const { rt } = options;
+  const surface = adminSurface(options);
   const labelsOf = async (tenantId: string) => new Map((await listCredentials(rt, tenantId)).map((c) => [c.id, c.label]));
 
-  app.get('/tenants/:slug/people', async (request) => {
+  addRoute(app, surface, listPeopleRoute, async ({ request, query: q }) => {
     const { tenant } = await requestedTenant(rt, request);
-    const q = parseInput(peopleQuery, request.query, 'query');
     const filter: PeopleFilter = {
       ...(q.q ? { text: q.q } : {}),
       ...(q.status ? { active: q.status === 'active' } : {}),
@@ -80,57 +180,48 @@ export function registerDirectoryRoutes(app: FastifyInstance, options: AdminApiO
     return peoplePage(rt, tenant, filter, q);
   });
 
-  app.get('/tenants/:slug/people/:id', async (request) => {
+  addRoute(app, surface, getPersonRoute, async ({ request, params: path }) => {
     const { tenant } = await requestedTenant(rt, request);
-    const path = parseInput(itemPath, request.params, 'path');
     await options.requestLog.flush().catch(() => {});
     const overview = await personOverview(rt, { tenantId: tenant.id }, path.id);
     return personDetail(overview, tenantSettings(tenant), await labelsOf(tenant.id), rt.now());
   });
 
-  app.get('/tenants/:slug/groups', async (request) => {
+  addRoute(app, surface, listGroupsRoute, async ({ request, query: q }) => {
     const { tenant } = await requestedTenant(rt, request);
-    const q = parseInput(groupsQuery, request.query, 'query');
     const page = await listGroupSummaries(rt, { tenantId: tenant.id }, { ...(q.q ? { text: q.q } : {}), ...(q.cursor ? { after: q.cursor } : {}), limit: q.limit });
     return { groups: page.rows.map(groupView), total: page.total, nextCursor: page.next ?? null };
   });
 
-  app.get('/tenants/:slug/groups/:id', async (request) => {
+  addRoute(app, surface, getGroupRoute, async ({ request, params: path, query: q }) => {
     const { tenant } = await requestedTenant(rt, request);
-    const path = parseInput(itemPath, request.params, 'path');
-    const q = parseInput(pageQuery, request.query, 'query');
     const scope = { tenantId: tenant.id };
     const { group } = await getGroup(rt, scope, path.id, { withMembers: false });
     return { group: groupView(await groupSummary(rt, scope, group)), members: await peoplePage(rt, tenant, { groupId: group.id }, q) };
   });
 
-  app.get('/tenants/:slug/folders', async (request) => {
+  addRoute(app, surface, listFoldersRoute, async ({ request, query: q }) => {
     const { tenant } = await requestedTenant(rt, request);
-    const q = parseInput(foldersQuery, request.query, 'query');
     const folders = await listFolders(rt, { tenantId: tenant.id }, q.kind);
     return { folders: folders.map(folderView) };
   });
 
-  app.get('/tenants/:slug/folders/:id', async (request) => {
+  addRoute(app, surface, getFolderRoute, async ({ request, params: path, query: q }) => {
     const { tenant } = await requestedTenant(rt, request);
-    const path = parseInput(itemPath, request.params, 'path');
-    const q = parseInput(pageQuery, request.query, 'query');
     const folder = (await listFolders(rt, { tenantId: tenant.id })).find((f) => f.id === path.id);
     if (!folder) throw notFound('Folder', path.id);
     return { folder: folderView(folder), members: await peoplePage(rt, tenant, { folderId: folder.id }, q) };
   });
 
-  app.get('/tenants/:slug/pending', async (request) => {
+  addRoute(app, surface, listPendingRoute, async ({ request, query: q }) => {
     const { tenant } = await requestedTenant(rt, request);
-    const q = parseInput(offsetQuery, request.query, 'query');
     const page = await listPendingWithSubjects(rt, { tenantId: tenant.id }, { limit: q.limit, offset: q.offset });
     const now = rt.now();
     return { pending: page.rows.map((p) => ({ ...pendingView(p, now), subjectName: p.subjectName })), total: page.total };
   });
 
-  app.get('/tenants/:slug/duplicates', async (request) => {
+  addRoute(app, surface, listDuplicatesRoute, async ({ request, query: q }) => {
     const { tenant } = await requestedTenant(rt, request);
-    const q = parseInput(duplicatesQuery, request.query, 'query');
     const page = await listPossibleDuplicates(rt, { tenantId: tenant.id }, { ...(q.cursor ? { after: decodeCursor(q.cursor) } : {}), limit: q.limit });
     return {
       duplicates: page.sets.map((d) => ({ reason: d.reason, key: d.key, people: d.users.map(personSummary), more: d.more })),
@@ -140,17 +231,15 @@ export function registerDirectoryRoutes(app: FastifyInstance, options: AdminApiO
     };
   });
 
-  app.post('/tenants/:slug/duplicates/dismissals', async (request) => {
+  addRoute(app, surface, dismissDuplicatesRoute, async ({ request, body: { userIds } }) => {
     const { tenant, admin } = await requestedTenant(rt, request);
-    const { userIds } = parseInput(duplicateDecision, request.body, 'body');
     const result = await dismissDuplicates(rt, { tenantId: tenant.id }, userIds, admin.id);
     request.log.info({ tenant: tenant.slug, admin: admin.id, people: userIds.length, added: result.added }, 'marked not duplicates');
     return result;
   });
 
-  app.delete('/tenants/:slug/duplicates/dismissals', async (request) => {
+  addRoute(app, surface, undoDuplicateDismissalsRoute, async ({ request, body: { userIds } }) => {
     const { tenant, admin } = await requestedTenant(rt, request);
-    const { userIds } = parseInput(duplicateDecision, request.body, 'body');
     const result = await undoDuplicateDismissals(rt, { tenantId: tenant.id }, userIds);
     request.log.info({ tenant: tenant.slug, admin: admin.id, people: userIds.length, removed: result.removed }, 'not-duplicate decision undone');
     return result;

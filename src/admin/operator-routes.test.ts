@@ -31,7 +31,7 @@ for (const { engine, skip } of testEngines()) {
 
     before(async () => {
       database = await createTestDatabase(engine);
-      server = await createServer(loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: database.url, PUBLIC_URL: 'https://roster.example.com' }));
+      server = await createServer(loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: database.url, PUBLIC_URL: 'https://roster.example.com' }), { checkResponses: true });
       await createTenant(server.rt, { slug: 'acme', name: 'Acme' });
       await createTenant(server.rt, { slug: 'globex', name: 'Globex' });
       await createAdmin(server.rt, OPERATOR);

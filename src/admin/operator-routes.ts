@@ -6,20 +6,116 @@ import { issuePasswordReset, resetLink, resetLinkState, resetPasswordWithLink } 
 import { latestOperatorActions } from '../provisioning/operator/operator-audit.js';
 import { deleteTenant, describeRemoved } from '../provisioning/tenants/delete-tenant.js';
 import { renameTenant } from '../provisioning/tenants/manage-tenants.js';
+import { addRoute, declareRoute } from '../http/route-contract.js';
 import type { AdminRecord } from '../storage/admin-store.js';
+import { adminSurface, READ_ERRORS, tenantPath } from './admin-contract.js';
 import { AdminApiError } from './admin-errors.js';
-import { consoleOrigin, parseInput, PUBLIC_ROUTE, requestedTenant, signedInAdmin } from './admin-guard.js';
+import { consoleOrigin, PUBLIC_ROUTE, requestedTenant, signedInAdmin } from './admin-guard.js';
 import type { AdminApiOptions } from './admin-options.js';
 import { scimEndpoints } from './tenant-routes.js';
+import { adminListingSchema, endpointsSchema, isoTime, jsonValue, tenantSchema, type AdminListingView } from './view-schemas.js';
 import { tenantView } from './views.js';
 
-const adminPath = z.object({ id: z.string().min(1).max(64) });
-const renameBody = z.object({ slug: z.string().min(1).max(63).optional(), name: z.string().min(1).max(200).optional() }).strict();
-const deleteQuery = z.object({ confirm: z.string().min(1).max(63) }).strict();
-const resetIssueBody = z.object({ expiresInMinutes: z.number().int().min(1).max(7 * 24 * 60).optional() }).strict();
-const tokenBody = z.object({ token: z.string().min(1).max(200) }).strict();
-const resetBody = z.object({ token: z.string().min(1).max(200), password: z.string().min(1).max(1024) }).strict();
-const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).optional() }).strict();
+const adminPath = z.object({ id: z.string().min(1).max(64).describe('The admin id.') });
+const OPERATOR_ERRORS = [401, 403, 404] as const;
+
+export const renameTenantRoute = declareRoute({
+  method: 'PATCH',
+  path: '/tenants/:slug',
+  operationId: 'renameTenant',
+  summary: 'Operators: rename a tenant (slug and/or display name). A new slug changes the /t/{slug}/scim/v2 URL IdPs use; /scim/v2 is unaffected',
+  params: tenantPath,
+  body: z.object({ slug: z.string().min(1).max(63).optional(), name: z.string().min(1).max(200).optional() }).strict(),
+  response: z.strictObject({ tenant: tenantSchema, before: z.strictObject({ slug: z.string(), name: z.string() }), endpoints: endpointsSchema }),
+  errors: [...READ_ERRORS, 409],
+});
+export const deleteTenantRoute = declareRoute({
+  method: 'DELETE',
+  path: '/tenants/:slug',
+  operationId: 'deleteTenant',
+  summary:
+    'Operators: delete a tenant and everything of it (people, groups, folders, events, log, held changes, webhooks, credentials, host keys, tenant admins); answers what was removed',
+  params: tenantPath,
+  query: z.object({ confirm: z.string().min(1).max(63).describe('The slug again, as confirmation.') }).strict(),
+  response: z.strictObject({ deleted: z.strictObject({ id: z.string(), slug: z.string(), name: z.string() }), removed: z.record(z.string(), z.number().int().min(0)) }),
+  errors: READ_ERRORS,
+});
+export const listAdminsRoute = declareRoute({
+  method: 'GET',
+  path: '/admins',
+  operationId: 'listAdmins',
+  summary: 'Operators: every console admin, with role, tenant, disabled time and last sign-in',
+  response: z.strictObject({ admins: z.array(adminListingSchema) }),
+  errors: [401, 403],
+});
+export const disableAdminRoute = declareRoute({
+  method: 'POST',
+  path: '/admins/:id/disable',
+  operationId: 'disableAdmin',
+  summary: 'Operators: disable an admin; they cannot sign in and their sessions end now',
+  params: adminPath,
+  response: z.strictObject({ id: z.string(), disabled: z.boolean(), sessionsEnded: z.number().int().min(0) }),
+  errors: [...OPERATOR_ERRORS, 412],
+});
+export const enableAdminRoute = declareRoute({
+  method: 'POST',
+  path: '/admins/:id/enable',
+  operationId: 'enableAdmin',
+  summary: 'Operators: let a disabled admin sign in again',
+  params: adminPath,
+  response: z.strictObject({ id: z.string(), disabled: z.boolean() }),
+  errors: OPERATOR_ERRORS,
+});
+export const removeAdminRoute = declareRoute({
+  method: 'DELETE',
+  path: '/admins/:id',
+  operationId: 'removeAdmin',
+  summary: 'Operators: remove an admin with their sessions (not the last enabled operator)',
+  params: adminPath,
+  response: null,
+  errors: [...OPERATOR_ERRORS, 412],
+});
+export const issuePasswordResetRoute = declareRoute({
+  method: 'POST',
+  path: '/admins/:id/password-reset',
+  operationId: 'issuePasswordReset',
+  summary: 'Operators: a single-use link where the admin sets a new password (1 hour unless expiresInMinutes); a newer link replaces an older one',
+  params: adminPath,
+  body: z.object({ expiresInMinutes: z.number().int().min(1).max(7 * 24 * 60).optional() }).strict(),
+  response: z.strictObject({ link: z.string(), expiresAt: isoTime }),
+  errors: [400, ...OPERATOR_ERRORS, 412],
+});
+export const operatorAuditRoute = declareRoute({
+  method: 'GET',
+  path: '/operator-audit',
+  operationId: 'listOperatorActions',
+  summary: 'Operators: the operator audit trail (tenant deletions and renames, admin changes), newest first',
+  query: z.object({ limit: z.coerce.number().int().min(1).max(500).optional().describe('1–500, default 100.') }).strict(),
+  response: z.strictObject({
+    entries: z.array(z.strictObject({ id: z.string(), at: isoTime, actor: z.string(), action: z.string(), subject: z.string(), detail: jsonValue })),
+  }),
+  errors: [400, 401, 403],
+});
+export const resetStatusRoute = declareRoute({
+  method: 'POST',
+  path: '/password-reset/status',
+  operationId: 'passwordResetStatus',
+  summary: 'Whether a reset link can be used (the reset page asks before showing its form)',
+  ...PUBLIC_ROUTE,
+  body: z.object({ token: z.string().min(1).max(200) }).strict(),
+  response: z.strictObject({ state: z.enum(['usable', 'expired', 'used', 'unknown']) }),
+  errors: [400],
+});
+export const resetPasswordRoute = declareRoute({
+  method: 'POST',
+  path: '/password-reset',
+  operationId: 'resetPassword',
+  summary: 'Set a new password with a reset link; every session of the admin ends',
+  ...PUBLIC_ROUTE,
+  body: z.object({ token: z.string().min(1).max(200), password: z.string().min(1).max(1024) }).strict(),
+  response: z.strictObject({ email: z.string(), sessionsEnded: z.number().int().min(0) }),
+  errors: [400, 404, 410],
+});
 
 /** Operator-only routes answer a tenant admin 403: the route exists, it is not theirs to use. */
 function operator(request: FastifyRequest): AdminRecord {
@@ -28,7 +124,7 @@ function operator(request: FastifyRequest): AdminRecord {
   return admin;
 }
 
-function adminListView(admin: AdminRecord, slugOf: Map<string, string>) {
+function adminListView(admin: AdminRecord, slugOf: Map<string, string>): AdminListingView {
   return {
     id: admin.id,
     email: admin.email,
@@ -47,27 +143,25 @@ function adminListView(admin: AdminRecord, slugOf: Map<string, string>) {
  */
 export function registerOperatorRoutes(app: FastifyInstance, options: AdminApiOptions): void {
   const { rt } = options;
-  const adminById = async (request: FastifyRequest): Promise<AdminRecord> => {
-    const { id } = parseInput(adminPath, request.params, 'path');
+  const surface = adminSurface(options);
+  const adminById = async ({ id }: { id: string }): Promise<AdminRecord> => {
     const admin = await rt.store.admin.admins.findById(id);
     if (!admin) throw new AdminApiError(404, 'notFound', `no admin ${id}`);
     return admin;
   };
 
   // A tenant admin asking about another tenant gets 404, as everywhere; about their own, 403.
-  app.patch('/tenants/:slug', async (request) => {
+  addRoute(app, surface, renameTenantRoute, async ({ request, body }) => {
     const { slug } = (await requestedTenant(rt, request)).tenant;
     const me = operator(request);
-    const body = parseInput(renameBody, request.body, 'body');
     const { before, after } = await renameTenant(rt, slug, body, { adminId: me.id });
     request.log.info({ admin: me.id, before: before.slug, after: after.slug }, 'tenant renamed');
     return { tenant: tenantView(after), before, endpoints: scimEndpoints(request, options.publicUrl, after.slug) };
   });
 
-  app.delete('/tenants/:slug', async (request) => {
+  addRoute(app, surface, deleteTenantRoute, async ({ request, query: { confirm } }) => {
     const { slug } = (await requestedTenant(rt, request)).tenant;
     const me = operator(request);
-    const { confirm } = parseInput(deleteQuery, request.query, 'query');
     if (confirm !== slug) throw new AdminApiError(400, 'confirmationMismatch', `to delete tenant ${slug}, pass ?confirm=${slug}`);
     // This process's unwritten log entries of the tenant go first, so nothing of it is written after.
     await options.requestLog.flush().catch(() => {});
@@ -76,59 +170,54 @@ export function registerOperatorRoutes(app: FastifyInstance, options: AdminApiOp
     return { deleted: tenant, removed: Object.fromEntries(describeRemoved(removed).map(([key, , n]) => [key, n])) };
   });
 
-  app.get('/admins', async (request) => {
+  addRoute(app, surface, listAdminsRoute, async ({ request }) => {
     operator(request);
     const [admins, tenants] = await Promise.all([listAdmins(rt), rt.store.tenants.list()]);
     const slugOf = new Map(tenants.map((t) => [t.id, t.slug]));
     return { admins: admins.map((a) => adminListView(a, slugOf)) };
   });
 
-  app.post('/admins/:id/disable', async (request) => {
+  addRoute(app, surface, disableAdminRoute, async ({ request, params }) => {
     const me = operator(request);
-    const target = await adminById(request);
+    const target = await adminById(params);
     const { sessionsEnded } = await disableAdmin(rt, target.email, { adminId: me.id });
     return { id: target.id, disabled: true, sessionsEnded };
   });
 
-  app.post('/admins/:id/enable', async (request) => {
+  addRoute(app, surface, enableAdminRoute, async ({ request, params }) => {
     const me = operator(request);
-    const target = await adminById(request);
+    const target = await adminById(params);
     await enableAdmin(rt, target.email, { adminId: me.id });
     return { id: target.id, disabled: false };
   });
 
-  app.delete('/admins/:id', async (request, reply) => {
+  addRoute(app, surface, removeAdminRoute, async ({ request, params }) => {
     const me = operator(request);
-    const target = await adminById(request);
+    const target = await adminById(params);
     await removeAdmin(rt, target.email, { adminId: me.id });
-    return reply.code(204).send();
   });
 
-  app.post('/admins/:id/password-reset', async (request) => {
+  addRoute(app, surface, issuePasswordResetRoute, async ({ request, params, body: { expiresInMinutes } }) => {
     const me = operator(request);
-    const target = await adminById(request);
-    const { expiresInMinutes } = parseInput(resetIssueBody, request.body, 'body');
+    const target = await adminById(params);
     const issued = await issuePasswordReset(rt, target.email, { actor: { adminId: me.id }, ...(expiresInMinutes ? { ttlMs: expiresInMinutes * 60_000 } : {}) });
     return { link: resetLink(consoleOrigin(request, options.publicUrl), issued.token), expiresAt: new Date(issued.expiresMs).toISOString() };
   });
 
-  app.get('/operator-audit', async (request) => {
+  addRoute(app, surface, operatorAuditRoute, async ({ request, query: { limit } }) => {
     operator(request);
-    const { limit } = parseInput(auditQuery, request.query, 'query');
     const entries = await latestOperatorActions(rt, limit ?? 100);
     return {
-      entries: entries.map((e) => ({ id: e.id, at: new Date(e.atMs).toISOString(), actor: e.actor, action: e.action, subject: e.subject, detail: JSON.parse(e.detail) as unknown })),
+      entries: entries.map((e) => ({ id: e.id, at: new Date(e.atMs).toISOString(), actor: e.actor, action: e.action, subject: e.subject, detail: JSON.parse(e.detail) as z.infer<typeof jsonValue> })),
     };
   });
 
   // The reset page's two calls: public, since whoever holds the link is not signed in.
-  app.post('/password-reset/status', PUBLIC_ROUTE, async (request) => {
-    const { token } = parseInput(tokenBody, request.body, 'body');
+  addRoute(app, surface, resetStatusRoute, async ({ body: { token } }) => {
     return { state: await resetLinkState(rt, token) };
   });
 
-  app.post('/password-reset', PUBLIC_ROUTE, async (request) => {
-    const { token, password } = parseInput(resetBody, request.body, 'body');
+  addRoute(app, surface, resetPasswordRoute, async ({ request, body: { token, password } }) => {
     const result = await resetPasswordWithLink(rt, token, password);
     if (!result.ok) {
       if (result.state === 'expired') throw new AdminApiError(410, 'resetLinkExpired', 'this reset link has expired; ask an operator for a new one');

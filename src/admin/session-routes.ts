@@ -2,24 +2,45 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { csrfTokenFor, SESSION_MAX_MS, signIn, signOut } from '../provisioning/admins/admin-sessions.js';
 import { mountPathOf } from '../http/mount-path.js';
+import { addRoute, declareRoute } from '../http/route-contract.js';
 import type { AdminRecord } from '../storage/admin-store.js';
+import { adminSurface } from './admin-contract.js';
 import { AdminApiError } from './admin-errors.js';
-import { parseInput, PUBLIC_ROUTE, signedInAdmin } from './admin-guard.js';
+import { PUBLIC_ROUTE, signedInAdmin } from './admin-guard.js';
 import type { AdminApiOptions } from './admin-options.js';
 import { clearedSessionCookie, sessionCookie } from './session-cookie.js';
+import { sessionSchema } from './view-schemas.js';
 import { adminView } from './views.js';
 
-const credentialsBody = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) }).strict();
+export const signInRoute = declareRoute({
+  method: 'POST',
+  path: '/session',
+  operationId: 'signIn',
+  summary: 'Sign in; the session cookie is set on the answer',
+  ...PUBLIC_ROUTE,
+  body: z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) }).strict(),
+  response: sessionSchema,
+  errors: [400, 401, 403, 429],
+});
+export const getSessionRoute = declareRoute({
+  method: 'GET',
+  path: '/session',
+  operationId: 'getSession',
+  summary: 'The signed-in admin and the CSRF token',
+  response: sessionSchema,
+  errors: [401],
+});
+export const signOutRoute = declareRoute({ method: 'DELETE', path: '/session', operationId: 'signOut', summary: 'Sign out', response: null, errors: [401, 403] });
 
 /** Sign in, who am I, sign out. */
 export function registerSessionRoutes(app: FastifyInstance, options: AdminApiOptions): void {
   const { rt } = options;
+  const surface = adminSurface(options);
   const secureCookie = (request: FastifyRequest) => options.publicUrl.startsWith('https:') || request.protocol === 'https';
   const tenantSlugOf = async (admin: AdminRecord) =>
     admin.tenantId === null ? null : ((await rt.store.tenants.findById(admin.tenantId))?.slug ?? null);
 
-  app.post('/session', PUBLIC_ROUTE, async (request, reply) => {
-    const body = parseInput(credentialsBody, request.body, 'body');
+  addRoute(app, surface, signInRoute, async ({ body, request, reply }) => {
     // request.ip is the client's own address behind a TRUSTED_PROXIES proxy, so one client's
     // failures never lock out everyone behind the proxy.
     const result = await signIn(rt, {
@@ -45,14 +66,14 @@ export function registerSessionRoutes(app: FastifyInstance, options: AdminApiOpt
     };
   });
 
-  app.get('/session', async (request) => {
+  addRoute(app, surface, getSessionRoute, async ({ request }) => {
     const { admin, sessionId, expiresMs } = signedInAdmin(request);
     return { admin: adminView(admin, await tenantSlugOf(admin)), csrfToken: csrfTokenFor(sessionId), expiresAt: new Date(expiresMs).toISOString() };
   });
 
-  app.delete('/session', async (request, reply) => {
+  addRoute(app, surface, signOutRoute, async ({ request, reply }) => {
     const { sessionId } = signedInAdmin(request);
     await signOut(rt, sessionId);
-    return reply.code(204).header('set-cookie', clearedSessionCookie(secureCookie(request), mountPathOf(request))).send();
+    reply.header('set-cookie', clearedSessionCookie(secureCookie(request), mountPathOf(request)));
   });
 }

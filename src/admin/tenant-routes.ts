@@ -7,19 +7,114 @@ import { issueCredential, listCredentials, revokeCredential } from '../provision
 import { setProvisioningEnabled, updateTenantSettings } from '../provisioning/tenants/manage-tenants.js';
 import { settingsChangeSchema, tenantSettings } from '../provisioning/tenants/tenant-settings.js';
 import { mountPathOf } from '../http/mount-path.js';
+import { addRoute, declareRoute } from '../http/route-contract.js';
 import type { TenantRecord } from '../storage/store.js';
-import { consoleOrigin, parseInput, requestedTenant, signedInAdmin } from './admin-guard.js';
+import { adminSurface, READ_ERRORS, tenantPath } from './admin-contract.js';
+import { consoleOrigin, requestedTenant, signedInAdmin } from './admin-guard.js';
 import type { AdminApiOptions } from './admin-options.js';
+import { credentialSchema, heldChangeSchema, issuedCredentialSchema, settingsViewSchema, tenantDetailSchema, tenantSchema } from './view-schemas.js';
 import { credentialView, heldChangeView, settingsView, tenantView } from './views.js';
 import { approveHeldChange, discardHeldChange, listHeldChanges } from '../provisioning/guard/review-held-change.js';
 
-/** The tenant settings an admin may change (settingsChangeSchema), and switching provisioning off or on. */
-const settingsChange = settingsChangeSchema.extend({ provisioningEnabled: z.boolean().optional() }).strict();
-const heldPath = z.object({ slug: z.string(), id: z.string().min(1).max(64) });
-const heldQuery = z.object({ status: z.enum(['held', 'approved', 'discarded', 'all']).optional() }).strict();
+const heldPath = z.object({ slug: z.string(), id: z.string().min(1).max(64).describe('The held change id.') });
+const credentialPath = z.object({ slug: z.string(), id: z.string().regex(/^[0-9a-f]{16}$/, 'a credential id').describe('The credential id.') });
+const settingsAnswer = z.strictObject({ settings: settingsViewSchema });
+const heldChangeAnswer = z.strictObject({ heldChange: heldChangeSchema });
 
-const newCredential = z.object({ kind: z.enum(['bearer', 'basic']), label: z.string().min(1).max(200) }).strict();
-const credentialPath = z.object({ slug: z.string(), id: z.string().regex(/^[0-9a-f]{16}$/, 'a credential id') });
+export const listTenantsRoute = declareRoute({
+  method: 'GET',
+  path: '/tenants',
+  operationId: 'listTenants',
+  summary: 'Tenants this admin manages, with last SCIM request / change and webhook health',
+  response: z.strictObject({ tenants: z.array(tenantSchema) }),
+  errors: [401, 403],
+});
+export const getTenantRoute = declareRoute({
+  method: 'GET',
+  path: '/tenants/:slug',
+  operationId: 'getTenant',
+  summary: 'A tenant, its settings and its SCIM endpoint URLs',
+  params: tenantPath,
+  response: tenantDetailSchema,
+  errors: READ_ERRORS,
+});
+export const getSettingsRoute = declareRoute({
+  method: 'GET',
+  path: '/tenants/:slug/settings',
+  operationId: 'getTenantSettings',
+  summary: 'Provisioning settings',
+  params: tenantPath,
+  response: settingsAnswer,
+  errors: READ_ERRORS,
+});
+export const changeSettingsRoute = declareRoute({
+  method: 'PATCH',
+  path: '/tenants/:slug/settings',
+  operationId: 'changeTenantSettings',
+  summary: 'Change settings (any subset); provisioningEnabled false makes SCIM answer 403',
+  params: tenantPath,
+  // The tenant settings an admin may change (settingsChangeSchema), and switching provisioning off or on.
+  body: settingsChangeSchema.extend({ provisioningEnabled: z.boolean().optional() }).strict(),
+  response: settingsAnswer,
+  errors: READ_ERRORS,
+});
+export const listCredentialsRoute = declareRoute({
+  method: 'GET',
+  path: '/tenants/:slug/credentials',
+  operationId: 'listCredentials',
+  summary: 'SCIM credentials with last use (never secrets)',
+  params: tenantPath,
+  response: z.strictObject({ credentials: z.array(credentialSchema) }),
+  errors: READ_ERRORS,
+});
+export const issueCredentialRoute = declareRoute({
+  method: 'POST',
+  path: '/tenants/:slug/credentials',
+  operationId: 'issueCredential',
+  summary: 'Create a bearer token or a key/secret pair; the secret is in this answer only',
+  params: tenantPath,
+  body: z.object({ kind: z.enum(['bearer', 'basic']), label: z.string().min(1).max(200) }).strict(),
+  response: issuedCredentialSchema,
+  statuses: [201],
+  errors: READ_ERRORS,
+});
+export const revokeCredentialRoute = declareRoute({
+  method: 'DELETE',
+  path: '/tenants/:slug/credentials/:id',
+  operationId: 'revokeCredential',
+  summary: 'Revoke a credential; the next SCIM request with it gets 401',
+  params: credentialPath,
+  response: null,
+  errors: READ_ERRORS,
+});
+export const listHeldChangesRoute = declareRoute({
+  method: 'GET',
+  path: '/tenants/:slug/held-changes',
+  operationId: 'listHeldChanges',
+  summary: 'Changes the mass-change guard held (status held by default; all for every decision)',
+  params: tenantPath,
+  query: z.object({ status: z.enum(['held', 'approved', 'discarded', 'all']).optional() }).strict(),
+  response: z.strictObject({ heldChanges: z.array(heldChangeSchema) }),
+  errors: READ_ERRORS,
+});
+export const approveHeldChangeRoute = declareRoute({
+  method: 'POST',
+  path: '/tenants/:slug/held-changes/:id/approve',
+  operationId: 'approveHeldChange',
+  summary: 'Apply a held change now; its events are emitted from this moment',
+  params: heldPath,
+  response: heldChangeAnswer,
+  errors: [...READ_ERRORS, 409],
+});
+export const discardHeldChangeRoute = declareRoute({
+  method: 'POST',
+  path: '/tenants/:slug/held-changes/:id/discard',
+  operationId: 'discardHeldChange',
+  summary: 'Drop a held change: nothing is applied, no event is emitted',
+  params: heldPath,
+  response: heldChangeAnswer,
+  errors: [...READ_ERRORS, 409],
+});
 
 /** The two SCIM base URLs of a tenant, as an IdP needs them. */
 export function scimEndpoints(request: FastifyRequest, publicUrl: string, slug: string) {
@@ -30,28 +125,29 @@ export function scimEndpoints(request: FastifyRequest, publicUrl: string, slug: 
 /** Tenants, their settings and their SCIM credentials. */
 export function registerTenantRoutes(app: FastifyInstance, options: AdminApiOptions): void {
   const { rt, activity } = options;
+  const surface = adminSurface(options);
   const live = (tenant: TenantRecord) => activity.overlay(tenant);
 
-  app.get('/tenants', async (request) => {
+  addRoute(app, surface, listTenantsRoute, async ({ request }) => {
     const tenants = await tenantsForAdmin(rt, signedInAdmin(request).admin);
     // One read for every tenant's webhook troubles (usually none), split by tenant here.
     const troubles = tenants.length === 0 ? [] : await webhookTroubles(rt);
     return { tenants: tenants.map((t) => tenantView(live(t), troubles.filter((x) => x.tenant === t.slug))) };
   });
 
-  app.get('/tenants/:slug', async (request) => {
+  addRoute(app, surface, getTenantRoute, async ({ request }) => {
     const { tenant } = await requestedTenant(rt, request);
     return { tenant: tenantView(live(tenant), await webhookTroubles(rt, { tenantId: tenant.id })), settings: settingsView(tenantSettings(tenant), tenant), endpoints: scimEndpoints(request, options.publicUrl, tenant.slug) };
   });
 
-  app.get('/tenants/:slug/settings', async (request) => {
+  addRoute(app, surface, getSettingsRoute, async ({ request }) => {
     const { tenant } = await requestedTenant(rt, request);
     return { settings: settingsView(tenantSettings(tenant), tenant) };
   });
 
-  app.patch('/tenants/:slug/settings', async (request) => {
+  addRoute(app, surface, changeSettingsRoute, async ({ request, body }) => {
     const { tenant } = await requestedTenant(rt, request);
-    const { provisioningEnabled, ...change } = parseInput(settingsChange, request.body, 'body');
+    const { provisioningEnabled, ...change } = body;
     let settings = tenantSettings(tenant);
     if (Object.keys(change).length > 0) settings = await updateTenantSettings(rt, tenant.slug, change as JsonObject);
     const updated = provisioningEnabled === undefined ? tenant : await setProvisioningEnabled(rt, tenant.slug, provisioningEnabled);
@@ -59,53 +155,43 @@ export function registerTenantRoutes(app: FastifyInstance, options: AdminApiOpti
     return { settings: settingsView(settings, updated) };
   });
 
-  app.get('/tenants/:slug/credentials', async (request) => {
+  addRoute(app, surface, listCredentialsRoute, async ({ request }) => {
     const { tenant } = await requestedTenant(rt, request);
     const credentials = await listCredentials(rt, tenant.id);
     return { credentials: credentials.map((c) => credentialView(c, activity.pendingCredentialUse(c.id))).reverse() };
   });
 
-  app.post('/tenants/:slug/credentials', async (request, reply) => {
+  addRoute(app, surface, issueCredentialRoute, async ({ request, body }) => {
     const { tenant, admin } = await requestedTenant(rt, request);
-    const body = parseInput(newCredential, request.body, 'body');
     const issued = await issueCredential(rt, tenant.id, body.kind, body.label);
     request.log.info({ tenant: tenant.slug, admin: admin.id, credential: issued.credential.id, kind: body.kind }, 'credential issued');
     // The one response that carries a secret: it is not stored anywhere, and never shown again.
-    return reply.code(201).send({
-      credential: credentialView(issued.credential, undefined),
-      secret: issued.secret,
-      ...(issued.key ? { key: issued.key } : {}),
-    });
+    return { credential: credentialView(issued.credential, undefined), secret: issued.secret, ...(issued.key ? { key: issued.key } : {}) };
   });
 
-  app.get('/tenants/:slug/held-changes', async (request) => {
+  addRoute(app, surface, listHeldChangesRoute, async ({ request, query }) => {
     const { tenant } = await requestedTenant(rt, request);
-    const { status } = parseInput(heldQuery, request.query, 'query');
-    const changes = await listHeldChanges(rt, { tenantId: tenant.id }, status === 'all' ? undefined : (status ?? 'held'));
+    const changes = await listHeldChanges(rt, { tenantId: tenant.id }, query.status === 'all' ? undefined : (query.status ?? 'held'));
     return { heldChanges: changes.map(heldChangeView) };
   });
 
-  app.post('/tenants/:slug/held-changes/:id/approve', async (request) => {
+  addRoute(app, surface, approveHeldChangeRoute, async ({ request, params }) => {
     const { tenant, admin } = await requestedTenant(rt, request);
-    const { id } = parseInput(heldPath, request.params, 'path');
-    const decided = await approveHeldChange(rt, { tenantId: tenant.id }, id, tenantSettings(tenant));
-    request.log.info({ tenant: tenant.slug, admin: admin.id, held: id }, 'held change approved');
+    const decided = await approveHeldChange(rt, { tenantId: tenant.id }, params.id, tenantSettings(tenant));
+    request.log.info({ tenant: tenant.slug, admin: admin.id, held: params.id }, 'held change approved');
     return { heldChange: heldChangeView(decided) };
   });
 
-  app.post('/tenants/:slug/held-changes/:id/discard', async (request) => {
+  addRoute(app, surface, discardHeldChangeRoute, async ({ request, params }) => {
     const { tenant, admin } = await requestedTenant(rt, request);
-    const { id } = parseInput(heldPath, request.params, 'path');
-    const decided = await discardHeldChange(rt, { tenantId: tenant.id }, id);
-    request.log.info({ tenant: tenant.slug, admin: admin.id, held: id }, 'held change discarded');
+    const decided = await discardHeldChange(rt, { tenantId: tenant.id }, params.id);
+    request.log.info({ tenant: tenant.slug, admin: admin.id, held: params.id }, 'held change discarded');
     return { heldChange: heldChangeView(decided) };
   });
 
-  app.delete('/tenants/:slug/credentials/:id', async (request, reply) => {
+  addRoute(app, surface, revokeCredentialRoute, async ({ request, params }) => {
     const { tenant, admin } = await requestedTenant(rt, request);
-    const { id } = parseInput(credentialPath, request.params, 'path');
-    await revokeCredential(rt, tenant.id, id);
-    request.log.info({ tenant: tenant.slug, admin: admin.id, credential: id }, 'credential revoked');
-    return reply.code(204).send();
+    await revokeCredential(rt, tenant.id, params.id);
+    request.log.info({ tenant: tenant.slug, admin: admin.id, credential: params.id }, 'credential revoked');
   });
 }

@@ -15,10 +15,24 @@ import type {
   TenantRecord,
   HeldChangeRecord,
 } from '../storage/store.js';
+import type {
+  AdminView,
+  CredentialView,
+  FolderView,
+  GroupView,
+  HeldChangeView,
+  LogEntryView,
+  PendingView,
+  PersonDetailView,
+  PersonView,
+  SettingsView,
+  TenantView,
+} from './view-schemas.js';
 
 /**
  * What the admin API answers, built field by field from records: a record is never sent whole, so
- * a hash or secret added to one later cannot leak by accident.
+ * a hash or secret added to one later cannot leak by accident. The shapes are declared once, in
+ * view-schemas.ts.
  */
 const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
@@ -31,12 +45,12 @@ const text = (doc: JsonObject, ...path: string[]): string | null => {
 /** The attribute of the enterprise extension, wherever the document keeps it. */
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
-export function adminView(admin: AdminRecord, tenantSlug: string | null) {
+export function adminView(admin: AdminRecord, tenantSlug: string | null): AdminView {
   return { id: admin.id, email: admin.email, role: admin.role, tenant: tenantSlug };
 }
 
 /** A tenant with how its webhooks stand (the console's health badge): 'ok', 'retrying' or 'failing', and why. */
-export function tenantView(tenant: TenantRecord, troubles: readonly WebhookTrouble[] = []) {
+export function tenantView(tenant: TenantRecord, troubles: readonly WebhookTrouble[] = []): TenantView {
   return {
     slug: tenant.slug,
     name: tenant.name,
@@ -60,12 +74,13 @@ export function tenantView(tenant: TenantRecord, troubles: readonly WebhookTroub
   };
 }
 
-export function settingsView(settings: TenantSettings, tenant: TenantRecord) {
+export function settingsView(settings: TenantSettings, tenant: TenantRecord): SettingsView {
+  // Every setting is shown (none is secret), so a setting added to the schema needs no change here.
   return { ...settings, supportedLanguages: [...settings.supportedLanguages], provisioningEnabled: tenant.provisioningEnabled };
 }
 
 /** A change the mass-change guard held (the stored target document is not shown). */
-export function heldChangeView(change: HeldChangeRecord) {
+export function heldChangeView(change: HeldChangeRecord): HeldChangeView {
   return {
     id: change.id,
     kind: change.kind,
@@ -78,7 +93,7 @@ export function heldChangeView(change: HeldChangeRecord) {
 }
 
 /** A credential without its hash; `lastUsedAt` includes use not yet written to the database. */
-export function credentialView(credential: CredentialRecord, pendingUseMs: number | undefined) {
+export function credentialView(credential: CredentialRecord, pendingUseMs: number | undefined): CredentialView {
   const lastUsed = Math.max(credential.lastUsedMs ?? 0, pendingUseMs ?? 0) || null;
   return {
     id: credential.id,
@@ -91,7 +106,7 @@ export function credentialView(credential: CredentialRecord, pendingUseMs: numbe
   };
 }
 
-export function personSummary(user: StoredUser) {
+export function personSummary(user: StoredUser): PersonView {
   const doc = user.document;
   const emails = Array.isArray(doc['emails']) ? doc['emails'].filter(isJsonObject) : [];
   const email = emails.find((e) => e['primary'] === true) ?? emails.find((e) => e['type'] === 'work') ?? emails[0];
@@ -120,7 +135,7 @@ const noteList = (notes: JsonObject, key: string): JsonValue[] => {
 const strings = (values: JsonValue[]): string[] => values.filter((v): v is string => typeof v === 'string');
 
 /** One provisioning-log entry; the credential is named by its label, never shown. */
-export function logEntryView(entry: RequestLogEntry, credentialLabels: ReadonlyMap<string, string>) {
+export function logEntryView(entry: RequestLogEntry, credentialLabels: ReadonlyMap<string, string>): LogEntryView {
   return {
     id: entry.id,
     at: iso(entry.atMs),
@@ -149,11 +164,11 @@ export function logEntryView(entry: RequestLogEntry, credentialLabels: ReadonlyM
   };
 }
 
-export function folderView(folder: FolderRecord) {
+export function folderView(folder: FolderRecord): FolderView {
   return { id: folder.id, kind: folder.kind, value: folder.value, memberCount: folder.memberCount ?? 0, createdAt: iso(folder.createdMs) };
 }
 
-export function groupView(summary: GroupSummary) {
+export function groupView(summary: GroupSummary): GroupView {
   const { group } = summary;
   return {
     id: group.id,
@@ -165,7 +180,7 @@ export function groupView(summary: GroupSummary) {
   };
 }
 
-export function pendingView(pending: PendingReferenceRecord & { ageMs?: number }, nowMs: number) {
+export function pendingView(pending: PendingReferenceRecord & { ageMs?: number }, nowMs: number): PendingView {
   return {
     kind: pending.kind,
     subjectId: pending.subjectId,
@@ -179,7 +194,7 @@ export function pendingView(pending: PendingReferenceRecord & { ageMs?: number }
  * Everything about one person: the full attribute document, links, and the SCIM history.
  * `valueFlags` lists the values kept as sent that break a rule under the tenant's current settings.
  */
-export function personDetail(overview: PersonOverview, settings: TenantSettings, credentialLabels: ReadonlyMap<string, string>, nowMs: number) {
+export function personDetail(overview: PersonOverview, settings: TenantSettings, credentialLabels: ReadonlyMap<string, string>, nowMs: number): PersonDetailView {
   const { user } = overview;
   return {
     person: {

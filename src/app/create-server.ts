@@ -54,6 +54,12 @@ export interface ServerOverrides {
   readonly webhookTransport?: WebhookTransport;
   /** Log through this logger instead of Roster's own (a host's, when Roster is embedded; see embed.ts). */
   readonly logger?: FastifyBaseLogger;
+  /**
+   * Check every admin and host API answer against its route's declared schema; a mismatch is a 500
+   * with the reason in the log. Default: on when NODE_ENV is "test" (scripts/run-tests.mjs sets it),
+   * so every test that drives these APIs also proves their declarations; off in production.
+   */
+  readonly checkResponses?: boolean;
 }
 
 /** The User resource per extension URN, built once each. */
@@ -172,11 +178,15 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
   await app.register((scope) => registerScimRoutes(scope, { ...scimOptions, tenantInPath: true }), { prefix: '/t/:slug/scim/v2' });
 
   // The admin console: its JSON API and the static app that talks to it.
-  await app.register((scope) => registerAdminApi(scope, { rt, activity, requestLog, publicUrl: config.publicUrl, signInAttemptsPerAddress: config.signInAttemptsPerAddress }), { prefix: '/admin/api/v1' });
+  const checkResponses = overrides.checkResponses ?? process.env['NODE_ENV'] === 'test';
+  await app.register(
+    (scope) => registerAdminApi(scope, { rt, activity, requestLog, publicUrl: config.publicUrl, signInAttemptsPerAddress: config.signInAttemptsPerAddress, checkResponses }),
+    { prefix: '/admin/api/v1' },
+  );
   registerConsole(app);
   await registerSetupPage(app, { rt, publicUrl: config.publicUrl });
 
-  await app.register((scope) => registerHostRoutes(scope, { rt, notifier, feedPollMs: config.feedPollMs, clientLimits: scimOptions.clientLimits, publicUrl: config.publicUrl }), {
+  await app.register((scope) => registerHostRoutes(scope, { rt, notifier, feedPollMs: config.feedPollMs, clientLimits: scimOptions.clientLimits, publicUrl: config.publicUrl, checkResponses }), {
     prefix: '/host/v1',
   });
   const dispatcher = new WebhookDispatcher({

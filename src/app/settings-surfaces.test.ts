@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { z } from 'zod';
-import { CONSOLE_SETTINGS_FILE, consoleSettingsModule } from '../admin/console-settings-type.js';
-import { openApiDocument } from '../admin/openapi.js';
-import { settingsComponent } from '../admin/settings-openapi.js';
+import { consoleTypesSource } from '../admin/console-types.js';
+import { settingsViewSchema } from '../admin/view-schemas.js';
+import { SchemaCollector } from '../http/openapi-document.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json/json-value.js';
 import { main } from '../cli/main.js';
 import { SETTING_FLAGS, settingFlagsHelp, settingFlagsOf } from '../cli/settings-flags.js';
@@ -91,7 +91,10 @@ describe('tenant settings reach every surface from the schema', () => {
   });
 
   it("the admin OpenAPI's Settings component is the schema: each setting's type, description and default", () => {
-    const component = object(object(object(openApiDocument['components'], 'components')['schemas'], 'schemas')['Settings'], 'Settings');
+    // The component exactly as the generated document has it (the same conversion of the answer's schema).
+    const collector = new SchemaCollector();
+    collector.convert(settingsViewSchema, 'output');
+    const component = object(collector.components['Settings'], 'Settings');
     const properties = object(component['properties'], 'Settings.properties');
     assert.deepEqual(Object.keys(properties), [...names, 'provisioningEnabled']);
     for (const name of names) {
@@ -104,12 +107,12 @@ describe('tenant settings reach every surface from the schema', () => {
     assert.equal(object(properties['logRetentionDays'], 'logRetentionDays')['maximum'], 3650);
   });
 
-  it(`the console's settings type (${CONSOLE_SETTINGS_FILE}) is the one generated from the schema`, () => {
-    const text = readFileSync(join(root, CONSOLE_SETTINGS_FILE), 'utf8');
-    assert.equal(text, consoleSettingsModule(), `${CONSOLE_SETTINGS_FILE} is stale: run npm run console-settings`);
-    for (const name of names) assert.match(text, new RegExp(`^  ${name}: `, 'm'), `${name} in the console type`);
-    assert.match(text, /^ {2}valueRules: 'enforce' \| 'report';$/m);
-    assert.match(text, /^ {2}massChangeGroupSize: number;$/m);
+  it("the console's Settings type (admin-ui/src/types.ts, generated from the answer schemas) has every setting", () => {
+    const text = readFileSync(join(root, 'admin-ui', 'src', 'types.ts'), 'utf8');
+    const settingsType = /^export type Settings = \{\n([\s\S]*?)^\};$/m.exec(text)?.[1] ?? '';
+    for (const name of names) assert.match(settingsType, new RegExp(`^  ${name}: `, 'm'), `${name} in the console type`);
+    assert.match(settingsType, /^ {2}valueRules: "enforce" \| "report";$/m);
+    assert.match(settingsType, /^ {2}massChangeGroupSize: number;$/m);
   });
 
   it('a setting added to the schema is a flag, an OpenAPI property and a console field with no other edit', () => {
@@ -122,13 +125,17 @@ describe('tenant settings reach every surface from the schema', () => {
     assert.ok(help.synopsis.includes('[--invite-reminder-days N]'));
     assert.ok(help.synopsis.includes('[--reminder-channel email|chat]'));
     assert.ok(help.details.includes('Days before an unanswered invitation is sent again. Default: 3.'));
-    const properties = object(settingsComponent(grown)['properties'], 'properties');
+    // The answer's schema as the admin API declares it (view-schemas.ts), grown by two settings.
+    const grownView = grown.extend({ provisioningEnabled: z.boolean() }).strict().meta({ id: 'admin.GrownSettings' });
+    const collector = new SchemaCollector();
+    collector.convert(grownView, 'output');
+    const properties = object(object(collector.components['GrownSettings'], 'GrownSettings')['properties'], 'properties');
     assert.deepEqual(properties['inviteReminderDays'], {
-      type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, default: 3, description: 'Days before an unanswered invitation is sent again.',
+      type: 'integer', minimum: 1, default: 3, description: 'Days before an unanswered invitation is sent again.',
     });
     assert.deepEqual(object(properties['reminderChannel'], 'reminderChannel')['enum'], ['email', 'chat']);
-    const consoleType = consoleSettingsModule(grown);
+    const consoleType = consoleTypesSource([grownView]);
     assert.match(consoleType, /^ {2}inviteReminderDays: number;$/m);
-    assert.match(consoleType, /^ {2}reminderChannel: 'email' \| 'chat';$/m);
+    assert.match(consoleType, /^ {2}reminderChannel: "email" \| "chat";$/m);
   });
 });

@@ -1,9 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import type { JsonObject } from '../json/json-value.js';
 import { DomainError } from '../provisioning/errors.js';
 import type { ProvisioningRuntime } from '../provisioning/runtime.js';
 import type { EventNotifier } from './event-notifier.js';
-import { toWireEvent } from './wire-event.js';
+import { toWireEvent, type WireEvent } from './wire-event.js';
 
 /** The longest a feed request may wait for events (seconds). */
 export const MAX_FEED_WAIT_SECONDS = 30;
@@ -11,7 +10,7 @@ export const MAX_FEED_LIMIT = 1000;
 
 export interface FeedPage {
   /** Events after the cursor, in seq order. */
-  readonly events: readonly JsonObject[];
+  readonly events: readonly WireEvent[];
   /** The cursor for the next request: the last seq returned, or the one given when none was. */
   readonly next: number;
   /** More events follow right away. */

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import Fastify from 'fastify';
+import { EventNotifier } from '../events/event-notifier.js';
 import type { JsonObject, JsonValue } from '../json/json-value.js';
 import { issueHostKey, revokeHostKey } from '../provisioning/host-keys/host-keys.js';
 import { testEngines } from '../testing/databases.js';
 import { createTestServer, field, type TestServer } from '../testing/test-server.js';
+import { registerHostRoutes } from './host-routes.js';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -74,13 +77,48 @@ for (const { engine, skip } of testEngines()) {
       assert.equal((await host('GET', '/tenants', secret)).status, 401, 'revocation takes effect on the next request');
     });
 
-    it('describes itself in an OpenAPI 3.1 document', async () => {
+    it('describes itself in an OpenAPI 3.1 document generated from its route declarations', async () => {
       const doc = await ok('GET', '/openapi.json', '');
       assert.equal(doc['openapi'], '3.1.0');
       const paths = Object.keys(field(doc, 'paths') as JsonObject);
       for (const path of ['/tenants/{slug}/events', '/tenants/{slug}/snapshot', '/tenants/{slug}/people', '/tenants/{slug}/people/{id}/groups', '/tenants/{slug}/groups/{id}/members', '/tenants/{slug}/folders/{id}/members', '/tenants/{slug}/sso-logins']) {
         assert.ok(paths.includes(path), path);
       }
+      // Exactly the routes registered, each with a unique operationId.
+      const routes = new Set<string>();
+      const probe = Fastify();
+      probe.addHook('onRoute', (route) => {
+        for (const method of [route.method].flat()) if (method !== 'HEAD') routes.add(`${method} ${route.url.replace(/:(\w+)/g, '{$1}')}`);
+      });
+      await probe.register((scope) => registerHostRoutes(scope, { rt: t.server.rt, notifier: new EventNotifier(), feedPollMs: 1000 }));
+      await probe.ready();
+      await probe.close();
+      const operations = Object.entries(field(doc, 'paths') as Record<string, JsonObject>).flatMap(([path, item]) =>
+        Object.entries(item).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, operation: operation as JsonObject })),
+      );
+      assert.deepEqual(operations.map((o) => o.route).sort(), [...routes].sort());
+      const ids = operations.map((o) => o.operation['operationId']);
+      assert.ok(ids.every((id) => typeof id === 'string' && id !== ''), 'every operation has an operationId');
+      assert.equal(new Set(ids).size, ids.length, 'operationIds are unique');
+      // Answers, errors and bodies come from the declarations' schemas.
+      assert.deepEqual(field(doc, 'paths', '/tenants/{slug}/people', 'get', 'responses', '200', 'content', 'application/json', 'schema', 'properties', 'people', 'items'), { $ref: '#/components/schemas/Person' });
+      assert.deepEqual(field(doc, 'paths', '/tenants/{slug}/events', 'get', 'responses', '410', 'content', 'application/json', 'schema'), { $ref: '#/components/schemas/Error' });
+      assert.deepEqual(field(doc, 'paths', '/tenants/{slug}/sso-logins', 'post', 'requestBody', 'content', 'application/json', 'schema'), { $ref: '#/components/schemas/SsoLogin' });
+      assert.deepEqual(Object.keys(field(doc, 'paths', '/tenants/{slug}/sso-logins', 'post', 'responses') as JsonObject).slice(0, 2), ['200', '201']);
+      const schemas = field(doc, 'components', 'schemas') as JsonObject;
+      for (const ref of JSON.stringify(doc).matchAll(/"#\/components\/schemas\/(\w+)"/g)) assert.ok(schemas[ref[1]!], `schema ${ref[1]} is defined`);
+      assert.deepEqual(field(doc, 'components', 'securitySchemes', 'hostKey', 'scheme'), 'bearer');
+    });
+
+    it('refuses to start with a host route that has no declaration', async () => {
+      const probe = Fastify();
+      await assert.rejects(async () => {
+        await probe.register(async (scope) => {
+          await registerHostRoutes(scope, { rt: t.server.rt, notifier: new EventNotifier(), feedPollMs: 1000 });
+          scope.get('/tenants/:slug/undeclared', async () => ({}));
+        });
+      }, /host route GET \/tenants\/:slug\/undeclared has no declaration/);
+      await probe.close();
     });
 
     it("searches people and answers a person's pushed groups and folders in one call", async () => {

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import { FeedCursorExpired, MAX_FEED_LIMIT, MAX_FEED_WAIT_SECONDS, readFeed } from '../events/event-feed.js';
+import { FeedCursorExpired, readFeed } from '../events/event-feed.js';
 import type { EventNotifier } from '../events/event-notifier.js';
 import { tenantSnapshot } from '../events/tenant-snapshot.js';
 import { folderWithMembers, listFolders, listPeople, membershipsOf, type PeopleFilter } from '../provisioning/directory/read-directory.js';
@@ -9,12 +8,15 @@ import type { ProvisioningRuntime } from '../provisioning/runtime.js';
 import { upsertSsoLogin } from '../provisioning/sso/upsert-sso-login.js';
 import { listTenants } from '../provisioning/tenants/manage-tenants.js';
 import { createSetupLink, listSetupLinks, revokeSetupLink } from '../provisioning/setup/setup-links.js';
-import { newSetupLink, setupLinkBody, setupLinkUrl, setupLinkView } from './setup-link-input.js';
+import { newSetupLink, setupLinkUrl, setupLinkView } from './setup-link-input.js';
 import { tenantSettings } from '../provisioning/tenants/tenant-settings.js';
 import type { ListResult } from '../storage/query.js';
 import { renderError } from './error-response.js';
 import { HostApiError, hostAuthenticator } from './host-auth.js';
-import { HOST_OPENAPI } from './host-openapi.js';
+import { createSetupLinkRoute, folderMembersRoute, getFolderRoute, getGroupRoute, getPersonRoute, groupMembersRoute, HOST_OPENAPI, hostSurface, listFoldersRoute, listGroupsRoute, listSetupLinksRoute, listTenantsRoute, openApiRoute, personGroupsRoute, readEventsRoute, revokeSetupLinkRoute, searchPeopleRoute, snapshotRoute, ssoLoginRoute } from './host-contract.js';
+import { openApiDocument } from './openapi-document.js';
+import { addRoute, contractOf, type AnyRouteContract } from './route-contract.js';
+import type { JsonObject } from '../json/json-value.js';
 import { mountPathOf } from './mount-path.js';
 import { withServer } from './openapi-server.js';
 import { decodeCursor, encodeCursor, folderView, groupView, membershipsView, personView, snapshotView } from './host-views.js';
@@ -29,6 +31,8 @@ export interface HostRouteOptions {
   readonly clientLimits?: ClientLimits;
   /** PUBLIC_URL (may be empty: then setup link URLs use the address the request was sent to). */
   readonly publicUrl?: string;
+  /** Tests and development: every answer is checked against its route's declared schema (a mismatch is a 500). */
+  readonly checkResponses?: boolean;
 }
 
 const STATUS_CODES: Record<number, string> = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 412: 'precondition_failed', 413: 'too_large', 415: 'unsupported_media_type', 429: 'too_many_requests', 503: 'unavailable' };
@@ -37,32 +41,6 @@ function sendError(reply: FastifyReply, status: number, code: string, detail: st
   for (const [name, value] of Object.entries(headers)) reply.header(name, value);
   return reply.code(status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify({ status, error: code, detail, ...extra }));
 }
-
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value ?? {});
-  if (result.success) return result.data;
-  throw new HostApiError(400, 'bad_request', `${what}: ${result.error.issues.map((i) => `${i.path.join('.') || what} ${i.message}`).join('; ')}`);
-}
-
-const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
-const page = { limit: z.coerce.number().int().min(1).max(1000).default(100), cursor: z.string().max(500).optional() };
-const peopleQuery = z.object({ ...page, q: z.string().max(200).optional(), active: flag.optional(), folder: z.string().optional(), group: z.string().optional(), incomplete: flag.optional() });
-const pageQuery = z.object(page);
-const groupsQuery = z.object({ ...page, q: z.string().max(200).optional() });
-const foldersQuery = z.object({ kind: z.enum(['department', 'division', 'organization']).optional() });
-const feedQuery = z.object({
-  after: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(MAX_FEED_LIMIT).default(100),
-  wait: z.coerce.number().min(0).max(MAX_FEED_WAIT_SECONDS).default(0),
-});
-const ssoLoginBody = z.strictObject({
-  userName: z.string().trim().min(1).max(1000),
-  email: z.string().trim().min(3).max(1000).optional(),
-  givenName: z.string().trim().min(1).max(1000).optional(),
-  familyName: z.string().trim().min(1).max(1000).optional(),
-  displayName: z.string().trim().min(1).max(1000).optional(),
-  externalId: z.string().trim().min(1).max(1000).optional(),
-});
 
 /**
  * The tenant is in preview: its directory is being received but the host may not see it yet. 409
@@ -105,7 +83,22 @@ export async function registerHostRoutes(app: FastifyInstance, options: HostRout
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `no endpoint ${request.method} ${request.url.split('?')[0] ?? ''}`));
 
-  app.get('/openapi.json', async (request) => withServer(HOST_OPENAPI, `${mountPathOf(request)}/host/v1`));
+  const surface = hostSurface(options.checkResponses ?? false);
+  const declared: AnyRouteContract[] = [];
+  app.addHook('onRoute', (route) => {
+    const contract = contractOf(route.config);
+    // Fastify adds a HEAD route for each GET, with the GET's options.
+    if (route.method === 'HEAD') return;
+    if (!contract) throw new Error(`host route ${String(route.method)} ${route.url} has no declaration: declare it in host-contract.ts`);
+    declared.push(contract);
+  });
+
+  // Generated once, on first request: every route is registered by then.
+  let document: JsonObject | undefined;
+  addRoute(app, surface, openApiRoute, async ({ request }) => {
+    document ??= openApiDocument(HOST_OPENAPI, declared);
+    return withServer(document, `${mountPathOf(request)}/host/v1`);
+  });
 
   await app.register(async (api) => {
     const auth = hostAuthenticator(rt, options.clientLimits);
@@ -115,32 +108,29 @@ export async function registerHostRoutes(app: FastifyInstance, options: HostRout
       if (tenant?.mode === 'preview' && !OPEN_IN_PREVIEW.test(request.routeOptions.url ?? '')) throw new TenantInPreview(tenant.slug);
     });
     const scopeOf = (request: FastifyRequest) => ({ tenantId: auth.tenantOf(request).id });
-    const id = (request: FastifyRequest) => (request.params as { id: string }).id;
     /** A person as this request's tenant sees them (value flags follow its current settings). */
     const personOf = (request: FastifyRequest) => {
       const settings = tenantSettings(auth.tenantOf(request));
       return (user: Parameters<typeof personView>[0]) => personView(user, settings);
     };
 
-    api.get('/tenants', async (request) => {
+    addRoute(api, surface, listTenantsRoute, async ({ request }) => {
       const { access } = auth.context(request);
       const tenants = (await listTenants(rt)).filter((t) => access.tenantId === null || t.id === access.tenantId);
       return { tenants: tenants.map((t) => ({ id: t.id, slug: t.slug, name: t.name, mode: t.mode })) };
     });
 
-    api.get('/tenants/:slug/events', async (request) => {
-      const query = parse(feedQuery, request.query, 'query');
+    addRoute(api, surface, readEventsRoute, async ({ request, query }) => {
       const tenant = auth.tenantOf(request);
       return readFeed({ rt, notifier: options.notifier, pollMs: options.feedPollMs }, tenant, { after: query.after, limit: query.limit, waitMs: query.wait * 1000 });
     });
 
-    api.get('/tenants/:slug/snapshot', async (request) => {
+    addRoute(api, surface, snapshotRoute, async ({ request }) => {
       const tenant = auth.tenantOf(request);
       return snapshotView(tenant, tenantSettings(tenant), await tenantSnapshot(rt, { tenantId: tenant.id }));
     });
 
-    api.get('/tenants/:slug/people', async (request) => {
-      const query = parse(peopleQuery, request.query, 'query');
+    addRoute(api, surface, searchPeopleRoute, async ({ request, query }) => {
       const filter: PeopleFilter = {
         ...(query.q !== undefined ? { text: query.q } : {}),
         ...(query.active !== undefined ? { active: query.active } : {}),
@@ -152,18 +142,17 @@ export async function registerHostRoutes(app: FastifyInstance, options: HostRout
       return { people: result.rows.map(personOf(request)), total: result.total ?? null, next: nextCursor(result) };
     });
 
-    api.get('/tenants/:slug/people/:id', async (request) => {
-      const found = await membershipsOf(rt, scopeOf(request), id(request));
+    addRoute(api, surface, getPersonRoute, async ({ request, params }) => {
+      const found = await membershipsOf(rt, scopeOf(request), params.id);
       return { ...personOf(request)(found.user), ...membershipsView(found.groups, found.folders) };
     });
 
-    api.get('/tenants/:slug/people/:id/groups', async (request) => {
-      const found = await membershipsOf(rt, scopeOf(request), id(request));
+    addRoute(api, surface, personGroupsRoute, async ({ request, params }) => {
+      const found = await membershipsOf(rt, scopeOf(request), params.id);
       return { person: { id: found.user.id, userName: found.user.userName, active: found.user.active }, ...membershipsView(found.groups, found.folders) };
     });
 
-    api.get('/tenants/:slug/groups', async (request) => {
-      const query = parse(groupsQuery, request.query, 'query');
+    addRoute(api, surface, listGroupsRoute, async ({ request, query }) => {
       const after = query.cursor ? decodeCursor(query.cursor) : undefined;
       const result = await listGroups(
         rt,
@@ -177,52 +166,44 @@ export async function registerHostRoutes(app: FastifyInstance, options: HostRout
       return { groups: result.rows.map((v) => groupView(v.group)), total: result.total ?? null, next: nextCursor(result) };
     });
 
-    api.get('/tenants/:slug/groups/:id', async (request) => groupView((await getGroup(rt, scopeOf(request), id(request), { withMembers: false })).group));
+    addRoute(api, surface, getGroupRoute, async ({ request, params }) => groupView((await getGroup(rt, scopeOf(request), params.id, { withMembers: false })).group));
 
-    api.get('/tenants/:slug/groups/:id/members', async (request) => {
-      const query = parse(pageQuery, request.query, 'query');
+    addRoute(api, surface, groupMembersRoute, async ({ request, params, query }) => {
       const scope = scopeOf(request);
-      const { group } = await getGroup(rt, scope, id(request), { withMembers: false });
+      const { group } = await getGroup(rt, scope, params.id, { withMembers: false });
       const result = await listPeople(rt, scope, { groupId: group.id }, cursorPage(query));
       return { group: { id: group.id, displayName: group.displayName }, members: result.rows.map(personOf(request)), total: result.total ?? null, next: nextCursor(result) };
     });
 
-    api.get('/tenants/:slug/folders', async (request) => {
-      const query = parse(foldersQuery, request.query, 'query');
-      return { folders: (await listFolders(rt, scopeOf(request), query.kind)).map(folderView) };
-    });
+    addRoute(api, surface, listFoldersRoute, async ({ request, query }) => ({ folders: (await listFolders(rt, scopeOf(request), query.kind)).map(folderView) }));
 
-    api.get('/tenants/:slug/folders/:id', async (request) => folderView((await folderWithMembers(rt, scopeOf(request), id(request), { limit: 0, offset: 0 })).folder));
+    addRoute(api, surface, getFolderRoute, async ({ request, params }) => folderView((await folderWithMembers(rt, scopeOf(request), params.id, { limit: 0, offset: 0 })).folder));
 
-    api.get('/tenants/:slug/folders/:id/members', async (request) => {
-      const query = parse(pageQuery, request.query, 'query');
+    addRoute(api, surface, folderMembersRoute, async ({ request, params, query }) => {
       const scope = scopeOf(request);
-      const { folder } = await folderWithMembers(rt, scope, id(request), { limit: 0, offset: 0 });
+      const { folder } = await folderWithMembers(rt, scope, params.id, { limit: 0, offset: 0 });
       const result = await listPeople(rt, scope, { folderId: folder.id }, cursorPage(query));
       return { folder: { id: folder.id, kind: folder.kind, value: folder.value }, members: result.rows.map(personOf(request)), total: result.total ?? null, next: nextCursor(result) };
     });
 
     // Setup links: the host product hands one to its customer's IT admin (docs/operations.md).
-    api.post('/tenants/:slug/setup-links', async (request, reply) => {
-      const body = parse(setupLinkBody, request.body, 'body');
+    addRoute(api, surface, createSetupLinkRoute, async ({ request, body }) => {
       const tenant = auth.tenantOf(request);
       const made = await createSetupLink(rt, newSetupLink(body, tenant.id, `host-key:${auth.context(request).access.keyId}`));
       const base = options.publicUrl || `${request.protocol}://${request.host}`;
-      return reply.code(201).send({ link: setupLinkView(made.link, rt.now()), url: setupLinkUrl(base, made.token), tenantMode: made.tenantMode });
+      return { link: setupLinkView(made.link, rt.now()), url: setupLinkUrl(base, made.token), tenantMode: made.tenantMode };
     });
 
-    api.get('/tenants/:slug/setup-links', async (request) => {
+    addRoute(api, surface, listSetupLinksRoute, async ({ request }) => {
       const links = await listSetupLinks(rt, auth.tenantOf(request).id);
       return { links: links.map((l) => setupLinkView(l, rt.now())) };
     });
 
-    api.delete('/tenants/:slug/setup-links/:id', async (request, reply) => {
-      await revokeSetupLink(rt, auth.tenantOf(request).id, id(request));
-      return reply.code(204).send();
+    addRoute(api, surface, revokeSetupLinkRoute, async ({ request, params }) => {
+      await revokeSetupLink(rt, auth.tenantOf(request).id, params.id);
     });
 
-    api.post('/tenants/:slug/sso-logins', async (request, reply) => {
-      const login = parse(ssoLoginBody, request.body, 'body');
+    addRoute(api, surface, ssoLoginRoute, async ({ request, reply, body: login }) => {
       const result = await upsertSsoLogin(rt, auth.tenantOf(request), {
         userName: login.userName,
         ...(login.email !== undefined ? { email: login.email } : {}),
@@ -231,7 +212,8 @@ export async function registerHostRoutes(app: FastifyInstance, options: HostRout
         ...(login.displayName !== undefined ? { displayName: login.displayName } : {}),
         ...(login.externalId !== undefined ? { externalId: login.externalId } : {}),
       });
-      return reply.code(result.created ? 201 : 200).send({ person: personOf(request)(result.person), active: result.active, created: result.created, updated: result.updated });
+      if (result.created) reply.code(201);
+      return { person: personOf(request)(result.person), active: result.active, created: result.created, updated: result.updated };
     });
   });
 }

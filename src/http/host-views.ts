@@ -3,8 +3,9 @@ import type { TenantSnapshot } from '../events/tenant-snapshot.js';
 import type { TenantSettings } from '../provisioning/tenants/tenant-settings.js';
 import { valueFlags } from '../provisioning/users/validate-person.js';
 import type { FolderRecord, GroupRecord, MemberRecord, StoredUser, UserGroupRecord } from '../storage/store.js';
+import type { HostFolderView, HostGroupView, HostPersonView, MembershipsView, MemberView, SnapshotView } from './host-view-schemas.js';
 
-/** How the host API renders Roster's records: plain JSON, ISO times, no SCIM envelope. */
+/** How the host API renders Roster's records: plain JSON, ISO times, no SCIM envelope (shapes in host-view-schemas.ts). */
 const iso = (ms: number) => new Date(ms).toISOString();
 
 function workEmail(document: JsonObject): string | null {
@@ -16,7 +17,7 @@ function workEmail(document: JsonObject): string | null {
 }
 
 /** A person; `valueFlags` are derived from the stored values and the tenant's current settings. */
-export function personView(user: StoredUser, settings: TenantSettings): JsonObject {
+export function personView(user: StoredUser, settings: TenantSettings): HostPersonView {
   const displayName = user.document['displayName'];
   return {
     id: user.id,
@@ -37,7 +38,7 @@ export function personView(user: StoredUser, settings: TenantSettings): JsonObje
   };
 }
 
-export function groupView(group: GroupRecord): JsonObject {
+export function groupView(group: GroupRecord): HostGroupView {
   return {
     id: group.id,
     displayName: group.displayName,
@@ -48,7 +49,7 @@ export function groupView(group: GroupRecord): JsonObject {
   };
 }
 
-export function folderView(folder: FolderRecord): JsonObject {
+export function folderView(folder: FolderRecord): HostFolderView {
   return {
     id: folder.id,
     kind: folder.kind,
@@ -59,18 +60,18 @@ export function folderView(folder: FolderRecord): JsonObject {
 }
 
 /** A person's pushed groups and attribute folders, as one answer. */
-export function membershipsView(groups: readonly UserGroupRecord[], folders: readonly FolderRecord[]): JsonObject {
+export function membershipsView(groups: readonly UserGroupRecord[], folders: readonly FolderRecord[]): MembershipsView {
   return {
     groups: groups.map((g) => ({ id: g.groupId, displayName: g.displayName })),
     folders: folders.map((f) => ({ id: f.id, kind: f.kind, value: f.value })),
   };
 }
 
-export function memberView(member: MemberRecord): JsonObject {
+export function memberView(member: MemberRecord): MemberView {
   return { id: member.id, type: member.type, display: member.display };
 }
 
-export function snapshotView(tenant: { id: string; slug: string }, settings: TenantSettings, snapshot: TenantSnapshot): JsonObject {
+export function snapshotView(tenant: { id: string; slug: string }, settings: TenantSettings, snapshot: TenantSnapshot): SnapshotView {
   return {
     tenant: { id: tenant.id, slug: tenant.slug },
     seq: snapshot.seq,

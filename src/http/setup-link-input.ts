@@ -4,7 +4,8 @@ import { SETUP_IDPS } from '../provisioning/setup/setup-idps.js';
 import type { SetupLinkRecord } from '../storage/admin-store.js';
 
 /** The body that makes a setup link, the same in the host API and the admin API. */
-export const setupLinkBody = z.strictObject({
+export const setupLinkBody = z
+  .strictObject({
   expiresIn: z.string().max(20).optional(),
   singleUse: z.boolean().optional(),
   idp: z.enum(SETUP_IDPS).optional(),
@@ -13,8 +14,9 @@ export const setupLinkBody = z.strictObject({
   accent: z.string().max(20).optional(),
   returnUrl: z.string().max(600).optional(),
   /** Open the tenant in preview (default: when it holds nothing yet); false leaves its mode alone. */
-  preview: z.boolean().optional(),
-});
+  preview: z.boolean().optional().describe("Open the tenant in preview (default: when it holds nothing yet); false leaves it live. While in preview the tenant's host reads answer 409 tenant_in_preview."),
+  })
+  .meta({ id: 'NewSetupLink' });
 
 /** The body as the provisioning use case takes it (the lifetime and branding are checked there). */
 export function newSetupLink(body: z.infer<typeof setupLinkBody>, tenantId: string, createdBy: string): NewSetupLink {
@@ -36,9 +38,39 @@ export function newSetupLink(body: z.infer<typeof setupLinkBody>, tenantId: stri
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const time = z.iso.datetime().nullable();
+
+/** How the customer's product names and dresses the setup page. */
+export const setupBrandingSchema = z
+  .strictObject({ productName: z.string().optional(), logoUrl: z.string().optional(), accent: z.string().optional(), returnUrl: z.string().optional() })
+  .meta({ id: 'SetupBranding' });
+
+/** A link as the admin and host APIs show it (declared once for both). */
+export const setupLinkSchema = z
+  .strictObject({
+    id: z.string(),
+    state: z.enum(['open', 'expired', 'used', 'revoked', 'unknown']),
+    createdAt: time,
+    expiresAt: time,
+    singleUse: z.boolean(),
+    idp: z.string().nullable(),
+    branding: setupBrandingSchema,
+    createdBy: z.string().describe('admin:<id>, host-key:<id> or cli.'),
+    uses: z.number().int().min(0),
+    lastUsedAt: time,
+    revokedAt: time,
+  })
+  .meta({ id: 'SetupLink' });
+
+/** The answer that makes a link: the only one with its URL (only a hash of the secret is stored). */
+export const madeSetupLinkSchema = z.strictObject({
+  link: setupLinkSchema,
+  url: z.string(),
+  tenantMode: z.enum(['live', 'preview']).describe("The tenant's mode once the link was made: preview keeps its first sync from the host until Go live."),
+});
 
 /** A link as the APIs show it: never its secret or hash (the URL is only in the answer that made it). */
-export function setupLinkView(link: SetupLinkRecord, nowMs: number) {
+export function setupLinkView(link: SetupLinkRecord, nowMs: number): z.infer<typeof setupLinkSchema> {
   return {
     id: link.id,
     state: linkState(link, nowMs),
@@ -46,7 +78,7 @@ export function setupLinkView(link: SetupLinkRecord, nowMs: number) {
     expiresAt: iso(link.expiresMs),
     singleUse: link.singleUse,
     idp: link.idp,
-    branding: link.branding,
+    branding: { ...link.branding },
     createdBy: link.createdBy,
     uses: link.uses,
     lastUsedAt: iso(link.lastUsedMs),

@@ -31,7 +31,8 @@ export interface TestResponse {
 export async function createTestServer(engine: EngineName, env: Record<string, string> = {}): Promise<TestServer> {
   const database = await createTestDatabase(engine);
   const config = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: database.url, DB_POOL_SIZE: '8', PUBLIC_URL: 'http://roster.test', ...env });
-  const server = await createServer(config);
+  // Every admin and host answer is checked against its declared schema.
+  const server = await createServer(config, { checkResponses: true });
   const addTenant = async (slug: string) => {
     const tenant = await createTenant(server.rt, { slug });
     const issued = await issueCredential(server.rt, tenant.id, 'bearer', 'test');

@@ -1,7 +1,7 @@
 import { api, ApiError } from '../api.js';
 import { announce, fill, h, type Child } from '../dom.js';
 import { exact } from '../format.js';
-import type { PreviewSummary } from '../types.js';
+import type { Preview } from '../types.js';
 import { badge, errorBox, table } from '../ui.js';
 
 export interface PreviewOptions {
@@ -28,7 +28,7 @@ const REASONS: Record<string, string> = {
   nullValue: 'sent as null',
 };
 
-function stats(p: PreviewSummary): HTMLElement {
+function stats(p: Preview): HTMLElement {
   const stat = (label: string, value: Child, id: string) => h('div', { class: 'stat' }, h('span', { class: 'stat-label' }, label), h('span', { class: 'stat-value', id }, value));
   return h(
     'div',
@@ -44,7 +44,7 @@ function stats(p: PreviewSummary): HTMLElement {
   );
 }
 
-function findings(p: PreviewSummary): HTMLElement {
+function findings(p: Preview): HTMLElement {
   const parts: HTMLElement[] = [];
   parts.push(
     h('h3', { class: 'subheading' }, 'Attributes ignored ', badge(String(p.ignored.length), p.ignored.length ? 'amber' : 'green')),
@@ -133,7 +133,7 @@ export async function renderPreview(holder: HTMLElement, options: PreviewOptions
     h('div', { class: 'card-body' }, actions),
   );
   let stopped = false;
-  let last: PreviewSummary | undefined;
+  let last: Preview | undefined;
 
   const done = (message: Child, tone: 'success' | 'info') => {
     stopped = true;
@@ -192,7 +192,7 @@ export async function renderPreview(holder: HTMLElement, options: PreviewOptions
     );
   };
 
-  const paint = (p: PreviewSummary) => {
+  const paint = (p: Preview) => {
     last = p;
     fill(body, stats(p), findings(p));
     if (!status.querySelector('#preview-outcome')) {
@@ -204,7 +204,7 @@ export async function renderPreview(holder: HTMLElement, options: PreviewOptions
     try {
       const p = await api.preview(options.slug);
       if (!options.current()) return;
-      if (p.mode === 'live' && !stopped) {
+      if (p.tenant.mode === 'live' && !stopped) {
         if (options.hideWhenLive && !last) {
           holder.replaceChildren();
           stopped = true;

@@ -15,7 +15,7 @@ const URN_SHAPE = /^urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:[A-Za-z0-9()+,\-.:=@;$_!*'
 /**
  * What an admin can set per tenant: each setting's type, limits, description and default, declared
  * once. The defaults, the CLI's flags, the admin OpenAPI and the console's type
- * (admin-ui/src/generated/settings.ts) are all read from here, so a new setting is one entry.
+ * (admin-ui/src/types.ts, through the admin API's answer schemas) are all read from here, so a new setting is one entry.
  * The description comes before the default so that the change schema (which drops the default)
  * keeps it.
  */
