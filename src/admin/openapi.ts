@@ -122,7 +122,9 @@ export const openApiDocument: JsonObject = {
       HeldChange: object({
         id: str, kind: { enum: ['user.deactivate', 'user.delete', 'group.empty'] }, resourceId: str, reason: str,
         status: { enum: ['held', 'approved', 'discarded'] }, heldAt: time, decidedAt: time,
-      }),
+        target: { ...object({ type: { enum: ['person', 'group'] }, name: nullableStr, exists: { type: 'boolean' }, members: { type: ['integer', 'null'] } }), description: 'While held: the person or group approval would change.' },
+        changes: { ...arrayOf(object({ attribute: str, before: {}, after: {} })), description: 'While held: each attribute approval would change, its value now and after (null: absent).' },
+      }, ['id', 'kind', 'resourceId', 'reason', 'status', 'heldAt', 'decidedAt']),
       Endpoints: object({ byCredential: str, byTenantPath: str }),
       Credential: object(
         { id: str, kind: { enum: ['bearer', 'basic'] }, label: str, key: { ...str, description: 'Basic: the username.' }, createdAt: time, lastUsedAt: time, revokedAt: time },

@@ -12,6 +12,7 @@ import { consoleOrigin, parseInput, requestedTenant, signedInAdmin } from './adm
 import type { AdminApiOptions } from './admin-options.js';
 import { credentialView, heldChangeView, settingsView, tenantView } from './views.js';
 import { approveHeldChange, discardHeldChange, listHeldChanges } from '../provisioning/guard/decide-held-change.js';
+import { describeHeldChanges } from '../provisioning/guard/describe-held-change.js';
 
 const settingsChange = z
   .object({
@@ -96,8 +97,11 @@ export function registerTenantRoutes(app: FastifyInstance, options: AdminApiOpti
   app.get('/tenants/:slug/held-changes', async (request) => {
     const { tenant } = await requestedTenant(rt, request);
     const { status } = parseInput(heldQuery, request.query, 'query');
-    const changes = await listHeldChanges(rt, { tenantId: tenant.id }, status === 'all' ? undefined : (status ?? 'held'));
-    return { heldChanges: changes.map(heldChangeView) };
+    const scope = { tenantId: tenant.id };
+    const changes = await listHeldChanges(rt, scope, status === 'all' ? undefined : (status ?? 'held'));
+    // Only a change still held has an effect to show: a decided one was applied or dropped.
+    const effects = await describeHeldChanges(rt, scope, changes.filter((c) => c.status === 'held'));
+    return { heldChanges: changes.map((c) => heldChangeView(c, effects.get(c.id))) };
   });
 
   app.post('/tenants/:slug/held-changes/:id/approve', async (request) => {

@@ -2,6 +2,7 @@ import { webhookHealth, type WebhookTrouble } from '../events/webhook-health.js'
 import { isJsonObject, type JsonObject, type JsonValue } from '../json/json-value.js';
 import { formatBasicKey } from '../provisioning/credentials/secrets.js';
 import type { PersonOverview } from '../provisioning/directory/read-directory.js';
+import type { HeldChangeEffect } from '../provisioning/guard/describe-held-change.js';
 import type { GroupSummary } from '../provisioning/admins/group-overview.js';
 import type { TenantSettings } from '../provisioning/tenants/tenant-settings.js';
 import { valueFlags } from '../provisioning/users/validate-person.js';
@@ -77,8 +78,12 @@ export function settingsView(settings: TenantSettings, tenant: TenantRecord) {
   };
 }
 
-/** A change the mass-change guard held (the stored target document is not shown). */
-export function heldChangeView(change: HeldChangeRecord) {
+/**
+ * A change the mass-change guard held. The stored target document is not sent whole; with `effect`
+ * (a change still held), what approving it would change: the person or group and each attribute's
+ * value now and after (null: absent).
+ */
+export function heldChangeView(change: HeldChangeRecord, effect?: HeldChangeEffect) {
   return {
     id: change.id,
     kind: change.kind,
@@ -87,6 +92,12 @@ export function heldChangeView(change: HeldChangeRecord) {
     status: change.status,
     heldAt: iso(change.createdMs),
     decidedAt: iso(change.decidedMs),
+    ...(effect
+      ? {
+          target: { type: effect.targetType, name: effect.targetName, exists: effect.exists, members: effect.members },
+          changes: effect.attributes.map((a) => ({ attribute: a.attribute, before: a.before ?? null, after: a.after ?? null })),
+        }
+      : {}),
   };
 }
 
