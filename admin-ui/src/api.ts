@@ -1,5 +1,5 @@
 import type {
-  ConnectionAttempt, Credential, DuplicatesPage, Guide, SetupLink, SetupOverview, SetupSession, Folder, Group, IssuedCredential, LogEntry, PeoplePage, Pending, PersonDetail, Session, Settings, Tenant, TenantDetail,
+  ConnectionAttempt, Credential, HeldChange, DuplicatesPage, Guide, SetupLink, SetupOverview, SetupSession, Folder, Group, IssuedCredential, LogEntry, PeoplePage, Pending, PersonDetail, Session, Settings, Tenant, TenantDetail,
 } from './types.js';
 import { BASE } from './router.js';
 
@@ -104,5 +104,8 @@ export const api = {
   setupLinks: (slug: string) => call<{ links: SetupLink[] }>('GET', `${t(slug)}/setup-links`),
   createSetupLink: (slug: string, body: Record<string, string | boolean>) => call<{ link: SetupLink; url: string }>('POST', `${t(slug)}/setup-links`, body),
   revokeSetupLink: (slug: string, id: string) => call<void>('DELETE', `${t(slug)}/setup-links/${encodeURIComponent(id)}`),
+  heldChanges: (slug: string) => call<{ heldChanges: HeldChange[] }>('GET', `${t(slug)}/held-changes`),
+  decideHeldChange: (slug: string, id: string, decision: 'approve' | 'discard') =>
+    call<{ heldChange: HeldChange }>('POST', `${t(slug)}/held-changes/${encodeURIComponent(id)}/${decision}`),
   log: (slug: string, query: Query) => call<{ entries: LogEntry[]; nextCursor: string | null }>('GET', withQuery(`${t(slug)}/log`, query)),
 };

@@ -60,4 +60,5 @@ export const ICONS = {
   copy: 'M9 9h11v11H9zM5 15V4h11',
   guide: 'M4 5h6a2 2 0 0 1 2 2v12a2 2 0 0 0-2-2H4zM20 5h-6a2 2 0 0 0-2 2v12a2 2 0 0 1 2-2h6z',
   out: 'M15 17l5-5-5-5M20 12H9M12 20H5V4h7',
+  held: 'M12 3l8 3v6c0 4.5-3.4 8.3-8 9-4.6-.7-8-4.5-8-9V6zM10 9v5M14 9v5',
 };

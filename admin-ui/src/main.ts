@@ -3,6 +3,7 @@ import { fill, h } from './dom.js';
 import { renderDuplicates } from './pages/duplicates.js';
 import { renderFolder, renderGroup, renderGroups } from './pages/groups.js';
 import { renderGuidedSetup } from './pages/guided-setup.js';
+import { renderHeldChanges } from './pages/held-changes.js';
 import { renderLog } from './pages/log.js';
 import { renderSetupLink } from './pages/setup-link.js';
 import { renderPeople } from './pages/people.js';
@@ -169,6 +170,9 @@ async function render(): Promise<void> {
         break;
       case 'log':
         await renderLog(main, ctx);
+        break;
+      case 'held':
+        await renderHeldChanges(main, ctx);
         break;
       case 'guided-setup': {
         const idp = new URLSearchParams(location.search).get('idp');

@@ -17,6 +17,7 @@ export type Route =
   | { page: 'duplicates'; slug: string }
   | { page: 'provisioning'; slug: string }
   | { page: 'log'; slug: string }
+  | { page: 'held'; slug: string }
   | { page: 'guided-setup'; slug: string }
   | { page: 'setup' }
   | { page: 'not-found' };
@@ -36,7 +37,7 @@ export function parseRoute(pathname: string): Route {
   if (first === 'setup' && parts.length === 1) return { page: 'setup' };
   if (first !== 't' || !slug || !section) return { page: 'not-found' };
   if (parts.length === 3) {
-    if (section === 'people' || section === 'groups' || section === 'pending' || section === 'duplicates' || section === 'provisioning' || section === 'log') {
+    if (section === 'people' || section === 'groups' || section === 'pending' || section === 'duplicates' || section === 'provisioning' || section === 'log' || section === 'held') {
       return { page: section, slug };
     }
     if (section === 'setup') return { page: 'guided-setup', slug };

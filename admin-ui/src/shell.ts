@@ -44,6 +44,7 @@ export function shell(session: Session, route: Route, tenant: Tenant | null, mai
         { label: 'User provisioning', href: at('provisioning'), icon: ICONS.key, active: page === 'provisioning' },
         { label: 'Guided setup', href: at('setup'), icon: ICONS.guide, active: page === 'guided-setup' },
         { label: 'Provisioning log', href: at('log'), icon: ICONS.log, active: page === 'log' },
+        { label: 'Held changes', href: at('held'), icon: ICONS.held, active: page === 'held' },
       ]),
     );
   }

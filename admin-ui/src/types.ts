@@ -24,6 +24,19 @@ export interface Tenant {
   webhooks: { health: 'ok' | 'retrying' | 'failing'; troubles: { endpointId: string; label: string; health: 'retrying' | 'failing'; message: string }[] };
 }
 
+/** A change the mass-change guard held; `target` and `changes` while it is still held. */
+export interface HeldChange {
+  id: string;
+  kind: 'user.deactivate' | 'user.delete' | 'group.empty';
+  resourceId: string;
+  reason: string;
+  status: 'held' | 'approved' | 'discarded';
+  heldAt: string;
+  decidedAt: string | null;
+  target?: { type: 'person' | 'group'; name: string | null; exists: boolean; members: number | null };
+  changes?: { attribute: string; before: unknown; after: unknown }[];
+}
+
 export interface Settings {
   supportedLanguages: string[];
   matchingField: 'userName' | 'email' | 'externalId';
