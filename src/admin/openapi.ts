@@ -110,7 +110,16 @@ export const openApiDocument: JsonObject = {
             endpointId: str, label: str, health: { enum: ['retrying', 'failing'] }, attempts: { type: 'integer' }, failingSince: time, lastError: nullableStr, message: str,
           })),
         }),
-      }),
+        health: {
+          ...object({
+            level: { enum: ['ok', 'note', 'warning', 'problem'] },
+            findings: arrayOf(object({ severity: { enum: ['note', 'warning', 'problem'] }, message: str })),
+            lastError: { type: ['object', 'null'], properties: { at: time, method: str, path: str, status: { type: 'integer' }, error: nullableStr } },
+            failedRecent: { type: 'integer' }, recentRequests: { type: 'integer' }, heldChanges: { type: 'integer' },
+          }),
+          description: "As `roster doctor` judges the tenant (silence beyond the IdP's rhythm, failing requests), with held changes and webhook findings; level is the worst finding's severity.",
+        },
+      }, ['slug', 'name', 'provisioningEnabled', 'createdAt', 'lastScimRequestAt', 'lastScimChangeAt', 'webhooks']),
       Settings: object({
         supportedLanguages: arrayOf(str), matchingField: { enum: ['userName', 'email', 'externalId'] }, extensionUrn: str,
         ssoMayUpdate: { type: 'boolean' }, valueRules: { enum: ['report', 'enforce'], description: 'report (default): keep and flag values that break a rule; enforce: refuse them with 400.' }, massChangeGuard: { enum: ['on', 'off'] },

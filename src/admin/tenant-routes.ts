@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { webhookTroubles } from '../events/webhook-health.js';
+import { webhookTroubleFindings, webhookTroubles, type WebhookTrouble } from '../events/webhook-health.js';
+import { tenantHealth } from '../provisioning/operations/tenant-health.js';
 import type { JsonObject } from '../json/json-value.js';
 import { tenantsForAdmin } from '../provisioning/admins/admin-access.js';
 import { issueCredential, listCredentials, revokeCredential } from '../provisioning/credentials/manage-credentials.js';
@@ -31,6 +32,8 @@ const settingsChange = z
     provisioningEnabled: z.boolean().optional(),
   })
   .strict();
+/** SYNC_STALE_AFTER_MINUTES' default, for an admin API built without the setting. */
+const DEFAULT_STALE_AFTER_MS = 120 * 60_000;
 const heldPath = z.object({ slug: z.string(), id: z.string().min(1).max(64) });
 const heldQuery = z.object({ status: z.enum(['held', 'approved', 'discarded', 'all']).optional() }).strict();
 
@@ -47,17 +50,27 @@ export function scimEndpoints(request: FastifyRequest, publicUrl: string, slug: 
 export function registerTenantRoutes(app: FastifyInstance, options: AdminApiOptions): void {
   const { rt, activity } = options;
   const live = (tenant: TenantRecord) => activity.overlay(tenant);
+  // The badge judges as `roster doctor` does: the same function, threshold and recent requests.
+  const health = (tenant: TenantRecord, troubles: readonly WebhookTrouble[]) =>
+    tenantHealth(rt, tenant, webhookTroubleFindings(troubles), { staleAfterMs: options.syncStaleAfterMs ?? DEFAULT_STALE_AFTER_MS });
 
   app.get('/tenants', async (request) => {
     const tenants = await tenantsForAdmin(rt, signedInAdmin(request).admin);
     // One read for every tenant's webhook troubles (usually none), split by tenant here.
     const troubles = tenants.length === 0 ? [] : await webhookTroubles(rt);
-    return { tenants: tenants.map((t) => tenantView(live(t), troubles.filter((x) => x.tenant === t.slug))) };
+    const views = [];
+    // One tenant after another: three small reads each, never the whole pool at once.
+    for (const t of tenants) {
+      const own = troubles.filter((x) => x.tenant === t.slug);
+      views.push(tenantView(live(t), own, await health(live(t), own)));
+    }
+    return { tenants: views };
   });
 
   app.get('/tenants/:slug', async (request) => {
     const { tenant } = await requestedTenant(rt, request);
-    return { tenant: tenantView(live(tenant), await webhookTroubles(rt, { tenantId: tenant.id })), settings: settingsView(tenantSettings(tenant), tenant), endpoints: scimEndpoints(request, options.publicUrl, tenant.slug) };
+    const troubles = await webhookTroubles(rt, { tenantId: tenant.id });
+    return { tenant: tenantView(live(tenant), troubles, await health(live(tenant), troubles)), settings: settingsView(tenantSettings(tenant), tenant), endpoints: scimEndpoints(request, options.publicUrl, tenant.slug) };
   });
 
   app.get('/tenants/:slug/settings', async (request) => {

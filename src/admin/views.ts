@@ -3,6 +3,7 @@ import { isJsonObject, type JsonObject, type JsonValue } from '../json/json-valu
 import { formatBasicKey } from '../provisioning/credentials/secrets.js';
 import type { PersonOverview } from '../provisioning/directory/read-directory.js';
 import type { HeldChangeEffect } from '../provisioning/guard/describe-held-change.js';
+import type { TenantHealth } from '../provisioning/operations/tenant-health.js';
 import type { GroupSummary } from '../provisioning/admins/group-overview.js';
 import type { TenantSettings } from '../provisioning/tenants/tenant-settings.js';
 import { valueFlags } from '../provisioning/users/validate-person.js';
@@ -36,9 +37,24 @@ export function adminView(admin: AdminRecord, tenantSlug: string | null) {
   return { id: admin.id, email: admin.email, role: admin.role, tenant: tenantSlug };
 }
 
-/** A tenant with how its webhooks stand (the console's health badge): 'ok', 'retrying' or 'failing', and why. */
-export function tenantView(tenant: TenantRecord, troubles: readonly WebhookTrouble[] = []) {
+/**
+ * A tenant with how its webhooks stand ('ok', 'retrying' or 'failing', and why) and, when read, its
+ * health as `roster doctor` judges it (the console's badge).
+ */
+export function tenantView(tenant: TenantRecord, troubles: readonly WebhookTrouble[] = [], health?: TenantHealth) {
   return {
+    ...(health
+      ? {
+          health: {
+            level: health.level,
+            findings: health.findings.filter((f) => f.severity !== 'ok').map((f) => ({ severity: f.severity, message: f.message })),
+            lastError: health.lastError ? { at: iso(health.lastError.atMs), method: health.lastError.method, path: health.lastError.path, status: health.lastError.status, error: health.lastError.error } : null,
+            failedRecent: health.failed,
+            recentRequests: health.recent,
+            heldChanges: health.held,
+          },
+        }
+      : {}),
     slug: tenant.slug,
     name: tenant.name,
     provisioningEnabled: tenant.provisioningEnabled,

@@ -172,7 +172,7 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
   await app.register((scope) => registerScimRoutes(scope, { ...scimOptions, tenantInPath: true }), { prefix: '/t/:slug/scim/v2' });
 
   // The admin console: its JSON API and the static app that talks to it.
-  await app.register((scope) => registerAdminApi(scope, { rt, activity, requestLog, publicUrl: config.publicUrl, signInAttemptsPerAddress: config.signInAttemptsPerAddress }), { prefix: '/admin/api/v1' });
+  await app.register((scope) => registerAdminApi(scope, { rt, activity, requestLog, publicUrl: config.publicUrl, signInAttemptsPerAddress: config.signInAttemptsPerAddress, syncStaleAfterMs: config.syncStaleAfterMinutes * 60_000 }), { prefix: '/admin/api/v1' });
   registerConsole(app);
   await registerSetupPage(app, { rt, publicUrl: config.publicUrl });
 
