@@ -22,6 +22,17 @@ export interface Tenant {
   lastScimChangeAt: string | null;
   /** How the tenant's webhooks stand, and why when they are not delivering. */
   webhooks: { health: 'ok' | 'retrying' | 'failing'; troubles: { endpointId: string; label: string; health: 'retrying' | 'failing'; message: string }[] };
+  /** As `roster doctor` judges the tenant, with held changes and webhook findings. */
+  health?: TenantHealth;
+}
+
+export interface TenantHealth {
+  level: 'ok' | 'note' | 'warning' | 'problem';
+  findings: { severity: 'note' | 'warning' | 'problem'; message: string }[];
+  lastError: { at: string; method: string; path: string; status: number; error: string | null } | null;
+  failedRecent: number;
+  recentRequests: number;
+  heldChanges: number;
 }
 
 /** A change the mass-change guard held; `target` and `changes` while it is still held. */

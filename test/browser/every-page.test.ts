@@ -229,6 +229,23 @@ describe('every console page in Chromium: axe-core, and a phone 390 px wide', { 
     assert.deepEqual(problems, []);
   });
 
+  it("shows each tenant's health: a badge on the tenants list, in full on User provisioning", async () => {
+    await page.setViewportSize(WIDE);
+    await page.goto(`${base}/admin/tenants`);
+    await settled('table.data');
+    const row = page.locator('table.data tbody tr', { hasText: 'Acme Corporation' });
+    await row.getByText('Needs a look').waitFor();
+    assert.match((await row.getByText('Needs a look').getAttribute('title')) ?? '', /2 changes held by the mass-change guard wait for an admin/);
+    await page.goto(`${base}/admin/t/acme/provisioning`);
+    await settled('#health');
+    const health = (await page.locator('#health').textContent()) ?? '';
+    assert.match(health, /Health: Needs a look/);
+    assert.match(health, /1 of the last \d+ requests failed/);
+    assert.match(health, /POST \/scim\/v2\/Users → 409/);
+    await page.locator('#health').getByRole('link', { name: '2 waiting for a decision' }).click();
+    await page.waitForURL(/\/admin\/t\/acme\/held$/);
+  });
+
   it('on a phone the navigation folds behind a Menu button that opens it', async () => {
     await page.setViewportSize(PHONE);
     await page.goto(`${base}/admin/t/acme/people`);

@@ -1,4 +1,5 @@
 import { fill, h } from '../dom.js';
+import { healthBadge } from '../health.js';
 import { tenantPath } from '../router.js';
 import type { Session, Tenant } from '../types.js';
 import { badge, emptyState, pageHeader, section, table, when } from '../ui.js';
@@ -20,6 +21,7 @@ export async function renderTenants(main: HTMLElement, tenants: Tenant[], sessio
           'Tenants',
           [
             { header: 'Tenant', cell: (t: Tenant) => h('div', { class: 'cell-main' }, h('a', { href: tenantPath(t.slug, 'people'), class: 'strong-link' }, t.name), h('span', { class: 'muted mono' }, t.slug)) },
+            { header: 'Health', cell: healthBadge },
             { header: 'Provisioning', cell: (t: Tenant) => (t.provisioningEnabled ? badge('On', 'green') : badge('Off', 'grey')) },
             { header: 'Webhooks', cell: webhookBadge },
             { header: 'Last SCIM request', cell: (t: Tenant) => when(t.lastScimRequestAt) },
