@@ -35,7 +35,11 @@ export function fill(parent: Element, ...children: Child[]): void {
  * fits it is neither, so a table that needs no scrolling adds no tab stop.
  */
 export function tableWrap(label: string, table: HTMLTableElement): HTMLElement {
-  const wrap = h('div', { class: 'table-wrap' }, table);
+  return scrollsWhenWide(h('div', { class: 'table-wrap' }, table), label);
+}
+
+/** Makes a box that scrolls sideways (a table's, a code block) reachable by keyboard while it does. */
+export function scrollsWhenWide<T extends HTMLElement>(wrap: T, label: string): T {
   const update = () => {
     if (wrap.scrollWidth > wrap.clientWidth + 1) {
       wrap.setAttribute('tabindex', '0');
@@ -46,7 +50,7 @@ export function tableWrap(label: string, table: HTMLTableElement): HTMLElement {
     }
   };
   new ResizeObserver(update).observe(wrap);
-  new ResizeObserver(update).observe(table);
+  if (wrap.firstElementChild) new ResizeObserver(update).observe(wrap.firstElementChild);
   return wrap;
 }
 

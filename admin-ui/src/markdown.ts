@@ -1,4 +1,4 @@
-import { h, tableWrap, type Child } from './dom.js';
+import { h, scrollsWhenWide, tableWrap, type Child } from './dom.js';
 
 /**
  * The markdown subset the guides are written in (src/guides/), rendered with text nodes only — the
@@ -70,7 +70,7 @@ export function renderBlocks(text: string): HTMLElement[] {
       const body: string[] = [];
       for (i++; i < lines.length && !(lines[i] ?? '').startsWith('```'); i++) body.push(lines[i] ?? '');
       i++;
-      out.push(h('pre', { class: 'code-block' }, h('code', null, body.join('\n'))));
+      out.push(scrollsWhenWide(h('pre', { class: 'code-block' }, h('code', null, body.join('\n'))), 'Code'));
     } else if (/^#{3,4}\s/.test(line)) {
       out.push(h('h3', { class: 'guide-subheading' }, inline(line.replace(/^#+\s/, ''))));
       i++;

@@ -20,6 +20,7 @@ import type { Page } from 'playwright-core';
 import { createServer, type RosterServer } from '../../src/app/create-server.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { JsonObject } from '../../src/json/json-value.js';
+import { GUIDE_IDPS } from '../../src/guides/guides.js';
 import { createAdmin } from '../../src/provisioning/admins/manage-admins.js';
 import { issuePasswordReset, resetLink } from '../../src/provisioning/admins/password-reset.js';
 import { issueCredential } from '../../src/provisioning/credentials/manage-credentials.js';
@@ -146,7 +147,8 @@ describe('every console page in Chromium: axe-core, and a phone 390 px wide', { 
       { name: 'possible duplicates', path: '/admin/t/acme/duplicates', ready: 'main h2' },
       { name: 'held changes', path: '/admin/t/acme/held', ready: '#held-changes table.data' },
       { name: 'user provisioning', path: '/admin/t/acme/provisioning', ready: '#credential-list' },
-      { name: 'guided setup', path: '/admin/t/acme/setup?idp=okta', ready: '.guide-step' },
+      // Every IdP's guide: their code blocks and mapping tables differ in width.
+      ...GUIDE_IDPS.map((idp) => ({ name: `guided setup for ${idp}`, path: `/admin/t/acme/setup?idp=${idp}`, ready: '.guide-step' })),
       { name: 'provisioning log', path: '/admin/t/acme/log', ready: '#log-results table.data' },
     ];
   };
