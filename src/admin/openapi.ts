@@ -160,7 +160,10 @@ export const openApiDocument: JsonObject = {
       get: read('The signed-in admin and the CSRF token', [], ref('Session')),
       delete: write('Sign out', [], undefined, { '204': { description: 'Signed out' } }),
     },
-    '/tenants': { get: read('Tenants this admin manages, with Last SCIM request / change', [], object({ tenants: arrayOf(ref('Tenant')) })) },
+    '/tenants': {
+      get: read('Tenants this admin manages, with Last SCIM request / change', [], object({ tenants: arrayOf(ref('Tenant')) })),
+      post: write('Operators: create a tenant', [], object({ slug: str, name: str }, ['slug']), { '201': ok(object({ tenant: ref('Tenant'), endpoints: ref('Endpoints') })), ...errors(409) }),
+    },
     '/tenants/{slug}': {
       get: read('A tenant, its settings and its SCIM endpoint URLs', [slug], object({ tenant: ref('Tenant'), settings: ref('Settings'), endpoints: ref('Endpoints') })),
       patch: write(
@@ -178,6 +181,12 @@ export const openApiDocument: JsonObject = {
     },
     '/admins': {
       get: read('Operators: every console admin, with role, tenant, disabled time and last sign-in', [], object({ admins: arrayOf(ref('AdminListing')) })),
+      post: write(
+        'Operators: invite an admin (tenant: a slug, or null for an operator); answers a single-use link where they set their first password (3 days unless expiresInMinutes), shown only here',
+        [],
+        object({ email: str, tenant: nullableStr, expiresInMinutes: { type: 'integer', minimum: 1, maximum: 10080 } }, ['email', 'tenant']),
+        { '201': ok(object({ admin: ref('AdminListing'), link: str, expiresAt: time })), ...errors(409) },
+      ),
     },
     '/admins/{id}': {
       delete: write('Operators: remove an admin with their sessions (not the last enabled operator)', [idParam('admin')], undefined, { '204': { description: 'Removed' }, ...errors(412) }),

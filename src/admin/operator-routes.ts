@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { disableAdmin, enableAdmin, removeAdmin } from '../provisioning/admins/admin-lifecycle.js';
+import { inviteAdmin } from '../provisioning/admins/invite-admin.js';
 import { listAdmins } from '../provisioning/admins/manage-admins.js';
 import { issuePasswordReset, resetLink, resetLinkState, resetPasswordWithLink } from '../provisioning/admins/password-reset.js';
 import { latestOperatorActions } from '../provisioning/operator/operator-audit.js';
 import { deleteTenant, describeRemoved } from '../provisioning/tenants/delete-tenant.js';
-import { renameTenant } from '../provisioning/tenants/manage-tenants.js';
+import { createTenant, renameTenant } from '../provisioning/tenants/manage-tenants.js';
 import type { AdminRecord } from '../storage/admin-store.js';
 import { AdminApiError } from './admin-errors.js';
 import { consoleOrigin, parseInput, PUBLIC_ROUTE, requestedTenant, signedInAdmin } from './admin-guard.js';
@@ -19,6 +20,8 @@ const deleteQuery = z.object({ confirm: z.string().min(1).max(63) }).strict();
 const resetIssueBody = z.object({ expiresInMinutes: z.number().int().min(1).max(7 * 24 * 60).optional() }).strict();
 const tokenBody = z.object({ token: z.string().min(1).max(200) }).strict();
 const resetBody = z.object({ token: z.string().min(1).max(200), password: z.string().min(1).max(1024) }).strict();
+const newTenant = z.object({ slug: z.string().min(1).max(63), name: z.string().min(1).max(200).optional() }).strict();
+const invitation = z.object({ email: z.string().min(3).max(254), tenant: z.string().min(1).max(63).nullable(), expiresInMinutes: z.number().int().min(1).max(7 * 24 * 60).optional() }).strict();
 const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).optional() }).strict();
 
 /** Operator-only routes answer a tenant admin 403: the route exists, it is not theirs to use. */
@@ -41,7 +44,7 @@ function adminListView(admin: AdminRecord, slugOf: Map<string, string>) {
 }
 
 /**
- * Day-2 administration for operators (rename and delete a tenant; list, disable, enable and remove
+ * Day-2 administration for operators (create, rename and delete a tenant; invite admins by a one-time link; list, disable, enable and remove
  * admins; issue password-reset links; read the operator audit trail), and the two public routes
  * behind the console's reset page.
  */
@@ -53,6 +56,32 @@ export function registerOperatorRoutes(app: FastifyInstance, options: AdminApiOp
     if (!admin) throw new AdminApiError(404, 'notFound', `no admin ${id}`);
     return admin;
   };
+
+  app.post('/tenants', async (request, reply) => {
+    const me = operator(request);
+    const body = parseInput(newTenant, request.body, 'body');
+    const tenant = await createTenant(rt, { slug: body.slug, ...(body.name ? { name: body.name } : {}) });
+    request.log.info({ admin: me.id, tenant: tenant.slug }, 'tenant created');
+    return reply.code(201).send({ tenant: tenantView(tenant), endpoints: scimEndpoints(request, options.publicUrl, tenant.slug) });
+  });
+
+  // An invitation is the account plus a one-time link to set its first password (shown once here).
+  app.post('/admins', async (request, reply) => {
+    const me = operator(request);
+    const body = parseInput(invitation, request.body, 'body');
+    const invited = await inviteAdmin(
+      rt,
+      { email: body.email, ...(body.tenant === null ? {} : { tenantSlug: body.tenant }), ...(body.expiresInMinutes ? { ttlMs: body.expiresInMinutes * 60_000 } : {}) },
+      { adminId: me.id },
+    );
+    request.log.info({ admin: me.id, invited: invited.admin.id, tenant: body.tenant }, 'admin invited');
+    const slugOf = new Map(body.tenant === null || invited.admin.tenantId === null ? [] : [[invited.admin.tenantId, body.tenant]]);
+    return reply.code(201).send({
+      admin: adminListView(invited.admin, slugOf),
+      link: resetLink(consoleOrigin(request, options.publicUrl), invited.token),
+      expiresAt: new Date(invited.expiresMs).toISOString(),
+    });
+  });
 
   // A tenant admin asking about another tenant gets 404, as everywhere; about their own, 403.
   app.patch('/tenants/:slug', async (request) => {
