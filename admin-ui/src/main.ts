@@ -1,5 +1,6 @@
 import { api, ApiError, whenSignedOut } from './api.js';
 import { fill, h } from './dom.js';
+import { renderAdmins } from './pages/admins.js';
 import { renderDuplicates } from './pages/duplicates.js';
 import { renderFolder, renderGroup, renderGroups } from './pages/groups.js';
 import { renderGuidedSetup } from './pages/guided-setup.js';
@@ -123,6 +124,15 @@ async function render(): Promise<void> {
         h('a', { class: 'button button-secondary', href: `${BASE}/` }, 'Go to the start'),
       ),
     );
+    focusHeading();
+    return;
+  }
+  if (route.page === 'admins') {
+    try {
+      await renderAdmins(main, session, all);
+    } catch (error) {
+      fill(main, pageHeader(error instanceof ApiError && error.status === 403 ? 'Operators only' : 'Something went wrong'), errorBox(error));
+    }
     focusHeading();
     return;
   }

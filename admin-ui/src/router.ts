@@ -8,6 +8,7 @@ export type Route =
   | { page: 'reset-password' }
   | { page: 'home' }
   | { page: 'tenants' }
+  | { page: 'admins' }
   | { page: 'people'; slug: string }
   | { page: 'person'; slug: string; id: string }
   | { page: 'groups'; slug: string }
@@ -33,6 +34,7 @@ export function parseRoute(pathname: string): Route {
   if (first === 'sign-in' && parts.length === 1) return { page: 'sign-in' };
   if (first === 'reset-password' && parts.length === 1) return { page: 'reset-password' };
   if (first === 'tenants' && parts.length === 1) return { page: 'tenants' };
+  if (first === 'admins' && parts.length === 1) return { page: 'admins' };
   // Where a setup link lands (/admin/setup/<token> itself is the server's page that opens it).
   if (first === 'setup' && parts.length === 1) return { page: 'setup' };
   if (first !== 't' || !slug || !section) return { page: 'not-found' };

@@ -49,7 +49,12 @@ export function shell(session: Session, route: Route, tenant: Tenant | null, mai
     );
   }
   if (session.admin.role === 'operator') {
-    groups.push(navList('Operator', [{ label: 'All tenants', href: `${BASE}/tenants`, icon: ICONS.tenants, active: page === 'tenants' }]));
+    groups.push(
+      navList('Operator', [
+        { label: 'All tenants', href: `${BASE}/tenants`, icon: ICONS.tenants, active: page === 'tenants' },
+        { label: 'Admins', href: `${BASE}/admins`, icon: ICONS.people, active: page === 'admins' },
+      ]),
+    );
   }
   // On a phone the panel (tenant, navigation, account) folds away behind a Menu button; on a wider
   // screen the button is hidden by the stylesheet and the panel is always shown. Each navigation

@@ -35,6 +35,17 @@ export interface TenantHealth {
   heldChanges: number;
 }
 
+/** A console admin as an operator sees them. */
+export interface AdminListing {
+  id: string;
+  email: string;
+  role: 'operator' | 'tenant';
+  tenant: string | null;
+  disabledAt: string | null;
+  createdAt: string;
+  lastSignInAt: string | null;
+}
+
 /** A change the mass-change guard held; `target` and `changes` while it is still held. */
 export interface HeldChange {
   id: string;

@@ -138,6 +138,7 @@ describe('every console page in Chromium: axe-core, and a phone 390 px wide', { 
     const folder = folders.find((f) => f['value'] === 'Engineering')!;
     return [
       { name: 'tenants', path: '/admin/tenants', ready: 'table.data' },
+      { name: 'admins', path: '/admin/admins', ready: '#admin-list table.data' },
       { name: 'people', path: '/admin/t/acme/people', ready: '#people table.data' },
       { name: 'person', path: `/admin/t/acme/people/${ids.get('long')!}`, ready: '.facts' },
       { name: 'groups', path: '/admin/t/acme/groups', ready: 'table.data' },
@@ -286,7 +287,8 @@ describe('every console page in Chromium: axe-core, and a phone 390 px wide', { 
 
     await page.getByRole('button', { name: 'Approve deactivate person staff6@acme.example' }).click();
     assert.equal((await scim('GET', `/Users/${ids.get('staff6')!}`)).body['active'], true, 'not before the second click');
-    await page.getByRole('button', { name: 'Confirm: approve deactivate person staff6@acme.example' }).click();
+    assert.deepEqual(await axeViolations(page), [], 'the page asking for the second click');
+    await page.getByRole('button', { name: 'Approve now: deactivate person staff6@acme.example' }).click();
     await page.getByRole('heading', { name: '1 waiting for a decision' }).waitFor();
     await page.locator('#announcer', { hasText: 'Approved' }).waitFor({ state: 'attached' });
     assert.equal((await scim('GET', `/Users/${ids.get('staff6')!}`)).body['active'], false);
@@ -295,10 +297,50 @@ describe('every console page in Chromium: axe-core, and a phone 390 px wide', { 
     await page.getByRole('button', { name: 'Discard delete person staff7@acme.example' }).click();
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('button', { name: 'Discard delete person staff7@acme.example' }).click();
-    await page.getByRole('button', { name: 'Confirm: discard delete person staff7@acme.example' }).click();
+    await page.getByRole('button', { name: 'Discard now: delete person staff7@acme.example' }).click();
     await page.getByText('Nothing is held.').waitFor();
     assert.equal((await scim('GET', `/Users/${ids.get('staff7')!}`)).status, 200, 'the deletion was dropped');
     assert.deepEqual(await axeViolations(page), []);
+  });
+
+  it('lets an operator create a tenant, invite its admin by a one-time link, reset and remove them', async () => {
+    await page.setViewportSize(WIDE);
+    await page.goto(`${base}/admin/tenants`);
+    await settled('table.data');
+    await page.getByLabel('Slug').fill('initech');
+    await page.getByLabel('Name', { exact: true }).fill('Initech');
+    await page.getByRole('button', { name: 'Create tenant' }).click();
+    await page.waitForURL(/\/admin\/t\/initech\/provisioning$/);
+    await settled('#credential-list');
+
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Admins' }).click();
+    await settled('#admin-list table.data');
+    await page.getByLabel('Email').fill('peter@initech.example');
+    await page.getByLabel('Manages').selectOption('initech');
+    await page.getByRole('button', { name: 'Invite', exact: true }).click();
+    const invite = page.locator('#invite-link');
+    await invite.waitFor();
+    const link = await invite.inputValue();
+    assert.match(link, /\/admin\/reset-password#token=[A-Za-z0-9_-]{43}$/);
+    const row = page.locator('#admin-list tbody tr', { hasText: 'peter@initech.example' });
+    assert.match((await row.textContent()) ?? '', /initech.*never.*Active/);
+    const state = async (url: string) =>
+      ((await (await page.request.post(`${base}/admin/api/v1/password-reset/status`, { data: { token: url.split('#token=')[1] } })).json()) as { state: string }).state;
+    assert.equal(await state(link), 'usable');
+
+    await page.getByRole('button', { name: 'Reset password of peter@initech.example' }).click();
+    const reset = page.locator('#reset-link');
+    await reset.waitFor();
+    assert.notEqual(await reset.inputValue(), link);
+    assert.equal(await state(await reset.inputValue()), 'usable');
+    assert.deepEqual(await axeViolations(page), []);
+
+    await page.getByRole('button', { name: 'Remove peter@initech.example' }).click();
+    assert.deepEqual(await axeViolations(page), [], 'the page asking for the second click');
+    await page.getByRole('button', { name: 'Remove now: peter@initech.example' }).click();
+    await row.waitFor({ state: 'detached' });
+    const admins = (await adminApi('/admins')).admins as JsonObject[];
+    assert.equal(admins.some((a) => a['email'] === 'peter@initech.example'), false);
   });
 
   it("the setup link's pages and the password-reset page pass axe and fit a phone", async () => {

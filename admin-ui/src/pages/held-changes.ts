@@ -88,7 +88,8 @@ export async function renderHeldChanges(main: HTMLElement, ctx: PageContext): Pr
         {
           type: 'button',
           class: `button ${decision === 'approve' ? 'button-danger' : 'button-secondary'} button-small`,
-          'aria-label': `Confirm: ${verb.toLowerCase()} ${KINDS[c.kind].toLowerCase()} ${name}`,
+          // The visible words first: speech users say what they see.
+          'aria-label': `${verb} now: ${KINDS[c.kind].toLowerCase()} ${name}`,
           onclick: async () => {
             confirm.disabled = true;
             try {
