@@ -1,18 +1,20 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { groupSummary, listGroupSummaries } from '../provisioning/admins/group-overview.js';
 import { listPendingWithSubjects } from '../provisioning/admins/pending-overview.js';
 import { listCredentials } from '../provisioning/credentials/manage-credentials.js';
 import { dismissDuplicates, listPossibleDuplicates, MAX_PEOPLE_PER_DECISION, undoDuplicateDismissals } from '../provisioning/directory/possible-duplicates.js';
-import { listFolders, listPeople, personOverview, type PeopleFilter } from '../provisioning/directory/read-directory.js';
+import { eachPersonPage, listFolders, listPeople, personOverview, type PeopleFilter } from '../provisioning/directory/read-directory.js';
 import { notFound } from '../provisioning/errors.js';
 import { getGroup } from '../provisioning/groups/read-groups.js';
 import type { ProvisioningRuntime } from '../provisioning/runtime.js';
 import { tenantSettings } from '../provisioning/tenants/tenant-settings.js';
 import type { TenantRecord } from '../storage/store.js';
 import type { DuplicateCursor } from '../storage/store.js';
-import { parseInput, requestedTenant } from './admin-guard.js';
+import { parseInput, requestedTenant, signedInAdmin } from './admin-guard.js';
 import type { AdminApiOptions } from './admin-options.js';
+import { csvRow } from './csv.js';
 import { folderView, groupView, pendingView, personDetail, personSummary } from './views.js';
 
 const id = z.string().min(1).max(100);
@@ -55,6 +57,20 @@ function decodeCursor(text: string): DuplicateCursor {
  */
 const PEOPLE_COUNT_CAP = 10_000;
 
+const PEOPLE_CSV_COLUMNS = ['id', 'userName', 'name', 'email', 'title', 'department', 'status', 'source', 'missing', 'createdAt', 'modifiedAt'];
+
+/** The list's filters from its query (the CSV export takes the same). */
+function peopleFilter(q: z.infer<typeof peopleQuery>): PeopleFilter {
+  return {
+    ...(q.q ? { text: q.q } : {}),
+    ...(q.status ? { active: q.status === 'active' } : {}),
+    ...(q.folder ? { folderId: q.folder } : {}),
+    ...(q.group ? { groupId: q.group } : {}),
+    ...(q.incomplete ? { incomplete: q.incomplete === 'true' } : {}),
+    ...(q.source ? { source: q.source } : {}),
+  };
+}
+
 /** A page of people as the API answers it (also the member list of a group or a folder). */
 async function peoplePage(rt: ProvisioningRuntime, tenant: TenantRecord, filter: PeopleFilter, page: { cursor?: string | undefined; limit: number }) {
   const result = await listPeople(rt, { tenantId: tenant.id }, filter, { ...(page.cursor ? { after: page.cursor } : {}), limit: page.limit }, PEOPLE_COUNT_CAP);
@@ -66,17 +82,31 @@ export function registerDirectoryRoutes(app: FastifyInstance, options: AdminApiO
   const { rt } = options;
   const labelsOf = async (tenantId: string) => new Map((await listCredentials(rt, tenantId)).map((c) => [c.id, c.label]));
 
+  // The same filters as the list, every match, streamed a page at a time as CSV.
+  app.get('/tenants/:slug/people.csv', async (request, reply) => {
+    const { tenant } = await requestedTenant(rt, request);
+    const q = parseInput(peopleQuery, request.query, 'query');
+    const filter = peopleFilter(q);
+    request.log.info({ tenant: tenant.slug, admin: signedInAdmin(request).admin.id }, 'people exported');
+    async function* lines() {
+      yield csvRow(PEOPLE_CSV_COLUMNS);
+      for await (const page of eachPersonPage(rt, { tenantId: tenant.id }, filter)) {
+        yield page.map((user) => {
+          const p = personSummary(user);
+          return csvRow([p.id, p.userName, p.name, p.email, p.title, p.department, p.active ? 'active' : 'inactive', p.source, p.missing.join(' '), p.createdAt, p.modifiedAt]);
+        }).join('');
+      }
+    }
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${tenant.slug}-people.csv"`)
+      .send(Readable.from(lines()));
+  });
+
   app.get('/tenants/:slug/people', async (request) => {
     const { tenant } = await requestedTenant(rt, request);
     const q = parseInput(peopleQuery, request.query, 'query');
-    const filter: PeopleFilter = {
-      ...(q.q ? { text: q.q } : {}),
-      ...(q.status ? { active: q.status === 'active' } : {}),
-      ...(q.folder ? { folderId: q.folder } : {}),
-      ...(q.group ? { groupId: q.group } : {}),
-      ...(q.incomplete ? { incomplete: q.incomplete === 'true' } : {}),
-      ...(q.source ? { source: q.source } : {}),
-    };
+    const filter = peopleFilter(q);
     return peoplePage(rt, tenant, filter, q);
   });
 

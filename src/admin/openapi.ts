@@ -288,6 +288,21 @@ export const openApiDocument: JsonObject = {
         ref('PeoplePage'),
       ),
     },
+    '/tenants/{slug}/people.csv': {
+      get: {
+        summary: 'Every person matching the People overview filters as CSV, streamed (a cell starting with = + - @ gets a leading apostrophe)',
+        parameters: [
+          slug,
+          query('q', 'Substring of userName, display name or an email.'),
+          query('status', 'active or inactive.', { enum: ['active', 'inactive'] }),
+          query('folder', 'A folder id.'),
+          query('group', 'A pushed group id.'),
+          query('incomplete', 'true: only profiles missing a recommended attribute.', { enum: ['true', 'false'] }),
+          query('source', 'Who made the profile.', { enum: ['scim', 'sso', 'admin', 'import'] }),
+        ],
+        responses: { '200': { description: 'id, userName, name, email, title, department, status, source, missing, createdAt, modifiedAt', content: { 'text/csv': { schema: str } } }, ...errors(400, 401, 404) },
+      },
+    },
     '/tenants/{slug}/people/{id}': {
       get: read(
         'A person: every attribute, groups, folders, manager, reports, pending references and SCIM history',
