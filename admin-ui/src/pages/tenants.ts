@@ -34,11 +34,14 @@ function createForm(reload: () => Promise<Tenant[]>): HTMLElement {
         }
       },
     },
-    field('Slug', slug, 'Lower-case letters, digits and inner hyphens; it names the tenant in URLs.'),
+    field('Slug', slug),
     field('Name', name),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button button-primary' }, 'Create tenant')),
   );
-  return section('Create a tenant', [form, message], { id: 'create-tenant' });
+  return section('Create a tenant', [form, message], {
+    id: 'create-tenant',
+    description: 'The slug names the tenant in URLs (…/t/<slug>/scim/v2/): lower-case letters, digits and inner hyphens. Next you connect its identity provider.',
+  });
 }
 
 /** The operator's tenant picker, with each tenant's Last SCIM request and Last SCIM change. */
