@@ -1,5 +1,5 @@
 import type {
-  ConnectionAttempt, Credential, DuplicatesPage, Guide, Preview, WentLive, DiscardedPreview, SetupLink, SetupOverview, SetupSession, Folder, Group, IssuedCredential, LogEntry, PeoplePage, Pending, PersonDetail, Session, Settings, Tenant, TenantDetail,
+  AdminListing, ConnectionAttempt, Credential, HeldChange, DuplicatesPage, Guide, Preview, WentLive, DiscardedPreview, SetupLink, SetupOverview, SetupSession, Folder, Group, IssuedCredential, LogEntry, PeoplePage, Pending, PersonDetail, Session, Settings, Tenant, TenantDetail,
 } from './types.js';
 import { BASE } from './router.js';
 
@@ -73,6 +73,11 @@ export const api = {
   resetPassword: (token: string, password: string) => call<{ email: string; sessionsEnded: number }>('POST', '/password-reset', { token, password }),
   tenants: () => call<{ tenants: Tenant[] }>('GET', '/tenants'),
   tenant: (slug: string) => call<TenantDetail>('GET', t(slug)),
+  createTenant: (slug: string, name: string) => call<{ tenant: Tenant }>('POST', '/tenants', { slug, ...(name ? { name } : {}) }),
+  admins: () => call<{ admins: AdminListing[] }>('GET', '/admins'),
+  inviteAdmin: (email: string, tenant: string | null) => call<{ admin: AdminListing; link: string; expiresAt: string }>('POST', '/admins', { email, tenant }),
+  resetAdmin: (id: string) => call<{ link: string; expiresAt: string }>('POST', `/admins/${encodeURIComponent(id)}/password-reset`, {}),
+  removeAdmin: (id: string) => call<void>('DELETE', `/admins/${encodeURIComponent(id)}`),
   updateSettings: (slug: string, change: Partial<Settings>) => call<{ settings: Settings }>('PATCH', `${t(slug)}/settings`, change),
   credentials: (slug: string) => call<{ credentials: Credential[] }>('GET', `${t(slug)}/credentials`),
   createCredential: (slug: string, kind: 'bearer' | 'basic', label: string) =>
@@ -107,5 +112,8 @@ export const api = {
   preview: (slug: string) => call<Preview>('GET', `${t(slug)}/preview`),
   goLive: (slug: string) => call<WentLive>('POST', `${t(slug)}/go-live`, {}),
   discardPreview: (slug: string) => call<DiscardedPreview>('POST', `${t(slug)}/preview/discard`, {}),
+  heldChanges: (slug: string) => call<{ heldChanges: HeldChange[] }>('GET', `${t(slug)}/held-changes`),
+  decideHeldChange: (slug: string, id: string, decision: 'approve' | 'discard') =>
+    call<{ heldChange: HeldChange }>('POST', `${t(slug)}/held-changes/${encodeURIComponent(id)}/${decision}`),
   log: (slug: string, query: Query) => call<{ entries: LogEntry[]; nextCursor: string | null }>('GET', withQuery(`${t(slug)}/log`, query)),
 };

@@ -29,6 +29,31 @@ export function fill(parent: Element, ...children: Child[]): void {
   append(parent, children);
 }
 
+/**
+ * The box a table scrolls in when it is wider than the page (a phone, a long value). While it
+ * scrolls it is a named region in the tab order, so a keyboard can reach and scroll it; while it
+ * fits it is neither, so a table that needs no scrolling adds no tab stop.
+ */
+export function tableWrap(label: string, table: HTMLTableElement): HTMLElement {
+  return scrollsWhenWide(h('div', { class: 'table-wrap' }, table), label);
+}
+
+/** Makes a box that scrolls sideways (a table's, a code block) reachable by keyboard while it does. */
+export function scrollsWhenWide<T extends HTMLElement>(wrap: T, label: string): T {
+  const update = () => {
+    if (wrap.scrollWidth > wrap.clientWidth + 1) {
+      wrap.setAttribute('tabindex', '0');
+      wrap.setAttribute('role', 'region');
+      wrap.setAttribute('aria-label', `${label} (scrolls sideways)`);
+    } else {
+      for (const name of ['tabindex', 'role', 'aria-label']) wrap.removeAttribute(name);
+    }
+  };
+  new ResizeObserver(update).observe(wrap);
+  if (wrap.firstElementChild) new ResizeObserver(update).observe(wrap.firstElementChild);
+  return wrap;
+}
+
 /** Tells screen readers something happened (copy, generate, save) without moving focus. */
 export function announce(message: string): void {
   const region = document.getElementById('announcer');
@@ -60,4 +85,6 @@ export const ICONS = {
   copy: 'M9 9h11v11H9zM5 15V4h11',
   guide: 'M4 5h6a2 2 0 0 1 2 2v12a2 2 0 0 0-2-2H4zM20 5h-6a2 2 0 0 0-2 2v12a2 2 0 0 1 2-2h6z',
   out: 'M15 17l5-5-5-5M20 12H9M12 20H5V4h7',
+  menu: 'M4 7h16M4 12h16M4 17h16',
+  held: 'M12 3l8 3v6c0 4.5-3.4 8.3-8 9-4.6-.7-8-4.5-8-9V6zM10 9v5M14 9v5',
 };

@@ -1,8 +1,10 @@
 import { api, ApiError, whenSignedOut } from './api.js';
 import { fill, h } from './dom.js';
+import { renderAdmins } from './pages/admins.js';
 import { renderDuplicates } from './pages/duplicates.js';
 import { renderFolder, renderGroup, renderGroups } from './pages/groups.js';
 import { renderGuidedSetup } from './pages/guided-setup.js';
+import { renderHeldChanges } from './pages/held-changes.js';
 import { renderLog } from './pages/log.js';
 import { renderSetupLink } from './pages/setup-link.js';
 import { renderPeople } from './pages/people.js';
@@ -126,6 +128,15 @@ async function render(): Promise<void> {
     focusHeading();
     return;
   }
+  if (route.page === 'admins') {
+    try {
+      await renderAdmins(main, session, all);
+    } catch (error) {
+      fill(main, pageHeader(error instanceof ApiError && error.status === 403 ? 'Operators only' : 'Something went wrong'), errorBox(error));
+    }
+    focusHeading();
+    return;
+  }
   if (route.page === 'tenants') {
     await renderTenants(main, all, session, async () => {
       await loadTenants();
@@ -178,6 +189,9 @@ async function render(): Promise<void> {
         await renderPreview(body, { slug: tenant.slug, productName: null, current: ctx.current });
         break;
       }
+      case 'held':
+        await renderHeldChanges(main, ctx);
+        break;
       case 'guided-setup': {
         const idp = new URLSearchParams(location.search).get('idp');
         fill(main, pageHeader('Guided setup', 'Connect an identity provider step by step, with this tenant\'s own values, and watch its first request arrive.'));

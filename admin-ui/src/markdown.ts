@@ -1,4 +1,4 @@
-import { h, type Child } from './dom.js';
+import { h, scrollsWhenWide, tableWrap, type Child } from './dom.js';
 
 /**
  * The markdown subset the guides are written in (src/guides/), rendered with text nodes only — the
@@ -51,9 +51,8 @@ function renderList(lines: readonly string[]): HTMLElement {
 function renderTable(lines: readonly string[]): HTMLElement {
   const cells = (line: string) => line.slice(1, -1).split(' | ').map((c) => c.trim());
   const [head, , ...rows] = lines;
-  return h(
-    'div',
-    { class: 'table-wrap' },
+  return tableWrap(
+    'Table',
     h('table', { class: 'data' }, h('thead', null, h('tr', null, cells(head ?? '').map((c) => h('th', { scope: 'col' }, inline(c))))), h('tbody', null, rows.map((r) => h('tr', null, cells(r).map((c) => h('td', null, inline(c))))))),
   );
 }
@@ -71,7 +70,7 @@ export function renderBlocks(text: string): HTMLElement[] {
       const body: string[] = [];
       for (i++; i < lines.length && !(lines[i] ?? '').startsWith('```'); i++) body.push(lines[i] ?? '');
       i++;
-      out.push(h('pre', { class: 'code-block' }, h('code', null, body.join('\n'))));
+      out.push(scrollsWhenWide(h('pre', { class: 'code-block' }, h('code', null, body.join('\n'))), 'Code'));
     } else if (/^#{3,4}\s/.test(line)) {
       out.push(h('h3', { class: 'guide-subheading' }, inline(line.replace(/^#+\s/, ''))));
       i++;

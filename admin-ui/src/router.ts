@@ -8,6 +8,7 @@ export type Route =
   | { page: 'reset-password' }
   | { page: 'home' }
   | { page: 'tenants' }
+  | { page: 'admins' }
   | { page: 'people'; slug: string }
   | { page: 'person'; slug: string; id: string }
   | { page: 'groups'; slug: string }
@@ -17,6 +18,7 @@ export type Route =
   | { page: 'duplicates'; slug: string }
   | { page: 'provisioning'; slug: string }
   | { page: 'log'; slug: string }
+  | { page: 'held'; slug: string }
   | { page: 'guided-setup'; slug: string }
   | { page: 'preview'; slug: string }
   | { page: 'setup' }
@@ -33,11 +35,12 @@ export function parseRoute(pathname: string): Route {
   if (first === 'sign-in' && parts.length === 1) return { page: 'sign-in' };
   if (first === 'reset-password' && parts.length === 1) return { page: 'reset-password' };
   if (first === 'tenants' && parts.length === 1) return { page: 'tenants' };
+  if (first === 'admins' && parts.length === 1) return { page: 'admins' };
   // Where a setup link lands (/admin/setup/<token> itself is the server's page that opens it).
   if (first === 'setup' && parts.length === 1) return { page: 'setup' };
   if (first !== 't' || !slug || !section) return { page: 'not-found' };
   if (parts.length === 3) {
-    if (section === 'people' || section === 'groups' || section === 'pending' || section === 'duplicates' || section === 'provisioning' || section === 'log') {
+    if (section === 'people' || section === 'groups' || section === 'pending' || section === 'duplicates' || section === 'provisioning' || section === 'log' || section === 'held') {
       return { page: section, slug };
     }
     if (section === 'setup') return { page: 'guided-setup', slug };

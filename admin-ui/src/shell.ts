@@ -1,4 +1,4 @@
-import { h, icon, ICONS } from './dom.js';
+import { fill, h, icon, ICONS } from './dom.js';
 import { tenantPath, type Route, BASE } from './router.js';
 import type { Session, Tenant } from './types.js';
 
@@ -45,16 +45,52 @@ export function shell(session: Session, route: Route, tenant: Tenant | null, mai
         { label: 'Guided setup', href: at('setup'), icon: ICONS.guide, active: page === 'guided-setup' },
         ...(tenant.mode === 'preview' || page === 'preview' ? [{ label: 'First sync preview', href: at('preview'), icon: ICONS.pending, active: page === 'preview' }] : []),
         { label: 'Provisioning log', href: at('log'), icon: ICONS.log, active: page === 'log' },
+        { label: 'Held changes', href: at('held'), icon: ICONS.held, active: page === 'held' },
       ]),
     );
   }
   if (session.admin.role === 'operator') {
-    groups.push(navList('Operator', [{ label: 'All tenants', href: `${BASE}/tenants`, icon: ICONS.tenants, active: page === 'tenants' }]));
+    groups.push(
+      navList('Operator', [
+        { label: 'All tenants', href: `${BASE}/tenants`, icon: ICONS.tenants, active: page === 'tenants' },
+        { label: 'Admins', href: `${BASE}/admins`, icon: ICONS.people, active: page === 'admins' },
+      ]),
+    );
   }
+  // On a phone the panel (tenant, navigation, account) folds away behind a Menu button; on a wider
+  // screen the button is hidden by the stylesheet and the panel is always shown. Each navigation
+  // builds the shell anew, so the menu is closed again on the page it led to.
+  const panel = h('div', { class: 'sidebar-panel', id: 'sidebar-panel' });
+  const menu = h(
+    'button',
+    {
+      type: 'button',
+      class: 'button button-ghost menu-button',
+      'aria-expanded': 'false',
+      'aria-controls': 'sidebar-panel',
+      onclick: () => {
+        const open = menu.getAttribute('aria-expanded') !== 'true';
+        menu.setAttribute('aria-expanded', String(open));
+        sidebar.classList.toggle('open', open);
+      },
+    },
+    icon(ICONS.menu),
+    h('span', null, 'Menu'),
+  );
   const sidebar = h(
     'aside',
     { class: 'sidebar' },
-    h('a', { href: `${BASE}/`, class: 'brand', 'aria-label': 'Roster admin console, home' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'R'), h('span', null, 'Roster')),
+    h(
+      'div',
+      { class: 'sidebar-top' },
+      // The name is the visible word plus hidden words, not an aria-label: speech users say what they see.
+    h('a', { href: `${BASE}/`, class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'R'), h('span', null, 'Roster'), h('span', { class: 'visually-hidden' }, ' admin console, home')),
+      menu,
+    ),
+    panel,
+  );
+  fill(
+    panel,
     tenant
       ? h(
           'div',

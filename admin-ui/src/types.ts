@@ -43,6 +43,26 @@ export type Tenant = {
       message: string;
     }[];
   };
+  health?: TenantHealth;
+};
+
+/** As `roster doctor` judges the tenant (silence beyond the IdP's rhythm, failing requests), with held changes and webhook findings; level is the worst finding's severity. */
+export type TenantHealth = {
+  level: "ok" | "note" | "warning" | "problem";
+  findings: {
+    severity: "note" | "warning" | "problem";
+    message: string;
+  }[];
+  lastError: {
+    at: string | null;
+    method: string;
+    path: string;
+    status: number;
+    error: string | null;
+  } | null;
+  failedRecent: number;
+  recentRequests: number;
+  heldChanges: number;
 };
 
 export type Settings = {
@@ -434,4 +454,37 @@ export type DiscardedPreview = {
     provisioningLogEntries: number;
     events: number;
   };
+};
+
+export type HeldChange = {
+  id: string;
+  kind: "user.deactivate" | "user.delete" | "group.empty";
+  resourceId: string;
+  reason: string;
+  status: "held" | "approved" | "discarded";
+  heldAt: string | null;
+  decidedAt: string | null;
+  /** While held: the person or group approval would change. */
+  target?: {
+    type: "person" | "group";
+    name: string | null;
+    exists: boolean;
+    members: number | null;
+  };
+  /** While held: each attribute approval would change, its value now and after (null: absent). */
+  changes?: {
+    attribute: string;
+    before: Json | null;
+    after: Json | null;
+  }[];
+};
+
+export type AdminListing = {
+  id: string;
+  email: string;
+  role: "operator" | "tenant";
+  tenant: string | null;
+  disabledAt: string | null;
+  createdAt: string;
+  lastSignInAt: string | null;
 };

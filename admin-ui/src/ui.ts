@@ -1,4 +1,4 @@
-import { announce, h, icon, ICONS, type Child } from './dom.js';
+import { announce, h, icon, ICONS, tableWrap, type Child } from './dom.js';
 import { ago, exact } from './format.js';
 
 /** The heading of a page, focused after each navigation so screen readers hear where they are. */
@@ -40,9 +40,8 @@ export interface Column<T> {
 
 /** A data table with a caption for screen readers and column headers. */
 export function table<T>(caption: string, columns: readonly Column<T>[], rows: readonly T[], rowClass?: (row: T) => string | undefined): HTMLElement {
-  return h(
-    'div',
-    { class: 'table-wrap' },
+  return tableWrap(
+    caption,
     h(
       'table',
       { class: 'data' },

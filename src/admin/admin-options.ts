@@ -11,6 +11,8 @@ export interface AdminApiOptions {
   readonly requestLog: RequestLogWriter;
   /** PUBLIC_URL (may be empty: then URLs come from the request). */
   readonly publicUrl: string;
+  /** SYNC_STALE_AFTER_MINUTES in ms: the silence the tenants' health badge reports, as `roster doctor` does. */
+  readonly syncStaleAfterMs?: number;
   /** SIGN_IN_ATTEMPTS_PER_ADDRESS: console sign-ins one client address may try per minute, any emails (0 or absent: no limit). */
   readonly signInAttemptsPerAddress?: number;
   /** Tests and development: every answer is checked against its route's declared schema (a mismatch is a 500). */

@@ -3,11 +3,13 @@ import { SchemaCollector } from '../http/openapi-document.js';
 import { setupLinkSchema } from '../http/setup-link-input.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json/json-value.js';
 import {
+  adminListingSchema,
   connectionAttemptSchema,
   discardedPreviewSchema,
   duplicatesPageSchema,
   groupSchema,
   guideSchema,
+  heldChangeSchema,
   issuedCredentialSchema,
   peoplePageSchema,
   personDetailSchema,
@@ -41,6 +43,8 @@ const CONSOLE_SCHEMAS: readonly z.ZodType[] = [
   previewSchema,
   wentLiveSchema,
   discardedPreviewSchema,
+  heldChangeSchema,
+  adminListingSchema,
 ];
 
 const HEADER = `// Generated from the admin API's answer schemas (src/admin/view-schemas.ts) by

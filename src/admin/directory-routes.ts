@@ -1,20 +1,22 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { groupSummary, listGroupSummaries } from '../provisioning/admins/group-overview.js';
 import { listPendingWithSubjects } from '../provisioning/admins/pending-overview.js';
 import { listCredentials } from '../provisioning/credentials/manage-credentials.js';
 import { dismissDuplicates, listPossibleDuplicates, MAX_PEOPLE_PER_DECISION, undoDuplicateDismissals } from '../provisioning/directory/possible-duplicates.js';
-import { listFolders, listPeople, personOverview, type PeopleFilter } from '../provisioning/directory/read-directory.js';
+import { eachPersonPage, listFolders, listPeople, personOverview, type PeopleFilter } from '../provisioning/directory/read-directory.js';
 import { notFound } from '../provisioning/errors.js';
 import { getGroup } from '../provisioning/groups/read-groups.js';
 import type { ProvisioningRuntime } from '../provisioning/runtime.js';
 import { tenantSettings } from '../provisioning/tenants/tenant-settings.js';
 import type { TenantRecord } from '../storage/store.js';
 import type { DuplicateCursor } from '../storage/store.js';
-import { addRoute, declareRoute } from '../http/route-contract.js';
+import { addRoute, addStreamRoute, declareRoute } from '../http/route-contract.js';
 import { adminSurface, READ_ERRORS, tenantPath } from './admin-contract.js';
-import { requestedTenant } from './admin-guard.js';
+import { requestedTenant, signedInAdmin } from './admin-guard.js';
 import type { AdminApiOptions } from './admin-options.js';
+import { csvRow } from './csv.js';
 import { duplicatesPageSchema, folderSchema, groupSchema, peoplePageSchema, pendingSchema, personDetailSchema, type PeoplePageView } from './view-schemas.js';
 import { folderView, groupView, pendingView, personDetail, personSummary } from './views.js';
 
@@ -25,26 +27,38 @@ const itemPath = (what: string) => z.object({ slug: z.string(), id: id.describe(
 const pageQuery = z.object({ cursor, limit }).strict();
 const duplicateDecision = z.object({ userIds: z.array(id).min(2).max(MAX_PEOPLE_PER_DECISION) }).strict();
 
+/** The People overview's filters (the list and its CSV export take the same). */
+const peopleQuery = z
+  .object({
+    q: z.string().max(200).optional().describe('Substring of userName, display name or an email.'),
+    status: z.enum(['active', 'inactive']).optional(),
+    folder: id.optional().describe('A folder id.'),
+    group: id.optional().describe('A pushed group id.'),
+    incomplete: z.enum(['true', 'false']).optional().describe('true: only profiles missing a recommended attribute.'),
+    source: z.enum(['scim', 'sso', 'admin', 'import']).optional().describe('Who made the profile.'),
+  })
+  .strict();
+
 export const listPeopleRoute = declareRoute({
   method: 'GET',
   path: '/tenants/:slug/people',
   operationId: 'listPeople',
   summary: 'People overview, filtered and paginated in the database',
   params: tenantPath,
-  query: z
-    .object({
-      q: z.string().max(200).optional().describe('Substring of userName, display name or an email.'),
-      status: z.enum(['active', 'inactive']).optional(),
-      folder: id.optional().describe('A folder id.'),
-      group: id.optional().describe('A pushed group id.'),
-      incomplete: z.enum(['true', 'false']).optional().describe('true: only profiles missing a recommended attribute.'),
-      source: z.enum(['scim', 'sso', 'admin', 'import']).optional().describe('Who made the profile.'),
-      cursor,
-      limit,
-    })
-    .strict(),
+  query: peopleQuery.extend({ cursor, limit }).strict(),
   response: peoplePageSchema,
   errors: [...READ_ERRORS, 503],
+});
+export const exportPeopleRoute = declareRoute({
+  method: 'GET',
+  path: '/tenants/:slug/people.csv',
+  operationId: 'exportPeople',
+  summary: 'Every person matching the People overview filters as CSV, streamed (a cell starting with = + - @ gets a leading apostrophe)',
+  params: tenantPath,
+  query: peopleQuery,
+  response: z.string().describe('CSV with a header row: id, userName, name, email, title, department, status, source, missing, createdAt, modifiedAt.'),
+  mediaType: 'text/csv; charset=utf-8',
+  errors: READ_ERRORS,
 });
 export const getPersonRoute = declareRoute({
   method: 'GET',
@@ -155,6 +169,20 @@ function decodeCursor(text: string): DuplicateCursor {
  */
 const PEOPLE_COUNT_CAP = 10_000;
 
+const PEOPLE_CSV_COLUMNS = ['id', 'userName', 'name', 'email', 'title', 'department', 'status', 'source', 'missing', 'createdAt', 'modifiedAt'];
+
+/** The list's filters from its query (the CSV export takes the same). */
+function peopleFilter(q: z.output<typeof peopleQuery>): PeopleFilter {
+  return {
+    ...(q.q ? { text: q.q } : {}),
+    ...(q.status ? { active: q.status === 'active' } : {}),
+    ...(q.folder ? { folderId: q.folder } : {}),
+    ...(q.group ? { groupId: q.group } : {}),
+    ...(q.incomplete ? { incomplete: q.incomplete === 'true' } : {}),
+    ...(q.source ? { source: q.source } : {}),
+  };
+}
+
 /** A page of people as the API answers it (also the member list of a group or a folder). */
 async function peoplePage(rt: ProvisioningRuntime, tenant: TenantRecord, filter: PeopleFilter, page: { cursor?: string | undefined; limit: number }): Promise<PeoplePageView> {
   const result = await listPeople(rt, { tenantId: tenant.id }, filter, { ...(page.cursor ? { after: page.cursor } : {}), limit: page.limit }, PEOPLE_COUNT_CAP);
@@ -167,16 +195,29 @@ export function registerDirectoryRoutes(app: FastifyInstance, options: AdminApiO
   const surface = adminSurface(options);
   const labelsOf = async (tenantId: string) => new Map((await listCredentials(rt, tenantId)).map((c) => [c.id, c.label]));
 
+  // The same filters as the list, every match, streamed a page at a time as CSV.
+  addStreamRoute(app, surface, exportPeopleRoute, async ({ request, reply, query: q }) => {
+    const { tenant } = await requestedTenant(rt, request);
+    const filter = peopleFilter(q);
+    request.log.info({ tenant: tenant.slug, admin: signedInAdmin(request).admin.id }, 'people exported');
+    async function* lines() {
+      yield csvRow(PEOPLE_CSV_COLUMNS);
+      for await (const page of eachPersonPage(rt, { tenantId: tenant.id }, filter)) {
+        yield page
+          .map((user) => {
+            const p = personSummary(user);
+            return csvRow([p.id, p.userName, p.name, p.email, p.title, p.department, p.active ? 'active' : 'inactive', p.source, p.missing.join(' '), p.createdAt, p.modifiedAt]);
+          })
+          .join('');
+      }
+    }
+    reply.header('content-disposition', `attachment; filename="${tenant.slug}-people.csv"`);
+    return Readable.from(lines());
+  });
+
   addRoute(app, surface, listPeopleRoute, async ({ request, query: q }) => {
     const { tenant } = await requestedTenant(rt, request);
-    const filter: PeopleFilter = {
-      ...(q.q ? { text: q.q } : {}),
-      ...(q.status ? { active: q.status === 'active' } : {}),
-      ...(q.folder ? { folderId: q.folder } : {}),
-      ...(q.group ? { groupId: q.group } : {}),
-      ...(q.incomplete ? { incomplete: q.incomplete === 'true' } : {}),
-      ...(q.source ? { source: q.source } : {}),
-    };
+    const filter = peopleFilter(q);
     return peoplePage(rt, tenant, filter, q);
   });
 

@@ -101,5 +101,41 @@ for (const { engine, skip } of testEngines()) {
       assert.equal((await call(operator, 'DELETE', `/admins/${it.id}`)).statusCode, 204);
       assert.equal((await call(operator, 'DELETE', `/admins/${it.id}`)).statusCode, 404);
     });
+
+    it('creates a tenant and invites its admin by a one-time link that sets their first password', async () => {
+      const operator = await signIn(OPERATOR);
+      // The earlier test removed acme's admin: another one asks.
+      const other = { email: 'it2@acme.example', password: 'acme admin passphrase 2' };
+      await createAdmin(server.rt, { ...other, tenantSlug: 'acme' });
+      const tenantAdmin = await signIn(other);
+      assert.equal((await call(tenantAdmin, 'POST', '/tenants', { slug: 'mine' })).statusCode, 403);
+      assert.equal((await call(tenantAdmin, 'POST', '/admins', { email: 'x@acme.example', tenant: 'acme' })).statusCode, 403);
+      assert.equal(await server.rt.store.tenants.findBySlug('mine'), undefined);
+      const created = await call(operator, 'POST', '/tenants', { slug: 'initech', name: 'Initech' });
+      assert.equal(created.statusCode, 201, created.body);
+      assert.equal(JSON.parse(created.body).endpoints.byTenantPath, 'https://roster.example.com/t/initech/scim/v2/');
+      assert.equal((await call(operator, 'POST', '/tenants', { slug: 'initech' })).statusCode, 409);
+      assert.equal((await call(operator, 'POST', '/tenants', { slug: 'Not A Slug' })).statusCode, 400);
+
+      const invited = await call(operator, 'POST', '/admins', { email: 'peter@initech.example', tenant: 'initech' });
+      assert.equal(invited.statusCode, 201, invited.body);
+      const body = JSON.parse(invited.body) as { admin: { email: string; role: string; tenant: string; lastSignInAt: string | null }; link: string; expiresAt: string };
+      assert.deepEqual([body.admin.email, body.admin.role, body.admin.tenant, body.admin.lastSignInAt], ['peter@initech.example', 'tenant', 'initech', null]);
+      assert.match(body.link, /^https:\/\/roster\.example\.com\/admin\/reset-password#token=[A-Za-z0-9_-]{43}$/);
+      assert.equal((await call(operator, 'POST', '/admins', { email: 'peter@initech.example', tenant: 'initech' })).statusCode, 409);
+      assert.equal((await call(operator, 'POST', '/admins', { email: 'bill@initech.example', tenant: 'no-such-tenant' })).statusCode, 404);
+
+      // The link sets the first password once; then the invited admin signs in to their tenant only.
+      const token = body.link.split('#token=')[1]!;
+      const set = await server.app.inject({ method: 'POST', url: '/admin/api/v1/password-reset', payload: { token, password: 'peter chose this one' } });
+      assert.equal(set.statusCode, 200, set.body);
+      const again = await server.app.inject({ method: 'POST', url: '/admin/api/v1/password-reset', payload: { token, password: 'and again, later on' } });
+      assert.notEqual(again.statusCode, 200, 'single use');
+      const peter = await signIn({ email: 'peter@initech.example', password: 'peter chose this one' });
+      const tenants = JSON.parse((await call(peter, 'GET', '/tenants')).body) as { tenants: { slug: string }[] };
+      assert.deepEqual(tenants.tenants.map((t) => t.slug), ['initech']);
+      const audit = JSON.parse((await call(operator, 'GET', '/operator-audit')).body) as { entries: { action: string }[] };
+      assert.ok(audit.entries.some((e) => e.action === 'admin.password_reset_issued'));
+    });
   });
 }

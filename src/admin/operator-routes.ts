@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { disableAdmin, enableAdmin, removeAdmin } from '../provisioning/admins/admin-lifecycle.js';
+import { inviteAdmin } from '../provisioning/admins/invite-admin.js';
 import { listAdmins } from '../provisioning/admins/manage-admins.js';
 import { issuePasswordReset, resetLink, resetLinkState, resetPasswordWithLink } from '../provisioning/admins/password-reset.js';
 import { latestOperatorActions } from '../provisioning/operator/operator-audit.js';
 import { deleteTenant, describeRemoved } from '../provisioning/tenants/delete-tenant.js';
-import { renameTenant } from '../provisioning/tenants/manage-tenants.js';
+import { createTenant, renameTenant } from '../provisioning/tenants/manage-tenants.js';
 import { addRoute, declareRoute } from '../http/route-contract.js';
 import type { AdminRecord } from '../storage/admin-store.js';
 import { adminSurface, READ_ERRORS, tenantPath } from './admin-contract.js';
@@ -116,6 +117,29 @@ export const resetPasswordRoute = declareRoute({
   response: z.strictObject({ email: z.string(), sessionsEnded: z.number().int().min(0) }),
   errors: [400, 404, 410],
 });
+export const createTenantRoute = declareRoute({
+  method: 'POST',
+  path: '/tenants',
+  operationId: 'createTenant',
+  summary: 'Operators: create a tenant',
+  body: z.object({ slug: z.string().min(1).max(63), name: z.string().min(1).max(200).optional() }).strict(),
+  response: z.strictObject({ tenant: tenantSchema, endpoints: endpointsSchema }),
+  statuses: [201],
+  errors: [400, 401, 403, 409],
+});
+export const inviteAdminRoute = declareRoute({
+  method: 'POST',
+  path: '/admins',
+  operationId: 'inviteAdmin',
+  summary:
+    'Operators: invite an admin (tenant: a slug, or null for an operator); answers a single-use link where they set their first password (3 days unless expiresInMinutes), shown only here',
+  body: z
+    .object({ email: z.string().min(3).max(254), tenant: z.string().min(1).max(63).nullable(), expiresInMinutes: z.number().int().min(1).max(7 * 24 * 60).optional() })
+    .strict(),
+  response: z.strictObject({ admin: adminListingSchema, link: z.string(), expiresAt: isoTime }),
+  statuses: [201],
+  errors: [400, 401, 403, 404, 409],
+});
 
 /** Operator-only routes answer a tenant admin 403: the route exists, it is not theirs to use. */
 function operator(request: FastifyRequest): AdminRecord {
@@ -137,7 +161,7 @@ function adminListView(admin: AdminRecord, slugOf: Map<string, string>): AdminLi
 }
 
 /**
- * Day-2 administration for operators (rename and delete a tenant; list, disable, enable and remove
+ * Day-2 administration for operators (create, rename and delete a tenant; invite admins by a one-time link; list, disable, enable and remove
  * admins; issue password-reset links; read the operator audit trail), and the two public routes
  * behind the console's reset page.
  */
@@ -149,6 +173,30 @@ export function registerOperatorRoutes(app: FastifyInstance, options: AdminApiOp
     if (!admin) throw new AdminApiError(404, 'notFound', `no admin ${id}`);
     return admin;
   };
+
+  addRoute(app, surface, createTenantRoute, async ({ request, body }) => {
+    const me = operator(request);
+    const tenant = await createTenant(rt, { slug: body.slug, ...(body.name ? { name: body.name } : {}) });
+    request.log.info({ admin: me.id, tenant: tenant.slug }, 'tenant created');
+    return { tenant: tenantView(tenant), endpoints: scimEndpoints(request, options.publicUrl, tenant.slug) };
+  });
+
+  // An invitation is the account plus a one-time link to set its first password (shown once here).
+  addRoute(app, surface, inviteAdminRoute, async ({ request, body }) => {
+    const me = operator(request);
+    const invited = await inviteAdmin(
+      rt,
+      { email: body.email, ...(body.tenant === null ? {} : { tenantSlug: body.tenant }), ...(body.expiresInMinutes ? { ttlMs: body.expiresInMinutes * 60_000 } : {}) },
+      { adminId: me.id },
+    );
+    request.log.info({ admin: me.id, invited: invited.admin.id, tenant: body.tenant }, 'admin invited');
+    const slugOf = new Map(body.tenant === null || invited.admin.tenantId === null ? [] : [[invited.admin.tenantId, body.tenant]]);
+    return {
+      admin: adminListView(invited.admin, slugOf),
+      link: resetLink(consoleOrigin(request, options.publicUrl), invited.token),
+      expiresAt: new Date(invited.expiresMs).toISOString(),
+    };
+  });
 
   // A tenant admin asking about another tenant gets 404, as everywhere; about their own, 403.
   addRoute(app, surface, renameTenantRoute, async ({ request, body }) => {

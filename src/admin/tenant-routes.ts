@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { webhookTroubles } from '../events/webhook-health.js';
+import { webhookTroubleFindings, webhookTroubles, type WebhookTrouble } from '../events/webhook-health.js';
+import { tenantHealth } from '../provisioning/operations/tenant-health.js';
 import type { JsonObject } from '../json/json-value.js';
 import { tenantsForAdmin } from '../provisioning/admins/admin-access.js';
 import { issueCredential, listCredentials, revokeCredential } from '../provisioning/credentials/manage-credentials.js';
@@ -15,6 +16,10 @@ import type { AdminApiOptions } from './admin-options.js';
 import { credentialSchema, heldChangeSchema, issuedCredentialSchema, settingsViewSchema, tenantDetailSchema, tenantSchema } from './view-schemas.js';
 import { credentialView, heldChangeView, settingsView, tenantView } from './views.js';
 import { approveHeldChange, discardHeldChange, listHeldChanges } from '../provisioning/guard/review-held-change.js';
+import { describeHeldChanges } from '../provisioning/guard/describe-held-change.js';
+
+/** SYNC_STALE_AFTER_MINUTES' default, for an admin API built without the setting. */
+const DEFAULT_STALE_AFTER_MS = 120 * 60_000;
 
 const heldPath = z.object({ slug: z.string(), id: z.string().min(1).max(64).describe('The held change id.') });
 const credentialPath = z.object({ slug: z.string(), id: z.string().regex(/^[0-9a-f]{16}$/, 'a credential id').describe('The credential id.') });
@@ -127,17 +132,27 @@ export function registerTenantRoutes(app: FastifyInstance, options: AdminApiOpti
   const { rt, activity } = options;
   const surface = adminSurface(options);
   const live = (tenant: TenantRecord) => activity.overlay(tenant);
+  // The badge judges as `roster doctor` does: the same function, threshold and recent requests.
+  const health = (tenant: TenantRecord, troubles: readonly WebhookTrouble[]) =>
+    tenantHealth(rt, tenant, webhookTroubleFindings(troubles), { staleAfterMs: options.syncStaleAfterMs ?? DEFAULT_STALE_AFTER_MS });
 
   addRoute(app, surface, listTenantsRoute, async ({ request }) => {
     const tenants = await tenantsForAdmin(rt, signedInAdmin(request).admin);
     // One read for every tenant's webhook troubles (usually none), split by tenant here.
     const troubles = tenants.length === 0 ? [] : await webhookTroubles(rt);
-    return { tenants: tenants.map((t) => tenantView(live(t), troubles.filter((x) => x.tenant === t.slug))) };
+    const views = [];
+    // One tenant after another: three small reads each, never the whole pool at once.
+    for (const t of tenants) {
+      const own = troubles.filter((x) => x.tenant === t.slug);
+      views.push(tenantView(live(t), own, await health(live(t), own)));
+    }
+    return { tenants: views };
   });
 
   addRoute(app, surface, getTenantRoute, async ({ request }) => {
     const { tenant } = await requestedTenant(rt, request);
-    return { tenant: tenantView(live(tenant), await webhookTroubles(rt, { tenantId: tenant.id })), settings: settingsView(tenantSettings(tenant), tenant), endpoints: scimEndpoints(request, options.publicUrl, tenant.slug) };
+    const troubles = await webhookTroubles(rt, { tenantId: tenant.id });
+    return { tenant: tenantView(live(tenant), troubles, await health(live(tenant), troubles)), settings: settingsView(tenantSettings(tenant), tenant), endpoints: scimEndpoints(request, options.publicUrl, tenant.slug) };
   });
 
   addRoute(app, surface, getSettingsRoute, async ({ request }) => {
@@ -171,8 +186,11 @@ export function registerTenantRoutes(app: FastifyInstance, options: AdminApiOpti
 
   addRoute(app, surface, listHeldChangesRoute, async ({ request, query }) => {
     const { tenant } = await requestedTenant(rt, request);
-    const changes = await listHeldChanges(rt, { tenantId: tenant.id }, query.status === 'all' ? undefined : (query.status ?? 'held'));
-    return { heldChanges: changes.map(heldChangeView) };
+    const scope = { tenantId: tenant.id };
+    const changes = await listHeldChanges(rt, scope, query.status === 'all' ? undefined : (query.status ?? 'held'));
+    // Only a change still held has an effect to show: a decided one was applied or dropped.
+    const effects = await describeHeldChanges(rt, scope, changes.filter((c) => c.status === 'held'));
+    return { heldChanges: changes.map((c) => heldChangeView(c, effects.get(c.id))) };
   });
 
   addRoute(app, surface, approveHeldChangeRoute, async ({ request, params }) => {

@@ -36,6 +36,18 @@ const webhookTrouble = z.strictObject({
   lastError: z.string().nullable(),
   message: z.string(),
 });
+export const tenantHealthSchema = named(
+  z.strictObject({
+    level: z.enum(['ok', 'note', 'warning', 'problem']),
+    findings: z.array(z.strictObject({ severity: z.enum(['note', 'warning', 'problem']), message: z.string() })),
+    lastError: z.strictObject({ at: time, method: z.string(), path: z.string(), status: z.number().int(), error: z.string().nullable() }).nullable(),
+    failedRecent: count,
+    recentRequests: count,
+    heldChanges: count,
+  }),
+  'TenantHealth',
+  "As `roster doctor` judges the tenant (silence beyond the IdP's rhythm, failing requests), with held changes and webhook findings; level is the worst finding's severity.",
+);
 export const tenantModeSchema = z.enum(['live', 'preview']).describe("preview: the first sync is received and checked but kept from the host until an admin presses Go live.");
 export const tenantSchema = named(
   z.strictObject({
@@ -50,6 +62,7 @@ export const tenantSchema = named(
       health: z.enum(['ok', 'retrying', 'failing']).describe('ok: every webhook stream of the tenant delivers; retrying: one failed lately; failing: one has failed for 10 minutes or 5 attempts, or stopped at a dead letter.'),
       troubles: z.array(webhookTrouble),
     }),
+    health: tenantHealthSchema.optional(),
   }),
   'Tenant',
 );
@@ -68,6 +81,14 @@ export const heldChangeSchema = named(
     status: z.enum(['held', 'approved', 'discarded']),
     heldAt: time,
     decidedAt: time,
+    target: z
+      .strictObject({ type: z.enum(['person', 'group']), name: z.string().nullable(), exists: z.boolean(), members: z.number().int().nullable() })
+      .optional()
+      .describe('While held: the person or group approval would change.'),
+    changes: z
+      .array(z.strictObject({ attribute: z.string(), before: jsonValue.nullable(), after: jsonValue.nullable() }))
+      .optional()
+      .describe('While held: each attribute approval would change, its value now and after (null: absent).'),
   }),
   'HeldChange',
 );

@@ -2,6 +2,8 @@ import { webhookHealth, type WebhookTrouble } from '../events/webhook-health.js'
 import { isJsonObject, type JsonObject, type JsonValue } from '../json/json-value.js';
 import { formatBasicKey } from '../provisioning/credentials/secrets.js';
 import type { PersonOverview } from '../provisioning/directory/read-directory.js';
+import type { HeldChangeEffect } from '../provisioning/guard/describe-held-change.js';
+import type { TenantHealth } from '../provisioning/operations/tenant-health.js';
 import type { GroupSummary } from '../provisioning/admins/group-overview.js';
 import type { TenantSettings } from '../provisioning/tenants/tenant-settings.js';
 import { valueFlags } from '../provisioning/users/validate-person.js';
@@ -49,9 +51,24 @@ export function adminView(admin: AdminRecord, tenantSlug: string | null): AdminV
   return { id: admin.id, email: admin.email, role: admin.role, tenant: tenantSlug };
 }
 
-/** A tenant with how its webhooks stand (the console's health badge): 'ok', 'retrying' or 'failing', and why. */
-export function tenantView(tenant: TenantRecord, troubles: readonly WebhookTrouble[] = []): TenantView {
+/**
+ * A tenant with how its webhooks stand ('ok', 'retrying' or 'failing', and why) and, when read, its
+ * health as `roster doctor` judges it (the console's badge).
+ */
+export function tenantView(tenant: TenantRecord, troubles: readonly WebhookTrouble[] = [], health?: TenantHealth): TenantView {
   return {
+    ...(health
+      ? {
+          health: {
+            level: health.level,
+            findings: health.findings.flatMap((f) => (f.severity === 'ok' ? [] : [{ severity: f.severity, message: f.message }])),
+            lastError: health.lastError ? { at: iso(health.lastError.atMs), method: health.lastError.method, path: health.lastError.path, status: health.lastError.status, error: health.lastError.error } : null,
+            failedRecent: health.failed,
+            recentRequests: health.recent,
+            heldChanges: health.held,
+          },
+        }
+      : {}),
     slug: tenant.slug,
     name: tenant.name,
     provisioningEnabled: tenant.provisioningEnabled,
@@ -79,8 +96,12 @@ export function settingsView(settings: TenantSettings, tenant: TenantRecord): Se
   return { ...settings, supportedLanguages: [...settings.supportedLanguages], provisioningEnabled: tenant.provisioningEnabled };
 }
 
-/** A change the mass-change guard held (the stored target document is not shown). */
-export function heldChangeView(change: HeldChangeRecord): HeldChangeView {
+/**
+ * A change the mass-change guard held. The stored target document is not sent whole; with `effect`
+ * (a change still held), what approving it would change: the person or group and each attribute's
+ * value now and after (null: absent).
+ */
+export function heldChangeView(change: HeldChangeRecord, effect?: HeldChangeEffect): HeldChangeView {
   return {
     id: change.id,
     kind: change.kind,
@@ -89,6 +110,12 @@ export function heldChangeView(change: HeldChangeRecord): HeldChangeView {
     status: change.status,
     heldAt: iso(change.createdMs),
     decidedAt: iso(change.decidedMs),
+    ...(effect
+      ? {
+          target: { type: effect.targetType, name: effect.targetName, exists: effect.exists, members: effect.members },
+          changes: effect.attributes.map((a) => ({ attribute: a.attribute, before: a.before ?? null, after: a.after ?? null })),
+        }
+      : {}),
   };
 }
 

@@ -180,7 +180,16 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
   // The admin console: its JSON API and the static app that talks to it.
   const checkResponses = overrides.checkResponses ?? process.env['NODE_ENV'] === 'test';
   await app.register(
-    (scope) => registerAdminApi(scope, { rt, activity, requestLog, publicUrl: config.publicUrl, signInAttemptsPerAddress: config.signInAttemptsPerAddress, checkResponses }),
+    (scope) =>
+      registerAdminApi(scope, {
+        rt,
+        activity,
+        requestLog,
+        publicUrl: config.publicUrl,
+        signInAttemptsPerAddress: config.signInAttemptsPerAddress,
+        syncStaleAfterMs: config.syncStaleAfterMinutes * 60_000,
+        checkResponses,
+      }),
     { prefix: '/admin/api/v1' },
   );
   registerConsole(app);

@@ -63,5 +63,10 @@ export async function webhookFindings(rt: ProvisioningRuntime): Promise<Finding[
     const endpoints = await rt.store.delivery.listEndpoints();
     return endpoints.length === 0 ? [] : [{ severity: 'ok', subject: 'webhooks', message: `${endpoints.length} endpoint${endpoints.length === 1 ? '' : 's'}, every stream delivering` }];
   }
+  return webhookTroubleFindings(troubles);
+}
+
+/** Troubles as findings: a failing stream is a problem, a retrying one a warning (doctor and the console alike). */
+export function webhookTroubleFindings(troubles: readonly WebhookTrouble[]): Finding[] {
   return troubles.map((t) => ({ severity: t.health === 'failing' ? 'problem' : 'warning', subject: `tenant ${t.tenant}`, message: t.message }));
 }

@@ -24,3 +24,11 @@ export function guideFor(idp: SetupIdp): GuideDefinition {
 }
 
 export const GUIDE_IDPS = SETUP_IDPS;
+
+/**
+ * Where the picture of an IdP's guided setup is kept, relative to docs/idp/: the browser test that
+ * takes it and the generated guide that shows it both ask here, so the two cannot drift apart.
+ */
+export function guideScreenshot(idp: SetupIdp): string {
+  return `screenshots/${String(GUIDE_IDPS.indexOf(idp) + 1).padStart(2, '0')}-${idp}.png`;
+}

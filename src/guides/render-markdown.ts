@@ -1,3 +1,4 @@
+import { guideScreenshot } from './guides.js';
 import type { ResolvedBlock, ResolvedGuide } from './resolve-guide.js';
 
 /** The first line every generated guide carries, so nobody edits the output by hand. */
@@ -28,6 +29,8 @@ function block(guide: ResolvedGuide, b: ResolvedBlock): string | undefined {
 /** docs/idp/<idp>.md, written from the same guide the console shows. */
 export function guideMarkdown(guide: ResolvedGuide): string {
   const parts = [GENERATED_NOTE, '', `# ${guide.title}`, '', guide.intro];
+  // What the same guide looks like in Roster's guided setup (taken by test/browser/setup-link.test.ts).
+  parts.push('', `![${guide.name}'s guided setup in Roster, with the tenant's own values](${guideScreenshot(guide.idp)})`);
   for (const section of guide.sections) {
     parts.push('', `## ${section.title}`);
     for (const b of section.blocks) {

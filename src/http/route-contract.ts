@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 
 /**
@@ -21,6 +22,8 @@ export interface RouteContract<P extends Schema | undefined = Schema | undefined
   readonly body?: B;
   /** The body of a successful answer; null when there is none (204). */
   readonly response: R;
+  /** The answer's media type when it is not JSON (a streamed export); its `response` is then the text's schema. */
+  readonly mediaType?: string;
   /** Successful statuses, the first being the default (200, or 204 without a body); a handler picks another with `reply.code()`. */
   readonly statuses?: readonly number[];
   /** Error statuses the route may answer, each with its API's one error body. */
@@ -88,6 +91,32 @@ function mismatch(contract: AnyRouteContract, status: number, answer: unknown): 
   const result = contract.response.safeParse(answer);
   if (result.success) return undefined;
   return result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+}
+
+/**
+ * Registers a declared route whose answer is streamed text (an export), not a JSON document: its
+ * input is parsed by the declaration as for any route; the handler sets the headers it needs and
+ * answers the stream, which is sent with the declared media type.
+ */
+export function addStreamRoute<P extends Schema | undefined, Q extends Schema | undefined, B extends Schema | undefined>(
+  app: FastifyInstance,
+  surface: ApiSurface,
+  contract: RouteContract<P, Q, B, z.ZodString>,
+  handler: (input: RouteInput<P, Q, B>) => Promise<Readable>,
+): void {
+  app.route({
+    method: contract.method,
+    url: contract.path,
+    config: { ...contract.config, contract },
+    handler: async (request, reply) => {
+      await surface.authorize?.(request);
+      const params = parse(contract.params, request.params, 'path', surface);
+      const query = parse(contract.query, request.query, 'query', surface);
+      const body = parse(contract.body, request.body, 'body', surface);
+      const stream = await handler({ params, query, body, request, reply });
+      return reply.code(200).type(contract.mediaType ?? 'text/plain; charset=utf-8').send(stream);
+    },
+  });
 }
 
 /**

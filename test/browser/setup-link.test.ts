@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -18,6 +18,7 @@ import { createServer, type RosterServer } from '../../src/app/create-server.js'
 import { loadConfig } from '../../src/config/config.js';
 import { issueCredential } from '../../src/provisioning/credentials/manage-credentials.js';
 import { issueHostKey } from '../../src/provisioning/host-keys/host-keys.js';
+import { GUIDE_IDPS, guideScreenshot } from '../../src/guides/guides.js';
 import { createTenant } from '../../src/provisioning/tenants/manage-tenants.js';
 import { createTestDatabase, testEngines, type TestDatabase } from '../../src/testing/databases.js';
 import { chromiumSkipReason, launchChromium } from './chromium.js';
@@ -124,8 +125,10 @@ for (const { engine, skip } of testEngines()) {
         assert.equal(await page.getByRole('textbox', { name: 'SCIM base URL', exact: true }).inputValue(), `${base}/scim/v2/`);
         await page.getByRole('button', { name: 'Generate token' }).waitFor();
         await page.getByRole('region', { name: 'Connection check' }).waitFor();
-        const slug = (new URL(page.url()).searchParams.get('idp') ?? `idp-${index}`);
-        await shoot(`${String(index + 1).padStart(2, '0')}-${slug}`);
+        const slug = new URL(page.url()).searchParams.get('idp');
+        assert.equal(slug, GUIDE_IDPS[index], `${name} is the ${index + 1}. guide`);
+        // The name docs/idp/<idp>.md shows it by.
+        await shoot(basename(guideScreenshot(GUIDE_IDPS[index]!), '.png'));
       }
       await page.getByRole('link', { name: 'Okta', exact: true }).click();
       await page.getByRole('heading', { name: 'Set up user provisioning from Okta' }).waitFor();

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { MAPPED_ATTRIBUTES, unknownPath } from '../../src/guides/attribute-map.js';
-import { GUIDE_IDPS, guideFor } from '../../src/guides/guides.js';
+import { GUIDE_IDPS, guideFor, guideScreenshot } from '../../src/guides/guides.js';
 import { guideMarkdown } from '../../src/guides/render-markdown.js';
 import { mappingTable, resolveGuide } from '../../src/guides/resolve-guide.js';
 
@@ -94,6 +94,14 @@ describe('the IdP setup guides', () => {
   it('are exactly what src/guides/ generates (the console shows the same source): run `npm run guides` after editing it', () => {
     for (const idp of GUIDE_IDPS) {
       assert.equal(read(`docs/idp/${idp}.md`), guideMarkdown(resolveGuide(guideFor(idp))), `docs/idp/${idp}.md is stale`);
+    }
+  });
+
+  it("show a picture of the IdP's guided setup that is in the repository", () => {
+    for (const idp of GUIDE_IDPS) {
+      const images = [...read(`docs/idp/${idp}.md`).matchAll(/!\[[^\]]+\]\(([^)]+)\)/g)].map((m) => m[1]!);
+      assert.deepEqual(images, [guideScreenshot(idp)], `docs/idp/${idp}.md shows its screenshot`);
+      assert.ok(existsSync(join(root, 'docs', 'idp', images[0]!)), `docs/idp/${images[0]} exists (UPDATE_SCREENSHOTS=1 with test/browser/setup-link.test.ts takes it)`);
     }
   });
 

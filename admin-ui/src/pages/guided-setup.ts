@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { announce, fill, h, type Child } from '../dom.js';
+import { announce, fill, h, tableWrap, type Child } from '../dom.js';
 import { exact } from '../format.js';
 import { inline, renderBlocks } from '../markdown.js';
 import type { ConnectionAttempt, Guide, GuideBlock, SetupOverview } from '../types.js';
@@ -139,9 +139,8 @@ function block(options: GuidedSetupOptions, guide: Guide, overview: SetupOvervie
     case 'md':
       return renderBlocks(b.text);
     case 'table':
-      return h(
-        'div',
-        { class: 'table-wrap' },
+      return tableWrap(
+        'Attribute mapping',
         h('table', { class: 'data mapping' }, h('caption', { class: 'visually-hidden' }, 'Attribute mapping'), h('thead', null, h('tr', null, b.header.map((c) => h('th', { scope: 'col' }, c || h('span', { class: 'visually-hidden' }, 'M/R/O'))))), h('tbody', null, b.rows.map((r) => h('tr', null, r.map((c) => h('td', null, inline(c))))))),
       );
     case 'scim-url':

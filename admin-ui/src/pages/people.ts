@@ -2,7 +2,7 @@ import { api } from '../api.js';
 import { fill, h } from '../dom.js';
 import { FOLDER_KINDS, number } from '../format.js';
 import type { PageContext } from '../main.js';
-import { currentQuery, navigate, tenantPath } from '../router.js';
+import { BASE, currentQuery, navigate, tenantPath } from '../router.js';
 import type { Folder } from '../types.js';
 import { emptyState, field, loading, pageHeader, pager, section, select } from '../ui.js';
 import { peopleTable } from './people-table.js';
@@ -20,7 +20,11 @@ export async function renderPeople(main: HTMLElement, ctx: PageContext): Promise
   const filterKey = `${slug}?${FILTERS.map((f) => `${f}=${value(f)}`).join('&')}`;
   const results = h('div', { id: 'people-results' }, loading());
 
-  fill(main, pageHeader('People overview', 'Everyone your identity provider has provisioned to this tenant.'), results);
+  // Everyone these filters match (not only this page), streamed by the server as the file downloads.
+  const filters = new URLSearchParams(FILTERS.flatMap((f) => (value(f) ? [[f, value(f)] as [string, string]] : [])));
+  const csv = `${BASE}/api/v1/tenants/${encodeURIComponent(slug)}/people.csv${filters.size > 0 ? `?${filters.toString()}` : ''}`;
+  const exportLink = h('a', { class: 'button button-secondary', href: csv, download: `${slug}-people.csv`, id: 'export-csv' }, 'Export CSV');
+  fill(main, pageHeader('People overview', 'Everyone your identity provider has provisioned to this tenant.', exportLink), results);
 
   const [page, folders, groups] = await Promise.all([
     api.people(slug, { ...Object.fromEntries(FILTERS.map((f) => [f, value(f)])), cursor: value('cursor'), limit: PAGE_SIZE }),

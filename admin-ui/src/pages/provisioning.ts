@@ -1,5 +1,6 @@
 import { api, ApiError } from '../api.js';
 import { announce, fill, h } from '../dom.js';
+import { healthPanel } from '../health.js';
 import type { PageContext } from '../main.js';
 import { setupLinksSection } from './setup-links-section.js';
 import { tenantPath } from '../router.js';
@@ -19,10 +20,10 @@ export async function renderProvisioning(main: HTMLElement, ctx: PageContext): P
   const refresh = async () => {
     const [fresh, list] = await Promise.all([api.tenant(slug), api.credentials(slug)]);
     if (!ctx.current()) return;
-    fill(statusArea, connection(fresh, refresh));
+    fill(statusArea, healthPanel(fresh.tenant), connection(fresh, refresh));
     fill(credentialsArea, credentialTable(slug, list.credentials, refresh));
   };
-  fill(statusArea, connection(detail, refresh));
+  fill(statusArea, healthPanel(detail.tenant), connection(detail, refresh));
   fill(credentialsArea, credentialTable(slug, credentials, refresh));
 
   fill(

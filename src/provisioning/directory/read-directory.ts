@@ -72,6 +72,29 @@ export async function listPeople(
   );
 }
 
+/**
+ * Every person matching the filter, a page at a time in the list's own keyset order (by id, the
+ * index the list uses), without counting: an export of a large tenant holds one page in memory.
+ */
+export async function* eachPersonPage(rt: ProvisioningRuntime, scope: TenantScope, filter: PeopleFilter, pageSize = 500): AsyncGenerator<readonly StoredUser[]> {
+  const where = peopleCondition(filter);
+  const search = peopleSearch(filter);
+  let after: string | undefined;
+  for (;;) {
+    const result = await rt.store.read(scope, (repos) =>
+      repos.users.list({
+        ...(where ? { where } : {}),
+        ...(search !== undefined ? { search } : {}),
+        count: false,
+        page: after ? { kind: 'cursor', after: { id: after, sortValue: null }, limit: pageSize } : { kind: 'cursor', limit: pageSize },
+      }),
+    );
+    if (result.rows.length > 0) yield result.rows;
+    if (!result.next) return;
+    after = result.next.id;
+  }
+}
+
 /** Everything about one person an admin needs on one page. */
 export interface PersonOverview {
   readonly user: StoredUser;
