@@ -20,7 +20,16 @@ import { createInterface } from 'node:readline';
 import { uuidv7 } from '../src/provisioning/runtime.js';
 import { foldText } from '../src/storage/fold.js';
 import { intervalMeter } from './interval-meter.js';
-import { createTenants, inTransaction, openRawPool, openSqliteLikeRoster, PG_INSERT_EMAIL, PG_INSERT_USER, SQLITE_INSERT_EMAIL, SQLITE_INSERT_USER } from './raw-driver.js';
+import {
+  createTenants,
+  inTransaction,
+  openRawPool,
+  openSqliteLikeRoster,
+  PG_INSERT_EMAIL,
+  PG_INSERT_USER,
+  SQLITE_INSERT_EMAIL,
+  SQLITE_INSERT_USER,
+} from './raw-driver.js';
 
 const databaseUrl = process.env['DATABASE_URL'] ?? '';
 const poolSize = Number(process.env['DB_POOL_SIZE'] ?? 10);
@@ -135,7 +144,9 @@ const address = server.address();
 const port = typeof address === 'object' && address !== null ? address.port : Number.NaN;
 
 const meter = intervalMeter();
-process.stdout.write(`BENCH_READY ${JSON.stringify({ port, engine: databaseUrl.startsWith('postgres') ? 'postgres' : 'sqlite', pid: process.pid, tokens: Object.fromEntries(slugs.map((s) => [s, 'none'])), tenantIds })}\n`);
+process.stdout.write(
+  `BENCH_READY ${JSON.stringify({ port, engine: databaseUrl.startsWith('postgres') ? 'postgres' : 'sqlite', pid: process.pid, tokens: Object.fromEntries(slugs.map((s) => [s, 'none'])), tenantIds })}\n`,
+);
 
 let stopping = false;
 async function stop(): Promise<void> {

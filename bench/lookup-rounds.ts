@@ -49,7 +49,9 @@ try {
     rates.push(result.perSecond);
     cpu.push(cpuUs);
     const wrong = result.ok === PER_ROUND ? '' : `  ${PER_ROUND - result.ok} unexpected answers: ${result.unexpected.slice(0, 2).join(' | ')}`;
-    console.log(`round ${round}: ${Math.round(result.perSecond)}/s, ${cpuUs.toFixed(0)} µs server CPU per lookup, p50 ${result.latencyMs.p50.toFixed(2)} ms, p99 ${result.latencyMs.p99.toFixed(1)} ms${wrong}`);
+    console.log(
+      `round ${round}: ${Math.round(result.perSecond)}/s, ${cpuUs.toFixed(0)} µs server CPU per lookup, p50 ${result.latencyMs.p50.toFixed(2)} ms, p99 ${result.latencyMs.p99.toFixed(1)} ms${wrong}`,
+    );
   }
   console.log(`${engine}, median of rounds 2–${rounds}: ${Math.round(median(rates.slice(1)))}/s, ${median(cpu.slice(1)).toFixed(0)} µs per lookup`);
 } finally {

@@ -177,7 +177,12 @@ async function timeOverHttp(engine: Engine, db: BenchDatabase, settings: MemberS
     const pagePeople = (await creates(server, 'pages', { prefix: 'page', count: settings.pageGroups + settings.membersPerPageGroup, clients: 8 })).ids;
     for (let g = 0; g < settings.pageGroups; g++) {
       const members = membersInShape('okta', pagePeople.slice(g, g + settings.membersPerPageGroup));
-      const created = await client.send({ method: 'POST', path: '/scim/v2/Groups', headers: pageHeaders, body: JSON.stringify({ displayName: `page group ${g}`, members }) });
+      const created = await client.send({
+        method: 'POST',
+        path: '/scim/v2/Groups',
+        headers: pageHeaders,
+        body: JSON.stringify({ displayName: `page group ${g}`, members }),
+      });
       if (created.status !== 201) throw new Error(`creating a page group answered ${created.status}: ${created.body.slice(0, 300)}`);
     }
     for (const p of PAGES) {
@@ -191,7 +196,14 @@ async function timeOverHttp(engine: Engine, db: BenchDatabase, settings: MemberS
         if (resources.length !== settings.pageGroups) problems.push(`→ ${answer.status}, ${resources.length} groups`);
         if (rep >= settings.pageWarmups) samples.push(ms);
       }
-      rows.push({ key: p.key, label: `GET /Groups?count=${settings.pageGroups}${p.query}`, latencyMs: summarise(samples), statements: Number.NaN, verified: problems.length === 0, problems: problems.slice(0, 3) });
+      rows.push({
+        key: p.key,
+        label: `GET /Groups?count=${settings.pageGroups}${p.query}`,
+        latencyMs: summarise(samples),
+        statements: Number.NaN,
+        verified: problems.length === 0,
+        problems: problems.slice(0, 3),
+      });
     }
     return rows;
   } finally {

@@ -65,7 +65,11 @@ function statusField(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 
 const PATCH_URN = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
-export async function runMemoryGroup(engine: Engine, options: { root: string; pgUrl: string; poolSize: number; logLevel: string; serverEnv: Readonly<Record<string, string>> }, settings: MemorySettings = MEMORY_SETTINGS): Promise<MemoryGroupReport> {
+export async function runMemoryGroup(
+  engine: Engine,
+  options: { root: string; pgUrl: string; poolSize: number; logLevel: string; serverEnv: Readonly<Record<string, string>> },
+  settings: MemorySettings = MEMORY_SETTINGS,
+): Promise<MemoryGroupReport> {
   let database: BenchDatabase | undefined;
   let server: RunningServer | undefined;
   let seeder: TenantSeeder | undefined;
@@ -74,7 +78,14 @@ export async function runMemoryGroup(engine: Engine, options: { root: string; pg
     process.stderr.write(`${engine} (memory):\n`);
     database = engine === 'sqlite' ? sqliteDatabase() : await postgresDatabase(options.pgUrl);
     pendingCleanups.add(database.dispose);
-    server = await startServer({ databaseUrl: database.serverUrl, poolSize: options.poolSize, logLevel: options.logLevel, env: options.serverEnv, tenants: ['mem'], cwd: options.root });
+    server = await startServer({
+      databaseUrl: database.serverUrl,
+      poolSize: options.poolSize,
+      logLevel: options.logLevel,
+      env: options.serverEnv,
+      tenants: ['mem'],
+      cwd: options.root,
+    });
     const live = server;
     const token = live.tokens['mem'] ?? '';
     const tenantId = live.tenantIds['mem'] ?? '';
@@ -92,12 +103,22 @@ export async function runMemoryGroup(engine: Engine, options: { root: string; pg
     const ids = [...templates.ids, ...(await seeder.ids(tenantId, 'mem', 0, cloned))];
 
     progress(`group: ${ids.length.toLocaleString('en-US')} members in PATCHes of ${settings.patchBatch.toLocaleString('en-US')}`);
-    const created = await http.send({ method: 'POST', path: '/scim/v2/Groups', headers, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Everyone (bench)' }) });
+    const created = await http.send({
+      method: 'POST',
+      path: '/scim/v2/Groups',
+      headers,
+      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Everyone (bench)' }),
+    });
     if (created.status !== 201) throw new Error(`creating the group answered ${created.status}: ${created.body.slice(0, 300)}`);
     const groupId = (JSON.parse(created.body) as { id: string }).id;
     for (let at = 0; at < ids.length; at += settings.patchBatch) {
       const value = ids.slice(at, at + settings.patchBatch).map((id) => ({ value: id }));
-      const answer = await http.send({ method: 'PATCH', path: `/scim/v2/Groups/${groupId}`, headers, body: JSON.stringify({ schemas: [PATCH_URN], Operations: [{ op: 'add', path: 'members', value }] }) });
+      const answer = await http.send({
+        method: 'PATCH',
+        path: `/scim/v2/Groups/${groupId}`,
+        headers,
+        body: JSON.stringify({ schemas: [PATCH_URN], Operations: [{ op: 'add', path: 'members', value }] }),
+      });
       if (answer.status !== 204 && answer.status !== 200) throw new Error(`PATCH answered ${answer.status}: ${answer.body.slice(0, 300)}`);
     }
 
@@ -108,7 +129,9 @@ export async function runMemoryGroup(engine: Engine, options: { root: string; pg
         const baselineMb = statusField(on.pid, 'VmRSS');
         // From here on VmHWM is the peak of the reads alone (proc(5), clear_refs: 5 resets the high-water mark).
         writeFileSync(`/proc/${on.pid}/clear_refs`, '5');
-        progress(`reads (${label}): ${settings.reads} × GET /Groups/{id} with every member, then one GET /Groups page holding the group (baseline ${baselineMb.toFixed(0)} MB)`);
+        progress(
+          `reads (${label}): ${settings.reads} × GET /Groups/{id} with every member, then one GET /Groups page holding the group (baseline ${baselineMb.toFixed(0)} MB)`,
+        );
         const readMs: number[] = [];
         let bytesPerRead = 0;
         let verified = true;
@@ -136,9 +159,24 @@ export async function runMemoryGroup(engine: Engine, options: { root: string; pg
     client = undefined;
     await live.stop();
     // The same database, a process that has done nothing else: the memory serving the group takes.
-    server = await startServer({ databaseUrl: database.serverUrl, poolSize: options.poolSize, logLevel: options.logLevel, env: options.serverEnv, tenants: [], cwd: options.root });
+    server = await startServer({
+      databaseUrl: database.serverUrl,
+      poolSize: options.poolSize,
+      logLevel: options.logLevel,
+      env: options.serverEnv,
+      tenants: [],
+      cwd: options.root,
+    });
     const fresh = await reads(server, 'a fresh server');
-    return { engine, status: 'ok', members: ids.length, filled, fresh, budgetMb: settings.budgetMb, pass: fresh.verified && filled.verified && fresh.peakMb <= settings.budgetMb };
+    return {
+      engine,
+      status: 'ok',
+      members: ids.length,
+      filled,
+      fresh,
+      budgetMb: settings.budgetMb,
+      pass: fresh.verified && filled.verified && fresh.peakMb <= settings.budgetMb,
+    };
   } catch (error) {
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
     process.stderr.write(`${engine} memory scenario failed: ${message}\n`);
@@ -163,7 +201,10 @@ export function renderMemoryGroup(reports: readonly MemoryGroupReport[]): string
       lines.push(`${r.engine} | failed: ${(r.error ?? '').split('\n')[0] ?? ''}`);
       continue;
     }
-    for (const [label, on] of [['after filling it', r.filled], ['fresh', r.fresh]] as const) {
+    for (const [label, on] of [
+      ['after filling it', r.filled],
+      ['fresh', r.fresh],
+    ] as const) {
       if (!on) continue;
       const sorted = [...on.readMs].sort((a, b) => a - b);
       const median = sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;

@@ -38,5 +38,14 @@ export async function observe<T>(server: RunningServer, label: string, quietWait
   const usage = await server.mark(label);
   // Whatever else kept the machine busy (other processes), in cores; the server's share is over its own (slightly longer) interval.
   const otherCores = Math.max(0, hostCpuShare * cores - usage.cpuShare - generatorCpuShare - postgresCpuShare);
-  return { result, server: usage, generatorCpuShare, postgresCpuShare, hostCpuShare, otherCores, busyCoresBefore: busyBefore, ...(usage.profile ? { profile: summariseProfile(relative(process.cwd(), usage.profile)) } : {}) };
+  return {
+    result,
+    server: usage,
+    generatorCpuShare,
+    postgresCpuShare,
+    hostCpuShare,
+    otherCores,
+    busyCoresBefore: busyBefore,
+    ...(usage.profile ? { profile: summariseProfile(relative(process.cwd(), usage.profile)) } : {}),
+  };
 }

@@ -191,7 +191,13 @@ async function oneRound(target: ScimTarget, server: RunningServer | undefined, s
   if (!server) return round;
   progress(`${label}: ${settings.healthz} GET /healthz and ${settings.lookups} more lookups (after the four phases)`);
   const healthz = await measured(server, 'peer-healthz', () =>
-    httpLoad({ port: target.port, clients: settings.clients, total: settings.healthz, request: () => ({ method: 'GET', path: '/healthz' }), expect: (a) => a.status === 200 }),
+    httpLoad({
+      port: target.port,
+      clients: settings.clients,
+      total: settings.healthz,
+      request: () => ({ method: 'GET', path: '/healthz' }),
+      expect: (a) => a.status === 200,
+    }),
   );
   const warm = await measured(server, 'peer-lookups-warm', () => lookUp(target, userNames, settings.lookups, settings.clients, settings.lookups));
   return { ...round, healthz: healthz.figures, lookupsWarm: warm.figures };
@@ -217,7 +223,14 @@ export async function runPeerShape(
       try {
         database = engine === 'sqlite' ? sqliteDatabase() : await postgresDatabase(options.pgUrl);
         pendingCleanups.add(database.dispose);
-        server = await startServer({ databaseUrl: database.serverUrl, poolSize: options.poolSize, logLevel: options.logLevel, env: options.serverEnv, tenants: ['peer'], cwd: options.root });
+        server = await startServer({
+          databaseUrl: database.serverUrl,
+          poolSize: options.poolSize,
+          logLevel: options.logLevel,
+          env: options.serverEnv,
+          tenants: ['peer'],
+          cwd: options.root,
+        });
         const target: ScimTarget = { port: server.port, basePath: '/scim/v2', token: server.tokens['peer'] ?? '' };
         rounds.push(await oneRound(target, server, settings, `r${round}`));
       } finally {
@@ -259,7 +272,9 @@ const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('e
 export function renderPeerShape(reports: readonly PeerShapeReport[], settings: PeerShapeSettings): string {
   const lines: string[] = [];
   lines.push(`Peer-shaped workload (${settings.rounds} round(s), fresh server and database each; median round by creates ×${settings.clients})`);
-  lines.push(`Peer figures: ${PEER_RECORDED.product}, recorded on this machine when /healthz ran at ~${fmt(PEER_RECORDED.healthzPerSecond)}/s; "adj." scales the peer to this run's /healthz rate.`);
+  lines.push(
+    `Peer figures: ${PEER_RECORDED.product}, recorded on this machine when /healthz ran at ~${fmt(PEER_RECORDED.healthzPerSecond)}/s; "adj." scales the peer to this run's /healthz rate.`,
+  );
   const full = peerShapeSettingsFor(false);
   if (settings.creates !== full.creates || settings.patchMembers !== full.patchMembers || settings.lookups !== full.lookups) {
     lines.push(`Counts differ from the peer's (${full.creates} creates, ${full.lookups} lookups, ${full.patchMembers} members): the ×peer columns are indicative only.`);
@@ -273,7 +288,9 @@ export function renderPeerShape(reports: readonly PeerShapeReport[], settings: P
     const m = report.median;
     const peer = report.engine === 'external' ? undefined : PEER_RECORDED[report.engine];
     const speed = m.healthz ? m.healthz.perSecond / PEER_RECORDED.healthzPerSecond : Number.NaN;
-    lines.push(`${report.engine}${report.target ? ` ${report.target}` : ''}: /healthz ${m.healthz ? `${fmt(m.healthz.perSecond)}/s` : '—'} (machine speed ×${fmt(speed, 2)} of the peer's sitting)`);
+    lines.push(
+      `${report.engine}${report.target ? ` ${report.target}` : ''}: /healthz ${m.healthz ? `${fmt(m.healthz.perSecond)}/s` : '—'} (machine speed ×${fmt(speed, 2)} of the peer's sitting)`,
+    );
     lines.push('  phase                          roster        p99 ms   cpu ms/req   peer      ×peer   ×peer adj.');
     const row = (name: string, value: number, unit: string, p99: number, cpu: number | undefined, peerValue: number | undefined, higherIsBetter: boolean) => {
       const ratio = peerValue === undefined ? Number.NaN : higherIsBetter ? value / peerValue : peerValue / value;

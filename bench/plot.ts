@@ -130,11 +130,17 @@ export function scalePlotSvg(series: readonly PlotSeries[], subtitle: string, ta
     parts.push(`<text x="${(left + right) / 2}" y="${top - 12}" text-anchor="middle" font-weight="bold">${escape(panel.title)}</text>`);
     for (const t of y.ticks) {
       const py = y.toPixel(t.value);
-      parts.push(`<line x1="${left}" x2="${right}" y1="${py}" y2="${py}" stroke="#e3e3e3"/>`, `<text x="${left - 8}" y="${py + 4}" text-anchor="end" fill="#333">${t.label}</text>`);
+      parts.push(
+        `<line x1="${left}" x2="${right}" y1="${py}" y2="${py}" stroke="#e3e3e3"/>`,
+        `<text x="${left - 8}" y="${py + 4}" text-anchor="end" fill="#333">${t.label}</text>`,
+      );
     }
     for (const t of x.ticks) {
       const px = x.toPixel(t.value);
-      parts.push(`<line x1="${px}" x2="${px}" y1="${top}" y2="${bottom}" stroke="#e3e3e3"/>`, `<text x="${px}" y="${bottom + 18}" text-anchor="middle" fill="#333">${t.label}</text>`);
+      parts.push(
+        `<line x1="${px}" x2="${px}" y1="${top}" y2="${bottom}" stroke="#e3e3e3"/>`,
+        `<text x="${px}" y="${bottom + 18}" text-anchor="middle" fill="#333">${t.label}</text>`,
+      );
     }
     parts.push(`<rect x="${left}" y="${top}" width="${panelWidth}" height="${bottom - top}" fill="none" stroke="#888"/>`);
     parts.push(`<text x="${(left + right) / 2}" y="${bottom + 38}" text-anchor="middle">people in the tenant (log scale)</text>`);
@@ -146,7 +152,9 @@ export function scalePlotSvg(series: readonly PlotSeries[], subtitle: string, ta
       );
     }
     for (const s of series) {
-      const points = s.points.filter((p) => Number.isFinite(panel.value(p)) && panel.value(p) > 0).map((p) => [x.toPixel(p.tenantSize), y.toPixel(panel.value(p))] as const);
+      const points = s.points
+        .filter((p) => Number.isFinite(panel.value(p)) && panel.value(p) > 0)
+        .map((p) => [x.toPixel(p.tenantSize), y.toPixel(panel.value(p))] as const);
       const style = ENGINE_STYLE[s.engine];
       parts.push(
         `<polyline fill="none" stroke="${colour(s.kind)}" stroke-width="2.2" ${style.dash ? `stroke-dasharray="${style.dash}"` : ''} points="${points.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(' ')}"/>`,
@@ -173,7 +181,9 @@ export function scalePlotSvg(series: readonly PlotSeries[], subtitle: string, ta
     const style = ENGINE_STYLE[engine];
     parts.push(
       `<line x1="${ex}" x2="${ex + 40}" y1="${ey}" y2="${ey}" stroke="#333" stroke-width="2.2" ${style.dash ? `stroke-dasharray="${style.dash}"` : ''}/>`,
-      engine === 'sqlite' ? `<circle cx="${ex + 20}" cy="${ey}" r="4" fill="#333"/>` : `<rect x="${ex + 16}" y="${ey - 4}" width="8" height="8" fill="#fff" stroke="#333" stroke-width="2"/>`,
+      engine === 'sqlite'
+        ? `<circle cx="${ex + 20}" cy="${ey}" r="4" fill="#333"/>`
+        : `<rect x="${ex + 16}" y="${ey - 4}" width="8" height="8" fill="#fff" stroke="#333" stroke-width="2"/>`,
       `<text x="${ex + 48}" y="${ey + 4}">${style.label}</text>`,
     );
     ex += 170;
@@ -217,11 +227,16 @@ export interface ChartFiles {
 }
 
 /** Writes scale-plot.svg and scale-plot.png into `resultsDir`, and the PNG to `docsPath` too when given. */
-export async function writeScalePlot(reports: readonly Pick<ScaleReport, 'engine' | 'lookups'>[], where: { resultsDir: string; docsPath?: string | undefined; subtitle?: string }): Promise<ChartFiles> {
+export async function writeScalePlot(
+  reports: readonly Pick<ScaleReport, 'engine' | 'lookups'>[],
+  where: { resultsDir: string; docsPath?: string | undefined; subtitle?: string },
+): Promise<ChartFiles> {
   const series = lookupSeries(reports);
   if (series.length === 0) return { files: [], note: 'no lookup measurements to plot' };
   const sizes = [...new Set(series.flatMap((s) => s.points.map((p) => p.tenantSize)))].sort((a, b) => a - b);
-  const subtitle = where.subtitle ?? `${reports.map((r) => ENGINE_STYLE[r.engine].label).join(' and ')}; tenant sizes ${sizes.map(compact).join(', ')}; ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const subtitle =
+    where.subtitle ??
+    `${reports.map((r) => ENGINE_STYLE[r.engine].label).join(' and ')}; tenant sizes ${sizes.map(compact).join(', ')}; ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`;
   const svg = scalePlotSvg(series, subtitle, 5);
   const svgPath = join(where.resultsDir, 'scale-plot.svg');
   writeFileSync(svgPath, svg);
@@ -240,7 +255,11 @@ export async function writeScalePlot(reports: readonly Pick<ScaleReport, 'engine
 async function redraw(argv: readonly string[]): Promise<void> {
   const bench = dirname(fileURLToPath(import.meta.url));
   const file = argv.find((a) => !a.startsWith('--')) ?? join(bench, 'results', 'latest.json');
-  const results = JSON.parse(readFileSync(file, 'utf8')) as { scale?: Record<string, Pick<ScaleReport, 'engine' | 'lookups'>>; startedAt?: string; scaleSettings?: { mode?: string } };
+  const results = JSON.parse(readFileSync(file, 'utf8')) as {
+    scale?: Record<string, Pick<ScaleReport, 'engine' | 'lookups'>>;
+    startedAt?: string;
+    scaleSettings?: { mode?: string };
+  };
   const reports = Object.values(results.scale ?? {});
   const chart = await writeScalePlot(reports, {
     resultsDir: join(bench, 'results'),

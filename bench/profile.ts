@@ -50,7 +50,12 @@ function shortUrl(url: string): string {
   if (i >= 0) return url.slice(i + 'node_modules/'.length);
   const s = url.search(/\/(src|dist|bench)\//);
   // dist/ mirrors src/ file for file; the summary names the source.
-  return s >= 0 ? url.slice(s + 1).replace(/^dist\//, 'src/').replace(/\.js$/, '.ts') : url;
+  return s >= 0
+    ? url
+        .slice(s + 1)
+        .replace(/^dist\//, 'src/')
+        .replace(/\.js$/, '.ts')
+    : url;
 }
 
 export function summariseProfile(file: string, top = 15): ProfileSummary {
@@ -81,7 +86,8 @@ export function summariseProfile(file: string, top = 15): ProfileSummary {
       continue;
     }
     const f = node.callFrame;
-    const name = PSEUDO.has(f.functionName) || f.url === '' ? f.functionName || '(anonymous native)' : `${f.functionName || '(anonymous)'} ${shortUrl(f.url)}:${f.lineNumber + 1}`;
+    const name =
+      PSEUDO.has(f.functionName) || f.url === '' ? f.functionName || '(anonymous native)' : `${f.functionName || '(anonymous)'} ${shortUrl(f.url)}:${f.lineNumber + 1}`;
     functions.set(name, (functions.get(name) ?? 0) + us);
     const mod = moduleOf(f);
     modules.set(mod, (modules.get(mod) ?? 0) + us);

@@ -68,8 +68,7 @@ function rawRows(tenantId: string, prefix: string, count: number): RawRow[] {
   });
 }
 
-const INSERT_USER_COLUMNS =
-  'tenant_id, id, user_name, user_name_fold, external_id, display_name_fold, active, data, version, created_ms, modified_ms';
+const INSERT_USER_COLUMNS = 'tenant_id, id, user_name, user_name_fold, external_id, display_name_fold, active, data, version, created_ms, modified_ms';
 const INSERT_EMAIL_COLUMNS = 'tenant_id, user_id, position, value, value_fold, type, is_primary';
 
 /** The person (`on conflict do nothing returning id`, as the server does) and their email, for a raw create. */

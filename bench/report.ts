@@ -118,12 +118,36 @@ const ratio = (n: number | undefined) => (n !== undefined && Number.isFinite(n) 
 const pct = (n: number | undefined) => (n !== undefined && Number.isFinite(n) ? `${Math.round(n * 100)}%` : '');
 
 type Row = readonly string[];
-const HEADER: Row = ['engine', 'scenario', 'clients', 'n', 'rate/s', 'p50 ms', 'p99 ms', 'max ms', 'srv', 'srv ms/req', 'gen', 'pg', 'other', 'limit', 'limit', '÷limit', '÷healthz', '÷bare', 'target'];
+const HEADER: Row = [
+  'engine',
+  'scenario',
+  'clients',
+  'n',
+  'rate/s',
+  'p50 ms',
+  'p99 ms',
+  'max ms',
+  'srv',
+  'srv ms/req',
+  'gen',
+  'pg',
+  'other',
+  'limit',
+  'limit',
+  '÷limit',
+  '÷healthz',
+  '÷bare',
+  'target',
+];
 const RIGHT = new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 17]);
 
 function renderTable(rows: readonly Row[]): string {
   const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => (r.length > 2 ? (r[i] ?? '').length : 0))));
-  const fmt = (r: Row) => r.map((c, i) => (RIGHT.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  const fmt = (r: Row) =>
+    r
+      .map((c, i) => (RIGHT.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return [fmt(HEADER), rule, ...rows.map((r) => (r.length === 0 ? '' : r.length <= 2 ? r.join('  ') : fmt(r)))].join('\n');
 }
@@ -203,15 +227,34 @@ function engineRows(r: EngineReport, settings: Settings): Row[] {
     m ? [e, name, clients, num(m.total), num(m.perSecond), ms(m.latencyMs.p50), ms(m.latencyMs.p99), ms(m.latencyMs.max)] : [e, name];
   for (const [c, m] of Object.entries(L.inserts)) rows.push(limitRow('limit: raw insert tx', m, c));
   for (const [c, m] of Object.entries(L.lookups)) rows.push(limitRow('limit: raw lookup', m, c));
-  rows.push([e, `limit: raw add ${L.addMembers.members}`, sync ? 'sync' : '1', String(L.addMembers.samplesMs.length), '', `${ms(L.addMembers.latencyMs.p50)}*`, '', ms(L.addMembers.latencyMs.max)]);
+  rows.push([
+    e,
+    `limit: raw add ${L.addMembers.members}`,
+    sync ? 'sync' : '1',
+    String(L.addMembers.samplesMs.length),
+    '',
+    `${ms(L.addMembers.latencyMs.p50)}*`,
+    '',
+    ms(L.addMembers.latencyMs.max),
+  ]);
   return rows;
 }
 
 function observedOf(r: EngineReport): [string, Observed<unknown>][] {
   const s = r.scenarios;
   if (!s) return [];
-  return [...Object.entries(s.creates).map(([c, o]): [string, Observed<unknown>] => [`creates ×${c}`, o]), ['lookups', s.lookups], ['healthz', s.healthz], ['PATCH', s.patch],
-    ...(r.bare ? ([['bare HTTP creates', r.bare.creates], ['bare HTTP lookups', r.bare.lookups]] as [string, Observed<unknown>][]) : [])];
+  return [
+    ...Object.entries(s.creates).map(([c, o]): [string, Observed<unknown>] => [`creates ×${c}`, o]),
+    ['lookups', s.lookups],
+    ['healthz', s.healthz],
+    ['PATCH', s.patch],
+    ...(r.bare
+      ? ([
+          ['bare HTTP creates', r.bare.creates],
+          ['bare HTTP lookups', r.bare.lookups],
+        ] as [string, Observed<unknown>][])
+      : []),
+  ];
 }
 
 export function renderReport(reports: readonly EngineReport[], settings: Settings, machine: MachineInfo, jsonPath: string): string {
@@ -226,7 +269,9 @@ export function renderReport(reports: readonly EngineReport[], settings: Setting
       `${(machine.memory.totalBytes / 2 ** 30).toFixed(1)} GiB, Node ${machine.node}; fastify ${machine.packages['fastify']}, kysely ${machine.packages['kysely']}, ` +
       `better-sqlite3 ${machine.packages['better-sqlite3']}, pg ${machine.packages['pg']}`,
     `server: child process (bench/serve.ts running ${process.env['BENCH_CODE'] === 'src' ? 'src/ through tsx' : 'the built dist/, as npm start does'}), DB_POOL_SIZE=${settings.poolSize}, LOG_LEVEL=${settings.logLevel}, ` +
-      `${Object.entries(settings.serverEnv).map(([k, v]) => `${k}=${v}`).join(', ')} (capacity, not the guards); load: closed loop, keep-alive raw HTTP/1.1 connections to 127.0.0.1 (bench/raw-http.ts), one process`,
+      `${Object.entries(settings.serverEnv)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')} (capacity, not the guards); load: closed loop, keep-alive raw HTTP/1.1 connections to 127.0.0.1 (bench/raw-http.ts), one process`,
     '',
     renderTable(rows),
     '',
@@ -254,10 +299,16 @@ export function renderReport(reports: readonly EngineReport[], settings: Setting
     ...(r.limits && r.limits.otherCores >= 0.3 ? [`${r.engine} raw limits (${pct(r.limits.otherCores)})`] : []),
   ]);
   if (noisy.length > 0) {
-    lines.push('', `  NOTE: other processes kept the machine busy during ${noisy.join(', ')} of a core; those numbers (and the ratios built on them) are distorted — rerun on a quiet machine.`);
+    lines.push(
+      '',
+      `  NOTE: other processes kept the machine busy during ${noisy.join(', ')} of a core; those numbers (and the ratios built on them) are distorted — rerun on a quiet machine.`,
+    );
   }
   const problems = reports.flatMap((r) => r.problems.map((p) => `  ${r.engine}: ${p}`));
-  lines.push('', problems.length > 0 ? 'Server-side problems:' : 'Server-side problems: none seen (no unexpected statuses, no warn/error log lines, PATCH results verified).');
+  lines.push(
+    '',
+    problems.length > 0 ? 'Server-side problems:' : 'Server-side problems: none seen (no unexpected statuses, no warn/error log lines, PATCH results verified).',
+  );
   lines.push(...problems);
   for (const r of reports) {
     const s = r.scenarios;

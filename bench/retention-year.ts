@@ -91,9 +91,9 @@ function sqliteProbe(file: string): StorageProbe {
       const bytes = {} as Record<Table, number>;
       for (const table of TABLES) {
         rows[table] = Number((db.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n);
-        const size = db
-          .prepare(`select coalesce(sum(s.pgsize), 0) as b from dbstat s join sqlite_master m on m.name = s.name where m.tbl_name = ?`)
-          .get(table) as { b: number };
+        const size = db.prepare(`select coalesce(sum(s.pgsize), 0) as b from dbstat s join sqlite_master m on m.name = s.name where m.tbl_name = ?`).get(table) as {
+          b: number;
+        };
         bytes[table] = Number(size.b);
       }
       const pages = Number(db.pragma('page_count', { simple: true })) - Number(db.pragma('freelist_count', { simple: true }));
@@ -334,7 +334,9 @@ export function renderRetention(reports: readonly RetentionReport[], settings: R
       lines.push(`${r.engine}: failed: ${(r.error ?? '').split('\n')[0] ?? ''}`, '');
       continue;
     }
-    lines.push(`${r.engine} (${r.requests?.toLocaleString('en-US')} requests in ${r.durationS?.toFixed(0)} s${r.unexpected && r.unexpected.length > 0 ? `; unexpected answers: ${r.unexpected.slice(0, 2).join(' | ')}` : ''})`);
+    lines.push(
+      `${r.engine} (${r.requests?.toLocaleString('en-US')} requests in ${r.durationS?.toFixed(0)} s${r.unexpected && r.unexpected.length > 0 ? `; unexpected answers: ${r.unexpected.slice(0, 2).join(' | ')}` : ''})`,
+    );
     lines.push(['day', 'requests', 'events written', 'log rows', 'log MB', 'event rows', 'events MB', 'people', 'people MB', 'members', 'database MB'].join(' | '));
     for (const s of r.samples) {
       lines.push(

@@ -135,7 +135,8 @@ function parseArgs(argv: readonly string[]): Options {
     } else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }
   if (!core && !scale) throw new Error(`--scale-only and --core-only exclude each other\n${USAGE}`);
-  if ([membersOnly, hostileOnly, memoryOnly || retentionOnly].filter((x) => x).length > 1) throw new Error(`--members-only, --hostile-only and --memory/--retention exclude each other\n${USAGE}`);
+  if ([membersOnly, hostileOnly, memoryOnly || retentionOnly].filter((x) => x).length > 1)
+    throw new Error(`--members-only, --hostile-only and --memory/--retention exclude each other\n${USAGE}`);
   if ((peerUrl !== undefined || peerToken !== undefined) && !peerShape) throw new Error(`--peer-url and --peer-token go with --peer-shape\n${USAGE}`);
   if (peerUrl !== undefined && !peerToken) throw new Error(`--peer-url needs --peer-token\n${USAGE}`);
   const none = { core: false, scale: false, members: false, hostile: false, memory: false, retention: false, peerShape: false, twoNodes: false };
@@ -152,7 +153,21 @@ function parseArgs(argv: readonly string[]): Options {
   if (hostileOnly) return { quick, engines, cpuProf, pgUrl, ...none, hostile: true, updateDocs };
   // A whole run (no -only option) includes them; --core-only and --scale-only do not (the hostile reads come with the scale part).
   const whole = core && scale;
-  return { quick, engines, cpuProf, pgUrl, core, scale, members: core, hostile: scale, memory: whole, retention: whole, peerShape: whole, twoNodes: whole && engines.includes('postgres'), updateDocs };
+  return {
+    quick,
+    engines,
+    cpuProf,
+    pgUrl,
+    core,
+    scale,
+    members: core,
+    hostile: scale,
+    memory: whole,
+    retention: whole,
+    peerShape: whole,
+    twoNodes: whole && engines.includes('postgres'),
+    updateDocs,
+  };
 }
 
 function settingsFor(quick: boolean): Settings {
@@ -193,7 +208,14 @@ function requireSome(name: string, r: LoadResult, server: RunningServer): LoadRe
  * figure is divided by in the ÷bare column.
  */
 async function measureBareFloor(db: BenchDatabase, settings: Settings, clients: number): Promise<BareFloor> {
-  const bare = await startServer({ databaseUrl: db.serverUrl, poolSize: settings.poolSize, logLevel: settings.logLevel, tenants: ['bare'], cwd: ROOT, program: 'bare-server.ts' });
+  const bare = await startServer({
+    databaseUrl: db.serverUrl,
+    poolSize: settings.poolSize,
+    logLevel: settings.logLevel,
+    tenants: ['bare'],
+    cwd: ROOT,
+    program: 'bare-server.ts',
+  });
   try {
     // The same warm-up as Roster gets, so that both are compared after V8 has optimised them.
     const warm = await creates(bare, 'bare', { prefix: 'bare-warm', count: settings.warmupCreates, clients });
@@ -267,7 +289,9 @@ async function runEngine(engine: Engine, options: Options, settings: Settings, s
 
     progress(`lookups: ${settings.lookups} GET /Users?filter=userName eq …, ${settings.lookupClients} clients`);
     const lookupNames = pool.userNames.slice(0, settings.creates);
-    const lookupResult = await observe(live, 'lookups', settings.quietWaitMs, () => lookups(live, `c${most}`, { userNames: lookupNames, count: settings.lookups, clients: settings.lookupClients }));
+    const lookupResult = await observe(live, 'lookups', settings.quietWaitMs, () =>
+      lookups(live, `c${most}`, { userNames: lookupNames, count: settings.lookups, clients: settings.lookupClients }),
+    );
     requireSome('lookups', lookupResult.result, live);
 
     progress(`healthz: ${settings.healthz} GET /healthz, ${settings.lookupClients} clients`);
@@ -283,7 +307,9 @@ async function runEngine(engine: Engine, options: Options, settings: Settings, s
     server = undefined;
     const serverLog = live.log;
 
-    progress(`floor: ${settings.creates} creates and ${settings.lookups} lookups, ${most} clients, against a bare node:http server with the raw driver (bench/bare-server.ts)`);
+    progress(
+      `floor: ${settings.creates} creates and ${settings.lookups} lookups, ${most} clients, against a bare node:http server with the raw driver (bench/bare-server.ts)`,
+    );
     const bare = await measureBareFloor(db, settings, most);
 
     progress(`limits: raw driver (${engine === 'sqlite' ? 'better-sqlite3' : `pg.Pool of ${settings.poolSize}`}) on its own database`);
@@ -303,7 +329,8 @@ async function runEngine(engine: Engine, options: Options, settings: Settings, s
       ['bare HTTP lookups', bare.lookups.result],
     ];
     for (const [name, r] of checked) {
-      if (r.ok !== r.total) problems.push(`${name}: ${r.total - r.ok} of ${r.total} answers unexpected ${JSON.stringify(r.statuses)}; first: ${r.unexpected.join(' | ')}`);
+      if (r.ok !== r.total)
+        problems.push(`${name}: ${r.total - r.ok} of ${r.total} answers unexpected ${JSON.stringify(r.statuses)}; first: ${r.unexpected.join(' | ')}`);
     }
     if (!patch.result.verified) problems.push(`PATCH: ${JSON.stringify(patch.result.statuses)} ${patch.result.unexpected.join(' | ')}`);
     const loud = Object.entries(serverLog.levels).filter(([level]) => !['trace', 'debug', 'info'].includes(level));
@@ -416,7 +443,11 @@ async function main(): Promise<number> {
   const peerSettings = peerShapeSettingsFor(options.quick);
   const twoNodeSettings = twoNodeSettingsFor(options.quick);
   let twoNodeReport: TwoNodeReport | undefined;
-  if (options.twoNodes) twoNodeReport = await runTwoNodes({ root: ROOT, pgUrl: options.pgUrl, poolSize: settings.poolSize, logLevel: settings.logLevel, serverEnv: settings.serverEnv }, twoNodeSettings);
+  if (options.twoNodes)
+    twoNodeReport = await runTwoNodes(
+      { root: ROOT, pgUrl: options.pgUrl, poolSize: settings.poolSize, logLevel: settings.logLevel, serverEnv: settings.serverEnv },
+      twoNodeSettings,
+    );
   if (options.peerUrl) peerReports.push(await runPeerShapeExternal(options.peerUrl, options.peerToken ?? '', peerSettings));
   const childOptions = { root: ROOT, pgUrl: options.pgUrl, poolSize: settings.poolSize, logLevel: settings.logLevel, serverEnv: settings.serverEnv };
   for (const engine of options.peerUrl ? [] : options.engines) {
@@ -438,7 +469,10 @@ async function main(): Promise<number> {
     }
     if (options.hostile) {
       hostileReports.push(
-        await runHostileEngine({ engine, pgUrl: options.pgUrl, root: ROOT, poolSize: settings.poolSize, logLevel: settings.logLevel, serverEnv: settings.serverEnv }, hostileSettings),
+        await runHostileEngine(
+          { engine, pgUrl: options.pgUrl, root: ROOT, poolSize: settings.poolSize, logLevel: settings.logLevel, serverEnv: settings.serverEnv },
+          hostileSettings,
+        ),
       );
     }
     if (!options.scale) continue;
@@ -460,7 +494,10 @@ async function main(): Promise<number> {
     );
   }
 
-  const chart = scaleReports.length > 0 ? await writeScalePlot(scaleReports, { resultsDir: RESULTS_DIR, docsPath: options.updateDocs ? join(ROOT, 'docs', 'performance-scale.png') : undefined }) : undefined;
+  const chart =
+    scaleReports.length > 0
+      ? await writeScalePlot(scaleReports, { resultsDir: RESULTS_DIR, docsPath: options.updateDocs ? join(ROOT, 'docs', 'performance-scale.png') : undefined })
+      : undefined;
   const jsonPath = join(RESULTS_DIR, `${stamp}.json`);
   const text = JSON.stringify(
     {
@@ -469,7 +506,14 @@ async function main(): Promise<number> {
       durationS: (Date.now() - started.getTime()) / 1000,
       argv: process.argv.slice(2),
       machine,
-      settings: { ...settings, engines: options.engines, cpuProf: options.cpuProf, core: options.core, scale: options.scale, ...(options.engines.includes('postgres') ? { pgUrl: options.pgUrl } : {}) },
+      settings: {
+        ...settings,
+        engines: options.engines,
+        cpuProf: options.cpuProf,
+        core: options.core,
+        scale: options.scale,
+        ...(options.engines.includes('postgres') ? { pgUrl: options.pgUrl } : {}),
+      },
       ...(options.scale ? { scaleSettings } : {}),
       results: Object.fromEntries(reports.map((r) => [r.engine, r])),
       ...(options.members ? { memberShapeSettings: memberSettings, memberShapes: Object.fromEntries(memberReports.map((r) => [r.engine, r])) } : {}),
@@ -498,7 +542,16 @@ async function main(): Promise<number> {
   if (twoNodeReport) process.stdout.write(`${renderTwoNodes(twoNodeReport, twoNodeSettings)}JSON: ${shownPath}\n\n`);
   if (peerReports.length > 0) process.stdout.write(`${renderPeerShape(peerReports, peerSettings)}JSON: ${shownPath}\n\n`);
   if (retentionReports.length > 0) process.stdout.write(`${renderRetention(retentionReports, retentionSettingsFor(options.quick))}JSON: ${shownPath}\n\n`);
-  const allOk = [...reports, ...scaleReports, ...memberReports, ...memoryReports, ...retentionReports, ...hostileReports, ...peerReports, ...(twoNodeReport ? [twoNodeReport] : [])].every((r) => r.status === 'ok');
+  const allOk = [
+    ...reports,
+    ...scaleReports,
+    ...memberReports,
+    ...memoryReports,
+    ...retentionReports,
+    ...hostileReports,
+    ...peerReports,
+    ...(twoNodeReport ? [twoNodeReport] : []),
+  ].every((r) => r.status === 'ok');
   return allOk ? 0 : 1;
 }
 

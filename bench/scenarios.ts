@@ -25,7 +25,11 @@ export interface CreatesOutcome {
 }
 
 /** `count` POST /Users in one tenant from `clients` connections; userNames are `<prefix>.<i>@example.com`. */
-export async function creates(server: ServerHandle, tenant: string, options: { prefix: string; first?: number; count: number; clients: number }): Promise<CreatesOutcome> {
+export async function creates(
+  server: ServerHandle,
+  tenant: string,
+  options: { prefix: string; first?: number; count: number; clients: number },
+): Promise<CreatesOutcome> {
   const headers = auth(server, tenant);
   const first = options.first ?? 0;
   const ids: string[] = [];
@@ -128,7 +132,8 @@ export async function largePatch(
       const members = (JSON.parse(read.body) as { members?: unknown[] }).members ?? [];
       if (read.status !== 200 || members.length !== options.memberIds.length) {
         verified = false;
-        if (unexpected.length < 5) unexpected.push(`GET /Groups/${groupId} after PATCH → ${read.status}, ${members.length} members (expected ${options.memberIds.length})`);
+        if (unexpected.length < 5)
+          unexpected.push(`GET /Groups/${groupId} after PATCH → ${read.status}, ${members.length} members (expected ${options.memberIds.length})`);
       }
     }
   } finally {

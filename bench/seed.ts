@@ -86,7 +86,10 @@ async function sendWithin(client: HttpClient, request: Parameters<HttpClient['se
     return await Promise.race([
       client.send(request),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(Object.assign(new Error(`${request.method} ${request.path}: no answer within ${SEED_REQUEST_TIMEOUT_MS} ms`), { code: 'ETIMEDOUT' })), SEED_REQUEST_TIMEOUT_MS);
+        timer = setTimeout(
+          () => reject(Object.assign(new Error(`${request.method} ${request.path}: no answer within ${SEED_REQUEST_TIMEOUT_MS} ms`), { code: 'ETIMEDOUT' })),
+          SEED_REQUEST_TIMEOUT_MS,
+        );
       }),
     ]);
   } finally {
@@ -133,7 +136,13 @@ export interface Templates {
 }
 
 /** Creates one template person per department through POST /Users; answers their ids. */
-export async function createTemplates(port: number, token: string, tenantId: string, prefix: string, departments: readonly string[] = SEED_DEPARTMENTS): Promise<Templates> {
+export async function createTemplates(
+  port: number,
+  token: string,
+  tenantId: string,
+  prefix: string,
+  departments: readonly string[] = SEED_DEPARTMENTS,
+): Promise<Templates> {
   checkPrefix(prefix);
   const client = new HttpClient(port, 1);
   const ids: string[] = [];
@@ -319,7 +328,9 @@ export class TenantSeeder {
         const kind = kinds.find((key) => identity[key] === leaf.value);
         if (kind) found.push({ path: leaf.path, kind });
         else if (kinds.some((key) => leaf.value.includes(identity[key]))) {
-          throw new Error(`seed: template document holds ${JSON.stringify(leaf.value)} at ${leaf.path.join('.')}, derived from its identity in a way the seed does not know`);
+          throw new Error(
+            `seed: template document holds ${JSON.stringify(leaf.value)} at ${leaf.path.join('.')}, derived from its identity in a way the seed does not know`,
+          );
         }
       }
       for (const kind of kinds) {
@@ -407,10 +418,12 @@ export class TenantSeeder {
 
   /** Ids of seeded people number [from, from + count) of `prefix`, in that order. */
   async ids(tenantId: string, prefix: string, from: number, count: number): Promise<string[]> {
-    const rows = await this.sql.all(
-      `select id from users where tenant_id = ? and user_name_fold >= ? and user_name_fold < ? order by user_name_fold limit ?`,
-      [tenantId, seededIdentity(prefix, from).userName, `${prefix}/`, count],
-    );
+    const rows = await this.sql.all(`select id from users where tenant_id = ? and user_name_fold >= ? and user_name_fold < ? order by user_name_fold limit ?`, [
+      tenantId,
+      seededIdentity(prefix, from).userName,
+      `${prefix}/`,
+      count,
+    ]);
     return rows.map((r) => String(r['id']));
   }
 
@@ -428,7 +441,8 @@ export class TenantSeeder {
 
   private async ensureScratch(): Promise<void> {
     if (this.scratchReady) return;
-    const columns = 'i integer primary key, id text not null, user_name text not null, external_id text not null, employee_number text not null, given text not null, family text not null, template_id text not null, created_ms bigint not null';
+    const columns =
+      'i integer primary key, id text not null, user_name text not null, external_id text not null, employee_number text not null, given text not null, family text not null, template_id text not null, created_ms bigint not null';
     await this.sql.run(`create temp table if not exists seed_batch (${columns})`);
     this.scratchReady = true;
   }
@@ -607,7 +621,11 @@ export async function verifySeeded(port: number, token: string, prefix: string, 
         ['employeeNumber', ext?.['employeeNumber'], who.employeeNumber],
         ['department', ext?.['department'], SEED_DEPARTMENTS[index % SEED_DEPARTMENTS.length]],
         ['active', user['active'], true],
-        ['meta.created is the id time', typeof meta?.['created'] === 'string' && Date.parse(String(meta['created'])) === parseInt(id.replace('-', '').slice(0, 12), 16), true],
+        [
+          'meta.created is the id time',
+          typeof meta?.['created'] === 'string' && Date.parse(String(meta['created'])) === parseInt(id.replace('-', '').slice(0, 12), 16),
+          true,
+        ],
       ];
       for (const [what, actual, expected] of checks) {
         if (actual !== expected) problems.push(`seed: person ${index} (${id}) ${what} is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);

@@ -36,7 +36,9 @@ import { intervalMeter } from './interval-meter.js';
 const code = process.env['BENCH_CODE'] === 'src' ? '../src' : '../dist';
 const { createServer } = (await import(`${code}/app/create-server.js`)) as typeof import('../src/app/create-server.js');
 const { loadConfig } = (await import(`${code}/config/config.js`)) as typeof import('../src/config/config.js');
-const { issueCredential } = (await import(`${code}/provisioning/credentials/manage-credentials.js`)) as typeof import('../src/provisioning/credentials/manage-credentials.js');
+const { issueCredential } = (await import(
+  `${code}/provisioning/credentials/manage-credentials.js`
+)) as typeof import('../src/provisioning/credentials/manage-credentials.js');
 const { createAdmin } = (await import(`${code}/provisioning/admins/manage-admins.js`)) as typeof import('../src/provisioning/admins/manage-admins.js');
 const { createTenant } = (await import(`${code}/provisioning/tenants/manage-tenants.js`)) as typeof import('../src/provisioning/tenants/manage-tenants.js');
 
@@ -88,9 +90,7 @@ async function mark(label: string): Promise<void> {
     writeFileSync(profile, JSON.stringify(stopped.profile));
     await session.post('Profiler.start');
   }
-  process.stdout.write(
-    `BENCH_MARK ${JSON.stringify({ label, ...usage, ...(profile ? { profile } : {}) })}\n`,
-  );
+  process.stdout.write(`BENCH_MARK ${JSON.stringify({ label, ...usage, ...(profile ? { profile } : {}) })}\n`);
   meter.restart();
 }
 

@@ -109,7 +109,9 @@ export async function runTwoNodes(
         return outcome.result;
       });
       progress(`${round}: ${settings.lookups} lookups per node, ${settings.clientsPerNode} clients each`);
-      const found = await together(nodes, `${round}-lookups`, (node, i) => lookups(node, `n${i + 1}`, { userNames: names[i] ?? [], count: settings.lookups, clients: settings.clientsPerNode }));
+      const found = await together(nodes, `${round}-lookups`, (node, i) =>
+        lookups(node, `n${i + 1}`, { userNames: names[i] ?? [], count: settings.lookups, clients: settings.clientsPerNode }),
+      );
       return { creates: made, lookups: found };
     };
     const one = await run([a], 'one');

@@ -63,28 +63,41 @@ if (verifier.status !== 0) {
 
 const only = process.argv.slice(2);
 // A folder given on the command line stands for every *.test.ts under it (`npm run soak` passes one).
-const files = (only.length > 0 ? only.flatMap((f) => (existsSync(f) && statSync(f).isDirectory() ? findTests(f) : [f])) : [...findTests('src'), ...findTests('packages'), ...findTests('test')]).sort();
+const files = (
+  only.length > 0
+    ? only.flatMap((f) => (existsSync(f) && statSync(f).isDirectory() ? findTests(f) : [f]))
+    : [...findTests('src'), ...findTests('packages'), ...findTests('test')]
+).sort();
 const reportDir = mkdtempSync(join(tmpdir(), 'roster-tests-'));
 const reportFile = join(reportDir, 'failures.jsonl');
 const result = spawnSync(
   process.execPath,
   [
-    '--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000',
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    `--test-reporter=${join(import.meta.dirname, 'failure-reporter.mjs')}`, `--test-reporter-destination=${reportFile}`,
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=2',
+    '--test-timeout=300000',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    `--test-reporter=${join(import.meta.dirname, 'failure-reporter.mjs')}`,
+    `--test-reporter-destination=${reportFile}`,
     ...files,
   ],
   { stdio: 'inherit', env },
 );
 const failed = printSummary(reportFile);
 rmSync(reportDir, { recursive: true, force: true });
-process.exit(result.status === 0 && failed === 0 ? 0 : (result.status || 1));
+process.exit(result.status === 0 && failed === 0 ? 0 : result.status || 1);
 
 /** Prints the failures and totals the failure reporter wrote; answers how many tests failed. */
 function printSummary(path) {
   let lines = [];
   try {
-    lines = readFileSync(path, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    lines = readFileSync(path, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
   } catch {
     console.error('\n(no test summary: the runner wrote no report)');
     return 0;

@@ -1,5 +1,27 @@
 import type {
-  AdminListing, ConnectionAttempt, Credential, HeldChange, DuplicatesPage, Guide, Preview, WentLive, DiscardedPreview, SetupLink, SetupOverview, SetupSession, Folder, Group, IssuedCredential, LogEntry, PeoplePage, Pending, PersonDetail, Session, Settings, Tenant, TenantDetail,
+  AdminListing,
+  ConnectionAttempt,
+  Credential,
+  HeldChange,
+  DuplicatesPage,
+  Guide,
+  Preview,
+  WentLive,
+  DiscardedPreview,
+  SetupLink,
+  SetupOverview,
+  SetupSession,
+  Folder,
+  Group,
+  IssuedCredential,
+  LogEntry,
+  PeoplePage,
+  Pending,
+  PersonDetail,
+  Session,
+  Settings,
+  Tenant,
+  TenantDetail,
 } from './types.js';
 import { BASE } from './router.js';
 
@@ -80,21 +102,18 @@ export const api = {
   removeAdmin: (id: string) => call<void>('DELETE', `/admins/${encodeURIComponent(id)}`),
   updateSettings: (slug: string, change: Partial<Settings>) => call<{ settings: Settings }>('PATCH', `${t(slug)}/settings`, change),
   credentials: (slug: string) => call<{ credentials: Credential[] }>('GET', `${t(slug)}/credentials`),
-  createCredential: (slug: string, kind: 'bearer' | 'basic', label: string) =>
-    call<IssuedCredential>('POST', `${t(slug)}/credentials`, { kind, label }),
+  createCredential: (slug: string, kind: 'bearer' | 'basic', label: string) => call<IssuedCredential>('POST', `${t(slug)}/credentials`, { kind, label }),
   revokeCredential: (slug: string, id: string) => call<void>('DELETE', `${t(slug)}/credentials/${encodeURIComponent(id)}`),
   people: (slug: string, query: Query) => call<PeoplePage>('GET', withQuery(`${t(slug)}/people`, query)),
   person: (slug: string, id: string) => call<PersonDetail>('GET', `${t(slug)}/people/${encodeURIComponent(id)}`),
   groups: (slug: string, query: Query) => call<{ groups: Group[]; total: number; nextCursor: string | null }>('GET', withQuery(`${t(slug)}/groups`, query)),
-  group: (slug: string, id: string, query: Query) =>
-    call<{ group: Group; members: PeoplePage }>('GET', withQuery(`${t(slug)}/groups/${encodeURIComponent(id)}`, query)),
+  group: (slug: string, id: string, query: Query) => call<{ group: Group; members: PeoplePage }>('GET', withQuery(`${t(slug)}/groups/${encodeURIComponent(id)}`, query)),
   folders: (slug: string) => call<{ folders: Folder[] }>('GET', `${t(slug)}/folders`),
   folder: (slug: string, id: string, query: Query) =>
     call<{ folder: Folder; members: PeoplePage }>('GET', withQuery(`${t(slug)}/folders/${encodeURIComponent(id)}`, query)),
   pending: (slug: string, query: Query) => call<{ pending: Pending[]; total: number }>('GET', withQuery(`${t(slug)}/pending`, query)),
   duplicates: (slug: string, query: Query) => call<DuplicatesPage>('GET', withQuery(`${t(slug)}/duplicates`, query)),
-  dismissDuplicates: (slug: string, userIds: readonly string[]) =>
-    call<{ pairs: number; added: number }>('POST', `${t(slug)}/duplicates/dismissals`, { userIds }),
+  dismissDuplicates: (slug: string, userIds: readonly string[]) => call<{ pairs: number; added: number }>('POST', `${t(slug)}/duplicates/dismissals`, { userIds }),
   undoDismissal: (slug: string, userIds: readonly string[]) => call<{ removed: number }>('DELETE', `${t(slug)}/duplicates/dismissals`, { userIds }),
   async setupSession(): Promise<SetupSession> {
     const session = await call<SetupSession>('GET', '/setup/session');

@@ -29,9 +29,19 @@ export function healthPanel(t: Tenant): HTMLElement | null {
   const rate = health.recentRequests === 0 ? 'no requests yet' : `${number(health.failedRecent)} of the last ${number(health.recentRequests)} requests failed`;
   return h(
     'section',
-    { class: `callout ${health.level === 'problem' ? 'callout-error' : health.level === 'warning' ? 'callout-warning' : 'callout-success'} health`, 'aria-labelledby': 'health-heading', id: 'health' },
+    {
+      class: `callout ${health.level === 'problem' ? 'callout-error' : health.level === 'warning' ? 'callout-warning' : 'callout-success'} health`,
+      'aria-labelledby': 'health-heading',
+      id: 'health',
+    },
     h('h2', { id: 'health-heading', class: 'health-heading' }, 'Health: ', badge(text, tone)),
-    health.findings.length > 0 ? h('ul', { class: 'health-findings' }, health.findings.map((f) => h('li', null, f.message))) : h('p', null, 'Nothing to act on: requests succeed, the identity provider calls as it usually does, nothing is held.'),
+    health.findings.length > 0
+      ? h(
+          'ul',
+          { class: 'health-findings' },
+          health.findings.map((f) => h('li', null, f.message)),
+        )
+      : h('p', null, 'Nothing to act on: requests succeed, the identity provider calls as it usually does, nothing is held.'),
     h(
       'dl',
       { class: 'health-facts' },
@@ -40,9 +50,25 @@ export function healthPanel(t: Tenant): HTMLElement | null {
         'div',
         null,
         h('dt', null, 'Last error'),
-        h('dd', null, health.lastError ? [when(health.lastError.at), ' ', h('code', { title: exact(health.lastError.at) }, `${health.lastError.method} ${health.lastError.path} → ${health.lastError.status}`), health.lastError.error ? ` ${health.lastError.error}` : null] : 'none lately'),
+        h(
+          'dd',
+          null,
+          health.lastError
+            ? [
+                when(health.lastError.at),
+                ' ',
+                h('code', { title: exact(health.lastError.at) }, `${health.lastError.method} ${health.lastError.path} → ${health.lastError.status}`),
+                health.lastError.error ? ` ${health.lastError.error}` : null,
+              ]
+            : 'none lately',
+        ),
       ),
-      h('div', null, h('dt', null, 'Held changes'), h('dd', null, health.heldChanges === 0 ? 'none' : h('a', { href: tenantPath(t.slug, 'held') }, `${number(health.heldChanges)} waiting for a decision`))),
+      h(
+        'div',
+        null,
+        h('dt', null, 'Held changes'),
+        h('dd', null, health.heldChanges === 0 ? 'none' : h('a', { href: tenantPath(t.slug, 'held') }, `${number(health.heldChanges)} waiting for a decision`)),
+      ),
     ),
   );
 }

@@ -111,7 +111,10 @@ async function render(): Promise<void> {
   const tenant = slug ? (all.find((t) => t.slug === slug) ?? null) : null;
   // A tenant admin who asked for another tenant still gets the navigation of their own.
   const navTenant = tenant ?? (session.admin.role === 'tenant' ? (all[0] ?? null) : null);
-  fill(app, shell(session, route, navTenant, main, () => void signOut()));
+  fill(
+    app,
+    shell(session, route, navTenant, main, () => void signOut()),
+  );
   document.title = 'Roster admin console';
 
   if (route.page === 'not-found' || (slug && !tenant)) {
@@ -194,7 +197,7 @@ async function render(): Promise<void> {
         break;
       case 'guided-setup': {
         const idp = new URLSearchParams(location.search).get('idp');
-        fill(main, pageHeader('Guided setup', 'Connect an identity provider step by step, with this tenant\'s own values, and watch its first request arrive.'));
+        fill(main, pageHeader('Guided setup', "Connect an identity provider step by step, with this tenant's own values, and watch its first request arrive."));
         const body = h('div');
         main.append(body);
         await renderGuidedSetup(body, {

@@ -49,11 +49,38 @@ function renderList(lines: readonly string[]): HTMLElement {
 }
 
 function renderTable(lines: readonly string[]): HTMLElement {
-  const cells = (line: string) => line.slice(1, -1).split(' | ').map((c) => c.trim());
+  const cells = (line: string) =>
+    line
+      .slice(1, -1)
+      .split(' | ')
+      .map((c) => c.trim());
   const [head, , ...rows] = lines;
   return tableWrap(
     'Table',
-    h('table', { class: 'data' }, h('thead', null, h('tr', null, cells(head ?? '').map((c) => h('th', { scope: 'col' }, inline(c))))), h('tbody', null, rows.map((r) => h('tr', null, cells(r).map((c) => h('td', null, inline(c))))))),
+    h(
+      'table',
+      { class: 'data' },
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          cells(head ?? '').map((c) => h('th', { scope: 'col' }, inline(c))),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        rows.map((r) =>
+          h(
+            'tr',
+            null,
+            cells(r).map((c) => h('td', null, inline(c))),
+          ),
+        ),
+      ),
+    ),
   );
 }
 

@@ -40,7 +40,15 @@ export function parseRoute(pathname: string): Route {
   if (first === 'setup' && parts.length === 1) return { page: 'setup' };
   if (first !== 't' || !slug || !section) return { page: 'not-found' };
   if (parts.length === 3) {
-    if (section === 'people' || section === 'groups' || section === 'pending' || section === 'duplicates' || section === 'provisioning' || section === 'log' || section === 'held') {
+    if (
+      section === 'people' ||
+      section === 'groups' ||
+      section === 'pending' ||
+      section === 'duplicates' ||
+      section === 'provisioning' ||
+      section === 'log' ||
+      section === 'held'
+    ) {
       return { page: section, slug };
     }
     if (section === 'setup') return { page: 'guided-setup', slug };
@@ -55,8 +63,7 @@ export function parseRoute(pathname: string): Route {
 }
 
 /** The URL of a tenant page. */
-export const tenantPath = (slug: string, ...rest: string[]): string =>
-  [BASE, 't', encodeURIComponent(slug), ...rest.map(encodeURIComponent)].join('/');
+export const tenantPath = (slug: string, ...rest: string[]): string => [BASE, 't', encodeURIComponent(slug), ...rest.map(encodeURIComponent)].join('/');
 
 let render: () => void = () => {};
 export function onNavigate(renderer: () => void): void {

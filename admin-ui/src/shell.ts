@@ -18,7 +18,16 @@ function navList(label: string, items: readonly NavItem[]): HTMLElement {
       'ul',
       { 'aria-labelledby': `nav-${label.toLowerCase().replace(/\W+/g, '-')}` },
       items.map((item) =>
-        h('li', null, h('a', { href: item.href, class: `nav-link${item.active ? ' active' : ''}`, 'aria-current': item.active ? 'page' : null }, icon(item.icon), h('span', null, item.label))),
+        h(
+          'li',
+          null,
+          h(
+            'a',
+            { href: item.href, class: `nav-link${item.active ? ' active' : ''}`, 'aria-current': item.active ? 'page' : null },
+            icon(item.icon),
+            h('span', null, item.label),
+          ),
+        ),
       ),
     ),
   );
@@ -43,7 +52,9 @@ export function shell(session: Session, route: Route, tenant: Tenant | null, mai
       navList('Identity management', [
         { label: 'User provisioning', href: at('provisioning'), icon: ICONS.key, active: page === 'provisioning' },
         { label: 'Guided setup', href: at('setup'), icon: ICONS.guide, active: page === 'guided-setup' },
-        ...(tenant.mode === 'preview' || page === 'preview' ? [{ label: 'First sync preview', href: at('preview'), icon: ICONS.pending, active: page === 'preview' }] : []),
+        ...(tenant.mode === 'preview' || page === 'preview'
+          ? [{ label: 'First sync preview', href: at('preview'), icon: ICONS.pending, active: page === 'preview' }]
+          : []),
         { label: 'Provisioning log', href: at('log'), icon: ICONS.log, active: page === 'log' },
         { label: 'Held changes', href: at('held'), icon: ICONS.held, active: page === 'held' },
       ]),
@@ -84,7 +95,13 @@ export function shell(session: Session, route: Route, tenant: Tenant | null, mai
       'div',
       { class: 'sidebar-top' },
       // The name is the visible word plus hidden words, not an aria-label: speech users say what they see.
-    h('a', { href: `${BASE}/`, class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'R'), h('span', null, 'Roster'), h('span', { class: 'visually-hidden' }, ' admin console, home')),
+      h(
+        'a',
+        { href: `${BASE}/`, class: 'brand' },
+        h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'R'),
+        h('span', null, 'Roster'),
+        h('span', { class: 'visually-hidden' }, ' admin console, home'),
+      ),
       menu,
     ),
     panel,

@@ -46,12 +46,24 @@ export function table<T>(caption: string, columns: readonly Column<T>[], rows: r
       'table',
       { class: 'data' },
       h('caption', { class: 'visually-hidden' }, caption),
-      h('thead', null, h('tr', null, columns.map((c) => h('th', { scope: 'col', class: [c.numeric ? 'num' : '', c.className ?? ''].join(' ').trim() || null }, c.header)))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          columns.map((c) => h('th', { scope: 'col', class: [c.numeric ? 'num' : '', c.className ?? ''].join(' ').trim() || null }, c.header)),
+        ),
+      ),
       h(
         'tbody',
         null,
         rows.map((row) =>
-          h('tr', { class: rowClass?.(row) ?? null }, columns.map((c) => h('td', { class: [c.numeric ? 'num' : '', c.className ?? ''].join(' ').trim() || null }, c.cell(row)))),
+          h(
+            'tr',
+            { class: rowClass?.(row) ?? null },
+            columns.map((c) => h('td', { class: [c.numeric ? 'num' : '', c.className ?? ''].join(' ').trim() || null }, c.cell(row))),
+          ),
         ),
       ),
     ),
@@ -60,7 +72,13 @@ export function table<T>(caption: string, columns: readonly Column<T>[], rows: r
 
 /** What to do when there is nothing to show: always says the next step. */
 export function emptyState(title: string, next: Child, action?: Child): HTMLElement {
-  return h('div', { class: 'empty', role: 'status' }, h('p', { class: 'empty-title' }, title), h('p', { class: 'empty-next' }, next), action ? h('div', { class: 'empty-action' }, action) : null);
+  return h(
+    'div',
+    { class: 'empty', role: 'status' },
+    h('p', { class: 'empty-title' }, title),
+    h('p', { class: 'empty-next' }, next),
+    action ? h('div', { class: 'empty-action' }, action) : null,
+  );
 }
 
 export function badge(text: string, tone: 'green' | 'grey' | 'amber' | 'red' | 'blue' | 'indigo' = 'grey', title?: string): HTMLElement {
@@ -80,7 +98,15 @@ export function errorBox(error: unknown): HTMLElement {
 
 /** A read-only value with a Copy button; the result is announced. */
 export function copyField(label: string, value: string, options: { id: string; secret?: boolean; hint?: Child } = { id: '' }): HTMLElement {
-  const input = h('input', { id: options.id, type: 'text', readonly: true, value, class: `copy-input${options.secret ? ' secret' : ''}`, spellcheck: 'false', autocomplete: 'off' });
+  const input = h('input', {
+    id: options.id,
+    type: 'text',
+    readonly: true,
+    value,
+    class: `copy-input${options.secret ? ' secret' : ''}`,
+    spellcheck: 'false',
+    autocomplete: 'off',
+  });
   const button = h(
     'button',
     {
@@ -114,7 +140,15 @@ export function copyField(label: string, value: string, options: { id: string; s
 }
 
 /** "Showing 1–50 of 1,234" with Previous / Next. */
-export function pager(options: { from: number; count: number; total: number; totalExact?: boolean; onPrevious?: () => void; onNext?: () => void; noun: string }): HTMLElement {
+export function pager(options: {
+  from: number;
+  count: number;
+  total: number;
+  totalExact?: boolean;
+  onPrevious?: () => void;
+  onNext?: () => void;
+  noun: string;
+}): HTMLElement {
   const { from, count, total } = options;
   // A count the server stopped at is said as such ("of at least 2,000"), never as the number.
   const of = `${options.totalExact === false ? 'at least ' : ''}${total.toLocaleString('en-GB')}`;
@@ -138,12 +172,23 @@ export function field(label: string, control: HTMLElement, hint?: Child): HTMLEl
   return h('div', { class: 'field' }, h('label', { for: id }, label), control, hint ? h('p', { class: 'hint', id: `${id}-hint` }, hint) : null);
 }
 
-export function select(id: string, options: readonly (readonly [string, string])[], value: string, groups?: readonly { label: string; options: readonly (readonly [string, string])[] }[]): HTMLSelectElement {
+export function select(
+  id: string,
+  options: readonly (readonly [string, string])[],
+  value: string,
+  groups?: readonly { label: string; options: readonly (readonly [string, string])[] }[],
+): HTMLSelectElement {
   const control = h(
     'select',
     { id, name: id },
     options.map(([v, text]) => h('option', { value: v, selected: v === value }, text)),
-    (groups ?? []).map((g) => h('optgroup', { label: g.label }, g.options.map(([v, text]) => h('option', { value: v, selected: v === value }, text)))),
+    (groups ?? []).map((g) =>
+      h(
+        'optgroup',
+        { label: g.label },
+        g.options.map(([v, text]) => h('option', { value: v, selected: v === value }, text)),
+      ),
+    ),
   );
   return control;
 }

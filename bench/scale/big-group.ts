@@ -33,14 +33,26 @@ const patchBody = (op: 'add' | 'remove', ids: readonly string[]) =>
   JSON.stringify({ schemas: [PATCH_URN], Operations: [{ op, path: 'members', value: ids.map((value) => ({ value })) }] });
 
 /** `memberIds` fill the group; `extraIds` (`batch` people not in it) are added and removed in the reps. */
-export async function bigGroup(server: ServerHandle, tenant: string, memberIds: readonly string[], extraIds: readonly string[], settings: ScaleSettings): Promise<BigGroupResult> {
+export async function bigGroup(
+  server: ServerHandle,
+  tenant: string,
+  memberIds: readonly string[],
+  extraIds: readonly string[],
+  settings: ScaleSettings,
+): Promise<BigGroupResult> {
   const g = settings.bigGroup;
   const token = server.tokens[tenant];
   if (!token) throw new Error(`no token for ${tenant}`);
   const recorder = new KindRecorder();
   const session = new ScimSession(server.port, token, 1, recorder, settings.requestTimeoutMs);
   try {
-    const created = await session.send('create group', 'POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'All Employees (bench)' }, status(201));
+    const created = await session.send(
+      'create group',
+      'POST',
+      '/Groups',
+      { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'All Employees (bench)' },
+      status(201),
+    );
     if (created?.status !== 201) throw new Error(`creating the big group answered ${created?.status ?? 'nothing'}: ${created?.body.slice(0, 300) ?? ''}`);
     const groupId = (JSON.parse(created.body) as { id: string }).id;
     const path = `/Groups/${groupId}`;

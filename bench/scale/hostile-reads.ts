@@ -169,7 +169,14 @@ class ConsoleSession {
 }
 
 /** Sends one request, records its latency and outcome under `kind`; a request past `timeoutMs` is a stall. */
-async function timedSend(recorder: KindRecorder, kind: string, timeoutMs: number, send: () => Promise<HttpAnswer>, ok: (answer: HttpAnswer) => boolean, label: string): Promise<HttpAnswer | undefined> {
+async function timedSend(
+  recorder: KindRecorder,
+  kind: string,
+  timeoutMs: number,
+  send: () => Promise<HttpAnswer>,
+  ok: (answer: HttpAnswer) => boolean,
+  label: string,
+): Promise<HttpAnswer | undefined> {
   const t0 = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -291,7 +298,13 @@ export async function runHostileEngine(options: HostileRunOptions, settings: Hos
     seeder = undefined;
 
     const otherLookup = (session: ScimSession, n: number) =>
-      session.send('other tenant userName eq', 'GET', `/Users?${filterParam(`userName eq "${seededIdentity(OTHER, scatter(n, otherSeeded)).userName}"`)}&startIndex=1&count=100`, undefined, totalResults(1));
+      session.send(
+        'other tenant userName eq',
+        'GET',
+        `/Users?${filterParam(`userName eq "${seededIdentity(OTHER, scatter(n, otherSeeded)).userName}"`)}&startIndex=1&count=100`,
+        undefined,
+        totalResults(1),
+      );
     const healthzLoop = async (recorder: KindRecorder, until: () => boolean, maxOps: number) => {
       const client = new HttpClient(live.port, 1);
       try {
@@ -358,7 +371,14 @@ export async function runHostileEngine(options: HostileRunOptions, settings: Hos
           await boundedLoop({ clients: settings.fuzz.clients, maxOps: shapes.length, maxMs: 3_600_000 }, async (n) => {
             const filter = (shapes[n]?.filter ?? '').replaceAll('{member}', member);
             const t = performance.now();
-            const answer = await timedSend(recorder, 'fuzz', settings.requestTimeoutMs, () => client.send({ method: 'GET', path: `/scim/v2/Users?${filterParam(filter)}&startIndex=1&count=100`, headers }), answeredOrRefused, filter);
+            const answer = await timedSend(
+              recorder,
+              'fuzz',
+              settings.requestTimeoutMs,
+              () => client.send({ method: 'GET', path: `/scim/v2/Users?${filterParam(filter)}&startIndex=1&count=100`, headers }),
+              answeredOrRefused,
+              filter,
+            );
             const code = answer ? String(answer.status) : 'no answer';
             fuzzStatuses[code] = (fuzzStatuses[code] ?? 0) + 1;
             fuzzed.push({ filter, ms: performance.now() - t, status: code });
@@ -374,7 +394,9 @@ export async function runHostileEngine(options: HostileRunOptions, settings: Hos
 
       // 4. Hostile reads while the other tenant and /healthz are measured
       const reads = hostileReads(slowest, settings.people);
-      progress(`hostile: ${reads.length} kinds of read, ${settings.hostile.clients} clients, for ${settings.hostile.durationMs / 1000} s, with ${OTHER}'s lookups (${settings.hostile.lookupClients} clients) and /healthz (1 client)`);
+      progress(
+        `hostile: ${reads.length} kinds of read, ${settings.hostile.clients} clients, for ${settings.hostile.durationMs / 1000} s, with ${OTHER}'s lookups (${settings.hostile.lookupClients} clients) and /healthz (1 client)`,
+      );
       partial.hostile = await observed('hostile-reads', async () => {
         const recorder = new KindRecorder();
         const scim = new ScimSession(live.port, token(BIG), settings.hostile.clients, recorder, settings.requestTimeoutMs);
@@ -404,7 +426,9 @@ export async function runHostileEngine(options: HostileRunOptions, settings: Hos
 
       // 5. A /Bulk import while the console is read
       const b = settings.bulk;
-      progress(`bulk: ${b.people.toLocaleString('en-US')} people into ${BULK} by /Bulk (${b.opsPerRequest} per request, ${b.clients} clients), console pages read meanwhile`);
+      progress(
+        `bulk: ${b.people.toLocaleString('en-US')} people into ${BULK} by /Bulk (${b.opsPerRequest} per request, ${b.clients} clients), console pages read meanwhile`,
+      );
       partial.bulk = await observed('hostile-bulk', async () => {
         const importRecorder = new KindRecorder();
         const session = new ScimSession(live.port, token(BULK), b.clients, importRecorder, settings.requestTimeoutMs);
@@ -436,7 +460,13 @@ export async function runHostileEngine(options: HostileRunOptions, settings: Hos
           })();
           await Promise.all([load, reader]);
           const seconds = (performance.now() - t) / 1000;
-          return { import: mustHave(importRecorder.results(), 'bulk import'), people: b.people, seconds, consolePages: duringRecorder.results(), consoleAll: mustHave(allRecorder.results(), 'all pages') };
+          return {
+            import: mustHave(importRecorder.results(), 'bulk import'),
+            people: b.people,
+            seconds,
+            consolePages: duringRecorder.results(),
+            consoleAll: mustHave(allRecorder.results(), 'all pages'),
+          };
         } finally {
           session.close();
         }
@@ -457,7 +487,15 @@ export async function runHostileEngine(options: HostileRunOptions, settings: Hos
     // What the server said last is the likeliest explanation of a server that went away.
     const said = server ? [...server.log.lines, ...server.log.tail].slice(-10) : [];
     if (said.length > 0) process.stderr.write(`server log (last lines):\n${said.join('\n')}\n`);
-    return { engine, status: 'failed', error: message, ...partial, verdicts: [], problems: [...problems, ...said.map((l) => `server log: ${l}`)], durationS: (performance.now() - started) / 1000 };
+    return {
+      engine,
+      status: 'failed',
+      error: message,
+      ...partial,
+      verdicts: [],
+      problems: [...problems, ...said.map((l) => `server log: ${l}`)],
+      durationS: (performance.now() - started) / 1000,
+    };
   } finally {
     await seeder?.close().catch(() => {});
     if (server) await server.stop().catch(() => {});
@@ -534,12 +572,22 @@ function verdictsOf(r: Finished, settings: HostileSettings): HostileVerdict[] {
     const worst = Object.entries(pages).reduce<[string, KindResult] | undefined>((w, e) => (!w || e[1].latencyMs.p95 > w[1].latencyMs.p95 ? e : w), undefined);
     if (worst) {
       const p95 = worst[1].latencyMs.p95;
-      out.push({ name: `console pages p95 at ${size} people (slowest page)`, actual: p95, target: t.consoleP95Ms, unit: 'ms', pass: p95 <= t.consoleP95Ms, detail: worst[0] });
+      out.push({
+        name: `console pages p95 at ${size} people (slowest page)`,
+        actual: p95,
+        target: t.consoleP95Ms,
+        unit: 'ms',
+        pass: p95 <= t.consoleP95Ms,
+        detail: worst[0],
+      });
     }
   }
   const bulk = r.bulk?.result;
   if (bulk) {
-    const worst = Object.entries(bulk.consolePages).reduce<[string, KindResult] | undefined>((w, e) => (!w || e[1].latencyMs.p95 > w[1].latencyMs.p95 ? e : w), undefined);
+    const worst = Object.entries(bulk.consolePages).reduce<[string, KindResult] | undefined>(
+      (w, e) => (!w || e[1].latencyMs.p95 > w[1].latencyMs.p95 ? e : w),
+      undefined,
+    );
     if (worst) {
       const p95 = worst[1].latencyMs.p95;
       out.push({
@@ -558,7 +606,9 @@ function verdictsOf(r: Finished, settings: HostileSettings): HostileVerdict[] {
 export function renderHostileReport(reports: readonly HostileReport[]): string {
   const lines: string[] = ['', 'Hostile reads (a large tenant read in the costliest ways while another tenant and /healthz are measured)', ''];
   for (const r of reports) {
-    lines.push(`${r.engine}: ${r.status === 'ok' ? '' : `FAILED ${r.error?.split('\n')[0] ?? ''}`}${r.database ? ` ${r.database}` : ''}; ${(r.people ?? 0).toLocaleString('en-US')} people seeded in ${(r.seedSeconds ?? 0).toFixed(1)} s`);
+    lines.push(
+      `${r.engine}: ${r.status === 'ok' ? '' : `FAILED ${r.error?.split('\n')[0] ?? ''}`}${r.database ? ` ${r.database}` : ''}; ${(r.people ?? 0).toLocaleString('en-US')} people seeded in ${(r.seedSeconds ?? 0).toFixed(1)} s`,
+    );
     const pages = r.consolePages?.result;
     if (pages) {
       lines.push('  console pages (idle)                     p50 ms    p95 ms    p99 ms');
@@ -571,17 +621,28 @@ export function renderHostileReport(reports: readonly HostileReport[]): string {
     const h = r.hostile?.result;
     if (h) {
       lines.push('  hostile reads                              n    p50 ms    max ms  statuses');
-      for (const [kind, k] of Object.entries(h.reads)) lines.push(`    ${kind.slice(0, 36).padEnd(36)} ${String(k.count).padStart(4)} ${fmt(k.latencyMs.p50)} ${fmt(k.latencyMs.max)}  ${JSON.stringify(k.statuses)}`);
+      for (const [kind, k] of Object.entries(h.reads))
+        lines.push(`    ${kind.slice(0, 36).padEnd(36)} ${String(k.count).padStart(4)} ${fmt(k.latencyMs.p50)} ${fmt(k.latencyMs.max)}  ${JSON.stringify(k.statuses)}`);
       const idle = r.idle?.result;
-      lines.push(`  other tenant lookups: idle p99 ${idle ? idle.lookups.latencyMs.p99.toFixed(2) : '—'} ms (${idle ? Math.round(idle.lookups.okPerSecond) : '—'}/s), hostile p99 ${h.lookups.latencyMs.p99.toFixed(2)} ms (${Math.round(h.lookups.okPerSecond)}/s)`);
-      lines.push(`  /healthz: idle p99 ${idle ? idle.healthz.latencyMs.p99.toFixed(2) : '—'} ms, hostile p99 ${h.healthz.latencyMs.p99.toFixed(2)} ms, max ${h.healthz.latencyMs.max.toFixed(1)} ms`);
+      lines.push(
+        `  other tenant lookups: idle p99 ${idle ? idle.lookups.latencyMs.p99.toFixed(2) : '—'} ms (${idle ? Math.round(idle.lookups.okPerSecond) : '—'}/s), hostile p99 ${h.lookups.latencyMs.p99.toFixed(2)} ms (${Math.round(h.lookups.okPerSecond)}/s)`,
+      );
+      lines.push(
+        `  /healthz: idle p99 ${idle ? idle.healthz.latencyMs.p99.toFixed(2) : '—'} ms, hostile p99 ${h.healthz.latencyMs.p99.toFixed(2)} ms, max ${h.healthz.latencyMs.max.toFixed(1)} ms`,
+      );
     }
     const b = r.bulk?.result;
     if (b) {
-      lines.push(`  /Bulk import: ${b.people.toLocaleString('en-US')} people in ${b.seconds.toFixed(1)} s (${Math.round(b.people / b.seconds)}/s; request p50 ${b.import.latencyMs.p50.toFixed(0)} ms, max ${b.import.latencyMs.max.toFixed(0)} ms); console pages meanwhile:`);
-      for (const [kind, k] of Object.entries(b.consolePages)) lines.push(`    ${kind.padEnd(36)} ${fmt(k.latencyMs.p50)} ${fmt(k.latencyMs.p95)} ${fmt(k.latencyMs.p99)}`);
+      lines.push(
+        `  /Bulk import: ${b.people.toLocaleString('en-US')} people in ${b.seconds.toFixed(1)} s (${Math.round(b.people / b.seconds)}/s; request p50 ${b.import.latencyMs.p50.toFixed(0)} ms, max ${b.import.latencyMs.max.toFixed(0)} ms); console pages meanwhile:`,
+      );
+      for (const [kind, k] of Object.entries(b.consolePages))
+        lines.push(`    ${kind.padEnd(36)} ${fmt(k.latencyMs.p50)} ${fmt(k.latencyMs.p95)} ${fmt(k.latencyMs.p99)}`);
     }
-    for (const v of r.verdicts) lines.push(`  ${v.pass ? 'PASS' : 'MISS'} ${v.name}: ${v.actual.toFixed(v.unit === '×' ? 2 : 1)} ${v.unit} (target ≤ ${v.target} ${v.unit})${v.detail ? ` — ${v.detail}` : ''}`);
+    for (const v of r.verdicts)
+      lines.push(
+        `  ${v.pass ? 'PASS' : 'MISS'} ${v.name}: ${v.actual.toFixed(v.unit === '×' ? 2 : 1)} ${v.unit} (target ≤ ${v.target} ${v.unit})${v.detail ? ` — ${v.detail}` : ''}`,
+      );
     for (const p of r.problems) lines.push(`  problem: ${p}`);
   }
   return lines.join('\n');

@@ -53,13 +53,27 @@ export async function initialSync(server: ServerHandle, tenant: string, settings
   try {
     const users = await boundedLoop({ clients: s.clients, maxOps: s.users, maxMs: s.phaseMaxMs.users }, async (i) => {
       const body = oktaUser('sync', i);
-      await session.send('user: GET filter userName eq', 'GET', `/Users?${filterParam(`userName eq "${String(body['userName'])}"`)}&startIndex=1&count=100`, undefined, totalResults(0));
+      await session.send(
+        'user: GET filter userName eq',
+        'GET',
+        `/Users?${filterParam(`userName eq "${String(body['userName'])}"`)}&startIndex=1&count=100`,
+        undefined,
+        totalResults(0),
+      );
       userIds[i] = createdId(await session.send('user: POST /Users', 'POST', '/Users', body, status(201)));
     });
 
     const groups = await boundedLoop({ clients: s.clients, maxOps: s.groups, maxMs: s.phaseMaxMs.groups }, async (g) => {
-      await session.send('group: GET filter displayName eq', 'GET', `/Groups?${filterParam(`displayName eq "${groupName(g)}"`)}&startIndex=1&count=100`, undefined, totalResults(0));
-      groupIds[g] = createdId(await session.send('group: POST /Groups', 'POST', '/Groups', { schemas: [GROUP_URN], displayName: groupName(g), members: [] }, status(201)));
+      await session.send(
+        'group: GET filter displayName eq',
+        'GET',
+        `/Groups?${filterParam(`displayName eq "${groupName(g)}"`)}&startIndex=1&count=100`,
+        undefined,
+        totalResults(0),
+      );
+      groupIds[g] = createdId(
+        await session.send('group: POST /Groups', 'POST', '/Groups', { schemas: [GROUP_URN], displayName: groupName(g), members: [] }, status(201)),
+      );
     });
 
     // Membership batches: each group's people, `memberBatch` per PATCH, as Okta's group push sends them.
@@ -78,14 +92,27 @@ export async function initialSync(server: ServerHandle, tenant: string, settings
     const memberPhase = await boundedLoop({ clients: s.clients, maxOps: patches.length, maxMs: s.phaseMaxMs.members }, async (p) => {
       const patch = patches[p];
       if (!patch) return;
-      await session.send('members: PATCH add batch', 'PATCH', `/Groups/${patch.group}`, { schemas: [PATCH_URN], Operations: [{ op: 'add', path: 'members', value: patch.value }] }, status(204, 200));
+      await session.send(
+        'members: PATCH add batch',
+        'PATCH',
+        `/Groups/${patch.group}`,
+        { schemas: [PATCH_URN], Operations: [{ op: 'add', path: 'members', value: patch.value }] },
+        status(204, 200),
+      );
     });
     const totalMs = performance.now() - started;
 
     const kinds = recorder.results();
     const requests = Object.values(kinds).reduce((n, k) => n + k.count, 0);
     const usersCreated = userIds.filter(Boolean).length;
-    const verification = await verifySync(server.port, token, settings, usersCreated, groupIds, members.map((m) => m.length));
+    const verification = await verifySync(
+      server.port,
+      token,
+      settings,
+      usersCreated,
+      groupIds,
+      members.map((m) => m.length),
+    );
     return {
       users: s.users,
       groups: s.groups,
@@ -108,7 +135,14 @@ export async function initialSync(server: ServerHandle, tenant: string, settings
 }
 
 /** Reads back what the sync should have left: the number of people, and the members of a few groups. */
-async function verifySync(port: number, token: string, settings: ScaleSettings, usersCreated: number, groupIds: readonly (string | undefined)[], expectedMembers: readonly number[]): Promise<string[]> {
+async function verifySync(
+  port: number,
+  token: string,
+  settings: ScaleSettings,
+  usersCreated: number,
+  groupIds: readonly (string | undefined)[],
+  expectedMembers: readonly number[],
+): Promise<string[]> {
   const recorder = new KindRecorder();
   const session = new ScimSession(port, token, 1, recorder, settings.requestTimeoutMs);
   const problems: string[] = [];

@@ -84,7 +84,13 @@ export async function prepareMixedTenant(server: ServerHandle, slug: string, pre
     for (let g = 0; g < m.groupsPerTenant; g++) {
       const displayName = `${slug} team ${g}`;
       const members = people.slice((g * m.membersPerGroup) % Math.max(people.length - m.membersPerGroup, 1)).slice(0, m.membersPerGroup);
-      const answer = await session.send('setup', 'POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName, members: members.map((p) => ({ value: p.id })) }, status(201));
+      const answer = await session.send(
+        'setup',
+        'POST',
+        '/Groups',
+        { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName, members: members.map((p) => ({ value: p.id })) },
+        status(201),
+      );
       const id = createdId(answer);
       if (!id) throw new Error(`creating group ${displayName} answered ${answer?.status ?? 'nothing'}: ${answer?.body.slice(0, 300) ?? ''}`);
       groups.push({ id, displayName, added: [] });
@@ -92,7 +98,17 @@ export async function prepareMixedTenant(server: ServerHandle, slug: string, pre
   } finally {
     session.close();
   }
-  return { slug, people, groups, active: [...people], inactive: [], deactivationsLeft: Math.floor(people.length * m.deactivationBudget), created: 0, deactivated: 0, reactivated: 0 };
+  return {
+    slug,
+    people,
+    groups,
+    active: [...people],
+    inactive: [],
+    deactivationsLeft: Math.floor(people.length * m.deactivationBudget),
+    created: 0,
+    deactivated: 0,
+    reactivated: 0,
+  };
 }
 
 type Operation = (tenant: MixedTenant, session: ScimSession, n: number, pick: <T>(list: readonly T[]) => T | undefined) => Promise<void>;
@@ -111,7 +127,13 @@ const MIX: readonly { readonly weight: number; readonly run: Operation }[] = [
     weight: 10,
     run: async (t, s) => {
       const body = oktaUser(`mixnew${t.slug.replace(/\D/g, '')}`, t.created++);
-      await s.send('okta: GET userName eq (absent)', 'GET', `/Users?${filterParam(`userName eq "${String(body['userName'])}"`)}&startIndex=1&count=100`, undefined, totalResults(0));
+      await s.send(
+        'okta: GET userName eq (absent)',
+        'GET',
+        `/Users?${filterParam(`userName eq "${String(body['userName'])}"`)}&startIndex=1&count=100`,
+        undefined,
+        totalResults(0),
+      );
       const id = createdId(await s.send('okta: POST /Users', 'POST', '/Users', body, status(201)));
       if (id) {
         const person = { id, userName: String(body['userName']), externalId: String(body['externalId']) };
@@ -122,20 +144,40 @@ const MIX: readonly { readonly weight: number; readonly run: Operation }[] = [
   },
   { weight: 3, run: deactivate('okta: PATCH replace active false', () => patch({ op: 'replace', value: { active: false } })) },
   { weight: 3, run: reactivate('okta: PATCH replace active true', () => patch({ op: 'replace', value: { active: true } })) },
-  { weight: 3, run: deactivate('entra: PATCH path-less "False" + familyName', (n) => patch({ op: 'Replace', value: { active: 'False', 'name.familyName': `Leaver${n}` } })) },
-  { weight: 3, run: reactivate('entra: PATCH path-less "True" + familyName', (n) => patch({ op: 'Replace', value: { active: 'True', 'name.familyName': `Returner${n}` } })) },
+  {
+    weight: 3,
+    run: deactivate('entra: PATCH path-less "False" + familyName', (n) => patch({ op: 'Replace', value: { active: 'False', 'name.familyName': `Leaver${n}` } })),
+  },
+  {
+    weight: 3,
+    run: reactivate('entra: PATCH path-less "True" + familyName', (n) => patch({ op: 'Replace', value: { active: 'True', 'name.familyName': `Returner${n}` } })),
+  },
   {
     weight: 10,
     run: async (t, s, n, pick) => {
       const who = pick(t.people);
-      if (who) await s.send('entra: PATCH Replace displayName', 'PATCH', `/Users/${who.id}`, patch({ op: 'Replace', path: 'displayName', value: `Entra Name ${n}` }), status(200));
+      if (who)
+        await s.send(
+          'entra: PATCH Replace displayName',
+          'PATCH',
+          `/Users/${who.id}`,
+          patch({ op: 'Replace', path: 'displayName', value: `Entra Name ${n}` }),
+          status(200),
+        );
     },
   },
   {
     weight: 8,
     run: async (t, s, n, pick) => {
       const who = pick(t.people);
-      if (who) await s.send('entra: PATCH enterprise department', 'PATCH', `/Users/${who.id}`, patch({ op: 'Replace', path: DEPARTMENT, value: DEPARTMENTS[n % DEPARTMENTS.length] }), status(200));
+      if (who)
+        await s.send(
+          'entra: PATCH enterprise department',
+          'PATCH',
+          `/Users/${who.id}`,
+          patch({ op: 'Replace', path: DEPARTMENT, value: DEPARTMENTS[n % DEPARTMENTS.length] }),
+          status(200),
+        );
     },
   },
   {
@@ -149,7 +191,14 @@ const MIX: readonly { readonly weight: number; readonly run: Operation }[] = [
     weight: 8,
     run: async (t, s, _n, pick) => {
       const group = pick(t.groups);
-      if (group) await s.send('entra: GET /Groups displayName eq, no members', 'GET', `/Groups?excludedAttributes=members&${filterParam(`displayName eq "${group.displayName}"`)}`, undefined, totalResults(1));
+      if (group)
+        await s.send(
+          'entra: GET /Groups displayName eq, no members',
+          'GET',
+          `/Groups?excludedAttributes=members&${filterParam(`displayName eq "${group.displayName}"`)}`,
+          undefined,
+          totalResults(1),
+        );
     },
   },
   {
@@ -158,7 +207,13 @@ const MIX: readonly { readonly weight: number; readonly run: Operation }[] = [
       const group = pick(t.groups);
       const who = pick(t.people);
       if (!group || !who) return;
-      const answer = await s.send('entra: PATCH group add member', 'PATCH', `/Groups/${group.id}`, patch({ op: 'Add', path: 'members', value: [{ value: who.id }] }), status(204, 200));
+      const answer = await s.send(
+        'entra: PATCH group add member',
+        'PATCH',
+        `/Groups/${group.id}`,
+        patch({ op: 'Add', path: 'members', value: [{ value: who.id }] }),
+        status(204, 200),
+      );
       if (answer?.status === 204 || answer?.status === 200) group.added.push(who.id);
     },
   },
@@ -168,7 +223,13 @@ const MIX: readonly { readonly weight: number; readonly run: Operation }[] = [
       const group = pick(t.groups.filter((g) => g.added.length > 0));
       const id = group?.added.pop();
       if (!group || !id) return lookupUserName(t, s, n, pick);
-      await s.send('entra: PATCH group remove member (value list)', 'PATCH', `/Groups/${group.id}`, patch({ op: 'Remove', path: 'members', value: [{ value: id }] }), status(204, 200));
+      await s.send(
+        'entra: PATCH group remove member (value list)',
+        'PATCH',
+        `/Groups/${group.id}`,
+        patch({ op: 'Remove', path: 'members', value: [{ value: id }] }),
+        status(204, 200),
+      );
     },
   },
 ];

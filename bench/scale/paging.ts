@@ -99,8 +99,12 @@ export async function paging(server: ServerHandle, tenant: string, tenantSize: n
 
     for (const startIndex of p.startIndexes.filter((s) => s <= tenantSize)) {
       for (let r = 0; r < p.startIndexReps; r++) {
-        await session.send(startIndexKind(startIndex), 'GET', `/Users?startIndex=${startIndex}&count=${p.pageSize}`, undefined, (a) =>
-          a.status === 200 && a.body.includes(`"itemsPerPage":${Math.min(p.pageSize, tenantSize - startIndex + 1)},`),
+        await session.send(
+          startIndexKind(startIndex),
+          'GET',
+          `/Users?startIndex=${startIndex}&count=${p.pageSize}`,
+          undefined,
+          (a) => a.status === 200 && a.body.includes(`"itemsPerPage":${Math.min(p.pageSize, tenantSize - startIndex + 1)},`),
         );
       }
     }

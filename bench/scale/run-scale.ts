@@ -149,7 +149,14 @@ export async function runScaleEngine(options: ScaleRunOptions, settings: ScaleSe
       const cloneMs = performance.now() - t0;
       const t1 = performance.now();
       await openedSeeder.settle();
-      partial.seeding.push({ tenant: BIG, tenantSize: size, people: target - seeded, cloneSeconds: cloneMs / 1000, settleSeconds: (performance.now() - t1) / 1000, peoplePerSecond: ((target - seeded) / cloneMs) * 1000 });
+      partial.seeding.push({
+        tenant: BIG,
+        tenantSize: size,
+        people: target - seeded,
+        cloneSeconds: cloneMs / 1000,
+        settleSeconds: (performance.now() - t1) / 1000,
+        peoplePerSecond: ((target - seeded) / cloneMs) * 1000,
+      });
       seeded = target;
       if (step === 0 || last) {
         const found = await verifySeeded(live.port, token(BIG), BIG, [0, 1, 2, 3, Math.floor(seeded / 2), seeded - 1], size);
@@ -157,7 +164,9 @@ export async function runScaleEngine(options: ScaleRunOptions, settings: ScaleSe
       }
       if (last) await memory.settle(`after seeding ${size.toLocaleString('en-US')} people`, settings.memory);
       memory.enter('lookups');
-      progress(`lookups at ${size.toLocaleString('en-US')} people: ${LOOKUP_KINDS.length} kinds, ${settings.lookups.clients} clients, ≤${settings.lookups.maxMsPerKind} ms each`);
+      progress(
+        `lookups at ${size.toLocaleString('en-US')} people: ${LOOKUP_KINDS.length} kinds, ${settings.lookups.clients} clients, ≤${settings.lookups.maxMsPerKind} ms each`,
+      );
       const at = await attempt(`lookups at ${size}`, () => observed(`lookups-${size}`, () => tenantLookups(live, BIG, BIG, seeded, size, settings)));
       if (at) partial.lookups.push(at);
     }
@@ -175,7 +184,9 @@ export async function runScaleEngine(options: ScaleRunOptions, settings: ScaleSe
 
     // 4. Paging
     memory.enter('paging');
-    progress(`paging: cursors at depths ${settings.paging.depths.map((d) => `${d * 100}%`).join(', ')} (walk ≤${settings.paging.walkMaxMs / 1000} s), startIndex ${settings.paging.startIndexes.join(', ')}`);
+    progress(
+      `paging: cursors at depths ${settings.paging.depths.map((d) => `${d * 100}%`).join(', ')} (walk ≤${settings.paging.walkMaxMs / 1000} s), startIndex ${settings.paging.startIndexes.join(', ')}`,
+    );
     partial.paging = await attempt('paging', () => observed('paging', () => paging(live, BIG, tenantSize, settings)));
 
     // 5. Mixed workload
@@ -188,7 +199,14 @@ export async function runScaleEngine(options: ScaleRunOptions, settings: ScaleSe
         const t0 = performance.now();
         await openedSeeder.clone(templates, 0, m.usersPerTenant, settings.lookups.seedChunk);
         const cloneMs = performance.now() - t0;
-        partial.seeding.push({ tenant: templates.prefix, tenantSize: m.usersPerTenant + templates.ids.length, people: m.usersPerTenant, cloneSeconds: cloneMs / 1000, settleSeconds: 0, peoplePerSecond: (m.usersPerTenant / cloneMs) * 1000 });
+        partial.seeding.push({
+          tenant: templates.prefix,
+          tenantSize: m.usersPerTenant + templates.ids.length,
+          people: m.usersPerTenant,
+          cloneSeconds: cloneMs / 1000,
+          settleSeconds: 0,
+          peoplePerSecond: (m.usersPerTenant / cloneMs) * 1000,
+        });
         const ids = await openedSeeder.ids(templates.tenantId, templates.prefix, 0, m.usersPerTenant);
         prepared.push(await prepareMixedTenant(live, templates.prefix, templates.prefix, ids, settings));
       }
@@ -288,7 +306,8 @@ function ratiosOf(r: Measured, settings: ScaleSettings): Record<string, number> 
   }
   if (raw) {
     for (const at of r.lookups) {
-      for (const [kind, k] of Object.entries(at.result.kinds)) ratios[`lookup ${kind} @${at.result.tenantSize}_vs_raw_lookup`] = k.okPerSecond / rawLookupRate(r.engine, raw, settings.lookups.clients);
+      for (const [kind, k] of Object.entries(at.result.kinds))
+        ratios[`lookup ${kind} @${at.result.tenantSize}_vs_raw_lookup`] = k.okPerSecond / rawLookupRate(r.engine, raw, settings.lookups.clients);
     }
   }
   const group = r.bigGroup?.result;
@@ -328,7 +347,9 @@ function verdictsOf(r: Measured, settings: ScaleSettings): ScaleVerdict[] {
       pass: sync.complete && seconds <= target,
       detail: [
         sync.users === 100_000 ? '' : `target ${t.syncSecondsPer100k} s for 100,000 people, scaled`,
-        sync.complete ? '' : `incomplete: a phase reached its time bound (${sync.usersCreated.toLocaleString('en-US')} people, ${sync.groupsCreated.toLocaleString('en-US')} groups created)`,
+        sync.complete
+          ? ''
+          : `incomplete: a phase reached its time bound (${sync.usersCreated.toLocaleString('en-US')} people, ${sync.groupsCreated.toLocaleString('en-US')} groups created)`,
       ]
         .filter((d) => d !== '')
         .join('; '),
@@ -373,7 +394,10 @@ function verdictsOf(r: Measured, settings: ScaleSettings): ScaleVerdict[] {
       unit: '×',
       comparison: '≤',
       pass: first !== undefined && deep !== undefined && deep <= t.deepPageFactor * first,
-      detail: deep === undefined ? `the walk did not reach ${deepest * 100}% within its time bound` : `${deep.toFixed(2)} ms vs ${first?.toFixed(2) ?? '—'} ms (${cursorKind(deepest)})`,
+      detail:
+        deep === undefined
+          ? `the walk did not reach ${deepest * 100}% within its time bound`
+          : `${deep.toFixed(2)} ms vs ${first?.toFixed(2) ?? '—'} ms (${cursorKind(deepest)})`,
     });
   }
   if (r.memory) {

@@ -155,7 +155,9 @@ function lookupsSection(reports: readonly ScaleReport[], settings: ScaleSettings
     }
   }
   if (rows.length === 0) return [];
-  const limitName = reports.map((r) => (r.engine === 'sqlite' ? 'sqlite: raw point lookup (sync)' : `postgres: raw point lookup ×${settings.lookups.clients}`)).join(', ');
+  const limitName = reports
+    .map((r) => (r.engine === 'sqlite' ? 'sqlite: raw point lookup (sync)' : `postgres: raw point lookup ×${settings.lookups.clients}`))
+    .join(', ');
   return [
     `Scale 2 — lookups by filter in one tenant as it grows, ${settings.lookups.clients} clients, each kind ≤${settings.lookups.maxOpsPerKind.toLocaleString('en-US')} requests or ≤${settings.lookups.maxMsPerKind / 1000} s; limit: ${limitName}; target p99 ≤${settings.targets.sqlite.lookupP99Ms} ms`,
     table(['engine', 'people', 'filter', 'n', 'ok/s', 'p50 ms', 'p99 ms', 'p999 ms', 'max ms', 'limit/s', '÷limit', 'p99 target'], rows, 'lrlrrrrrrrrl'),
@@ -207,12 +209,25 @@ function pagingSection(reports: readonly ScaleReport[], settings: ScaleSettings)
     const index1 = x.startIndexP50['1'];
     const deepest = Math.max(...settings.paging.depths);
     const push = (name: string, k: KindResult | undefined, reference: number | undefined, target: string) => {
-      if (k) rows.push([r.engine, name, num(k.count), ms(k.latencyMs.p50), ms(k.latencyMs.p99), ms(k.latencyMs.max), reference !== undefined ? ratio(reference / k.latencyMs.p50) : '', target]);
+      if (k)
+        rows.push([
+          r.engine,
+          name,
+          num(k.count),
+          ms(k.latencyMs.p50),
+          ms(k.latencyMs.p99),
+          ms(k.latencyMs.max),
+          reference !== undefined ? ratio(reference / k.latencyMs.p50) : '',
+          target,
+        ]);
     };
     push(FIRST_PAGE_KIND, x.kinds[FIRST_PAGE_KIND], undefined, '');
     for (const depth of settings.paging.depths) {
       const k = x.kinds[cursorKind(depth)];
-      const target = depth === deepest && k && first !== undefined ? `≤${settings.targets[r.engine].deepPageFactor}× first ${within(k.latencyMs.p50 <= settings.targets[r.engine].deepPageFactor * first)}` : '';
+      const target =
+        depth === deepest && k && first !== undefined
+          ? `≤${settings.targets[r.engine].deepPageFactor}× first ${within(k.latencyMs.p50 <= settings.targets[r.engine].deepPageFactor * first)}`
+          : '';
       if (k) push(cursorKind(depth), k, first, target);
       else rows.push([r.engine, cursorKind(depth), '', '', '', '', '', 'not reached in time']);
     }
@@ -234,7 +249,17 @@ function mixedSection(reports: readonly ScaleReport[], settings: ScaleSettings):
     if (!o || !r.limits) continue;
     const x = o.result;
     const healthzRate = okRate(r.limits.healthz.result);
-    totals.push([r.engine, (x.durationMs / 1000).toFixed(1), num(x.operations), num(x.requests), num(x.okPerSecond), num(healthzRate), ratio(x.okPerSecond / healthzRate), `${x.deactivations} / ${x.reactivations}`, statusText(x.statuses)]);
+    totals.push([
+      r.engine,
+      (x.durationMs / 1000).toFixed(1),
+      num(x.operations),
+      num(x.requests),
+      num(x.okPerSecond),
+      num(healthzRate),
+      ratio(x.okPerSecond / healthzRate),
+      `${x.deactivations} / ${x.reactivations}`,
+      statusText(x.statuses),
+    ]);
     for (const [name, k] of Object.entries(x.kinds)) kinds.push(kindRow(r.engine, name, k));
   }
   if (totals.length === 0) return [];
@@ -260,7 +285,17 @@ function memorySection(reports: readonly ScaleReport[], settings: ScaleSettings)
     };
     const peak = peakServingMb(m);
     const budget = settings.targets[r.engine].memoryMb;
-    rows.push([r.engine, cell('after start'), cell('after seeding'), (m.peakMbByPhase['initial-sync'] ?? Number.NaN).toFixed(0), peak.toFixed(0), cell('after all'), String(budget), ratio(peak / budget), `≤${budget} MB ${within(peak <= budget)}`]);
+    rows.push([
+      r.engine,
+      cell('after start'),
+      cell('after seeding'),
+      (m.peakMbByPhase['initial-sync'] ?? Number.NaN).toFixed(0),
+      peak.toFixed(0),
+      cell('after all'),
+      String(budget),
+      ratio(peak / budget),
+      `≤${budget} MB ${within(peak <= budget)}`,
+    ]);
   }
   if (rows.length === 0) return [];
   const largest = settings.lookups.tenantSizes[settings.lookups.tenantSizes.length - 1] ?? 0;
@@ -283,7 +318,10 @@ function seedingSection(reports: readonly ScaleReport[]): string[] {
     }
   }
   if (rows.length === 0) return [];
-  return ['Seeding (bench/seed.ts: templates through POST /Users, then cloned by SQL; not a server measurement)', table(['engine', 'tenant', 'size', 'people added', 'clone s', 'analyze/checkpoint s', 'people/s'], rows, 'llrrrrr')];
+  return [
+    'Seeding (bench/seed.ts: templates through POST /Users, then cloned by SQL; not a server measurement)',
+    table(['engine', 'tenant', 'size', 'people added', 'clone s', 'analyze/checkpoint s', 'people/s'], rows, 'llrrrrr'),
+  ];
 }
 
 export function renderScaleReport(reports: readonly ScaleReport[], settings: ScaleSettings, machine: MachineInfo, withProfiles: boolean): string {
@@ -315,13 +353,17 @@ export function renderScaleReport(reports: readonly ScaleReport[], settings: Sca
   for (const r of reports) {
     if (!r.autoAnalyze?.autovacuumOff) continue;
     const runs = Object.entries(r.autoAnalyze.analyzed).map(([table, n]) => `${table} ×${n}`);
-    lines.push(`  ${r.engine}: the server runs with autovacuum = off; the bench analyzed its scale schema as auto-ANALYZE would (${runs.join(', ') || 'nothing needed it'}), see bench/scale/autoanalyze.ts`);
+    lines.push(
+      `  ${r.engine}: the server runs with autovacuum = off; the bench analyzed its scale schema as auto-ANALYZE would (${runs.join(', ') || 'nothing needed it'}), see bench/scale/autoanalyze.ts`,
+    );
   }
   lines.push('');
   for (const r of reports) {
     for (const v of r.verdicts) {
       const value = (n: number) => (v.unit === 'ms' ? `${ms(n)} ms` : v.unit === '×' ? `${ratio(n)}×` : v.unit === 's' ? `${n.toFixed(1)} s` : `${n.toFixed(0)} MB`);
-      lines.push(`  ${within(v.pass)}  ${r.engine.padEnd(8)}  ${v.name}: ${value(v.actual)} (target ${v.comparison} ${value(v.target)})${v.detail ? `; ${v.detail}` : ''}`);
+      lines.push(
+        `  ${within(v.pass)}  ${r.engine.padEnd(8)}  ${v.name}: ${value(v.actual)} (target ${v.comparison} ${value(v.target)})${v.detail ? `; ${v.detail}` : ''}`,
+      );
     }
     if (r.status === 'failed') lines.push(`  FAIL  ${r.engine.padEnd(8)}  the scale run failed: ${(r.error ?? '').split('\n')[0] ?? ''}`);
   }
@@ -332,13 +374,24 @@ export function renderScaleReport(reports: readonly ScaleReport[], settings: Sca
     ...(r.paging ? [['paging', r.paging] as [string, Observed<unknown>]] : []),
     ...(r.mixed ? [['mixed', r.mixed] as [string, Observed<unknown>]] : []),
   ];
-  const noisy = reports.flatMap((r) => observedOf(r).filter(([, o]) => o.otherCores >= 0.3).map(([name, o]) => `${r.engine} ${name} (${pct(o.otherCores)})`));
-  if (noisy.length > 0) lines.push('', `  NOTE: other processes kept the machine busy during ${noisy.join(', ')} of a core; those numbers are distorted — rerun on a quiet machine.`);
+  const noisy = reports.flatMap((r) =>
+    observedOf(r)
+      .filter(([, o]) => o.otherCores >= 0.3)
+      .map(([name, o]) => `${r.engine} ${name} (${pct(o.otherCores)})`),
+  );
+  if (noisy.length > 0)
+    lines.push('', `  NOTE: other processes kept the machine busy during ${noisy.join(', ')} of a core; those numbers are distorted — rerun on a quiet machine.`);
   const problems = reports.flatMap((r) => r.problems.map((p) => `  ${r.engine}: ${p}`));
-  lines.push('', problems.length > 0 ? 'Scale: server-side problems:' : 'Scale: server-side problems: none seen (no unexpected statuses, no warn/error log lines, read-backs verified).');
+  lines.push(
+    '',
+    problems.length > 0
+      ? 'Scale: server-side problems:'
+      : 'Scale: server-side problems: none seen (no unexpected statuses, no warn/error log lines, read-backs verified).',
+  );
   lines.push(...problems);
   if (withProfiles) {
-    for (const r of reports) for (const [name, o] of observedOf(r)) if (o.profile) lines.push('', `${r.engine} server CPU profile during ${name}:`, formatProfile(o.profile, 8, 12));
+    for (const r of reports)
+      for (const [name, o] of observedOf(r)) if (o.profile) lines.push('', `${r.engine} server CPU profile during ${name}:`, formatProfile(o.profile, 8, 12));
   }
   lines.push('');
   return lines.join('\n');

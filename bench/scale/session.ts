@@ -177,7 +177,10 @@ export interface LoopBounds {
  * started or `maxMs` has passed (operations already started finish). Answers how many ran and the
  * wall time, and whether the time bound (rather than the count) ended it.
  */
-export async function boundedLoop(bounds: LoopBounds, step: (index: number, worker: number) => Promise<void>): Promise<{ ops: number; durationMs: number; timedOut: boolean }> {
+export async function boundedLoop(
+  bounds: LoopBounds,
+  step: (index: number, worker: number) => Promise<void>,
+): Promise<{ ops: number; durationMs: number; timedOut: boolean }> {
   const started = performance.now();
   const deadline = started + bounds.maxMs;
   let next = 0;

@@ -100,7 +100,15 @@ export function scaleSettingsFor(quick: boolean): ScaleSettings {
       initialSync: { users: 5_000, groups: 100, clients: 8, memberBatch: 100, phaseMaxMs: { users: 60_000, groups: 30_000, members: 30_000 } },
       lookups: { clients: 8, tenantSizes: [1_000, 12_000], maxOpsPerKind: 2_000, maxMsPerKind: 500, seedChunk: 10_000 },
       bigGroup: { members: 10_000, batch: 1_000, reps: 3, warmups: 1, summaryReads: 10, fullReads: 2 },
-      paging: { pageSize: 100, walkPageSize: 1_000, walkMaxMs: 10_000, depths: [0, 0.1, 0.5, 0.9], pagesPerDepth: 5, startIndexes: [1, 1_000, 5_000, 9_000], startIndexReps: 3 },
+      paging: {
+        pageSize: 100,
+        walkPageSize: 1_000,
+        walkMaxMs: 10_000,
+        depths: [0, 0.1, 0.5, 0.9],
+        pagesPerDepth: 5,
+        startIndexes: [1, 1_000, 5_000, 9_000],
+        startIndexReps: 3,
+      },
       mixed: { clients: 16, tenants: 10, usersPerTenant: 300, groupsPerTenant: 5, membersPerGroup: 20, durationMs: 5_000, maxOps: 100_000, deactivationBudget: 0.05 },
     };
   }
@@ -114,7 +122,15 @@ export function scaleSettingsFor(quick: boolean): ScaleSettings {
     initialSync: { users: 100_000, groups: 2_000, clients: 8, memberBatch: 100, phaseMaxMs: { users: 360_000, groups: 60_000, members: 120_000 } },
     lookups: { clients: 8, tenantSizes: [10_000, 100_000, 1_000_000], maxOpsPerKind: 20_000, maxMsPerKind: 4_000, seedChunk: 50_000 },
     bigGroup: { members: 100_000, batch: 1_000, reps: 5, warmups: 1, summaryReads: 20, fullReads: 3 },
-    paging: { pageSize: 100, walkPageSize: 1_000, walkMaxMs: 200_000, depths: [0, 0.1, 0.5, 0.9], pagesPerDepth: 10, startIndexes: [1, 1_000, 100_000, 500_000, 900_000], startIndexReps: 5 },
+    paging: {
+      pageSize: 100,
+      walkPageSize: 1_000,
+      walkMaxMs: 200_000,
+      depths: [0, 0.1, 0.5, 0.9],
+      pagesPerDepth: 10,
+      startIndexes: [1, 1_000, 100_000, 500_000, 900_000],
+      startIndexReps: 5,
+    },
     mixed: { clients: 16, tenants: 10, usersPerTenant: 2_000, groupsPerTenant: 20, membersPerGroup: 50, durationMs: 30_000, maxOps: 1_000_000, deactivationBudget: 0.05 },
   };
 }

@@ -29,7 +29,14 @@ export interface LookupsAtSize {
 }
 
 /** Runs every lookup kind against seeded people [0, seeded) of `prefix` in `tenant`. */
-export async function tenantLookups(server: ServerHandle, tenant: string, prefix: string, seeded: number, tenantSize: number, settings: ScaleSettings): Promise<LookupsAtSize> {
+export async function tenantLookups(
+  server: ServerHandle,
+  tenant: string,
+  prefix: string,
+  seeded: number,
+  tenantSize: number,
+  settings: ScaleSettings,
+): Promise<LookupsAtSize> {
   const token = server.tokens[tenant];
   if (!token) throw new Error(`no token for ${tenant}`);
   const { clients, maxOpsPerKind, maxMsPerKind } = settings.lookups;

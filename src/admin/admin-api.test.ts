@@ -74,11 +74,18 @@ for (const { engine, skip } of testEngines()) {
       globexToken = globexCredential.secret;
       globexIds['credential'] = globexCredential.credential.id;
       // Each tenant gets a person (with a late manager and a folder) and a group.
-      for (const [token, ids, domain] of [[acmeToken, acmeIds, 'acme'], [globexToken, globexIds, 'globex']] as const) {
+      for (const [token, ids, domain] of [
+        [acmeToken, acmeIds, 'acme'],
+        [globexToken, globexIds, 'globex'],
+      ] as const) {
         const created = await scim(token, 'POST', '/Users', person(`pat@${domain}.example`, `${domain} R&D`, `boss@${domain}.example`));
         assert.equal(created.statusCode, 201, created.body);
         ids['person'] = String(json(created)['id']);
-        const group = await scim(token, 'POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: `${domain} team`, members: [{ value: ids['person'] }] });
+        const group = await scim(token, 'POST', '/Groups', {
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+          displayName: `${domain} team`,
+          members: [{ value: ids['person'] }],
+        });
         assert.equal(group.statusCode, 201, group.body);
         ids['group'] = String(json(group)['id']);
       }
@@ -107,7 +114,12 @@ for (const { engine, skip } of testEngines()) {
 
     it('refuses a wrong password without saying which part was wrong, and throttles with 429', async () => {
       const wrong = { email: OPERATOR.email, password: 'not it at all' };
-      const unknown = await inject({ method: 'POST', url: `${API}/session`, payload: { email: 'nobody@roster.example', password: 'whatever it is' }, remoteAddress: '10.9.9.9' });
+      const unknown = await inject({
+        method: 'POST',
+        url: `${API}/session`,
+        payload: { email: 'nobody@roster.example', password: 'whatever it is' },
+        remoteAddress: '10.9.9.9',
+      });
       assert.equal(unknown.statusCode, 401);
       const first = await inject({ method: 'POST', url: `${API}/session`, payload: wrong, remoteAddress: '10.9.9.9' });
       assert.equal(first.statusCode, 401);
@@ -127,7 +139,11 @@ for (const { engine, skip } of testEngines()) {
       assert.equal(doubled.statusCode, 429);
       assert.equal(doubled.headers['retry-after'], '2');
       clock += 2000;
-      assert.equal((await inject({ method: 'POST', url: `${API}/session`, payload: OPERATOR, remoteAddress: '10.9.9.9' })).statusCode, 200, 'a success after the lock clears the count');
+      assert.equal(
+        (await inject({ method: 'POST', url: `${API}/session`, payload: OPERATOR, remoteAddress: '10.9.9.9' })).statusCode,
+        200,
+        'a success after the lock clears the count',
+      );
       assert.equal((await inject({ method: 'POST', url: `${API}/session`, payload: wrong, remoteAddress: '10.9.9.9' })).statusCode, 401);
     });
 
@@ -145,11 +161,20 @@ for (const { engine, skip } of testEngines()) {
       assert.equal(fetchMeta.statusCode, 403);
       const loginCsrf = await inject({ method: 'POST', url: `${API}/session`, payload: OPERATOR, headers: { origin: 'https://evil.example' } });
       assert.equal(loginCsrf.statusCode, 403, 'sign-in from another site is refused too');
-      const formPost = await inject({ method: 'POST', url: `${API}/session`, payload: `email=${OPERATOR.email}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const formPost = await inject({
+        method: 'POST',
+        url: `${API}/session`,
+        payload: `email=${OPERATOR.email}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       assert.equal(formPost.statusCode, 415, 'an HTML form cannot post here');
       const sameOrigin = await send(operator, 'POST', '/tenants/acme/credentials', label, { origin: 'https://roster.example.com' });
       assert.equal(sameOrigin.statusCode, 201);
-      assert.equal((json(await get(operator, '/tenants/acme/credentials'))['credentials'] as JsonObject[]).filter((c) => c['label'] === 'csrf probe').length, 1, 'only the one good request wrote');
+      assert.equal(
+        (json(await get(operator, '/tenants/acme/credentials'))['credentials'] as JsonObject[]).filter((c) => c['label'] === 'csrf probe').length,
+        1,
+        'only the one good request wrote',
+      );
     });
 
     it('ends sessions on sign-out, after 2 idle hours and after 12 hours at most', async () => {
@@ -179,7 +204,10 @@ for (const { engine, skip } of testEngines()) {
     it('shows an operator every tenant with Last SCIM request and change, and the SCIM URLs', async () => {
       const operator = await signIn(OPERATOR);
       const tenants = json(await get(operator, '/tenants'))['tenants'] as JsonObject[];
-      assert.deepEqual(tenants.map((t) => t['slug']), ['acme', 'globex']);
+      assert.deepEqual(
+        tenants.map((t) => t['slug']),
+        ['acme', 'globex'],
+      );
       assert.equal(typeof tenants[0]!['lastScimRequestAt'], 'string', 'not-yet-flushed activity is shown');
       const detail = json(await get(operator, '/tenants/acme'));
       assert.deepEqual(detail['endpoints'], { byCredential: 'https://roster.example.com/scim/v2/', byTenantPath: 'https://roster.example.com/t/acme/scim/v2/' });
@@ -209,12 +237,27 @@ for (const { engine, skip } of testEngines()) {
 
     it('reads and changes settings, and switches provisioning off and on', async () => {
       const operator = await signIn(OPERATOR);
-      const changed = await send(operator, 'PATCH', '/tenants/acme/settings', { matchingField: 'email', ssoMayUpdate: true, supportedLanguages: ['en', 'fr'], extensionUrn: 'urn:ietf:params:scim:schemas:extension:acme:2.0:User' });
+      const changed = await send(operator, 'PATCH', '/tenants/acme/settings', {
+        matchingField: 'email',
+        ssoMayUpdate: true,
+        supportedLanguages: ['en', 'fr'],
+        extensionUrn: 'urn:ietf:params:scim:schemas:extension:acme:2.0:User',
+      });
       assert.equal(changed.statusCode, 200, changed.body);
       assert.deepEqual(json(changed)['settings'], {
-        supportedLanguages: ['en', 'fr'], matchingField: 'email', extensionUrn: 'urn:ietf:params:scim:schemas:extension:acme:2.0:User', ssoMayUpdate: true, provisioningEnabled: true,
-        valueRules: 'report', massChangeGuard: 'on', massChangePercent: 20, massChangeWindowMinutes: 10, massChangeMinActive: 20, massChangeGroupSize: 50,
-        logRetentionDays: 30, eventRetentionDays: 90,
+        supportedLanguages: ['en', 'fr'],
+        matchingField: 'email',
+        extensionUrn: 'urn:ietf:params:scim:schemas:extension:acme:2.0:User',
+        ssoMayUpdate: true,
+        provisioningEnabled: true,
+        valueRules: 'report',
+        massChangeGuard: 'on',
+        massChangePercent: 20,
+        massChangeWindowMinutes: 10,
+        massChangeMinActive: 20,
+        massChangeGroupSize: 50,
+        logRetentionDays: 30,
+        eventRetentionDays: 90,
       });
       const guard = await send(operator, 'PATCH', '/tenants/acme/settings', { massChangeGuard: 'off', valueRules: 'enforce' });
       assert.equal(guard.statusCode, 200, guard.body);
@@ -227,10 +270,21 @@ for (const { engine, skip } of testEngines()) {
       const invalid = await send(operator, 'PATCH', '/tenants/acme/settings', { matchingField: 'shoeSize', supportedLanguages: ['not a tag'] });
       assert.equal(invalid.statusCode, 400);
       assert.match(String((json(invalid)['error'] as JsonObject)['message']), /matchingField.*supportedLanguages|supportedLanguages.*matchingField/s);
-      assert.equal(((json(await get(operator, '/tenants/acme/settings'))['settings'] as JsonObject)['matchingField']), 'email', 'nothing written');
+      assert.equal((json(await get(operator, '/tenants/acme/settings'))['settings'] as JsonObject)['matchingField'], 'email', 'nothing written');
       assert.equal((await send(operator, 'PATCH', '/tenants/acme/settings', { provisioningEnabled: false })).statusCode, 200);
       assert.equal((await scim(acmeToken, 'GET', '/Users')).statusCode, 403);
-      assert.equal((await send(operator, 'PATCH', '/tenants/acme/settings', { provisioningEnabled: true, matchingField: 'userName', supportedLanguages: ['en', 'en-GB'], extensionUrn: 'urn:ietf:params:scim:schemas:extension:roster:2.0:User', ssoMayUpdate: false })).statusCode, 200);
+      assert.equal(
+        (
+          await send(operator, 'PATCH', '/tenants/acme/settings', {
+            provisioningEnabled: true,
+            matchingField: 'userName',
+            supportedLanguages: ['en', 'en-GB'],
+            extensionUrn: 'urn:ietf:params:scim:schemas:extension:roster:2.0:User',
+            ssoMayUpdate: false,
+          })
+        ).statusCode,
+        200,
+      );
       assert.equal((await scim(acmeToken, 'GET', '/Users')).statusCode, 200);
     });
 
@@ -270,17 +324,29 @@ for (const { engine, skip } of testEngines()) {
       const operator = await signIn(OPERATOR);
       const detail = json(await get(operator, `/tenants/acme/people/${acmeIds['person']}`));
       assert.equal((detail['person'] as JsonObject)['userName'], 'pat@acme.example');
-      assert.deepEqual((detail['groups'] as JsonObject[]).map((g) => g['displayName']), ['acme team']);
-      assert.deepEqual((detail['pending'] as JsonObject[]).map((p) => p['reference']), ['boss@acme.example']);
+      assert.deepEqual(
+        (detail['groups'] as JsonObject[]).map((g) => g['displayName']),
+        ['acme team'],
+      );
+      assert.deepEqual(
+        (detail['pending'] as JsonObject[]).map((p) => p['reference']),
+        ['boss@acme.example'],
+      );
       assert.equal((detail['history'] as JsonObject[])[0]!['method'], 'POST');
       const groups = json(await get(operator, '/tenants/acme/groups'));
-      assert.deepEqual((groups['groups'] as JsonObject[]).map((g) => [g['displayName'], g['memberCount']]), [['acme team', 1]]);
+      assert.deepEqual(
+        (groups['groups'] as JsonObject[]).map((g) => [g['displayName'], g['memberCount']]),
+        [['acme team', 1]],
+      );
       const group = json(await get(operator, `/tenants/acme/groups/${acmeIds['group']}`));
       assert.equal(((group['members'] as JsonObject)['people'] as JsonObject[])[0]!['userName'], 'pat@acme.example');
       const folder = json(await get(operator, `/tenants/acme/folders/${acmeIds['folder']}`));
       assert.equal((folder['members'] as JsonObject)['total'], 1);
       const pending = json(await get(operator, '/tenants/acme/pending'));
-      assert.deepEqual((pending['pending'] as JsonObject[]).map((p) => [p['kind'], p['subjectName'], p['reference']]), [['manager', 'pat@acme.example', 'boss@acme.example']]);
+      assert.deepEqual(
+        (pending['pending'] as JsonObject[]).map((p) => [p['kind'], p['subjectName'], p['reference']]),
+        [['manager', 'pat@acme.example', 'boss@acme.example']],
+      );
       assert.equal(json(await get(operator, '/tenants/acme/duplicates'))['duplicates'] instanceof Array, true);
       const log = json(await get(operator, '/tenants/acme/log?method=POST&status=ok&limit=5'));
       const entries = log['entries'] as JsonObject[];
@@ -305,7 +371,11 @@ for (const { engine, skip } of testEngines()) {
       for (let i = 0; i < 3; i++) {
         const pair: string[] = [];
         for (const side of ['a', 'b']) {
-          const created = await scim(acmeToken, 'POST', '/Users', { schemas: [CORE], userName: `twin${i}${side}@acme.example`, name: { givenName: 'Twin', familyName: `Number${i}` } });
+          const created = await scim(acmeToken, 'POST', '/Users', {
+            schemas: [CORE],
+            userName: `twin${i}${side}@acme.example`,
+            name: { givenName: 'Twin', familyName: `Number${i}` },
+          });
           assert.equal(created.statusCode, 201, created.body);
           pair.push(String(json(created)['id']));
         }
@@ -328,7 +398,10 @@ for (const { engine, skip } of testEngines()) {
       };
       const all = await keys();
       assert.equal(all.length, Number(before['total']) + 3);
-      assert.ok(['name:twin number0', 'name:twin number1', 'name:twin number2'].every((k) => all.includes(k)), all.join());
+      assert.ok(
+        ['name:twin number0', 'name:twin number1', 'name:twin number2'].every((k) => all.includes(k)),
+        all.join(),
+      );
 
       const dismissed = await send(operator, 'POST', '/tenants/acme/duplicates/dismissals', { userIds: twins[1]! });
       assert.equal(dismissed.statusCode, 200, dismissed.body);
@@ -349,7 +422,10 @@ for (const { engine, skip } of testEngines()) {
     it('never lets a tenant admin read or change another tenant, at any endpoint', async () => {
       const admin = await signIn(ACME_ADMIN);
       const tenants = json(await get(admin, '/tenants'))['tenants'] as JsonObject[];
-      assert.deepEqual(tenants.map((t) => t['slug']), ['acme']);
+      assert.deepEqual(
+        tenants.map((t) => t['slug']),
+        ['acme'],
+      );
       assert.equal((json(await get(admin, '/session'))['admin'] as JsonObject)['tenant'], 'acme');
       const ids: Record<string, string> = { '{slug}': 'globex' };
       // Every declared route that names a tenant, from the document generated from the declarations.
@@ -358,7 +434,13 @@ for (const { engine, skip } of testEngines()) {
       for (const [template, item] of Object.entries(openApiDocument['paths'] as JsonObject)) {
         if (!template.includes('{slug}')) continue;
         for (const method of Object.keys(item as JsonObject)) {
-          const idFor = template.includes('/people/') ? globexIds['person'] : template.includes('/groups/') ? globexIds['group'] : template.includes('/folders/') ? globexIds['folder'] : globexIds['credential'];
+          const idFor = template.includes('/people/')
+            ? globexIds['person']
+            : template.includes('/groups/')
+              ? globexIds['group']
+              : template.includes('/folders/')
+                ? globexIds['folder']
+                : globexIds['credential'];
           // Another tenant's slug, and this tenant's slug with another tenant's ids.
           probes.push({ method: method.toUpperCase(), path: template.replace('{slug}', ids['{slug}']!).replace('{id}', idFor!) });
           if (template.includes('{id}')) probes.push({ method: method.toUpperCase(), path: template.replace('{slug}', 'acme').replace('{id}', idFor!) });
@@ -366,9 +448,9 @@ for (const { engine, skip } of testEngines()) {
       }
       assert.ok(probes.length >= 15, `probed ${probes.length} endpoints`);
       for (const probe of probes) {
-        const body: JsonObject | undefined = probe.method === 'POST' ? { kind: 'bearer', label: 'intruder' } : probe.method === 'PATCH' ? { provisioningEnabled: false } : undefined;
-        const response =
-          probe.method === 'GET' ? await get(admin, probe.path) : await send(admin, probe.method as 'POST' | 'PATCH' | 'DELETE', probe.path, body);
+        const body: JsonObject | undefined =
+          probe.method === 'POST' ? { kind: 'bearer', label: 'intruder' } : probe.method === 'PATCH' ? { provisioningEnabled: false } : undefined;
+        const response = probe.method === 'GET' ? await get(admin, probe.path) : await send(admin, probe.method as 'POST' | 'PATCH' | 'DELETE', probe.path, body);
         assert.equal(response.statusCode, 404, `${probe.method} ${probe.path} → ${response.statusCode}`);
         assert.equal(response.body.includes('globex.example'), false);
       }
@@ -376,7 +458,10 @@ for (const { engine, skip } of testEngines()) {
       assert.equal((await scim(globexToken, 'GET', '/Users')).statusCode, 200, 'globex credential not revoked, provisioning still on');
       const operator = await signIn(OPERATOR);
       const globexCredentials = json(await get(operator, '/tenants/globex/credentials'))['credentials'] as JsonObject[];
-      assert.deepEqual(globexCredentials.map((c) => c['label']), ['globex okta']);
+      assert.deepEqual(
+        globexCredentials.map((c) => c['label']),
+        ['globex okta'],
+      );
       // Its own tenant works.
       assert.equal((await get(admin, `/tenants/acme/people/${acmeIds['person']}`)).statusCode, 200);
       void globex;
@@ -385,11 +470,16 @@ for (const { engine, skip } of testEngines()) {
     it("shows a person's value flags, derived from the tenant's current settings, and the log's warnings", async () => {
       const initech = await createTenant(server.rt, { slug: 'initech' });
       const token = (await issueCredential(server.rt, initech.id, 'bearer', 'initech idp')).secret;
-      const created = await scim(token, 'POST', '/Users', { schemas: [CORE], userName: 'milton@initech.example', preferredLanguage: 'xh', addresses: [{ type: 'work', country: 'Bermuda' }] });
+      const created = await scim(token, 'POST', '/Users', {
+        schemas: [CORE],
+        userName: 'milton@initech.example',
+        preferredLanguage: 'xh',
+        addresses: [{ type: 'work', country: 'Bermuda' }],
+      });
       assert.equal(created.statusCode, 201, created.body);
       const id = String(json(created)['id']);
       const operator = await signIn(OPERATOR);
-      const flagsOf = async () => ((json(await get(operator, `/tenants/initech/people/${id}`))['person'] as JsonObject)['valueFlags'] as JsonObject[]);
+      const flagsOf = async () => (json(await get(operator, `/tenants/initech/people/${id}`))['person'] as JsonObject)['valueFlags'] as JsonObject[];
       assert.deepEqual(await flagsOf(), [
         { path: 'preferredLanguage', value: 'xh', rule: 'tenant-language', accepted: `one of this tenant's languages: ${DEFAULT_LANGUAGES.join(', ')}` },
         { path: 'addresses[type eq "work"].country', value: 'Bermuda', rule: 'iso-country', accepted: 'an ISO 3166-1 alpha-2 code such as GB, US or DE' },
@@ -401,7 +491,10 @@ for (const { engine, skip } of testEngines()) {
       ]);
       // Listing the language clears its flag at once: flags follow the settings, nothing is stored.
       assert.equal((await send(operator, 'PATCH', '/tenants/initech/settings', { supportedLanguages: ['en', 'xh'] })).statusCode, 200);
-      assert.deepEqual((await flagsOf()).map((f) => f['rule']), ['iso-country']);
+      assert.deepEqual(
+        (await flagsOf()).map((f) => f['rule']),
+        ['iso-country'],
+      );
       // Only what an admin set is stored; everything else follows the defaults.
       assert.deepEqual((await server.rt.store.tenants.findBySlug('initech'))?.settings, { supportedLanguages: ['en', 'xh'] });
     });
@@ -426,9 +519,13 @@ for (const { engine, skip } of testEngines()) {
       probe.addHook('onRoute', (route) => {
         for (const method of [route.method].flat()) if (method !== 'HEAD') routes.add(`${method} ${route.url.replace(/:(\w+)/g, '{$1}')}`);
       });
-      await probe.register((scope) => registerAdminApi(scope, { rt: server.rt, activity: server.activity, requestLog: server.requestLog, publicUrl: '' }), { prefix: '' });
+      await probe.register((scope) => registerAdminApi(scope, { rt: server.rt, activity: server.activity, requestLog: server.requestLog, publicUrl: '' }), {
+        prefix: '',
+      });
       await probe.ready();
-      const described = new Set(Object.entries(doc['paths'] as JsonObject).flatMap(([path, item]) => Object.keys(item as JsonObject).map((m) => `${m.toUpperCase()} ${path}`)));
+      const described = new Set(
+        Object.entries(doc['paths'] as JsonObject).flatMap(([path, item]) => Object.keys(item as JsonObject).map((m) => `${m.toUpperCase()} ${path}`)),
+      );
       assert.deepEqual([...routes].sort(), [...described].sort());
       await probe.close();
       const schemas = (doc['components'] as JsonObject)['schemas'] as JsonObject;
@@ -436,7 +533,10 @@ for (const { engine, skip } of testEngines()) {
       // Generated from the declarations: an operationId each, answers, errors and bodies from their schemas.
       const operations = Object.values(doc['paths'] as Record<string, Record<string, JsonObject>>).flatMap((item) => Object.values(item));
       const ids = operations.map((o) => o['operationId']);
-      assert.ok(ids.every((id) => typeof id === 'string' && id !== ''), 'every operation has an operationId');
+      assert.ok(
+        ids.every((id) => typeof id === 'string' && id !== ''),
+        'every operation has an operationId',
+      );
       assert.equal(new Set(ids).size, ids.length, 'operationIds are unique');
       const paths = doc['paths'] as Record<string, Record<string, JsonObject>>;
       const answer = (path: string, method: string, status: string) => ((paths[path]![method]!['responses'] as JsonObject)[status] as JsonObject)['content'];
@@ -447,7 +547,9 @@ for (const { engine, skip } of testEngines()) {
       assert.deepEqual(paths['/tenants/{slug}/credentials']!['post']!['security'], [{ session: [], csrf: [] }]);
       assert.deepEqual(paths['/session']!['post']!['security'], [], 'signing in needs no session');
       // The settings body is the tenant settings schema (each setting optional) and the on/off switch.
-      const settingsBody = (((paths['/tenants/{slug}/settings']!['patch']!['requestBody'] as JsonObject)['content'] as JsonObject)['application/json'] as JsonObject)['schema'] as JsonObject;
+      const settingsBody = (((paths['/tenants/{slug}/settings']!['patch']!['requestBody'] as JsonObject)['content'] as JsonObject)['application/json'] as JsonObject)[
+        'schema'
+      ] as JsonObject;
       assert.deepEqual(Object.keys(settingsBody['properties'] as JsonObject).sort(), [...Object.keys(settingsSchema.shape), 'provisioningEnabled'].sort());
     });
 

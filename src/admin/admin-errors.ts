@@ -8,9 +8,9 @@ export class AdminApiError extends ApiError {}
 
 export const signInRequired = () => new AdminApiError(401, 'signInRequired', 'sign in first (your session is missing or has expired)');
 export const outsideSetupScope = () =>
-  new AdminApiError(403, 'outsideSetupScope', 'this session was opened with a setup link: it may do this tenant\'s provisioning setup and nothing else');
+  new AdminApiError(403, 'outsideSetupScope', "this session was opened with a setup link: it may do this tenant's provisioning setup and nothing else");
 export const csrfRejected = () =>
-  new AdminApiError(403, 'csrf', 'this request did not carry the session\'s X-CSRF-Token header (or came from another origin); reload the console');
+  new AdminApiError(403, 'csrf', "this request did not carry the session's X-CSRF-Token header (or came from another origin); reload the console");
 
 /**
  * The admin API's one error body: `{ "error": { "status", "code", "message" } }`. Statuses come

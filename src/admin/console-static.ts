@@ -35,10 +35,16 @@ async function sendFile(reply: FastifyReply, path: string, mountPath = ''): Prom
   try {
     const file = await readFile(path);
     const body = mountPath !== '' && path.endsWith('.html') ? pageUnderMount(file.toString('utf8'), mountPath) : file;
-    return reply.code(200).header('content-type', TYPES[extname(path)] ?? 'application/octet-stream').send(body);
+    return reply
+      .code(200)
+      .header('content-type', TYPES[extname(path)] ?? 'application/octet-stream')
+      .send(body);
   } catch {
     const built = path.endsWith('index.html') ? 'the console is not built: run `npm run build` (npm ci does it)' : 'not found';
-    return reply.code(path.endsWith('index.html') ? 503 : 404).header('content-type', 'text/plain; charset=utf-8').send(built);
+    return reply
+      .code(path.endsWith('index.html') ? 503 : 404)
+      .header('content-type', 'text/plain; charset=utf-8')
+      .send(built);
   }
 }
 

@@ -12,7 +12,29 @@ describe('the console types', () => {
 
   it('name every answer the console reads, with the fields the schemas declare', () => {
     const source = consoleTypesSource();
-    for (const name of ['Session', 'Tenant', 'TenantDetail', 'Settings', 'Credential', 'IssuedCredential', 'Person', 'PeoplePage', 'PersonDetail', 'Group', 'Folder', 'Pending', 'LogEntry', 'DuplicatesPage', 'SetupLink', 'SetupSession', 'SetupOverview', 'Guide', 'GuideBlock', 'ConnectionAttempt', 'Json']) {
+    for (const name of [
+      'Session',
+      'Tenant',
+      'TenantDetail',
+      'Settings',
+      'Credential',
+      'IssuedCredential',
+      'Person',
+      'PeoplePage',
+      'PersonDetail',
+      'Group',
+      'Folder',
+      'Pending',
+      'LogEntry',
+      'DuplicatesPage',
+      'SetupLink',
+      'SetupSession',
+      'SetupOverview',
+      'Guide',
+      'GuideBlock',
+      'ConnectionAttempt',
+      'Json',
+    ]) {
       assert.match(source, new RegExp(`^export type ${name} = `, 'm'), name);
     }
     // Optional only where the schema says so; nullable written out.

@@ -52,8 +52,7 @@ const HEADER = `// Generated from the admin API's answer schemas (src/admin/view
 // The same schemas describe /admin/api/v1/openapi.json.
 `;
 
-const comment = (text: JsonValue | undefined, indent: string): string =>
-  typeof text === 'string' ? `${indent}/** ${text.replace(/\*\//g, '*\\/')} */\n` : '';
+const comment = (text: JsonValue | undefined, indent: string): string => (typeof text === 'string' ? `${indent}/** ${text.replace(/\*\//g, '*\\/')} */\n` : '');
 
 const refName = (ref: string): string => ref.slice(ref.lastIndexOf('/') + 1);
 const needsParens = (type: string): boolean => type.includes('|') && !(type.startsWith('{') && type.endsWith('}'));
@@ -108,8 +107,6 @@ function objectType(schema: JsonObject, indent: string): string {
 export function consoleTypesSource(schemas: readonly z.ZodType[] = CONSOLE_SCHEMAS): string {
   const collector = new SchemaCollector();
   for (const schema of schemas) collector.convert(schema, 'output');
-  const types = Object.entries(collector.components).map(
-    ([name, schema]) => `${comment(schema['description'], '')}export type ${name} = ${typeOf(schema, '')};\n`,
-  );
+  const types = Object.entries(collector.components).map(([name, schema]) => `${comment(schema['description'], '')}export type ${name} = ${typeOf(schema, '')};\n`);
   return `${HEADER}\n${types.join('\n')}`;
 }

@@ -129,7 +129,12 @@ export const listDuplicatesRoute = declareRoute({
   // or name, so it can be longer than an id.
   query: z
     .object({
-      cursor: z.string().max(1100).regex(/^(email|name)[:=]/, 'nextCursor of the previous page').optional().describe('nextCursor of the previous page.'),
+      cursor: z
+        .string()
+        .max(1100)
+        .regex(/^(email|name)[:=]/, 'nextCursor of the previous page')
+        .optional()
+        .describe('nextCursor of the previous page.'),
       limit: z.coerce.number().int().min(1).max(100).default(25).describe('Sets per page (1–100, default 25).'),
     })
     .strict(),
@@ -184,9 +189,19 @@ function peopleFilter(q: z.output<typeof peopleQuery>): PeopleFilter {
 }
 
 /** A page of people as the API answers it (also the member list of a group or a folder). */
-async function peoplePage(rt: ProvisioningRuntime, tenant: TenantRecord, filter: PeopleFilter, page: { cursor?: string | undefined; limit: number }): Promise<PeoplePageView> {
+async function peoplePage(
+  rt: ProvisioningRuntime,
+  tenant: TenantRecord,
+  filter: PeopleFilter,
+  page: { cursor?: string | undefined; limit: number },
+): Promise<PeoplePageView> {
   const result = await listPeople(rt, { tenantId: tenant.id }, filter, { ...(page.cursor ? { after: page.cursor } : {}), limit: page.limit }, PEOPLE_COUNT_CAP);
-  return { people: result.rows.map(personSummary), total: result.total ?? result.rows.length, totalExact: result.totalExact ?? true, nextCursor: result.next?.id ?? null };
+  return {
+    people: result.rows.map(personSummary),
+    total: result.total ?? result.rows.length,
+    totalExact: result.totalExact ?? true,
+    nextCursor: result.next?.id ?? null,
+  };
 }
 
 /** People overview, a person, group management (pushed groups and folders), pending references, duplicates. */
@@ -206,7 +221,19 @@ export function registerDirectoryRoutes(app: FastifyInstance, options: AdminApiO
         yield page
           .map((user) => {
             const p = personSummary(user);
-            return csvRow([p.id, p.userName, p.name, p.email, p.title, p.department, p.active ? 'active' : 'inactive', p.source, p.missing.join(' '), p.createdAt, p.modifiedAt]);
+            return csvRow([
+              p.id,
+              p.userName,
+              p.name,
+              p.email,
+              p.title,
+              p.department,
+              p.active ? 'active' : 'inactive',
+              p.source,
+              p.missing.join(' '),
+              p.createdAt,
+              p.modifiedAt,
+            ]);
           })
           .join('');
       }

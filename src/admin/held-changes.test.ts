@@ -42,7 +42,8 @@ for (const { engine, skip } of testEngines()) {
       });
       return { status: response.statusCode, body: JSON.parse(response.body || '{}') as JsonObject };
     };
-    const held = async (session: Session, status = 'held') => (await call(session, 'GET', `/tenants/acme/held-changes?status=${status}`)).body['heldChanges'] as JsonObject[];
+    const held = async (session: Session, status = 'held') =>
+      (await call(session, 'GET', `/tenants/acme/held-changes?status=${status}`)).body['heldChanges'] as JsonObject[];
 
     before(async () => {
       database = await createTestDatabase(engine);
@@ -54,11 +55,17 @@ for (const { engine, skip } of testEngines()) {
       token = (await issueCredential(server.rt, acme.id, 'bearer', 'okta')).secret;
       // 30 people: the default limit is 20% within 10 minutes, so the 7th removal is held.
       for (let i = 0; i < 30; i++) {
-        const created = await scim('POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `p${i}@acme.example`, title: 'Engineer', active: true });
+        const created = await scim('POST', '/Users', {
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+          userName: `p${i}@acme.example`,
+          title: 'Engineer',
+          active: true,
+        });
         assert.equal(created.status, 201);
         ids.push(String(created.body['id']));
       }
-      for (let i = 0; i < 6; i++) assert.equal((await scim('PATCH', `/Users/${ids[i]!}`, { schemas: [PATCH], Operations: [{ op: 'replace', value: { active: false } }] })).status, 200);
+      for (let i = 0; i < 6; i++)
+        assert.equal((await scim('PATCH', `/Users/${ids[i]!}`, { schemas: [PATCH], Operations: [{ op: 'replace', value: { active: false } }] })).status, 200);
       // Held: a deactivation that also changes the title, and a deletion.
       const deactivation = await scim('PATCH', `/Users/${ids[6]!}`, { schemas: [PATCH], Operations: [{ op: 'replace', value: { active: false, title: 'Leaver' } }] });
       assert.equal(deactivation.status, 202);
@@ -77,7 +84,10 @@ for (const { engine, skip } of testEngines()) {
       assert.deepEqual(deactivation['target'], { type: 'person', name: 'p6@acme.example', exists: true, members: null });
       assert.deepEqual(
         (deactivation['changes'] as JsonObject[]).sort((a, b) => String(a['attribute']).localeCompare(String(b['attribute']))),
-        [{ attribute: 'active', before: true, after: false }, { attribute: 'title', before: 'Engineer', after: 'Leaver' }],
+        [
+          { attribute: 'active', before: true, after: false },
+          { attribute: 'title', before: 'Engineer', after: 'Leaver' },
+        ],
       );
       assert.match(String(deactivation['reason']), /exceed this tenant's limit of 20%/);
       const deletion = changes.find((c) => c['kind'] === 'user.delete')!;
@@ -110,7 +120,10 @@ for (const { engine, skip } of testEngines()) {
       assert.equal((await call(operator, 'POST', `/tenants/acme/held-changes/${String(deletion['id'])}/approve`)).status, 400);
       const all = await held(operator, 'all');
       assert.deepEqual(all.map((c) => c['status']).sort(), ['approved', 'discarded']);
-      assert.ok(all.every((c) => !('changes' in c)), 'a decided change has nothing left to change');
+      assert.ok(
+        all.every((c) => !('changes' in c)),
+        'a decided change has nothing left to change',
+      );
     });
 
     it("keeps another tenant's admin out", async () => {

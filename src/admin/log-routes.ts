@@ -20,7 +20,10 @@ export const readLogRoute = declareRoute({
     .object({
       q: z.string().max(200).optional().describe('Substring of path, client or error.'),
       method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).optional(),
-      status: z.union([z.enum(['ok', 'error']), z.string().regex(/^[1-5]\d\d$/, 'ok, error or a status code')]).optional().describe('ok (<400), error (≥400) or a status code.'),
+      status: z
+        .union([z.enum(['ok', 'error']), z.string().regex(/^[1-5]\d\d$/, 'ok, error or a status code')])
+        .optional()
+        .describe('ok (<400), error (≥400) or a status code.'),
       changed: z.enum(['true', 'false']).optional().describe('true: only requests that changed data.'),
       cursor: z.string().max(100).optional().describe('nextCursor of the previous page (older entries).'),
       limit: z.coerce.number().int().min(1).max(200).default(50),

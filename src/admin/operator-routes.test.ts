@@ -74,7 +74,10 @@ for (const { engine, skip } of testEngines()) {
       assert.equal(await server.rt.store.tenants.findById(tenant.id), undefined);
 
       const audit = JSON.parse((await call(operator, 'GET', '/operator-audit')).body) as { entries: { action: string; actor: string }[] };
-      assert.deepEqual(audit.entries.slice(0, 2).map((e) => e.action), ['tenant.deleted', 'tenant.renamed']);
+      assert.deepEqual(
+        audit.entries.slice(0, 2).map((e) => e.action),
+        ['tenant.deleted', 'tenant.renamed'],
+      );
       assert.match(audit.entries[0]!.actor, /^admin:/);
     });
 
@@ -133,7 +136,10 @@ for (const { engine, skip } of testEngines()) {
       assert.notEqual(again.statusCode, 200, 'single use');
       const peter = await signIn({ email: 'peter@initech.example', password: 'peter chose this one' });
       const tenants = JSON.parse((await call(peter, 'GET', '/tenants')).body) as { tenants: { slug: string }[] };
-      assert.deepEqual(tenants.tenants.map((t) => t.slug), ['initech']);
+      assert.deepEqual(
+        tenants.tenants.map((t) => t.slug),
+        ['initech'],
+      );
       const audit = JSON.parse((await call(operator, 'GET', '/operator-audit')).body) as { entries: { action: string }[] };
       assert.ok(audit.entries.some((e) => e.action === 'admin.password_reset_issued'));
     });

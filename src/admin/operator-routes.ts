@@ -82,7 +82,16 @@ export const issuePasswordResetRoute = declareRoute({
   operationId: 'issuePasswordReset',
   summary: 'Operators: a single-use link where the admin sets a new password (1 hour unless expiresInMinutes); a newer link replaces an older one',
   params: adminPath,
-  body: z.object({ expiresInMinutes: z.number().int().min(1).max(7 * 24 * 60).optional() }).strict(),
+  body: z
+    .object({
+      expiresInMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(7 * 24 * 60)
+        .optional(),
+    })
+    .strict(),
   response: z.strictObject({ link: z.string(), expiresAt: isoTime }),
   errors: [400, ...OPERATOR_ERRORS, 412],
 });
@@ -134,7 +143,16 @@ export const inviteAdminRoute = declareRoute({
   summary:
     'Operators: invite an admin (tenant: a slug, or null for an operator); answers a single-use link where they set their first password (3 days unless expiresInMinutes), shown only here',
   body: z
-    .object({ email: z.string().min(3).max(254), tenant: z.string().min(1).max(63).nullable(), expiresInMinutes: z.number().int().min(1).max(7 * 24 * 60).optional() })
+    .object({
+      email: z.string().min(3).max(254),
+      tenant: z.string().min(1).max(63).nullable(),
+      expiresInMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(7 * 24 * 60)
+        .optional(),
+    })
     .strict(),
   response: z.strictObject({ admin: adminListingSchema, link: z.string(), expiresAt: isoTime }),
   statuses: [201],
@@ -256,7 +274,14 @@ export function registerOperatorRoutes(app: FastifyInstance, options: AdminApiOp
     operator(request);
     const entries = await latestOperatorActions(rt, limit ?? 100);
     return {
-      entries: entries.map((e) => ({ id: e.id, at: new Date(e.atMs).toISOString(), actor: e.actor, action: e.action, subject: e.subject, detail: JSON.parse(e.detail) as z.infer<typeof jsonValue> })),
+      entries: entries.map((e) => ({
+        id: e.id,
+        at: new Date(e.atMs).toISOString(),
+        actor: e.actor,
+        action: e.action,
+        subject: e.subject,
+        detail: JSON.parse(e.detail) as z.infer<typeof jsonValue>,
+      })),
     };
   });
 

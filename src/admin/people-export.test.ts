@@ -44,7 +44,14 @@ for (const { engine, skip } of testEngines()) {
     const signIn = async (who: { email: string; password: string }) =>
       String((await server.app.inject({ method: 'POST', url: '/admin/api/v1/session', payload: who })).headers['set-cookie']).split(';')[0]!;
     const scim = async (payload: JsonObject) =>
-      (await server.app.inject({ method: 'POST', url: '/scim/v2/Users', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' }, payload })).statusCode;
+      (
+        await server.app.inject({
+          method: 'POST',
+          url: '/scim/v2/Users',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+          payload,
+        })
+      ).statusCode;
 
     before(async () => {
       database = await createTestDatabase(engine);
@@ -55,7 +62,10 @@ for (const { engine, skip } of testEngines()) {
       await createAdmin(server.rt, { ...GLOBEX_ADMIN, tenantSlug: 'globex' });
       token = (await issueCredential(server.rt, acme.id, 'bearer', 'okta')).secret;
       // Values a spreadsheet would misread: a formula, a comma, quotes, a line break.
-      assert.equal(await scim({ schemas: [CORE], userName: 'formula@acme.example', displayName: '=HYPERLINK("http://evil.example","x")', title: '+1 555', active: true }), 201);
+      assert.equal(
+        await scim({ schemas: [CORE], userName: 'formula@acme.example', displayName: '=HYPERLINK("http://evil.example","x")', title: '+1 555', active: true }),
+        201,
+      );
       assert.equal(await scim({ schemas: [CORE], userName: 'comma@acme.example', displayName: 'Lovelace, Ada "the Countess"', title: 'two\nlines', active: false }), 201);
       for (let i = 2; i < PEOPLE; i++) assert.equal(await scim({ schemas: [CORE], userName: `p${String(i).padStart(4, '0')}@acme.example`, active: true }), 201);
     });
@@ -84,7 +94,12 @@ for (const { engine, skip } of testEngines()) {
     it("takes the list's filters, and keeps another tenant's admin out", async () => {
       const cookie = await signIn(OPERATOR);
       const inactive = await server.app.inject({ method: 'GET', url: '/admin/api/v1/tenants/acme/people.csv?status=inactive', headers: { cookie } });
-      assert.deepEqual(parseCsv(inactive.body).slice(1).map((r) => r[1]), ['comma@acme.example']);
+      assert.deepEqual(
+        parseCsv(inactive.body)
+          .slice(1)
+          .map((r) => r[1]),
+        ['comma@acme.example'],
+      );
       assert.equal((await server.app.inject({ method: 'GET', url: '/admin/api/v1/tenants/acme/people.csv?sort=evil', headers: { cookie } })).statusCode, 400);
       const globex = await signIn(GLOBEX_ADMIN);
       assert.equal((await server.app.inject({ method: 'GET', url: '/admin/api/v1/tenants/acme/people.csv', headers: { cookie: globex } })).statusCode, 404);

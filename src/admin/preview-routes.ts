@@ -17,7 +17,8 @@ export const previewRoute = declareRoute({
   method: 'GET',
   path: '/tenants/:slug/preview',
   operationId: 'getPreview',
-  summary: "The tenant's first sync in preview: counts, ignored attributes with the one probably meant, flagged values, incomplete profiles, pending references, the mass-change guard (also for a setup-link session)",
+  summary:
+    "The tenant's first sync in preview: counts, ignored attributes with the one probably meant, flagged values, incomplete profiles, pending references, the mass-change guard (also for a setup-link session)",
   ...SETUP_ROUTE,
   params: tenantPath,
   response: previewSchema,
@@ -27,7 +28,8 @@ export const goLiveRoute = declareRoute({
   method: 'POST',
   path: '/tenants/:slug/go-live',
   operationId: 'goLive',
-  summary: "Go live: the host's webhooks get tenant.live (snapshotSeq, snapshot), then events; 409 tenantMode when the tenant is not in preview (also for a setup-link session)",
+  summary:
+    "Go live: the host's webhooks get tenant.live (snapshotSeq, snapshot), then events; 409 tenantMode when the tenant is not in preview (also for a setup-link session)",
   ...SETUP_ROUTE,
   params: tenantPath,
   response: wentLiveSchema,
@@ -70,7 +72,10 @@ export function registerPreviewRoutes(app: FastifyInstance, options: AdminApiOpt
       tenant: { slug: tenant.slug, name: tenant.name, mode: tenant.mode },
       ...summary,
       requests: { total: requests.total, exact: requests.exact, failed: requests.failed, lastAt: iso(requests.lastAtMs) },
-      pending: { total: pending.total, examples: pending.examples.map((p) => ({ kind: p.kind, subjectId: p.subjectId, reference: p.reference, createdAt: iso(p.createdMs) })) },
+      pending: {
+        total: pending.total,
+        examples: pending.examples.map((p) => ({ kind: p.kind, subjectId: p.subjectId, reference: p.reference, createdAt: iso(p.createdMs) })),
+      },
     };
   });
 
@@ -88,7 +93,15 @@ export function registerPreviewRoutes(app: FastifyInstance, options: AdminApiOpt
     request.log.info({ tenant: tenant.slug, by: who, removed }, 'preview discarded');
     return {
       tenant: { slug: tenant.slug, mode: 'preview' as const },
-      removed: { people: removed.users, groups: removed.groups, folders: removed.folders, pendingReferences: removed.pending_references, heldChanges: removed.held_changes, provisioningLogEntries: removed.request_log, events: removed.events },
+      removed: {
+        people: removed.users,
+        groups: removed.groups,
+        folders: removed.folders,
+        pendingReferences: removed.pending_references,
+        heldChanges: removed.held_changes,
+        provisioningLogEntries: removed.request_log,
+        events: removed.events,
+      },
     };
   });
 }

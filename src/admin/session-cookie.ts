@@ -18,7 +18,13 @@ export function readCookie(header: string | undefined, name: string): string | u
 }
 
 export function sessionCookie(value: string, options: { maxAgeSeconds: number; secure: boolean; mountPath?: string; name?: string }): string {
-  const parts = [`${options.name ?? SESSION_COOKIE}=${value}`, `Path=${options.mountPath ?? ''}/admin`, 'HttpOnly', 'SameSite=Strict', `Max-Age=${options.maxAgeSeconds}`];
+  const parts = [
+    `${options.name ?? SESSION_COOKIE}=${value}`,
+    `Path=${options.mountPath ?? ''}/admin`,
+    'HttpOnly',
+    'SameSite=Strict',
+    `Max-Age=${options.maxAgeSeconds}`,
+  ];
   if (options.secure) parts.push('Secure');
   return parts.join('; ');
 }

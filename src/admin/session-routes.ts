@@ -37,8 +37,7 @@ export function registerSessionRoutes(app: FastifyInstance, options: AdminApiOpt
   const { rt } = options;
   const surface = adminSurface(options);
   const secureCookie = (request: FastifyRequest) => options.publicUrl.startsWith('https:') || request.protocol === 'https';
-  const tenantSlugOf = async (admin: AdminRecord) =>
-    admin.tenantId === null ? null : ((await rt.store.tenants.findById(admin.tenantId))?.slug ?? null);
+  const tenantSlugOf = async (admin: AdminRecord) => (admin.tenantId === null ? null : ((await rt.store.tenants.findById(admin.tenantId))?.slug ?? null));
 
   addRoute(app, surface, signInRoute, async ({ body, request, reply }) => {
     // request.ip is the client's own address behind a TRUSTED_PROXIES proxy, so one client's

@@ -16,7 +16,13 @@ import { scimEndpoints } from './tenant-routes.js';
 import { credentialSchema, setupOverviewSchema, setupSessionSchema } from './view-schemas.js';
 import { credentialView } from './views.js';
 
-const linkPath = z.object({ slug: z.string(), id: z.string().regex(/^[0-9a-f]{16}$/, 'a setup link id').describe('The setup link id.') });
+const linkPath = z.object({
+  slug: z.string(),
+  id: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/, 'a setup link id')
+    .describe('The setup link id.'),
+});
 
 export const listSetupLinksRoute = declareRoute({
   method: 'GET',
@@ -150,7 +156,10 @@ export function registerSetupLinkRoutes(app: FastifyInstance, options: AdminApiO
     const label = `${idpName} (${setup ? 'setup link' : 'guided setup'} ${new Date(rt.now()).toISOString().slice(0, 10)})`;
     const issued = await issueCredential(rt, tenant.id, 'bearer', label);
     if (setup) await auditSetupUse(rt, tenant.id, 'setup_link.token_issued', setup.link.id);
-    request.log.info({ tenant: tenant.slug, admin: admin?.id ?? null, setupLink: setup?.link.id ?? null, credential: issued.credential.id }, 'credential issued in guided setup');
+    request.log.info(
+      { tenant: tenant.slug, admin: admin?.id ?? null, setupLink: setup?.link.id ?? null, credential: issued.credential.id },
+      'credential issued in guided setup',
+    );
     return { credential: credentialView(issued.credential, undefined), secret: issued.secret };
   });
 }

@@ -36,7 +36,12 @@ for (const { engine, skip } of testEngines()) {
     };
     /** Opens a link as the browser does: the form on its page posts back to it. */
     const open = async (path: string) => {
-      const response = await inject({ method: 'POST', url: path, headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://roster.example.com' }, payload: '' });
+      const response = await inject({
+        method: 'POST',
+        url: path,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://roster.example.com' },
+        payload: '',
+      });
       const cookie = String(response.headers['set-cookie'] ?? '').split(';')[0] ?? '';
       return { response, cookie };
     };
@@ -69,7 +74,15 @@ for (const { engine, skip } of testEngines()) {
     });
 
     it('are made by the host API with branding and an IdP, and keep only a hash of their secret', async () => {
-      const link = await makeLink({ idp: 'okta', expiresIn: '7d', singleUse: true, productName: 'Acme HR', accent: '#0B5FFF', returnUrl: 'https://hr.example/settings', logoUrl: 'https://hr.example/logo.svg' });
+      const link = await makeLink({
+        idp: 'okta',
+        expiresIn: '7d',
+        singleUse: true,
+        productName: 'Acme HR',
+        accent: '#0B5FFF',
+        returnUrl: 'https://hr.example/settings',
+        logoUrl: 'https://hr.example/logo.svg',
+      });
       assert.match(link.url, /^https:\/\/roster\.example\.com\/admin\/setup\/rsl_[0-9a-f]{16}[A-Za-z0-9_-]{43}$/);
       const stored = await server.rt.store.admin.setupLinks.findById(link.id);
       assert.ok(stored);
@@ -81,7 +94,15 @@ for (const { engine, skip } of testEngines()) {
       assert.equal(listed.length, 1);
       assert.equal(JSON.stringify(listed).includes(secret), false);
       // Bad input is a clear 400 and makes nothing.
-      for (const bad of <JsonObject[]>[{ expiresIn: 'forever' }, { expiresIn: '90d' }, { idp: 'myspace' }, { accent: 'blue' }, { logoUrl: 'http://hr.example/logo.svg' }, { returnUrl: 'javascript:alert(1)' }, { extra: true }]) {
+      for (const bad of <JsonObject[]>[
+        { expiresIn: 'forever' },
+        { expiresIn: '90d' },
+        { idp: 'myspace' },
+        { accent: 'blue' },
+        { logoUrl: 'http://hr.example/logo.svg' },
+        { returnUrl: 'javascript:alert(1)' },
+        { extra: true },
+      ]) {
         const response = await host('POST', '/tenants/acme/setup-links', bad);
         assert.equal(response.statusCode, 400, `${JSON.stringify(bad)} → ${response.statusCode} ${response.body}`);
       }
@@ -98,7 +119,12 @@ for (const { engine, skip } of testEngines()) {
         assert.equal(page.headers['cache-control'], 'no-store');
         assert.equal(page.headers['referrer-policy'], 'no-referrer');
       }
-      const crossSite = await inject({ method: 'POST', url: link.path, headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' }, payload: '' });
+      const crossSite = await inject({
+        method: 'POST',
+        url: link.path,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
+        payload: '',
+      });
       assert.equal(crossSite.statusCode, 403);
       const { response, cookie } = await open(link.path);
       assert.equal(response.statusCode, 303);
@@ -152,7 +178,16 @@ for (const { engine, skip } of testEngines()) {
       // Every other route of the admin API refuses this session with 403, whatever the tenant.
       const openApiDocument = json(await inject({ method: 'GET', url: `${API}/openapi.json` }));
       // The preview of the first sync, Go live and Discard are the setup's last step (docs/events.md).
-      const setupPaths = new Set(['/setup/session', '/setup/guides/{idp}', '/tenants/{slug}/setup', '/tenants/{slug}/setup/token', '/tenants/{slug}/setup/connection', '/tenants/{slug}/preview', '/tenants/{slug}/go-live', '/tenants/{slug}/preview/discard']);
+      const setupPaths = new Set([
+        '/setup/session',
+        '/setup/guides/{idp}',
+        '/tenants/{slug}/setup',
+        '/tenants/{slug}/setup/token',
+        '/tenants/{slug}/setup/connection',
+        '/tenants/{slug}/preview',
+        '/tenants/{slug}/go-live',
+        '/tenants/{slug}/preview/discard',
+      ]);
       let refused = 0;
       for (const [template, item] of Object.entries(openApiDocument['paths'] as JsonObject)) {
         if (setupPaths.has(template) || template === '/openapi.json') continue;
@@ -160,7 +195,7 @@ for (const { engine, skip } of testEngines()) {
           const path = template.replace('{slug}', 'acme').replace(/\{\w+\}/g, '0123456789abcdef');
           const response = method === 'get' ? await setup.get(path) : await setup.send(method.toUpperCase() as 'POST', path, {});
           if (template === '/session' && method === 'post') {
-            assert.notEqual(response.statusCode, 200, 'signing in needs an admin\'s password');
+            assert.notEqual(response.statusCode, 200, "signing in needs an admin's password");
             continue;
           }
           if (template.startsWith('/password-reset')) {
@@ -193,7 +228,8 @@ for (const { engine, skip } of testEngines()) {
       const signedIn = await inject({ method: 'POST', url: `${API}/session`, payload: { email: 'ops@roster.example', password: 'operator passphrase 1' } });
       const cookie = String(signedIn.headers['set-cookie']).split(';')[0]!;
       const csrf = String(json(signedIn)['csrfToken']);
-      const send = (method: 'POST' | 'DELETE', path: string, payload: JsonObject = {}) => inject({ method, url: `${API}${path}`, headers: { cookie, 'x-csrf-token': csrf }, payload });
+      const send = (method: 'POST' | 'DELETE', path: string, payload: JsonObject = {}) =>
+        inject({ method, url: `${API}${path}`, headers: { cookie, 'x-csrf-token': csrf }, payload });
       assert.equal((await inject({ method: 'GET', url: `${API}/tenants/acme/setup`, headers: { cookie } })).statusCode, 200);
       assert.equal((await send('POST', '/tenants/acme/setup/token', { idp: 'pingone' })).statusCode, 201);
       assert.equal((await inject({ method: 'GET', url: `${API}/setup/session`, headers: { cookie } })).statusCode, 404, 'an admin has no setup session');
@@ -216,9 +252,15 @@ for (const { engine, skip } of testEngines()) {
       clock += 1000;
       await host('DELETE', `/tenants/acme/setup-links/${link.id}`);
       const trail = await server.rt.store.read({ tenantId: acme.id }, (repos) => repos.audit.latest(50));
-      const mine = trail.filter((e) => e.resourceId === link.id).map((e) => e.action).reverse();
+      const mine = trail
+        .filter((e) => e.resourceId === link.id)
+        .map((e) => e.action)
+        .reverse();
       assert.deepEqual(mine, ['setup_link.created', 'setup_link.opened', 'setup_link.token_issued', 'setup_link.revoked']);
-      assert.ok(trail.every((e) => e.resourceType !== 'SetupLink' || e.resourceId !== ''), 'each names its link');
+      assert.ok(
+        trail.every((e) => e.resourceType !== 'SetupLink' || e.resourceId !== ''),
+        'each names its link',
+      );
     });
 
     it('shows each request of the IdP after a cursor, and says why a refused one failed', async () => {

@@ -8,15 +8,22 @@ import { consoleOrigin } from './admin-guard.js';
 import { CONSOLE_SECURITY_HEADERS } from './security-headers.js';
 import { sessionCookie, SETUP_COOKIE } from './session-cookie.js';
 
-const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 /** What the person holding a link that no longer works is told, in plain words. */
 const CLOSED: Record<Exclude<LinkState, 'open'>, { status: number; title: string; text: string }> = {
   unknown: { status: 404, title: 'This setup link is not valid', text: 'The address may be incomplete: check that you copied the whole link, or ask for a new one.' },
   expired: { status: 410, title: 'This setup link has expired', text: 'Setup links work for a limited time. Ask whoever sent it to you for a new one.' },
-  used: { status: 410, title: 'This setup link has already been used', text: 'It could be opened once only. If that was not you, tell whoever sent it; otherwise ask them for a new one.' },
-  revoked: { status: 410, title: 'This setup link was withdrawn', text: 'Whoever sent it has revoked it. Ask them for a new one if you still need to set up provisioning.' },
+  used: {
+    status: 410,
+    title: 'This setup link has already been used',
+    text: 'It could be opened once only. If that was not you, tell whoever sent it; otherwise ask them for a new one.',
+  },
+  revoked: {
+    status: 410,
+    title: 'This setup link was withdrawn',
+    text: 'Whoever sent it has revoked it. Ask them for a new one if you still need to set up provisioning.',
+  },
 };
 
 function page(title: string, body: string): string {
@@ -46,7 +53,9 @@ function send(reply: FastifyReply, status: number, html: string): FastifyReply {
 
 function closedPage(reply: FastifyReply, state: Exclude<LinkState, 'open'>, link?: SetupLinkRecord): FastifyReply {
   const { status, title, text } = CLOSED[state];
-  const back = link?.branding.returnUrl ? `<p><a class="button button-secondary" href="${escape(link.branding.returnUrl)}">Back to ${escape(link.branding.productName ?? 'the product')}</a></p>` : '';
+  const back = link?.branding.returnUrl
+    ? `<p><a class="button button-secondary" href="${escape(link.branding.returnUrl)}">Back to ${escape(link.branding.productName ?? 'the product')}</a></p>`
+    : '';
   return send(reply, status, page(title, `<div class="setup-card"><h1 id="page-title">${escape(title)}</h1><p>${escape(text)}</p>${back}</div>`));
 }
 
@@ -93,7 +102,12 @@ export async function registerSetupPage(app: FastifyInstance, options: { rt: Pro
     });
 
     scope.post('/admin/setup/:token', async (request, reply) => {
-      if (!fromThisOrigin(request, options.publicUrl)) return send(reply, 403, page('Not allowed', '<div class="setup-card"><h1>Open the setup link itself</h1><p>This form can only be sent from its own page.</p></div>'));
+      if (!fromThisOrigin(request, options.publicUrl))
+        return send(
+          reply,
+          403,
+          page('Not allowed', '<div class="setup-card"><h1>Open the setup link itself</h1><p>This form can only be sent from its own page.</p></div>'),
+        );
       const opened = await openSetupLink(rt, tokenOf(request));
       if (!opened.ok) return closedPage(reply, opened.state);
       request.log.info({ tenant: opened.tenant.slug, link: opened.link.id }, 'setup link opened');

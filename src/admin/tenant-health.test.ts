@@ -23,8 +23,14 @@ for (const { engine, skip } of testEngines()) {
     const ids: string[] = [];
 
     const scim = async (method: 'POST' | 'PATCH', path: string, payload: JsonObject) =>
-      (await server.app.inject({ method, url: `/scim/v2${path}`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json', 'user-agent': 'Microsoft.AAD SCIM client' }, payload }))
-        .statusCode;
+      (
+        await server.app.inject({
+          method,
+          url: `/scim/v2${path}`,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json', 'user-agent': 'Microsoft.AAD SCIM client' },
+          payload,
+        })
+      ).statusCode;
     const get = async (path: string) => JSON.parse((await server.app.inject({ method: 'GET', url: `/admin/api/v1${path}`, headers: { cookie } })).body) as JsonObject;
     const health = async () => {
       // The test's clock jumps hours ahead: a fresh session each time, not one that went idle.
@@ -39,7 +45,10 @@ for (const { engine, skip } of testEngines()) {
 
     before(async () => {
       database = await createTestDatabase(engine);
-      server = await createServer(loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: database.url, PUBLIC_URL: 'https://roster.example.com', SYNC_STALE_AFTER_MINUTES: '120' }), { now: () => clock });
+      server = await createServer(
+        loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: database.url, PUBLIC_URL: 'https://roster.example.com', SYNC_STALE_AFTER_MINUTES: '120' }),
+        { now: () => clock },
+      );
       const acme = await createTenant(server.rt, { slug: 'acme', name: 'Acme' });
       await createTenant(server.rt, { slug: 'quiet', name: 'Quiet' });
       await createAdmin(server.rt, OPERATOR);
@@ -52,7 +61,12 @@ for (const { engine, skip } of testEngines()) {
 
     it('is ok while requests succeed, and names the last error and the error rate when they fail', async () => {
       for (let i = 0; i < 10; i++) {
-        const created = await server.app.inject({ method: 'POST', url: '/scim/v2/Users', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' }, payload: { schemas: [CORE], userName: `p${i}@acme.example`, active: true } });
+        const created = await server.app.inject({
+          method: 'POST',
+          url: '/scim/v2/Users',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+          payload: { schemas: [CORE], userName: `p${i}@acme.example`, active: true },
+        });
         assert.equal(created.statusCode, 201);
         ids.push(String(JSON.parse(created.body).id));
       }

@@ -22,7 +22,13 @@ import { describeHeldChanges } from '../provisioning/guard/describe-held-change.
 const DEFAULT_STALE_AFTER_MS = 120 * 60_000;
 
 const heldPath = z.object({ slug: z.string(), id: z.string().min(1).max(64).describe('The held change id.') });
-const credentialPath = z.object({ slug: z.string(), id: z.string().regex(/^[0-9a-f]{16}$/, 'a credential id').describe('The credential id.') });
+const credentialPath = z.object({
+  slug: z.string(),
+  id: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/, 'a credential id')
+    .describe('The credential id.'),
+});
 const settingsAnswer = z.strictObject({ settings: settingsViewSchema });
 const heldChangeAnswer = z.strictObject({ heldChange: heldChangeSchema });
 
@@ -152,7 +158,11 @@ export function registerTenantRoutes(app: FastifyInstance, options: AdminApiOpti
   addRoute(app, surface, getTenantRoute, async ({ request }) => {
     const { tenant } = await requestedTenant(rt, request);
     const troubles = await webhookTroubles(rt, { tenantId: tenant.id });
-    return { tenant: tenantView(live(tenant), troubles, await health(live(tenant), troubles)), settings: settingsView(tenantSettings(tenant), tenant), endpoints: scimEndpoints(request, options.publicUrl, tenant.slug) };
+    return {
+      tenant: tenantView(live(tenant), troubles, await health(live(tenant), troubles)),
+      settings: settingsView(tenantSettings(tenant), tenant),
+      endpoints: scimEndpoints(request, options.publicUrl, tenant.slug),
+    };
   });
 
   addRoute(app, surface, getSettingsRoute, async ({ request }) => {
@@ -166,7 +176,14 @@ export function registerTenantRoutes(app: FastifyInstance, options: AdminApiOpti
     let settings = tenantSettings(tenant);
     if (Object.keys(change).length > 0) settings = await updateTenantSettings(rt, tenant.slug, change as JsonObject);
     const updated = provisioningEnabled === undefined ? tenant : await setProvisioningEnabled(rt, tenant.slug, provisioningEnabled);
-    request.log.info({ tenant: tenant.slug, admin: signedInAdmin(request).admin.id, changed: Object.keys(change).concat(provisioningEnabled === undefined ? [] : ['provisioningEnabled']) }, 'tenant settings changed');
+    request.log.info(
+      {
+        tenant: tenant.slug,
+        admin: signedInAdmin(request).admin.id,
+        changed: Object.keys(change).concat(provisioningEnabled === undefined ? [] : ['provisioningEnabled']),
+      },
+      'tenant settings changed',
+    );
     return { settings: settingsView(settings, updated) };
   });
 
@@ -189,7 +206,11 @@ export function registerTenantRoutes(app: FastifyInstance, options: AdminApiOpti
     const scope = { tenantId: tenant.id };
     const changes = await listHeldChanges(rt, scope, query.status === 'all' ? undefined : (query.status ?? 'held'));
     // Only a change still held has an effect to show: a decided one was applied or dropped.
-    const effects = await describeHeldChanges(rt, scope, changes.filter((c) => c.status === 'held'));
+    const effects = await describeHeldChanges(
+      rt,
+      scope,
+      changes.filter((c) => c.status === 'held'),
+    );
     return { heldChanges: changes.map((c) => heldChangeView(c, effects.get(c.id))) };
   });
 

@@ -23,7 +23,15 @@ export const jsonObject = jsonObjectSchema;
 export const adminSchema = named(z.strictObject({ id: z.string(), email: z.string(), role: z.enum(['operator', 'tenant']), tenant: z.string().nullable() }), 'Admin');
 export const sessionSchema = named(z.strictObject({ admin: adminSchema, csrfToken: z.string(), expiresAt: isoTime }), 'Session');
 export const adminListingSchema = named(
-  z.strictObject({ id: z.string(), email: z.string(), role: z.enum(['operator', 'tenant']), tenant: z.string().nullable(), disabledAt: time, createdAt: isoTime, lastSignInAt: time }),
+  z.strictObject({
+    id: z.string(),
+    email: z.string(),
+    role: z.enum(['operator', 'tenant']),
+    tenant: z.string().nullable(),
+    disabledAt: time,
+    createdAt: isoTime,
+    lastSignInAt: time,
+  }),
   'AdminListing',
 );
 
@@ -48,7 +56,9 @@ export const tenantHealthSchema = named(
   'TenantHealth',
   "As `roster doctor` judges the tenant (silence beyond the IdP's rhythm, failing requests), with held changes and webhook findings; level is the worst finding's severity.",
 );
-export const tenantModeSchema = z.enum(['live', 'preview']).describe("preview: the first sync is received and checked but kept from the host until an admin presses Go live.");
+export const tenantModeSchema = z
+  .enum(['live', 'preview'])
+  .describe('preview: the first sync is received and checked but kept from the host until an admin presses Go live.');
 export const tenantSchema = named(
   z.strictObject({
     slug: z.string(),
@@ -59,7 +69,11 @@ export const tenantSchema = named(
     lastScimRequestAt: time,
     lastScimChangeAt: time,
     webhooks: z.strictObject({
-      health: z.enum(['ok', 'retrying', 'failing']).describe('ok: every webhook stream of the tenant delivers; retrying: one failed lately; failing: one has failed for 10 minutes or 5 attempts, or stopped at a dead letter.'),
+      health: z
+        .enum(['ok', 'retrying', 'failing'])
+        .describe(
+          'ok: every webhook stream of the tenant delivers; retrying: one failed lately; failing: one has failed for 10 minutes or 5 attempts, or stopped at a dead letter.',
+        ),
       troubles: z.array(webhookTrouble),
     }),
     health: tenantHealthSchema.optional(),
@@ -189,7 +203,7 @@ export const pendingSchema = named(
 export const valueFlagSchema = named(
   z.strictObject({ path: z.string(), value: z.string(), rule: z.enum(VALUE_RULES), accepted: z.string() }),
   'ValueFlag',
-  'A value kept exactly as the identity provider sent it that breaks one of the directory\'s rules.',
+  "A value kept exactly as the identity provider sent it that breaks one of the directory's rules.",
 );
 export const personDetailSchema = named(
   z.strictObject({
@@ -226,7 +240,9 @@ export const duplicatesPageSchema = named(
     nextCursor: z
       .string()
       .nullable()
-      .describe('Where the next page starts. Each page reads a bounded part of the index, so a page may hold fewer sets than asked (even none) and still have a next one.'),
+      .describe(
+        'Where the next page starts. Each page reads a bounded part of the index, so a page may hold fewer sets than asked (even none) and still have a next one.',
+      ),
   }),
   'DuplicatesPage',
 );
@@ -240,10 +256,13 @@ export const setupSessionSchema = named(
     expiresAt: isoTime,
   }),
   'SetupSession',
-  'A browser signed in with a setup link: one tenant\'s provisioning setup and nothing else.',
+  "A browser signed in with a setup link: one tenant's provisioning setup and nothing else.",
 );
 export const setupOverviewSchema = named(
-  z.strictObject({ tenant: z.strictObject({ slug: z.string(), name: z.string(), provisioningEnabled: z.boolean(), mode: tenantModeSchema }), endpoints: endpointsSchema }),
+  z.strictObject({
+    tenant: z.strictObject({ slug: z.string(), name: z.string(), provisioningEnabled: z.boolean(), mode: tenantModeSchema }),
+    endpoints: endpointsSchema,
+  }),
   'SetupOverview',
 );
 
@@ -310,17 +329,28 @@ export const previewSchema = named(
     people: z.strictObject({ ...capped, active: count }),
     groups: z.strictObject(capped),
     requests: z.strictObject({ ...capped, failed: count, lastAt: time }),
-    ignored: z.array(z.strictObject({ path: z.string(), reason: z.string(), suggestion: z.string().nullable().describe('The attribute probably meant.'), requests: count })),
+    ignored: z.array(
+      z.strictObject({ path: z.string(), reason: z.string(), suggestion: z.string().nullable().describe('The attribute probably meant.'), requests: count }),
+    ),
     flagged: z.strictObject({
       people: count,
       checked: count,
       complete: z.boolean(),
       byRule: z.array(
-        z.strictObject({ path: z.string(), rule: z.string(), accepted: z.string(), people: count, examples: z.array(z.strictObject({ id: z.string(), userName: z.string(), value: z.string() })) }),
+        z.strictObject({
+          path: z.string(),
+          rule: z.string(),
+          accepted: z.string(),
+          people: count,
+          examples: z.array(z.strictObject({ id: z.string(), userName: z.string(), value: z.string() })),
+        }),
       ),
     }),
     incomplete: z.strictObject({ ...capped, examples: z.array(z.strictObject({ id: z.string(), userName: z.string(), missing: z.array(z.string()) })) }),
-    pending: z.strictObject({ total: count, examples: z.array(z.strictObject({ kind: z.enum(['manager', 'member']), subjectId: z.string(), reference: z.string(), createdAt: time })) }),
+    pending: z.strictObject({
+      total: count,
+      examples: z.array(z.strictObject({ kind: z.enum(['manager', 'member']), subjectId: z.string(), reference: z.string(), createdAt: time })),
+    }),
     guard: z.strictObject({ mode: z.string(), percent: z.number(), windowMinutes: count, minActive: count, groupSize: count, removedInWindow: count, held: count }),
     eventsHeldBack: count.describe('Events of the preview in the outbox: deleted when it goes live, never sent one by one.'),
   }),

@@ -8,15 +8,7 @@ import type { GroupSummary } from '../provisioning/admins/group-overview.js';
 import type { TenantSettings } from '../provisioning/tenants/tenant-settings.js';
 import { valueFlags } from '../provisioning/users/validate-person.js';
 import type { AdminRecord } from '../storage/admin-store.js';
-import type {
-  CredentialRecord,
-  FolderRecord,
-  PendingReferenceRecord,
-  RequestLogEntry,
-  StoredUser,
-  TenantRecord,
-  HeldChangeRecord,
-} from '../storage/store.js';
+import type { CredentialRecord, FolderRecord, PendingReferenceRecord, RequestLogEntry, StoredUser, TenantRecord, HeldChangeRecord } from '../storage/store.js';
 import type {
   AdminView,
   CredentialView,
@@ -62,7 +54,15 @@ export function tenantView(tenant: TenantRecord, troubles: readonly WebhookTroub
           health: {
             level: health.level,
             findings: health.findings.flatMap((f) => (f.severity === 'ok' ? [] : [{ severity: f.severity, message: f.message }])),
-            lastError: health.lastError ? { at: iso(health.lastError.atMs), method: health.lastError.method, path: health.lastError.path, status: health.lastError.status, error: health.lastError.error } : null,
+            lastError: health.lastError
+              ? {
+                  at: iso(health.lastError.atMs),
+                  method: health.lastError.method,
+                  path: health.lastError.path,
+                  status: health.lastError.status,
+                  error: health.lastError.error,
+                }
+              : null,
             failedRecent: health.failed,
             recentRequests: health.recent,
             heldChanges: health.held,

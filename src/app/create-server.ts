@@ -119,7 +119,10 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
         ? false
         : {
             level: config.logLevel,
-            redact: { paths: ['req.headers.authorization', 'headers.authorization', 'req.headers.cookie', 'headers.cookie', '*.password', 'password'], censor: '[redacted]' },
+            redact: {
+              paths: ['req.headers.authorization', 'headers.authorization', 'req.headers.cookie', 'headers.cookie', '*.password', 'password'],
+              censor: '[redacted]',
+            },
             ...(overrides.logStream ? { stream: overrides.logStream } : {}),
           },
   });
@@ -134,7 +137,10 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
 
   checkpointFailed = (error) => app.log.error({ err: error }, 'SQLite checkpoint worker failed; the serving connection checkpoints the WAL by itself again');
   afterCommitFailed = (error) =>
-    app.log.error({ err: error }, 'work after a commit failed (numbering its events or waking their readers); the change stands, and its events are numbered by the next run or the sweep');
+    app.log.error(
+      { err: error },
+      'work after a commit failed (numbering its events or waking their readers); the change stands, and its events are numbered by the next run or the sweep',
+    );
 
   // Prometheus: request counts and latency of every route registered below, and GET /metrics.
   registerMetrics(app, {
@@ -171,7 +177,11 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
     },
     bodyLimitBytes: config.bodyLimitBytes,
     publicUrl: config.publicUrl,
-    clientLimits: new ClientLimits(store.rateCounters, { perCredential: config.rateLimitPerCredential, perIp: config.rateLimitPerIp, authFailuresPerIp: config.authFailuresPerIp }, now),
+    clientLimits: new ClientLimits(
+      store.rateCounters,
+      { perCredential: config.rateLimitPerCredential, perIp: config.rateLimitPerIp, authFailuresPerIp: config.authFailuresPerIp },
+      now,
+    ),
   };
   recordMisdirectedRequests(app, { rt, requestLog });
   await app.register((scope) => registerScimRoutes(scope, { ...scimOptions, tenantInPath: false }), { prefix: '/scim/v2' });
@@ -195,9 +205,13 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
   registerConsole(app);
   await registerSetupPage(app, { rt, publicUrl: config.publicUrl });
 
-  await app.register((scope) => registerHostRoutes(scope, { rt, notifier, feedPollMs: config.feedPollMs, clientLimits: scimOptions.clientLimits, publicUrl: config.publicUrl, checkResponses }), {
-    prefix: '/host/v1',
-  });
+  await app.register(
+    (scope) =>
+      registerHostRoutes(scope, { rt, notifier, feedPollMs: config.feedPollMs, clientLimits: scimOptions.clientLimits, publicUrl: config.publicUrl, checkResponses }),
+    {
+      prefix: '/host/v1',
+    },
+  );
   const dispatcher = new WebhookDispatcher({
     rt,
     notifier,

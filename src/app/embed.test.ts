@@ -35,7 +35,13 @@ function recordingLogger(lines: JsonObject[], bindings: JsonObject = {}): HostLo
     const msg = typeof first === 'string' ? first : typeof second === 'string' ? second : '';
     lines.push({ ...bindings, ...JSON.parse(JSON.stringify(fields)), level, msg } as JsonObject);
   };
-  return { info: write('info'), warn: write('warn'), error: write('error'), debug: write('debug'), child: (more) => recordingLogger(lines, { ...bindings, ...(more as JsonObject) }) };
+  return {
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    debug: write('debug'),
+    child: (more) => recordingLogger(lines, { ...bindings, ...(more as JsonObject) }),
+  };
 }
 
 async function json(response: Response): Promise<JsonObject> {
@@ -97,7 +103,10 @@ for (const { engine, skip } of testEngines()) {
       assert.equal((await scim('GET', '/users'.toUpperCase())).status, 200);
 
       const people = await json(await fetch(`${origin}/scim-service/host/v1/tenants/acme/people`, { headers: { authorization: `Bearer ${hostKey}` } }));
-      assert.deepEqual((people['people'] as JsonObject[]).map((p) => p['userName']), ['ann@acme.example']);
+      assert.deepEqual(
+        (people['people'] as JsonObject[]).map((p) => p['userName']),
+        ['ann@acme.example'],
+      );
     });
 
     it("keeps Roster's body handling inside the prefix and the host's outside it", async () => {

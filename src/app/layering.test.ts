@@ -67,13 +67,7 @@ const SCIM_ENTRY_POINTS: Readonly<Record<string, readonly string[]>> = {
     'scim/schemas/registry.ts',
     'scim/schemas/urns.ts',
   ],
-  guides: [
-    'scim/schemas/attribute.ts',
-    'scim/schemas/core-user.ts',
-    'scim/schemas/enterprise-user.ts',
-    'scim/schemas/registry.ts',
-    'scim/schemas/roster-user.ts',
-  ],
+  guides: ['scim/schemas/attribute.ts', 'scim/schemas/core-user.ts', 'scim/schemas/enterprise-user.ts', 'scim/schemas/registry.ts', 'scim/schemas/roster-user.ts'],
 };
 
 interface SourceFile {
@@ -98,9 +92,7 @@ function shippedSources(dir: string, out: SourceFile[] = []): SourceFile[] {
 /** Every module a file names, as src-relative `.ts` paths; package and `node:` imports are left out. */
 function importsOf(file: SourceFile): string[] {
   const specifiers = ts.preProcessFile(file.text, true, true).importedFiles.map((f) => f.fileName);
-  return specifiers
-    .filter((s) => s.startsWith('./') || s.startsWith('../'))
-    .map((s) => join(dirname(file.path), s.replace(/\.js$/, '.ts')).split(/[\\/]/).join('/'));
+  return specifiers.filter((s) => s.startsWith('./') || s.startsWith('../')).map((s) => join(dirname(file.path), s.replace(/\.js$/, '.ts')).split(/[\\/]/).join('/'));
 }
 
 /** Dynamic `import(…)` calls whose specifier is computed: no rule can read where they point. */
@@ -178,7 +170,10 @@ describe('layering', () => {
 
   it('nothing in src imports Express: the embedding handler is plain Node (decision 0016)', () => {
     const offenders = shippedSources(src).filter((f) => /from '(express|@types\/express)'/.test(f.text));
-    assert.deepEqual(offenders.map((f) => f.path), []);
+    assert.deepEqual(
+      offenders.map((f) => f.path),
+      [],
+    );
   });
 
   it('allows no cycle between layers, and names every layer it allows', () => {
@@ -227,7 +222,7 @@ describe('layering', () => {
 
     it('refuses a dynamic import whose specifier is computed', () => {
       assert.match(check('http/app.ts', 'const name = "x";\nconst m = await import(`../scim/${name}.js`);').join(), /computed specifier/);
-      assert.match(check('http/app.ts', "const m = await import(where);").join(), /computed specifier/);
+      assert.match(check('http/app.ts', 'const m = await import(where);').join(), /computed specifier/);
       assert.deepEqual(check('http/app.ts', "const m = await import('./metrics.js');"), []);
     });
 

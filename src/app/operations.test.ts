@@ -49,9 +49,15 @@ describe('operating Roster', () => {
     await fetch(`${base}/scim/v2/Users`, { headers: { authorization: `Bearer ${token}` } });
     await fetch(`${base}/scim/v2/Users`, { headers: { authorization: 'Bearer rst_0123456789abcdefWRONGWRONGWRONGWRONGWRONGWRONGWRONGWRO' } });
     const text = logs.join('');
-    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as { msg: string; status?: number; ignored?: { reason: string }[] });
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { msg: string; status?: number; ignored?: { reason: string }[] });
     assert.ok(lines.some((l) => l.msg === 'request' && l.status === 201));
-    assert.ok(lines.some((l) => l.msg === 'SCIM request notes' && l.ignored?.some((i) => i.reason === 'password')), 'the dropped password is reported');
+    assert.ok(
+      lines.some((l) => l.msg === 'SCIM request notes' && l.ignored?.some((i) => i.reason === 'password')),
+      'the dropped password is reported',
+    );
     assert.equal(text.includes(token), false, 'no token in logs');
     assert.equal(text.includes(token.slice(20)), false, 'no part of the secret in logs');
     assert.equal(text.includes('P@ssw0rd-secret'), false, 'no password in logs');
@@ -65,7 +71,11 @@ describe('operating Roster', () => {
       noEndpoint: await fetch(`${base}/scim/v2/Nothing`, { headers: auth }),
       nulInUrl: await fetch(`${base}/scim/v2/Users?filter=userName%20eq%20%22a%00%22`, { headers: auth }),
       badJson: await fetch(`${base}/scim/v2/Users`, { method: 'POST', headers: { ...auth, 'content-type': 'application/scim+json' }, body: '{"userName":' }),
-      tooLarge: await fetch(`${base}/scim/v2/Users`, { method: 'POST', headers: { ...auth, 'content-type': 'application/scim+json' }, body: JSON.stringify({ userName: 'x'.repeat(2_000_000) }) }),
+      tooLarge: await fetch(`${base}/scim/v2/Users`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/scim+json' },
+        body: JSON.stringify({ userName: 'x'.repeat(2_000_000) }),
+      }),
       badFilter: await fetch(`${base}/scim/v2/Users?filter=${encodeURIComponent('userName xx "a"')}`, { headers: auth }),
       health: await fetch(`${base}/healthz`),
     };

@@ -145,7 +145,7 @@ describe('out of space on SQLite', () => {
 });
 
 describe('a full disk on PostgreSQL', () => {
-  it('is told by SQLSTATE 53100 (disk_full) and answered as SQLite\'s is', () => {
+  it("is told by SQLSTATE 53100 (disk_full) and answered as SQLite's is", () => {
     // Filling a PostgreSQL server's disk is beyond a test; its error is mapped by the same path.
     const classified = classifyStorageError(Object.assign(new Error('could not extend file: No space left on device'), { code: '53100' }));
     assert.ok(classified instanceof StorageFullError);

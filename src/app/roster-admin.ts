@@ -26,7 +26,11 @@ export interface RosterAdmin {
 export function rosterAdmin(rt: ProvisioningRuntime): RosterAdmin {
   return {
     async createTenant(input) {
-      const tenant = await createTenant(rt, { slug: input.slug, ...(input.name !== undefined ? { name: input.name } : {}), mode: input.preview === true ? 'preview' : 'live' });
+      const tenant = await createTenant(rt, {
+        slug: input.slug,
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        mode: input.preview === true ? 'preview' : 'live',
+      });
       return { id: tenant.id, slug: tenant.slug, name: tenant.name, mode: tenant.mode };
     },
     async issueScimToken(tenantSlug, label = 'SCIM token') {

@@ -64,7 +64,10 @@ describe('tenant settings reach every surface from the schema', () => {
     const help = capture();
     assert.equal(await main(['tenant', 'settings', '--help'], help.io), 0);
     const text = help.out.join('\n');
-    assert.deepEqual(SETTING_FLAGS.map((f) => f.setting), names);
+    assert.deepEqual(
+      SETTING_FLAGS.map((f) => f.setting),
+      names,
+    );
     for (const f of SETTING_FLAGS) {
       assert.ok(text.includes(`[--${f.flag} `), `--${f.flag} in the synopsis`);
       assert.ok(text.includes(`${f.description} Default: ${f.defaultText}.`), `${f.setting}: description and default in the help`);
@@ -131,7 +134,10 @@ describe('tenant settings reach every surface from the schema', () => {
     collector.convert(grownView, 'output');
     const properties = object(object(collector.components['GrownSettings'], 'GrownSettings')['properties'], 'properties');
     assert.deepEqual(properties['inviteReminderDays'], {
-      type: 'integer', minimum: 1, default: 3, description: 'Days before an unanswered invitation is sent again.',
+      type: 'integer',
+      minimum: 1,
+      default: 3,
+      description: 'Days before an unanswered invitation is sent again.',
     });
     assert.deepEqual(object(properties['reminderChannel'], 'reminderChannel')['enum'], ['email', 'chat']);
     const consoleType = consoleTypesSource([grownView]);

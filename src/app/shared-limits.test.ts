@@ -69,7 +69,12 @@ for (const { engine, skip } of testEngines().filter((e) => e.engine === 'postgre
 
     it('40 sign-ins for one email at once are cut off as sequential ones are, before any password is hashed', async () => {
       const signIn = (base: string, password: string, from: string) =>
-        localRequest(`${base}/admin/api/v1/session`, { method: 'POST', from, body: { email: 'ops@example.com', password }, headers: { 'content-type': 'application/json' } });
+        localRequest(`${base}/admin/api/v1/session`, {
+          method: 'POST',
+          from,
+          body: { email: 'ops@example.com', password },
+          headers: { 'content-type': 'application/json' },
+        });
       // One address sends all forty: ten pass its per-address limit (the rest are 429 at once),
       // and those ten race for the run of failures of this email and address.
       const statuses = await atOnce(40, (base) => signIn(base, 'wrong password', '127.0.0.3'));

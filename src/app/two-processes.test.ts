@@ -184,7 +184,11 @@ for (const { engine, skip } of testEngines().filter((e) => e.engine === 'postgre
       // A duplicate takes a process that cannot renew its lease for a whole lease, or an answer
       // slower than the attempt timeout: neither happens to two healthy processes.
       assert.equal(duplicates, 0, 'no event delivered twice');
-      assert.deepEqual(ids, events.map((e) => e.id), 'in seq order');
+      assert.deepEqual(
+        ids,
+        events.map((e) => e.id),
+        'in seq order',
+      );
     });
   });
 

@@ -46,12 +46,21 @@ describe('roster admin', () => {
     const listed = capture();
     assert.equal(await main(['admin', 'list', '--json'], listed.io), 0);
     const admins = JSON.parse(listed.out[0]!) as { email: string; role: string; tenant: string | null }[];
-    assert.deepEqual(admins.map((a) => [a.email, a.role, a.tenant]), [['it@acme.example', 'tenant', 'acme'], ['ops@roster.example', 'operator', null]]);
+    assert.deepEqual(
+      admins.map((a) => [a.email, a.role, a.tenant]),
+      [
+        ['it@acme.example', 'tenant', 'acme'],
+        ['ops@roster.example', 'operator', null],
+      ],
+    );
     assert.equal(listed.out.join('').includes('scrypt'), false);
 
     const server = await createServer(loadConfig({ DATABASE_URL: process.env.DATABASE_URL, LOG_LEVEL: 'silent' }));
     try {
-      for (const [email, password] of [['ops@roster.example', made.password], ['it@acme.example', 'acme admin passphrase']]) {
+      for (const [email, password] of [
+        ['ops@roster.example', made.password],
+        ['it@acme.example', 'acme admin passphrase'],
+      ]) {
         const signed = await server.app.inject({ method: 'POST', url: '/admin/api/v1/session', payload: { email, password } });
         assert.equal(signed.statusCode, 200, signed.body);
       }
@@ -64,7 +73,10 @@ describe('roster admin', () => {
     const dup = capture();
     assert.equal(await main(['admin', 'create', '--email', 'OPS@roster.example'], dup.io), 1);
     assert.match(dup.err[0]!, /exists/);
-    await assert.rejects(adminCommand(['create', '--email', 'new@roster.example', '--password-stdin'], capture().io, Readable.from(['short\n'])), /12 to 1024 characters/);
+    await assert.rejects(
+      adminCommand(['create', '--email', 'new@roster.example', '--password-stdin'], capture().io, Readable.from(['short\n'])),
+      /12 to 1024 characters/,
+    );
     const noTenant = capture();
     assert.equal(await main(['admin', 'create', '--email', 'x@roster.example', '--tenant', 'nope'], noTenant.io), 1);
     assert.match(noTenant.err[0]!, /tenant "nope" not found/);

@@ -27,13 +27,48 @@ async function run(argv: string[]) {
 
 /** Every command and subcommand, as typed. */
 const EVERY_COMMAND: string[][] = [
-  [], ['serve'], ['doctor'], ['export'], ['import'], ['version'],
-  ['tenant'], ['tenant', 'create'], ['tenant', 'list'], ['tenant', 'settings'], ['tenant', 'disable'], ['tenant', 'enable'], ['tenant', 'rename'], ['tenant', 'delete'],
-  ['token'], ['token', 'create'], ['token', 'list'], ['token', 'revoke'], ['basic'], ['basic', 'create'],
-  ['admin'], ['admin', 'create'], ['admin', 'list'], ['admin', 'disable'], ['admin', 'enable'], ['admin', 'remove'], ['admin', 'reset-password'],
-  ['held'], ['held', 'list'], ['held', 'approve'], ['held', 'discard'],
-  ['webhook'], ['webhook', 'add'], ['webhook', 'list'], ['webhook', 'remove'], ['webhook', 'rotate'], ['webhook', 'dead'], ['webhook', 'replay'],
-  ['hostkey'], ['hostkey', 'create'], ['hostkey', 'list'], ['hostkey', 'revoke'],
+  [],
+  ['serve'],
+  ['doctor'],
+  ['export'],
+  ['import'],
+  ['version'],
+  ['tenant'],
+  ['tenant', 'create'],
+  ['tenant', 'list'],
+  ['tenant', 'settings'],
+  ['tenant', 'disable'],
+  ['tenant', 'enable'],
+  ['tenant', 'rename'],
+  ['tenant', 'delete'],
+  ['token'],
+  ['token', 'create'],
+  ['token', 'list'],
+  ['token', 'revoke'],
+  ['basic'],
+  ['basic', 'create'],
+  ['admin'],
+  ['admin', 'create'],
+  ['admin', 'list'],
+  ['admin', 'disable'],
+  ['admin', 'enable'],
+  ['admin', 'remove'],
+  ['admin', 'reset-password'],
+  ['held'],
+  ['held', 'list'],
+  ['held', 'approve'],
+  ['held', 'discard'],
+  ['webhook'],
+  ['webhook', 'add'],
+  ['webhook', 'list'],
+  ['webhook', 'remove'],
+  ['webhook', 'rotate'],
+  ['webhook', 'dead'],
+  ['webhook', 'replay'],
+  ['hostkey'],
+  ['hostkey', 'create'],
+  ['hostkey', 'list'],
+  ['hostkey', 'revoke'],
 ];
 
 describe('the command line', () => {
@@ -177,7 +212,12 @@ describe('the command line', () => {
         await store.transaction({ tenantId: acme!.id }, async (r) => {
           for (let i = 0; i < 1500; i++) {
             const now = Date.now();
-            await r.users.insert(userRecordFrom({ userName: `person${i}@acme.example`, displayName: name }, { id: uuidv7(), version: 1, createdMs: now, modifiedMs: now, source: 'scim', managerId: null }));
+            await r.users.insert(
+              userRecordFrom(
+                { userName: `person${i}@acme.example`, displayName: name },
+                { id: uuidv7(), version: 1, createdMs: now, modifiedMs: now, source: 'scim', managerId: null },
+              ),
+            );
           }
         });
       } finally {

@@ -36,7 +36,12 @@ for (const { engine, skip } of testEngines()) {
       return { code, ...c };
     };
     const scim = (token: string, method: 'GET' | 'POST', url: string, payload?: object) =>
-      server.app.inject({ method, url: `/scim/v2${url}`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' }, ...(payload ? { payload } : {}) });
+      server.app.inject({
+        method,
+        url: `/scim/v2${url}`,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+        ...(payload ? { payload } : {}),
+      });
     const signIn = async (email: string, password: string) => {
       const response = await server.app.inject({ method: 'POST', url: '/admin/api/v1/session', payload: { email, password } });
       const cookie = String(response.headers['set-cookie'] ?? '').split(';')[0] ?? '';
@@ -66,7 +71,11 @@ for (const { engine, skip } of testEngines()) {
       for (const slug of ['acme', 'globex']) {
         const ids: string[] = [];
         for (let i = 0; i < 5; i++) {
-          const created = await scim(tokens[slug]!, 'POST', '/Users', { schemas: [CORE_USER], userName: `p${i}@${slug}.example`, emails: [{ value: `p${i}@${slug}.example`, type: 'work' }] });
+          const created = await scim(tokens[slug]!, 'POST', '/Users', {
+            schemas: [CORE_USER],
+            userName: `p${i}@${slug}.example`,
+            emails: [{ value: `p${i}@${slug}.example`, type: 'work' }],
+          });
           assert.equal(created.statusCode, 201, created.body);
           ids.push(String(JSON.parse(created.body).id));
         }
@@ -102,7 +111,10 @@ for (const { engine, skip } of testEngines()) {
 
       assert.equal((await scim(tokens['acme']!, 'GET', '/Users')).statusCode, 401, 'its token is gone with it');
       const list = JSON.parse((await run(['tenant', 'list', '--json'])).out[0]!) as { slug: string }[];
-      assert.deepEqual(list.map((t) => t.slug), ['globex']);
+      assert.deepEqual(
+        list.map((t) => t.slug),
+        ['globex'],
+      );
       const globex = JSON.parse((await scim(tokens['globex']!, 'GET', '/Users')).body) as { totalResults: number };
       assert.equal(globex.totalResults, 5, 'the other tenant keeps every person');
       const admins = JSON.parse((await run(['admin', 'list', '--json'])).out[0]!) as unknown[];
@@ -173,8 +185,7 @@ for (const { engine, skip } of testEngines()) {
       assert.match(text, /\/t\/globex-corp\/scim\/v2/);
       assert.match(text, /gets 401 until/);
       assert.match(text, /display name: globex → Globex Corporation/);
-      const inPath = (slug: string) =>
-        server.app.inject({ method: 'GET', url: `/t/${slug}/scim/v2/Users`, headers: { authorization: `Bearer ${token}` } });
+      const inPath = (slug: string) => server.app.inject({ method: 'GET', url: `/t/${slug}/scim/v2/Users`, headers: { authorization: `Bearer ${token}` } });
       assert.equal((await inPath('globex-corp')).statusCode, 200);
       assert.equal((await inPath('globex')).statusCode, 401);
       assert.equal((await scim(token, 'GET', '/Users')).statusCode, 200, '/scim/v2 is unaffected');

@@ -42,8 +42,20 @@ async function doctor(env: Record<string, string>, argv: string[] = []) {
 
 function logEntry(tenantId: string, atMs: number, status: number, client: string | null, error: string | null = null): RequestLogEntry {
   return {
-    tenantId, id: uuidv7(atMs), atMs, method: 'GET', path: '/scim/v2/Users?filter=userName%20eq%20%22x%22', status, durationMs: 3, client,
-    credentialId: null, resourceType: null, resourceId: null, changed: false, notes: {}, error,
+    tenantId,
+    id: uuidv7(atMs),
+    atMs,
+    method: 'GET',
+    path: '/scim/v2/Users?filter=userName%20eq%20%22x%22',
+    status,
+    durationMs: 3,
+    client,
+    credentialId: null,
+    resourceType: null,
+    resourceId: null,
+    changed: false,
+    notes: {},
+    error,
   };
 }
 
@@ -65,8 +77,7 @@ describe('roster doctor on a SQLite file', () => {
         const tenant = await createTenant(rt, { slug: state });
         const old = { ...rt, now: () => now - 30 * HOUR };
         await issueCredential(state === 'fresh' ? rt : old, tenant.id, 'bearer', 'IdP');
-        const last =
-          state === 'healthy' ? now - 10 * 60_000 : state === 'stopped' || state === 'okta-quiet' ? now - 5 * HOUR : state === 'failing' ? now - 60_000 : null;
+        const last = state === 'healthy' ? now - 10 * 60_000 : state === 'stopped' || state === 'okta-quiet' ? now - 5 * HOUR : state === 'failing' ? now - 60_000 : null;
         if (last !== null) {
           await store.tenants.recordActivity([{ tenantId: tenant.id, lastRequestMs: last }]);
           const client = state === 'okta-quiet' ? 'Okta SCIM Client 1.0.0' : null;
@@ -211,13 +222,24 @@ for (const { engine, skip } of testEngines().filter((e) => e.engine === 'postgre
 
 describe('judging one tenant', () => {
   const tenant = (over: Partial<TenantRecord>): TenantRecord => ({
-    id: 't1', slug: 'acme', name: 'Acme', provisioningEnabled: true, settings: {}, createdMs: 0, lastRequestMs: null, lastChangeMs: null, mode: 'live', ...over,
+    id: 't1',
+    slug: 'acme',
+    name: 'Acme',
+    provisioningEnabled: true,
+    settings: {},
+    createdMs: 0,
+    lastRequestMs: null,
+    lastChangeMs: null,
+    mode: 'live',
+    ...over,
   });
   const credential = { id: 'c1', tenantId: 't1', kind: 'bearer' as const, label: 'x', secretHash: 'h', createdMs: 0, lastUsedMs: null, revokedMs: null };
 
   it('knows Entra syncs on a schedule and says a tenant without a live credential cannot authenticate', () => {
     const now = 10 * HOUR;
-    const entra = judgeTenant(tenant({ lastRequestMs: now - 3 * HOUR }), [credential], [logEntry('t1', now - 3 * HOUR, 200, 'Azure AD SCIM Provisioning')], now, { staleAfterMs: 2 * HOUR });
+    const entra = judgeTenant(tenant({ lastRequestMs: now - 3 * HOUR }), [credential], [logEntry('t1', now - 3 * HOUR, 200, 'Azure AD SCIM Provisioning')], now, {
+      staleAfterMs: 2 * HOUR,
+    });
     assert.equal(entra[0]?.severity, 'problem');
     assert.match(entra[0]!.message, /from Microsoft Entra ID\. Entra ID runs a sync cycle about every 40 minutes/);
     const revoked = judgeTenant(tenant({}), [{ ...credential, revokedMs: 1 }], [], now, { staleAfterMs: 2 * HOUR });

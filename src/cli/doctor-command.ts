@@ -116,31 +116,55 @@ function checkConfiguration(config: RosterConfig): Finding[] {
 function checkSqliteFile(url: string): { findings: Finding[]; open: boolean } {
   const file = url.replace(/^sqlite:(\/\/)?/i, '');
   if (file === ':memory:') {
-    return { findings: [{ severity: 'warning', subject: 'database', message: 'DATABASE_URL=:memory: keeps everything in memory and forgets it at exit (tests only)' }], open: false };
+    return {
+      findings: [{ severity: 'warning', subject: 'database', message: 'DATABASE_URL=:memory: keeps everything in memory and forgets it at exit (tests only)' }],
+      open: false,
+    };
   }
   const full = resolve(file);
   const folder = dirname(full);
   if (!existsSync(folder)) {
     return {
-      findings: [{ severity: 'problem', subject: 'database', message: `the folder ${folder} does not exist, so there is no SQLite file at ${full} — check DATABASE_URL (a relative path starts from ${process.cwd()})` }],
+      findings: [
+        {
+          severity: 'problem',
+          subject: 'database',
+          message: `the folder ${folder} does not exist, so there is no SQLite file at ${full} — check DATABASE_URL (a relative path starts from ${process.cwd()})`,
+        },
+      ],
       open: false,
     };
   }
   if (!existsSync(full)) {
     return {
-      findings: [{ severity: 'warning', subject: 'database', message: `no SQLite file at ${full} yet — \`roster serve\` creates it on first start (or DATABASE_URL points somewhere else)` }],
+      findings: [
+        {
+          severity: 'warning',
+          subject: 'database',
+          message: `no SQLite file at ${full} yet — \`roster serve\` creates it on first start (or DATABASE_URL points somewhere else)`,
+        },
+      ],
       open: false,
     };
   }
   if (statSync(full).isDirectory()) {
-    return { findings: [{ severity: 'problem', subject: 'database', message: `${full} is a folder, not a SQLite file — DATABASE_URL should name a file inside it` }], open: false };
+    return {
+      findings: [{ severity: 'problem', subject: 'database', message: `${full} is a folder, not a SQLite file — DATABASE_URL should name a file inside it` }],
+      open: false,
+    };
   }
   try {
     accessSync(full, constants.R_OK | constants.W_OK);
     accessSync(folder, constants.W_OK);
   } catch {
     return {
-      findings: [{ severity: 'problem', subject: 'database', message: `this user may not write ${full} and its folder; the server needs both (SQLite writes -wal and -shm files beside it)` }],
+      findings: [
+        {
+          severity: 'problem',
+          subject: 'database',
+          message: `this user may not write ${full} and its folder; the server needs both (SQLite writes -wal and -shm files beside it)`,
+        },
+      ],
       open: false,
     };
   }
@@ -195,7 +219,7 @@ async function checkDatabase(config: RosterConfig, staleAfterMs: number): Promis
   return findings;
 }
 
-const DOCTOR_USAGE = 'usage: roster doctor [--json]   check configuration, database, migrations and each tenant\'s sync; exit 1 when something is wrong';
+const DOCTOR_USAGE = "usage: roster doctor [--json]   check configuration, database, migrations and each tenant's sync; exit 1 when something is wrong";
 
 const MARK: Record<Severity, string> = { ok: 'ok     ', note: 'note   ', warning: 'WARNING', problem: 'PROBLEM' };
 

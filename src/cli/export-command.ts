@@ -26,7 +26,8 @@ export async function exportCommand(argv: readonly string[], io: CliOutput, prog
   if (out === '') missing('export', 'a file name after --out (or - for stdout)');
   const toFile = typeof out === 'string' && out !== '-';
   // Without a file, stdout is the export itself: a summary there would corrupt it.
-  if (args.flags.has('json') && !toFile) throw new UsageError('--json has no meaning when the export goes to stdout (it is JSON already); add --out FILE for a JSON summary', 'export');
+  if (args.flags.has('json') && !toFile)
+    throw new UsageError('--json has no meaning when the export goes to stdout (it is JSON already); add --out FILE for a JSON summary', 'export');
   // NDJSON when asked, or when the file is named .ndjson / .jsonl; JSON otherwise.
   const format: ExportFileFormat = requested === 'json' || requested === 'ndjson' ? requested : toFile && /\.(ndjson|jsonl)$/i.test(out) ? 'ndjson' : 'json';
   const partial = toFile ? `${out}.partial-${process.pid}` : undefined;

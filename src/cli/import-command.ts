@@ -29,7 +29,16 @@ export async function importCommand(argv: readonly string[], io: CliOutput, prog
     bar.finish();
     const c = summary.counts;
     if (args.flags.has('json')) {
-      io.out(JSON.stringify({ tenant: summary.tenant.slug, id: summary.tenant.id, created: summary.created, ...c, lastSeq: summary.lastSeq, skippedCredentials: summary.skippedCredentials }));
+      io.out(
+        JSON.stringify({
+          tenant: summary.tenant.slug,
+          id: summary.tenant.id,
+          created: summary.created,
+          ...c,
+          lastSeq: summary.lastSeq,
+          skippedCredentials: summary.skippedCredentials,
+        }),
+      );
     } else {
       io.out(
         `imported into ${summary.created ? 'new' : 'empty'} tenant ${summary.tenant.slug} (${summary.tenant.id}): ${c.people} people, ${c.groups} groups, ` +

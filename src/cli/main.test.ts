@@ -39,7 +39,10 @@ describe('roster CLI', () => {
     const listed = capture();
     await main(['token', 'list', 'acme', '--json'], listed.io);
     const credentials = JSON.parse(listed.out[0]!) as { id: string; label: string }[];
-    assert.deepEqual(credentials.map((c) => c.label), ['Okta']);
+    assert.deepEqual(
+      credentials.map((c) => c.label),
+      ['Okta'],
+    );
     assert.equal(listed.out.join('').includes(issued.token), false, 'a token is shown once, never listed');
 
     const server = await createServer(loadConfig({ DATABASE_URL: process.env.DATABASE_URL, LOG_LEVEL: 'silent' }));
@@ -56,13 +59,39 @@ describe('roster CLI', () => {
 
   it('makes, lists and revokes a setup link that opens the guided setup once', async () => {
     const made = capture();
-    assert.equal(await main(['setup-link', 'create', 'acme', '--idp', 'okta', '--expires', '2d', '--single-use', '--product-name', 'Acme HR', '--accent', '#0f766e', '--public-url', 'https://roster.example.com', '--json'], made.io), 0, made.err.join('\n'));
+    assert.equal(
+      await main(
+        [
+          'setup-link',
+          'create',
+          'acme',
+          '--idp',
+          'okta',
+          '--expires',
+          '2d',
+          '--single-use',
+          '--product-name',
+          'Acme HR',
+          '--accent',
+          '#0f766e',
+          '--public-url',
+          'https://roster.example.com',
+          '--json',
+        ],
+        made.io,
+      ),
+      0,
+      made.err.join('\n'),
+    );
     const link = JSON.parse(made.out[0]!) as { id: string; url: string; singleUse: boolean };
     assert.match(link.url, /^https:\/\/roster\.example\.com\/admin\/setup\/rsl_/);
     assert.equal(link.singleUse, true);
     const listed = capture();
     assert.equal(await main(['setup-link', 'list', 'acme', '--json'], listed.io), 0);
-    assert.deepEqual((JSON.parse(listed.out[0]!) as { id: string; state: string; idp: string }[]).map((l) => [l.id, l.state, l.idp]), [[link.id, 'open', 'okta']]);
+    assert.deepEqual(
+      (JSON.parse(listed.out[0]!) as { id: string; state: string; idp: string }[]).map((l) => [l.id, l.state, l.idp]),
+      [[link.id, 'open', 'okta']],
+    );
     assert.equal(listed.out.join('').includes(link.url.slice(-43)), false, 'a link is shown once, never listed');
     const server = await createServer(loadConfig({ DATABASE_URL: process.env.DATABASE_URL, LOG_LEVEL: 'silent' }));
     try {

@@ -52,7 +52,8 @@ for (const { engine, skip } of testEngines()) {
       const tenant = await findTenantBySlug(server.rt, 'cli-preview');
       const token = (await issueCredential(server.rt, tenant.id, 'bearer', 'idp')).secret;
       const created201 = await server.app.inject({
-        method: 'POST', url: '/scim/v2/Users',
+        method: 'POST',
+        url: '/scim/v2/Users',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
         payload: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'first@cli.example' },
       });

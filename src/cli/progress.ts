@@ -41,7 +41,9 @@ export class ProgressBar {
       const width = Math.max(10, Math.min(40, (this.stream.columns ?? 80) - 50));
       const filled = Math.round(fraction * width);
       const bar = `${'#'.repeat(filled)}${'-'.repeat(width - filled)}`;
-      this.stream.write(`\r${this.label} [${bar}] ${String(Math.floor(fraction * 100)).padStart(3)}% ${done.toLocaleString('en')}/${total.toLocaleString('en')} ${phase}\x1b[K`);
+      this.stream.write(
+        `\r${this.label} [${bar}] ${String(Math.floor(fraction * 100)).padStart(3)}% ${done.toLocaleString('en')}/${total.toLocaleString('en')} ${phase}\x1b[K`,
+      );
       this.drawn = true;
       return;
     }

@@ -28,7 +28,9 @@ export async function serveCommand(argv: readonly string[], io: CliOutput): Prom
     // SIGHUP: the TLS certificate and key are read again (they are also watched for changes).
     const reload = () => {
       if (!config.tls) return;
-      void server.reloadTls().then((ok) => io.err(ok ? 'SIGHUP: TLS certificate and key reloaded' : 'SIGHUP: reloading TLS failed; still serving the previous certificate'));
+      void server
+        .reloadTls()
+        .then((ok) => io.err(ok ? 'SIGHUP: TLS certificate and key reloaded' : 'SIGHUP: reloading TLS failed; still serving the previous certificate'));
     };
     process.on('SIGHUP', reload);
     process.once('SIGTERM', () => stop('SIGTERM'));

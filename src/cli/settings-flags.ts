@@ -4,7 +4,12 @@ import { isSettingName, settingsSchema, type SettingName } from '../provisioning
 import type { ParsedArgs } from './args.js';
 
 /** How a flag's text becomes a setting's value. */
-type FlagKind = { readonly type: 'list' } | { readonly type: 'boolean' } | { readonly type: 'number' } | { readonly type: 'choice'; readonly choices: readonly string[] } | { readonly type: 'text' };
+type FlagKind =
+  | { readonly type: 'list' }
+  | { readonly type: 'boolean' }
+  | { readonly type: 'number' }
+  | { readonly type: 'choice'; readonly choices: readonly string[] }
+  | { readonly type: 'text' };
 
 /** One tenant setting as a `roster tenant settings` flag. */
 export interface SettingFlag {
@@ -101,7 +106,10 @@ export function settingsChange(args: ParsedArgs): JsonObject {
 function valueOf(kind: FlagKind, text: string): JsonValue {
   switch (kind.type) {
     case 'list':
-      return text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+      return text
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
     case 'boolean':
       return text === 'true' ? true : text === 'false' ? false : text;
     case 'number':

@@ -51,14 +51,21 @@ describe('roster webhook and hostkey commands', () => {
     assert.equal(listed.out.join('').includes(allHook.secret), false);
     const crm = hooks.find((h) => h.label === 'CRM')!;
     assert.match(crm.fingerprint, /^sha256:[0-9a-f]{16}$/);
-    assert.deepEqual(crm.streams.map((s) => [s.tenantSlug, s.lastSeq]), [['acme', 0]]);
+    assert.deepEqual(
+      crm.streams.map((s) => [s.tenantSlug, s.lastSeq]),
+      [['acme', 0]],
+    );
     assert.ok((await run(['webhook', 'list'])).out.some((l) => l.includes('* (all tenants)')));
 
     const rotated = await run(['webhook', 'rotate', crm.id]);
     assert.equal(rotated.code, 0);
     assert.notEqual(rotated.out[0], secret);
     assert.match(rotated.err.join('\n'), /previous one also signs until/);
-    const afterRotation = JSON.parse((await run(['webhook', 'list', 'acme', '--json'])).out[0]!) as { id: string; fingerprint: string; previousSecretUntil: string | null }[];
+    const afterRotation = JSON.parse((await run(['webhook', 'list', 'acme', '--json'])).out[0]!) as {
+      id: string;
+      fingerprint: string;
+      previousSecretUntil: string | null;
+    }[];
     const crmNow = afterRotation.find((h) => h.id === crm.id)!;
     assert.notEqual(crmNow.fingerprint, crm.fingerprint);
     assert.ok(crmNow.previousSecretUntil !== null);

@@ -1,12 +1,4 @@
-import {
-  addWebhook,
-  listDeadLetters,
-  listWebhooks,
-  removeWebhook,
-  replayDeadLetter,
-  rotateWebhookSecret,
-  type WebhookView,
-} from '../events/manage-webhooks.js';
+import { addWebhook, listDeadLetters, listWebhooks, removeWebhook, replayDeadLetter, rotateWebhookSecret, type WebhookView } from '../events/manage-webhooks.js';
 import { missing, parseArgs, unknownAction } from './args.js';
 import { when, withRuntime, type CliOutput } from './context.js';
 
@@ -94,7 +86,20 @@ export async function webhookCommand(argv: readonly string[], io: CliOutput): Pr
         else {
           io.out(['ID', 'WEBHOOK', 'SEQ', 'EVENT', 'TYPE', 'ATTEMPTS', 'FIRST FAILURE', 'GAVE UP', 'LAST ERROR', 'REPLAYED'].join('\t'));
           for (const d of letters) {
-            io.out([d.id, d.endpointId, d.seq, d.eventId, d.eventType, d.attempts, when(d.firstFailureMs), when(d.deadMs), d.lastError ?? '-', d.replayedMs === null ? '-' : when(d.replayedMs)].join('\t'));
+            io.out(
+              [
+                d.id,
+                d.endpointId,
+                d.seq,
+                d.eventId,
+                d.eventType,
+                d.attempts,
+                when(d.firstFailureMs),
+                when(d.deadMs),
+                d.lastError ?? '-',
+                d.replayedMs === null ? '-' : when(d.replayedMs),
+              ].join('\t'),
+            );
           }
         }
         return 0;

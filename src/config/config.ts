@@ -17,7 +17,12 @@ function isProxyEntry(entry: string): boolean {
 
 const proxyList = z
   .string()
-  .transform((text) => text.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+  .transform((text) =>
+    text
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== ''),
+  )
   .refine((entries) => entries.every(isProxyEntry), {
     message: 'each entry must be an IP address, a CIDR such as 10.0.0.0/8, or loopback / linklocal / uniquelocal',
   });
@@ -189,9 +194,11 @@ export const SETTINGS: readonly SettingDeclaration<SettingName>[] = Object.value
  * The whole configuration: each setting parsed from its text, then the two TLS files joined into
  * one optional pair (both set: HTTPS; both empty: plain HTTP) and everything frozen.
  */
-export const configSchema = z.object(configShape).transform(({ tlsCertFile, tlsKeyFile, ...rest }) =>
-  Object.freeze({ ...rest, tls: tlsCertFile && tlsKeyFile ? Object.freeze({ certFile: tlsCertFile, keyFile: tlsKeyFile }) : undefined }),
-);
+export const configSchema = z
+  .object(configShape)
+  .transform(({ tlsCertFile, tlsKeyFile, ...rest }) =>
+    Object.freeze({ ...rest, tls: tlsCertFile && tlsKeyFile ? Object.freeze({ certFile: tlsCertFile, keyFile: tlsKeyFile }) : undefined }),
+  );
 
 /** Roster's configuration, as `configSchema` answers it. */
 export type RosterConfig = z.output<typeof configSchema>;

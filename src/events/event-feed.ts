@@ -28,7 +28,9 @@ export class FeedCursorExpired extends Error {
     /** The last seq retention deleted: a cursor at or past it is served again. */
     readonly prunedThrough: number,
   ) {
-    super(`after=${after} is older than this tenant's retained events (events up to seq ${prunedThrough} were deleted by retention); read the snapshot and follow the feed from its seq`);
+    super(
+      `after=${after} is older than this tenant's retained events (events up to seq ${prunedThrough} were deleted by retention); read the snapshot and follow the feed from its seq`,
+    );
     this.name = 'FeedCursorExpired';
   }
 }

@@ -171,7 +171,11 @@ for (const { engine, skip } of testEngines()) {
       const boss = await t.scim('POST', '/Users', { userName: 'boss@events.example' });
       ok(boss.status, 201, boss.raw);
       // A move between departments, a deactivation and a reactivation.
-      ok((await t.scim('PATCH', `/Users/${reportId}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: `${ENTERPRISE}:department`, value: 'Ops' }] })).status, 200, '');
+      ok(
+        (await t.scim('PATCH', `/Users/${reportId}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: `${ENTERPRISE}:department`, value: 'Ops' }] })).status,
+        200,
+        '',
+      );
       ok((await t.scim('PATCH', `/Users/${reportId}`, { schemas: [PATCH], Operations: [{ op: 'replace', value: { active: false } }] })).status, 200, '');
       ok((await t.scim('PATCH', `/Users/${reportId}`, { schemas: [PATCH], Operations: [{ op: 'replace', value: { active: true } }] })).status, 200, '');
       // An SSO profile that a SCIM create adopts: user.updated with adopted.

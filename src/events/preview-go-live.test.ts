@@ -63,7 +63,9 @@ for (const { engine, skip } of testEngines()) {
       ...extra,
     });
     const receivedOf = (slug: string, secret: string) =>
-      receiver.received.filter((r) => r.headers['roster-tenant'] === slug).map((r) => verifyWebhook({ body: r.body, header: r.headers['roster-signature'], secrets: [secret] }));
+      receiver.received
+        .filter((r) => r.headers['roster-tenant'] === slug)
+        .map((r) => verifyWebhook({ body: r.body, header: r.headers['roster-signature'], secrets: [secret] }));
 
     it('keeps a preview from the host until Go live, then gives it tenant.live, the snapshot and only later events', async () => {
       // A deployment-wide webhook made before the tenant: its stream starts at 0, the hard case.
@@ -77,10 +79,19 @@ for (const { engine, skip } of testEngines()) {
 
       // A live tenant's change is delivered: the dispatcher is running, and it passes the preview by.
       const live = await scimAs(t.token, 'POST', '/Users', person('live@acme.example'));
-      await waitUntil(() => receivedOf('acme', everything.secret).some((e) => e.type === 'user.created' && field(e.data as unknown as JsonValue, 'user', 'id') === live['id']), 'the live tenant\'s event');
+      await waitUntil(
+        () => receivedOf('acme', everything.secret).some((e) => e.type === 'user.created' && field(e.data as unknown as JsonValue, 'user', 'id') === live['id']),
+        "the live tenant's event",
+      );
       assert.deepEqual(receivedOf('preview-co', everything.secret), [], 'no webhook for a tenant in preview');
 
-      for (const path of ['/tenants/preview-co/events', '/tenants/preview-co/snapshot', '/tenants/preview-co/people', '/tenants/preview-co/groups', `/tenants/preview-co/people/${ids[0]}`]) {
+      for (const path of [
+        '/tenants/preview-co/events',
+        '/tenants/preview-co/snapshot',
+        '/tenants/preview-co/people',
+        '/tenants/preview-co/groups',
+        `/tenants/preview-co/people/${ids[0]}`,
+      ]) {
         const refused = await host(path);
         assert.equal(refused.status, 409, path);
         assert.equal(refused.body['error'], 'tenant_in_preview', path);
@@ -97,8 +108,14 @@ for (const { engine, skip } of testEngines()) {
       const wentLive = await goLive(t.server.rt, tenant, { base: 'http://roster.test', actor: 'cli' });
       assert.equal(wentLive.snapshotSeq, previewEvents.at(-1)!.seq + 1, 'tenant.live follows every preview event');
       assert.equal(wentLive.snapshot, 'http://roster.test/host/v1/tenants/preview-co/snapshot');
-      await assert.rejects(goLive(t.server.rt, tenant, { base: 'http://roster.test', actor: 'cli' }), (e: unknown) => e instanceof DomainError && e.kind === 'tenantMode');
-      await assert.rejects(discardPreview(t.server.rt, { ...tenant, mode: 'live' }, { actor: 'cli' }), (e: unknown) => e instanceof DomainError && e.kind === 'tenantMode');
+      await assert.rejects(
+        goLive(t.server.rt, tenant, { base: 'http://roster.test', actor: 'cli' }),
+        (e: unknown) => e instanceof DomainError && e.kind === 'tenantMode',
+      );
+      await assert.rejects(
+        discardPreview(t.server.rt, { ...tenant, mode: 'live' }, { actor: 'cli' }),
+        (e: unknown) => e instanceof DomainError && e.kind === 'tenantMode',
+      );
 
       const after = String((await scimAs(token, 'POST', '/Users', person('p4@preview.example')))['id']);
       await waitUntil(() => receivedOf('preview-co', everything.secret).length >= 2, 'tenant.live and the next event');
@@ -109,7 +126,10 @@ for (const { engine, skip } of testEngines()) {
       assert.equal(delivered[1]!.type, 'user.created');
       assert.equal(field(delivered[1]!.data as unknown as JsonValue, 'user', 'id'), after);
       const previewIds = new Set(previewEvents.map((e) => e.id));
-      assert.ok(delivered.every((e) => !previewIds.has(e.id)), 'no preview event is ever delivered');
+      assert.ok(
+        delivered.every((e) => !previewIds.has(e.id)),
+        'no preview event is ever delivered',
+      );
 
       const snapshot = await host('/tenants/preview-co/snapshot');
       assert.equal(snapshot.status, 200);
@@ -122,7 +142,10 @@ for (const { engine, skip } of testEngines()) {
       assert.equal(gone.body['error'], 'cursor_expired');
       const feed = await host(`/tenants/preview-co/events?after=${wentLive.snapshotSeq - 1}`);
       assert.equal(feed.status, 200);
-      assert.deepEqual((feed.body['events'] as JsonObject[]).map((e) => e['type']), ['tenant.live', 'user.created']);
+      assert.deepEqual(
+        (feed.body['events'] as JsonObject[]).map((e) => e['type']),
+        ['tenant.live', 'user.created'],
+      );
     });
 
     it('discards a preview: its people, groups, events and log go; the tenant and its token stay', async () => {
@@ -158,7 +181,10 @@ for (const { engine, skip } of testEngines()) {
       assert.equal((await createSetupLink(t.server.rt, { tenantId: optedOut.id, createdBy: 'cli', preview: false })).tenantMode, 'live');
       // acme holds people: a link leaves it live, and asking for a preview explicitly is refused.
       assert.equal((await createSetupLink(t.server.rt, { tenantId: t.tenant.id, createdBy: 'cli' })).tenantMode, 'live');
-      await assert.rejects(createSetupLink(t.server.rt, { tenantId: t.tenant.id, createdBy: 'cli', preview: true }), (e: unknown) => e instanceof DomainError && e.kind === 'tenantMode');
+      await assert.rejects(
+        createSetupLink(t.server.rt, { tenantId: t.tenant.id, createdBy: 'cli', preview: true }),
+        (e: unknown) => e instanceof DomainError && e.kind === 'tenantMode',
+      );
       assert.equal((await t.server.store.tenants.findById(t.tenant.id))?.mode, 'live');
     });
   });

@@ -13,9 +13,7 @@ export interface TenantSnapshot {
 
 const PAGE = 1000;
 
-async function allPages<T extends { id: string }>(
-  list: (after: CursorPosition | undefined) => Promise<{ rows: readonly T[]; next?: CursorPosition }>,
-): Promise<T[]> {
+async function allPages<T extends { id: string }>(list: (after: CursorPosition | undefined) => Promise<{ rows: readonly T[]; next?: CursorPosition }>): Promise<T[]> {
   const out: T[] = [];
   let after: CursorPosition | undefined;
   do {
@@ -43,8 +41,7 @@ async function folderMembers(repos: ScopedRepositories, folderId: string): Promi
 export async function tenantSnapshot(rt: ProvisioningRuntime, scope: TenantScope): Promise<TenantSnapshot> {
   return rt.store.snapshot(scope, async (repos) => {
     const seq = await repos.events.lastSeq();
-    const page = (after: CursorPosition | undefined) =>
-      after ? { kind: 'cursor' as const, after, limit: PAGE } : { kind: 'cursor' as const, limit: PAGE };
+    const page = (after: CursorPosition | undefined) => (after ? { kind: 'cursor' as const, after, limit: PAGE } : { kind: 'cursor' as const, limit: PAGE });
     const people = await allPages((after) => repos.users.list({ page: page(after), count: false }));
     const groupRecords = await allPages((after) => repos.groups.list({ page: page(after), count: false }));
     const groups: { group: GroupRecord; members: MemberRecord[] }[] = [];

@@ -71,7 +71,11 @@ function outbox(server: RosterServer, tenantId: string): Promise<StoredEvent[]> 
 /** Every event received once, in seq order, byte-for-byte the committed payload, correctly signed. */
 function assertDeliveredExactly(received: readonly ReceivedWebhook[], committed: readonly StoredEvent[], secret: string): void {
   const events = received.map((r) => verifyWebhook({ body: r.body, header: r.headers['roster-signature'], secrets: [secret] }));
-  assert.deepEqual(events.map((e) => e.seq), committed.map((e) => e.seq), 'each event once, in seq order');
+  assert.deepEqual(
+    events.map((e) => e.seq),
+    committed.map((e) => e.seq),
+    'each event once, in seq order',
+  );
   for (const [i, event] of events.entries()) {
     const expected = committed[i]!;
     assert.equal(event.id, expected.id);
@@ -270,10 +274,12 @@ for (const { engine, skip } of testEngines()) {
       const one = await startReceiver('up');
       // Outbound HTTP is real; the wrapper only counts which process sent what.
       const sentBy = { a: 0, b: 0 };
-      const counting = (name: 'a' | 'b'): WebhookTransport => async (request) => {
-        sentBy[name] += 1;
-        return httpTransport(request);
-      };
+      const counting =
+        (name: 'a' | 'b'): WebhookTransport =>
+        async (request) => {
+          sentBy[name] += 1;
+          return httpTransport(request);
+        };
       const a = await createServer(config(HEALTHY), { webhookTransport: counting('a') });
       const b = await createServer(config(HEALTHY), { webhookTransport: counting('b') });
       try {
@@ -293,7 +299,11 @@ for (const { engine, skip } of testEngines()) {
         const total = committed.reduce((n, events) => n + events.length, 0);
         await waitUntil(() => all.received.length >= total && one.received.length >= committed[0]!.length, 'every event at both receivers');
         for (const [i, { tenant }] of tenants.entries()) {
-          assertDeliveredExactly(all.received.filter((r) => r.headers['roster-tenant'] === tenant.slug), committed[i]!, allSecret);
+          assertDeliveredExactly(
+            all.received.filter((r) => r.headers['roster-tenant'] === tenant.slug),
+            committed[i]!,
+            allSecret,
+          );
         }
         assertDeliveredExactly(one.received, committed[0]!, oneSecret);
         assert.equal(all.received.length, total, 'no duplicates');
@@ -306,21 +316,25 @@ for (const { engine, skip } of testEngines()) {
       }
     });
 
-    it('a send in flight longer than the lease keeps its claim: the other process does not send the same event', { skip: engine === 'sqlite' ? 'SQLite is one process by design' : false }, async () => {
+    it('a send in flight longer than the lease keeps its claim: the other process does not send the same event', {
+      skip: engine === 'sqlite' ? 'SQLite is one process by design' : false,
+    }, async () => {
       const receiver = await startReceiver('up');
       // The first send waits until the test lets it go, far beyond the lease (a stalled attempt;
       // this transport ignores the timeout). Every later send goes straight through.
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
       const sends: { by: string; seq: string }[] = [];
-      const gated = (name: string): WebhookTransport => async (request) => {
-        // Endpoints left by the tests before (for every tenant) go their own way.
-        if (request.url !== receiver.url) return httpTransport(request);
-        sends.push({ by: name, seq: String(request.headers['Roster-Event-Seq']) });
-        if (sends.length === 1) await gate;
-        // Short settings make leases short; the real request gets time enough not to be retried.
-        return httpTransport({ ...request, timeoutMs: 10_000 });
-      };
+      const gated =
+        (name: string): WebhookTransport =>
+        async (request) => {
+          // Endpoints left by the tests before (for every tenant) go their own way.
+          if (request.url !== receiver.url) return httpTransport(request);
+          sends.push({ by: name, seq: String(request.headers['Roster-Event-Seq']) });
+          if (sends.length === 1) await gate;
+          // Short settings make leases short; the real request gets time enough not to be retried.
+          return httpTransport({ ...request, timeoutMs: 10_000 });
+        };
       // A lease of 3 s, renewed every second while the stream is held (a busy machine still renews
       // in time); the other process looks for work every 10 ms.
       const short = { WEBHOOK_LEASE_MS: '3000', WEBHOOK_TIMEOUT_MS: '1000', WEBHOOK_POLL_MS: '10' };
@@ -337,18 +351,26 @@ for (const { engine, skip } of testEngines()) {
         assert.ok(held.leaseOwner !== null && held.leaseUntilMs !== null);
         // While the send hangs, its process keeps renewing the claim (same owner, same token)
         // past two more leases' length; the other process polls every 10 ms all along.
-        await waitUntil(async () => {
-          if (sends.length > 1) return true;
-          const now = await stream();
-          return now.leaseOwner === held.leaseOwner && now.leaseToken === held.leaseToken && now.leaseUntilMs! > held.leaseUntilMs! + 2 * 3000;
-        }, 'the claim to be renewed while the send is in flight', 60_000);
+        await waitUntil(
+          async () => {
+            if (sends.length > 1) return true;
+            const now = await stream();
+            return now.leaseOwner === held.leaseOwner && now.leaseToken === held.leaseToken && now.leaseUntilMs! > held.leaseUntilMs! + 2 * 3000;
+          },
+          'the claim to be renewed while the send is in flight',
+          60_000,
+        );
         assert.deepEqual(sends, [sends[0]], 'nobody else sent while the first send was in flight');
         release();
         await scim(b, token, 'POST', '/Users', { schemas: [USER], userName: 'after@example.com' });
         const committed = await outbox(a, tenant.id);
         await waitUntil(() => receiver.received.length >= committed.length, 'every event delivered');
         assertDeliveredExactly(receiver.received, committed, secret);
-        assert.deepEqual(sends.map((s) => s.seq), committed.map((e) => String(e.seq)), 'each event sent once');
+        assert.deepEqual(
+          sends.map((s) => s.seq),
+          committed.map((e) => String(e.seq)),
+          'each event sent once',
+        );
       } finally {
         release();
         await a.close();

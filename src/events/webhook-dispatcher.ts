@@ -214,7 +214,10 @@ export class WebhookDispatcher {
             if (!(await rt.store.delivery.recordSuccess(key, lease, event.seq, now, now + this.leaseMs))) {
               // Only when this process could not renew its lease for a whole lease period: the
               // new holder sends this event again (at-least-once; the event id tells them apart).
-              log.warn({ endpoint: key.endpointId, tenant: claim.tenantSlug, seq: event.seq }, 'webhook delivered but the claim was lost before it was recorded; it will be sent again');
+              log.warn(
+                { endpoint: key.endpointId, tenant: claim.tenantSlug, seq: event.seq },
+                'webhook delivered but the claim was lost before it was recorded; it will be sent again',
+              );
               return;
             }
             lastSeq = event.seq;
@@ -232,7 +235,16 @@ export class WebhookDispatcher {
           await rt.store.delivery.recordFailure(key, lease, { attempts, firstFailureMs, nextAttemptMs, error: outcome.error });
           // warn, not info: an operator running LOG_LEVEL=warn must see a receiver failing.
           log.warn(
-            { endpoint: key.endpointId, url: claim.endpoint.url, tenant: claim.tenantSlug, seq: event.seq, eventId: event.id, attempts, error: outcome.error, retryInMs: nextAttemptMs - now },
+            {
+              endpoint: key.endpointId,
+              url: claim.endpoint.url,
+              tenant: claim.tenantSlug,
+              seq: event.seq,
+              eventId: event.id,
+              attempts,
+              error: outcome.error,
+              retryInMs: nextAttemptMs - now,
+            },
             'webhook delivery failed; will retry',
           );
           this.scheduleWake(nextAttemptMs - now);
@@ -269,24 +281,35 @@ export class WebhookDispatcher {
     const { rt, log } = this.deps;
     let lost = false;
     let renewing = false;
-    const timer = setInterval(() => {
-      if (renewing || lost) return;
-      renewing = true;
-      rt.store.delivery
-        .renewLease(key, lease, rt.now() + this.leaseMs)
-        .then((held) => {
-          if (!held) lost = true;
-        })
-        .catch((error: unknown) => log.warn({ err: error, endpoint: key.endpointId }, 'webhook lease not renewed'))
-        .finally(() => {
-          renewing = false;
-        });
-    }, Math.max(1, Math.floor(this.leaseMs / 3)));
+    const timer = setInterval(
+      () => {
+        if (renewing || lost) return;
+        renewing = true;
+        rt.store.delivery
+          .renewLease(key, lease, rt.now() + this.leaseMs)
+          .then((held) => {
+            if (!held) lost = true;
+          })
+          .catch((error: unknown) => log.warn({ err: error, endpoint: key.endpointId }, 'webhook lease not renewed'))
+          .finally(() => {
+            renewing = false;
+          });
+      },
+      Math.max(1, Math.floor(this.leaseMs / 3)),
+    );
     timer.unref();
     return { lost: () => lost, stop: () => clearInterval(timer) };
   }
 
-  private async giveUp(claim: StreamClaim, key: StreamKey, lease: StreamLease, event: StoredEvent, attempts: number, firstFailureMs: number, error: string): Promise<void> {
+  private async giveUp(
+    claim: StreamClaim,
+    key: StreamKey,
+    lease: StreamLease,
+    event: StoredEvent,
+    attempts: number,
+    firstFailureMs: number,
+    error: string,
+  ): Promise<void> {
     const { rt, log } = this.deps;
     this.count(key.endpointId, 'deadLettered');
     await rt.store.delivery.deadLetter(key, lease, {

@@ -26,7 +26,14 @@ export interface WebhookTrouble {
 }
 
 function judge(stream: TroubledStream, nowMs: number): WebhookTrouble {
-  const base = { endpointId: stream.endpointId, label: stream.endpointLabel, tenant: stream.tenantSlug, attempts: stream.attempts, failingSinceMs: stream.firstFailureMs, lastError: stream.lastError };
+  const base = {
+    endpointId: stream.endpointId,
+    label: stream.endpointLabel,
+    tenant: stream.tenantSlug,
+    attempts: stream.attempts,
+    failingSinceMs: stream.firstFailureMs,
+    lastError: stream.lastError,
+  };
   const name = `webhook "${stream.endpointLabel}" (${stream.endpointId}, ${stream.endpointUrl})`;
   if (stream.state === 'dead') {
     return {
@@ -61,7 +68,9 @@ export async function webhookFindings(rt: ProvisioningRuntime): Promise<Finding[
   const troubles = await webhookTroubles(rt);
   if (troubles.length === 0) {
     const endpoints = await rt.store.delivery.listEndpoints();
-    return endpoints.length === 0 ? [] : [{ severity: 'ok', subject: 'webhooks', message: `${endpoints.length} endpoint${endpoints.length === 1 ? '' : 's'}, every stream delivering` }];
+    return endpoints.length === 0
+      ? []
+      : [{ severity: 'ok', subject: 'webhooks', message: `${endpoints.length} endpoint${endpoints.length === 1 ? '' : 's'}, every stream delivering` }];
   }
   return webhookTroubleFindings(troubles);
 }

@@ -100,7 +100,9 @@ for (const { engine, skip } of testEngines()) {
       const cookie = String(session.headers['set-cookie']).split(';')[0]!;
       const listed = await server.app.inject({ method: 'GET', url: '/admin/api/v1/tenants', headers: { cookie } });
       const one = await server.app.inject({ method: 'GET', url: '/admin/api/v1/tenants/acme', headers: { cookie } });
-      const fromList = (JSON.parse(listed.body) as { tenants: { slug: string; webhooks: { health: string; troubles: { message: string }[] } }[] }).tenants.find((t) => t.slug === 'acme')!;
+      const fromList = (JSON.parse(listed.body) as { tenants: { slug: string; webhooks: { health: string; troubles: { message: string }[] } }[] }).tenants.find(
+        (t) => t.slug === 'acme',
+      )!;
       const fromOne = (JSON.parse(one.body) as { tenant: { webhooks: { health: string } } }).tenant;
       assert.equal(fromOne.webhooks.health, fromList.webhooks.health, 'the list and the tenant agree');
       return fromList.webhooks;
@@ -149,7 +151,10 @@ for (const { engine, skip } of testEngines()) {
         assert.equal(sample(healed, 'roster_webhook_endpoint_lag_seconds', endpoint), 0);
         assert.equal(sample(healed, 'roster_webhook_endpoint_retrying_streams', endpoint), 0);
         const well = await doctor();
-        assert.ok(well.lines.some((l) => l.startsWith('ok') && l.includes('webhooks:')), well.lines.join('\n'));
+        assert.ok(
+          well.lines.some((l) => l.startsWith('ok') && l.includes('webhooks:')),
+          well.lines.join('\n'),
+        );
         assert.ok(!well.lines.some((l) => l.includes('webhook "crm"')), well.lines.join('\n'));
         assert.equal((await tenantHealth()).health, 'ok');
       } finally {
@@ -211,7 +216,11 @@ for (const { engine, skip } of testEngines()) {
         // A secret whose overlap has ended stops signing, and a rotation drops it.
         const short = await rotateWebhookSecret(server.rt, webhook.id, 0);
         const after = (await server.store.delivery.findEndpoint(webhook.id))!;
-        assert.deepEqual(after.retiringSecrets.map((r) => r.secret).sort(), [first, second, third].sort(), 'the just-retired secret is kept with its (ended) overlap; the others keep theirs');
+        assert.deepEqual(
+          after.retiringSecrets.map((r) => r.secret).sort(),
+          [first, second, third].sort(),
+          'the just-retired secret is kept with its (ended) overlap; the others keep theirs',
+        );
         assert.equal((await listWebhooks(server.rt, 'acme')).find((w) => w.id === webhook.id)!.retiringSecrets.length, 2, 'an ended overlap is not listed');
         await waitUntil(() => Date.now() > short.previousValidUntilMs, 'the zero overlap to be over');
         const again = await rotateWebhookSecret(server.rt, webhook.id, 60_000);

@@ -34,7 +34,13 @@ export const MAPPED_ATTRIBUTES: readonly MappedAttribute[] = [
   { label: 'Work email', path: 'emails[type eq "work"].value', namespace: 'core', format: 'an email address (`local@domain`)', level: 'M' },
   { label: 'First name', path: 'name.givenName', namespace: 'core', format: 'text', level: 'R' },
   { label: 'Surname', path: 'name.familyName', namespace: 'core', format: 'text', level: 'R' },
-  { label: 'preferredLanguage', path: 'preferredLanguage', namespace: 'core', format: "one of the tenant's supported tags, matched case-insensitively with `_` and `-` alike; stored as sent", level: 'R' },
+  {
+    label: 'preferredLanguage',
+    path: 'preferredLanguage',
+    namespace: 'core',
+    format: "one of the tenant's supported tags, matched case-insensitively with `_` and `-` alike; stored as sent",
+    level: 'R',
+  },
   { label: 'timezone', path: 'timezone', namespace: 'core', format: 'an IANA zone, e.g. `Europe/London`', level: 'R' },
   { label: 'Country', path: 'addresses[type eq "work"].country', namespace: 'core', format: 'ISO 3166-1 alpha-2, e.g. `GB`', level: 'R' },
   { label: 'Street address', path: 'addresses[type eq "work"].streetAddress', namespace: 'core', format: 'text', level: 'O' },
@@ -46,7 +52,15 @@ export const MAPPED_ATTRIBUTES: readonly MappedAttribute[] = [
   { label: 'department', path: 'department', namespace: 'enterprise', format: 'text; each value is a folder', level: 'R' },
   { label: 'organization', path: 'organization', namespace: 'enterprise', format: 'text; each value is a folder', level: 'R' },
   { label: 'division', path: 'division', namespace: 'enterprise', format: 'text; each value is a folder', level: 'R' },
-  { label: 'manager', path: 'manager', namespace: 'enterprise', format: "the manager's SCIM id, userName, work email, externalId or employeeNumber; linked when that person exists, otherwise held pending and linked the moment they arrive", level: 'R', oktaName: 'manager.value' },
+  {
+    label: 'manager',
+    path: 'manager',
+    namespace: 'enterprise',
+    format:
+      "the manager's SCIM id, userName, work email, externalId or employeeNumber; linked when that person exists, otherwise held pending and linked the moment they arrive",
+    level: 'R',
+    oktaName: 'manager.value',
+  },
   { label: 'employeeNumber', path: 'employeeNumber', namespace: 'enterprise', format: 'text', level: 'O' },
   { label: 'costCenter', path: 'costCenter', namespace: 'enterprise', format: 'text', level: 'O' },
   { label: 'businessUnit', path: 'businessUnit', namespace: 'Roster', format: 'text', level: 'O' },
@@ -55,7 +69,13 @@ export const MAPPED_ATTRIBUTES: readonly MappedAttribute[] = [
   { label: 'grade', path: 'grade', namespace: 'Roster', format: 'text', level: 'O' },
   { label: 'office', path: 'office', namespace: 'Roster', format: 'text', level: 'O' },
   { label: 'hireDate', path: 'hireDate', namespace: 'Roster', format: '`yyyy-MM-dd`, a real calendar date', level: 'O' },
-  { label: 'externalId', path: 'externalId', namespace: 'Roster', format: "text (the seed table places an HR identifier here; the core `externalId` is the IdP's own id)", level: 'O' },
+  {
+    label: 'externalId',
+    path: 'externalId',
+    namespace: 'Roster',
+    format: "text (the seed table places an HR identifier here; the core `externalId` is the IdP's own id)",
+    level: 'O',
+  },
 ];
 
 /**

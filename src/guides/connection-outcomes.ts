@@ -1,14 +1,7 @@
 import type { SetupIdp } from '../provisioning/setup/setup-idps.js';
 
 /** What happened to one request from an IdP, as the live connection check tells it. */
-export type ConnectionOutcome =
-  | 'ok'
-  | 'scim-error'
-  | 'wrong-token'
-  | 'revoked-token'
-  | 'other-tenant-token'
-  | 'wrong-url'
-  | 'provisioning-off';
+export type ConnectionOutcome = 'ok' | 'scim-error' | 'wrong-token' | 'revoked-token' | 'other-tenant-token' | 'wrong-url' | 'provisioning-off';
 
 /** The names each IdP's admin screen gives the fields the guide talks about. */
 export interface IdpTerms {

@@ -141,7 +141,14 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
     app.addHook('onResponse', async (request, reply) => {
       request.log.info(
         // The client as TRUSTED_PROXIES allow it to be known: behind a proxy, the address it forwarded.
-        { method: request.method, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, client: request.ip, protocol: request.protocol },
+        {
+          method: request.method,
+          url: redactUrl(request.url),
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 10) / 10,
+          client: request.ip,
+          protocol: request.protocol,
+        },
         'request',
       );
     });

@@ -27,7 +27,11 @@ for (const { engine, skip } of testEngines()) {
 
     it(`lets other work run while ${OPERATIONS} operations that fail before storage are processed`, async () => {
       // Refused in validation, without a statement: nothing in them waits on anything.
-      const Operations = Array.from({ length: OPERATIONS }, (_, i) => ({ method: 'POST', path: '/Users', data: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], name: { givenName: `No userName ${i}` } } }));
+      const Operations = Array.from({ length: OPERATIONS }, (_, i) => ({
+        method: 'POST',
+        path: '/Users',
+        data: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], name: { givenName: `No userName ${i}` } },
+      }));
       let ticks = 0;
       let running = true;
       const tick = () => {
@@ -42,7 +46,10 @@ for (const { engine, skip } of testEngines()) {
       assert.equal(response.status, 200, response.raw);
       const results = response.body['Operations'] as { status: string }[];
       assert.equal(results.length, OPERATIONS);
-      assert.ok(results.every((r) => r.status === '400'), JSON.stringify(results.find((r) => r.status !== '400')));
+      assert.ok(
+        results.every((r) => r.status === '400'),
+        JSON.stringify(results.find((r) => r.status !== '400')),
+      );
       assert.ok(ticks >= OPERATIONS / 50, `the loop turned ${ticks} times during ${OPERATIONS} operations`);
     });
 
@@ -72,7 +79,10 @@ for (const { engine, skip } of testEngines()) {
       assert.equal(response.status, 200, response.raw);
       const results = response.body['Operations'] as { status: string }[];
       assert.equal(results.length, OPERATIONS);
-      assert.ok(results.every((r) => r.status === '200'), JSON.stringify(results.find((r) => r.status !== '200')));
+      assert.ok(
+        results.every((r) => r.status === '200'),
+        JSON.stringify(results.find((r) => r.status !== '200')),
+      );
       // At least one yield per 50 operations (LoopTurns' step bound), whatever the machine's speed.
       assert.ok(ticks >= OPERATIONS / 50, `the loop turned ${ticks} times during ${OPERATIONS} operations`);
       const user = await t.scim('GET', `/Users/${id}`);

@@ -44,7 +44,10 @@ describe('the per-address connection cap behind a trusted proxy', () => {
     const proxied = await Promise.all([open('127.0.0.1'), open('127.0.0.1'), open('127.0.0.1')]);
     await waitUntil(() => accepted === before + 3, 'the server to see the three connections');
     assert.equal(counts.open('127.0.0.1'), 0, 'not counted');
-    assert.ok(proxied.every((c) => c.text() === '' && !c.socket.destroyed), 'all three stay open, none refused');
+    assert.ok(
+      proxied.every((c) => c.text() === '' && !c.socket.destroyed),
+      'all three stay open, none refused',
+    );
   });
 
   it('still caps any other address', async () => {

@@ -89,10 +89,11 @@ for (const { engine, skip } of testEngines()) {
       const got = await t.scim('GET', `/Users/${id}`);
       assert.equal(field(got.body, ROSTER, 'hireDate'), '2024-02-29');
       assert.ok((got.body['schemas'] as string[]).includes(ROSTER));
-      const patched = await t.scim('PATCH', `/Users/${id}`, patch(
-        { op: 'replace', path: `${ROSTER}:grade`, value: 'G7' },
-        { op: 'replace', value: { [`${ROSTER}:employeeType`]: 'Contractor' } },
-      ));
+      const patched = await t.scim(
+        'PATCH',
+        `/Users/${id}`,
+        patch({ op: 'replace', path: `${ROSTER}:grade`, value: 'G7' }, { op: 'replace', value: { [`${ROSTER}:employeeType`]: 'Contractor' } }),
+      );
       assert.equal(field(patched.body, ROSTER, 'grade'), 'G7');
       assert.equal(field(patched.body, ROSTER, 'employeeType'), 'Contractor');
       const found = await t.scim('GET', `/Users?filter=${encodeURIComponent(`${ROSTER}:office eq "london" and ${ROSTER}:grade eq "G7"`)}`);
@@ -101,7 +102,10 @@ for (const { engine, skip } of testEngines()) {
       assert.equal(field(put.body, ROSTER, 'office'), 'Paris');
       assert.equal(field(put.body, ROSTER, 'grade'), undefined);
       const schemas = await t.scim('GET', `/Schemas/${ROSTER}`);
-      assert.deepEqual((schemas.body['attributes'] as JsonObject[]).map((a) => a['name']), ['businessUnit', 'employeeType', 'employeeLevel', 'grade', 'office', 'hireDate', 'externalId']);
+      assert.deepEqual(
+        (schemas.body['attributes'] as JsonObject[]).map((a) => a['name']),
+        ['businessUnit', 'employeeType', 'employeeLevel', 'grade', 'office', 'hireDate', 'externalId'],
+      );
     });
 
     it("with valueRules 'enforce', rejects each invalid value precisely, writes nothing, and accepts the good forms", async () => {
@@ -130,12 +134,16 @@ for (const { engine, skip } of testEngines()) {
       }
       const none = await t.scim('GET', `/Users?filter=${encodeURIComponent('userName sw "v"')}`);
       assert.equal(none.body['totalResults'], 0, 'nothing written');
-      const good = await t.scim('POST', '/Users', employee('v7@acme.example', {
-        timezone: 'Europe/London',
-        preferredLanguage: 'EN_gb',
-        phoneNumbers: [{ type: 'mobile', value: '+44 (0) 7700 900123' }],
-        [ROSTER]: { hireDate: '2024-02-29' },
-      }));
+      const good = await t.scim(
+        'POST',
+        '/Users',
+        employee('v7@acme.example', {
+          timezone: 'Europe/London',
+          preferredLanguage: 'EN_gb',
+          phoneNumbers: [{ type: 'mobile', value: '+44 (0) 7700 900123' }],
+          [ROSTER]: { hireDate: '2024-02-29' },
+        }),
+      );
       assert.equal(good.status, 201, good.raw);
       assert.equal(good.body['preferredLanguage'], 'EN_gb', 'stored as sent');
       assert.equal(field(good.body, 'phoneNumbers', 0, 'value'), '+44 (0) 7700 900123');
@@ -150,7 +158,10 @@ for (const { engine, skip } of testEngines()) {
         timezone: 'GMT+1 London',
         preferredLanguage: 'klingon',
         addresses: [{ type: 'work', country: 'Bermuda' }],
-        emails: [{ type: 'work', value: 'lenient@acme.example', primary: true }, { type: 'other', value: 'not an email' }],
+        emails: [
+          { type: 'work', value: 'lenient@acme.example', primary: true },
+          { type: 'other', value: 'not an email' },
+        ],
         [ROSTER]: { hireDate: '01/02/2023' },
       };
       const r = await t.scim('POST', '/Users', employee('lenient@acme.example', odd));
@@ -161,7 +172,13 @@ for (const { engine, skip } of testEngines()) {
       await t.server.requestLog.flush();
       const log = await listRequestLog(t.server.rt, scope(), { resourceId: id, limit: 5 });
       const warnings = JSON.stringify(log.find((e) => e.method === 'POST')?.notes['warnings'] ?? null);
-      for (const expected of [/country \\"Bermuda\\"/, /timezone \\"GMT\+1 London\\"/, /preferredLanguage \\"klingon\\"/, /hireDate \\"01\/02\/2023\\"/, /emails\[type eq \\"other\\"\]\.value \\"not an email\\"/]) {
+      for (const expected of [
+        /country \\"Bermuda\\"/,
+        /timezone \\"GMT\+1 London\\"/,
+        /preferredLanguage \\"klingon\\"/,
+        /hireDate \\"01\/02\/2023\\"/,
+        /emails\[type eq \\"other\\"\]\.value \\"not an email\\"/,
+      ]) {
         assert.match(warnings, expected);
       }
       // A PATCH that sets another odd value succeeds too; the log names only what that request changed.
@@ -193,7 +210,10 @@ for (const { engine, skip } of testEngines()) {
       const all = await t.server.store.read(scope(), (r) => r.folders.list('department'));
       assert.equal(all.find((f) => f.value === 'Finance')?.memberCount, 0, 'an empty folder says so');
       const inEngineering = await listPeople(t.server.rt, scope(), { folderId: all.find((f) => f.value === 'Engineering')!.id }, { limit: 10 });
-      assert.deepEqual(inEngineering.rows.map((u) => u.id), [id]);
+      assert.deepEqual(
+        inEngineering.rows.map((u) => u.id),
+        [id],
+      );
       const groups = await t.scim('GET', `/Groups?filter=${encodeURIComponent('displayName eq "Engineering"')}`);
       assert.equal(groups.body['totalResults'], 0);
     });
@@ -213,12 +233,21 @@ for (const { engine, skip } of testEngines()) {
       assert.equal(after.user.managerId, boss);
       assert.equal(after.user.document['title'], 'Analyst');
       assert.deepEqual(after.groups, before.groups);
-      assert.deepEqual(after.folders.map((f) => f.id), before.folders.map((f) => f.id));
+      assert.deepEqual(
+        after.folders.map((f) => f.id),
+        before.folders.map((f) => f.id),
+      );
       assert.equal(after.groups[0]?.groupId, String(group.body['id']));
     });
 
     it('adopts a profile an SSO login made instead of duplicating it; refuses a SCIM-managed one', async () => {
-      const sso = await createUser(t.server.rt, scope(), { userName: 'jit@acme.example', emails: [{ value: 'jit@acme.example', type: 'work' }] }, tenantSettings(t.tenant), 'sso');
+      const sso = await createUser(
+        t.server.rt,
+        scope(),
+        { userName: 'jit@acme.example', emails: [{ value: 'jit@acme.example', type: 'work' }] },
+        tenantSettings(t.tenant),
+        'sso',
+      );
       const r = await t.scim('POST', '/Users', employee('JIT@acme.example'));
       assert.equal(r.status, 201, r.raw);
       assert.equal(r.body['id'], sso.user.id, 'the same profile');
@@ -227,7 +256,13 @@ for (const { engine, skip } of testEngines()) {
       assert.equal(again.status, 409);
       // Matching by work email: a different userName with the same email is the same person.
       await updateTenantSettings(t.server.rt, 'acme', { matchingField: 'email' });
-      const byEmail = await createUser(t.server.rt, scope(), { userName: 'j.smith', emails: [{ value: 'jane.smith@acme.example', type: 'work' }] }, { ...tenantSettings(t.tenant), matchingField: 'email' }, 'sso');
+      const byEmail = await createUser(
+        t.server.rt,
+        scope(),
+        { userName: 'j.smith', emails: [{ value: 'jane.smith@acme.example', type: 'work' }] },
+        { ...tenantSettings(t.tenant), matchingField: 'email' },
+        'sso',
+      );
       const adopted = await t.server.app.inject({
         method: 'POST',
         url: '/scim/v2/Users',
@@ -271,10 +306,17 @@ for (const { engine, skip } of testEngines()) {
       const engineDb = t.server.store;
       const events = await engineDb.read(scope(), (r) => r.events.after(0, 10_000));
       const mine = events.filter((e) => JSON.stringify(e.data).includes(id));
-      assert.deepEqual(mine.map((e) => e.type), ['user.created', 'user.deleted']);
+      assert.deepEqual(
+        mine.map((e) => e.type),
+        ['user.created', 'user.deleted'],
+      );
       assert.equal(JSON.stringify(mine[1]!.data).includes('leaving@'), false);
       const seqs = events.map((e) => e.seq);
-      assert.deepEqual(seqs, seqs.map((_, i) => i + 1), 'numbered without gaps');
+      assert.deepEqual(
+        seqs,
+        seqs.map((_, i) => i + 1),
+        'numbered without gaps',
+      );
     });
   });
 }

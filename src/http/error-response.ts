@@ -84,7 +84,10 @@ export function renderError(error: unknown): RenderedError {
     // but the usual cause is a read that must examine too much, hence the advice.
     return {
       status: 503,
-      body: scimErrorBody(503, 'the request took longer than the database allows (READ_DEADLINE_MS for filtered lists, searches and counts; DB_STATEMENT_TIMEOUT_MS for anything else) and was cancelled; nothing was changed. Narrow the filter (an eq on userName, externalId or an email finds people by index) or ask for smaller pages, then retry'),
+      body: scimErrorBody(
+        503,
+        'the request took longer than the database allows (READ_DEADLINE_MS for filtered lists, searches and counts; DB_STATEMENT_TIMEOUT_MS for anything else) and was cancelled; nothing was changed. Narrow the filter (an eq on userName, externalId or an email finds people by index) or ask for smaller pages, then retry',
+      ),
       headers: { 'retry-after': '5' },
       internal: false,
     };

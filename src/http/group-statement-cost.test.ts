@@ -51,7 +51,10 @@ for (const { engine, skip } of testEngines()) {
     const scope = () => ({ tenantId: t.tenant.id });
     const memberIds = async (groupId: string) => (await t.server.store.read(scope(), (r) => r.groups.members(groupId))).map((m) => m.id).sort();
     const pendingOf = async (groupId: string) =>
-      (await t.server.store.read(scope(), (r) => r.pending.list(10_000, 0))).rows.filter((p) => p.subjectId === groupId).map((p) => p.reference).sort();
+      (await t.server.store.read(scope(), (r) => r.pending.list(10_000, 0))).rows
+        .filter((p) => p.subjectId === groupId)
+        .map((p) => p.reference)
+        .sort();
     const newGroup = async (members: JsonObject[] = []) => {
       const r = await t.scim('POST', '/Groups', { displayName: `Group ${++groupNumber}`, members });
       assert.equal(r.status, 201, r.raw);
@@ -70,7 +73,11 @@ for (const { engine, skip } of testEngines()) {
       return { ids: [...known, ...strangers], known, unknown: strangers };
     };
     const sameForEverySize = (counts: number[], what: string, texts: string[][]) =>
-      assert.equal(new Set(counts).size, 1, `${what}: ${counts.join(' vs ')} statements for ${SIZES.join(' vs ')}\n${texts.map((x) => x.join('\n---\n')).join('\n=====\n')}`);
+      assert.equal(
+        new Set(counts).size,
+        1,
+        `${what}: ${counts.join(' vs ')} statements for ${SIZES.join(' vs ')}\n${texts.map((x) => x.join('\n---\n')).join('\n=====\n')}`,
+      );
 
     const addCases: { shape: MemberShape; mix: 'known' | 'unknown' | 'mixed' }[] = [
       ...MEMBER_SHAPES.map((shape) => ({ shape, mix: 'known' as const })),
@@ -109,10 +116,18 @@ for (const { engine, skip } of testEngines()) {
       assert.equal(run.response.status, 204);
       await t.server.store.eventsSettled(scope());
       const events = await t.server.store.read(scope(), (r) => r.events.after(before, 100));
-      assert.deepEqual(events.map((e) => [e.type, e.data['members']]), [['group.members_added', people.slice(3, 5)]]);
+      assert.deepEqual(
+        events.map((e) => [e.type, e.data['members']]),
+        [['group.members_added', people.slice(3, 5)]],
+      );
       const shown = await t.scim('GET', `/Groups/${group}`);
       const labels = (shown.body['members'] as JsonObject[]).map((m) => [m['value'], m['display']]);
-      assert.deepEqual(labels, membersInShape('okta', people.slice(0, 5)).map((m) => [m['value'], m['display']]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
+      assert.deepEqual(
+        labels,
+        membersInShape('okta', people.slice(0, 5))
+          .map((m) => [m['value'], m['display']])
+          .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+      );
     });
 
     it('PATCH remove of members (Entra remove-by-value and members[value eq …]) costs the same for 10 and 500', async () => {
@@ -204,13 +219,25 @@ for (const { engine, skip } of testEngines()) {
           assert.equal(run.response.status, 200, run.response.raw);
           const resources = run.response.body['Resources'] as JsonObject[];
           assert.equal(resources.length, count);
-          if (query === '') assert.ok(resources.some((g) => Array.isArray(g['members']) && g['members'].length > 0), 'members are shown');
-          else assert.ok(resources.every((g) => g['members'] === undefined), 'members are left out');
+          if (query === '')
+            assert.ok(
+              resources.some((g) => Array.isArray(g['members']) && g['members'].length > 0),
+              'members are shown',
+            );
+          else
+            assert.ok(
+              resources.every((g) => g['members'] === undefined),
+              'members are left out',
+            );
           counts.push(run.statements);
           texts.push(run.texts);
           if (query !== '') assert.ok(!run.texts.some((text) => /group_members/i.test(text)), `${query}: no member is read\n${run.texts.join('\n')}`);
         }
-        assert.equal(new Set(counts).size, 1, `GET /Groups${query}: ${counts.join(' vs ')} statements for 10 vs 100\n${texts.map((x) => x.join('\n---\n')).join('\n=====\n')}`);
+        assert.equal(
+          new Set(counts).size,
+          1,
+          `GET /Groups${query}: ${counts.join(' vs ')} statements for 10 vs 100\n${texts.map((x) => x.join('\n---\n')).join('\n=====\n')}`,
+        );
       }
     });
   });

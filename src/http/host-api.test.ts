@@ -81,7 +81,15 @@ for (const { engine, skip } of testEngines()) {
       const doc = await ok('GET', '/openapi.json', '');
       assert.equal(doc['openapi'], '3.1.0');
       const paths = Object.keys(field(doc, 'paths') as JsonObject);
-      for (const path of ['/tenants/{slug}/events', '/tenants/{slug}/snapshot', '/tenants/{slug}/people', '/tenants/{slug}/people/{id}/groups', '/tenants/{slug}/groups/{id}/members', '/tenants/{slug}/folders/{id}/members', '/tenants/{slug}/sso-logins']) {
+      for (const path of [
+        '/tenants/{slug}/events',
+        '/tenants/{slug}/snapshot',
+        '/tenants/{slug}/people',
+        '/tenants/{slug}/people/{id}/groups',
+        '/tenants/{slug}/groups/{id}/members',
+        '/tenants/{slug}/folders/{id}/members',
+        '/tenants/{slug}/sso-logins',
+      ]) {
         assert.ok(paths.includes(path), path);
       }
       // Exactly the routes registered, each with a unique operationId.
@@ -98,12 +106,22 @@ for (const { engine, skip } of testEngines()) {
       );
       assert.deepEqual(operations.map((o) => o.route).sort(), [...routes].sort());
       const ids = operations.map((o) => o.operation['operationId']);
-      assert.ok(ids.every((id) => typeof id === 'string' && id !== ''), 'every operation has an operationId');
+      assert.ok(
+        ids.every((id) => typeof id === 'string' && id !== ''),
+        'every operation has an operationId',
+      );
       assert.equal(new Set(ids).size, ids.length, 'operationIds are unique');
       // Answers, errors and bodies come from the declarations' schemas.
-      assert.deepEqual(field(doc, 'paths', '/tenants/{slug}/people', 'get', 'responses', '200', 'content', 'application/json', 'schema', 'properties', 'people', 'items'), { $ref: '#/components/schemas/Person' });
-      assert.deepEqual(field(doc, 'paths', '/tenants/{slug}/events', 'get', 'responses', '410', 'content', 'application/json', 'schema'), { $ref: '#/components/schemas/Error' });
-      assert.deepEqual(field(doc, 'paths', '/tenants/{slug}/sso-logins', 'post', 'requestBody', 'content', 'application/json', 'schema'), { $ref: '#/components/schemas/SsoLogin' });
+      assert.deepEqual(
+        field(doc, 'paths', '/tenants/{slug}/people', 'get', 'responses', '200', 'content', 'application/json', 'schema', 'properties', 'people', 'items'),
+        { $ref: '#/components/schemas/Person' },
+      );
+      assert.deepEqual(field(doc, 'paths', '/tenants/{slug}/events', 'get', 'responses', '410', 'content', 'application/json', 'schema'), {
+        $ref: '#/components/schemas/Error',
+      });
+      assert.deepEqual(field(doc, 'paths', '/tenants/{slug}/sso-logins', 'post', 'requestBody', 'content', 'application/json', 'schema'), {
+        $ref: '#/components/schemas/SsoLogin',
+      });
       assert.deepEqual(Object.keys(field(doc, 'paths', '/tenants/{slug}/sso-logins', 'post', 'responses') as JsonObject).slice(0, 2), ['200', '201']);
       const schemas = field(doc, 'components', 'schemas') as JsonObject;
       for (const ref of JSON.stringify(doc).matchAll(/"#\/components\/schemas\/(\w+)"/g)) assert.ok(schemas[ref[1]!], `schema ${ref[1]} is defined`);
@@ -147,7 +165,10 @@ for (const { engine, skip } of testEngines()) {
 
       const memberships = await ok('GET', `/tenants/acme/people/${ada}/groups`);
       assert.deepEqual(memberships['groups'], [{ id: teamId, displayName: 'Engine team' }]);
-      assert.deepEqual((memberships['folders'] as JsonObject[]).map((f) => `${String(f['kind'])}:${String(f['value'])}`).sort(), ['department:Engines', 'organization:Analytical']);
+      assert.deepEqual((memberships['folders'] as JsonObject[]).map((f) => `${String(f['kind'])}:${String(f['value'])}`).sort(), [
+        'department:Engines',
+        'organization:Analytical',
+      ]);
       const person = await ok('GET', `/tenants/acme/people/${ada}`);
       assert.equal(person['email'], 'ada@analytical.example');
       assert.equal(person['source'], 'scim');
@@ -167,7 +188,12 @@ for (const { engine, skip } of testEngines()) {
     it("flags values kept as sent in people, the snapshot and the user events, under the tenant's current settings", async () => {
       const { token } = await t.addTenant('flagged');
       const call = (method: string, path: string, body: JsonObject) =>
-        t.server.app.inject({ method: method as 'POST', url: `/scim/v2${path}`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' }, payload: JSON.stringify(body) });
+        t.server.app.inject({
+          method: method as 'POST',
+          url: `/scim/v2${path}`,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+          payload: JSON.stringify(body),
+        });
       const created = await call('POST', '/Users', { schemas: [USER], userName: 'odd@flagged.example', timezone: 'GMT+1 London' });
       assert.equal(created.statusCode, 201, created.body);
       const id = String((JSON.parse(created.body) as JsonObject)['id']);
@@ -178,17 +204,29 @@ for (const { engine, skip } of testEngines()) {
       assert.deepEqual(field(await ok('GET', '/tenants/flagged/people'), 'people', 0, 'valueFlags'), [timezoneFlag]);
       assert.deepEqual(field(await ok('GET', '/tenants/flagged/snapshot'), 'people', 0, 'valueFlags'), [timezoneFlag]);
 
-      const patched = await call('PATCH', `/Users/${id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'addresses', value: [{ type: 'work', country: 'Germany' }] }] });
+      const patched = await call('PATCH', `/Users/${id}`, {
+        schemas: [PATCH],
+        Operations: [{ op: 'replace', path: 'addresses', value: [{ type: 'work', country: 'Germany' }] }],
+      });
       assert.equal(patched.statusCode, 200, patched.body);
       const events = (await ok('GET', '/tenants/flagged/events?after=0'))['events'] as JsonObject[];
-      assert.deepEqual(events.map((e) => e['type']), ['user.created', 'user.updated']);
+      assert.deepEqual(
+        events.map((e) => e['type']),
+        ['user.created', 'user.updated'],
+      );
       assert.deepEqual(field(events[0], 'data', 'valueFlags'), [timezoneFlag]);
       // An update carries all of the person's flags after the change, not only the new one.
       assert.deepEqual(field(events[1], 'data', 'valueFlags'), [
         timezoneFlag,
         { path: 'addresses[type eq "work"].country', value: 'Germany', rule: 'iso-country', accepted: 'an ISO 3166-1 alpha-2 code such as GB, US or DE' },
       ]);
-      const fixed = await call('PATCH', `/Users/${id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'timezone', value: 'Europe/Berlin' }, { op: 'replace', path: 'addresses', value: [{ type: 'work', country: 'DE' }] }] });
+      const fixed = await call('PATCH', `/Users/${id}`, {
+        schemas: [PATCH],
+        Operations: [
+          { op: 'replace', path: 'timezone', value: 'Europe/Berlin' },
+          { op: 'replace', path: 'addresses', value: [{ type: 'work', country: 'DE' }] },
+        ],
+      });
       assert.equal(fixed.statusCode, 200, fixed.body);
       assert.deepEqual((await ok('GET', `/tenants/flagged/people/${id}`))['valueFlags'], []);
       assert.deepEqual(field(((await ok('GET', '/tenants/flagged/events?after=2'))['events'] as JsonObject[])[0], 'data', 'valueFlags'), []);
@@ -225,8 +263,15 @@ for (const { engine, skip } of testEngines()) {
       const end = await consume(saved);
 
       const committed = await t.server.store.read({ tenantId: t.tenant.id }, (r) => r.events.after(0, 10_000));
-      assert.deepEqual(events.map((e) => e['seq']), committed.map((e) => e.seq), 'no gaps, no duplicates');
-      assert.deepEqual(events.map((e) => e['id']), committed.map((e) => e.id));
+      assert.deepEqual(
+        events.map((e) => e['seq']),
+        committed.map((e) => e.seq),
+        'no gaps, no duplicates',
+      );
+      assert.deepEqual(
+        events.map((e) => e['id']),
+        committed.map((e) => e.id),
+      );
       assert.equal(end, committed.at(-1)!.seq);
       assert.deepEqual(events.at(-1)?.['data'], committed.at(-1)!.data);
       assert.equal(events.at(-1)?.['type'], 'user.deactivated');
@@ -251,7 +296,12 @@ for (const { engine, skip } of testEngines()) {
       const tenant = await t.addTenant('busy');
       const scope = { tenantId: tenant.tenant.id };
       const scim = (method: string, path: string, body?: JsonObject) =>
-        t.server.app.inject({ method: method as 'GET', url: `/scim/v2${path}`, headers: { authorization: `Bearer ${tenant.token}`, 'content-type': 'application/scim+json' }, ...(body ? { payload: JSON.stringify(body) } : {}) });
+        t.server.app.inject({
+          method: method as 'GET',
+          url: `/scim/v2${path}`,
+          headers: { authorization: `Bearer ${tenant.token}`, 'content-type': 'application/scim+json' },
+          ...(body ? { payload: JSON.stringify(body) } : {}),
+        });
       let writing = true;
       const writes = (async () => {
         for (let i = 0; i < 25; i++) {

@@ -13,7 +13,27 @@ import { tenantSettings } from '../provisioning/tenants/tenant-settings.js';
 import type { ListResult } from '../storage/query.js';
 import { renderError } from './error-response.js';
 import { HostApiError, hostAuthenticator } from './host-auth.js';
-import { createSetupLinkRoute, folderMembersRoute, getFolderRoute, getGroupRoute, getPersonRoute, groupMembersRoute, HOST_OPENAPI, hostSurface, listFoldersRoute, listGroupsRoute, listSetupLinksRoute, listTenantsRoute, openApiRoute, personGroupsRoute, readEventsRoute, revokeSetupLinkRoute, searchPeopleRoute, snapshotRoute, ssoLoginRoute } from './host-contract.js';
+import {
+  createSetupLinkRoute,
+  folderMembersRoute,
+  getFolderRoute,
+  getGroupRoute,
+  getPersonRoute,
+  groupMembersRoute,
+  HOST_OPENAPI,
+  hostSurface,
+  listFoldersRoute,
+  listGroupsRoute,
+  listSetupLinksRoute,
+  listTenantsRoute,
+  openApiRoute,
+  personGroupsRoute,
+  readEventsRoute,
+  revokeSetupLinkRoute,
+  searchPeopleRoute,
+  snapshotRoute,
+  ssoLoginRoute,
+} from './host-contract.js';
 import { openApiDocument } from './openapi-document.js';
 import { addRoute, contractOf, type AnyRouteContract } from './route-contract.js';
 import type { JsonObject } from '../json/json-value.js';
@@ -35,11 +55,32 @@ export interface HostRouteOptions {
   readonly checkResponses?: boolean;
 }
 
-const STATUS_CODES: Record<number, string> = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 412: 'precondition_failed', 413: 'too_large', 415: 'unsupported_media_type', 429: 'too_many_requests', 503: 'unavailable' };
+const STATUS_CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  412: 'precondition_failed',
+  413: 'too_large',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
+  503: 'unavailable',
+};
 
-function sendError(reply: FastifyReply, status: number, code: string, detail: string, headers: Readonly<Record<string, string>> = {}, extra: Readonly<Record<string, string | number>> = {}) {
+function sendError(
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  detail: string,
+  headers: Readonly<Record<string, string>> = {},
+  extra: Readonly<Record<string, string | number>> = {},
+) {
   for (const [name, value] of Object.entries(headers)) reply.header(name, value);
-  return reply.code(status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify({ status, error: code, detail, ...extra }));
+  return reply
+    .code(status)
+    .header('content-type', 'application/json; charset=utf-8')
+    .send(JSON.stringify({ status, error: code, detail, ...extra }));
 }
 
 /**
@@ -49,7 +90,9 @@ function sendError(reply: FastifyReply, status: number, code: string, detail: st
  */
 class TenantInPreview extends Error {
   constructor(readonly slug: string) {
-    super(`tenant "${slug}" is in preview: its directory is received and checked but not shown to the host until an admin presses Go live; then read the snapshot and follow the events after its seq`);
+    super(
+      `tenant "${slug}" is in preview: its directory is received and checked but not shown to the host until an admin presses Go live; then read the snapshot and follow the events after its seq`,
+    );
     this.name = 'TenantInPreview';
   }
 }
@@ -172,18 +215,30 @@ export async function registerHostRoutes(app: FastifyInstance, options: HostRout
       const scope = scopeOf(request);
       const { group } = await getGroup(rt, scope, params.id, { withMembers: false });
       const result = await listPeople(rt, scope, { groupId: group.id }, cursorPage(query));
-      return { group: { id: group.id, displayName: group.displayName }, members: result.rows.map(personOf(request)), total: result.total ?? null, next: nextCursor(result) };
+      return {
+        group: { id: group.id, displayName: group.displayName },
+        members: result.rows.map(personOf(request)),
+        total: result.total ?? null,
+        next: nextCursor(result),
+      };
     });
 
     addRoute(api, surface, listFoldersRoute, async ({ request, query }) => ({ folders: (await listFolders(rt, scopeOf(request), query.kind)).map(folderView) }));
 
-    addRoute(api, surface, getFolderRoute, async ({ request, params }) => folderView((await folderWithMembers(rt, scopeOf(request), params.id, { limit: 0, offset: 0 })).folder));
+    addRoute(api, surface, getFolderRoute, async ({ request, params }) =>
+      folderView((await folderWithMembers(rt, scopeOf(request), params.id, { limit: 0, offset: 0 })).folder),
+    );
 
     addRoute(api, surface, folderMembersRoute, async ({ request, params, query }) => {
       const scope = scopeOf(request);
       const { folder } = await folderWithMembers(rt, scope, params.id, { limit: 0, offset: 0 });
       const result = await listPeople(rt, scope, { folderId: folder.id }, cursorPage(query));
-      return { folder: { id: folder.id, kind: folder.kind, value: folder.value }, members: result.rows.map(personOf(request)), total: result.total ?? null, next: nextCursor(result) };
+      return {
+        folder: { id: folder.id, kind: folder.kind, value: folder.value },
+        members: result.rows.map(personOf(request)),
+        total: result.total ?? null,
+        next: nextCursor(result),
+      };
     });
 
     // Setup links: the host product hands one to its customer's IT admin (docs/operations.md).

@@ -15,7 +15,12 @@ const folderKind = z.enum(['department', 'division', 'organization']);
 const jsonObject = jsonObjectSchema;
 
 export const hostTenantSchema = named(
-  z.strictObject({ id: z.string(), slug: z.string(), name: z.string(), mode: z.enum(['live', 'preview']).describe('preview: the directory is kept from the host until an admin presses Go live (tenant.live).') }),
+  z.strictObject({
+    id: z.string(),
+    slug: z.string(),
+    name: z.string(),
+    mode: z.enum(['live', 'preview']).describe('preview: the directory is kept from the host until an admin presses Go live (tenant.live).'),
+  }),
   'Tenant',
 );
 

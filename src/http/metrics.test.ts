@@ -325,8 +325,15 @@ describe('request ids and the metrics token', () => {
       const own = await server.app.inject({ method: 'GET', url: '/healthz' });
       const ownId = String(own.headers['x-request-id']);
       assert.match(ownId, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'a UUID, unique across processes');
-      const lines = logs.join('').trim().split('\n').map((l) => JSON.parse(l) as { msg: string; reqId?: string });
-      assert.ok(lines.some((l) => l.msg === 'request' && l.reqId === 'lb-trace-42'), 'the log line carries the request id');
+      const lines = logs
+        .join('')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { msg: string; reqId?: string });
+      assert.ok(
+        lines.some((l) => l.msg === 'request' && l.reqId === 'lb-trace-42'),
+        'the log line carries the request id',
+      );
       assert.ok(lines.some((l) => l.msg === 'request' && l.reqId === ownId));
 
       assert.equal((await server.app.inject({ method: 'GET', url: '/metrics' })).statusCode, 401);

@@ -54,7 +54,10 @@ function tokenMatches(header: string | undefined, token: string): boolean {
 export function registerMetrics(app: FastifyInstance, options: MetricsOptions): Registry {
   const registry = new Registry();
   const requests = registry.counter('roster_http_requests_total', 'HTTP requests answered, by route pattern, method, status and tenant class.', [
-    'route', 'method', 'status', 'tenant_class',
+    'route',
+    'method',
+    'status',
+    'tenant_class',
   ]);
   const latency = registry.histogram(
     'roster_http_request_duration_seconds',
@@ -81,8 +84,14 @@ export function registerMetrics(app: FastifyInstance, options: MetricsOptions): 
     'Age of the oldest event committed and not yet delivered to the endpoint (0 when it is caught up), by endpoint id.',
     ['endpoint', 'label'],
   );
-  const endpointBacklog = registry.gauge('roster_webhook_endpoint_undelivered_events', 'Events committed and not yet delivered to the endpoint, by endpoint id.', ['endpoint', 'label']);
-  const endpointRetrying = registry.gauge('roster_webhook_endpoint_retrying_streams', 'Streams of the endpoint whose next event failed and waits for a retry.', ['endpoint', 'label']);
+  const endpointBacklog = registry.gauge('roster_webhook_endpoint_undelivered_events', 'Events committed and not yet delivered to the endpoint, by endpoint id.', [
+    'endpoint',
+    'label',
+  ]);
+  const endpointRetrying = registry.gauge('roster_webhook_endpoint_retrying_streams', 'Streams of the endpoint whose next event failed and waits for a retry.', [
+    'endpoint',
+    'label',
+  ]);
   const endpointDeadLetters = registry.gauge('roster_webhook_endpoint_dead_letters', 'Dead letters of the endpoint not replayed yet.', ['endpoint', 'label']);
   const endpointAttempts = registry.counter(
     'roster_webhook_attempts_total',
@@ -94,7 +103,11 @@ export function registerMetrics(app: FastifyInstance, options: MetricsOptions): 
   const pending = registry.gauge('roster_pending_references', 'Manager and member references waiting for the person they name, all tenants.');
   const tenants = registry.gauge('roster_tenants', 'Tenants, by whether SCIM provisioning is switched on.', ['provisioning']);
   const pool = registry.gauge('roster_db_pool_connections', 'PostgreSQL connections of this process by state (total, idle, in use), and the pool maximum.', ['state']);
-  const readWorkers = registry.counter('roster_sqlite_reads_total', 'Long reads run by SQLite read workers: executed, past_deadline (abandoned, answered 503), workers_replaced.', ['outcome']);
+  const readWorkers = registry.counter(
+    'roster_sqlite_reads_total',
+    'Long reads run by SQLite read workers: executed, past_deadline (abandoned, answered 503), workers_replaced.',
+    ['outcome'],
+  );
   const readsSeen = { executed: 0, pastDeadline: 0, replaced: 0 };
   const poolWaiting = registry.gauge('roster_db_pool_waiting', 'Queries of this process waiting for a PostgreSQL connection.');
   const activity = registry.gauge('roster_activity_pending', 'Tenants and credentials whose last-request / last-used time is not written yet (flushed every second).');
@@ -114,7 +127,11 @@ export function registerMetrics(app: FastifyInstance, options: MetricsOptions): 
 
   app.get('/metrics', async (request, reply) => {
     if (options.token && !tokenMatches(request.headers.authorization, options.token)) {
-      return reply.code(401).header('www-authenticate', 'Bearer realm="roster-metrics"').type('text/plain; charset=utf-8').send('metrics need the METRICS_TOKEN as a bearer token\n');
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer realm="roster-metrics"')
+        .type('text/plain; charset=utf-8')
+        .send('metrics need the METRICS_TOKEN as a bearer token\n');
     }
     const usage = process.cpuUsage();
     const cpuNow = (usage.user + usage.system) / 1e6;
@@ -126,7 +143,22 @@ export function registerMetrics(app: FastifyInstance, options: MetricsOptions): 
     const snap = await options.snapshot();
     if (snap.errors.length > 0) request.log.warn({ errors: snap.errors }, 'metrics: some database numbers could not be read');
     up.set({}, snap.databaseUp ? 1 : 0);
-    for (const gauge of [backlog, retrying, deadStreams, deadLetters, endpointLag, endpointBacklog, endpointRetrying, endpointDeadLetters, held, pending, tenants, pool, poolWaiting]) gauge.reset();
+    for (const gauge of [
+      backlog,
+      retrying,
+      deadStreams,
+      deadLetters,
+      endpointLag,
+      endpointBacklog,
+      endpointRetrying,
+      endpointDeadLetters,
+      held,
+      pending,
+      tenants,
+      pool,
+      poolWaiting,
+    ])
+      gauge.reset();
     if (snap.delivery) {
       backlog.set({}, snap.delivery.undeliveredEvents);
       retrying.set({}, snap.delivery.retryingStreams);
@@ -156,7 +188,11 @@ export function registerMetrics(app: FastifyInstance, options: MetricsOptions): 
     }
     if (snap.readWorkers) {
       // The workers count since start; the counter moves by what happened since the last scrape.
-      for (const [key, outcome] of [['executed', 'executed'], ['pastDeadline', 'past_deadline'], ['replaced', 'workers_replaced']] as const) {
+      for (const [key, outcome] of [
+        ['executed', 'executed'],
+        ['pastDeadline', 'past_deadline'],
+        ['replaced', 'workers_replaced'],
+      ] as const) {
         const now = snap.readWorkers[key];
         if (now > readsSeen[key]) readWorkers.inc({ outcome }, now - readsSeen[key]);
         readsSeen[key] = Math.max(readsSeen[key], now);
@@ -168,7 +204,11 @@ export function registerMetrics(app: FastifyInstance, options: MetricsOptions): 
       logBuffer.set({}, state.requestLogBuffered);
       // The dispatcher counts since start; the counter moves by what happened since the last scrape.
       for (const [endpoint, counts] of state.webhookOutcomes ?? []) {
-        for (const [key, outcome] of [['delivered', 'delivered'], ['failed', 'failed'], ['deadLettered', 'dead_lettered']] as const) {
+        for (const [key, outcome] of [
+          ['delivered', 'delivered'],
+          ['failed', 'failed'],
+          ['deadLettered', 'dead_lettered'],
+        ] as const) {
           const seenKey = `${endpoint} ${outcome}`;
           const seen = attemptsSeen.get(seenKey) ?? 0;
           if (counts[key] > seen) endpointAttempts.inc({ endpoint, outcome }, counts[key] - seen);

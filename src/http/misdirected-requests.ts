@@ -19,7 +19,12 @@ export function recordMisdirectedRequests(app: FastifyInstance, options: { rt: P
     const result = await resolveTenant(options.rt, request.headers.authorization).catch(() => undefined);
     if (!result?.ok) return;
     options.requestLog.append(
-      refusedEntry(request, 404, { tenantId: result.tenant.id, credentialId: result.credential.id, outcome: 'wrong-url', detail: 'no SCIM endpoint at this URL' }, options.rt.now()),
+      refusedEntry(
+        request,
+        404,
+        { tenantId: result.tenant.id, credentialId: result.credential.id, outcome: 'wrong-url', detail: 'no SCIM endpoint at this URL' },
+        options.rt.now(),
+      ),
     );
   });
 }

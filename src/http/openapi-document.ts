@@ -88,7 +88,10 @@ function operation(collector: SchemaCollector, surface: OpenApiSurface, contract
     responses[String(status)] =
       contract.response === null
         ? { description: STATUS_TEXT[status] ?? 'OK' }
-        : { description: STATUS_TEXT[status] ?? 'OK', content: { [contract.mediaType ?? 'application/json']: { schema: collector.convert(contract.response, 'output') } } };
+        : {
+            description: STATUS_TEXT[status] ?? 'OK',
+            content: { [contract.mediaType ?? 'application/json']: { schema: collector.convert(contract.response, 'output') } },
+          };
   }
   for (const status of contract.errors) {
     responses[String(status)] = { description: surface.errorDescriptions[status] ?? 'Error', content: { 'application/json': { schema: errorRef } } };

@@ -45,7 +45,10 @@ for (const { engine, skip } of testEngines()) {
         name: { givenName: 'Grace', familyName: 'Hopper', formatted: 'Rear Admiral Grace Brewster Hopper' },
         displayName: 'Amazing Grace',
         title: 'Compiler Pioneer',
-        emails: [{ value: 'grace.work@cobol.example', type: 'work' }, { value: 'gmh@home.example', type: 'home' }],
+        emails: [
+          { value: 'grace.work@cobol.example', type: 'work' },
+          { value: 'gmh@home.example', type: 'home' },
+        ],
       });
       const ada = await create({ userName: 'ada@analytical.example', name: { givenName: 'Ada', familyName: 'Lovelace' } });
       const elsewhere = await create({ userName: 'ghopper@navy.example', name: { givenName: 'Grace', familyName: 'Hopper' } }, otherToken);

@@ -109,7 +109,12 @@ export class Histogram extends Metric {
   readonly type = 'histogram';
   private readonly series = new Map<string, { buckets: number[]; sum: number; count: number }>();
 
-  constructor(name: string, help: string, labelNames: readonly string[], readonly bounds: readonly number[]) {
+  constructor(
+    name: string,
+    help: string,
+    labelNames: readonly string[],
+    readonly bounds: readonly number[],
+  ) {
     super(name, help, labelNames);
     if (labelNames.includes('le')) throw new Error('le is reserved for histogram buckets');
     for (let i = 1; i < bounds.length; i++) if (bounds[i]! <= bounds[i - 1]!) throw new Error('histogram bounds must increase');

@@ -5,7 +5,11 @@ import { parseAuthorization } from './authorization-header.js';
 
 /** The one 401 every authentication failure gets: it never says which part was wrong. */
 export function unauthorized(): ScimError {
-  return new ScimError(401, undefined, 'Authentication failed: send a valid, unrevoked Roster token as "Authorization: Bearer rst_…" (or a key and secret with HTTP Basic).');
+  return new ScimError(
+    401,
+    undefined,
+    'Authentication failed: send a valid, unrevoked Roster token as "Authorization: Bearer rst_…" (or a key and secret with HTTP Basic).',
+  );
 }
 
 /**

@@ -30,8 +30,20 @@ for (const { engine, skip } of testEngines()) {
       return { status: response.statusCode, body: JSON.parse(response.body) as JsonObject, headers: response.headers };
     };
     const logEntry = (tenantId: string, atMs: number): RequestLogEntry => ({
-      tenantId, id: uuidv7(atMs), atMs, method: 'GET', path: '/scim/v2/Users', status: 200, durationMs: 1,
-      client: null, credentialId: null, resourceType: null, resourceId: null, changed: false, notes: {}, error: null,
+      tenantId,
+      id: uuidv7(atMs),
+      atMs,
+      method: 'GET',
+      path: '/scim/v2/Users',
+      status: 200,
+      durationMs: 1,
+      client: null,
+      credentialId: null,
+      resourceType: null,
+      resourceId: null,
+      changed: false,
+      notes: {},
+      error: null,
     });
     const logOf = (tenantId: string) => t.server.store.read({ tenantId }, (r) => r.requestLog.list({ limit: 100 }));
 
@@ -40,11 +52,19 @@ for (const { engine, skip } of testEngines()) {
       const now = Date.now();
       await t.server.store.appendRequestLog([logEntry(tenant.id, now - 31 * DAY_MS), logEntry(tenant.id, now - 29 * DAY_MS), logEntry(tenant.id, now)]);
       await t.server.retention.runNow();
-      assert.deepEqual((await logOf(tenant.id)).map((e) => e.atMs), [now, now - 29 * DAY_MS], 'the default keeps 30 days');
+      assert.deepEqual(
+        (await logOf(tenant.id)).map((e) => e.atMs),
+        [now, now - 29 * DAY_MS],
+        'the default keeps 30 days',
+      );
 
       await updateTenantSettings(t.server.rt, 'log-keeper', { logRetentionDays: 7 });
       await t.server.retention.runNow();
-      assert.deepEqual((await logOf(tenant.id)).map((e) => e.atMs), [now], 'a tenant may keep less');
+      assert.deepEqual(
+        (await logOf(tenant.id)).map((e) => e.atMs),
+        [now],
+        'a tenant may keep less',
+      );
     });
 
     it('refuses a retention setting outside 1…3,650 whole days and keeps the one before', async () => {
@@ -95,7 +115,11 @@ for (const { engine, skip } of testEngines()) {
       assert.equal(next.status, 201);
       const fresh = await host(`/tenants/acme/events?after=${lastSeq}`);
       assert.equal(fresh.status, 200);
-      assert.deepEqual((fresh.body['events'] as JsonObject[]).map((e) => e['seq']), [lastSeq + 1], 'nothing missed, nothing twice');
+      assert.deepEqual(
+        (fresh.body['events'] as JsonObject[]).map((e) => e['seq']),
+        [lastSeq + 1],
+        'nothing missed, nothing twice',
+      );
     });
   });
 }

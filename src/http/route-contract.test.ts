@@ -28,7 +28,15 @@ const makeItem = declareRoute({
   statuses: [201],
   errors: [400],
 });
-const dropItem = declareRoute({ method: 'DELETE', path: '/items/:id', operationId: 'dropItem', summary: 'Drop an item', params: z.object({ id: z.string() }), response: null, errors: [] });
+const dropItem = declareRoute({
+  method: 'DELETE',
+  path: '/items/:id',
+  operationId: 'dropItem',
+  summary: 'Drop an item',
+  params: z.object({ id: z.string() }),
+  response: null,
+  errors: [],
+});
 
 /** A small API with the three routes; `logs` collects what it logs. */
 async function api(checkResponses: boolean) {
@@ -111,7 +119,9 @@ describe('declared routes', () => {
     const post = paths['/items']!['post']!;
     assert.deepEqual(post['requestBody'], {
       required: true,
-      content: { 'application/json': { schema: { type: 'object', properties: { count: { type: 'integer', minimum: 0 } }, required: ['count'], additionalProperties: false } } },
+      content: {
+        'application/json': { schema: { type: 'object', properties: { count: { type: 'integer', minimum: 0 } }, required: ['count'], additionalProperties: false } },
+      },
     });
     assert.deepEqual(Object.keys(post['responses'] as JsonObject), ['201', '400']);
     assert.deepEqual(paths['/items/{id}']!['delete']!['responses'], { '204': { description: 'No content' } });

@@ -10,7 +10,12 @@ import type { z } from 'zod';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Schema = z.ZodType;
 
-export interface RouteContract<P extends Schema | undefined = Schema | undefined, Q extends Schema | undefined = Schema | undefined, B extends Schema | undefined = Schema | undefined, R extends Schema | null = Schema | null> {
+export interface RouteContract<
+  P extends Schema | undefined = Schema | undefined,
+  Q extends Schema | undefined = Schema | undefined,
+  B extends Schema | undefined = Schema | undefined,
+  R extends Schema | null = Schema | null,
+> {
   readonly method: HttpMethod;
   /** Fastify's form, under the API's prefix: `/tenants/:slug`. */
   readonly path: string;
@@ -60,9 +65,12 @@ export interface ApiSurface {
 }
 
 /** Declares a route (an identity function that keeps the schemas' types). */
-export function declareRoute<P extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, B extends Schema | undefined = undefined, R extends Schema | null = null>(
-  contract: RouteContract<P, Q, B, R>,
-): RouteContract<P, Q, B, R> {
+export function declareRoute<
+  P extends Schema | undefined = undefined,
+  Q extends Schema | undefined = undefined,
+  B extends Schema | undefined = undefined,
+  R extends Schema | null = null,
+>(contract: RouteContract<P, Q, B, R>): RouteContract<P, Q, B, R> {
   return contract;
 }
 
@@ -114,7 +122,10 @@ export function addStreamRoute<P extends Schema | undefined, Q extends Schema | 
       const query = parse(contract.query, request.query, 'query', surface);
       const body = parse(contract.body, request.body, 'body', surface);
       const stream = await handler({ params, query, body, request, reply });
-      return reply.code(200).type(contract.mediaType ?? 'text/plain; charset=utf-8').send(stream);
+      return reply
+        .code(200)
+        .type(contract.mediaType ?? 'text/plain; charset=utf-8')
+        .send(stream);
     },
   });
 }

@@ -14,11 +14,17 @@ for (const { engine, skip } of testEngines()) {
     });
     after(async () => t?.close());
 
-    const get = (url: string, authorization?: string) =>
-      t.server.app.inject({ method: 'GET', url, headers: authorization ? { authorization } : {} });
+    const get = (url: string, authorization?: string) => t.server.app.inject({ method: 'GET', url, headers: authorization ? { authorization } : {} });
 
     it('answers a missing, malformed or unknown credential with one SCIM 401', async () => {
-      for (const auth of [undefined, 'Bearer', 'Bearer nope', 'Token abc', `Bearer ${t.token.slice(0, -1)}x`, 'Basic ' + Buffer.from('rsk_0000000000000000:x').toString('base64')]) {
+      for (const auth of [
+        undefined,
+        'Bearer',
+        'Bearer nope',
+        'Token abc',
+        `Bearer ${t.token.slice(0, -1)}x`,
+        'Basic ' + Buffer.from('rsk_0000000000000000:x').toString('base64'),
+      ]) {
         const response = await get('/scim/v2/Users', auth);
         assert.equal(response.statusCode, 401, String(auth));
         const body = JSON.parse(response.body);

@@ -53,7 +53,11 @@ for (const { engine, skip } of testEngines()) {
       );
       await t.server.store.transaction({ tenantId: t.tenant.id }, async (repos) => {
         for (const person of people) await repos.users.insert(person);
-        await repos.groups.addMembers(groupId, people.map((p) => ({ id: p.id, type: 'User' as const })), now);
+        await repos.groups.addMembers(
+          groupId,
+          people.map((p) => ({ id: p.id, type: 'User' as const })),
+          now,
+        );
       });
       memberIds = people.map((p) => p.id).sort();
 
@@ -78,23 +82,26 @@ for (const { engine, skip } of testEngines()) {
 
     const get = (path: string, headers: Record<string, string> = {}): Promise<Answer> =>
       new Promise((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port, path: `/scim/v2${path}`, headers: { authorization: `Bearer ${t.token}`, ...headers }, agent: false }, (response) => {
-          let body = '';
-          let pieces = 0;
-          let gotFirst: (piece: string) => void = () => {};
-          const first = new Promise<string>((r) => (gotFirst = r));
-          const done = new Promise<{ body: string; pieces: number; complete: boolean }>((r) => {
-            response.setEncoding('utf8');
-            response.on('data', (piece: string) => {
-              if (pieces === 0) gotFirst(piece);
-              pieces += 1;
-              body += piece;
+        const req = request(
+          { host: '127.0.0.1', port, path: `/scim/v2${path}`, headers: { authorization: `Bearer ${t.token}`, ...headers }, agent: false },
+          (response) => {
+            let body = '';
+            let pieces = 0;
+            let gotFirst: (piece: string) => void = () => {};
+            const first = new Promise<string>((r) => (gotFirst = r));
+            const done = new Promise<{ body: string; pieces: number; complete: boolean }>((r) => {
+              response.setEncoding('utf8');
+              response.on('data', (piece: string) => {
+                if (pieces === 0) gotFirst(piece);
+                pieces += 1;
+                body += piece;
+              });
+              response.on('error', () => {});
+              response.on('close', () => r({ body, pieces, complete: response.complete }));
             });
-            response.on('error', () => {});
-            response.on('close', () => r({ body, pieces, complete: response.complete }));
-          });
-          resolve({ response, first, done });
-        });
+            resolve({ response, first, done });
+          },
+        );
         req.on('error', reject);
         req.end();
       });
@@ -118,7 +125,11 @@ for (const { engine, skip } of testEngines()) {
       assert.equal(reads.laterDone - before.laterDone, 1, `${MEMBERS} members: the first page of ${MEMBER_PAGE} and one more`);
       const group = JSON.parse(done.body) as JsonObject;
       const members = group['members'] as JsonObject[];
-      assert.deepEqual(members.map((m) => m['value']), memberIds, 'every member once, in id order');
+      assert.deepEqual(
+        members.map((m) => m['value']),
+        memberIds,
+        'every member once, in id order',
+      );
       assert.deepEqual(Object.keys(group), ['schemas', 'id', 'displayName', 'members', 'meta']);
       assert.equal(members[0]?.['$ref'], `http://roster.test/scim/v2/Users/${memberIds[0]}`);
     });
@@ -147,7 +158,10 @@ for (const { engine, skip } of testEngines()) {
       const again = await get(`/Groups/${groupId}?attributes=members.value`);
       const whole = await again.done;
       assert.ok(whole.complete);
-      assert.deepEqual((JSON.parse(whole.body)['members'] as JsonObject[]).map((m) => Object.keys(m)), memberIds.map(() => ['value']));
+      assert.deepEqual(
+        (JSON.parse(whole.body)['members'] as JsonObject[]).map((m) => Object.keys(m)),
+        memberIds.map(() => ['value']),
+      );
     });
 
     it('streams a page of groups that holds the large one, in the ListResponse shape', async () => {

@@ -20,8 +20,7 @@ for (const { engine, skip } of testEngines()) {
     });
     after(async () => t?.close());
 
-    const members = async (id: string) =>
-      ((await t.scim('GET', `/Groups/${id}`)).body['members'] as JsonObject[]).map((m) => String(m['value'])).sort();
+    const members = async (id: string) => ((await t.scim('GET', `/Groups/${id}`)).body['members'] as JsonObject[]).map((m) => String(m['value'])).sort();
 
     it('creates with members, answers 409 for a taken displayName in any case', async () => {
       const created = await t.scim('POST', '/Groups', { displayName: 'Engineering', members: [{ value: users[0]! }, { value: users[1]! }] });
@@ -35,14 +34,18 @@ for (const { engine, skip } of testEngines()) {
     it('holds members it does not know yet as pending references instead of failing the request', async () => {
       const created = await t.scim('POST', '/Groups', { displayName: 'Patient' });
       const id = String(created.body['id']);
-      const response = await t.scim('PATCH', `/Groups/${id}`, patch(
-        { op: 'add', path: 'members', value: [{ value: users[5]! }] },
-        { op: 'add', path: 'members', value: [{ value: 'late.joiner@example.com' }] },
-      ));
+      const response = await t.scim(
+        'PATCH',
+        `/Groups/${id}`,
+        patch({ op: 'add', path: 'members', value: [{ value: users[5]! }] }, { op: 'add', path: 'members', value: [{ value: 'late.joiner@example.com' }] }),
+      );
       assert.equal(response.status, 204, response.raw);
       assert.deepEqual(await members(id), [users[5]!]);
       const pending = await t.server.store.read({ tenantId: t.tenant.id }, (r) => r.pending.list(100, 0));
-      assert.deepEqual(pending.rows.map((p) => [p.kind, p.subjectId, p.reference]), [['member', id, 'late.joiner@example.com']]);
+      assert.deepEqual(
+        pending.rows.map((p) => [p.kind, p.subjectId, p.reference]),
+        [['member', id, 'late.joiner@example.com']],
+      );
       const arrived = await t.scim('POST', '/Users', { userName: 'late.joiner@example.com' });
       assert.deepEqual(await members(id), [users[5]!, String(arrived.body['id'])].sort(), 'linked the moment the person arrives');
       await t.scim('DELETE', `/Groups/${id}`);
@@ -88,7 +91,10 @@ for (const { engine, skip } of testEngines()) {
       const byMember = await t.scim('GET', `/Groups?filter=${encodeURIComponent(`members.value eq "${users[0]!}"`)}`);
       assert.equal(byMember.body['totalResults'], 1);
       const user = await t.scim('GET', `/Users/${users[0]!}`);
-      assert.deepEqual((user.body['groups'] as JsonObject[]).map((g) => g['display']), ['Engineering']);
+      assert.deepEqual(
+        (user.body['groups'] as JsonObject[]).map((g) => g['display']),
+        ['Engineering'],
+      );
       const inGroup = await t.scim('GET', `/Users?filter=${encodeURIComponent('groups.display eq "ENGINEERING"')}`);
       assert.equal(inGroup.body['totalResults'], 2);
     });

@@ -12,9 +12,32 @@ for (const { engine, skip } of testEngines()) {
     before(async () => {
       t = await createTestServer(engine);
       const people: JsonObject[] = [
-        { userName: 'alice@example.com', externalId: 'A1', name: { givenName: 'Alice', familyName: "O'Hara" }, emails: [{ value: 'alice@example.com', type: 'work' }], title: 'Engineer', [ENTERPRISE]: { department: 'R&D', employeeNumber: '100' } },
-        { userName: 'bob@example.org', externalId: 'B2', name: { givenName: 'Bob', familyName: 'Marley' }, emails: [{ value: 'bob@home.example', type: 'home' }], active: false, [ENTERPRISE]: { department: 'Sales' } },
-        { userName: 'carol@example.com', externalId: 'A1', name: { givenName: 'Carol', familyName: 'Danvers' }, emails: [{ value: 'carol@example.com', type: 'work' }, { value: 'c@home.example', type: 'home' }], userType: 'Employee' },
+        {
+          userName: 'alice@example.com',
+          externalId: 'A1',
+          name: { givenName: 'Alice', familyName: "O'Hara" },
+          emails: [{ value: 'alice@example.com', type: 'work' }],
+          title: 'Engineer',
+          [ENTERPRISE]: { department: 'R&D', employeeNumber: '100' },
+        },
+        {
+          userName: 'bob@example.org',
+          externalId: 'B2',
+          name: { givenName: 'Bob', familyName: 'Marley' },
+          emails: [{ value: 'bob@home.example', type: 'home' }],
+          active: false,
+          [ENTERPRISE]: { department: 'Sales' },
+        },
+        {
+          userName: 'carol@example.com',
+          externalId: 'A1',
+          name: { givenName: 'Carol', familyName: 'Danvers' },
+          emails: [
+            { value: 'carol@example.com', type: 'work' },
+            { value: 'c@home.example', type: 'home' },
+          ],
+          userType: 'Employee',
+        },
         { userName: 'dave@example.net', name: { givenName: 'Dave', familyName: 'Grohl' }, userType: 'Intern' },
         { userName: 'Émile@example.com', name: { givenName: 'Émile', familyName: 'Zola' } },
       ];
@@ -61,7 +84,10 @@ for (const { engine, skip } of testEngines()) {
       assert.equal(page.body['totalResults'], 5);
       assert.equal(page.body['itemsPerPage'], 2);
       assert.equal(page.body['startIndex'], 2);
-      assert.deepEqual((page.body['Resources'] as JsonObject[]).map((r) => r['userName']), ['dave@example.net', 'carol@example.com']);
+      assert.deepEqual(
+        (page.body['Resources'] as JsonObject[]).map((r) => r['userName']),
+        ['dave@example.net', 'carol@example.com'],
+      );
       // Parameter names in any case; where a client sends one name in two cases, the first is taken.
       const spelled = await t.scim('GET', '/Users?STARTINDEX=2&Count=2&sortby=userName&SortOrder=descending&sortorder=ascending');
       assert.deepEqual(spelled.body, page.body);
@@ -108,7 +134,10 @@ for (const { engine, skip } of testEngines()) {
         count: 10,
       });
       assert.equal(search.status, 200);
-      assert.deepEqual((search.body['Resources'] as JsonObject[]).map((r) => r['userName']), ['alice@example.com', 'carol@example.com']);
+      assert.deepEqual(
+        (search.body['Resources'] as JsonObject[]).map((r) => r['userName']),
+        ['alice@example.com', 'carol@example.com'],
+      );
     });
 
     it('runs /Bulk with bulkId references and stops after failOnErrors', async () => {
@@ -118,14 +147,21 @@ for (const { engine, skip } of testEngines()) {
         Operations: [
           { method: 'POST', path: '/Users', bulkId: 'u1', data: { userName: 'bulk1@example.com' } },
           { method: 'POST', path: '/Groups', bulkId: 'g1', data: { displayName: 'Bulk group', members: [{ value: 'bulkId:u1' }] } },
-          { method: 'PATCH', path: '/Users/bulkId:u1', data: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'title', value: 'Bulked' }] } },
+          {
+            method: 'PATCH',
+            path: '/Users/bulkId:u1',
+            data: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'title', value: 'Bulked' }] },
+          },
           { method: 'POST', path: '/Users', data: { userName: 'bulk1@example.com' } },
           { method: 'POST', path: '/Users', data: { userName: 'never@example.com' } },
         ],
       });
       assert.equal(response.status, 200, response.raw);
       const ops = response.body['Operations'] as JsonObject[];
-      assert.deepEqual(ops.map((o) => o['status']), ['201', '201', '200', '409']);
+      assert.deepEqual(
+        ops.map((o) => o['status']),
+        ['201', '201', '200', '409'],
+      );
       assert.equal(field(ops[3], 'response', 'scimType'), 'uniqueness');
       const group = await t.scim('GET', `/Groups?filter=${encodeURIComponent('displayName eq "Bulk group"')}`);
       assert.equal((field(group.body, 'Resources', 0, 'members') as JsonObject[]).length, 1);

@@ -62,10 +62,8 @@ for (const { engine, skip } of testEngines()) {
       return entry;
     };
     const ignoredOf = (entry: JsonObject) => entry['ignored'] as unknown as LoggedIgnored[];
-    const foldersOf = async (id: string) =>
-      ((await admin(`/people/${id}`))['folders'] as JsonObject[]).map((f) => `${String(f['kind'])}:${String(f['value'])}`);
-    const departmentFolders = async () =>
-      ((await admin('/folders?kind=department'))['folders'] as JsonObject[]).map((f) => String(f['value'])).sort();
+    const foldersOf = async (id: string) => ((await admin(`/people/${id}`))['folders'] as JsonObject[]).map((f) => `${String(f['kind'])}:${String(f['value'])}`);
+    const departmentFolders = async () => ((await admin('/folders?kind=department'))['folders'] as JsonObject[]).map((f) => String(f['value'])).sort();
 
     it('POST with a top-level `Department` keeps the enterprise department and the folder, and the log names the attribute meant', async () => {
       const created = await t.scim('POST', '/Users', person('pat@acme.example', { Department: 'Finance' }));
@@ -76,9 +74,7 @@ for (const { engine, skip } of testEngines()) {
       assert.deepEqual(await foldersOf(id), ['department:Sales']);
       assert.deepEqual(await departmentFolders(), ['Sales'], 'no folder was made for the ignored value');
       const entry = await lastLogged(id);
-      assert.deepEqual(ignoredOf(entry), [
-        { path: 'Department', reason: 'notCoreAttribute', suggestion: `${ENTERPRISE}:department`, matches: [] },
-      ]);
+      assert.deepEqual(ignoredOf(entry), [{ path: 'Department', reason: 'notCoreAttribute', suggestion: `${ENTERPRISE}:department`, matches: [] }]);
     });
 
     it('PUT and PATCH (with a path, and with a no-path value) with a bare department change nothing, and each request is noted', async () => {
@@ -139,7 +135,10 @@ for (const { engine, skip } of testEngines()) {
         const refused = await t.scim('PATCH', `/Users/${id}`, { schemas: [PATCH], Operations: [{ op: 'add', value: { [CYBSAFE]: { office: 'Leeds' } } }] });
         assert.equal(refused.status, 400, refused.raw);
         assert.equal(refused.body['scimType'], 'invalidPath');
-        assert.match(String(refused.body['detail']), new RegExp(`unknown schema "${CYBSAFE}"; its attributes "office" are attributes of "${own}"; did you mean that URN\\?`));
+        assert.match(
+          String(refused.body['detail']),
+          new RegExp(`unknown schema "${CYBSAFE}"; its attributes "office" are attributes of "${own}"; did you mean that URN\\?`),
+        );
         const qualified = await t.scim('PATCH', `/Users/${id}`, { schemas: [PATCH], Operations: [{ op: 'add', path: `${CYBSAFE}:office`, value: 'Leeds' }] });
         assert.equal(qualified.status, 400, qualified.raw);
         assert.match(String(qualified.body['detail']), new RegExp(`Did you mean "${own}:office"\\?`));

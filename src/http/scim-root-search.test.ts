@@ -66,7 +66,11 @@ for (const { engine, skip } of testEngines()) {
       assert.deepEqual(names((await search({ filter: 'displayName sw "Team a"', sortBy: 'displayName' })).body), ['User:alice@example.com', 'Group:Team alpha']);
       assert.deepEqual(names((await search({ filter: 'userName eq "BOB@example.com"' })).body), ['User:bob@example.com']);
       assert.deepEqual(names((await search({ filter: 'members pr' })).body), []);
-      assert.deepEqual(names((await search({ filter: 'title ne "Staff"', sortBy: 'displayName' })).body), ['User:bob@example.com', 'Group:Team alpha', 'Group:Team beta']);
+      assert.deepEqual(names((await search({ filter: 'title ne "Staff"', sortBy: 'displayName' })).body), [
+        'User:bob@example.com',
+        'Group:Team alpha',
+        'Group:Team beta',
+      ]);
       assert.deepEqual(names((await search({ filter: 'not (userName pr)', sortBy: 'displayName' })).body), ['Group:Team alpha', 'Group:Team beta']);
       assert.deepEqual(names((await search({ filter: 'meta.resourceType eq "Group" and displayName ew "beta"' })).body), ['Group:Team beta']);
       const unknown = await search({ filter: 'noSuchAttr eq "x"' });
@@ -79,16 +83,25 @@ for (const { engine, skip } of testEngines()) {
     it('projects each type with attributes and excludedAttributes, keeping meta.resourceType', async () => {
       const picked = await search({ attributes: ['userName', 'displayName'], filter: 'displayName ew "alpha" or userName sw "carol"' });
       const resources = picked.body['Resources'] as JsonObject[];
-      assert.deepEqual(resources.map((r) => Object.keys(r).sort()), [
-        ['displayName', 'id', 'meta', 'schemas', 'userName'],
-        ['displayName', 'id', 'meta', 'schemas'],
-      ]);
-      assert.deepEqual(resources.map((r) => field(r, 'meta', 'resourceType')), ['User', 'Group']);
+      assert.deepEqual(
+        resources.map((r) => Object.keys(r).sort()),
+        [
+          ['displayName', 'id', 'meta', 'schemas', 'userName'],
+          ['displayName', 'id', 'meta', 'schemas'],
+        ],
+      );
+      assert.deepEqual(
+        resources.map((r) => field(r, 'meta', 'resourceType')),
+        ['User', 'Group'],
+      );
       const excluded = await search({ excludedAttributes: 'displayName,title', filter: 'title eq "Boss" or displayName eq "Team beta"' });
-      assert.deepEqual((excluded.body['Resources'] as JsonObject[]).map((r) => [r['displayName'], r['title'], field(r, 'meta', 'resourceType')]), [
-        [undefined, undefined, 'User'],
-        [undefined, undefined, 'Group'],
-      ]);
+      assert.deepEqual(
+        (excluded.body['Resources'] as JsonObject[]).map((r) => [r['displayName'], r['title'], field(r, 'meta', 'resourceType')]),
+        [
+          [undefined, undefined, 'User'],
+          [undefined, undefined, 'Group'],
+        ],
+      );
     });
 
     it('refuses a cursor and a sortBy that no type has', async () => {

@@ -170,10 +170,21 @@ export async function registerScimRoutes(app: FastifyInstance, options: ScimRout
       const limit = await options.clientLimits.failed(request.ip);
       if (limit) throw limited(limit.waitSeconds, limit.what);
       if (result?.revoked) {
-        refused.set(request, { tenantId: result.revoked.tenant.id, credentialId: result.revoked.credential.id, outcome: 'revoked-token', detail: 'the token was revoked' });
+        refused.set(request, {
+          tenantId: result.revoked.tenant.id,
+          credentialId: result.revoked.credential.id,
+          outcome: 'revoked-token',
+          detail: 'the token was revoked',
+        });
       } else {
         const named = await slugTenant();
-        if (named) refused.set(request, { tenantId: named.id, credentialId: null, outcome: 'wrong-token', detail: result ? 'the token is not one Roster issued' : 'no token was sent' });
+        if (named)
+          refused.set(request, {
+            tenantId: named.id,
+            credentialId: null,
+            outcome: 'wrong-token',
+            detail: result ? 'the token is not one Roster issued' : 'no token was sent',
+          });
       }
       throw unauthorized();
     }
@@ -263,7 +274,10 @@ export async function registerScimRoutes(app: FastifyInstance, options: ScimRout
       // response any more: Fastify then destroys the connection, so the client sees a truncated,
       // unparseable answer and retries, rather than a 200 with half a group it would take as whole.
       // A failure before them is answered as any other error.
-      return reply.code(response.status).header('content-type', SCIM_JSON).send(Readable.from(response.stream, { objectMode: false }));
+      return reply
+        .code(response.status)
+        .header('content-type', SCIM_JSON)
+        .send(Readable.from(response.stream, { objectMode: false }));
     }
     if (response.body === undefined) return reply.code(response.status).send();
     return reply.code(response.status).header('content-type', SCIM_JSON).send(JSON.stringify(response.body));
@@ -303,12 +317,8 @@ export async function registerScimRoutes(app: FastifyInstance, options: ScimRout
   });
   app.get('/Users/:id', async (req, reply) => send(req, reply, await readUser(context(req), id(req), projectionParams(queryOf(req)))));
   app.post('/Users', async (req, reply) => send(req, reply, await postUser(context(req), body(req), projectionParams(queryOf(req)))));
-  app.put('/Users/:id', async (req, reply) =>
-    send(req, reply, await putUser(context(req), id(req), body(req), projectionParams(queryOf(req)), ifMatchOf(req))),
-  );
-  app.patch('/Users/:id', async (req, reply) =>
-    send(req, reply, await patchUser(context(req), id(req), body(req), projectionParams(queryOf(req)), ifMatchOf(req))),
-  );
+  app.put('/Users/:id', async (req, reply) => send(req, reply, await putUser(context(req), id(req), body(req), projectionParams(queryOf(req)), ifMatchOf(req))));
+  app.patch('/Users/:id', async (req, reply) => send(req, reply, await patchUser(context(req), id(req), body(req), projectionParams(queryOf(req)), ifMatchOf(req))));
   app.delete('/Users/:id', async (req, reply) => send(req, reply, await removeUser(context(req), id(req), ifMatchOf(req))));
 
   app.get('/Groups', async (req, reply) => {
@@ -321,19 +331,19 @@ export async function registerScimRoutes(app: FastifyInstance, options: ScimRout
   });
   app.get('/Groups/:id', async (req, reply) => send(req, reply, await readGroup(context(req), id(req), projectionParams(queryOf(req)))));
   app.post('/Groups', async (req, reply) => send(req, reply, await postGroup(context(req), body(req), projectionParams(queryOf(req)))));
-  app.put('/Groups/:id', async (req, reply) =>
-    send(req, reply, await putGroup(context(req), id(req), body(req), projectionParams(queryOf(req)), ifMatchOf(req))),
-  );
-  app.patch('/Groups/:id', async (req, reply) =>
-    send(req, reply, await patchGroup(context(req), id(req), body(req), projectionParams(queryOf(req)), ifMatchOf(req))),
-  );
+  app.put('/Groups/:id', async (req, reply) => send(req, reply, await putGroup(context(req), id(req), body(req), projectionParams(queryOf(req)), ifMatchOf(req))));
+  app.patch('/Groups/:id', async (req, reply) => send(req, reply, await patchGroup(context(req), id(req), body(req), projectionParams(queryOf(req)), ifMatchOf(req))));
   app.delete('/Groups/:id', async (req, reply) => send(req, reply, await removeGroup(context(req), id(req), ifMatchOf(req))));
 
   app.post('/Bulk', async (req, reply) =>
-    send(req, reply, await bulk(context(req), body(req), (error) => {
-      const rendered = renderError(error);
-      if (rendered.internal) req.log.error({ err: error }, 'bulk operation failed');
-      return { status: rendered.status, body: rendered.body };
-    })),
+    send(
+      req,
+      reply,
+      await bulk(context(req), body(req), (error) => {
+        const rendered = renderError(error);
+        if (rendered.internal) req.log.error({ err: error }, 'bulk operation failed');
+        return { status: rendered.status, body: rendered.body };
+      }),
+    ),
   );
 }

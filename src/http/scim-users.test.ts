@@ -111,10 +111,11 @@ for (const { engine, skip } of testEngines()) {
     it('PATCHes atomically: a bad operation after good ones changes nothing', async () => {
       const created = await create('atomic@example.com', { title: 'Before' });
       const id = String(created['id']);
-      const response = await t.scim('PATCH', `/Users/${id}`, patch(
-        { op: 'replace', path: 'title', value: 'After' },
-        { op: 'replace', path: 'noSuchAttribute', value: 'x' },
-      ));
+      const response = await t.scim(
+        'PATCH',
+        `/Users/${id}`,
+        patch({ op: 'replace', path: 'title', value: 'After' }, { op: 'replace', path: 'noSuchAttribute', value: 'x' }),
+      );
       assert.equal(response.status, 400);
       assert.equal(response.body['scimType'], 'invalidPath');
       const read = await t.scim('GET', `/Users/${id}`);
@@ -125,12 +126,16 @@ for (const { engine, skip } of testEngines()) {
     it('PATCHes with paths, value filters and no path; answers 200 with the resource', async () => {
       const created = await create('patchme@example.com', { emails: [{ value: 'old@example.com', type: 'work', primary: true }] });
       const id = String(created['id']);
-      const response = await t.scim('PATCH', `/Users/${id}`, patch(
-        { op: 'replace', path: 'emails[type eq "work"].value', value: 'new@example.com' },
-        { op: 'add', path: 'name.givenName', value: 'Pat' },
-        { op: 'replace', value: { displayName: 'Pat Me', active: false } },
-        { op: 'add', path: `${ENTERPRISE}:department`, value: 'R&D' },
-      ));
+      const response = await t.scim(
+        'PATCH',
+        `/Users/${id}`,
+        patch(
+          { op: 'replace', path: 'emails[type eq "work"].value', value: 'new@example.com' },
+          { op: 'add', path: 'name.givenName', value: 'Pat' },
+          { op: 'replace', value: { displayName: 'Pat Me', active: false } },
+          { op: 'add', path: `${ENTERPRISE}:department`, value: 'R&D' },
+        ),
+      );
       assert.equal(response.status, 200, response.raw);
       assert.equal(field(response.body, 'emails', 0, 'value'), 'new@example.com');
       assert.equal(field(response.body, 'name', 'givenName'), 'Pat');

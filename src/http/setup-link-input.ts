@@ -6,15 +6,20 @@ import type { SetupLinkRecord } from '../storage/admin-store.js';
 /** The body that makes a setup link, the same in the host API and the admin API. */
 export const setupLinkBody = z
   .strictObject({
-  expiresIn: z.string().max(20).optional(),
-  singleUse: z.boolean().optional(),
-  idp: z.enum(SETUP_IDPS).optional(),
-  productName: z.string().max(200).optional(),
-  logoUrl: z.string().max(600).optional(),
-  accent: z.string().max(20).optional(),
-  returnUrl: z.string().max(600).optional(),
-  /** Open the tenant in preview (default: when it holds nothing yet); false leaves its mode alone. */
-  preview: z.boolean().optional().describe("Open the tenant in preview (default: when it holds nothing yet); false leaves it live. While in preview the tenant's host reads answer 409 tenant_in_preview."),
+    expiresIn: z.string().max(20).optional(),
+    singleUse: z.boolean().optional(),
+    idp: z.enum(SETUP_IDPS).optional(),
+    productName: z.string().max(200).optional(),
+    logoUrl: z.string().max(600).optional(),
+    accent: z.string().max(20).optional(),
+    returnUrl: z.string().max(600).optional(),
+    /** Open the tenant in preview (default: when it holds nothing yet); false leaves its mode alone. */
+    preview: z
+      .boolean()
+      .optional()
+      .describe(
+        "Open the tenant in preview (default: when it holds nothing yet); false leaves it live. While in preview the tenant's host reads answer 409 tenant_in_preview.",
+      ),
   })
   .meta({ id: 'NewSetupLink' });
 

@@ -87,7 +87,10 @@ describe('serving HTTPS directly (TLS_CERT_FILE / TLS_KEY_FILE)', () => {
   });
 
   it('wants both files or neither', () => {
-    assert.throws(() => loadConfig({ TLS_CERT_FILE: certFile }), (error: unknown) => error instanceof ConfigError && /go together/.test(error.message));
+    assert.throws(
+      () => loadConfig({ TLS_CERT_FILE: certFile }),
+      (error: unknown) => error instanceof ConfigError && /go together/.test(error.message),
+    );
   });
 });
 

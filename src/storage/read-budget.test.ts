@@ -31,11 +31,22 @@ describe('read budget', () => {
       await new Promise((resolve) => setImmediate(resolve));
       assert.ok((readBudgetLeftMs() ?? Infinity) <= left, 'still open after an await, and not growing');
     });
-    assert.equal(withReadBudget(0, () => readBudgetLeftMs()), undefined, '0 opens none');
+    assert.equal(
+      withReadBudget(0, () => readBudgetLeftMs()),
+      undefined,
+      '0 opens none',
+    );
   });
 
   it('is open in a request handler, after its body was read', async () => {
-    const app = createHttpApp({ bodyLimitBytes: 1_000_000, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnectionsPerAddress: 0, readBudgetMs: 5_000, logger: false });
+    const app = createHttpApp({
+      bodyLimitBytes: 1_000_000,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      maxConnectionsPerAddress: 0,
+      readBudgetMs: 5_000,
+      logger: false,
+    });
     app.post('/probe', async () => ({ left: readBudgetLeftMs() ?? null }));
     try {
       const answer = await app.inject({ method: 'POST', url: '/probe', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ some: 'body' }) });

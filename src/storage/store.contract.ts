@@ -32,7 +32,14 @@ export function storeContract(engine: EngineName, skip: string | false): void {
       dispose = opened.dispose;
       for (const slug of ['tenant-a', 'tenant-b']) {
         await store.tenants.create({
-          id: uuidv7(), slug, name: slug, provisioningEnabled: true, settings: {}, createdMs: Date.now(), lastRequestMs: null, lastChangeMs: null,
+          id: uuidv7(),
+          slug,
+          name: slug,
+          provisioningEnabled: true,
+          settings: {},
+          createdMs: Date.now(),
+          lastRequestMs: null,
+          lastChangeMs: null,
         });
       }
       a = { tenantId: (await store.tenants.findBySlug('tenant-a'))!.id };
@@ -91,7 +98,10 @@ export function storeContract(engine: EngineName, skip: string | false): void {
       const found = async (scope: TenantScope, id: string) => (await store.read(scope, (r) => r.users.findById(id)))?.id;
       assert.deepEqual([await found(a, kept.id), await found(a, undone.id), await found(a, later.id)], [kept.id, undefined, later.id]);
       assert.deepEqual([await found(b, kept.id), await found(b, later.id)], [undefined, undefined]);
-      await assert.rejects(store.read(a, (r) => r.savepoint()), /inside a write transaction/);
+      await assert.rejects(
+        store.read(a, (r) => r.savepoint()),
+        /inside a write transaction/,
+      );
     });
 
     it('compiles conditions to SQL: eq on folded columns, co/sw/ew, emails, JSON attributes, not, pr', async () => {
@@ -188,7 +198,10 @@ export function storeContract(engine: EngineName, skip: string | false): void {
       assert.equal(seen.length, 25);
       assert.equal(new Set(seen).size, 25);
       assert.deepEqual(seen, [...seen].sort().reverse());
-      assert.equal(await store.read(b, async (r) => (await r.users.list({ page: { kind: 'cursor', limit: 100 } })).rows.some((u) => u.userName.endsWith('@p.com'))), false);
+      assert.equal(
+        await store.read(b, async (r) => (await r.users.list({ page: { kind: 'cursor', limit: 100 } })).rows.some((u) => u.userName.endsWith('@p.com'))),
+        false,
+      );
     });
 
     it('adds and removes members as sets and reports the real delta', async () => {
@@ -200,9 +213,21 @@ export function storeContract(engine: EngineName, skip: string | false): void {
         assert.equal(await r.groups.insert(group), true);
       });
       const ids = users.map((u) => u.id);
-      const added = await store.transaction(t, (r) => r.groups.addMembers(group.id, ids.map((id) => ({ id, type: 'User' })), 2));
+      const added = await store.transaction(t, (r) =>
+        r.groups.addMembers(
+          group.id,
+          ids.map((id) => ({ id, type: 'User' })),
+          2,
+        ),
+      );
       assert.equal(added.length, 50);
-      const again = await store.transaction(t, (r) => r.groups.addMembers(group.id, ids.slice(0, 10).map((id) => ({ id, type: 'User' })), 3));
+      const again = await store.transaction(t, (r) =>
+        r.groups.addMembers(
+          group.id,
+          ids.slice(0, 10).map((id) => ({ id, type: 'User' })),
+          3,
+        ),
+      );
       assert.deepEqual(again, [], 'adding a member twice is harmless');
       const removed = await store.transaction(t, (r) => r.groups.removeMembers(group.id, [...ids.slice(0, 5), 'not-a-member']));
       assert.deepEqual(removed.sort(), ids.slice(0, 5).sort());
@@ -233,7 +258,15 @@ export function storeContract(engine: EngineName, skip: string | false): void {
         for (const g of [outer, inner, empty]) await r.groups.insert(g);
       });
       const added = await store.transaction(t, (r) =>
-        r.groups.addMembers(outer.id, [{ id: ann.id, type: 'User', display: 'Ann (from the IdP)' }, { id: bob.id, type: 'User' }, { id: inner.id, type: 'Group', display: 'Nested' }], 2),
+        r.groups.addMembers(
+          outer.id,
+          [
+            { id: ann.id, type: 'User', display: 'Ann (from the IdP)' },
+            { id: bob.id, type: 'User' },
+            { id: inner.id, type: 'Group', display: 'Nested' },
+          ],
+          2,
+        ),
       );
       assert.deepEqual(added.sort(), [ann.id, bob.id, inner.id].sort());
       // Named again, with another label: already a member, nothing added, the first label stays.
@@ -241,11 +274,14 @@ export function storeContract(engine: EngineName, skip: string | false): void {
       await store.transaction(t, (r) => r.groups.addMembers(inner.id, [{ id: bob.id, type: 'User' }], 3));
       const byGroup = await store.read(t, (r) => r.groups.membersOf([outer.id, inner.id, empty.id]));
       const shown = (id: string) => (byGroup.get(id) ?? []).map((m) => [m.id, m.type, m.display]);
-      assert.deepEqual(shown(outer.id), [
-        [ann.id, 'User', 'Ann (from the IdP)'],
-        [bob.id, 'User', 'bob@s.com'],
-        [inner.id, 'Group', 'Nested'],
-      ].sort((x, y) => String(x[0]).localeCompare(String(y[0]))));
+      assert.deepEqual(
+        shown(outer.id),
+        [
+          [ann.id, 'User', 'Ann (from the IdP)'],
+          [bob.id, 'User', 'bob@s.com'],
+          [inner.id, 'Group', 'Nested'],
+        ].sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
+      );
       assert.deepEqual(shown(inner.id), [[bob.id, 'User', 'bob@s.com']]);
       assert.deepEqual(byGroup.get(empty.id), []);
       assert.deepEqual(await store.read(t, (r) => r.groups.members(outer.id)), byGroup.get(outer.id));
@@ -260,8 +296,17 @@ export function storeContract(engine: EngineName, skip: string | false): void {
         ['member', outer.id, 'later@s.com', 5],
       ]);
       // Another tenant sees none of it.
-      assert.deepEqual(await store.read(b, (r) => r.groups.membersOf([outer.id, inner.id])), new Map([[outer.id, []], [inner.id, []]]));
-      assert.equal((await store.read(b, (r) => r.pending.list(100, 0))).rows.some((p) => p.subjectId === outer.id), false);
+      assert.deepEqual(
+        await store.read(b, (r) => r.groups.membersOf([outer.id, inner.id])),
+        new Map([
+          [outer.id, []],
+          [inner.id, []],
+        ]),
+      );
+      assert.equal(
+        (await store.read(b, (r) => r.pending.list(100, 0))).rows.some((p) => p.subjectId === outer.id),
+        false,
+      );
       // One subject's references by its key: the same two, none of another kind, none in another tenant.
       assert.deepEqual((await store.read(t, (r) => r.pending.forSubject('member', outer.id))).map((p) => p.reference).sort(), ['Late@s.com', 'later@s.com']);
       assert.deepEqual(await store.read(t, (r) => r.pending.forSubject('manager', outer.id)), []);
@@ -270,7 +315,11 @@ export function storeContract(engine: EngineName, skip: string | false): void {
 
     it('reads people with their direct groups in name order, the same as groupsOf, and only in their tenant', async () => {
       const t = { tenantId: (await makeTenant(store, 'withgroups')).id };
-      const [ann, bob, cid] = ['ann@w.com', 'bob@w.com', 'cid@w.com'].map((n) => person(n)) as [ReturnType<typeof person>, ReturnType<typeof person>, ReturnType<typeof person>];
+      const [ann, bob, cid] = ['ann@w.com', 'bob@w.com', 'cid@w.com'].map((n) => person(n)) as [
+        ReturnType<typeof person>,
+        ReturnType<typeof person>,
+        ReturnType<typeof person>,
+      ];
       const mk = (name: string) => groupRecordFrom({ displayName: name }, { id: uuidv7(), version: 1, createdMs: 1, modifiedMs: 1 });
       const [zeta, alpha, mid] = [mk('zeta'), mk('Alpha "quoted" ünïcode'), mk('Mid')];
       await store.transaction(t, async (r) => {
@@ -285,15 +334,23 @@ export function storeContract(engine: EngineName, skip: string | false): void {
       assert.deepEqual(names(one?.groups ?? []), ['Alpha "quoted" ünïcode', 'Mid', 'zeta']);
       assert.deepEqual(one?.groups, (await store.read(t, (r) => r.users.groupsOf([ann.id]))).get(ann.id));
       assert.deepEqual((await store.read(t, (r) => r.users.findByIdWithGroups(cid.id)))?.groups, []);
-      const page = await store.read(t, (r) => r.users.listWithGroups({ sort: { field: f(['userName']), descending: false }, page: { kind: 'index', offset: 0, limit: 10 } }));
+      const page = await store.read(t, (r) =>
+        r.users.listWithGroups({ sort: { field: f(['userName']), descending: false }, page: { kind: 'index', offset: 0, limit: 10 } }),
+      );
       assert.equal(page.total, 3);
-      assert.deepEqual(page.rows.map((row) => [row.user.userName, names(row.groups)]), [
-        ['ann@w.com', ['Alpha "quoted" ünïcode', 'Mid', 'zeta']],
-        ['bob@w.com', ['Mid']],
-        ['cid@w.com', []],
-      ]);
+      assert.deepEqual(
+        page.rows.map((row) => [row.user.userName, names(row.groups)]),
+        [
+          ['ann@w.com', ['Alpha "quoted" ünïcode', 'Mid', 'zeta']],
+          ['bob@w.com', ['Mid']],
+          ['cid@w.com', []],
+        ],
+      );
       assert.equal(await store.read(b, (r) => r.users.findByIdWithGroups(ann.id)), undefined);
-      assert.equal((await store.read(b, (r) => r.users.listWithGroups({ page: { kind: 'cursor', limit: 100 } }))).rows.some((row) => row.user.userName.endsWith('@w.com')), false);
+      assert.equal(
+        (await store.read(b, (r) => r.users.listWithGroups({ page: { kind: 'cursor', limit: 100 } }))).rows.some((row) => row.user.userName.endsWith('@w.com')),
+        false,
+      );
     });
 
     it('keeps group names unique per tenant, case-insensitively', async () => {
@@ -307,14 +364,36 @@ export function storeContract(engine: EngineName, skip: string | false): void {
     it('writes provisioning-log entries of several tenants in one batch, field for field, and only where they belong', async () => {
       const at = Date.now();
       const full: RequestLogEntry = {
-        tenantId: a.tenantId, id: uuidv7(), atMs: at, method: 'PATCH', path: '/scim/v2/Users/x?attributes=name', status: 200, durationMs: 12,
-        client: 'Okta SCIM Client 1.0.0', credentialId: 'cred-1', resourceType: 'User', resourceId: 'x', changed: true,
+        tenantId: a.tenantId,
+        id: uuidv7(),
+        atMs: at,
+        method: 'PATCH',
+        path: '/scim/v2/Users/x?attributes=name',
+        status: 200,
+        durationMs: 12,
+        client: 'Okta SCIM Client 1.0.0',
+        credentialId: 'cred-1',
+        resourceType: 'User',
+        resourceId: 'x',
+        changed: true,
         notes: { changes: ['name.familyName: "Lovelace" → "Byron" 😀'], normalisers: ['entra-string-boolean'], nested: { quote: '"\\', n: 1.5, none: null } },
         error: null,
       };
       const bare: RequestLogEntry = {
-        tenantId: a.tenantId, id: uuidv7(), atMs: at + 1, method: 'GET', path: '/scim/v2/Users', status: 401, durationMs: 0,
-        client: null, credentialId: null, resourceType: null, resourceId: null, changed: false, notes: {}, error: 'Authentication failed',
+        tenantId: a.tenantId,
+        id: uuidv7(),
+        atMs: at + 1,
+        method: 'GET',
+        path: '/scim/v2/Users',
+        status: 401,
+        durationMs: 0,
+        client: null,
+        credentialId: null,
+        resourceType: null,
+        resourceId: null,
+        changed: false,
+        notes: {},
+        error: 'Authentication failed',
       };
       // Text PostgreSQL's jsonb refuses (a lone surrogate, U+0000) is kept as U+FFFD rather than losing the batch.
       const odd: RequestLogEntry = { ...bare, id: uuidv7(), atMs: at + 2, error: 'bad \ud800 and \u0000 here', notes: { ignored: ['x\udc00'] } };
@@ -337,15 +416,30 @@ export function storeContract(engine: EngineName, skip: string | false): void {
       const tenant = await makeTenant(store, 'log-retention');
       const other = await makeTenant(store, 'log-retention-other');
       const entry = (tenantId: string, atMs: number): RequestLogEntry => ({
-        tenantId, id: uuidv7(), atMs, method: 'GET', path: '/scim/v2/Users', status: 200, durationMs: 1,
-        client: null, credentialId: null, resourceType: null, resourceId: null, changed: false, notes: {}, error: null,
+        tenantId,
+        id: uuidv7(),
+        atMs,
+        method: 'GET',
+        path: '/scim/v2/Users',
+        status: 200,
+        durationMs: 1,
+        client: null,
+        credentialId: null,
+        resourceType: null,
+        resourceId: null,
+        changed: false,
+        notes: {},
+        error: null,
       });
       await store.appendRequestLog([...[10, 20, 30, 40, 50].map((at) => entry(tenant.id, at)), entry(other.id, 10)]);
       const scope = { tenantId: tenant.id };
       assert.equal(await store.transaction(scope, (r) => r.requestLog.prune(45, 2)), 2, 'no more than the chunk');
       assert.equal(await store.transaction(scope, (r) => r.requestLog.prune(45, 2)), 2);
       assert.equal(await store.transaction(scope, (r) => r.requestLog.prune(45, 2)), 0, 'nothing newer than the cutoff');
-      assert.deepEqual((await store.read(scope, (r) => r.requestLog.list({ limit: 10 }))).map((e) => e.atMs), [50]);
+      assert.deepEqual(
+        (await store.read(scope, (r) => r.requestLog.list({ limit: 10 }))).map((e) => e.atMs),
+        [50],
+      );
       assert.equal((await store.read({ tenantId: other.id }, (r) => r.requestLog.list({ limit: 10 }))).length, 1, 'another tenant keeps its log');
     });
 
@@ -358,7 +452,15 @@ export function storeContract(engine: EngineName, skip: string | false): void {
       await append(scope, [1000, 1000, 1000]);
       await append({ tenantId: other.id }, [1000]);
       // The endpoint's stream starts at seq 3: it has "received" 1…3 and waits for the rest.
-      await store.delivery.createEndpoint({ id: uuidv7(), tenantId: tenant.id, url: 'https://example.com/hook', label: 'x', secret: 's', retiringSecrets: [], createdMs: 1 });
+      await store.delivery.createEndpoint({
+        id: uuidv7(),
+        tenantId: tenant.id,
+        url: 'https://example.com/hook',
+        label: 'x',
+        secret: 's',
+        retiringSecrets: [],
+        createdMs: 1,
+      });
       await append(scope, [5000, 1000, 1000]);
       assert.equal(await store.transaction(scope, (r) => r.events.prune(2000, 100)), 3, 'up to what the endpoint received');
       assert.equal(await store.read(scope, (r) => r.events.prunedThrough()), 3);
@@ -368,11 +470,15 @@ export function storeContract(engine: EngineName, skip: string | false): void {
       const [claim] = await store.delivery.claimDue('owner', Date.now(), Date.now() + 60_000, 10);
       assert.ok(claim);
       const key = { endpointId: claim.endpoint.id, tenantId: tenant.id };
-      for (const seq of [4, 5, 6]) assert.equal(await store.delivery.recordSuccess(key, { owner: 'owner', token: claim.stream.leaseToken }, seq, Date.now(), Date.now() + 60_000), true);
+      for (const seq of [4, 5, 6])
+        assert.equal(await store.delivery.recordSuccess(key, { owner: 'owner', token: claim.stream.leaseToken }, seq, Date.now(), Date.now() + 60_000), true);
 
       assert.equal(await store.transaction(scope, (r) => r.events.prune(2000, 100)), 0, 'seq 4 is newer than the cutoff, so 5 and 6 stay too');
       assert.equal(await store.transaction(scope, (r) => r.events.prune(99_000, 2)), 2, 'a chunk at a time');
-      assert.deepEqual((await store.read(scope, (r) => r.events.after(0, 10))).map((e) => e.seq), [6]);
+      assert.deepEqual(
+        (await store.read(scope, (r) => r.events.after(0, 10))).map((e) => e.seq),
+        [6],
+      );
       assert.equal(await store.read(scope, (r) => r.events.prunedThrough()), 5);
       assert.equal(await store.read(scope, (r) => r.events.lastSeq()), 6);
       assert.equal(await store.read({ tenantId: other.id }, (r) => r.events.prunedThrough()), 0);
@@ -404,7 +510,11 @@ export function storeContract(engine: EngineName, skip: string | false): void {
         await store.transaction(scope, async (r) => {
           for (const p of people) await r.users.insert(p);
           await r.groups.insert(group);
-          await r.groups.addMembers(group.id, people.map((p) => ({ id: p.id, type: 'User' as const })), 2);
+          await r.groups.addMembers(
+            group.id,
+            people.map((p) => ({ id: p.id, type: 'User' as const })),
+            2,
+          );
           await r.events.append(people.map((p) => ({ id: uuidv7(), type: 'user.created', occurredMs: 1, data: { id: p.id } })));
         });
         await store.credentials.create({ id: uuidv7(), tenantId, kind: 'bearer', label: 'x', secretHash: uuidv7(), createdMs: 1, lastUsedMs: null, revokedMs: null });
@@ -438,8 +548,20 @@ export function storeContract(engine: EngineName, skip: string | false): void {
       assert.equal(await store.tenants.purgeRows(doomed.id, 'users', 10), 0);
       // A process that buffered log entries of the deleted tenant still writes the rest of its batch.
       const entry = (tenantId: string): RequestLogEntry => ({
-        tenantId, id: uuidv7(), atMs: 1, method: 'GET', path: '/scim/v2/Users', status: 403, durationMs: 0,
-        client: null, credentialId: null, resourceType: null, resourceId: null, changed: false, notes: {}, error: null,
+        tenantId,
+        id: uuidv7(),
+        atMs: 1,
+        method: 'GET',
+        path: '/scim/v2/Users',
+        status: 403,
+        durationMs: 0,
+        client: null,
+        credentialId: null,
+        resourceType: null,
+        resourceId: null,
+        changed: false,
+        notes: {},
+        error: null,
       });
       await store.appendRequestLog([entry(doomed.id), entry(keep.id)]);
       assert.equal((await store.read({ tenantId: keep.id }, (r) => r.requestLog.list({ limit: 10 }))).length, 1);
@@ -471,13 +593,25 @@ export function storeContract(engine: EngineName, skip: string | false): void {
     it('disables and removes admins, ends one admin’s sessions only, and spends a reset link once', async () => {
       const { admins, sessions, passwordResets, audit } = store.admin;
       const admin = (email: string) => ({
-        id: uuidv7(), email, emailFold: email, passwordHash: 'scrypt$x', role: 'operator' as const, tenantId: null, createdMs: 1, lastSignInMs: null, disabledMs: null,
+        id: uuidv7(),
+        email,
+        emailFold: email,
+        passwordHash: 'scrypt$x',
+        role: 'operator' as const,
+        tenantId: null,
+        createdMs: 1,
+        lastSignInMs: null,
+        disabledMs: null,
       });
       const ann = admin('ann@example.com');
       const bob = admin('bob@example.com');
       await admins.create(ann);
       await admins.create(bob);
-      for (const [hash, who] of [['s1', ann], ['s2', ann], ['s3', bob]] as const) {
+      for (const [hash, who] of [
+        ['s1', ann],
+        ['s2', ann],
+        ['s3', bob],
+      ] as const) {
         await sessions.create({ idHash: hash, adminId: who.id, createdMs: 1, lastSeenMs: 1, expiresMs: Number.MAX_SAFE_INTEGER });
       }
       assert.equal(await admins.setDisabled(ann.id, 50), true);
@@ -495,7 +629,11 @@ export function storeContract(engine: EngineName, skip: string | false): void {
       assert.equal(await passwordResets.find('old'), undefined, 'a newer link replaces the older one');
       assert.equal(await passwordResets.consume('new', 1000), undefined, 'expired at its expiry time');
       const [first, second] = await Promise.all([passwordResets.consume('new', 999), passwordResets.consume('new', 999)]);
-      assert.deepEqual([first, second].filter((x) => x !== undefined), [ann.id], 'two uses at once: exactly one wins');
+      assert.deepEqual(
+        [first, second].filter((x) => x !== undefined),
+        [ann.id],
+        'two uses at once: exactly one wins',
+      );
       assert.equal((await passwordResets.find('new'))?.usedMs, 999);
       assert.equal(await admins.setPasswordHash(ann.id, 'scrypt$new'), true);
       assert.equal((await admins.findById(ann.id))?.passwordHash, 'scrypt$new');
@@ -527,7 +665,11 @@ export function storeContract(engine: EngineName, skip: string | false): void {
       const committed = new Set(outcomes.flatMap((o, change) => (o.status === 'fulfilled' ? [change] : [])));
       assert.equal(committed.size, 24);
       const events = await store.read(tenant, (r) => r.events.after(0, 1000));
-      assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i + 1), 'no gaps');
+      assert.deepEqual(
+        events.map((e) => e.seq),
+        events.map((_, i) => i + 1),
+        'no gaps',
+      );
       assert.equal(await store.read(tenant, (r) => r.events.lastSeq()), events.length);
       assert.deepEqual(new Set(events.map((e) => e.data['change'])), committed, 'exactly the committed changes');
       // Each change's events are consecutive, in the order appended.
@@ -537,12 +679,22 @@ export function storeContract(engine: EngineName, skip: string | false): void {
         else runs.push({ change: e.data['change'], parts: [e.data['part']] });
       }
       assert.equal(runs.length, committed.size);
-      for (const run of runs) assert.deepEqual(run.parts, run.parts.map((_, i) => i));
+      for (const run of runs)
+        assert.deepEqual(
+          run.parts,
+          run.parts.map((_, i) => i),
+        );
       // A change made after another has committed comes after it.
       await store.transaction(tenant, (r) => r.events.append([draft(100, 0)]));
       await store.transaction(tenant, (r) => r.events.append([draft(101, 0)]));
       const tail = await store.read(tenant, (r) => r.events.after(events.length, 10));
-      assert.deepEqual(tail.map((e) => [e.seq, e.data['change']]), [[events.length + 1, 100], [events.length + 2, 101]]);
+      assert.deepEqual(
+        tail.map((e) => [e.seq, e.data['change']]),
+        [
+          [events.length + 1, 100],
+          [events.length + 2, 101],
+        ],
+      );
       assert.deepEqual(await store.read(b, (r) => r.events.after(0, 1000)), [], 'another tenant sees none of them');
       assert.equal(await store.read(b, (r) => r.events.lastSeq()), 0);
     });
@@ -552,11 +704,15 @@ export function storeContract(engine: EngineName, skip: string | false): void {
       let writing = true;
       const writes = (async () => {
         for (let i = 0; i < 60; i += 3) {
-          await Promise.all([0, 1, 2].map((k) => store.transaction(tenant, async (r) => {
-            const user = person(`snap${i + k}@example.com`);
-            await r.users.insert(user);
-            await r.events.append([{ id: uuidv7(), type: 'user.created', occurredMs: 1, data: { id: user.id } }]);
-          })));
+          await Promise.all(
+            [0, 1, 2].map((k) =>
+              store.transaction(tenant, async (r) => {
+                const user = person(`snap${i + k}@example.com`);
+                await r.users.insert(user);
+                await r.events.append([{ id: uuidv7(), type: 'user.created', occurredMs: 1, data: { id: user.id } }]);
+              }),
+            ),
+          );
         }
         writing = false;
       })();

@@ -30,7 +30,14 @@ const VALUES: Record<Operand, Record<string, string>> = {
   text: { eq: '"u15@x.com"', ne: '"u15@x.com"', co: '"1"', sw: '"u1"', ew: '"x.com"', gt: '"u5"', ge: '"u5"', lt: '"u5"', le: '"u5"' },
   member: { eq: '"{member}"', ne: '"{member}"', co: '"0"', sw: '"0"', ew: '"1"', gt: '"{member}"', ge: '"{member}"', lt: '"{member}"', le: '"{member}"' },
   boolean: { eq: 'true', ne: 'true' },
-  dateTime: { eq: '"2030-01-01T00:00:00Z"', ne: '"2030-01-01T00:00:00Z"', gt: '"2001-01-01T00:00:00Z"', ge: '"2001-01-01T00:00:00Z"', lt: '"2030-01-01T00:00:00Z"', le: '"2030-01-01T00:00:00Z"' },
+  dateTime: {
+    eq: '"2030-01-01T00:00:00Z"',
+    ne: '"2030-01-01T00:00:00Z"',
+    gt: '"2001-01-01T00:00:00Z"',
+    ge: '"2001-01-01T00:00:00Z"',
+    lt: '"2030-01-01T00:00:00Z"',
+    le: '"2030-01-01T00:00:00Z"',
+  },
 };
 
 interface Attribute {

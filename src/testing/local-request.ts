@@ -15,10 +15,7 @@ export interface LocalResponse {
  * Linux all of 127/8 is the loopback interface), so tests can be several clients. Over https the
  * certificate is accepted whatever it is: the tests look at which one was served.
  */
-export function localRequest(
-  url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: unknown; from?: string } = {},
-): Promise<LocalResponse> {
+export function localRequest(url: string, options: { method?: string; headers?: Record<string, string>; body?: unknown; from?: string } = {}): Promise<LocalResponse> {
   const target = new URL(url);
   const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;

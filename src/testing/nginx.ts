@@ -94,10 +94,14 @@ http {
   child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
   let exited = false;
   child.once('exit', () => (exited = true));
-  await waitUntil(async () => {
-    if (exited) throw new Error(`nginx exited before listening:\n${output.join('')}`);
-    return answers(port);
-  }, `nginx to listen on ${port}`, 30_000);
+  await waitUntil(
+    async () => {
+      if (exited) throw new Error(`nginx exited before listening:\n${output.join('')}`);
+      return answers(port);
+    },
+    `nginx to listen on ${port}`,
+    30_000,
+  );
   return {
     base: `https://127.0.0.1:${port}`,
     process: child,

@@ -61,8 +61,7 @@ export async function createTestServer(engine: EngineName, env: Record<string, s
     databaseUrl: config.databaseUrl,
     tenant: first.tenant,
     token: first.token,
-    scim: (method, path, body, headers = {}) =>
-      request(method, `/scim/v2${path}`, body, { authorization: `Bearer ${first.token}`, ...headers }),
+    scim: (method, path, body, headers = {}) => request(method, `/scim/v2${path}`, body, { authorization: `Bearer ${first.token}`, ...headers }),
     addTenant,
     async close() {
       await server.close();

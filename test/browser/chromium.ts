@@ -19,15 +19,7 @@ export function chromiumSkipReason(): string | false {
   return 'Chromium not found at /usr/bin/chromium (install it: apt-get install -y chromium, or set CHROMIUM_PATH)';
 }
 
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /** A headless Chromium with a fresh profile directory, removed again by `close`. */
 export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {

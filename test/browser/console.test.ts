@@ -186,16 +186,43 @@ for (const { engine, skip } of testEngines()) {
     it('uses that token for real SCIM requests from the test', async () => {
       // Okta's existence check, then an initial sync where reports arrive before their manager.
       assert.equal((await scim('GET', '/Users?filter=userName%20eq%20%22ada.lovelace%40acme.example%22&startIndex=1&count=100')).status, 200);
-      const ada = await scim('POST', '/Users', person('ada.lovelace@acme.example', 'Ada', 'Lovelace', { title: 'Principal Engineer', externalId: 'okta-00u1ada' }, {
-        department: 'Engineering', division: 'Product', organization: 'Acme Corp', employeeNumber: 'E-1001', costCenter: 'CC-42', manager: { value: 'grace.hopper@acme.example' },
-        businessUnit: 'Analytical Engines',
-      }));
+      const ada = await scim(
+        'POST',
+        '/Users',
+        person(
+          'ada.lovelace@acme.example',
+          'Ada',
+          'Lovelace',
+          { title: 'Principal Engineer', externalId: 'okta-00u1ada' },
+          {
+            department: 'Engineering',
+            division: 'Product',
+            organization: 'Acme Corp',
+            employeeNumber: 'E-1001',
+            costCenter: 'CC-42',
+            manager: { value: 'grace.hopper@acme.example' },
+            businessUnit: 'Analytical Engines',
+          },
+        ),
+      );
       assert.equal(ada.status, 201, JSON.stringify(ada.body));
       const adaId = String(ada.body['id']);
       const others: [string, string, string, JsonObject, JsonObject][] = [
         // Another product's extension URN (the seed guide's), and a department outside its namespace: both ignored and noted.
-        ['alan.turing@acme.example', 'Alan', 'Turing', { title: 'Staff Engineer', [CYBSAFE]: { office: 'Bletchley Park', grade: 'B' } }, { department: 'Engineering', division: 'Product', manager: { value: 'ada.lovelace@acme.example' } }],
-        ['katherine.johnson@acme.example', 'Katherine', 'Johnson', { title: 'Data Scientist', Department: 'Finance' }, { department: 'Engineering', division: 'Research', manager: { value: 'ada.lovelace@acme.example' } }],
+        [
+          'alan.turing@acme.example',
+          'Alan',
+          'Turing',
+          { title: 'Staff Engineer', [CYBSAFE]: { office: 'Bletchley Park', grade: 'B' } },
+          { department: 'Engineering', division: 'Product', manager: { value: 'ada.lovelace@acme.example' } },
+        ],
+        [
+          'katherine.johnson@acme.example',
+          'Katherine',
+          'Johnson',
+          { title: 'Data Scientist', Department: 'Finance' },
+          { department: 'Engineering', division: 'Research', manager: { value: 'ada.lovelace@acme.example' } },
+        ],
         ['mary.jackson@acme.example', 'Mary', 'Jackson', { title: 'Account Executive' }, { department: 'Sales', division: 'Commercial' }],
         ['dorothy.vaughan@acme.example', 'Dorothy', 'Vaughan', { title: 'Finance Lead' }, { department: 'Finance', division: 'Operations' }],
         ['edsger.dijkstra@acme.example', 'Edsger', 'Dijkstra', { title: 'Counsel' }, { department: 'Legal', division: 'Operations', manager: { value: 'E-9999' } }],
@@ -210,23 +237,66 @@ for (const { engine, skip } of testEngines()) {
       }
       // An incomplete profile (no country, no language), a hire date kept as sent and flagged (the
       // default value rules), and a userName clash, which is refused and writes nothing.
-      const linus = await scim('POST', '/Users', { schemas: [CORE], userName: 'linus@acme.example', name: { givenName: 'Linus', familyName: 'Torvalds' }, emails: [{ value: 'linus@acme.example', type: 'work' }], active: true });
+      const linus = await scim('POST', '/Users', {
+        schemas: [CORE],
+        userName: 'linus@acme.example',
+        name: { givenName: 'Linus', familyName: 'Torvalds' },
+        emails: [{ value: 'linus@acme.example', type: 'work' }],
+        active: true,
+      });
       assert.equal(linus.status, 201);
-      const odd = await scim('POST', '/Users', person('bad.date@acme.example', 'Bad', 'Date', { 'urn:ietf:params:scim:schemas:extension:roster:2.0:User': { hireDate: '31/12/2024' } }));
+      const odd = await scim(
+        'POST',
+        '/Users',
+        person('bad.date@acme.example', 'Bad', 'Date', { 'urn:ietf:params:scim:schemas:extension:roster:2.0:User': { hireDate: '31/12/2024' } }),
+      );
       assert.equal(odd.status, 201, JSON.stringify(odd.body));
       const clash = await scim('POST', '/Users', { schemas: [CORE], userName: 'linus@acme.example' });
       assert.equal(clash.status, 409);
       // Deactivation (Okta) and a department change that empties the Legal folder.
-      assert.equal((await scim('PATCH', `/Users/${ids.get('mary')}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: false } }] })).status, 200);
-      const moved = await scim('PATCH', `/Users/${ids.get('edsger')}`, {
-        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-        Operations: [{ op: 'Replace', path: `${ENTERPRISE}:department`, value: 'Finance' }],
-      }, token, 'Azure AD SCIM Client');
+      assert.equal(
+        (
+          await scim('PATCH', `/Users/${ids.get('mary')}`, {
+            schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+            Operations: [{ op: 'replace', value: { active: false } }],
+          })
+        ).status,
+        200,
+      );
+      const moved = await scim(
+        'PATCH',
+        `/Users/${ids.get('edsger')}`,
+        {
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+          Operations: [{ op: 'Replace', path: `${ENTERPRISE}:department`, value: 'Finance' }],
+        },
+        token,
+        'Azure AD SCIM Client',
+      );
       assert.equal(moved.status, 200, JSON.stringify(moved.body));
       // Pushed groups.
       const members = (...names: string[]) => names.map((n) => ({ value: ids.get(n)! }));
-      assert.equal((await scim('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Engineering leads', externalId: 'okta-00g1eng', members: members('ada', 'grace') })).status, 201);
-      assert.equal((await scim('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'All staff', members: members('ada', 'alan', 'katherine', 'mary', 'dorothy', 'edsger', 'grace') })).status, 201);
+      assert.equal(
+        (
+          await scim('POST', '/Groups', {
+            schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+            displayName: 'Engineering leads',
+            externalId: 'okta-00g1eng',
+            members: members('ada', 'grace'),
+          })
+        ).status,
+        201,
+      );
+      assert.equal(
+        (
+          await scim('POST', '/Groups', {
+            schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+            displayName: 'All staff',
+            members: members('ada', 'alan', 'katherine', 'mary', 'dorothy', 'edsger', 'grace'),
+          })
+        ).status,
+        201,
+      );
       assert.equal((await scim('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Security champions' })).status, 201);
     });
 
@@ -261,10 +331,24 @@ for (const { engine, skip } of testEngines()) {
       await page.waitForURL(/\/people\/[0-9a-f-]{36}$/);
       assert.equal(await heading(), 'Ada Lovelace');
       const text = (await page.locator('main').textContent()) ?? '';
-      for (const expected of ['Principal Engineer', 'E-1001', 'CC-42', 'Engineering leads', 'All staff', 'Department: Engineering', 'Grace Hopper', 'Alan Turing', 'Katherine Johnson', 'SCIM history']) {
+      for (const expected of [
+        'Principal Engineer',
+        'E-1001',
+        'CC-42',
+        'Engineering leads',
+        'All staff',
+        'Department: Engineering',
+        'Grace Hopper',
+        'Alan Turing',
+        'Katherine Johnson',
+        'SCIM history',
+      ]) {
         assert.ok(text.includes(expected), `person page shows ${expected}`);
       }
-      assert.match(text, /Ignored\S*:businessUnit — not an attribute of this schema\. Did you mean urn:ietf:params:scim:schemas:extension:roster:2\.0:User:businessUnit\?/);
+      assert.match(
+        text,
+        /Ignored\S*:businessUnit — not an attribute of this schema\. Did you mean urn:ietf:params:scim:schemas:extension:roster:2\.0:User:businessUnit\?/,
+      );
       await shoot('06-person');
       await page.goto(`${base}/admin/t/acme/people?q=bad.date`);
       await page.getByRole('link', { name: 'Bad Date' }).click();
@@ -319,7 +403,10 @@ for (const { engine, skip } of testEngines()) {
       assert.match(text, /Did you mean/);
       assert.match(text, /entra-capitalised-op/);
       assert.match(text, /IgnoredDepartment — not a core User attribute\. Did you mean urn:ietf:params:scim:schemas:extension:enterprise:2\.0:User:department\?/);
-      assert.match(text, /Ignoredurn:ietf:params:scim:schemas:extension:cybsafe:2\.0:User — unknown schema; its attributes office, grade are attributes of urn:ietf:params:scim:schemas:extension:roster:2\.0:User\. Did you mean that schema URN\?/);
+      assert.match(
+        text,
+        /Ignoredurn:ietf:params:scim:schemas:extension:cybsafe:2\.0:User — unknown schema; its attributes office, grade are attributes of urn:ietf:params:scim:schemas:extension:roster:2\.0:User\. Did you mean that schema URN\?/,
+      );
       assert.equal(text.includes(token), false, 'credentials are never shown');
       await shoot('12-provisioning-log');
       await page.getByLabel('Result').selectOption('error');
@@ -430,7 +517,10 @@ describe('admin console mounted in a host under /scim-service, in Chromium', { s
     assert.match(page.url(), /\/scim-service\/admin\/t\/acme\/provisioning$/);
     // The session cookie goes to the console under the prefix, and nowhere else on the host.
     const cookies = await browser.context.cookies(`${origin}/scim-service/admin/`);
-    assert.deepEqual(cookies.map((c) => [c.name, c.path]), [['roster_admin', '/scim-service/admin']]);
+    assert.deepEqual(
+      cookies.map((c) => [c.name, c.path]),
+      [['roster_admin', '/scim-service/admin']],
+    );
     assert.deepEqual(await browser.context.cookies(`${origin}/`), []);
     assert.deepEqual(outside, [], 'every request the console made stayed under the prefix');
   });

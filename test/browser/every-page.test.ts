@@ -59,7 +59,13 @@ async function axeViolations(page: Page): Promise<string[]> {
   const results = await page.evaluate<AxeResults>("window.axe.run(document, { resultTypes: ['violations'] })");
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} — at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} — at ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join(' | ')}`,
+    );
 }
 
 /** The page's width, and the elements sticking out past the screen's edge when it is too wide. */
@@ -178,10 +184,23 @@ describe('every console page in Chromium: axe-core, and a phone 390 px wide', { 
     setupUrl = `${base}/admin/setup/${(await createSetupLink(server.rt, { tenantId: acme.id, idp: 'okta', createdBy: 'test' })).token}`;
 
     // Long names and addresses, as real directories have them: the phone layout must wrap them.
-    const long = await scim('POST', '/Users', person('maximilian.featherstonehaugh-worthington@subsidiary-with-a-long-name.example', 'Maximilian', 'Featherstonehaugh-Worthington', { department: 'Engineering', manager: { value: 'E-404' } }, { title: 'Principal Distributed Systems Engineer' }));
+    const long = await scim(
+      'POST',
+      '/Users',
+      person(
+        'maximilian.featherstonehaugh-worthington@subsidiary-with-a-long-name.example',
+        'Maximilian',
+        'Featherstonehaugh-Worthington',
+        { department: 'Engineering', manager: { value: 'E-404' } },
+        { title: 'Principal Distributed Systems Engineer' },
+      ),
+    );
     assert.equal(long.status, 201, JSON.stringify(long.body));
     ids.set('long', String(long.body['id']));
-    for (const [key, userName, given, family] of [['ada', 'ada@acme.example', 'Ada', 'Lovelace'], ['ada2', 'a.lovelace@acme.example', 'Ada', 'Lovelace']] as const) {
+    for (const [key, userName, given, family] of [
+      ['ada', 'ada@acme.example', 'Ada', 'Lovelace'],
+      ['ada2', 'a.lovelace@acme.example', 'Ada', 'Lovelace'],
+    ] as const) {
       const created = await scim('POST', '/Users', person(userName, given, family, { department: 'Engineering' }, { Department: 'ignored' }));
       assert.equal(created.status, 201);
       ids.set(key, String(created.body['id']));
@@ -249,16 +268,24 @@ describe('every console page in Chromium: axe-core, and a phone 390 px wide', { 
     await page.waitForURL(/\/admin\/t\/acme\/held$/);
   });
 
-  it("exports the people the filters match as CSV from People overview", async () => {
+  it('exports the people the filters match as CSV from People overview', async () => {
     await page.setViewportSize(WIDE);
     await page.goto(`${base}/admin/t/acme/people?status=inactive`);
     await settled('#people table.data');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
     assert.equal(download.suggestedFilename(), 'acme-people.csv');
-    const lines = readFileSync((await download.path())!, 'utf8').trimEnd().split('\r\n');
+    const lines = readFileSync((await download.path())!, 'utf8')
+      .trimEnd()
+      .split('\r\n');
     assert.equal(lines[0], 'id,userName,name,email,title,department,status,source,missing,createdAt,modifiedAt');
     // Six deactivated by SCIM; the held seventh is still active.
-    assert.deepEqual(lines.slice(1).map((l) => l.split(',')[1]).sort(), [0, 1, 2, 3, 4, 5].map((i) => `staff${i}@acme.example`).sort());
+    assert.deepEqual(
+      lines
+        .slice(1)
+        .map((l) => l.split(',')[1])
+        .sort(),
+      [0, 1, 2, 3, 4, 5].map((i) => `staff${i}@acme.example`).sort(),
+    );
   });
 
   it('on a phone the navigation folds behind a Menu button that opens it', async () => {
@@ -352,7 +379,10 @@ describe('every console page in Chromium: axe-core, and a phone 390 px wide', { 
     await page.getByRole('button', { name: 'Remove now: peter@initech.example' }).click();
     await row.waitFor({ state: 'detached' });
     const admins = (await adminApi('/admins')).admins as JsonObject[];
-    assert.equal(admins.some((a) => a['email'] === 'peter@initech.example'), false);
+    assert.equal(
+      admins.some((a) => a['email'] === 'peter@initech.example'),
+      false,
+    );
   });
 
   it("the setup link's pages and the password-reset page pass axe and fit a phone", async () => {

@@ -231,8 +231,16 @@ for (const { engine, skip } of testEngines()) {
     before(async () => {
       database = await createTestDatabase(engine);
       const config = loadConfig({
-        LOG_LEVEL: 'silent', DATABASE_URL: database.url, DB_POOL_SIZE: '4', PORT: '0', HOST: '127.0.0.1',
-        WEBHOOK_POLL_MS: '50', WEBHOOK_RETRY_BASE_MS: '20', WEBHOOK_RETRY_MAX_MS: '200', WEBHOOK_TIMEOUT_MS: '5000', WEBHOOK_LEASE_MS: '10000',
+        LOG_LEVEL: 'silent',
+        DATABASE_URL: database.url,
+        DB_POOL_SIZE: '4',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        WEBHOOK_POLL_MS: '50',
+        WEBHOOK_RETRY_BASE_MS: '20',
+        WEBHOOK_RETRY_MAX_MS: '200',
+        WEBHOOK_TIMEOUT_MS: '5000',
+        WEBHOOK_LEASE_MS: '10000',
       });
       server = await createServer(config);
       base = (await server.listen()).replace('[::1]', '127.0.0.1');
@@ -289,7 +297,12 @@ for (const { engine, skip } of testEngines()) {
           const send: Send = async (request, expect) => {
             const response = await fetch(`${base}/scim/v2${request.path}`, {
               method: request.method,
-              headers: { accept: 'application/scim+json', ...request.headers, authorization: `Bearer ${token}`, ...(request.body === undefined ? {} : { 'content-type': 'application/scim+json' }) },
+              headers: {
+                accept: 'application/scim+json',
+                ...request.headers,
+                authorization: `Bearer ${token}`,
+                ...(request.body === undefined ? {} : { 'content-type': 'application/scim+json' }),
+              },
               ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
             });
             const text = await response.text();
@@ -363,7 +376,11 @@ for (const { engine, skip } of testEngines()) {
           assert.ok(receiver.snapshot!.seq >= first.seq);
           await script.deactivate(send, ids[0]!);
           await waitUntil(() => receiver.events.some((e) => e.type === 'user.deactivated'), 'the deactivation as an event', 30_000);
-          assert.deepEqual(receiver.events.map((e) => e.type), ['tenant.live', 'user.deactivated'], 'nothing of the preview, then the change');
+          assert.deepEqual(
+            receiver.events.map((e) => e.type),
+            ['tenant.live', 'user.deactivated'],
+            'nothing of the preview, then the change',
+          );
           assert.ok(receiver.events[1]!.seq > receiver.snapshot!.seq, 'the event follows the snapshot');
           assert.equal(receiver.refused, 0, 'every request carried a valid signature');
         } finally {

@@ -161,7 +161,7 @@ for (const { engine, skip } of testEngines()) {
       assert.deepEqual(navigations, [], 'the page did not reload');
     });
 
-    it('explains a wrong token, a revoked one and another tenant\'s, in Okta\'s words', async () => {
+    it("explains a wrong token, a revoked one and another tenant's, in Okta's words", async () => {
       assert.equal(await scim('/t/acme/scim/v2', OKTA_FIRST, 'rst_0000000000000000AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'), 401);
       await page.locator('.attempt-failed', { hasText: 'Roster does not know the token in API Token' }).waitFor();
       const globex = await server.rt.store.tenants.findBySlug('globex');

@@ -78,11 +78,9 @@ for (const { engine, skip } of testEngines()) {
       assert.equal(body['userName'], 'Test_User_00aa00aa-bb11-cc22-dd33-44ee44ee44ee');
       assert.equal(body['active'], true);
       assert.deepEqual(body['name'], { formatted: 'givenName familyName', familyName: 'familyName', givenName: 'givenName' });
-      assert.deepEqual(body['emails'], [
-        { value: 'Test_User_11bb11bb-cc22-dd33-ee44-55ff55ff55ff@testuser.com', type: 'work', primary: true },
-      ]);
+      assert.deepEqual(body['emails'], [{ value: 'Test_User_11bb11bb-cc22-dd33-ee44-55ff55ff55ff@testuser.com', type: 'work', primary: true }]);
       assert.equal(field(body, 'meta', 'resourceType'), 'User');
-      assert.ok(!Number.isNaN(Date.parse(String(field(body, 'meta', 'created')))), 'meta.created is the server\'s, an ISO date');
+      assert.ok(!Number.isNaN(Date.parse(String(field(body, 'meta', 'created')))), "meta.created is the server's, an ISO date");
       const roles = body['roles'];
       assert.ok(roles === undefined || (Array.isArray(roles) && roles.length === 0), `roles: [] stays empty: ${JSON.stringify(roles)}`);
     });
@@ -124,7 +122,7 @@ for (const { engine, skip } of testEngines()) {
       assert.equal(JSON.stringify(body['schemas']).includes('2.0User'), false, 'the misspelt URN is not claimed');
     });
 
-    it('E6 externalId eq: quoted with + (wire form) and unquoted (the doc\'s older example) → the user', async () => {
+    it("E6 externalId eq: quoted with + (wire form) and unquoted (the doc's older example) → the user", async () => {
       for (const name of ['filter-external-id', 'filter-external-id-unquoted']) {
         const [found] = assertListResponse(await send(name, { externalId: 'jyoung' }), name, 1);
         assert.equal(found?.['id'], joyId);
@@ -242,7 +240,14 @@ for (const { engine, skip } of testEngines()) {
       extraUsers.push(homeOnly);
       await send('replace-missing-work-email', { userId: homeOnly, email: 'work@testuser.com' });
       const emails = ((await readUser(homeOnly))['emails'] as JsonObject[]).map((e) => [e['type'], e['value']]);
-      assert.deepEqual(emails.sort(), [['home', 'home@testuser.com'], ['work', 'work@testuser.com']], 'the home email is kept');
+      assert.deepEqual(
+        emails.sort(),
+        [
+          ['home', 'home@testuser.com'],
+          ['work', 'work@testuser.com'],
+        ],
+        'the home email is kept',
+      );
 
       await send('add-missing-work-address', { userId: id });
       assert.deepEqual((await readUser(id))['addresses'], [{ type: 'work', formatted: '1 Microsoft Way', locality: 'Redmond', region: 'WA' }]);

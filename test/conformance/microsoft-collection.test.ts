@@ -25,13 +25,7 @@ import { DEFAULT_SETTINGS, tenantSettings } from '../../src/provisioning/tenants
 import { createTestDatabase, testEngines, type TestDatabase } from '../../src/testing/databases.js';
 import { valueFlags } from '../../src/provisioning/users/validate-person.js';
 import { defectKey, microsoftKnownDefects, type KnownDefect } from './microsoft-known-defects.js';
-import {
-  loadCollection,
-  runCollection,
-  type AssertionOutcome,
-  type CollectionRun,
-  type RawCollection,
-} from './newman-runner.js';
+import { loadCollection, runCollection, type AssertionOutcome, type CollectionRun, type RawCollection } from './newman-runner.js';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -286,7 +280,9 @@ for (const { engine, skip } of testEngines()) {
         assert.equal(alias.status, 200, `${path}: ${alias.text}`);
         assert.deepEqual(alias.json, standard.json, `${path} answers what /ServiceProviderConfig answers`);
       }
-      const inPath = await fetch(`http://127.0.0.1:${port}/t/microsoft-collection-config/scim/v2/serviceConfiguration`, { headers: { authorization: `Bearer ${token}` } });
+      const inPath = await fetch(`http://127.0.0.1:${port}/t/microsoft-collection-config/scim/v2/serviceConfiguration`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       assert.equal(inPath.status, 200);
       assert.equal(((await inPath.json()) as { patch?: { supported?: boolean } }).patch?.supported, true);
     });

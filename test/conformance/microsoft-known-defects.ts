@@ -39,7 +39,8 @@ export function defectKey(entry: { folder: string; request: string; occurrence: 
   return `${entry.folder || '(top level)'} › ${request} › ${entry.assertion}`;
 }
 
-const PATCH_200 = 'wants 204 from a User PATCH; RFC 7644 §3.5.2 allows 200 with the resource, Roster\'s documented answer for Users (README, "What the SCIM endpoint supports"); the read-back assertions that follow pass.';
+const PATCH_200 =
+  'wants 204 from a User PATCH; RFC 7644 §3.5.2 allows 200 with the resource, Roster\'s documented answer for Users (README, "What the SCIM endpoint supports"); the read-back assertions that follow pass.';
 
 /** Every assertion of the collection (README folders, as published) that may fail, and must. */
 export const microsoftKnownDefects: readonly KnownDefect[] = [

@@ -107,12 +107,7 @@ export function runCollection(options: CollectionRunOptions): Promise<Collection
     emitter.on('request', (err, args) => {
       requests += 1;
       const response = args.response;
-      const exchange = describeExchange(
-        args.request.method,
-        args.request.url.toString(),
-        response?.code,
-        err ? `(${err.message})` : (response?.text() ?? ''),
-      );
+      const exchange = describeExchange(args.request.method, args.request.url.toString(), response?.code, err ? `(${err.message})` : (response?.text() ?? ''));
       lastExchange.set(args.cursor.ref, exchange);
       const folder = folderOf(args.item);
       const nameKey = `${folder}\u0000${args.item.name}`;

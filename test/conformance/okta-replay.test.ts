@@ -128,14 +128,18 @@ for (const { engine, skip } of testEngines()) {
     it('O8 import: GET /Users?startIndex=1&count=100 → integer counters; smaller pages are stable, without gaps or repeats', async () => {
       for (let i = 1; i <= 4; i++) {
         // Four more people, each Okta's create with its own names.
-        const extra = await send('create-user', {}, {
-          body: {
-            ...okta.body('create-user'),
-            userName: `import.${i}@okta.local`,
-            emails: [{ primary: true, value: `import.${i}@okta.local`, type: 'work' }],
-            externalId: `00uimport${i}`,
+        const extra = await send(
+          'create-user',
+          {},
+          {
+            body: {
+              ...okta.body('create-user'),
+              userName: `import.${i}@okta.local`,
+              emails: [{ primary: true, value: `import.${i}@okta.local`, type: 'work' }],
+              externalId: `00uimport${i}`,
+            },
           },
-        });
+        );
         if (i === 1) otherUserId = idOf(extra, 'POST /Users');
       }
       const all = assertListResponse(await send('import-users'), 'GET /Users?startIndex=1&count=100', 5);
@@ -203,7 +207,11 @@ for (const { engine, skip } of testEngines()) {
       assert.deepEqual(await memberIds(t, groupId, okta.headers), [testUserId, otherUserId].sort());
       const before = await send('get-user', { userId: testUserId });
       const groups = (before.body['groups'] ?? []) as JsonObject[];
-      assert.deepEqual(groups.map((g) => g['value']), [groupId], said('GET /Users/{id} lists the group the user is in', before));
+      assert.deepEqual(
+        groups.map((g) => g['value']),
+        [groupId],
+        said('GET /Users/{id} lists the group the user is in', before),
+      );
       await send('put-user', { userId: testUserId });
       assert.deepEqual(await memberIds(t, groupId, okta.headers), [testUserId, otherUserId].sort(), 'the PUT must not drop memberships');
     });
@@ -238,8 +246,7 @@ for (const { engine, skip } of testEngines()) {
     it('O10 a throttled credential gets 429 with a SCIM error and an integer Retry-After (Okta ignores HTTP-dates), and works again after it', async () => {
       // Okta's existence check, sent until the limit answers; its recorded 200 is judged here, not by send().
       const check = okta.request('existence-check');
-      const sendCheck = (authorization?: string) =>
-        t.scim(check.method, check.path, undefined, authorization ? { ...check.headers, authorization } : check.headers);
+      const sendCheck = (authorization?: string) => t.scim(check.method, check.path, undefined, authorization ? { ...check.headers, authorization } : check.headers);
       let throttled: Awaited<ReturnType<TestServer['scim']>> | undefined;
       for (let i = 0; i < 12 && !throttled; i++) {
         const response = await sendCheck();
@@ -256,12 +263,16 @@ for (const { engine, skip } of testEngines()) {
       // Waits on the outcome, not a clock: the credential is served again once its budget refills
       // (about Retry-After seconds; refused requests do not count against it).
       let again: Awaited<ReturnType<typeof sendCheck>> | undefined;
-      await waitUntil(async () => {
-        again = await sendCheck();
-        if (again.status !== 429) return true;
-        await new Promise((resolve) => setImmediate(resolve));
-        return false;
-      }, 'the throttled credential to be served again', 60_000);
+      await waitUntil(
+        async () => {
+          again = await sendCheck();
+          if (again.status !== 429) return true;
+          await new Promise((resolve) => setImmediate(resolve));
+          return false;
+        },
+        'the throttled credential to be served again',
+        60_000,
+      );
       assert.ok(again);
       assert.equal(again.status, 200, said(`after Retry-After (${retryAfter} s)`, again));
     });

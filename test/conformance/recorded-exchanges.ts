@@ -15,9 +15,7 @@ import { isJsonObject, type JsonObject, type JsonValue } from '../../src/json/js
 import type { TestResponse, TestServer } from '../../src/testing/test-server.js';
 import { said } from './replay-helpers.js';
 
-const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
-);
+const jsonValue: z.ZodType<JsonValue> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]));
 
 const exchangeSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9-]+$/),
@@ -112,7 +110,9 @@ export class Recording {
     for (const [key, value] of Object.entries({ ...this.#headers, ...request.headers })) headers[key] = fill(value, variables, false, where);
     const path = fill(request.path, variables, true, where);
     this.#sent.add(name);
-    return request.body === undefined ? { method: request.method, path, headers } : { method: request.method, path, headers, body: fillBody(request.body, variables, where) };
+    return request.body === undefined
+      ? { method: request.method, path, headers }
+      : { method: request.method, path, headers, body: fillBody(request.body, variables, where) };
   }
 
   /**

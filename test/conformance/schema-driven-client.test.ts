@@ -177,14 +177,14 @@ for (const { engine, skip } of testEngines()) {
     };
     const realistic = (attribute: Attribute, path: string, variant: number, n: string, index: number): string => {
       const known: Record<string, readonly string[]> = {
-        'userName': [`strict-a${n}@example.com`, `strict-b${n}@example.com`],
+        userName: [`strict-a${n}@example.com`, `strict-b${n}@example.com`],
         'emails.value': [`mail-a${n}@example.com`, `mail-b${n}@example.com`],
-        'preferredLanguage': ['en', 'fr'],
-        'locale': ['en-GB', 'de-DE'],
-        'timezone': ['Europe/London', 'America/New_York'],
+        preferredLanguage: ['en', 'fr'],
+        locale: ['en-GB', 'de-DE'],
+        timezone: ['Europe/London', 'America/New_York'],
         'addresses.country': ['GB', 'DE'],
         'phoneNumbers.value': ['tel:+44-20-7946-0000', 'tel:+1-201-555-0123'],
-        'hireDate': ['2024-01-31', '2023-06-30'],
+        hireDate: ['2024-01-31', '2023-06-30'],
         // Identifiers of resources (RFC 7643 §4.2, §4.3): a client names a User that exists.
         'manager.value': [someUserIds[0] ?? '', someUserIds[0] ?? ''],
         'members.value': [someUserIds[index] ?? '', someUserIds[index] ?? ''],
@@ -220,7 +220,7 @@ for (const { engine, skip } of testEngines()) {
       for (const slot of slots) {
         const name = `${slotName(resource, slot)} (${step})`;
         const { attribute } = slot;
-        const container = (doc: JsonObject) => (slot.urn ? (doc[slot.urn] as JsonObject | undefined) ?? {} : doc);
+        const container = (doc: JsonObject) => (slot.urn ? ((doc[slot.urn] as JsonObject | undefined) ?? {}) : doc);
         const returned = container(got)[attribute.name];
         if (attribute.returned === 'never' || attribute.mutability === 'writeOnly') {
           assert.equal(returned, undefined, `${name}: returned "never" yet returned`);
@@ -319,7 +319,9 @@ for (const { engine, skip } of testEngines()) {
           ? Object.entries(first)
               .filter(([sub]) => attribute.subAttributes?.find((d) => d.name === sub)?.mutability !== 'readOnly')
               .map(([sub, v]) => [`${pathOf(slot)}.${sub}`, v])
-          : first === undefined ? [] : [[pathOf(slot), first]];
+          : first === undefined
+            ? []
+            : [[pathOf(slot), first]];
         for (const [path, leaf] of leaves) {
           if (leaf === null || typeof leaf === 'object') continue;
           const filter = `${path} eq ${JSON.stringify(leaf)} and id eq "${id}"`;
@@ -334,9 +336,10 @@ for (const { engine, skip } of testEngines()) {
       for (const slot of slots) {
         const { attribute } = slot;
         if (attribute.mutability === 'writeOnly' || attribute.returned === 'never') continue;
-        const paths = attribute.type === 'complex'
-          ? (attribute.subAttributes ?? []).filter((sub) => sub.type !== 'complex').map((sub) => `${pathOf(slot)}.${sub.name}`)
-          : [pathOf(slot)];
+        const paths =
+          attribute.type === 'complex'
+            ? (attribute.subAttributes ?? []).filter((sub) => sub.type !== 'complex').map((sub) => `${pathOf(slot)}.${sub.name}`)
+            : [pathOf(slot)];
         for (const path of paths) {
           const sorted = await call('GET', `${endpoint}?sortBy=${encodeURIComponent(path)}&sortOrder=descending&count=2`);
           ok(sorted, `sortBy ${path}`);
@@ -346,10 +349,21 @@ for (const { engine, skip } of testEngines()) {
 
       // A whole extension replaced by its URN, its value carrying its own "schemas" (RFC 7644 §3.5.2.3).
       for (const urn of new Set(slots.map((slot) => slot.urn).filter((u): u is string => u !== undefined))) {
-        const inner = (body(resource, slots.filter((slot) => slot.urn === urn), 1)[urn] as JsonObject | undefined) ?? {};
+        const inner =
+          (body(
+            resource,
+            slots.filter((slot) => slot.urn === urn),
+            1,
+          )[urn] as JsonObject | undefined) ?? {};
         const replaced = await call('PATCH', `${endpoint}/${id}`, patch({ op: 'replace', path: urn, value: { schemas: [urn], ...inner } }));
         ok(replaced, `PATCH replace ${urn}`);
-        checkReadBack(resource, slots.filter((slot) => slot.urn === urn), { [urn]: inner }, (await call('GET', `${endpoint}/${id}`)).body, `PATCH ${urn}`);
+        checkReadBack(
+          resource,
+          slots.filter((slot) => slot.urn === urn),
+          { [urn]: inner },
+          (await call('GET', `${endpoint}/${id}`)).body,
+          `PATCH ${urn}`,
+        );
       }
 
       // PATCH: replace, add and remove each mutable attribute, reading back after each.
@@ -359,7 +373,11 @@ for (const { engine, skip } of testEngines()) {
         const name = slotName(resource, slot);
         const wrap = (value: JsonValue): JsonObject => (slot.urn ? { [slot.urn]: { [attribute.name]: value } } : { [attribute.name]: value });
         const replaced = generate(attribute, attribute.name, 1);
-        const replace = await call('PATCH', `${endpoint}/${id}?attributes=${encodeURIComponent(pathOf(slot))}`, patch({ op: 'replace', path: pathOf(slot), value: replaced }));
+        const replace = await call(
+          'PATCH',
+          `${endpoint}/${id}?attributes=${encodeURIComponent(pathOf(slot))}`,
+          patch({ op: 'replace', path: pathOf(slot), value: replaced }),
+        );
         ok(replace, `${name}: PATCH replace`);
         patched.push(name);
         checkReadBack(resource, [slot], wrap(replaced), (await call('GET', `${endpoint}/${id}`)).body, 'PATCH replace');

@@ -34,7 +34,7 @@ function resolveName(name: string): ResolvedPath | undefined {
 }
 
 const namespaceOf = (resolved: ResolvedPath) =>
-  (Object.entries(NAMESPACE_SCHEMAS).find(([, schema]) => schema.id === resolved.extension?.id)?.[0] ?? (resolved.extension ? resolved.extension.id : 'core'));
+  Object.entries(NAMESPACE_SCHEMAS).find(([, schema]) => schema.id === resolved.extension?.id)?.[0] ?? (resolved.extension ? resolved.extension.id : 'core');
 
 /** Rows of every markdown table whose header starts with `firstHeader`. */
 function tables(text: string, firstHeader: string): { header: string[]; rows: string[][] }[] {
@@ -42,7 +42,11 @@ function tables(text: string, firstHeader: string): { header: string[]; rows: st
   const found: { header: string[]; rows: string[][] }[] = [];
   lines.forEach((line, i) => {
     if (!line.startsWith(`| ${firstHeader} |`)) return;
-    const cells = (l: string) => l.slice(1, -1).split(' | ').map((c) => c.trim());
+    const cells = (l: string) =>
+      l
+        .slice(1, -1)
+        .split(' | ')
+        .map((c) => c.trim());
     const rows: string[][] = [];
     for (const row of lines.slice(i + 2)) {
       if (!row.startsWith('|')) break;
@@ -81,14 +85,17 @@ describe('the attribute table', () => {
     }
   });
 
-  it("covers every attribute of the enterprise and Roster extensions, and the core attributes a client writes with the rest", () => {
+  it('covers every attribute of the enterprise and Roster extensions, and the core attributes a client writes with the rest', () => {
     for (const namespace of ['enterprise', 'Roster'] as const) {
       const mapped = MAPPED_ATTRIBUTES.filter((a) => a.namespace === namespace).map((a) => a.path.toLowerCase());
       assert.deepEqual(NAMESPACE_SCHEMAS[namespace].attributes.map((a) => a.name.toLowerCase()).sort(), mapped.sort(), namespace);
     }
     const core = new Set(MAPPED_ATTRIBUTES.filter((a) => a.namespace === 'core').map((a) => a.path.split(/[.[]/)[0]!));
     const writable = NAMESPACE_SCHEMAS.core.attributes.filter((a) => a.mutability !== 'readOnly' && a.mutability !== 'writeOnly').map((a) => a.name);
-    assert.deepEqual(writable.filter((name) => !core.has(name)), otherCoreAttributes());
+    assert.deepEqual(
+      writable.filter((name) => !core.has(name)),
+      otherCoreAttributes(),
+    );
     assert.ok(otherCoreAttributes().includes('displayName'));
     assert.ok(!otherCoreAttributes().includes('password'), 'never stored, so not "accepted and stored"');
     assert.ok(!otherCoreAttributes().includes('groups'), 'read-only: written through /Groups');

@@ -133,7 +133,9 @@ describe('citations in code', () => {
     const problems: string[] = [];
     let count = 0;
     // This file's own examples cite documents that exist only in the checker's tests below.
-    const recordings = readdirSync(join(root, RECORDINGS)).filter((f) => f.endsWith('.json')).map((f) => join(root, RECORDINGS, f));
+    const recordings = readdirSync(join(root, RECORDINGS))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => join(root, RECORDINGS, f));
     const files = [...CODE_FOLDERS.flatMap((folder) => codeFiles(join(root, folder))), ...recordings].filter((f) => f !== import.meta.filename);
     for (const file of files) {
       for (const citation of citationsIn(file, readFileSync(file, 'utf8'))) {
@@ -146,7 +148,7 @@ describe('citations in code', () => {
     assert.ok(count > 50, `found only ${count} citations: is the reader still reading comments?`);
   });
 
-  it('every relative link in the repository\'s markdown reaches a file, and a heading when it names one', () => {
+  it("every relative link in the repository's markdown reaches a file, and a heading when it names one", () => {
     const problems: string[] = [];
     // A folder, or a file that is not markdown (a screenshot), only needs to exist.
     const exists = (path: string) => (!existsSync(path) ? undefined : path.endsWith('.md') && statSync(path).isFile() ? readFileSync(path, 'utf8') : '');

@@ -24,7 +24,12 @@ function table(text: string, firstHeader: string): string[][] {
   const rows: string[][] = [];
   for (const line of lines.slice(start + 2)) {
     if (!line.startsWith('|')) break;
-    rows.push(line.slice(1, -1).split(' | ').map((c) => c.trim()));
+    rows.push(
+      line
+        .slice(1, -1)
+        .split(' | ')
+        .map((c) => c.trim()),
+    );
   }
   return rows;
 }
@@ -107,7 +112,10 @@ describe('the IdP setup guides', () => {
 
   it('map only attributes the schema registry knows, and every attribute of docs/attributes.md', () => {
     for (const a of MAPPED_ATTRIBUTES) assert.equal(unknownPath(a), undefined);
-    assert.deepEqual(MAPPED_ATTRIBUTES.map((a) => a.label), attributes.map((a) => a.name));
+    assert.deepEqual(
+      MAPPED_ATTRIBUTES.map((a) => a.label),
+      attributes.map((a) => a.name),
+    );
     // A path Roster does not accept cannot reach a guide.
     assert.match(String(unknownPath({ path: 'name.middleNames', namespace: 'core' })), /no sub-attribute/);
     assert.match(String(unknownPath({ path: 'department', namespace: 'core' })), /no attribute department/);

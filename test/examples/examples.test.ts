@@ -120,7 +120,10 @@ for (const example of EXAMPLES) {
         const people = await fetch(`${origin}${example.prefix}/host/v1/tenants/acme/people`, { headers: { authorization: `Bearer ${hostKey}` } });
         assert.equal(people.status, 200);
         const listed = ((await people.json()) as { people: JsonObject[] }).people;
-        assert.deepEqual(listed.map((p) => [p['id'], p['userName']]), [[user['id'], 'ann@acme.example']]);
+        assert.deepEqual(
+          listed.map((p) => [p['id'], p['userName']]),
+          [[user['id'], 'ann@acme.example']],
+        );
 
         await waitUntil(() => /"component":"roster"/.test(running.output()), "Roster's lines in the host's log");
         if (engine === 'postgres') {

@@ -80,8 +80,14 @@ describe('the Dockerfile', () => {
 
     const [volume] = inStage(finalStage, 'VOLUME');
     assert.ok(volume && /"\/data"|\s\/data\b|^\/data\b/.test(volume.args), 'a VOLUME at /data');
-    assert.ok(inStage(finalStage, 'ENV').some((e) => /DATABASE_URL=\/data\//.test(e.args)), 'the default SQLite file is in the volume');
-    assert.ok(inStage(finalStage, 'RUN').some((r) => /chown\s+node:node\s+\/data/.test(r.args)), 'the volume belongs to the runtime user');
+    assert.ok(
+      inStage(finalStage, 'ENV').some((e) => /DATABASE_URL=\/data\//.test(e.args)),
+      'the default SQLite file is in the volume',
+    );
+    assert.ok(
+      inStage(finalStage, 'RUN').some((r) => /chown\s+node:node\s+\/data/.test(r.args)),
+      'the volume belongs to the runtime user',
+    );
     assert.ok(inStage(finalStage, 'EXPOSE').some((e) => e.args === '8080'));
     assert.equal(inStage(finalStage, 'STOPSIGNAL')[0]?.args, 'SIGTERM');
     assert.match(inStage(finalStage, 'ENTRYPOINT')[0]?.args ?? '', /^\[/, 'exec form, so signals reach node');
@@ -99,12 +105,23 @@ describe('the Dockerfile', () => {
       assert.match(install.args, /\bnpm ci\b/, 'npm ci: exactly the lockfile');
       assert.match(install.args, /--omit=dev/, 'no devDependencies in the image');
     }
-    assert.equal(inStage(finalStage, 'RUN').some((r) => /apt-get|npm (ci|install)/.test(r.args)), false, 'no compilers or installs in the runtime stage');
+    assert.equal(
+      inStage(finalStage, 'RUN').some((r) => /apt-get|npm (ci|install)/.test(r.args)),
+      false,
+      'no compilers or installs in the runtime stage',
+    );
   });
 
   it('follows the usual linter rules', () => {
-    assert.equal(instructions.some((i) => i.keyword === 'ADD'), false, 'COPY, never ADD');
-    assert.equal(instructions.some((i) => i.keyword === 'MAINTAINER'), false);
+    assert.equal(
+      instructions.some((i) => i.keyword === 'ADD'),
+      false,
+      'COPY, never ADD',
+    );
+    assert.equal(
+      instructions.some((i) => i.keyword === 'MAINTAINER'),
+      false,
+    );
     for (const run of instructions.filter((i) => i.keyword === 'RUN' && /apt-get install/.test(i.args))) {
       assert.match(run.args, /apt-get update/, 'update and install in one layer');
       assert.match(run.args, /--no-install-recommends/);
@@ -112,7 +129,11 @@ describe('the Dockerfile', () => {
       assert.match(run.args, /rm -rf \/var\/lib\/apt\/lists/, 'the package lists are removed in the same layer');
     }
     for (const i of instructions.filter((x) => x.keyword === 'WORKDIR')) assert.match(i.args, /^\//, 'absolute WORKDIR');
-    assert.equal(instructions.some((i) => i.keyword === 'RUN' && /^cd\s/.test(i.args)), false, 'WORKDIR, not cd');
+    assert.equal(
+      instructions.some((i) => i.keyword === 'RUN' && /^cd\s/.test(i.args)),
+      false,
+      'WORKDIR, not cd',
+    );
   });
 
   it('copies only what exists and what .dockerignore lets through', () => {
@@ -122,7 +143,12 @@ describe('the Dockerfile', () => {
       .filter((l) => l !== '' && !l.startsWith('#'));
     const isIgnored = (path: string) =>
       ignored.some((pattern) => {
-        const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\//g, '(.*/)?').replace(/\*/g, '[^/]*')}(/.*)?$`);
+        const regex = new RegExp(
+          `^${pattern
+            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+            .replace(/\*\*\//g, '(.*/)?')
+            .replace(/\*/g, '[^/]*')}(/.*)?$`,
+        );
         return regex.test(path);
       });
     for (const copy of instructions.filter((i) => i.keyword === 'COPY' && !i.args.includes('--from='))) {

@@ -66,10 +66,21 @@ describe('the packed packages, installed into an empty project', () => {
   it('packs a LICENSE, the compiled server, the console and no sources or tests', async () => {
     const { stdout } = await run('tar', ['-tzf', join(work, `${rootPackage.name}-${rootPackage.version}.tgz`)]);
     const files = stdout.split('\n').filter(Boolean);
-    for (const needed of ['package/LICENSE', 'package/README.md', 'package/bin/roster.js', 'package/dist/index.js', 'package/dist/index.d.ts', 'package/admin-ui/dist/index.html']) {
+    for (const needed of [
+      'package/LICENSE',
+      'package/README.md',
+      'package/bin/roster.js',
+      'package/dist/index.js',
+      'package/dist/index.d.ts',
+      'package/admin-ui/dist/index.html',
+    ]) {
       assert.ok(files.includes(needed), `${needed} is packed`);
     }
-    assert.deepEqual(files.filter((f) => /\.test\.|\/src\/|\/testing\//.test(f)), [], 'no tests, sources or test helpers');
+    assert.deepEqual(
+      files.filter((f) => /\.test\.|\/src\/|\/testing\//.test(f)),
+      [],
+      'no tests, sources or test helpers',
+    );
     const verifier = await run('tar', ['-tzf', join(work, 'roster-scim-webhooks-0.1.0.tgz')]);
     assert.ok(verifier.stdout.includes('package/LICENSE') && verifier.stdout.includes('package/dist/index.d.ts'));
     assert.equal(/\.test\./.test(verifier.stdout), false);
@@ -90,14 +101,24 @@ describe('the packed packages, installed into an empty project', () => {
     await run(
       npm,
       [
-        'install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund',
-        join(work, 'roster-scim-webhooks-0.1.0.tgz'), join(work, `${rootPackage.name}-${rootPackage.version}.tgz`), `@types/node@${rootPackage.devDependencies['@types/node']}`,
+        'install',
+        '--prefer-offline',
+        '--ignore-scripts',
+        '--no-audit',
+        '--no-fund',
+        join(work, 'roster-scim-webhooks-0.1.0.tgz'),
+        join(work, `${rootPackage.name}-${rootPackage.version}.tgz`),
+        `@types/node@${rootPackage.devDependencies['@types/node']}`,
       ],
       { cwd: project },
     );
     const manifest = (dir: string) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string; dependencies?: Record<string, string> };
     assert.deepEqual(manifest(join(project, 'node_modules', 'roster-scim-webhooks')).dependencies ?? {}, {}, 'the verifier has no dependencies');
-    assert.equal(manifest(join(project, 'node_modules', 'better-sqlite3')).version, manifest(join(root, 'node_modules', 'better-sqlite3')).version, 'the same better-sqlite3 as the repository');
+    assert.equal(
+      manifest(join(project, 'node_modules', 'better-sqlite3')).version,
+      manifest(join(root, 'node_modules', 'better-sqlite3')).version,
+      'the same better-sqlite3 as the repository',
+    );
     phase('install');
     rmSync(join(project, 'node_modules', 'better-sqlite3'), { recursive: true });
     cpSync(join(root, 'node_modules', 'better-sqlite3'), join(project, 'node_modules', 'better-sqlite3'), { recursive: true });
@@ -105,7 +126,10 @@ describe('the packed packages, installed into an empty project', () => {
     // The published declarations compile in a strict project that checks libraries too.
     writeFileSync(
       join(project, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: false, noEmit: true, types: ['node'] }, include: ['adopter.ts'] }),
+      JSON.stringify({
+        compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: false, noEmit: true, types: ['node'] },
+        include: ['adopter.ts'],
+      }),
     );
     writeFileSync(
       join(project, 'adopter.ts'),
@@ -120,7 +144,10 @@ describe('the packed packages, installed into an empty project', () => {
       ].join('\n'),
     );
     // Checking every library's declarations takes a while on a busy machine: it runs while the server is tried.
-    const typecheck = run(process.execPath, [tsc, '-p', project]).then(() => '', (error: { stdout?: string }) => error.stdout ?? String(error));
+    const typecheck = run(process.execPath, [tsc, '-p', project]).then(
+      () => '',
+      (error: { stdout?: string }) => error.stdout ?? String(error),
+    );
 
     // `roster` from the installed package: a tenant, a token and a webhook, then the server.
     const bin = join(project, 'node_modules', '.bin', 'roster');
@@ -147,14 +174,19 @@ describe('the packed packages, installed into an empty project', () => {
     await waitUntil(() => receiver.received.length >= 1, 'the webhook', 30_000);
 
     // The receiver's side: the verifier exactly as installed from its tarball.
-    const verifier = (await import(pathToFileURL(join(project, 'node_modules', 'roster-scim-webhooks', 'dist', 'index.js')).href)) as typeof import('roster-scim-webhooks');
+    const verifier = (await import(
+      pathToFileURL(join(project, 'node_modules', 'roster-scim-webhooks', 'dist', 'index.js')).href
+    )) as typeof import('roster-scim-webhooks');
     const [request] = receiver.received;
     const event = verifier.verifyWebhook({ body: request!.body, headers: request!.headers, secrets: secret! });
     assert.equal(event.type, 'user.created');
     if (event.type === 'user.created') assert.equal(event.data.user.id, user.id);
     const { 'roster-signature': _own, ...standardOnly } = request!.headers;
     assert.equal(verifier.verifyWebhook({ body: request!.body, headers: standardOnly, secrets: secret! }).id, event.id, 'the Standard Webhooks signature verifies too');
-    assert.throws(() => verifier.verifyWebhook({ body: request!.body, headers: request!.headers, secrets: 'whsec_' + Buffer.alloc(32).toString('base64') }), verifier.WebhookVerificationError);
+    assert.throws(
+      () => verifier.verifyWebhook({ body: request!.body, headers: request!.headers, secrets: 'whsec_' + Buffer.alloc(32).toString('base64') }),
+      verifier.WebhookVerificationError,
+    );
     phase('webhook');
     const problems = await typecheck;
     phase('typecheck');

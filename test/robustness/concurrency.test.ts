@@ -222,7 +222,10 @@ for (const { engine, skip } of testEngines()) {
           const id = winner?.kind === 'response' ? String(winner.body['id']) : '';
           const fold = (names[0] as string).normalize('NFKC').toLowerCase();
           const rows = await sql.rows<{ id: string }>('select id from users where tenant_id = ? and user_name_fold = ?', [t.id, fold]);
-          assert.deepEqual(rows.map((r) => r.id), [id]);
+          assert.deepEqual(
+            rows.map((r) => r.id),
+            [id],
+          );
           const events = await sql.rows<{ data: unknown }>("select data from events where tenant_id = ? and type = 'user.created'", [t.id]);
           assert.equal(events.filter((e) => (typeof e.data === 'string' ? e.data : JSON.stringify(e.data)).includes(id)).length, 1);
         }
@@ -242,11 +245,15 @@ for (const { engine, skip } of testEngines()) {
     it('concurrent member PATCHes on one group: no member lost or duplicated, one event per change', async () => {
       const [, t] = tenants as [SeededTenant, SeededTenant];
       const people = sized(160, 800);
-      const ids = await pool(Array.from({ length: people }, (_, i) => i), 16, async (i) => {
-        const r = await must(server.base, 'POST', '/scim/v2/Users', { token: t.token, body: { userName: `member${i}@south.example` } });
-        assert.equal(r.status, 201);
-        return String(r.body['id']);
-      });
+      const ids = await pool(
+        Array.from({ length: people }, (_, i) => i),
+        16,
+        async (i) => {
+          const r = await must(server.base, 'POST', '/scim/v2/Users', { token: t.token, body: { userName: `member${i}@south.example` } });
+          assert.equal(r.status, 201);
+          return String(r.body['id']);
+        },
+      );
       const g = await must(server.base, 'POST', '/scim/v2/Groups', { token: t.token, body: { displayName: 'Contended' } });
       const groupId = String(g.body['id']);
       const slice = Math.ceil(people / CLIENTS);
@@ -256,13 +263,13 @@ for (const { engine, skip } of testEngines()) {
       await Promise.all(
         Array.from({ length: CLIENTS }, async (_, c) => {
           const own = ids.slice(c * slice, (c + 1) * slice);
-          const neighbour = ids.slice(((c + 1) % CLIENTS) * slice, ((c + 1) % CLIENTS + 1) * slice).filter((_, i) => i % 5 !== 0);
+          const neighbour = ids.slice(((c + 1) % CLIENTS) * slice, (((c + 1) % CLIENTS) + 1) * slice).filter((_, i) => i % 5 !== 0);
           for (let i = 0; i < own.length; i += 4) {
             const batch = own.slice(i, i + 4);
             // Adds of one's own members, re-adds of a neighbour's (which must not duplicate), removals of some own.
             const steps: [string, JsonObject][] = [['add', addMembers(batch)]];
             if (neighbour.length > 0) steps.push(['re-add', addMembers(neighbour.slice(i % neighbour.length, (i % neighbour.length) + 2))]);
-            const leaving = batch.filter((id) => ids.indexOf(id) % slice % 5 === 0);
+            const leaving = batch.filter((id) => (ids.indexOf(id) % slice) % 5 === 0);
             if (leaving.length > 0) steps.push(['remove', removeMembers(leaving)]);
             for (const [what, body] of steps) {
               const r = await call(server.base, 'PATCH', `/scim/v2/Groups/${groupId}`, { token: t.token, body });
@@ -375,9 +382,16 @@ for (const { engine, skip } of testEngines()) {
         const raceStatuses = race.map(statusOf);
         const wins = raceStatuses.filter((s) => s === '200' || s === '204').length;
         assert.equal(wins, 1, raceStatuses.join(','));
-        assert.ok(raceStatuses.every((s) => ['200', '204', '412', '404'].includes(s)), raceStatuses.join(','));
+        assert.ok(
+          raceStatuses.every((s) => ['200', '204', '412', '404'].includes(s)),
+          raceStatuses.join(','),
+        );
         const deleteWon = raceStatuses[0] === '204';
-        if (!deleteWon) assert.ok(raceStatuses.slice(1).every((s) => s !== '404'), 'while it exists, losers get 412');
+        if (!deleteWon)
+          assert.ok(
+            raceStatuses.slice(1).every((s) => s !== '404'),
+            'while it exists, losers get 412',
+          );
       }
       reliability('concurrency.if-match', { engine, rounds, concurrentWriters: CLIENTS, requests, doubleWins: 0 });
     });

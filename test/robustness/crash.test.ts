@@ -57,7 +57,13 @@ function runLoad(base: string, token: string, groupIds: readonly string[], ledge
           await call(base, 'POST', '/scim/v2/Users', {
             token,
             timeoutMs: 15_000,
-            body: { userName, emails: [{ value: emails[0], type: 'work', primary: true }, { value: emails[1], type: 'home' }] },
+            body: {
+              userName,
+              emails: [
+                { value: emails[0], type: 'work', primary: true },
+                { value: emails[1], type: 'home' },
+              ],
+            },
           }),
         );
         // Refused (connection gone, or 503 while shutting down): this worker's run is over.
@@ -134,7 +140,10 @@ async function checkIntegrity(sql: Inspector, tenant: SeededTenant, ledger: Ledg
     const user = stored.get(id);
     assert.ok(user, `acknowledged person ${id} is stored`);
     const emails = emailsOf.get(id) ?? [];
-    assert.ok(allowed.some((a) => JSON.stringify(a) === JSON.stringify(emails)), `person ${id} has acknowledged emails: ${emails.join(',')}`);
+    assert.ok(
+      allowed.some((a) => JSON.stringify(a) === JSON.stringify(emails)),
+      `person ${id} has acknowledged emails: ${emails.join(',')}`,
+    );
     checked++;
   }
   // No person is half-written, acknowledged or not: email rows match the document; one created event each.
@@ -227,7 +236,9 @@ for (const { engine, skip } of testEngines()) {
         acknowledgedWrites: ledger.acknowledged,
         people: ledger.users.size,
         memberships: ledger.members.length,
-        interruptedRequests: Object.entries(fates).filter(([k]) => k.startsWith('refused')).reduce((n, [, v]) => n + v, 0),
+        interruptedRequests: Object.entries(fates)
+          .filter(([k]) => k.startsWith('refused'))
+          .reduce((n, [, v]) => n + v, 0),
         rowsChecked: checked,
         lost: 0,
         halfWritten: 0,
@@ -286,7 +297,10 @@ for (const { engine, skip } of testEngines()) {
         assert.equal(bulkOutcome.status, 200);
         const ops = bulkOutcome.body['Operations'] as { status: string }[];
         assert.equal(ops.length, bulkSize);
-        assert.ok(ops.every((o) => o.status === '201'), 'every operation of the in-flight Bulk completed');
+        assert.ok(
+          ops.every((o) => o.status === '201'),
+          'every operation of the in-flight Bulk completed',
+        );
       }
       assert.equal(code, 0, 'the server exited cleanly');
       const fates = { ...load.fates };
@@ -302,8 +316,14 @@ for (const { engine, skip } of testEngines()) {
       const firstRefusal = late.findIndex((o) => o.kind === 'refused' || (o.kind === 'response' && o.status === 503));
       const described = late.map((o) => (o.kind === 'response' ? `${o.status} ${o.ms}ms` : `${o.kind} ${o.ms}ms`)).join(', ');
       assert.ok(firstRefusal >= 0, `new requests are refused before the server exits: ${described}`);
-      assert.ok(late.slice(firstRefusal).every((o) => o.kind === 'refused' || (o.kind === 'response' && o.status === 503)), `once refusing, always refusing: ${described}`);
-      assert.ok(late.slice(0, firstRefusal).every((o) => o.kind === 'response' && o.status === 200), `before that, complete answers: ${described}`);
+      assert.ok(
+        late.slice(firstRefusal).every((o) => o.kind === 'refused' || (o.kind === 'response' && o.status === 503)),
+        `once refusing, always refusing: ${described}`,
+      );
+      assert.ok(
+        late.slice(0, firstRefusal).every((o) => o.kind === 'response' && o.status === 200),
+        `before that, complete answers: ${described}`,
+      );
       for (const o of late) if (o.kind === 'response') assert.ok(o.headers.get('content-type')?.includes('json') || o.text === '' || o.status === 503);
       const [stored] = await sql.rows<{ n: number }>("select count(*) as n from users where tenant_id = ? and user_name like 'bulk-%'", [tenant.id]);
       assert.equal(Number(stored?.n), bulkSize, 'the Bulk’s people are all stored');

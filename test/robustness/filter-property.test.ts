@@ -74,13 +74,22 @@ describe('filter parser: properties and fuzz (fast-check)', () => {
 
   it('length and depth limits answer 400 invalidFilter, however deep the nesting', () => {
     const long = `userName eq "${'x'.repeat(5000)}"`;
-    assert.throws(() => parseFilter(long), (e: unknown) => refusedAs(e, 'invalidFilter') && /limit is 4096/.test((e as ScimError).detail));
+    assert.throws(
+      () => parseFilter(long),
+      (e: unknown) => refusedAs(e, 'invalidFilter') && /limit is 4096/.test((e as ScimError).detail),
+    );
     const deep = (n: number) => `${'('.repeat(n)}a pr${')'.repeat(n)}`;
     assert.doesNotThrow(() => parseFilter(deep(31)));
-    assert.throws(() => parseFilter(deep(33)), (e: unknown) => refusedAs(e, 'invalidFilter') && /deeper than 32/.test((e as ScimError).detail));
+    assert.throws(
+      () => parseFilter(deep(33)),
+      (e: unknown) => refusedAs(e, 'invalidFilter') && /deeper than 32/.test((e as ScimError).detail),
+    );
     // Far past the limit and past any stack: refused before recursing.
     for (const text of [deep(100_000), 'not ('.repeat(50_000), 'a['.repeat(50_000)]) {
-      assert.throws(() => parseFilter(text, { maxLength: 10_000_000 }), (e: unknown) => refusedAs(e, 'invalidFilter'));
+      assert.throws(
+        () => parseFilter(text, { maxLength: 10_000_000 }),
+        (e: unknown) => refusedAs(e, 'invalidFilter'),
+      );
     }
     // A long flat chain is not nesting: it costs no stack, and it is accepted when the length allows.
     assert.doesNotThrow(() => parseFilter('a pr and '.repeat(40_000) + 'b pr', { maxLength: 10_000_000, maxDepth: 32 }));

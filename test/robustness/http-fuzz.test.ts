@@ -50,7 +50,10 @@ for (const { engine, skip } of testEngines()) {
         }
       }
       if (outcome.status >= 400) {
-        assert.ok(Array.isArray(outcome.body['schemas']) && (outcome.body['schemas'] as JsonValue[]).includes(ERROR_URN), `${what}: SCIM error body: ${outcome.text.slice(0, 200)}`);
+        assert.ok(
+          Array.isArray(outcome.body['schemas']) && (outcome.body['schemas'] as JsonValue[]).includes(ERROR_URN),
+          `${what}: SCIM error body: ${outcome.text.slice(0, 200)}`,
+        );
         assert.equal(outcome.body['status'], String(outcome.status));
       }
     }
@@ -59,7 +62,10 @@ for (const { engine, skip } of testEngines()) {
       live = await startInProcess(engine, ['fuzz', 'bystander']);
       [me, other] = live.tenants as [SeededTenant, SeededTenant];
       for (let i = 0; i < 3; i++) {
-        const u = await must(live.base, 'POST', '/scim/v2/Users', { token: me.token, body: { userName: `seed${i}@fuzz.example`, emails: [{ value: `seed${i}@fuzz.example`, type: 'work' }] } });
+        const u = await must(live.base, 'POST', '/scim/v2/Users', {
+          token: me.token,
+          body: { userName: `seed${i}@fuzz.example`, emails: [{ value: `seed${i}@fuzz.example`, type: 'work' }] },
+        });
         ids.push(String(u.body['id']));
       }
       const g = await must(live.base, 'POST', '/scim/v2/Groups', { token: me.token, body: { displayName: 'Fuzz group', members: ids.map((value) => ({ value })) } });
@@ -88,12 +94,25 @@ for (const { engine, skip } of testEngines()) {
         'PATCH /Users/:other',
       );
       await fc.assert(
-        fc.asyncProperty(target, fc.nat(2), fc.boolean(), anyBody, scimObject, patchBody, bulkBody(ids), searchBody, async (t, which, shaped, any, resource, patch, bulk, search) => {
-          const [method, template] = t.split(' ') as [string, string];
-          const path = template.replace(':user', ids[which] as string).replace(':group', ids[3] as string).replace(':other', ids[4] as string);
-          const body = method === 'PATCH' ? patch : path.endsWith('/Bulk') ? bulk : path.endsWith('.search') ? search : shaped ? resource : any;
-          check(await call(live.base, method, `/scim/v2${path}`, { token: me.token, body }), `${t} ${JSON.stringify(body).slice(0, 300)}`);
-        }),
+        fc.asyncProperty(
+          target,
+          fc.nat(2),
+          fc.boolean(),
+          anyBody,
+          scimObject,
+          patchBody,
+          bulkBody(ids),
+          searchBody,
+          async (t, which, shaped, any, resource, patch, bulk, search) => {
+            const [method, template] = t.split(' ') as [string, string];
+            const path = template
+              .replace(':user', ids[which] as string)
+              .replace(':group', ids[3] as string)
+              .replace(':other', ids[4] as string);
+            const body = method === 'PATCH' ? patch : path.endsWith('/Bulk') ? bulk : path.endsWith('.search') ? search : shaped ? resource : any;
+            check(await call(live.base, method, `/scim/v2${path}`, { token: me.token, body }), `${t} ${JSON.stringify(body).slice(0, 300)}`);
+          },
+        ),
         { numRuns: runs, seed: 7643 },
       );
     });
@@ -105,13 +124,35 @@ for (const { engine, skip } of testEngines()) {
           fc.constantFrom('POST /Users', 'PATCH /Users/:user', 'POST /Bulk', 'POST /Groups/.search', 'PUT /Groups/:group'),
           fc.oneof(
             fc.string({ unit: 'binary', maxLength: 40 }),
-            fc.constantFrom('{', '[', '{"userName":', '{"a":1}{', 'null', '"text"', '1e999', '{"userName":"\\ud800"}', '\u0000', '{"__proto__":{"admin":true},"userName":"p"}'),
+            fc.constantFrom(
+              '{',
+              '[',
+              '{"userName":',
+              '{"a":1}{',
+              'null',
+              '"text"',
+              '1e999',
+              '{"userName":"\\ud800"}',
+              '\u0000',
+              '{"__proto__":{"admin":true},"userName":"p"}',
+            ),
           ),
-          fc.constantFrom('application/scim+json', 'application/json', 'text/json', 'text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/scim+json; charset=latin1'),
+          fc.constantFrom(
+            'application/scim+json',
+            'application/json',
+            'text/json',
+            'text/plain',
+            'application/xml',
+            'multipart/form-data; boundary=x',
+            'application/scim+json; charset=latin1',
+          ),
           async (t, raw, type) => {
             const [method, template] = t.split(' ') as [string, string];
             const path = template.replace(':user', ids[0] as string).replace(':group', ids[3] as string);
-            check(await call(live.base, method, `/scim/v2${path}`, { token: me.token, rawBody: raw, headers: { 'content-type': type } }), `${t} ${type} ${JSON.stringify(raw)}`);
+            check(
+              await call(live.base, method, `/scim/v2${path}`, { token: me.token, rawBody: raw, headers: { 'content-type': type } }),
+              `${t} ${type} ${JSON.stringify(raw)}`,
+            );
           },
         ),
         { numRuns: runs, seed: 7644 },
@@ -140,7 +181,9 @@ for (const { engine, skip } of testEngines()) {
     it('afterwards: the server still serves, and the other tenant is exactly as it was', async () => {
       assert.equal((await must(live.base, 'GET', '/scim/v2/Users?count=1', { token: me.token })).status, 200);
       assert.equal(await tenantDigest(live, other.id), otherDigest);
-      const fiveHundreds = Object.entries(statuses).filter(([s]) => Number(s.replace('bulk ', '')) >= 500).reduce((n, [, v]) => n + v, 0);
+      const fiveHundreds = Object.entries(statuses)
+        .filter(([s]) => Number(s.replace('bulk ', '')) >= 500)
+        .reduce((n, [, v]) => n + v, 0);
       reliability('hostile.http-fuzz', { engine, inputs, fiveHundreds, statuses, otherTenantChanged: false });
     });
   });

@@ -33,7 +33,13 @@ for (const { engine, skip } of testEngines()) {
       Number((await live.sql.rows<{ n: number }>('select count(*) as n from users where tenant_id = ?', [tenant.id]))[0]?.n);
 
     before(async () => {
-      small = await startInProcess(engine, ['small'], { BODY_LIMIT_BYTES: '4096', MAX_BULK_OPERATIONS: '5', MAX_MEMBERS_PER_PATCH: '10', MAX_RESULTS: '7', DEFAULT_PAGE_SIZE: '3' });
+      small = await startInProcess(engine, ['small'], {
+        BODY_LIMIT_BYTES: '4096',
+        MAX_BULK_OPERATIONS: '5',
+        MAX_MEMBERS_PER_PATCH: '10',
+        MAX_RESULTS: '7',
+        DEFAULT_PAGE_SIZE: '3',
+      });
       standard = await startInProcess(engine, ['standard']);
       t = small.tenants[0] as SeededTenant;
       s = standard.tenants[0] as SeededTenant;
@@ -54,7 +60,12 @@ for (const { engine, skip } of testEngines()) {
 
     it('body size: 413 with a SCIM error, nothing written (configured and default limit)', async () => {
       const before = await people(small, t);
-      expectError(await call(small.base, 'POST', '/scim/v2/Users', { token: t.token, body: { userName: 'big@limits.example', title: 'x'.repeat(5000) } }), 413, undefined, /larger than this server accepts/);
+      expectError(
+        await call(small.base, 'POST', '/scim/v2/Users', { token: t.token, body: { userName: 'big@limits.example', title: 'x'.repeat(5000) } }),
+        413,
+        undefined,
+        /larger than this server accepts/,
+      );
       expectError(
         await call(small.base, 'POST', '/scim/v2/Bulk', {
           token: t.token,
@@ -65,7 +76,12 @@ for (const { engine, skip } of testEngines()) {
         /larger/,
       );
       assert.equal(await people(small, t), before);
-      expectError(await call(standard.base, 'POST', '/scim/v2/Users', { token: s.token, body: { userName: 'huge@limits.example', title: 'z'.repeat(1_100_000) } }), 413, undefined, /larger/);
+      expectError(
+        await call(standard.base, 'POST', '/scim/v2/Users', { token: s.token, body: { userName: 'huge@limits.example', title: 'z'.repeat(1_100_000) } }),
+        413,
+        undefined,
+        /larger/,
+      );
       checks += 4;
     });
 
@@ -73,7 +89,10 @@ for (const { engine, skip } of testEngines()) {
       const long = `userName eq "${'a'.repeat(4100)}"`;
       expectError(await call(standard.base, 'GET', `/scim/v2/Users?filter=${encodeURIComponent(long)}`, { token: s.token }), 400, 'invalidFilter', /limit is 4096/);
       expectError(
-        await call(standard.base, 'POST', '/scim/v2/Users/.search', { token: s.token, body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: long } }),
+        await call(standard.base, 'POST', '/scim/v2/Users/.search', {
+          token: s.token,
+          body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: long },
+        }),
         400,
         'invalidFilter',
         /limit is 4096/,
@@ -90,7 +109,12 @@ for (const { engine, skip } of testEngines()) {
     it('Bulk over maxOperations: 413, and none of its operations applied', async () => {
       const before = await people(small, t);
       const operations = Array.from({ length: 6 }, (_, i) => ({ method: 'POST', path: '/Users', bulkId: `b${i}`, data: { userName: `bulk${i}@limits.example` } }));
-      expectError(await call(small.base, 'POST', '/scim/v2/Bulk', { token: t.token, body: { schemas: [BULK_REQUEST], Operations: operations } }), 413, undefined, /at most 5 operations/);
+      expectError(
+        await call(small.base, 'POST', '/scim/v2/Bulk', { token: t.token, body: { schemas: [BULK_REQUEST], Operations: operations } }),
+        413,
+        undefined,
+        /at most 5 operations/,
+      );
       assert.equal(await people(small, t), before);
       const fits = await must(small.base, 'POST', '/scim/v2/Bulk', { token: t.token, body: { schemas: [BULK_REQUEST], Operations: operations.slice(0, 5) } });
       assert.equal(fits.status, 200);
@@ -100,7 +124,10 @@ for (const { engine, skip } of testEngines()) {
 
     it('members per request: 400 tooMany on PATCH, POST and PUT, and the group unchanged', async () => {
       const ids = (await small.sql.rows<{ id: string }>('select id from users where tenant_id = ? order by id', [t.id])).map((r) => r.id);
-      const group = await must(small.base, 'POST', '/scim/v2/Groups', { token: t.token, body: { displayName: 'Limited', members: ids.slice(0, 2).map((value) => ({ value })) } });
+      const group = await must(small.base, 'POST', '/scim/v2/Groups', {
+        token: t.token,
+        body: { displayName: 'Limited', members: ids.slice(0, 2).map((value) => ({ value })) },
+      });
       const groupId = String(group.body['id']);
       const eleven = ids.slice(0, 11);
       assert.equal(eleven.length, 11);
@@ -117,8 +144,18 @@ for (const { engine, skip } of testEngines()) {
         'tooMany',
         /at most 10 members/,
       );
-      expectError(await call(small.base, 'POST', '/scim/v2/Groups', { token: t.token, body: { displayName: 'Too big', members: eleven.map((value) => ({ value })) } }), 400, 'tooMany', /at most 10/);
-      expectError(await call(small.base, 'PUT', `/scim/v2/Groups/${groupId}`, { token: t.token, body: { displayName: 'Limited', members: eleven.map((value) => ({ value })) } }), 400, 'tooMany', /at most 10/);
+      expectError(
+        await call(small.base, 'POST', '/scim/v2/Groups', { token: t.token, body: { displayName: 'Too big', members: eleven.map((value) => ({ value })) } }),
+        400,
+        'tooMany',
+        /at most 10/,
+      );
+      expectError(
+        await call(small.base, 'PUT', `/scim/v2/Groups/${groupId}`, { token: t.token, body: { displayName: 'Limited', members: eleven.map((value) => ({ value })) } }),
+        400,
+        'tooMany',
+        /at most 10/,
+      );
       const members = await small.sql.rows<{ member_id: string }>('select member_id from group_members where tenant_id = ? and group_id = ?', [t.id, groupId]);
       assert.equal(members.length, 2, 'the refused requests changed nothing');
       const ten = await call(small.base, 'PATCH', `/scim/v2/Groups/${groupId}`, { token: t.token, body: addMembers(ids.slice(0, 10)) });

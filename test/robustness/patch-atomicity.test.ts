@@ -54,7 +54,14 @@ const invalidUserOp: fc.Arbitrary<JsonObject> = fc.constantFrom<JsonObject>(
   { op: 'replace', path: 'active', value: 'perhaps' },
   { op: 'replace', path: 'emails[value co "nobody-has-this"].type', value: 'work' },
   { op: 'add', path: 'emails', value: [{ value: 'not an email', type: 'work' }] },
-  { op: 'add', path: 'emails', value: [{ value: 'p1@x.example', primary: true }, { value: 'p2@x.example', primary: true }] },
+  {
+    op: 'add',
+    path: 'emails',
+    value: [
+      { value: 'p1@x.example', primary: true },
+      { value: 'p2@x.example', primary: true },
+    ],
+  },
   { op: 'replace', path: `${ENTERPRISE}:manager.displayName`, value: 'Boss' },
   { op: 'copy', path: 'title', value: 'x' },
   { op: 'replace', path: 'title' },
@@ -85,9 +92,7 @@ const invalidGroupOp = (selfId: string): fc.Arbitrary<JsonObject> =>
 
 /** Valid operations with one invalid one somewhere among them: the early ones would change things. */
 function failingLate(valid: fc.Arbitrary<JsonObject>, invalid: fc.Arbitrary<JsonObject>): fc.Arbitrary<JsonValue[]> {
-  return fc
-    .tuple(fc.array(valid, { minLength: 1, maxLength: 4 }), invalid, fc.array(valid, { maxLength: 2 }))
-    .map(([head, bad, tail]) => [...head, bad, ...tail]);
+  return fc.tuple(fc.array(valid, { minLength: 1, maxLength: 4 }), invalid, fc.array(valid, { maxLength: 2 })).map(([head, bad, tail]) => [...head, bad, ...tail]);
 }
 
 for (const { engine, skip } of testEngines()) {
@@ -150,9 +155,13 @@ for (const { engine, skip } of testEngines()) {
       const u = await must(live.base, 'POST', '/scim/v2/Users', { token: t.token, body: PERSON });
       assert.equal(u.status, 201, u.text);
       userId = String(u.body['id']);
-      for (let i = 0; i < 6; i++) userIds.push(String((await must(live.base, 'POST', '/scim/v2/Users', { token: t.token, body: { userName: `m${i}@patch.example` } })).body['id']));
+      for (let i = 0; i < 6; i++)
+        userIds.push(String((await must(live.base, 'POST', '/scim/v2/Users', { token: t.token, body: { userName: `m${i}@patch.example` } })).body['id']));
       await must(live.base, 'POST', '/scim/v2/Groups', { token: t.token, body: { displayName: 'Other group' } });
-      const g = await must(live.base, 'POST', '/scim/v2/Groups', { token: t.token, body: { displayName: 'Atomic group', members: userIds.slice(0, 3).map((value) => ({ value })) } });
+      const g = await must(live.base, 'POST', '/scim/v2/Groups', {
+        token: t.token,
+        body: { displayName: 'Atomic group', members: userIds.slice(0, 3).map((value) => ({ value })) },
+      });
       groupId = String(g.body['id']);
     });
     after(async () => {

@@ -95,7 +95,10 @@ describe('PostgreSQL restarted under load (private cluster)', { skip: unavailabl
         cluster.stop(outage % 2 === 0 ? 'fast' : 'immediate');
         await sleep(downMs);
         const readiness = await call(server.base, 'GET', '/readyz');
-        assert.ok(readiness.kind === 'response' && readiness.status === 503, `readiness says the database is away: ${readiness.kind === 'response' ? `${readiness.status} ${readiness.text}` : readiness.kind}`);
+        assert.ok(
+          readiness.kind === 'response' && readiness.status === 503,
+          `readiness says the database is away: ${readiness.kind === 'response' ? `${readiness.status} ${readiness.text}` : readiness.kind}`,
+        );
         cluster.start();
         phase = 'recovering';
         const restarted = Date.now();
@@ -134,7 +137,11 @@ describe('PostgreSQL restarted under load (private cluster)', { skip: unavailabl
     }
     for (const id of acknowledgedUsers) assert.ok(created.has(id), `acknowledged person ${id} has its event`);
     for (const id of acknowledgedMembers) assert.ok(announced.has(id), `acknowledged member ${id} has its event`);
-    assert.deepEqual([...users].filter((id) => !created.has(id)), [], 'no person without its event');
+    assert.deepEqual(
+      [...users].filter((id) => !created.has(id)),
+      [],
+      'no person without its event',
+    );
 
     reliability('postgres-restart', {
       outages,

@@ -47,7 +47,12 @@ for (const { engine, skip } of testEngines()) {
 
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
-        logs.push(...chunk.toString('utf8').split('\n').filter((l) => l.length > 0));
+        logs.push(
+          ...chunk
+            .toString('utf8')
+            .split('\n')
+            .filter((l) => l.length > 0),
+        );
         done();
       },
     });
@@ -100,8 +105,21 @@ for (const { engine, skip } of testEngines()) {
       });
       assert.equal(status(created), 201);
       const id = created.kind === 'response' ? String(created.body['id']) : '';
-      assert.equal(status(await send('patch password', mainBase, 'PATCH', `/scim/v2/Users/${id}`, { token: t2, body: patchBody([{ op: 'replace', path: 'password', value: PASSWORD }]) })), 200);
-      assert.equal(status(await send('put password', mainBase, 'PUT', `/scim/v2/Users/${id}`, { ...auth, body: { userName: 'secretive@acme.example', password: PASSWORD, title: 'Keeper' } })), 200);
+      assert.equal(
+        status(
+          await send('patch password', mainBase, 'PATCH', `/scim/v2/Users/${id}`, { token: t2, body: patchBody([{ op: 'replace', path: 'password', value: PASSWORD }]) }),
+        ),
+        200,
+      );
+      assert.equal(
+        status(
+          await send('put password', mainBase, 'PUT', `/scim/v2/Users/${id}`, {
+            ...auth,
+            body: { userName: 'secretive@acme.example', password: PASSWORD, title: 'Keeper' },
+          }),
+        ),
+        200,
+      );
       assert.equal(status(await send('basic auth', mainBase, 'GET', '/scim/v2/ServiceProviderConfig', { headers: { authorization: basicHeader } })), 200);
       assert.equal(status(await send('slug form', mainBase, 'GET', `/t/acme/scim/v2/Users/${id}`, auth)), 200);
       const group = await send('group', mainBase, 'POST', '/scim/v2/Groups', { ...auth, body: { displayName: 'Vault', members: [{ value: id }] } });
@@ -116,7 +134,15 @@ for (const { engine, skip } of testEngines()) {
         200,
       );
       assert.equal(status(await send('token also in the query', mainBase, 'GET', `/scim/v2/Users?count=1&access_token=${encodeURIComponent(t2)}`, { token: t2 })), 200);
-      assert.equal(status(await send('search', mainBase, 'POST', '/scim/v2/Users/.search', { ...auth, body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'userName sw "s"' } })), 200);
+      assert.equal(
+        status(
+          await send('search', mainBase, 'POST', '/scim/v2/Users/.search', {
+            ...auth,
+            body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'userName sw "s"' },
+          }),
+        ),
+        200,
+      );
 
       // Bad requests: every one an indistinct 401 (or the right 4xx), none echoing what was presented.
       const bad: [string, Record<string, string>, string?][] = [
@@ -147,7 +173,8 @@ for (const { engine, skip } of testEngines()) {
 
       // Throttling on the tightly limited node: failed authentications, then one credential's rate.
       const failures: number[] = [];
-      for (let i = 0; i < 24; i++) failures.push(status(await send('throttled failure', limitedBase, 'GET', '/scim/v2/Users', { headers: { authorization: `Bearer ${forged}` } })));
+      for (let i = 0; i < 24; i++)
+        failures.push(status(await send('throttled failure', limitedBase, 'GET', '/scim/v2/Users', { headers: { authorization: `Bearer ${forged}` } })));
       assert.ok(failures.includes(429), 'failed authentication is throttled');
       const bursts: number[] = [];
       for (let i = 0; i < 8; i++) bursts.push(status(await send('rate limited', limitedBase, 'GET', '/scim/v2/Users', { token: t2 })));
@@ -189,7 +216,7 @@ for (const { engine, skip } of testEngines()) {
         assert.ok(logged.length >= 10, `the provisioning log was written and scanned (${logged.length} entries)`);
         const stored = await sql.rows<{ secret_hash: string }>('select secret_hash from credentials');
         assert.equal(stored.length, 4);
-        const expected = new Set([secrets[1], secrets[2], secrets[3], secrets[4]].map((s) => hashSecret(s?.startsWith('rst_') ? s.slice(20) : s ?? '')));
+        const expected = new Set([secrets[1], secrets[2], secrets[3], secrets[4]].map((s) => hashSecret(s?.startsWith('rst_') ? s.slice(20) : (s ?? ''))));
         for (const { secret_hash } of stored) assert.ok(expected.has(secret_hash), 'each credential is stored as the SHA-256 of its secret, nothing else');
       } finally {
         await sql.close();

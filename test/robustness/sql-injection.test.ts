@@ -59,8 +59,7 @@ function sources(dir: string, out: string[] = []): string[] {
     // src/testing holds test helpers (their schema names are generated, never a client's).
     if (statSync(full).isDirectory()) {
       if (name !== 'testing') sources(full, out);
-    }
-    else if (name.endsWith('.ts') && !name.endsWith('.test.ts')) out.push(full);
+    } else if (name.endsWith('.ts') && !name.endsWith('.test.ts')) out.push(full);
   }
   return out;
 }
@@ -115,7 +114,9 @@ for (const { engine, skip } of testEngines()) {
     const tableNames = async () =>
       engine === 'sqlite'
         ? (await live.sql.rows<{ name: string }>("select name from sqlite_master where type = 'table' order by name")).map((r) => r.name)
-        : (await live.sql.rows<{ name: string }>('select table_name as name from information_schema.tables where table_schema = current_schema() order by 1')).map((r) => r.name);
+        : (await live.sql.rows<{ name: string }>('select table_name as name from information_schema.tables where table_schema = current_schema() order by 1')).map(
+            (r) => r.name,
+          );
 
     async function counts(): Promise<string> {
       const out: Record<string, number> = {};
@@ -161,8 +162,18 @@ for (const { engine, skip } of testEngines()) {
         });
         victimIds.push(String(v.body['id']));
       }
-      victimIds.push(String((await must(live.base, 'POST', '/scim/v2/Groups', { token: victim.token, body: { displayName: 'victim-secret group', members: [{ value: victimIds[0] ?? '' }] } })).body['id']));
-      for (let i = 0; i < 3; i++) await must(live.base, 'POST', '/scim/v2/Users', { token: attacker.token, body: { userName: `attacker-${i}@attacker.example`, name: { familyName: 'Mallory' } } });
+      victimIds.push(
+        String(
+          (
+            await must(live.base, 'POST', '/scim/v2/Groups', {
+              token: victim.token,
+              body: { displayName: 'victim-secret group', members: [{ value: victimIds[0] ?? '' }] },
+            })
+          ).body['id'],
+        ),
+      );
+      for (let i = 0; i < 3; i++)
+        await must(live.base, 'POST', '/scim/v2/Users', { token: attacker.token, body: { userName: `attacker-${i}@attacker.example`, name: { familyName: 'Mallory' } } });
       await must(live.base, 'POST', '/scim/v2/Groups', { token: attacker.token, body: { displayName: 'attacker group' } });
       tables = await tableNames();
       before_ = await victimDigest();
@@ -229,7 +240,10 @@ for (const { engine, skip } of testEngines()) {
         await get(`/scim/v2/Groups/${id}`);
         await get(`/t/${id}/scim/v2/Users`);
         judge(await call(live.base, 'DELETE', `/scim/v2/Users/${id}`, { token: attacker.token }), `DELETE ${p}`);
-        judge(await call(live.base, 'PATCH', `/scim/v2/Groups/${id}`, { token: attacker.token, body: patchBody([{ op: 'add', path: 'members', value: [{ value: p }] }]) }), `PATCH group ${p}`);
+        judge(
+          await call(live.base, 'PATCH', `/scim/v2/Groups/${id}`, { token: attacker.token, body: patchBody([{ op: 'add', path: 'members', value: [{ value: p }] }]) }),
+          `PATCH group ${p}`,
+        );
         judge(await call(live.base, 'PUT', `/scim/v2/Users/${id}`, { token: attacker.token, body: { userName: 'put@attacker.example' } }), `PUT ${p}`);
         for (const path of [p, `emails[value eq ${quoted(p)}].type`, `${p}.value`, `members[value eq ${quoted(p)}]`]) {
           judge(await call(live.base, 'PATCH', `/scim/v2/Users/${mine}`, { token: attacker.token, body: patchBody([{ op: 'remove', path }]) }), `PATCH path ${path}`);
@@ -237,7 +251,13 @@ for (const { engine, skip } of testEngines()) {
         judge(
           await call(live.base, 'POST', '/scim/v2/Bulk', {
             token: attacker.token,
-            body: { schemas: [BULK_REQUEST], Operations: [{ method: 'DELETE', path: `/Users/${p}` }, { method: 'PATCH', path: `/Groups/${p}`, bulkId: p, data: patchBody([{ op: 'remove', path: 'members' }]) }] },
+            body: {
+              schemas: [BULK_REQUEST],
+              Operations: [
+                { method: 'DELETE', path: `/Users/${p}` },
+                { method: 'PATCH', path: `/Groups/${p}`, bulkId: p, data: patchBody([{ op: 'remove', path: 'members' }]) },
+              ],
+            },
           }),
           `Bulk ${p}`,
         );
@@ -257,7 +277,10 @@ for (const { engine, skip } of testEngines()) {
       let stored = 0;
       for (const [i, p] of PAYLOADS.entries()) {
         const userName = `${p} #${i}`;
-        const created = judge(await call(live.base, 'POST', '/scim/v2/Users', { token: attacker.token, body: { userName, title: p, name: { familyName: p } } }), `create ${p}`);
+        const created = judge(
+          await call(live.base, 'POST', '/scim/v2/Users', { token: attacker.token, body: { userName, title: p, name: { familyName: p } } }),
+          `create ${p}`,
+        );
         assert.ok(created.kind === 'response' && created.status === 201, `create with ${p}: ${created.kind === 'response' ? created.text.slice(0, 200) : created.kind}`);
         const id = created.kind === 'response' ? String(created.body['id']) : '';
         const found = await must(live.base, 'GET', `/scim/v2/Users?filter=${q(`userName eq ${quoted(userName)}`)}`, { token: attacker.token });
@@ -274,7 +297,15 @@ for (const { engine, skip } of testEngines()) {
       const totals = JSON.parse(await counts()) as Record<string, number>;
       assert.equal(totals['tenants'], 2);
       assert.equal(totals['credentials'], 2);
-      reliability('hostile.sql-injection', { engine, payloads: PAYLOADS.length, requests: sent, storedLiterally: stored, fiveHundreds: fiveHundreds.length, leaks: leaks.length, tablesIntact: true });
+      reliability('hostile.sql-injection', {
+        engine,
+        payloads: PAYLOADS.length,
+        requests: sent,
+        storedLiterally: stored,
+        fiveHundreds: fiveHundreds.length,
+        leaks: leaks.length,
+        tablesIntact: true,
+      });
     });
   });
 }

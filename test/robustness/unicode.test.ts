@@ -39,7 +39,16 @@ const PAIRS: readonly [string, string, boolean, string][] = [
   ['ab😀cd', 'AB😀CD', true, 'astral character inside (sw/ew count characters, not UTF-16 units)'],
 ];
 
-type Outcome = { secondCreate: number; familyEqFindsFirst: boolean; displayEqFindsFirst: boolean; eqFindsFirst: boolean; swFindsFirst: boolean; ewFindsFirst: boolean; coFindsFirst: boolean; distinctStoredFolds: number };
+type Outcome = {
+  secondCreate: number;
+  familyEqFindsFirst: boolean;
+  displayEqFindsFirst: boolean;
+  eqFindsFirst: boolean;
+  swFindsFirst: boolean;
+  ewFindsFirst: boolean;
+  coFindsFirst: boolean;
+  distinctStoredFolds: number;
+};
 const results = new Map<EngineName, Outcome[]>();
 const orders = new Map<string, string[]>();
 
@@ -96,7 +105,10 @@ for (const { engine, skip } of testEngines()) {
       // Sorting by a folded attribute orders by code point of the folded text, on both engines.
       for (const sortBy of ['userName', 'name.familyName', 'displayName']) {
         const sorted = await must(live.base, 'GET', `/scim/v2/Users?sortBy=${sortBy}&count=1000`, { token: t.token });
-        orders.set(`${engine} ${sortBy}`, ((sorted.body['Resources'] as JsonObject[] | undefined) ?? []).map((u) => String(u['userName'])));
+        orders.set(
+          `${engine} ${sortBy}`,
+          ((sorted.body['Resources'] as JsonObject[] | undefined) ?? []).map((u) => String(u['userName'])),
+        );
       }
       results.set(engine, outcomes);
     });
@@ -110,7 +122,8 @@ describe('userName folding: one rule on both engines', () => {
     assert.ok(sqlite, 'the SQLite run happened');
     if (postgres) {
       assert.deepEqual(postgres, sqlite);
-      for (const sortBy of ['userName', 'name.familyName', 'displayName']) assert.deepEqual(orders.get(`postgres ${sortBy}`), orders.get(`sqlite ${sortBy}`), `sortBy=${sortBy}`);
+      for (const sortBy of ['userName', 'name.familyName', 'displayName'])
+        assert.deepEqual(orders.get(`postgres ${sortBy}`), orders.get(`sqlite ${sortBy}`), `sortBy=${sortBy}`);
     }
     reliability('hostile.unicode-username', {
       pairs: PAIRS.length,

@@ -7,7 +7,14 @@ import { badge, copyField, errorBox, field, pageHeader, section, select, table, 
 function linkShown(area: HTMLElement, title: string, link: string, expiresAt: string, id: string): void {
   fill(
     area,
-    h('div', { class: 'callout callout-warning', role: 'status' }, h('strong', null, `${title} `), 'Send it to them now: Roster keeps only a hash of it and cannot show it again. It works once, until ', when(expiresAt), '.'),
+    h(
+      'div',
+      { class: 'callout callout-warning', role: 'status' },
+      h('strong', null, `${title} `),
+      'Send it to them now: Roster keeps only a hash of it and cannot show it again. It works once, until ',
+      when(expiresAt),
+      '.',
+    ),
     copyField('One-time link', link, { id, secret: true }),
   );
   announce(`${title} Copy the link now.`);
@@ -24,13 +31,21 @@ export async function renderAdmins(main: HTMLElement, session: Session, tenants:
 
   const refresh = async (): Promise<void> => {
     const { admins } = await api.admins();
-    const rows = table('Console admins', [
-      { header: 'Admin', cell: (a: AdminListing) => h('div', { class: 'cell-main' }, h('span', { class: 'strong' }, a.email), a.id === session.admin.id ? h('span', { class: 'muted' }, 'you') : null) },
-      { header: 'Manages', cell: (a: AdminListing) => (a.role === 'operator' ? badge('Operator · all tenants', 'indigo') : h('code', null, a.tenant ?? '')) },
-      { header: 'Last sign-in', cell: (a: AdminListing) => (a.lastSignInAt ? when(a.lastSignInAt) : h('span', { class: 'muted' }, 'never')), className: 'nowrap' },
-      { header: 'Status', cell: (a: AdminListing) => (a.disabledAt ? badge('Disabled', 'grey') : badge('Active', 'green')) },
-      { header: 'Actions', cell: (a: AdminListing) => actions(a) },
-    ], admins);
+    const rows = table(
+      'Console admins',
+      [
+        {
+          header: 'Admin',
+          cell: (a: AdminListing) =>
+            h('div', { class: 'cell-main' }, h('span', { class: 'strong' }, a.email), a.id === session.admin.id ? h('span', { class: 'muted' }, 'you') : null),
+        },
+        { header: 'Manages', cell: (a: AdminListing) => (a.role === 'operator' ? badge('Operator · all tenants', 'indigo') : h('code', null, a.tenant ?? '')) },
+        { header: 'Last sign-in', cell: (a: AdminListing) => (a.lastSignInAt ? when(a.lastSignInAt) : h('span', { class: 'muted' }, 'never')), className: 'nowrap' },
+        { header: 'Status', cell: (a: AdminListing) => (a.disabledAt ? badge('Disabled', 'grey') : badge('Active', 'green')) },
+        { header: 'Actions', cell: (a: AdminListing) => actions(a) },
+      ],
+      admins,
+    );
     fill(listArea, rows);
     const heading = main.querySelector('#admins-heading');
     if (heading) heading.textContent = `${admins.length} admin${admins.length === 1 ? '' : 's'}`;
@@ -39,45 +54,68 @@ export async function renderAdmins(main: HTMLElement, session: Session, tenants:
   const actions = (a: AdminListing): HTMLElement => {
     const cell = h('div', { class: 'row-actions' });
     if (a.id === session.admin.id) return h('span', { class: 'muted' }, '—');
-    const reset = h('button', {
-      type: 'button',
-      class: 'button button-secondary button-small',
-      'aria-label': `Reset password of ${a.email}`,
-      disabled: a.disabledAt !== null,
-      onclick: async () => {
-        try {
-          const made = await api.resetAdmin(a.id);
-          linkShown(shownArea, `Password-reset link for ${a.email}.`, made.link, made.expiresAt, 'reset-link');
-        } catch (error) {
-          fill(shownArea, errorBox(error));
-        }
+    const reset = h(
+      'button',
+      {
+        type: 'button',
+        class: 'button button-secondary button-small',
+        'aria-label': `Reset password of ${a.email}`,
+        disabled: a.disabledAt !== null,
+        onclick: async () => {
+          try {
+            const made = await api.resetAdmin(a.id);
+            linkShown(shownArea, `Password-reset link for ${a.email}.`, made.link, made.expiresAt, 'reset-link');
+          } catch (error) {
+            fill(shownArea, errorBox(error));
+          }
+        },
       },
-    }, 'Reset password');
-    const remove = h('button', {
-      type: 'button',
-      class: 'button button-ghost button-small',
-      'aria-label': `Remove ${a.email}`,
-      onclick: () => {
-        const confirm = h('button', {
-          type: 'button',
-          class: 'button button-danger button-small',
-          'aria-label': `Remove now: ${a.email}`,
-          onclick: async () => {
-            confirm.disabled = true;
-            try {
-              await api.removeAdmin(a.id);
-              announce(`${a.email} removed: their sessions have ended.`);
-            } catch (error) {
-              fill(shownArea, errorBox(error));
-            }
-            await refresh();
-          },
-        }, 'Remove now');
-        const cancel = h('button', { type: 'button', class: 'button button-ghost button-small', onclick: () => { fill(cell, reset, remove); remove.focus(); } }, 'Cancel');
-        fill(cell, confirm, cancel);
-        confirm.focus();
+      'Reset password',
+    );
+    const remove = h(
+      'button',
+      {
+        type: 'button',
+        class: 'button button-ghost button-small',
+        'aria-label': `Remove ${a.email}`,
+        onclick: () => {
+          const confirm = h(
+            'button',
+            {
+              type: 'button',
+              class: 'button button-danger button-small',
+              'aria-label': `Remove now: ${a.email}`,
+              onclick: async () => {
+                confirm.disabled = true;
+                try {
+                  await api.removeAdmin(a.id);
+                  announce(`${a.email} removed: their sessions have ended.`);
+                } catch (error) {
+                  fill(shownArea, errorBox(error));
+                }
+                await refresh();
+              },
+            },
+            'Remove now',
+          );
+          const cancel = h(
+            'button',
+            {
+              type: 'button',
+              class: 'button button-ghost button-small',
+              onclick: () => {
+                fill(cell, reset, remove);
+                remove.focus();
+              },
+            },
+            'Cancel',
+          );
+          fill(cell, confirm, cancel);
+          confirm.focus();
+        },
       },
-    }, 'Remove');
+      'Remove',
+    );
     fill(cell, reset, remove);
     return cell;
   };

@@ -39,7 +39,10 @@ export async function renderDuplicates(main: HTMLElement, ctx: PageContext): Pro
         onclick: async () => {
           dismiss.disabled = true;
           try {
-            await api.dismissDuplicates(slug, d.people.map((p) => p.id));
+            await api.dismissDuplicates(
+              slug,
+              d.people.map((p) => p.id),
+            );
             announce(`Marked as not duplicates: ${d.key}. The decision is kept and recorded in the audit log.`);
             navigate(`${location.pathname}${location.search}`, { replace: true });
           } catch (error) {
@@ -55,7 +58,12 @@ export async function renderDuplicates(main: HTMLElement, ctx: PageContext): Pro
       [
         peopleTable(slug, d.reason === 'email' ? `People sharing the email ${d.key}` : `People named ${d.key}`, d.people),
         d.more
-          ? h('p', { class: 'muted' }, `The first ${d.people.length} are listed; more people share this ${d.reason}. `, h('a', { href: `${tenantPath(slug, 'people')}?q=${encodeURIComponent(d.key)}` }, 'See them all in People'))
+          ? h(
+              'p',
+              { class: 'muted' },
+              `The first ${d.people.length} are listed; more people share this ${d.reason}. `,
+              h('a', { href: `${tenantPath(slug, 'people')}?q=${encodeURIComponent(d.key)}` }, 'See them all in People'),
+            )
           : null,
         status,
       ],
@@ -79,8 +87,17 @@ export async function renderDuplicates(main: HTMLElement, ctx: PageContext): Pro
           h('p', { class: 'muted', id: 'duplicate-count' }, `${setCount(page)} ${page.total === 1 && page.totalExact ? 'set' : 'sets'} of possible duplicates`),
           ...page.duplicates.map(setSection),
           // Each page reads a bounded part of a large tenant's index; this part held no set.
-          page.duplicates.length === 0 && page.nextCursor ? h('p', { class: 'muted' }, 'No possible duplicates in this part of the directory. Next reads further.') : null,
-          cursorPager(`duplicates:${slug}`, { count: page.duplicates.length, total: page.total, totalExact: page.totalExact, nextCursor: page.nextCursor }, PAGE, cursor, go, 'sets'),
+          page.duplicates.length === 0 && page.nextCursor
+            ? h('p', { class: 'muted' }, 'No possible duplicates in this part of the directory. Next reads further.')
+            : null,
+          cursorPager(
+            `duplicates:${slug}`,
+            { count: page.duplicates.length, total: page.total, totalExact: page.totalExact, nextCursor: page.nextCursor },
+            PAGE,
+            cursor,
+            go,
+            'sets',
+          ),
         ],
   );
 }

@@ -43,26 +43,35 @@ export async function renderGroups(main: HTMLElement, ctx: PageContext): Promise
       },
     },
     h('div', { class: 'filter-search' }, field('Search groups', search)),
-    h('div', { class: 'filter-actions' }, h('button', { type: 'submit', class: 'button button-primary' }, 'Search'), q ? h('a', { class: 'button button-ghost', href: tenantPath(slug, 'groups') }, 'Clear') : null),
+    h(
+      'div',
+      { class: 'filter-actions' },
+      h('button', { type: 'submit', class: 'button button-primary' }, 'Search'),
+      q ? h('a', { class: 'button button-ghost', href: tenantPath(slug, 'groups') }, 'Clear') : null,
+    ),
   );
 
   const groupRows =
     groups.total === 0 && !q
       ? emptyState(
           'No groups pushed yet.',
-          'In Okta, open the app\'s Push Groups tab and push a group (in Entra ID, assign groups to the app): it appears here with its members.',
+          "In Okta, open the app's Push Groups tab and push a group (in Entra ID, assign groups to the app): it appears here with its members.",
         )
       : groups.groups.length === 0
         ? emptyState('No group matches this search.', 'Try another name, or clear the search.')
         : h(
             'div',
             null,
-            table('Pushed groups', [
-              { header: 'Group', cell: (g: Group) => h('a', { href: tenantPath(slug, 'groups', g.id), class: 'strong-link' }, g.displayName) },
-              { header: 'Members', cell: (g: Group) => countCell(g.memberCount), numeric: true },
-              { header: 'External ID', cell: (g: Group) => (g.externalId ? h('code', null, g.externalId) : h('span', { class: 'muted' }, '—')) },
-              { header: 'Last change', cell: (g: Group) => when(g.modifiedAt) },
-            ], groups.groups),
+            table(
+              'Pushed groups',
+              [
+                { header: 'Group', cell: (g: Group) => h('a', { href: tenantPath(slug, 'groups', g.id), class: 'strong-link' }, g.displayName) },
+                { header: 'Members', cell: (g: Group) => countCell(g.memberCount), numeric: true },
+                { header: 'External ID', cell: (g: Group) => (g.externalId ? h('code', null, g.externalId) : h('span', { class: 'muted' }, '—')) },
+                { header: 'Last change', cell: (g: Group) => when(g.modifiedAt) },
+              ],
+              groups.groups,
+            ),
             cursorPager(key, { count: groups.groups.length, total: groups.total, nextCursor: groups.nextCursor }, PAGE, cursor, (c) => go({ q, cursor: c }), 'groups'),
           );
 
@@ -84,10 +93,14 @@ export async function renderGroups(main: HTMLElement, ctx: PageContext): Promise
               h('h3', { class: 'subheading' }, `${FOLDER_KINDS[kind]} folders`, h('span', { class: 'count' }, String(list.length))),
               list.length === 0
                 ? h('p', { class: 'muted' }, `No one has a ${kind} yet.`)
-                : table(`${FOLDER_KINDS[kind]} folders`, [
-                    { header: 'Folder', cell: (f: Folder) => h('a', { href: tenantPath(slug, 'folders', f.id) }, f.value) },
-                    { header: 'Members', cell: (f: Folder) => countCell(f.memberCount), numeric: true },
-                  ], list),
+                : table(
+                    `${FOLDER_KINDS[kind]} folders`,
+                    [
+                      { header: 'Folder', cell: (f: Folder) => h('a', { href: tenantPath(slug, 'folders', f.id) }, f.value) },
+                      { header: 'Members', cell: (f: Folder) => countCell(f.memberCount), numeric: true },
+                    ],
+                    list,
+                  ),
             );
           }),
         );
@@ -103,11 +116,31 @@ export async function renderGroups(main: HTMLElement, ctx: PageContext): Promise
   );
 }
 
-function membersSection(slug: string, key: string, title: string, page: { people: Person[]; total: number; totalExact?: boolean; nextCursor: string | null }, cursor: string, base: string, empty: HTMLElement): HTMLElement {
+function membersSection(
+  slug: string,
+  key: string,
+  title: string,
+  page: { people: Person[]; total: number; totalExact?: boolean; nextCursor: string | null },
+  cursor: string,
+  base: string,
+  empty: HTMLElement,
+): HTMLElement {
   const body =
     page.total === 0
       ? empty
-      : h('div', null, peopleTable(slug, title, page.people), cursorPager(key, { count: page.people.length, total: page.total, ...(page.totalExact === undefined ? {} : { totalExact: page.totalExact }), nextCursor: page.nextCursor }, PAGE, cursor, (c) => navigate(c ? `${base}?cursor=${encodeURIComponent(c)}` : base), 'members'));
+      : h(
+          'div',
+          null,
+          peopleTable(slug, title, page.people),
+          cursorPager(
+            key,
+            { count: page.people.length, total: page.total, ...(page.totalExact === undefined ? {} : { totalExact: page.totalExact }), nextCursor: page.nextCursor },
+            PAGE,
+            cursor,
+            (c) => navigate(c ? `${base}?cursor=${encodeURIComponent(c)}` : base),
+            'members',
+          ),
+        );
   return section(`${title} · ${number(page.total)}`, body, { id: 'members' });
 }
 
@@ -125,9 +158,21 @@ export async function renderGroup(main: HTMLElement, ctx: PageContext, id: strin
   if (!ctx.current()) return;
   fill(
     main,
-    pageHeader(group.displayName, ['Pushed group', group.externalId ? ` · external ID ${group.externalId}` : '', ` · last change `, when(group.modifiedAt)], undefined, crumbs(slug, group.displayName)),
-    membersSection(slug, `group:${id}`, 'Members', members, cursor, tenantPath(slug, 'groups', id),
-      emptyState('This group has no members.', 'Members appear when the identity provider pushes them (Okta: Push Groups; Entra: assign users to the group).')),
+    pageHeader(
+      group.displayName,
+      ['Pushed group', group.externalId ? ` · external ID ${group.externalId}` : '', ` · last change `, when(group.modifiedAt)],
+      undefined,
+      crumbs(slug, group.displayName),
+    ),
+    membersSection(
+      slug,
+      `group:${id}`,
+      'Members',
+      members,
+      cursor,
+      tenantPath(slug, 'groups', id),
+      emptyState('This group has no members.', 'Members appear when the identity provider pushes them (Okta: Push Groups; Entra: assign users to the group).'),
+    ),
   );
 }
 
@@ -141,7 +186,17 @@ export async function renderFolder(main: HTMLElement, ctx: PageContext, id: stri
   fill(
     main,
     pageHeader(folder.value, `${kind} folder, kept by Roster from the ${folder.kind} attribute.`, undefined, crumbs(slug, `${kind}: ${folder.value}`)),
-    membersSection(slug, `folder:${id}`, 'Members', members, cursor, tenantPath(slug, 'folders', id),
-      emptyState('This folder is empty.', `Nobody has ${folder.kind} "${folder.value}" any more. The folder stays so that links to it keep working; it fills again when someone gets this ${folder.kind}.`)),
+    membersSection(
+      slug,
+      `folder:${id}`,
+      'Members',
+      members,
+      cursor,
+      tenantPath(slug, 'folders', id),
+      emptyState(
+        'This folder is empty.',
+        `Nobody has ${folder.kind} "${folder.value}" any more. The folder stays so that links to it keep working; it fills again when someone gets this ${folder.kind}.`,
+      ),
+    ),
   );
 }

@@ -36,7 +36,11 @@ function idpPicker(options: GuidedSetupOptions): HTMLElement {
       'ul',
       { class: 'idp-list' },
       SETUP_IDPS.map(([id, name]) =>
-        h('li', null, h('a', { href: options.hrefFor(id), class: `idp-choice${options.idp === id ? ' selected' : ''}`, 'aria-current': options.idp === id ? 'step' : null }, name)),
+        h(
+          'li',
+          null,
+          h('a', { href: options.hrefFor(id), class: `idp-choice${options.idp === id ? ' selected' : ''}`, 'aria-current': options.idp === id ? 'step' : null }, name),
+        ),
       ),
     ),
   );
@@ -54,11 +58,25 @@ function tokenBlock(options: GuidedSetupOptions, guide: Guide): HTMLElement {
         generate.setAttribute('disabled', '');
         try {
           const issued = await api.setupToken(options.slug, guide.idp);
-          const done = h('button', { type: 'button', class: 'button button-secondary', onclick: () => fill(area, h('p', { class: 'callout callout-success' }, `Token ${issued.credential.label} made. If you lost it, generate another one.`), generate) }, 'I have copied it');
+          const done = h(
+            'button',
+            {
+              type: 'button',
+              class: 'button button-secondary',
+              onclick: () =>
+                fill(area, h('p', { class: 'callout callout-success' }, `Token ${issued.credential.label} made. If you lost it, generate another one.`), generate),
+            },
+            'I have copied it',
+          );
           generate.removeAttribute('disabled');
           fill(
             area,
-            h('div', { class: 'callout callout-warning', role: 'status' }, h('strong', null, 'Copy the token now. '), `Roster shows it only this once. Paste it into ${guide.terms.token}.`),
+            h(
+              'div',
+              { class: 'callout callout-warning', role: 'status' },
+              h('strong', null, 'Copy the token now. '),
+              `Roster shows it only this once. Paste it into ${guide.terms.token}.`,
+            ),
             copyField('Token', issued.secret, { id: 'setup-token-value', secret: true }),
             h('div', { class: 'token-actions' }, done),
           );
@@ -90,7 +108,12 @@ function attemptItem(attempt: ConnectionAttempt): HTMLElement {
   return h(
     'li',
     { class: `attempt ${attempt.ok ? 'attempt-ok' : 'attempt-failed'}` },
-    h('div', { class: 'attempt-head' }, badge(attempt.ok ? `${attempt.status} OK` : `${attempt.status} refused`, attempt.ok ? 'green' : 'red'), h('code', { class: 'attempt-path' }, `${attempt.method} ${readablePath(attempt.path)}`)),
+    h(
+      'div',
+      { class: 'attempt-head' },
+      badge(attempt.ok ? `${attempt.status} OK` : `${attempt.status} refused`, attempt.ok ? 'green' : 'red'),
+      h('code', { class: 'attempt-path' }, `${attempt.method} ${readablePath(attempt.path)}`),
+    ),
     h('p', { class: 'attempt-meta' }, `From ${from}, `, h('time', { datetime: attempt.at }, exact(attempt.at)), '.'),
     h('p', { class: 'attempt-explanation' }, attempt.explanation),
   );
@@ -102,12 +125,17 @@ function attemptItem(attempt: ConnectionAttempt): HTMLElement {
  */
 function liveCheck(options: GuidedSetupOptions, guide: Guide): HTMLElement {
   const list = h('ol', { class: 'attempts', 'aria-live': 'polite', 'aria-label': `Requests from ${guide.name}` });
-  const status = h('p', { class: 'live-status' }, h('span', { class: 'pulse', 'aria-hidden': 'true' }), `Waiting for a request from ${guide.name}: run ${guide.terms.test} there now.`);
+  const status = h(
+    'p',
+    { class: 'live-status' },
+    h('span', { class: 'pulse', 'aria-hidden': 'true' }),
+    `Waiting for a request from ${guide.name}: run ${guide.terms.test} there now.`,
+  );
   const box = h('section', { class: 'live-check', 'aria-label': 'Connection check' }, h('h3', null, 'Connection check'), status, list);
   const seen = new Set<string>();
   let cursor: string | undefined;
   const poll = async (): Promise<void> => {
-    if (!options.current() || !box.isConnected && cursor !== undefined) return;
+    if (!options.current() || (!box.isConnected && cursor !== undefined)) return;
     try {
       const answer = await api.connection(options.slug, { idp: guide.idp, ...(cursor ? { after: cursor } : {}) });
       cursor = answer.cursor;
@@ -118,7 +146,12 @@ function liveCheck(options: GuidedSetupOptions, guide: Guide): HTMLElement {
       }
       const latest = fresh[fresh.length - 1];
       if (latest) {
-        fill(status, latest.ok ? `Connected: ${idpName(latest.idp) ?? 'your IdP'} reached Roster and was answered ${latest.status}.` : 'The last request was refused: see why below.');
+        fill(
+          status,
+          latest.ok
+            ? `Connected: ${idpName(latest.idp) ?? 'your IdP'} reached Roster and was answered ${latest.status}.`
+            : 'The last request was refused: see why below.',
+        );
         status.className = `live-status ${latest.ok ? 'live-ok' : 'live-failed'}`;
       }
     } catch {
@@ -131,7 +164,16 @@ function liveCheck(options: GuidedSetupOptions, guide: Guide): HTMLElement {
 }
 
 function ifItFails(items: { shows: string; fix: string }[]): HTMLElement {
-  return h('details', { class: 'if-it-fails' }, h('summary', null, 'If this step fails'), h('ul', null, items.map((i) => h('li', null, h('strong', null, `${i.shows}. `), i.fix))));
+  return h(
+    'details',
+    { class: 'if-it-fails' },
+    h('summary', null, 'If this step fails'),
+    h(
+      'ul',
+      null,
+      items.map((i) => h('li', null, h('strong', null, `${i.shows}. `), i.fix)),
+    ),
+  );
 }
 
 function block(options: GuidedSetupOptions, guide: Guide, overview: SetupOverview, b: GuideBlock): Child {
@@ -141,14 +183,41 @@ function block(options: GuidedSetupOptions, guide: Guide, overview: SetupOvervie
     case 'table':
       return tableWrap(
         'Attribute mapping',
-        h('table', { class: 'data mapping' }, h('caption', { class: 'visually-hidden' }, 'Attribute mapping'), h('thead', null, h('tr', null, b.header.map((c) => h('th', { scope: 'col' }, c || h('span', { class: 'visually-hidden' }, 'M/R/O'))))), h('tbody', null, b.rows.map((r) => h('tr', null, r.map((c) => h('td', null, inline(c))))))),
+        h(
+          'table',
+          { class: 'data mapping' },
+          h('caption', { class: 'visually-hidden' }, 'Attribute mapping'),
+          h(
+            'thead',
+            null,
+            h(
+              'tr',
+              null,
+              b.header.map((c) => h('th', { scope: 'col' }, c || h('span', { class: 'visually-hidden' }, 'M/R/O'))),
+            ),
+          ),
+          h(
+            'tbody',
+            null,
+            b.rows.map((r) =>
+              h(
+                'tr',
+                null,
+                r.map((c) => h('td', null, inline(c))),
+              ),
+            ),
+          ),
+        ),
       );
     case 'scim-url':
       return h(
         'div',
         { class: 'tenant-values' },
         copyField('SCIM base URL', overview.endpoints.byCredential, { id: 'setup-scim-url', hint: `Paste into ${guide.terms.url}. Keep the trailing slash.` }),
-        copyField('Tenant-specific SCIM URL', overview.endpoints.byTenantPath, { id: 'setup-tenant-url', hint: 'The same endpoint with this tenant named in it; a token of another tenant is refused there.' }),
+        copyField('Tenant-specific SCIM URL', overview.endpoints.byTenantPath, {
+          id: 'setup-tenant-url',
+          hint: 'The same endpoint with this tenant named in it; a token of another tenant is refused there.',
+        }),
       );
     case 'token':
       return tokenBlock(options, guide);
@@ -174,7 +243,12 @@ export async function renderGuidedSetup(main: HTMLElement, options: GuidedSetupO
   if (!options.current()) return;
   const off = overview.tenant.provisioningEnabled
     ? null
-    : h('div', { class: 'callout callout-warning', role: 'status' }, h('strong', null, 'Provisioning is switched off for this tenant. '), 'Requests will be refused with 403 until it is switched on again.');
+    : h(
+        'div',
+        { class: 'callout callout-warning', role: 'status' },
+        h('strong', null, 'Provisioning is switched off for this tenant. '),
+        'Requests will be refused with 403 until it is switched on again.',
+      );
   fill(
     body,
     h('h2', { class: 'guide-title' }, guide.title),
@@ -185,10 +259,23 @@ export async function renderGuidedSetup(main: HTMLElement, options: GuidedSetupO
       const blocks = s.kind === 'credentials' ? s.blocks.filter((b) => b.type !== 'md') : s.blocks;
       const content: Child[] = blocks.map((b) => block(options, guide, overview, b));
       if (s.kind === 'credentials') {
-        content.unshift(h('ol', { class: 'here-steps' }, h('li', null, `Copy the SCIM base URL into ${guide.terms.url}.`), h('li', null, `Generate a token and paste it into ${guide.terms.token}. Roster shows it only once and keeps only a hash of it.`)));
+        content.unshift(
+          h(
+            'ol',
+            { class: 'here-steps' },
+            h('li', null, `Copy the SCIM base URL into ${guide.terms.url}.`),
+            h('li', null, `Generate a token and paste it into ${guide.terms.token}. Roster shows it only once and keeps only a hash of it.`),
+          ),
+        );
       }
-      if (FOLDED.has(s.kind)) return h('details', { class: 'card guide-folded', id: `guide-${s.id}` }, h('summary', null, s.title), h('div', { class: 'card-body' }, content));
-      return h('section', { class: 'card guide-step', id: `guide-${s.id}`, 'aria-labelledby': `guide-${s.id}-title` }, h('div', { class: 'card-header' }, h('h2', { id: `guide-${s.id}-title` }, s.title)), h('div', { class: 'card-body' }, content));
+      if (FOLDED.has(s.kind))
+        return h('details', { class: 'card guide-folded', id: `guide-${s.id}` }, h('summary', null, s.title), h('div', { class: 'card-body' }, content));
+      return h(
+        'section',
+        { class: 'card guide-step', id: `guide-${s.id}`, 'aria-labelledby': `guide-${s.id}-title` },
+        h('div', { class: 'card-header' }, h('h2', { id: `guide-${s.id}-title` }, s.title)),
+        h('div', { class: 'card-body' }, content),
+      );
     }),
   );
 }

@@ -32,7 +32,17 @@ function target(slug: string, c: HeldChange): HTMLElement {
 
 /** What approval would do: the members a group loses, and each attribute from its value now to after. */
 function effect(c: HeldChange): HTMLElement {
-  const rows = (c.changes ?? []).map((x) => h('li', null, h('span', { class: 'note-label' }, x.attribute), ' ', shown(x.before), ' → ', c.kind === 'user.delete' ? h('span', { class: 'strong' }, 'deleted') : shown(x.after)));
+  const rows = (c.changes ?? []).map((x) =>
+    h(
+      'li',
+      null,
+      h('span', { class: 'note-label' }, x.attribute),
+      ' ',
+      shown(x.before),
+      ' → ',
+      c.kind === 'user.delete' ? h('span', { class: 'strong' }, 'deleted') : shown(x.after),
+    ),
+  );
   return h(
     'ul',
     { class: 'notes' },
@@ -51,11 +61,15 @@ export async function renderHeldChanges(main: HTMLElement, ctx: PageContext): Pr
   const list = h('div', { id: 'held-changes' });
   const heading = section('Waiting for a decision', list, {
     id: 'held',
-    description: 'Approve applies the change now, and the host product hears of it from that moment. Discard drops it: nothing is applied, and the identity provider is not told.',
+    description:
+      'Approve applies the change now, and the host product hears of it from that moment. Discard drops it: nothing is applied, and the identity provider is not told.',
   });
   fill(
     main,
-    pageHeader('Held changes', 'Deactivations, deletions and group emptyings the mass-change guard stopped because too many came at once. Nothing of them has happened yet.'),
+    pageHeader(
+      'Held changes',
+      'Deactivations, deletions and group emptyings the mass-change guard stopped because too many came at once. Nothing of them has happened yet.',
+    ),
     heading,
   );
 
@@ -64,17 +78,27 @@ export async function renderHeldChanges(main: HTMLElement, ctx: PageContext): Pr
     if (!ctx.current()) return;
     heading.querySelector('h2')!.textContent = heldChanges.length === 0 ? 'Waiting for a decision' : `${number(heldChanges.length)} waiting for a decision`;
     if (heldChanges.length === 0) {
-      fill(list, emptyState('Nothing is held.', 'When an identity provider deactivates or deletes more people at once than this tenant allows, those changes wait here for an admin.'));
+      fill(
+        list,
+        emptyState(
+          'Nothing is held.',
+          'When an identity provider deactivates or deletes more people at once than this tenant allows, those changes wait here for an admin.',
+        ),
+      );
       return;
     }
     fill(
       list,
-      table('Held changes, newest first', [
-        { header: 'Change', cell: (c: HeldChange) => target(slug, c) },
-        { header: 'What it would change', cell: effect, className: 'notes-cell' },
-        { header: 'Held', cell: (c: HeldChange) => h('span', { title: exact(c.heldAt) }, when(c.heldAt)), className: 'nowrap' },
-        { header: 'Decision', cell: (c: HeldChange) => actions(c) },
-      ], heldChanges),
+      table(
+        'Held changes, newest first',
+        [
+          { header: 'Change', cell: (c: HeldChange) => target(slug, c) },
+          { header: 'What it would change', cell: effect, className: 'notes-cell' },
+          { header: 'Held', cell: (c: HeldChange) => h('span', { title: exact(c.heldAt) }, when(c.heldAt)), className: 'nowrap' },
+          { header: 'Decision', cell: (c: HeldChange) => actions(c) },
+        ],
+        heldChanges,
+      ),
     );
   };
 
@@ -104,12 +128,31 @@ export async function renderHeldChanges(main: HTMLElement, ctx: PageContext): Pr
         },
         `${verb} now`,
       );
-      const cancel = h('button', { type: 'button', class: 'button button-ghost button-small', onclick: () => { fill(cell, approve, discard); approve.focus(); } }, 'Cancel');
+      const cancel = h(
+        'button',
+        {
+          type: 'button',
+          class: 'button button-ghost button-small',
+          onclick: () => {
+            fill(cell, approve, discard);
+            approve.focus();
+          },
+        },
+        'Cancel',
+      );
       fill(cell, confirm, cancel);
       confirm.focus();
     };
-    const approve = h('button', { type: 'button', class: 'button button-secondary button-small', 'aria-label': `Approve ${KINDS[c.kind].toLowerCase()} ${name}`, onclick: () => ask('approve') }, 'Approve');
-    const discard = h('button', { type: 'button', class: 'button button-ghost button-small', 'aria-label': `Discard ${KINDS[c.kind].toLowerCase()} ${name}`, onclick: () => ask('discard') }, 'Discard');
+    const approve = h(
+      'button',
+      { type: 'button', class: 'button button-secondary button-small', 'aria-label': `Approve ${KINDS[c.kind].toLowerCase()} ${name}`, onclick: () => ask('approve') },
+      'Approve',
+    );
+    const discard = h(
+      'button',
+      { type: 'button', class: 'button button-ghost button-small', 'aria-label': `Discard ${KINDS[c.kind].toLowerCase()} ${name}`, onclick: () => ask('discard') },
+      'Discard',
+    );
     fill(cell, approve, discard);
     return cell;
   };

@@ -63,7 +63,8 @@ export function notes(entry: LogEntry): HTMLElement {
 
 function resource(slug: string, entry: LogEntry): HTMLElement | string {
   if (!entry.resourceType || !entry.resourceId) return h('span', { class: 'muted' }, '—');
-  const href = entry.resourceType === 'User' ? tenantPath(slug, 'people', entry.resourceId) : entry.resourceType === 'Group' ? tenantPath(slug, 'groups', entry.resourceId) : null;
+  const href =
+    entry.resourceType === 'User' ? tenantPath(slug, 'people', entry.resourceId) : entry.resourceType === 'Group' ? tenantPath(slug, 'groups', entry.resourceId) : null;
   const label = `${entry.resourceType} ${entry.resourceId.slice(-8)}`;
   return href ? h('a', { href, title: entry.resourceId }, label) : label;
 }

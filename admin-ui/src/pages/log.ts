@@ -21,8 +21,27 @@ export async function renderLog(main: HTMLElement, ctx: PageContext): Promise<vo
   const filtered = Object.values(params).some((v) => v !== '');
 
   const search = h('input', { id: 'log-q', type: 'search', value: params.q, placeholder: 'Path, client or error text', autocomplete: 'off' });
-  const method = select('log-method', [['', 'Any method'], ['GET', 'GET'], ['POST', 'POST'], ['PUT', 'PUT'], ['PATCH', 'PATCH'], ['DELETE', 'DELETE']], params.method);
-  const status = select('log-status', [['', 'Any result'], ['ok', 'Success (< 400)'], ['error', 'Errors (≥ 400)']], params.status);
+  const method = select(
+    'log-method',
+    [
+      ['', 'Any method'],
+      ['GET', 'GET'],
+      ['POST', 'POST'],
+      ['PUT', 'PUT'],
+      ['PATCH', 'PATCH'],
+      ['DELETE', 'DELETE'],
+    ],
+    params.method,
+  );
+  const status = select(
+    'log-status',
+    [
+      ['', 'Any result'],
+      ['ok', 'Success (< 400)'],
+      ['error', 'Errors (≥ 400)'],
+    ],
+    params.status,
+  );
   const changed = h('input', { id: 'log-changed', type: 'checkbox', checked: params.changed === 'true' });
   const form = h(
     'form',
@@ -45,7 +64,12 @@ export async function renderLog(main: HTMLElement, ctx: PageContext): Promise<vo
     field('Method', method),
     field('Result', status),
     h('div', { class: 'field checkbox-field inline' }, changed, h('label', { for: 'log-changed' }, 'Changed data only')),
-    h('div', { class: 'filter-actions' }, h('button', { type: 'submit', class: 'button button-primary' }, 'Apply'), filtered ? h('a', { class: 'button button-ghost', href: tenantPath(slug, 'log') }, 'Clear') : null),
+    h(
+      'div',
+      { class: 'filter-actions' },
+      h('button', { type: 'submit', class: 'button button-primary' }, 'Apply'),
+      filtered ? h('a', { class: 'button button-ghost', href: tenantPath(slug, 'log') }, 'Clear') : null,
+    ),
   );
 
   const results = h('div', { id: 'log-results' });
@@ -56,17 +80,21 @@ export async function renderLog(main: HTMLElement, ctx: PageContext): Promise<vo
       more,
       h('p', { class: 'muted', 'aria-live': 'polite' }, `${entries.length} request${entries.length === 1 ? '' : 's'} shown`),
       nextCursor
-        ? h('button', {
-            type: 'button',
-            class: 'button button-secondary',
-            onclick: async () => {
-              fill(more, loading());
-              const page = await api.log(slug, { ...params, cursor: nextCursor ?? '', limit: PAGE });
-              entries.push(...page.entries);
-              nextCursor = page.nextCursor;
-              paint();
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'button button-secondary',
+              onclick: async () => {
+                fill(more, loading());
+                const page = await api.log(slug, { ...params, cursor: nextCursor ?? '', limit: PAGE });
+                entries.push(...page.entries);
+                nextCursor = page.nextCursor;
+                paint();
+              },
             },
-          }, 'Load older requests')
+            'Load older requests',
+          )
         : null,
     );
   };
@@ -74,19 +102,30 @@ export async function renderLog(main: HTMLElement, ctx: PageContext): Promise<vo
   let body: HTMLElement | HTMLElement[];
   if (entries.length === 0 && !filtered) {
     body = emptyState(
-      'No SCIM request yet — paste this URL and token into Okta\'s API integration.',
-      ['SCIM base URL: ', h('code', null, detail.endpoints.byCredential), '. Generate the token on User provisioning; every request the IdP sends then shows up here, with what it changed.'],
+      "No SCIM request yet — paste this URL and token into Okta's API integration.",
+      [
+        'SCIM base URL: ',
+        h('code', null, detail.endpoints.byCredential),
+        '. Generate the token on User provisioning; every request the IdP sends then shows up here, with what it changed.',
+      ],
       h('a', { class: 'button button-primary', href: tenantPath(slug, 'provisioning') }, 'Go to User provisioning'),
     );
   } else if (entries.length === 0) {
-    body = emptyState('No request matches these filters.', 'Change the search or the filters, or clear them.', h('a', { class: 'button button-secondary', href: tenantPath(slug, 'log') }, 'Clear filters'));
+    body = emptyState(
+      'No request matches these filters.',
+      'Change the search or the filters, or clear them.',
+      h('a', { class: 'button button-secondary', href: tenantPath(slug, 'log') }, 'Clear filters'),
+    );
   } else {
     paint();
     body = [results, more];
   }
   fill(
     main,
-    pageHeader('Provisioning log', 'Every SCIM request your identity provider sent: what it changed, what Roster ignored and why, which IdP normaliser fired. Credentials are never shown.'),
+    pageHeader(
+      'Provisioning log',
+      'Every SCIM request your identity provider sent: what it changed, what Roster ignored and why, which IdP normaliser fired. Credentials are never shown.',
+    ),
     section('Requests', [form, body], { id: 'log' }),
   );
 }

@@ -21,21 +21,33 @@ export async function renderPending(main: HTMLElement, ctx: PageContext): Promis
       : h(
           'div',
           null,
-          table('Pending references, oldest first', [
-            {
-              header: 'Waiting',
-              cell: (p: Pending) =>
-                h(
-                  'div',
-                  { class: 'cell-main' },
-                  h('a', { href: p.kind === 'manager' ? tenantPath(slug, 'people', p.subjectId) : tenantPath(slug, 'groups', p.subjectId), class: 'strong-link' }, p.subjectName ?? p.subjectId),
-                  h('span', { class: 'muted' }, p.kind === 'manager' ? 'person' : 'group'),
-                ),
-            },
-            { header: 'For', cell: (p: Pending) => (p.kind === 'manager' ? 'their manager' : 'a member') },
-            { header: 'Reference', cell: (p: Pending) => h('code', null, p.reference) },
-            { header: 'Age', cell: (p: Pending) => h('span', { title: exact(p.since) }, badge(duration(p.ageSeconds), p.ageSeconds > 86400 ? 'red' : 'amber')), numeric: true },
-          ], page.pending),
+          table(
+            'Pending references, oldest first',
+            [
+              {
+                header: 'Waiting',
+                cell: (p: Pending) =>
+                  h(
+                    'div',
+                    { class: 'cell-main' },
+                    h(
+                      'a',
+                      { href: p.kind === 'manager' ? tenantPath(slug, 'people', p.subjectId) : tenantPath(slug, 'groups', p.subjectId), class: 'strong-link' },
+                      p.subjectName ?? p.subjectId,
+                    ),
+                    h('span', { class: 'muted' }, p.kind === 'manager' ? 'person' : 'group'),
+                  ),
+              },
+              { header: 'For', cell: (p: Pending) => (p.kind === 'manager' ? 'their manager' : 'a member') },
+              { header: 'Reference', cell: (p: Pending) => h('code', null, p.reference) },
+              {
+                header: 'Age',
+                cell: (p: Pending) => h('span', { title: exact(p.since) }, badge(duration(p.ageSeconds), p.ageSeconds > 86400 ? 'red' : 'amber')),
+                numeric: true,
+              },
+            ],
+            page.pending,
+          ),
           pager({
             noun: 'references',
             from: offset + 1,
@@ -47,7 +59,10 @@ export async function renderPending(main: HTMLElement, ctx: PageContext): Promis
         );
   fill(
     main,
-    pageHeader('Pending references', 'Managers and group members named before they were provisioned. Each is linked the moment that person arrives — no second sync needed.'),
+    pageHeader(
+      'Pending references',
+      'Managers and group members named before they were provisioned. Each is linked the moment that person arrives — no second sync needed.',
+    ),
     section(`${number(page.total)} waiting`, body, { id: 'pending' }),
   );
 }

@@ -16,19 +16,32 @@ export function profileBadge(person: Person): HTMLElement {
 
 /** People as a table: the People overview, and the members of a group or a folder. */
 export function peopleTable(slug: string, caption: string, people: readonly Person[]): HTMLElement {
-  return table(caption, [
-    {
-      header: 'Name',
-      cell: (p: Person) =>
-        h('div', { class: 'cell-main' }, h('a', { href: tenantPath(slug, 'people', p.id), class: 'strong-link' }, p.name ?? p.userName), h('span', { class: 'muted' }, p.userName)),
-    },
-    { header: 'Email', cell: (p: Person) => p.email ?? h('span', { class: 'muted' }, '—') },
-    { header: 'Department', cell: (p: Person) => p.department ?? h('span', { class: 'muted' }, '—') },
-    { header: 'Status', cell: statusBadge },
-    { header: 'Profile', cell: (p: Person) => h('span', null, profileBadge(p), p.missing.length > 0 ? h('span', { class: 'visually-hidden' }, `: ${p.missing.map(missingLabel).join(', ')}`) : null) },
-    { header: 'Source', cell: (p: Person) => SOURCE_LABELS[p.source] ?? p.source },
-    { header: 'Last change', cell: (p: Person) => when(p.modifiedAt) },
-  ], people);
+  return table(
+    caption,
+    [
+      {
+        header: 'Name',
+        cell: (p: Person) =>
+          h(
+            'div',
+            { class: 'cell-main' },
+            h('a', { href: tenantPath(slug, 'people', p.id), class: 'strong-link' }, p.name ?? p.userName),
+            h('span', { class: 'muted' }, p.userName),
+          ),
+      },
+      { header: 'Email', cell: (p: Person) => p.email ?? h('span', { class: 'muted' }, '—') },
+      { header: 'Department', cell: (p: Person) => p.department ?? h('span', { class: 'muted' }, '—') },
+      { header: 'Status', cell: statusBadge },
+      {
+        header: 'Profile',
+        cell: (p: Person) =>
+          h('span', null, profileBadge(p), p.missing.length > 0 ? h('span', { class: 'visually-hidden' }, `: ${p.missing.map(missingLabel).join(', ')}`) : null),
+      },
+      { header: 'Source', cell: (p: Person) => SOURCE_LABELS[p.source] ?? p.source },
+      { header: 'Last change', cell: (p: Person) => when(p.modifiedAt) },
+    ],
+    people,
+  );
 }
 
 const stacks = new Map<string, string[]>();

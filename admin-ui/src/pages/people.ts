@@ -42,12 +42,51 @@ export async function renderPeople(main: HTMLElement, ctx: PageContext): Promise
   const current = Object.fromEntries(FILTERS.map((f) => [f, value(f)]));
 
   const byKind = (kind: Folder['kind']) => folders.folders.filter((f) => f.kind === kind).map((f) => [f.id, f.value] as const);
-  const search = h('input', { id: 'filter-q', name: 'q', type: 'search', value: value('q'), placeholder: 'Name, userName, email or title', autocomplete: 'off', 'aria-describedby': 'filter-q-hint' });
-  const status = select('filter-status', [['', 'Any status'], ['active', 'Active'], ['inactive', 'Inactive']], value('status'));
-  const folder = select('filter-folder', [['', 'Any folder']], value('folder'), (['department', 'division', 'organization'] as const).map((k) => ({ label: FOLDER_KINDS[k] ?? k, options: byKind(k) })));
+  const search = h('input', {
+    id: 'filter-q',
+    name: 'q',
+    type: 'search',
+    value: value('q'),
+    placeholder: 'Name, userName, email or title',
+    autocomplete: 'off',
+    'aria-describedby': 'filter-q-hint',
+  });
+  const status = select(
+    'filter-status',
+    [
+      ['', 'Any status'],
+      ['active', 'Active'],
+      ['inactive', 'Inactive'],
+    ],
+    value('status'),
+  );
+  const folder = select(
+    'filter-folder',
+    [['', 'Any folder']],
+    value('folder'),
+    (['department', 'division', 'organization'] as const).map((k) => ({ label: FOLDER_KINDS[k] ?? k, options: byKind(k) })),
+  );
   const group = select('filter-group', [['', 'Any group'], ...groups.groups.map((g) => [g.id, g.displayName] as const)], value('group'));
-  const incomplete = select('filter-incomplete', [['', 'Any profile'], ['true', 'Incomplete'], ['false', 'Complete']], value('incomplete'));
-  const source = select('filter-source', [['', 'Any source'], ['scim', 'SCIM'], ['sso', 'SSO login'], ['admin', 'Admin'], ['import', 'Import']], value('source'));
+  const incomplete = select(
+    'filter-incomplete',
+    [
+      ['', 'Any profile'],
+      ['true', 'Incomplete'],
+      ['false', 'Complete'],
+    ],
+    value('incomplete'),
+  );
+  const source = select(
+    'filter-source',
+    [
+      ['', 'Any source'],
+      ['scim', 'SCIM'],
+      ['sso', 'SSO login'],
+      ['admin', 'Admin'],
+      ['import', 'Import'],
+    ],
+    value('source'),
+  );
   const filtered = FILTERS.some((f) => value(f) !== '');
 
   const form = h(
@@ -89,7 +128,11 @@ export async function renderPeople(main: HTMLElement, ctx: PageContext): Promise
       h('a', { class: 'button button-primary', href: tenantPath(slug, 'provisioning') }, 'Go to User provisioning'),
     );
   } else if (page.people.length === 0) {
-    body = emptyState('No one matches these filters.', 'Change the search or the filters, or clear them to see everyone.', h('a', { class: 'button button-secondary', href: tenantPath(slug, 'people') }, 'Clear filters'));
+    body = emptyState(
+      'No one matches these filters.',
+      'Change the search or the filters, or clear them to see everyone.',
+      h('a', { class: 'button button-secondary', href: tenantPath(slug, 'people') }, 'Clear filters'),
+    );
   } else {
     body = h(
       'div',

@@ -44,19 +44,32 @@ function attributeTables(attributes: { [key: string]: Json }): HTMLElement[] {
     } else flatten(key, value, core);
   }
   const rowsTable = (caption: string, rows: Row[]) =>
-    table(caption, [
-      { header: 'Attribute', cell: (r: Row) => h('code', null, r[0]), className: 'attr-name' },
-      { header: 'Value', cell: (r: Row) => r[1] },
-    ], rows);
+    table(
+      caption,
+      [
+        { header: 'Attribute', cell: (r: Row) => h('code', null, r[0]), className: 'attr-name' },
+        { header: 'Value', cell: (r: Row) => r[1] },
+      ],
+      rows,
+    );
   return [
     h('h3', { class: 'subheading' }, 'Core User ', h('code', { class: 'urn' }, 'urn:ietf:params:scim:schemas:core:2.0:User')),
     rowsTable('Core attributes', core),
-    ...extensions.flatMap(([urn, rows]) => [h('h3', { class: 'subheading' }, urn.includes(':enterprise:') ? 'Enterprise extension ' : 'Extension ', h('code', { class: 'urn' }, urn)), rowsTable(`Attributes of ${urn}`, rows)]),
+    ...extensions.flatMap(([urn, rows]) => [
+      h('h3', { class: 'subheading' }, urn.includes(':enterprise:') ? 'Enterprise extension ' : 'Extension ', h('code', { class: 'urn' }, urn)),
+      rowsTable(`Attributes of ${urn}`, rows),
+    ]),
   ];
 }
 
 function linkList(items: Child[], empty: string): HTMLElement {
-  return items.length === 0 ? h('p', { class: 'muted' }, empty) : h('ul', { class: 'link-list' }, items.map((i) => h('li', null, i)));
+  return items.length === 0
+    ? h('p', { class: 'muted' }, empty)
+    : h(
+        'ul',
+        { class: 'link-list' },
+        items.map((i) => h('li', null, i)),
+      );
 }
 
 /** A person: every attribute, groups and folders, manager and reports, pending references, SCIM history. */
@@ -81,12 +94,11 @@ export async function renderPerson(main: HTMLElement, ctx: PageContext, id: stri
 
   fill(
     main,
-    pageHeader(
-      title,
-      h('span', { class: 'header-badges' }, statusBadge(person), profileBadge(person)),
-      undefined,
-      [h('a', { href: tenantPath(slug, 'people') }, 'People overview'), h('span', { 'aria-hidden': 'true' }, ' / '), h('span', { 'aria-current': 'page' }, title)],
-    ),
+    pageHeader(title, h('span', { class: 'header-badges' }, statusBadge(person), profileBadge(person)), undefined, [
+      h('a', { href: tenantPath(slug, 'people') }, 'People overview'),
+      h('span', { 'aria-hidden': 'true' }, ' / '),
+      h('span', { 'aria-current': 'page' }, title),
+    ]),
     person.missing.length > 0
       ? h(
           'div',
@@ -108,11 +120,18 @@ export async function renderPerson(main: HTMLElement, ctx: PageContext, id: stri
           ),
         )
       : null,
-    h('dl', { class: 'facts card' }, facts.map(([k, v]) => h('div', { class: 'fact' }, h('dt', null, k), h('dd', null, v)))),
+    h(
+      'dl',
+      { class: 'facts card' },
+      facts.map(([k, v]) => h('div', { class: 'fact' }, h('dt', null, k), h('dd', null, v))),
+    ),
     h(
       'div',
       { class: 'two-columns' },
-      section('Attributes', attributeTables(person.attributes), { id: 'attributes', description: 'Everything Roster stored for this person, by SCIM path and namespace.' }),
+      section('Attributes', attributeTables(person.attributes), {
+        id: 'attributes',
+        description: 'Everything Roster stored for this person, by SCIM path and namespace.',
+      }),
       h(
         'div',
         { class: 'stack' },
@@ -120,10 +139,15 @@ export async function renderPerson(main: HTMLElement, ctx: PageContext, id: stri
           'Groups and folders',
           [
             h('h3', { class: 'subheading' }, 'Pushed groups'),
-            linkList(detail.groups.map((g) => h('a', { href: tenantPath(slug, 'groups', g.id) }, g.displayName)), 'Not in any pushed group.'),
+            linkList(
+              detail.groups.map((g) => h('a', { href: tenantPath(slug, 'groups', g.id) }, g.displayName)),
+              'Not in any pushed group.',
+            ),
             h('h3', { class: 'subheading' }, 'Attribute folders'),
             linkList(
-              detail.folders.map((f) => h('a', { href: tenantPath(slug, 'folders', f.id) }, h('span', { class: 'muted' }, `${FOLDER_KINDS[f.kind] ?? f.kind}: `), f.value)),
+              detail.folders.map((f) =>
+                h('a', { href: tenantPath(slug, 'folders', f.id) }, h('span', { class: 'muted' }, `${FOLDER_KINDS[f.kind] ?? f.kind}: `), f.value),
+              ),
               'In no folder: no department, division or organization.',
             ),
           ],
@@ -149,7 +173,15 @@ export async function renderPerson(main: HTMLElement, ctx: PageContext, id: stri
                 'ul',
                 { class: 'link-list' },
                 detail.pending.map((p) =>
-                  h('li', null, 'Manager ', h('code', null, p.reference), ' has not arrived yet ', badge(`waiting ${duration(p.ageSeconds)}`, 'amber'), h('p', { class: 'hint' }, 'Linked automatically the moment that person is provisioned.')),
+                  h(
+                    'li',
+                    null,
+                    'Manager ',
+                    h('code', null, p.reference),
+                    ' has not arrived yet ',
+                    badge(`waiting ${duration(p.ageSeconds)}`, 'amber'),
+                    h('p', { class: 'hint' }, 'Linked automatically the moment that person is provisioned.'),
+                  ),
                 ),
               ),
           { id: 'pending' },

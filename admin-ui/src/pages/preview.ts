@@ -29,7 +29,8 @@ const REASONS: Record<string, string> = {
 };
 
 function stats(p: Preview): HTMLElement {
-  const stat = (label: string, value: Child, id: string) => h('div', { class: 'stat' }, h('span', { class: 'stat-label' }, label), h('span', { class: 'stat-value', id }, value));
+  const stat = (label: string, value: Child, id: string) =>
+    h('div', { class: 'stat' }, h('span', { class: 'stat-label' }, label), h('span', { class: 'stat-value', id }, value));
   return h(
     'div',
     { class: 'card preview-stats' },
@@ -38,7 +39,11 @@ function stats(p: Preview): HTMLElement {
       { class: 'stats preview-stat-grid' },
       stat('People', [count(p.people.total, p.people.exact), ' ', h('span', { class: 'muted' }, `(${count(p.people.active)} active)`)], 'preview-people'),
       stat('Groups', count(p.groups.total, p.groups.exact), 'preview-groups'),
-      stat('Requests', [count(p.requests.total, p.requests.exact), p.requests.failed > 0 ? h('span', { class: 'muted' }, ` (${p.requests.failed} refused)`) : null], 'preview-requests'),
+      stat(
+        'Requests',
+        [count(p.requests.total, p.requests.exact), p.requests.failed > 0 ? h('span', { class: 'muted' }, ` (${p.requests.failed} refused)`) : null],
+        'preview-requests',
+      ),
       stat('Events held back', count(p.eventsHeldBack), 'preview-events'),
     ),
   );
@@ -80,7 +85,11 @@ function findings(p: Preview): HTMLElement {
     h('h3', { class: 'subheading' }, 'Incomplete profiles ', badge(count(p.incomplete.total, p.incomplete.exact), p.incomplete.total ? 'amber' : 'green')),
     p.incomplete.total === 0
       ? h('p', { class: 'muted' }, 'Every profile has the recommended attributes.')
-      : h('ul', { class: 'link-list' }, p.incomplete.examples.map((e) => h('li', null, `${e.userName} — lacks `, e.missing.join(', ')))),
+      : h(
+          'ul',
+          { class: 'link-list' },
+          p.incomplete.examples.map((e) => h('li', null, `${e.userName} — lacks `, e.missing.join(', '))),
+        ),
   );
   parts.push(
     h('h3', { class: 'subheading' }, 'Pending references ', badge(String(p.pending.total), p.pending.total ? 'blue' : 'green')),
@@ -91,7 +100,9 @@ function findings(p: Preview): HTMLElement {
           null,
           `${plural(p.pending.total, 'reference names', 'references name')} someone not received yet (each is resolved the moment they arrive): `,
           // Several people may wait for the same manager: each reference once.
-          [...new Map(p.pending.examples.map((r) => [`${r.kind} ${r.reference}`, r])).values()].slice(0, 3).map((r, i) => [i ? ', ' : '', h('code', null, r.reference), ` (${r.kind})`]),
+          [...new Map(p.pending.examples.map((r) => [`${r.kind} ${r.reference}`, r])).values()]
+            .slice(0, 3)
+            .map((r, i) => [i ? ', ' : '', h('code', null, r.reference), ` (${r.kind})`]),
           '.',
         ),
   );
@@ -126,7 +137,11 @@ export async function renderPreview(holder: HTMLElement, options: PreviewOptions
     h(
       'div',
       { class: 'card-body' },
-      h('p', { class: 'callout callout-info' }, `People and groups your identity provider sends are received, checked and stored here, and it gets ordinary answers. ${product} hears nothing of them until you press Go live; then it gets the whole directory at once, and every change after.`),
+      h(
+        'p',
+        { class: 'callout callout-info' },
+        `People and groups your identity provider sends are received, checked and stored here, and it gets ordinary answers. ${product} hears nothing of them until you press Go live; then it gets the whole directory at once, and every change after.`,
+      ),
       status,
     ),
     body,
@@ -142,7 +157,11 @@ export async function renderPreview(holder: HTMLElement, options: PreviewOptions
   };
 
   const confirm = (question: Child, label: string, danger: boolean, run: () => Promise<void>) => {
-    const yes = h('button', { type: 'button', class: `button ${danger ? 'button-danger' : 'button-primary'}`, id: danger ? 'preview-discard-confirm' : 'preview-go-live-confirm' }, label);
+    const yes = h(
+      'button',
+      { type: 'button', class: `button ${danger ? 'button-danger' : 'button-primary'}`, id: danger ? 'preview-discard-confirm' : 'preview-go-live-confirm' },
+      label,
+    );
     const no = h('button', { type: 'button', class: 'button button-secondary', onclick: () => showButtons() }, 'Cancel');
     yes.addEventListener('click', async () => {
       yes.setAttribute('disabled', '');
@@ -153,19 +172,30 @@ export async function renderPreview(holder: HTMLElement, options: PreviewOptions
         fill(actions, errorBox(error), h('div', { class: 'form-actions' }, no));
       }
     });
-    fill(actions, h('div', { class: `callout ${danger ? 'callout-warning' : 'callout-info'} preview-confirm` }, h('p', null, question), h('div', { class: 'form-actions' }, yes, no)));
+    fill(
+      actions,
+      h('div', { class: `callout ${danger ? 'callout-warning' : 'callout-info'} preview-confirm` }, h('p', null, question), h('div', { class: 'form-actions' }, yes, no)),
+    );
     yes.focus();
   };
 
   const goLive = () =>
     confirm(
-      last ? `Go live now? ${product} receives the whole directory as it is here — ${plural(last.people.total, 'person', 'people')} and ${plural(last.groups.total, 'group', 'groups')} — and from then on every change.` : `Go live now?`,
+      last
+        ? `Go live now? ${product} receives the whole directory as it is here — ${plural(last.people.total, 'person', 'people')} and ${plural(last.groups.total, 'group', 'groups')} — and from then on every change.`
+        : `Go live now?`,
       'Yes, go live',
       false,
       async () => {
         const live = await api.goLive(options.slug);
         announce('The tenant is live');
-        done([h('strong', null, 'Live. '), `${product} was told (event ${live.snapshotSeq}) and reads the whole directory from its snapshot; every change from now on reaches it as it happens.`], 'success');
+        done(
+          [
+            h('strong', null, 'Live. '),
+            `${product} was told (event ${live.snapshotSeq}) and reads the whole directory from its snapshot; every change from now on reaches it as it happens.`,
+          ],
+          'success',
+        );
       },
     );
 
@@ -177,7 +207,14 @@ export async function renderPreview(holder: HTMLElement, options: PreviewOptions
       async () => {
         const result = await api.discardPreview(options.slug);
         announce('The preview was discarded');
-        fill(status, h('p', { class: 'callout callout-info', id: 'preview-outcome' }, `Discarded: ${plural(result.removed.people, 'person', 'people')} and ${plural(result.removed.groups, 'group', 'groups')} removed. Push again from your identity provider when ready.`));
+        fill(
+          status,
+          h(
+            'p',
+            { class: 'callout callout-info', id: 'preview-outcome' },
+            `Discarded: ${plural(result.removed.people, 'person', 'people')} and ${plural(result.removed.groups, 'group', 'groups')} removed. Push again from your identity provider when ready.`,
+          ),
+        );
         showButtons();
         void refresh();
       },
@@ -196,7 +233,17 @@ export async function renderPreview(holder: HTMLElement, options: PreviewOptions
     last = p;
     fill(body, stats(p), findings(p));
     if (!status.querySelector('#preview-outcome')) {
-      fill(status, h('p', { class: 'live-status' }, h('span', { class: 'pulse', 'aria-hidden': 'true' }), p.requests.lastAt ? ['Updated as requests arrive; the last one came ', h('time', { datetime: p.requests.lastAt }, exact(p.requests.lastAt)), '.'] : 'Waiting for the first sync: start provisioning in your identity provider.'));
+      fill(
+        status,
+        h(
+          'p',
+          { class: 'live-status' },
+          h('span', { class: 'pulse', 'aria-hidden': 'true' }),
+          p.requests.lastAt
+            ? ['Updated as requests arrive; the last one came ', h('time', { datetime: p.requests.lastAt }, exact(p.requests.lastAt)), '.']
+            : 'Waiting for the first sync: start provisioning in your identity provider.',
+        ),
+      );
     }
   };
 

@@ -26,7 +26,14 @@ function card(...children: (Node | string)[]): HTMLElement {
 
 function showUnusable(app: HTMLElement, state: string): void {
   const words = UNUSABLE[state] ?? UNUSABLE['unknown']!;
-  fill(app, card(h('h1', { id: 'page-title', tabindex: '-1' }, words.title), h('p', { class: 'callout callout-error', role: 'alert' }, words.text), h('p', null, h('a', { href: `${BASE}/sign-in` }, 'Go to sign-in'))));
+  fill(
+    app,
+    card(
+      h('h1', { id: 'page-title', tabindex: '-1' }, words.title),
+      h('p', { class: 'callout callout-error', role: 'alert' }, words.text),
+      h('p', null, h('a', { href: `${BASE}/sign-in` }, 'Go to sign-in')),
+    ),
+  );
   document.getElementById('page-title')?.focus();
 }
 
@@ -49,7 +56,14 @@ export async function renderResetPassword(app: HTMLElement): Promise<void> {
   }
   if (state !== 'usable') return showUnusable(app, state);
 
-  const password = h('input', { id: 'new-password', name: 'new-password', type: 'password', autocomplete: 'new-password', required: true, minlength: String(MIN_LENGTH) });
+  const password = h('input', {
+    id: 'new-password',
+    name: 'new-password',
+    type: 'password',
+    autocomplete: 'new-password',
+    required: true,
+    minlength: String(MIN_LENGTH),
+  });
   const again = h('input', { id: 'repeat-password', name: 'repeat-password', type: 'password', autocomplete: 'new-password', required: true });
   const message = h('div', { id: 'reset-message', role: 'alert', class: 'form-message' });
   const submit = h('button', { type: 'submit', class: 'button button-primary button-block' }, 'Set password');

@@ -18,7 +18,15 @@ export async function renderSetupLink(app: HTMLElement, session: SetupSession | 
       h(
         'main',
         { id: 'main', class: 'setup-landing' },
-        h('div', { class: 'setup-card' }, h('h1', { id: 'page-title', tabindex: '-1' }, 'This setup session has ended'), emptyState('Setup sessions end after a few hours, when the link is revoked, or when you end them.', 'Open the setup link again, or ask whoever sent it for a new one.')),
+        h(
+          'div',
+          { class: 'setup-card' },
+          h('h1', { id: 'page-title', tabindex: '-1' }, 'This setup session has ended'),
+          emptyState(
+            'Setup sessions end after a few hours, when the link is revoked, or when you end them.',
+            'Open the setup link again, or ask whoever sent it for a new one.',
+          ),
+        ),
       ),
     );
     return;
@@ -51,8 +59,18 @@ export async function renderSetupLink(app: HTMLElement, session: SetupSession | 
       h(
         'header',
         { class: 'setup-bar' },
-        h('div', { class: 'setup-brand' }, session.branding.logoUrl ? h('img', { src: session.branding.logoUrl, alt: '', class: 'setup-bar-logo' }) : null, h('span', { class: 'setup-product' }, product)),
-        h('div', { class: 'setup-bar-actions' }, session.branding.returnUrl ? h('a', { href: session.branding.returnUrl, class: 'button button-secondary' }, `Back to ${product}`) : null, end),
+        h(
+          'div',
+          { class: 'setup-brand' },
+          session.branding.logoUrl ? h('img', { src: session.branding.logoUrl, alt: '', class: 'setup-bar-logo' }) : null,
+          h('span', { class: 'setup-product' }, product),
+        ),
+        h(
+          'div',
+          { class: 'setup-bar-actions' },
+          session.branding.returnUrl ? h('a', { href: session.branding.returnUrl, class: 'button button-secondary' }, `Back to ${product}`) : null,
+          end,
+        ),
       ),
       main,
     ),
@@ -61,7 +79,11 @@ export async function renderSetupLink(app: HTMLElement, session: SetupSession | 
     'header',
     { class: 'page-header' },
     h('h1', { id: 'page-title', tabindex: '-1' }, `Set up user provisioning for ${product}`),
-    h('p', { class: 'page-description' }, `Connect your identity provider to ${session.tenant.name}: follow the steps with the values shown, then watch the first request arrive. This session can do this setup and nothing else.`),
+    h(
+      'p',
+      { class: 'page-description' },
+      `Connect your identity provider to ${session.tenant.name}: follow the steps with the values shown, then watch the first request arrive. This session can do this setup and nothing else.`,
+    ),
   );
   const body = h('div');
   fill(main, intro, body);

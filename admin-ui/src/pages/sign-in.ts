@@ -28,7 +28,7 @@ export function renderSignIn(app: HTMLElement, onSignedIn: (session: Session) =>
                 ? 'That email and password do not match an admin. Check both and try again.'
                 : error instanceof ApiError && error.code === 'adminDisabled'
                   ? 'This admin is disabled. Ask an operator to enable you again.'
-                : `Could not sign in: ${error instanceof Error ? error.message : String(error)}`;
+                  : `Could not sign in: ${error instanceof Error ? error.message : String(error)}`;
           message.replaceChildren(h('p', { class: 'callout callout-error' }, text));
           password.value = '';
           password.focus();

@@ -14,7 +14,16 @@ function webhookBadge(t: Tenant): HTMLElement {
 
 /** Operators: a new tenant, then straight to its User provisioning to connect an IdP. */
 function createForm(reload: () => Promise<Tenant[]>): HTMLElement {
-  const slug = h('input', { type: 'text', id: 'new-tenant-slug', name: 'slug', required: true, maxlength: 63, pattern: '[a-z0-9]([a-z0-9-]*[a-z0-9])?', autocomplete: 'off', spellcheck: 'false' });
+  const slug = h('input', {
+    type: 'text',
+    id: 'new-tenant-slug',
+    name: 'slug',
+    required: true,
+    maxlength: 63,
+    pattern: '[a-z0-9]([a-z0-9-]*[a-z0-9])?',
+    autocomplete: 'off',
+    spellcheck: 'false',
+  });
   const name = h('input', { type: 'text', id: 'new-tenant-name', name: 'name', maxlength: 200, autocomplete: 'off' });
   const message = h('div', { class: 'form-message' });
   const form = h(
@@ -49,11 +58,24 @@ export async function renderTenants(main: HTMLElement, tenants: Tenant[], sessio
   const fresh = await reload().catch(() => tenants);
   const body =
     fresh.length === 0
-      ? emptyState('No tenants yet.', ['Create the first one on the server: ', h('code', null, 'roster tenant create acme --name "Acme Corp"'), ', then reload this page.'])
+      ? emptyState('No tenants yet.', [
+          'Create the first one on the server: ',
+          h('code', null, 'roster tenant create acme --name "Acme Corp"'),
+          ', then reload this page.',
+        ])
       : table(
           'Tenants',
           [
-            { header: 'Tenant', cell: (t: Tenant) => h('div', { class: 'cell-main' }, h('a', { href: tenantPath(t.slug, 'people'), class: 'strong-link' }, t.name), h('span', { class: 'muted mono' }, t.slug)) },
+            {
+              header: 'Tenant',
+              cell: (t: Tenant) =>
+                h(
+                  'div',
+                  { class: 'cell-main' },
+                  h('a', { href: tenantPath(t.slug, 'people'), class: 'strong-link' }, t.name),
+                  h('span', { class: 'muted mono' }, t.slug),
+                ),
+            },
             { header: 'Health', cell: healthBadge },
             { header: 'Provisioning', cell: (t: Tenant) => (t.provisioningEnabled ? badge('On', 'green') : badge('Off', 'grey')) },
             { header: 'Webhooks', cell: webhookBadge },
@@ -62,7 +84,12 @@ export async function renderTenants(main: HTMLElement, tenants: Tenant[], sessio
             {
               header: 'Open',
               cell: (t: Tenant) =>
-                h('div', { class: 'row-links' }, h('a', { href: tenantPath(t.slug, 'provisioning'), 'aria-label': `User provisioning of ${t.name}` }, 'User provisioning'), h('a', { href: tenantPath(t.slug, 'log'), 'aria-label': `Provisioning log of ${t.name}` }, 'Log')),
+                h(
+                  'div',
+                  { class: 'row-links' },
+                  h('a', { href: tenantPath(t.slug, 'provisioning'), 'aria-label': `User provisioning of ${t.name}` }, 'User provisioning'),
+                  h('a', { href: tenantPath(t.slug, 'log'), 'aria-label': `Provisioning log of ${t.name}` }, 'Log'),
+                ),
             },
           ],
           fresh,

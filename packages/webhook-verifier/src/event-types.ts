@@ -78,9 +78,10 @@ interface Versioned {
 
 /** The `data` of each event type. */
 export interface EventPayloads {
-  'user.created': Versioned & Flagged & {
-    readonly user: PersonRef & { readonly externalId: string | null; readonly active: boolean; readonly managerId: string | null; readonly attributes: JsonObject };
-  };
+  'user.created': Versioned &
+    Flagged & {
+      readonly user: PersonRef & { readonly externalId: string | null; readonly active: boolean; readonly managerId: string | null; readonly attributes: JsonObject };
+    };
   'user.updated': Versioned & Flagged & { readonly user: PersonRef; readonly changes: readonly AttributeChange[]; readonly adopted?: boolean };
   'user.deactivated': Versioned & { readonly user: PersonRef };
   'user.reactivated': Versioned & { readonly user: PersonRef };

@@ -8,10 +8,32 @@
  * if (event.type === 'user.deactivated') revokeSessions(event.data.user.id);
  * ```
  */
-export type { AttributeChange, EventPayloads, EventType, FolderRef, GroupRef, JsonObject, JsonValue, PersonRef, RosterEvent, RosterEventOf, ValueFlag, ValueRule } from './event-types.js';
+export type {
+  AttributeChange,
+  EventPayloads,
+  EventType,
+  FolderRef,
+  GroupRef,
+  JsonObject,
+  JsonValue,
+  PersonRef,
+  RosterEvent,
+  RosterEventOf,
+  ValueFlag,
+  ValueRule,
+} from './event-types.js';
 export { EVENT_TYPES } from './event-types.js';
 export { parseEvent } from './parse-event.js';
-export { ATTEMPT_HEADER, checkSignature, computeSignature, EVENT_ID_HEADER, EVENT_TYPE_HEADER, parseSignatureHeader, SIGNATURE_HEADER, signatureHeader } from './roster-signature.js';
+export {
+  ATTEMPT_HEADER,
+  checkSignature,
+  computeSignature,
+  EVENT_ID_HEADER,
+  EVENT_TYPE_HEADER,
+  parseSignatureHeader,
+  SIGNATURE_HEADER,
+  signatureHeader,
+} from './roster-signature.js';
 export {
   checkStandardSignature,
   computeStandardSignature,

@@ -13,9 +13,18 @@ const string: Check = (v, path) => (typeof v === 'string' ? undefined : `${path}
 const id: Check = (v, path) => (typeof v === 'string' && v.length > 0 ? undefined : `${path}: expected a non-empty string`);
 const boolean: Check = (v, path) => (typeof v === 'boolean' ? undefined : `${path}: expected a boolean`);
 const anything: Check = () => undefined;
-const nullable = (inner: Check): Check => (v, path) => (v === null ? undefined : inner(v, path));
-const optional = (inner: Check): Check => (v, path) => (v === undefined ? undefined : inner(v, path));
-const oneOf = (...values: readonly string[]): Check => (v, path) => (typeof v === 'string' && values.includes(v) ? undefined : `${path}: expected one of ${values.join(', ')}`);
+const nullable =
+  (inner: Check): Check =>
+  (v, path) =>
+    v === null ? undefined : inner(v, path);
+const optional =
+  (inner: Check): Check =>
+  (v, path) =>
+    v === undefined ? undefined : inner(v, path);
+const oneOf =
+  (...values: readonly string[]): Check =>
+  (v, path) =>
+    typeof v === 'string' && values.includes(v) ? undefined : `${path}: expected one of ${values.join(', ')}`;
 
 function object(shape: Record<string, Check>): Check {
   return (v, path) => {
@@ -65,7 +74,10 @@ const PAYLOADS: Record<EventType, Check> = {
   'group.members_removed': versioned({ group, members }),
   'folder.members_added': versioned({ folder, members }),
   'folder.members_removed': versioned({ folder, members }),
-  'tenant.live': versioned({ snapshotSeq: (v, path) => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? undefined : `${path}: expected a positive integer`), snapshot: string }),
+  'tenant.live': versioned({
+    snapshotSeq: (v, path) => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? undefined : `${path}: expected a positive integer`),
+    snapshot: string,
+  }),
 };
 
 const occurredAt: Check = (v, path) => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? undefined : `${path}: expected an ISO 8601 time`);

@@ -52,7 +52,8 @@ export function checkStandardSignature(options: {
   nowSeconds: number;
 }): void {
   const { id, timestamp, signature } = options;
-  if (!id || !timestamp || !signature) throw new WebhookVerificationError('missing_signature', `${STANDARD_ID_HEADER}, ${STANDARD_TIMESTAMP_HEADER} and ${STANDARD_SIGNATURE_HEADER} are all needed`);
+  if (!id || !timestamp || !signature)
+    throw new WebhookVerificationError('missing_signature', `${STANDARD_ID_HEADER}, ${STANDARD_TIMESTAMP_HEADER} and ${STANDARD_SIGNATURE_HEADER} are all needed`);
   if (!/^\d{1,12}$/.test(timestamp)) throw new WebhookVerificationError('malformed_signature', `${STANDARD_TIMESTAMP_HEADER} must be unix seconds`);
   const seconds = Number(timestamp);
   checkTimestamp(seconds, options.nowSeconds, options.toleranceSeconds);

@@ -3,8 +3,8 @@ import type { GuideDefinition } from '../guide-types.js';
 /** The guided setup for Microsoft Entra ID: the console shows it, scripts/generate-idp-guides.ts writes docs/idp/entra-id.md. */
 export const entraIdGuide: GuideDefinition = {
   idp: 'entra-id',
-  name: "Microsoft Entra ID",
-  title: "Set up user provisioning from Microsoft Entra ID",
+  name: 'Microsoft Entra ID',
+  title: 'Set up user provisioning from Microsoft Entra ID',
   intro: `Connect Microsoft Entra ID (formerly Azure AD) to Roster so that Entra's provisioning service
 creates, updates, deactivates and removes people — and groups with their members — in your Roster
 tenant over SCIM 2.0. You will make a token in Roster, add a non-gallery enterprise application,
@@ -12,10 +12,12 @@ give it Roster's URL and token, map the attributes, choose who is in scope, and 
   sections: [
     {
       id: 'before-you-start',
-      title: "Before you start",
+      title: 'Before you start',
       kind: 'before',
       blocks: [
-        { type: 'md', text: `You need:
+        {
+          type: 'md',
+          text: `You need:
 
 - an admin of your Roster tenant (who can open **User provisioning** in the Roster console, or run
   the \`roster\` command on the server);
@@ -26,15 +28,18 @@ give it Roster's URL and token, map the attributes, choose who is in scope, and 
 - 20 to 30 minutes, plus the time of the first sync cycle.
 
 If the product you connect has its own app in the Entra gallery, you can add that instead; the
-provisioning settings below are the same.` },
+provisioning settings below are the same.`,
+        },
       ],
     },
     {
       id: 'core-concepts',
-      title: "Core concepts",
+      title: 'Core concepts',
       kind: 'concepts',
       blocks: [
-        { type: 'md', text: `- **Provisioning service**: the part of Entra that pushes users and groups to apps. It runs an
+        {
+          type: 'md',
+          text: `- **Provisioning service**: the part of Entra that pushes users and groups to apps. It runs an
   **initial cycle** over everyone in scope, then **incremental cycles** about every 40 minutes that
   send only what changed.
 - **Tenant URL**: Entra's name for the SCIM base URL. Roster accepts
@@ -48,42 +53,51 @@ provisioning settings below are the same.` },
   (\`userName\` by default).
 - **Scope**: who is provisioned — only the users and groups assigned to the app, or everyone.
 - **Folders**: Roster keeps a folder for each distinct \`department\`, \`division\` and
-  \`organization\` value. They follow the attributes; you do not provision them.` },
+  \`organization\` value. They follow the attributes; you do not provision them.`,
+        },
       ],
     },
     {
       id: 'step-1-get-the-tenant-url-and-a-token-fr',
-      title: "Step 1: Get the Tenant URL and a token from Roster",
+      title: 'Step 1: Get the Tenant URL and a token from Roster',
       kind: 'credentials',
       blocks: [
         { type: 'scim-url' },
         { type: 'token' },
-        { type: 'md', text: `1. In the Roster console, open **User provisioning**.
+        {
+          type: 'md',
+          text: `1. In the Roster console, open **User provisioning**.
 2. Under **SCIM endpoint**, copy the **SCIM base URL** (or the **Tenant-specific SCIM URL**).
 3. Under **Tokens and keys**, enter a **Label** such as \`Entra ID\` and click **Generate token**.
 4. Copy the token now: Roster shows it once. Click **I have copied it**.
 
-From the server instead: \`roster token create <tenant-slug> --label "Entra ID"\`.` },
+From the server instead: \`roster token create <tenant-slug> --label "Entra ID"\`.`,
+        },
       ],
     },
     {
       id: 'step-2-add-a-non-gallery-enterprise-appl',
-      title: "Step 2: Add a non-gallery enterprise application",
+      title: 'Step 2: Add a non-gallery enterprise application',
       kind: 'step',
       blocks: [
-        { type: 'md', text: `1. Sign in to the Microsoft Entra admin center.
+        {
+          type: 'md',
+          text: `1. Sign in to the Microsoft Entra admin center.
 2. Go to **Identity > Applications > Enterprise applications** and click **+ New application**.
 3. Click **+ Create your own application**.
 4. Enter a name, choose **Integrate any other application you don't find in the gallery
-   (Non-gallery)**, and click **Create**.` },
+   (Non-gallery)**, and click **Create**.`,
+        },
       ],
     },
     {
       id: 'step-3-connect-entra-to-roster',
-      title: "Step 3: Connect Entra to Roster",
+      title: 'Step 3: Connect Entra to Roster',
       kind: 'step',
       blocks: [
-        { type: 'md', text: `1. In the new application, open **Provisioning** and click **Get started** (newer portals show
+        {
+          type: 'md',
+          text: `1. In the new application, open **Provisioning** and click **Get started** (newer portals show
    **Connect your application**).
 2. Set **Provisioning Mode** to **Automatic**.
 3. Under **Admin Credentials**:
@@ -111,17 +125,20 @@ allow. With \`?aadOptscim062020\` at the end of the Tenant URL, it sends the sta
 Roster understands both, so the flag is optional. The **Provisioning log** records, per request,
 which of Roster's IdP normalisers turned a non-standard form into a standard one (for example
 \`entra-capitalised-op\`, \`entra-string-boolean\`, \`entra-member-remove-by-value\`). The flag does not
-apply to **Provision on demand**, which always sends the unflagged forms.` },
+apply to **Provision on demand**, which always sends the unflagged forms.`,
+        },
         { type: 'live-check' },
         { type: 'if-it-fails' },
       ],
     },
     {
       id: 'step-4-map-the-attributes',
-      title: "Step 4: Map the attributes",
+      title: 'Step 4: Map the attributes',
       kind: 'step',
       blocks: [
-        { type: 'md', text: `1. Under **Mappings**, click **Provision Microsoft Entra ID Users**.
+        {
+          type: 'md',
+          text: `1. Under **Mappings**, click **Provision Microsoft Entra ID Users**.
 2. Check **Target Object Actions**: **Create**, **Update** and **Delete** ticked.
 3. In **Attribute Mappings**, edit or add a mapping for each row of the table. To add one, click
    **Add New Mapping**, choose the **Mapping type** (*Direct*, *Constant* or *Expression*), the
@@ -137,41 +154,44 @@ apply to **Provision on demand**, which always sends the unflagged forms.` },
 The matching attribute is \`userName\`, sourced from \`userPrincipalName\`, with
 **Match objects using this attribute** *Yes* and **Matching precedence** *1*. Keep it unless your
 userPrincipalName differs from the address people sign in with; then see "I see two profiles for
-one person" below.` },
-        {
-        type: 'mapping',
-        style: 'entra',
-        sources: {
-          "userName": "`userPrincipalName`",
-          "active": "`Switch([IsSoftDeleted], , \"False\", \"True\", \"True\", \"False\")` (the default expression)",
-          "Work email": "`mail`",
-          "First name": "`givenName`",
-          "Surname": "`surname`",
-          "preferredLanguage": "`preferredLanguage`",
-          "timezone": "a constant, or an extension attribute holding an IANA zone",
-          "Country": "`country` (must hold a two-letter code such as `GB`)",
-          "Street address": "`streetAddress`",
-          "City": "`city`",
-          "State": "`state`",
-          "Job title": "`jobTitle`",
-          "Phone numbers": "`mobile`",
-          "locale": "`usageLocation`",
-          "department": "`department`",
-          "organization": "`companyName`",
-          "division": "an extension attribute",
-          "manager": "`manager`",
-          "employeeNumber": "`employeeId`",
-          "costCenter": "an extension attribute",
-          "businessUnit": "an extension attribute",
-          "employeeType": "`employeeType`",
-          "employeeLevel": "an extension attribute",
-          "grade": "an extension attribute",
-          "office": "`physicalDeliveryOfficeName`",
-          "hireDate": "`employeeHireDate`, formatted as `yyyy-MM-dd`",
-          "externalId": "an HR identifier",
+one person" below.`,
         },
-      },
-        { type: 'md', text: `Notes:
+        {
+          type: 'mapping',
+          style: 'entra',
+          sources: {
+            userName: '`userPrincipalName`',
+            active: '`Switch([IsSoftDeleted], , "False", "True", "True", "False")` (the default expression)',
+            'Work email': '`mail`',
+            'First name': '`givenName`',
+            Surname: '`surname`',
+            preferredLanguage: '`preferredLanguage`',
+            timezone: 'a constant, or an extension attribute holding an IANA zone',
+            Country: '`country` (must hold a two-letter code such as `GB`)',
+            'Street address': '`streetAddress`',
+            City: '`city`',
+            State: '`state`',
+            'Job title': '`jobTitle`',
+            'Phone numbers': '`mobile`',
+            locale: '`usageLocation`',
+            department: '`department`',
+            organization: '`companyName`',
+            division: 'an extension attribute',
+            manager: '`manager`',
+            employeeNumber: '`employeeId`',
+            costCenter: 'an extension attribute',
+            businessUnit: 'an extension attribute',
+            employeeType: '`employeeType`',
+            employeeLevel: 'an extension attribute',
+            grade: 'an extension attribute',
+            office: '`physicalDeliveryOfficeName`',
+            hireDate: '`employeeHireDate`, formatted as `yyyy-MM-dd`',
+            externalId: 'an HR identifier',
+          },
+        },
+        {
+          type: 'md',
+          text: `Notes:
 
 - If your Roster tenant publishes its extension under its own URN, **User provisioning** shows it
   as **Extension URN**; put that URN in front of the Roster attribute names instead of
@@ -195,15 +215,18 @@ one person" below.` },
    \`members\` → \`members\`. Save.
 
 Group names are unique in a Roster tenant, as Entra requires. Entra provisions only the first
-level of nested groups.` },
+level of nested groups.`,
+        },
       ],
     },
     {
       id: 'step-5-choose-the-scope-and-start',
-      title: "Step 5: Choose the scope and start",
+      title: 'Step 5: Choose the scope and start',
       kind: 'step',
       blocks: [
-        { type: 'md', text: `1. Under **Settings**:
+        {
+          type: 'md',
+          text: `1. Under **Settings**:
    - **Scope**: *Sync only assigned users and groups* (recommended) or *Sync all users and groups*.
    - Tick **Send an email notification when a failure occurs** and give an address.
    - Consider **Prevent accidental deletion** with a threshold.
@@ -214,30 +237,36 @@ level of nested groups.` },
 4. Set **Provisioning Status** to **On** and click **Save**.
 
 The initial cycle starts within minutes and may take a while for large directories; then
-incremental cycles run about every 40 minutes.` },
+incremental cycles run about every 40 minutes.`,
+        },
       ],
     },
     {
       id: 'step-6-provision-one-person-on-demand',
-      title: "Step 6: Provision one person on demand",
+      title: 'Step 6: Provision one person on demand',
       kind: 'step',
       blocks: [
-        { type: 'md', text: `Before waiting for a cycle, try one person:
+        {
+          type: 'md',
+          text: `Before waiting for a cycle, try one person:
 
 1. On the application's **Provisioning** page, click **Provision on demand**.
 2. Search for a test user (or a group and some of its members) and click **Provision**.
 3. Entra shows each step — importing the user, checking scope, matching, and the action — and the
    attributes it sent. Roster's answer appears in the last step.
 
-Provision on demand always uses the unflagged request forms; Roster accepts them.` },
+Provision on demand always uses the unflagged request forms; Roster accepts them.`,
+        },
       ],
     },
     {
       id: 'test-and-monitor',
-      title: "Test and monitor",
+      title: 'Test and monitor',
       kind: 'test',
       blocks: [
-        { type: 'md', text: `In the Roster console:
+        {
+          type: 'md',
+          text: `In the Roster console:
 
 - **People overview**: people arrive with **Status** *Active*; the **Profile** filter shows the
   *Incomplete* ones and what they lack.
@@ -263,15 +292,18 @@ In Entra: the application's **Provisioning** overview (cycle status, statistics)
 On the server: \`roster tenant list\` shows each tenant's last SCIM request and change, and
 \`roster doctor\` flags a tenant whose last request is older than \`SYNC_STALE_AFTER_MINUTES\`
 (120 by default). Because Entra syncs on a schedule, two hours of silence from an Entra tenant
-means its provisioning job has stopped or been quarantined; doctor reports it as a problem.` },
+means its provisioning job has stopped or been quarantined; doctor reports it as a problem.`,
+        },
       ],
     },
     {
       id: 'recommendations',
-      title: "Recommendations",
+      title: 'Recommendations',
       kind: 'recommendations',
       blocks: [
-        { type: 'md', text: `- **Start with a test group.** Assign a group of five to ten people, use **Provision on demand**,
+        {
+          type: 'md',
+          text: `- **Start with a test group.** Assign a group of five to ten people, use **Provision on demand**,
   check them in Roster, then widen the scope.
 - **Use the flag.** \`?aadOptscim062020\` makes Entra's requests standard; it costs nothing.
 - **Keep SCIM the source of truth.** If people also sign in with SSO, leave
@@ -283,15 +315,18 @@ means its provisioning job has stopped or been quarantined; doctor reports it as
 - **Values to check.** By default Roster keeps a value that breaks a rule (a country written out,
   a language the tenant does not list) exactly as Entra sent it and lists it under **Values to
   check** on the person. To have Entra's provisioning log show such people as errors instead, set
-  \`roster tenant settings <slug> --value-rules enforce\`.` },
+  \`roster tenant settings <slug> --value-rules enforce\`.`,
+        },
       ],
     },
     {
       id: 'faq',
-      title: "FAQ",
+      title: 'FAQ',
       kind: 'faq',
       blocks: [
-        { type: 'md', text: `**Do I need to set up SSO separately?**
+        {
+          type: 'md',
+          text: `**Do I need to set up SSO separately?**
 Yes. Provisioning sends people's data; SSO signs them in. Configure SSO on the same enterprise
 application or another one, as the product requires.
 
@@ -351,7 +386,8 @@ minutes). Use **Provision on demand** for an urgent single change.
 **Entra put the application in quarantine.**
 Entra quarantines a job after repeated failures (for example a revoked token or an unreachable
 URL). Fix the cause, then restart provisioning from the application's **Provisioning** page.
-\`roster doctor\` and the Last SCIM request in Roster show when requests stopped arriving.` },
+\`roster doctor\` and the Last SCIM request in Roster show when requests stopped arriving.`,
+        },
       ],
     },
   ],

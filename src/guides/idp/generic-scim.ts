@@ -3,32 +3,37 @@ import type { GuideDefinition } from '../guide-types.js';
 /** The guided setup for any SCIM client: the console shows it, scripts/generate-idp-guides.ts writes docs/idp/generic-scim.md. */
 export const genericScimGuide: GuideDefinition = {
   idp: 'generic-scim',
-  name: "any SCIM client",
-  title: "Set up user provisioning from any SCIM 2.0 client",
+  name: 'any SCIM client',
+  title: 'Set up user provisioning from any SCIM 2.0 client',
   intro: `For identity providers without a guide of their own, HR systems, and scripts: what a SCIM 2.0
 client needs to know to provision people and groups into a Roster tenant, how to try it with
 \`curl\`, and how to check the result.`,
   sections: [
     {
       id: 'before-you-start',
-      title: "Before you start",
+      title: 'Before you start',
       kind: 'before',
       blocks: [
-        { type: 'md', text: `You need:
+        {
+          type: 'md',
+          text: `You need:
 
 - an admin of your Roster tenant (console **User provisioning**, or the \`roster\` command);
 - a client that speaks SCIM 2.0 (RFC 7643 and RFC 7644) over HTTPS, with bearer-token or HTTP
   Basic authentication;
 - the address where the client reaches Roster, for example \`https://roster.example.com\`;
-- 20 to 30 minutes.` },
+- 20 to 30 minutes.`,
+        },
       ],
     },
     {
       id: 'core-concepts',
-      title: "Core concepts",
+      title: 'Core concepts',
       kind: 'concepts',
       blocks: [
-        { type: 'md', text: `- **Base URL**: \`https://roster.example.com/scim/v2/\` (the tenant is the one the credential belongs
+        {
+          type: 'md',
+          text: `- **Base URL**: \`https://roster.example.com/scim/v2/\` (the tenant is the one the credential belongs
   to), or \`https://roster.example.com/t/<tenant-slug>/scim/v2/\` (the tenant is in the URL; a
   credential of another tenant gets \`401\`). Every path works with or without a trailing slash.
 - **Credentials**: a bearer token (\`Authorization: Bearer rst_…\`), or a key and secret for HTTP
@@ -44,17 +49,20 @@ client needs to know to provision people and groups into a Roster tenant, how to
 - **Media types**: requests may use \`application/scim+json\` or \`application/json\`; responses are
   \`application/scim+json\`.
 - **Folders**: Roster keeps one folder per distinct \`department\`, \`division\` and \`organization\`
-  value, and moves people when the value changes. Folders are not written through \`/Groups\`.` },
+  value, and moves people when the value changes. Folders are not written through \`/Groups\`.`,
+        },
       ],
     },
     {
       id: 'step-1-get-the-base-url-and-a-credential',
-      title: "Step 1: Get the base URL and a credential",
+      title: 'Step 1: Get the base URL and a credential',
       kind: 'credentials',
       blocks: [
         { type: 'scim-url' },
         { type: 'token' },
-        { type: 'md', text: `1. In the Roster console, open **User provisioning**.
+        {
+          type: 'md',
+          text: `1. In the Roster console, open **User provisioning**.
 2. Copy the **SCIM base URL** (or the **Tenant-specific SCIM URL**) under **SCIM endpoint**.
 3. Under **Tokens and keys**, enter a **Label** naming the client and click **Generate token**.
    Choose **Key and secret** instead if the client only does HTTP Basic.
@@ -65,15 +73,18 @@ From the server:
 \`\`\`sh
 roster token create <tenant-slug> --label "HR sync"    # bearer token
 roster basic create <tenant-slug> --label "HR sync"    # key and secret for HTTP Basic
-\`\`\`` },
+\`\`\``,
+        },
       ],
     },
     {
       id: 'step-2-check-the-connection',
-      title: "Step 2: Check the connection",
+      title: 'Step 2: Check the connection',
       kind: 'step',
       blocks: [
-        { type: 'md', text: `\`\`\`sh
+        {
+          type: 'md',
+          text: `\`\`\`sh
 BASE=https://roster.example.com/scim/v2
 TOKEN=rst_…
 curl -s -H "Authorization: Bearer $TOKEN" "$BASE/ServiceProviderConfig"
@@ -83,17 +94,20 @@ curl -s -H "Authorization: Bearer $TOKEN" \\
 
 The second call answers \`200\` with \`"totalResults": 0\`. A \`401\` with a SCIM error means the
 credential is wrong or revoked; \`403\` that the tenant's provisioning is switched off in Roster;
-\`429\` that the client is over the rate limit (retry after the \`Retry-After\` seconds).` },
+\`429\` that the client is over the rate limit (retry after the \`Retry-After\` seconds).`,
+        },
         { type: 'live-check' },
         { type: 'if-it-fails' },
       ],
     },
     {
       id: 'step-3-create-update-and-deactivate-a-pe',
-      title: "Step 3: Create, update and deactivate a person",
+      title: 'Step 3: Create, update and deactivate a person',
       kind: 'step',
       blocks: [
-        { type: 'md', text: `Create:
+        {
+          type: 'md',
+          text: `Create:
 
 \`\`\`sh
 curl -s -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/scim+json' "$BASE/Users" -d '{
@@ -132,15 +146,18 @@ curl -s -X PATCH -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application
 \`\`\`
 
 A full \`PUT\` with the whole person works as well. \`DELETE /Users/{id}\` removes the person from
-SCIM and from the host product; Roster keeps an audit entry.` },
+SCIM and from the host product; Roster keeps an audit entry.`,
+        },
       ],
     },
     {
       id: 'step-4-groups',
-      title: "Step 4: Groups",
+      title: 'Step 4: Groups',
       kind: 'step',
       blocks: [
-        { type: 'md', text: `\`\`\`sh
+        {
+          type: 'md',
+          text: `\`\`\`sh
 curl -s -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/scim+json' "$BASE/Groups" \\
   -d '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Research","members":[{"value":"'$ID'"}]}'
 curl -s -X PATCH -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/scim+json' "$BASE/Groups/$GID" -d '{
@@ -152,15 +169,18 @@ curl -s -X PATCH -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application
 
 Group names are unique in a tenant (a second \`POST\` with the same name gets \`409\`; look it up with
 \`filter=displayName eq "…"\` to link to it). A member that is not there yet is held and added the
-moment that person arrives. Group \`PATCH\` answers \`204\` unless you ask for attributes.` },
+moment that person arrives. Group \`PATCH\` answers \`204\` unless you ask for attributes.`,
+        },
       ],
     },
     {
       id: 'what-roster-accepts-and-how-it-answers',
-      title: "What Roster accepts and how it answers",
+      title: 'What Roster accepts and how it answers',
       kind: 'reference',
       blocks: [
-        { type: 'md', text: `| | |
+        {
+          type: 'md',
+          text: `| | |
 |---|---|
 | Attributes | the table in \`docs/attributes.md\`: core, enterprise and Roster extension; namespaces and formats there |
 | Uniqueness | \`userName\` per tenant, case-insensitively (\`409\` with \`scimType: uniqueness\`); group \`displayName\` per tenant; \`externalId\` is not unique |
@@ -172,15 +192,18 @@ moment that person arrives. Group \`PATCH\` answers \`204\` unless you ask for a
 | Filters | the whole RFC 7644 grammar, run in the database; paging by \`startIndex\`/\`count\` or by cursor (RFC 9865) |
 | PATCH | \`add\`, \`remove\`, \`replace\`, with and without \`path\`, value-filtered paths; all operations or none |
 | Versions | \`If-Match\` (\`412\` when stale) and \`If-None-Match\` (\`304\`) |
-| Limits | request body size (\`413\`), members per PATCH, operations per \`/Bulk\`; per-credential and per-address rate limits (\`429\` with \`Retry-After\`) |` },
+| Limits | request body size (\`413\`), members per PATCH, operations per \`/Bulk\`; per-credential and per-address rate limits (\`429\` with \`Retry-After\`) |`,
+        },
       ],
     },
     {
       id: 'test-and-monitor',
-      title: "Test and monitor",
+      title: 'Test and monitor',
       kind: 'test',
       blocks: [
-        { type: 'md', text: `In the Roster console:
+        {
+          type: 'md',
+          text: `In the Roster console:
 
 - **People overview**: each person, their **Status**, **Source** and whether their profile is
   *Incomplete* (and what it lacks);
@@ -191,30 +214,36 @@ moment that person arrives. Group \`PATCH\` answers \`204\` unless you ask for a
 
 On the server, \`roster tenant list\` shows the same two times for all tenants, and \`roster doctor\`
 flags tenants that have a credential but no traffic, tenants gone quiet for longer than
-\`SYNC_STALE_AFTER_MINUTES\`, and tenants whose recent requests all fail.` },
+\`SYNC_STALE_AFTER_MINUTES\`, and tenants whose recent requests all fail.`,
+        },
       ],
     },
     {
       id: 'recommendations',
-      title: "Recommendations",
+      title: 'Recommendations',
       kind: 'recommendations',
       blocks: [
-        { type: 'md', text: `- **Look up before you create.** Search \`userName eq "…"\` (or the tenant's matching field) and
+        {
+          type: 'md',
+          text: `- **Look up before you create.** Search \`userName eq "…"\` (or the tenant's matching field) and
   \`PATCH\`/\`PUT\` the result; treat \`409\` on create as "already there".
 - **Keep the ids Roster gives you** and address people and groups by them.
 - **Send \`active: false\` rather than \`DELETE\`** for leavers, unless the person must disappear: a
   deactivated person keeps their data and can come back.
 - **Send only what changed** with \`PATCH\`; a membership change names only the members changed.
 - **Honour \`Retry-After\`** on \`429\` and \`503\`.
-- **Keep SCIM the source of truth**: leave **SSO logins may update details** off.` },
+- **Keep SCIM the source of truth**: leave **SSO logins may update details** off.`,
+        },
       ],
     },
     {
       id: 'faq',
-      title: "FAQ",
+      title: 'FAQ',
       kind: 'faq',
       blocks: [
-        { type: 'md', text: `**Do I need to set up SSO separately?**
+        {
+          type: 'md',
+          text: `**Do I need to set up SSO separately?**
 Yes. SCIM provisioning and sign-in are separate; match them through the **Matching field**.
 
 **The manager link is missing.**
@@ -239,7 +268,8 @@ client knows (userName, work email or externalId) and look up before creating; *
 duplicates** lists people sharing an email or a full name.
 
 **Are passwords stored?**
-Never. A \`password\` is dropped and the log says so.` },
+Never. A \`password\` is dropped and the log says so.`,
+        },
       ],
     },
   ],

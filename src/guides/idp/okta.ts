@@ -3,8 +3,8 @@ import type { GuideDefinition } from '../guide-types.js';
 /** The guided setup for Okta: the console shows it, scripts/generate-idp-guides.ts writes docs/idp/okta.md. */
 export const oktaGuide: GuideDefinition = {
   idp: 'okta',
-  name: "Okta",
-  title: "Set up user provisioning from Okta",
+  name: 'Okta',
+  title: 'Set up user provisioning from Okta',
   intro: `Connect an Okta org to Roster so that Okta creates, updates and deactivates people — and pushes
 groups — in your Roster tenant over SCIM 2.0. You will make a token in Roster, connect the Okta
 app to it, switch on the provisioning features, map the attributes Roster accepts, assign people
@@ -12,10 +12,12 @@ and push groups, then check the result.`,
   sections: [
     {
       id: 'before-you-start',
-      title: "Before you start",
+      title: 'Before you start',
       kind: 'before',
       blocks: [
-        { type: 'md', text: `You need:
+        {
+          type: 'md',
+          text: `You need:
 
 - an admin of your Roster tenant (someone who can open **User provisioning** in the Roster
   console, or run the \`roster\` command on the server);
@@ -31,15 +33,18 @@ Two ways to add the app in Okta, and this guide covers both:
   provisioning on for it.
 
 Provisioning is not sign-in. The app you set up here sends people's data; single sign-on (SAML or
-OIDC) is a separate connection, even when both live in the same Okta app.` },
+OIDC) is a separate connection, even when both live in the same Okta app.`,
+        },
       ],
     },
     {
       id: 'core-concepts',
-      title: "Core concepts",
+      title: 'Core concepts',
       kind: 'concepts',
       blocks: [
-        { type: 'md', text: `- **SCIM**: the protocol Okta uses to send people and groups to Roster. Roster speaks SCIM 2.0.
+        {
+          type: 'md',
+          text: `- **SCIM**: the protocol Okta uses to send people and groups to Roster. Roster speaks SCIM 2.0.
 - **SCIM base URL**: where Okta sends requests. Roster accepts two forms:
   \`https://roster.example.com/scim/v2/\` (the tenant is the one the token belongs to) and
   \`https://roster.example.com/t/<tenant-slug>/scim/v2/\` (the tenant is named in the URL; a token of
@@ -54,17 +59,20 @@ OIDC) is a separate connection, even when both live in the same Okta app.` },
 - **Push Groups**: Okta groups whose membership Okta copies into Roster as groups.
 - **Folders**: Roster makes a folder for each distinct \`department\`, \`division\` and
   \`organization\` value and keeps people in the right one. You do not push folders; they follow
-  the attributes.` },
+  the attributes.`,
+        },
       ],
     },
     {
       id: 'step-1-get-the-scim-base-url-and-a-token',
-      title: "Step 1: Get the SCIM base URL and a token from Roster",
+      title: 'Step 1: Get the SCIM base URL and a token from Roster',
       kind: 'credentials',
       blocks: [
         { type: 'scim-url' },
         { type: 'token' },
-        { type: 'md', text: `1. In the Roster console, open **User provisioning** (under *Identity management*).
+        {
+          type: 'md',
+          text: `1. In the Roster console, open **User provisioning** (under *Identity management*).
 2. Under **SCIM endpoint**, copy the **SCIM base URL** (or the **Tenant-specific SCIM URL** if you
    prefer the tenant named in the URL).
 3. Under **Tokens and keys**, type a **Label** such as \`Okta production\` and click
@@ -76,15 +84,18 @@ Without the console, the server's operator can do the same from the command line
 
 \`\`\`sh
 roster token create <tenant-slug> --label "Okta production"   # prints the token once
-\`\`\`` },
+\`\`\``,
+        },
       ],
     },
     {
       id: 'step-2-add-the-app-in-okta',
-      title: "Step 2: Add the app in Okta",
+      title: 'Step 2: Add the app in Okta',
       kind: 'step',
       blocks: [
-        { type: 'md', text: `**Catalogue app**
+        {
+          type: 'md',
+          text: `**Catalogue app**
 
 1. In the Okta Admin Console, go to **Applications > Applications** and click
    **Browse App Catalog**.
@@ -100,15 +111,18 @@ roster token create <tenant-slug> --label "Okta production"   # prints the token
    **Enable SCIM provisioning** (its **Provisioning** option set to **SCIM**), and click **Save**.
    A **Provisioning** tab appears.
 
-If the SCIM option does not appear for your own app, see the FAQ.` },
+If the SCIM option does not appear for your own app, see the FAQ.`,
+        },
       ],
     },
     {
       id: 'step-3-connect-okta-to-roster',
-      title: "Step 3: Connect Okta to Roster",
+      title: 'Step 3: Connect Okta to Roster',
       kind: 'step',
       blocks: [
-        { type: 'md', text: `**Catalogue app**
+        {
+          type: 'md',
+          text: `**Catalogue app**
 
 1. Open the app, go to the **Provisioning** tab and choose **Integration**.
 2. Click **Configure API Integration** and tick **Enable API integration**.
@@ -134,32 +148,38 @@ If the SCIM option does not appear for your own app, see the FAQ.` },
 What Roster sees: a \`GET /Users?filter=userName eq "…"&startIndex=1&count=100\` with your token. A
 valid token gets \`200\` with an empty list; a wrong, incomplete or revoked token gets a SCIM \`401\`
 and Okta says the test failed. A \`403\` means provisioning is switched off for the tenant in Roster
-(**User provisioning > Provisioning**).` },
+(**User provisioning > Provisioning**).`,
+        },
         { type: 'live-check' },
         { type: 'if-it-fails' },
       ],
     },
     {
       id: 'step-4-switch-on-the-provisioning-featur',
-      title: "Step 4: Switch on the provisioning features",
+      title: 'Step 4: Switch on the provisioning features',
       kind: 'step',
       blocks: [
-        { type: 'md', text: `1. On the **Provisioning** tab, choose **To App** and click **Edit**.
+        {
+          type: 'md',
+          text: `1. On the **Provisioning** tab, choose **To App** and click **Edit**.
 2. Tick **Enable** for:
    - **Create Users**
    - **Update User Attributes**
    - **Deactivate Users**
 3. Leave **Sync Password** off. Roster never stores passwords; if one is sent, it is dropped and
    the provisioning log says so.
-4. Click **Save**.` },
+4. Click **Save**.`,
+        },
       ],
     },
     {
       id: 'step-5-map-the-attributes',
-      title: "Step 5: Map the attributes",
+      title: 'Step 5: Map the attributes',
       kind: 'step',
       blocks: [
-        { type: 'md', text: `Okta sends the attributes of the app's profile that have an **External name** and an
+        {
+          type: 'md',
+          text: `Okta sends the attributes of the app's profile that have an **External name** and an
 **External namespace**. The defaults cover the basics (\`userName\`, name, email, \`active\`). To send
 more — department, manager, cost centre, hire date — add each as an attribute of the app profile.
 
@@ -188,41 +208,44 @@ M is mandatory, R recommended, O optional. Namespaces:
 - enterprise — \`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\`
 - Roster — \`urn:ietf:params:scim:schemas:extension:roster:2.0:User\`. If your tenant publishes the
   extension under its own URN, **User provisioning** shows it as **Extension URN** (also labelled
-  **External namespace**); use that value instead.` },
-        {
-        type: 'mapping',
-        style: 'okta',
-        sources: {
-          "userName": "`user.login` or `user.email`",
-          "active": "(set by Okta)",
-          "Work email": "`user.email`",
-          "First name": "`user.firstName`",
-          "Surname": "`user.lastName`",
-          "preferredLanguage": "`user.preferredLanguage`",
-          "timezone": "`user.timezone`",
-          "Country": "`user.countryCode`",
-          "Street address": "`user.streetAddress`",
-          "City": "`user.city`",
-          "State": "`user.state`",
-          "Job title": "`user.title`",
-          "Phone numbers": "`user.mobilePhone`",
-          "locale": "`user.locale`",
-          "department": "`user.department`",
-          "organization": "`user.organization`",
-          "division": "`user.division`",
-          "manager": "`user.managerId`",
-          "employeeNumber": "`user.employeeNumber`",
-          "costCenter": "`user.costCenter`",
-          "businessUnit": "a custom Okta attribute",
-          "employeeType": "`user.userType`",
-          "employeeLevel": "a custom Okta attribute",
-          "grade": "a custom Okta attribute",
-          "office": "a custom Okta attribute",
-          "hireDate": "a custom Okta attribute",
-          "externalId": "a custom Okta attribute",
+  **External namespace**); use that value instead.`,
         },
-      },
-        { type: 'md', text: `Notes:
+        {
+          type: 'mapping',
+          style: 'okta',
+          sources: {
+            userName: '`user.login` or `user.email`',
+            active: '(set by Okta)',
+            'Work email': '`user.email`',
+            'First name': '`user.firstName`',
+            Surname: '`user.lastName`',
+            preferredLanguage: '`user.preferredLanguage`',
+            timezone: '`user.timezone`',
+            Country: '`user.countryCode`',
+            'Street address': '`user.streetAddress`',
+            City: '`user.city`',
+            State: '`user.state`',
+            'Job title': '`user.title`',
+            'Phone numbers': '`user.mobilePhone`',
+            locale: '`user.locale`',
+            department: '`user.department`',
+            organization: '`user.organization`',
+            division: '`user.division`',
+            manager: '`user.managerId`',
+            employeeNumber: '`user.employeeNumber`',
+            costCenter: '`user.costCenter`',
+            businessUnit: 'a custom Okta attribute',
+            employeeType: '`user.userType`',
+            employeeLevel: 'a custom Okta attribute',
+            grade: 'a custom Okta attribute',
+            office: 'a custom Okta attribute',
+            hireDate: 'a custom Okta attribute',
+            externalId: 'a custom Okta attribute',
+          },
+        },
+        {
+          type: 'md',
+          text: `Notes:
 
 - For addresses, use the filtered form shown (\`addresses[type eq "work"].locality\`); it is the one
   that lands reliably in the work address.
@@ -236,15 +259,18 @@ M is mandatory, R recommended, O optional. Namespaces:
   Okta sent it and listed under **Values to check** on the person. A tenant that wants Okta to
   show such values as errors sets its value rules to *enforce*: they then get a \`400\` naming the
   attribute, and the person is not written (see Recommendations).
-- Anything else is not stored. It is not dropped silently: the **Provisioning log** lists it.` },
+- Anything else is not stored. It is not dropped silently: the **Provisioning log** lists it.`,
+        },
       ],
     },
     {
       id: 'step-6-assign-people-and-push-groups',
-      title: "Step 6: Assign people and push groups",
+      title: 'Step 6: Assign people and push groups',
       kind: 'step',
       blocks: [
-        { type: 'md', text: `1. Open the app's **Assignments** tab, click **Assign > Assign to Groups**, pick the Okta groups
+        {
+          type: 'md',
+          text: `1. Open the app's **Assignments** tab, click **Assign > Assign to Groups**, pick the Okta groups
    whose members should be in Roster, and click **Assign**, then **Done**. (You can also assign
    people one by one with **Assign to People**.)
 2. To copy groups as groups, open the **Push Groups** tab and click **+ Push Groups**, then
@@ -258,15 +284,18 @@ Okta pushes only groups whose members are assigned to the app. Assigning the *Ev
 leaves nothing to push.
 
 When someone is assigned, Okta creates them in Roster. When they are unassigned or deactivated in
-Okta, Okta sends \`active: false\`: Roster deactivates them and keeps their profile.` },
+Okta, Okta sends \`active: false\`: Roster deactivates them and keeps their profile.`,
+        },
       ],
     },
     {
       id: 'test-and-monitor',
-      title: "Test and monitor",
+      title: 'Test and monitor',
       kind: 'test',
       blocks: [
-        { type: 'md', text: `1. Start with a handful of test people (see Recommendations) and assign them.
+        {
+          type: 'md',
+          text: `1. Start with a handful of test people (see Recommendations) and assign them.
 2. In the Roster console, check:
    - **People overview**: the people appear, with **Status** *Active*. The **Profile** filter
      shows who is *Incomplete* and what they lack (work email, names, work country, preferred
@@ -286,15 +315,18 @@ and is silent otherwise, so a quiet Okta tenant is normal; doctor reports it as 
 failure.
 
 If the Last SCIM fields still say "never" after you assigned people, Okta is not reaching Roster:
-look at the app's provisioning errors in Okta (**Dashboard > Tasks**, and the System Log) first.` },
+look at the app's provisioning errors in Okta (**Dashboard > Tasks**, and the System Log) first.`,
+        },
       ],
     },
     {
       id: 'recommendations',
-      title: "Recommendations",
+      title: 'Recommendations',
       kind: 'recommendations',
       blocks: [
-        { type: 'md', text: `- **Start small.** Assign five to ten test people first. Check their attributes in Roster before
+        {
+          type: 'md',
+          text: `- **Start small.** Assign five to ten test people first. Check their attributes in Roster before
   you assign everyone.
 - **Let joiner-mover-leaver drive the groups.** When HR changes put people in and out of Okta
   groups, Roster follows without anyone touching it.
@@ -310,15 +342,18 @@ look at the app's provisioning errors in Okta (**Dashboard > Tasks**, and the Sy
 - **Onboarding a messy directory?** By default Roster stores values that break a rule (a malformed
   hire date, an unknown language) exactly as sent and lists them under **Values to check** on the
   person, instead of refusing the person. Once the directory is clean, \`roster tenant settings
-  <slug> --value-rules enforce\` makes Okta show such values as errors.` },
+  <slug> --value-rules enforce\` makes Okta show such values as errors.`,
+        },
       ],
     },
     {
       id: 'faq',
-      title: "FAQ",
+      title: 'FAQ',
       kind: 'faq',
       blocks: [
-        { type: 'md', text: `**Do I need to set up SSO separately?**
+        {
+          type: 'md',
+          text: `**Do I need to set up SSO separately?**
 Yes. This app sends people's data to Roster; sign-in to the product is its own SAML or OIDC
 connection. You can run one without the other; most organisations run both, and then the matching
 field (above) should use the attribute SSO uses.
@@ -381,7 +416,8 @@ working until you revoke it.
 For a few hundred people, minutes. Okta sends requests at its own pace and Roster answers each in
 milliseconds, so thousands take longer mostly because of Okta's pacing. After that, Okta sends each
 change within moments of it happening. If Roster ever answers \`429\` (too many requests), Okta waits
-and retries by itself.` },
+and retries by itself.`,
+        },
       ],
     },
   ],

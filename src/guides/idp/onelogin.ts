@@ -3,8 +3,8 @@ import type { GuideDefinition } from '../guide-types.js';
 /** The guided setup for OneLogin: the console shows it, scripts/generate-idp-guides.ts writes docs/idp/onelogin.md. */
 export const oneloginGuide: GuideDefinition = {
   idp: 'onelogin',
-  name: "OneLogin",
-  title: "Set up user provisioning from OneLogin",
+  name: 'OneLogin',
+  title: 'Set up user provisioning from OneLogin',
   intro: `Connect OneLogin to Roster with OneLogin's SCIM provisioner app, so that OneLogin creates,
 updates and suspends people — and, if you want, groups — in your Roster tenant over SCIM 2.0.
 OneLogin builds each user it sends from a JSON template you control; this guide gives you one
@@ -12,23 +12,28 @@ that fills every attribute Roster accepts.`,
   sections: [
     {
       id: 'before-you-start',
-      title: "Before you start",
+      title: 'Before you start',
       kind: 'before',
       blocks: [
-        { type: 'md', text: `You need:
+        {
+          type: 'md',
+          text: `You need:
 
 - an admin of your Roster tenant (console **User provisioning**, or the \`roster\` command);
 - a OneLogin account with permission to add and configure apps;
 - the HTTPS address where OneLogin can reach Roster, for example \`https://roster.example.com\`;
-- 20 to 30 minutes.` },
+- 20 to 30 minutes.`,
+        },
       ],
     },
     {
       id: 'core-concepts',
-      title: "Core concepts",
+      title: 'Core concepts',
       kind: 'concepts',
       blocks: [
-        { type: 'md', text: `- **SCIM Provisioner with SAML (SCIM v2 Enterprise)**: OneLogin's app template for SCIM 2.0
+        {
+          type: 'md',
+          text: `- **SCIM Provisioner with SAML (SCIM v2 Enterprise)**: OneLogin's app template for SCIM 2.0
   targets that accept the enterprise extension. Use it rather than the *Core Schema* variant,
   which leaves out department, manager and the other enterprise attributes.
 - **SCIM Base URL**: where OneLogin sends requests — \`https://roster.example.com/scim/v2/\`, or
@@ -39,40 +44,49 @@ that fills every attribute Roster accepts.`,
   (a parameter of the app). What the template does not contain, Roster never receives.
 - **Parameters**: the app's fields, each filled from a OneLogin user attribute. A parameter used
   in the template must exist and be included in provisioning.
-- **Folders**: Roster keeps one for each \`department\`, \`division\` and \`organization\` value.` },
+- **Folders**: Roster keeps one for each \`department\`, \`division\` and \`organization\` value.`,
+        },
       ],
     },
     {
       id: 'step-1-get-the-scim-base-url-and-a-token',
-      title: "Step 1: Get the SCIM base URL and a token from Roster",
+      title: 'Step 1: Get the SCIM base URL and a token from Roster',
       kind: 'credentials',
       blocks: [
         { type: 'scim-url' },
         { type: 'token' },
-        { type: 'md', text: `1. In the Roster console, open **User provisioning**.
+        {
+          type: 'md',
+          text: `1. In the Roster console, open **User provisioning**.
 2. Copy the **SCIM base URL** (or the **Tenant-specific SCIM URL**) under **SCIM endpoint**.
 3. Under **Tokens and keys**, enter a **Label** such as \`OneLogin\` and click **Generate token**.
 4. Copy the token now — it is shown once — and click **I have copied it**.
 
-From the server: \`roster token create <tenant-slug> --label OneLogin\`.` },
+From the server: \`roster token create <tenant-slug> --label OneLogin\`.`,
+        },
       ],
     },
     {
       id: 'step-2-add-the-scim-app-in-onelogin',
-      title: "Step 2: Add the SCIM app in OneLogin",
+      title: 'Step 2: Add the SCIM app in OneLogin',
       kind: 'step',
       blocks: [
-        { type: 'md', text: `1. In the OneLogin admin portal, go to **Applications > Applications** and click **Add App**.
+        {
+          type: 'md',
+          text: `1. In the OneLogin admin portal, go to **Applications > Applications** and click **Add App**.
 2. Search for \`SCIM Provisioner with SAML (SCIM v2 Enterprise)\` and select it.
-3. Give it a **Display Name** your admins will recognise and click **Save**.` },
+3. Give it a **Display Name** your admins will recognise and click **Save**.`,
+        },
       ],
     },
     {
       id: 'step-3-connect-onelogin-to-roster',
-      title: "Step 3: Connect OneLogin to Roster",
+      title: 'Step 3: Connect OneLogin to Roster',
       kind: 'step',
       blocks: [
-        { type: 'md', text: `1. Open the app's **Configuration** tab.
+        {
+          type: 'md',
+          text: `1. Open the app's **Configuration** tab.
 2. **SCIM Base URL**: the URL from step 1.
 3. **SCIM Bearer Token**: the token from step 1.
 4. **SCIM JSON Template**: replace the content with the template below.
@@ -139,32 +153,38 @@ Template notes:
 - \`manager.value\` may be the manager's email, userName, employeeNumber or externalId; Roster finds
   the person by any of them.
 - \`hireDate\` must be \`yyyy-MM-dd\`; \`timezone\` an IANA zone such as \`Europe/London\`; \`country\` a
-  two-letter code such as \`GB\`; \`preferredLanguage\` one of the tenant's supported languages.` },
+  two-letter code such as \`GB\`; \`preferredLanguage\` one of the tenant's supported languages.`,
+        },
         { type: 'live-check' },
         { type: 'if-it-fails' },
       ],
     },
     {
       id: 'step-4-define-the-parameters',
-      title: "Step 4: Define the parameters",
+      title: 'Step 4: Define the parameters',
       kind: 'step',
       blocks: [
-        { type: 'md', text: `1. Open the **Parameters** tab.
+        {
+          type: 'md',
+          text: `1. Open the **Parameters** tab.
 2. Click **SCIM Username** (\`scimusername\`) and set its value to **Email** (or to the attribute
    your people sign in with). Save.
 3. For every \`{$parameters.…}\` name in the template, click **+** (add parameter), enter the name
    exactly as in the template (for example \`department\`), tick **Include in User Provisioning**,
    save, then pick the OneLogin user attribute that fills it (for example *Department*). For the
    manager, choose the manager's email attribute if your directory has one.
-4. Save the app.` },
+4. Save the app.`,
+        },
       ],
     },
     {
       id: 'step-5-switch-provisioning-on',
-      title: "Step 5: Switch provisioning on",
+      title: 'Step 5: Switch provisioning on',
       kind: 'step',
       blocks: [
-        { type: 'md', text: `1. Open the **Provisioning** tab and tick **Enable provisioning**.
+        {
+          type: 'md',
+          text: `1. Open the **Provisioning** tab and tick **Enable provisioning**.
 2. Under **Require admin approval before this action is performed**, untick **Create user**,
    **Delete user** and **Update user** once you are happy with a test run (leave them ticked while
    testing if you want to approve each action in **Users > Provisioning**).
@@ -173,29 +193,35 @@ Template notes:
    removes them from Roster (an audit entry remains).
 4. **When user accounts are suspended in OneLogin, perform the following action on the app
    account**: choose **Suspend**.
-5. Click **Save**.` },
+5. Click **Save**.`,
+        },
       ],
     },
     {
       id: 'step-6-give-people-access',
-      title: "Step 6: Give people access",
+      title: 'Step 6: Give people access',
       kind: 'step',
       blocks: [
-        { type: 'md', text: `OneLogin provisions the users who have the app: assign it through a **Role** (on the app's
+        {
+          type: 'md',
+          text: `OneLogin provisions the users who have the app: assign it through a **Role** (on the app's
 **Access** tab, tick the roles that should have it) or to individual users (a user's
 **Applications** tab). Each new assignment creates the person in Roster.
 
 To send groups, use the app's group parameter and **Rules** so that OneLogin maps roles or
 attributes to groups; OneLogin then creates the groups in Roster and keeps their members. Group
-names are unique in a Roster tenant; an existing group with the same name is reused.` },
+names are unique in a Roster tenant; an existing group with the same name is reused.`,
+        },
       ],
     },
     {
       id: 'test-and-monitor',
-      title: "Test and monitor",
+      title: 'Test and monitor',
       kind: 'test',
       blocks: [
-        { type: 'md', text: `1. Assign the app to a test role with a few people.
+        {
+          type: 'md',
+          text: `1. Assign the app to a test role with a few people.
 2. In OneLogin, **Users > Provisioning** shows each provisioning task (pending, succeeded, failed,
    with Roster's error text).
 3. In the Roster console:
@@ -207,30 +233,36 @@ names are unique in a Roster tenant; an existing group with the same name is reu
 
 On the server, \`roster tenant list\` shows the same two times for every tenant, and \`roster doctor\`
 checks that tenants with a token are being called. OneLogin calls when people or their access
-change, so quiet periods are normal; doctor reports a long one as a warning.` },
+change, so quiet periods are normal; doctor reports a long one as a warning.`,
+        },
       ],
     },
     {
       id: 'recommendations',
-      title: "Recommendations",
+      title: 'Recommendations',
       kind: 'recommendations',
       blocks: [
-        { type: 'md', text: `- **Start with a test role** and admin approval on; look at the first people in Roster, then turn
+        {
+          type: 'md',
+          text: `- **Start with a test role** and admin approval on; look at the first people in Roster, then turn
   approvals off.
 - **Suspend rather than delete** on removal: a person who comes back keeps their history.
 - **Keep SCIM the source of truth**: leave **SSO logins may update details** off in
   **User provisioning**.
 - **Send department, division and organization** even if unused today: the folders are free.
 - **Use one identifier everywhere.** The \`scimusername\` you choose should be what SSO identifies
-  people by; otherwise set Roster's **Matching field** to work email.` },
+  people by; otherwise set Roster's **Matching field** to work email.`,
+        },
       ],
     },
     {
       id: 'faq',
-      title: "FAQ",
+      title: 'FAQ',
       kind: 'faq',
       blocks: [
-        { type: 'md', text: `**Do I need to set up SSO separately?**
+        {
+          type: 'md',
+          text: `**Do I need to set up SSO separately?**
 The SAML part of this app can also sign people in, but that is a separate configuration on the
 product's side. Provisioning works without it.
 
@@ -272,7 +304,8 @@ Not by this template. If a password is ever sent, Roster drops it and notes it i
 
 **Enabling the API connection fails.**
 Check the SCIM Base URL (with \`/scim/v2/\`), and that the token was pasted whole and not revoked
-in **User provisioning**. A \`403\` means provisioning is switched off for the tenant in Roster.` },
+in **User provisioning**. A \`403\` means provisioning is switched off for the tenant in Roster.`,
+        },
       ],
     },
   ],

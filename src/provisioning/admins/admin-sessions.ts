@@ -116,10 +116,7 @@ export async function signIn(
 }
 
 /** The admin behind a session id, while the session is neither expired nor idle too long. */
-export async function resumeSession(
-  rt: ProvisioningRuntime,
-  sessionId: string,
-): Promise<{ admin: AdminRecord; session: AdminSessionRecord } | undefined> {
+export async function resumeSession(rt: ProvisioningRuntime, sessionId: string): Promise<{ admin: AdminRecord; session: AdminSessionRecord } | undefined> {
   const { sessions } = rt.store.admin;
   const idHash = sessionIdHash(sessionId);
   const found = await sessions.findWithAdmin(idHash);

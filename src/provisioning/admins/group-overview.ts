@@ -19,9 +19,7 @@ export async function listGroupSummaries(
   options: { text?: string; after?: string; limit: number },
 ): Promise<{ rows: GroupSummary[]; total: number; next?: string }> {
   const text = options.text?.trim();
-  const where: Condition | undefined = text
-    ? { kind: 'compare', field: { path: ['displayName'], type: 'string', caseExact: false }, op: 'co', value: text }
-    : undefined;
+  const where: Condition | undefined = text ? { kind: 'compare', field: { path: ['displayName'], type: 'string', caseExact: false }, op: 'co', value: text } : undefined;
   const page = await listGroups(
     rt,
     scope,
@@ -31,7 +29,10 @@ export async function listGroupSummaries(
     },
     { withMembers: false },
   );
-  const counts = await rt.store.admin.consoleReads.groupMemberCounts(scope.tenantId, page.rows.map((r) => r.group.id));
+  const counts = await rt.store.admin.consoleReads.groupMemberCounts(
+    scope.tenantId,
+    page.rows.map((r) => r.group.id),
+  );
   return {
     rows: page.rows.map((r) => ({ group: r.group, memberCount: counts.get(r.group.id) ?? 0 })),
     total: page.total ?? page.rows.length,

@@ -26,10 +26,7 @@ export function checkPasswordLength(password: string): void {
  * Creates an admin: an operator (every tenant) when no tenant is named, else a tenant admin of
  * that tenant. The password is stored only as a scrypt hash.
  */
-export async function createAdmin(
-  rt: ProvisioningRuntime,
-  input: { email: string; password: string; tenantSlug?: string },
-): Promise<AdminRecord> {
+export async function createAdmin(rt: ProvisioningRuntime, input: { email: string; password: string; tenantSlug?: string }): Promise<AdminRecord> {
   const email = input.email.trim();
   if (!EMAIL.test(email) || email.length > 254) throw new DomainError('invalidValue', `"${email}" is not an email address`);
   checkPasswordLength(input.password);

@@ -35,7 +35,8 @@ export async function issuePasswordReset(
   options: { actor: Actor; ttlMs?: number },
 ): Promise<{ admin: AdminRecord; token: string; expiresMs: number }> {
   const admin = await findAdminByEmail(rt, email);
-  if (admin.disabledMs !== null) throw new DomainError('preconditionFailed', `${admin.email} is disabled; enable them first (roster admin enable --email ${admin.email})`);
+  if (admin.disabledMs !== null)
+    throw new DomainError('preconditionFailed', `${admin.email} is disabled; enable them first (roster admin enable --email ${admin.email})`);
   const ttl = options.ttlMs ?? RESET_LINK_TTL_MS;
   if (!Number.isInteger(ttl) || ttl < 60_000 || ttl > RESET_LINK_MAX_TTL_MS) throw new DomainError('invalidValue', 'a reset link lasts from 1 minute to 7 days');
   const token = randomBytes(32).toString('base64url');

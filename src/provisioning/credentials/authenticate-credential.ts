@@ -3,9 +3,7 @@ import type { ProvisioningRuntime } from '../runtime.js';
 import { parseBasicKey, parseBearerToken, secretMatches } from './secrets.js';
 
 /** What the client presented, as parsed from the Authorization header by the http layer. */
-export type PresentedCredential =
-  | { readonly scheme: 'bearer'; readonly token: string }
-  | { readonly scheme: 'basic'; readonly key: string; readonly secret: string };
+export type PresentedCredential = { readonly scheme: 'bearer'; readonly token: string } | { readonly scheme: 'basic'; readonly key: string; readonly secret: string };
 
 export type AuthenticationResult =
   | { readonly ok: true; readonly credential: CredentialRecord; readonly tenant: TenantRecord }
@@ -23,10 +21,7 @@ export type AuthenticationResult =
  * Finds the credential by its public id, then compares the secret's hash in constant time.
  * The reason is for logs; clients get one indistinct 401.
  */
-export async function authenticateCredential(
-  rt: ProvisioningRuntime,
-  presented: PresentedCredential,
-): Promise<AuthenticationResult> {
+export async function authenticateCredential(rt: ProvisioningRuntime, presented: PresentedCredential): Promise<AuthenticationResult> {
   const parts =
     presented.scheme === 'bearer'
       ? parseBearerToken(presented.token)

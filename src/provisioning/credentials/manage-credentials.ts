@@ -21,12 +21,7 @@ function cleanLabel(label: string): string {
 }
 
 /** Issues a bearer token or a key/secret pair for a tenant; any number may be live at once (rotation). */
-export async function issueCredential(
-  rt: ProvisioningRuntime,
-  tenantId: string,
-  kind: CredentialKind,
-  label: string,
-): Promise<IssuedCredential> {
+export async function issueCredential(rt: ProvisioningRuntime, tenantId: string, kind: CredentialKind, label: string): Promise<IssuedCredential> {
   const tenant = await rt.store.tenants.findById(tenantId);
   if (!tenant) throw new DomainError('notFound', `tenant ${tenantId} not found`);
   const id = newCredentialId();
@@ -42,9 +37,7 @@ export async function issueCredential(
     revokedMs: null,
   };
   await rt.store.credentials.create(credential);
-  return kind === 'bearer'
-    ? { credential, secret: formatBearerToken(id, secret) }
-    : { credential, secret, key: formatBasicKey(id) };
+  return kind === 'bearer' ? { credential, secret: formatBearerToken(id, secret) } : { credential, secret, key: formatBasicKey(id) };
 }
 
 /** Revokes a credential; the next request that presents it is refused. */

@@ -36,7 +36,8 @@ const and = (conditions: Condition[]): Condition | undefined =>
 export function peopleCondition(filter: PeopleFilter): Condition | undefined {
   const parts: Condition[] = [];
   if (filter.active !== undefined) parts.push({ kind: 'compare', field: { path: ['active'], type: 'boolean', caseExact: false }, op: 'eq', value: filter.active });
-  if (filter.folderId) parts.push({ kind: 'any', collection: ['$folders'], condition: { kind: 'compare', field: field(['value'], true), op: 'eq', value: filter.folderId } });
+  if (filter.folderId)
+    parts.push({ kind: 'any', collection: ['$folders'], condition: { kind: 'compare', field: field(['value'], true), op: 'eq', value: filter.folderId } });
   if (filter.groupId) parts.push({ kind: 'any', collection: ['groups'], condition: { kind: 'compare', field: field(['value'], true), op: 'eq', value: filter.groupId } });
   if (filter.incomplete !== undefined) {
     parts.push({ kind: 'compare', field: field(['$missing'], true), op: filter.incomplete ? 'ne' : 'eq', value: '' });

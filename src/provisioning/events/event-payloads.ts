@@ -34,7 +34,14 @@ const versioned = <S extends z.ZodRawShape>(shape: S) => z.strictObject({ schema
 
 export const EVENT_PAYLOADS = {
   'user.created': versioned({
-    user: z.strictObject({ id: z.string(), userName: z.string(), externalId: z.string().nullable(), active: z.boolean(), managerId: z.string().nullable(), attributes: jsonObject }),
+    user: z.strictObject({
+      id: z.string(),
+      userName: z.string(),
+      externalId: z.string().nullable(),
+      active: z.boolean(),
+      managerId: z.string().nullable(),
+      attributes: jsonObject,
+    }),
     valueFlags,
   }),
   'user.updated': versioned({ user: personRef, changes, adopted: z.boolean().optional(), valueFlags }),

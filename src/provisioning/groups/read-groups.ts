@@ -42,7 +42,13 @@ export async function getGroup(rt: ProvisioningRuntime, scope: TenantScope, id: 
  * while the caller is busy with a page, so a slow reader pins no connection). A change committing
  * meanwhile shows in the pages not read yet: every member listed was a member during the read.
  */
-export async function* memberPages(rt: ProvisioningRuntime, scope: TenantScope, groupId: string, afterId: string | undefined, pageSize: number): AsyncGenerator<readonly MemberRecord[]> {
+export async function* memberPages(
+  rt: ProvisioningRuntime,
+  scope: TenantScope,
+  groupId: string,
+  afterId: string | undefined,
+  pageSize: number,
+): AsyncGenerator<readonly MemberRecord[]> {
   let after = afterId;
   for (;;) {
     const page = await rt.store.read(scope, (repos) => repos.groups.membersPage(groupId, after, pageSize));

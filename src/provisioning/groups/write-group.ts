@@ -53,16 +53,16 @@ async function resolveMembers(
 
 /** Holds unknown member ids until someone with that identifier arrives: one statement for all of them. */
 async function holdPending(repos: ScopedRepositories, groupId: string, references: readonly string[], now: number): Promise<void> {
-  await repos.pending.addAll('member', groupId, references.map((reference) => ({ reference, fold: foldText(reference) })), now);
+  await repos.pending.addAll(
+    'member',
+    groupId,
+    references.map((reference) => ({ reference, fold: foldText(reference) })),
+    now,
+  );
 }
 
 /** Creates a group with its initial members (unknown ones held pending). */
-export async function createGroup(
-  rt: ProvisioningRuntime,
-  scope: TenantScope,
-  document: JsonObject,
-  members: readonly MemberInput[],
-): Promise<GroupWriteResult> {
+export async function createGroup(rt: ProvisioningRuntime, scope: TenantScope, document: JsonObject, members: readonly MemberInput[]): Promise<GroupWriteResult> {
   const now = rt.now();
   const record = groupRecordFrom(document, { id: rt.newId(), version: 1, createdMs: now, modifiedMs: now });
   return rt.store.transaction(scope, async (repos) => {
@@ -107,7 +107,12 @@ async function applyMemberStep(
       return [];
     case 'replaceMembers': {
       const { known, unknown } = await resolveMembers(repos, groupId, step.members);
-      delta.removed(await groups.retainMembers(groupId, known.map((m) => m.id)));
+      delta.removed(
+        await groups.retainMembers(
+          groupId,
+          known.map((m) => m.id),
+        ),
+      );
       delta.added(await groups.addMembers(groupId, known, now));
       await repos.pending.removeForSubject('member', groupId);
       await holdPending(repos, groupId, unknown, now);
@@ -120,8 +125,7 @@ async function applyMemberStep(
 const REMOVES: ReadonlySet<GroupChangeStep['kind']> = new Set(['removeMembers', 'removeMembersWhere', 'removeAllMembers', 'replaceMembers']);
 
 /** Whether the emptying rule can hold this change at all: the guard is on, not bypassed, and a step removes. */
-const mayEmpty = (steps: readonly GroupChangeStep[], guard: Guard | undefined): guard is Guard =>
-  guardActive(guard) && steps.some((step) => REMOVES.has(step.kind));
+const mayEmpty = (steps: readonly GroupChangeStep[], guard: Guard | undefined): guard is Guard => guardActive(guard) && steps.some((step) => REMOVES.has(step.kind));
 
 /**
  * What the emptying rule needs to judge a change by its effect: the members before it, and a

@@ -50,11 +50,13 @@ export async function describeHeldChanges(rt: ProvisioningRuntime, scope: Tenant
         continue;
       }
       const user = await repos.users.findById(change.resourceId);
-      const attributes =
-        !user ? []
-        : change.kind === 'user.delete' ? [{ attribute: 'active', before: user.active, after: undefined }]
-        : isJsonObject(target) ? attributeChanges(user.document, target)
-        : [{ attribute: 'active', before: user.active, after: false }];
+      const attributes = !user
+        ? []
+        : change.kind === 'user.delete'
+          ? [{ attribute: 'active', before: user.active, after: undefined }]
+          : isJsonObject(target)
+            ? attributeChanges(user.document, target)
+            : [{ attribute: 'active', before: user.active, after: false }];
       effects.set(change.id, { targetName: user?.userName ?? null, targetType: 'person', exists: user !== undefined, members: null, attributes });
     }
     return effects;

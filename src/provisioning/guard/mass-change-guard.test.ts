@@ -92,7 +92,11 @@ for (const { engine, skip } of testEngines()) {
       assert.equal(shown.body['displayName'], 'Held');
       assert.equal((shown.body['members'] as JsonObject[]).length, 51);
       const pending = await t.server.store.read(scope(), (r) => r.pending.list(1000, 0));
-      assert.deepEqual(pending.rows.filter((p) => p.subjectId === id), [], 'no pending member kept');
+      assert.deepEqual(
+        pending.rows.filter((p) => p.subjectId === id),
+        [],
+        'no pending member kept',
+      );
       assert.equal((await eventTypes()).length, before, 'no event');
       const record = (await listHeldChanges(t.server.rt, scope(), 'held')).find((h) => h.resourceId === id);
       assert.match(record?.reason ?? '', /empty a group of 51 members/);

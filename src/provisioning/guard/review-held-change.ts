@@ -48,7 +48,10 @@ export async function approveHeldChange(rt: ProvisioningRuntime, scope: TenantSc
           rt,
           scope,
           change.resourceId,
-          [{ kind: 'removeAllMembers' }, ...(typeof target === 'object' && target !== null && !Array.isArray(target) ? [{ kind: 'attributes' as const, transform: () => target }] : [])],
+          [
+            { kind: 'removeAllMembers' },
+            ...(typeof target === 'object' && target !== null && !Array.isArray(target) ? [{ kind: 'attributes' as const, transform: () => target }] : []),
+          ],
           undefined,
           { settings, ...bypass },
         );

@@ -24,7 +24,11 @@ const RHYTHMS: readonly { pattern: RegExp; rhythm: IdpRhythm }[] = [
   { pattern: /okta/i, rhythm: { name: 'Okta', periodic: false, cadence: 'Okta calls only when something changes in it (an assignment, a profile edit, a group push)' } },
   {
     pattern: /azure|microsoft|entra|aad/i,
-    rhythm: { name: 'Microsoft Entra ID', periodic: true, cadence: 'Entra ID runs a sync cycle about every 40 minutes, so hours of silence mean its provisioning job stopped or is in quarantine' },
+    rhythm: {
+      name: 'Microsoft Entra ID',
+      periodic: true,
+      cadence: 'Entra ID runs a sync cycle about every 40 minutes, so hours of silence mean its provisioning job stopped or is in quarantine',
+    },
   },
   { pattern: /onelogin/i, rhythm: { name: 'OneLogin', periodic: false, cadence: 'OneLogin calls when a user or their app access changes' } },
   { pattern: /jumpcloud/i, rhythm: { name: 'JumpCloud', periodic: false, cadence: 'JumpCloud calls when a user, group or membership changes' } },
@@ -147,9 +151,8 @@ export async function checkTenantSync(rt: ProvisioningRuntime, options: SyncChec
   const findings: Finding[] = [];
   for (const tenant of tenants) {
     const credentials = await rt.store.credentials.listForTenant(tenant.id);
-    const recent = tenant.lastRequestMs === null
-      ? []
-      : await rt.store.read({ tenantId: tenant.id }, (repos) => repos.requestLog.list({ limit: options.recentRequests ?? 50 }));
+    const recent =
+      tenant.lastRequestMs === null ? [] : await rt.store.read({ tenantId: tenant.id }, (repos) => repos.requestLog.list({ limit: options.recentRequests ?? 50 }));
     findings.push(...judgeTenant(tenant, credentials, recent, rt.now(), options));
   }
   return findings;

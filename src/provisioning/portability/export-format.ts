@@ -163,7 +163,10 @@ export const RECORD_ORDER: readonly ExportRecord['type'][] = ['person', 'group',
 export function parseHeader(value: unknown): ExportHeader {
   const parsed = headerSchema.safeParse(value);
   if (!parsed.success) {
-    throw new DomainError('invalidValue', `not a Roster tenant export (version ${EXPORT_VERSION}): ${parsed.error.issues.map((i) => `${i.path.join('.') || 'header'}: ${i.message}`).join('; ')}`);
+    throw new DomainError(
+      'invalidValue',
+      `not a Roster tenant export (version ${EXPORT_VERSION}): ${parsed.error.issues.map((i) => `${i.path.join('.') || 'header'}: ${i.message}`).join('; ')}`,
+    );
   }
   return parsed.data as ExportHeader;
 }

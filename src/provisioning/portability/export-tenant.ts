@@ -24,12 +24,7 @@ export interface ExportOptions {
 
 async function countsOf(repos: ScopedRepositories): Promise<Omit<ExportCounts, 'credentials'>> {
   const first = { page: { kind: 'index' as const, offset: 0, limit: 1 }, count: true };
-  const [people, groups, folders, pending] = await Promise.all([
-    repos.users.list(first),
-    repos.groups.list(first),
-    repos.folders.list(),
-    repos.pending.list(1, 0),
-  ]);
+  const [people, groups, folders, pending] = await Promise.all([repos.users.list(first), repos.groups.list(first), repos.folders.list(), repos.pending.list(1, 0)]);
   return { people: people.total ?? 0, groups: groups.total ?? 0, folders: folders.length, pendingReferences: pending.total };
 }
 
@@ -109,7 +104,9 @@ export async function exportTenant(rt: ProvisioningRuntime, slug: string, sink: 
           createdMs: g.createdMs,
           modifiedMs: g.modifiedMs,
           document: g.document,
-          members: members.map((m) => (m.display !== null && m.display !== names.get(m.id) ? { id: m.id, type: m.type, display: m.display } : { id: m.id, type: m.type })),
+          members: members.map((m) =>
+            m.display !== null && m.display !== names.get(m.id) ? { id: m.id, type: m.type, display: m.display } : { id: m.id, type: m.type },
+          ),
         });
       }
       after = page.next;

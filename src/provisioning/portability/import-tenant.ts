@@ -62,10 +62,7 @@ async function assertEmpty(repos: ScopedRepositories, slug: string): Promise<voi
   const content = await contentOf(repos);
   const what = describeContent(content);
   if (what !== '') {
-    throw new DomainError(
-      'uniqueness',
-      `tenant "${slug}" is not empty (${what}); import into a new slug with --slug, or into a tenant that has never been provisioned`,
-    );
+    throw new DomainError('uniqueness', `tenant "${slug}" is not empty (${what}); import into a new slug with --slug, or into a tenant that has never been provisioned`);
   }
 }
 
@@ -155,7 +152,10 @@ export async function importTenant(rt: ProvisioningRuntime, source: ExportSource
           break;
         }
         case 'pending':
-          await repos.pending.add({ kind: record.kind, subjectId: record.subjectId, reference: record.reference, createdMs: record.createdMs }, foldText(record.reference));
+          await repos.pending.add(
+            { kind: record.kind, subjectId: record.subjectId, reference: record.reference, createdMs: record.createdMs },
+            foldText(record.reference),
+          );
           seen.pendingReferences += 1;
           break;
         case 'credential':

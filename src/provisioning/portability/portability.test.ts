@@ -44,12 +44,26 @@ async function contents(store: Store, scope: TenantScope) {
     const pending = await repos.pending.list(1000, 0);
     return {
       people: users.rows.map((u) => ({
-        id: u.id, userName: u.userName, active: u.active, document: u.document, version: u.version, createdMs: u.createdMs,
-        modifiedMs: u.modifiedMs, source: u.source, managerId: u.managerId, missing: u.missing, employeeNumber: u.employeeNumber,
+        id: u.id,
+        userName: u.userName,
+        active: u.active,
+        document: u.document,
+        version: u.version,
+        createdMs: u.createdMs,
+        modifiedMs: u.modifiedMs,
+        source: u.source,
+        managerId: u.managerId,
+        missing: u.missing,
+        employeeNumber: u.employeeNumber,
       })),
       groups: await Promise.all(
         groups.rows.map(async (g) => ({
-          id: g.id, displayName: g.displayName, document: g.document, version: g.version, createdMs: g.createdMs, modifiedMs: g.modifiedMs,
+          id: g.id,
+          displayName: g.displayName,
+          document: g.document,
+          version: g.version,
+          createdMs: g.createdMs,
+          modifiedMs: g.modifiedMs,
           members: (await repos.groups.members(g.id)).map((m) => ({ id: m.id, type: m.type, display: m.display })),
         })),
       ),
@@ -97,7 +111,13 @@ describe('moving a tenant between databases (roster export / roster import)', ()
     ids['bob'] = await create(person('bob@example.com', { department: 'Engineering', employeeNumber: 'E-2' }));
     // Dave's manager never arrives: a pending reference.
     ids['dave'] = await create(person('dave@example.com', { department: 'Sales', manager: { value: 'ghost@example.com' } }));
-    ids['erin'] = await create(person('erin@example.com', { organization: 'Acme', costCenter: 'CC-9' }, { [ROSTER]: { hireDate: '2024-02-29', businessUnit: 'Retail', office: 'HQ' }, title: 'Buyer' }));
+    ids['erin'] = await create(
+      person(
+        'erin@example.com',
+        { organization: 'Acme', costCenter: 'CC-9' },
+        { [ROSTER]: { hireDate: '2024-02-29', businessUnit: 'Retail', office: 'HQ' }, title: 'Buyer' },
+      ),
+    );
     ids['frank'] = await create(person('frank@example.com'));
     assert.equal((await source.scim('PATCH', `/Users/${ids['erin']}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'active', value: false }] })).status, 200);
     assert.equal((await source.scim('DELETE', `/Users/${ids['frank']}`)).status, 204);
@@ -293,7 +313,10 @@ describe('the progress bar', () => {
     const plain: string[] = [];
     const log = new ProgressBar({ write: (t: string) => plain.push(t), isTTY: false }, 'importing acme', { minTotal: 10 });
     for (let done = 1; done <= 40; done++) log.update({ phase: 'group', done, total: 40 });
-    assert.deepEqual(plain.map((l) => l.split(' (')[0]), ['importing acme: 0%', 'importing acme: 25%', 'importing acme: 50%', 'importing acme: 75%', 'importing acme: 100%']);
+    assert.deepEqual(
+      plain.map((l) => l.split(' (')[0]),
+      ['importing acme: 0%', 'importing acme: 25%', 'importing acme: 50%', 'importing acme: 75%', 'importing acme: 100%'],
+    );
     const small: string[] = [];
     new ProgressBar({ write: (t: string) => small.push(t), isTTY: true }, 'x').update({ phase: 'person', done: 1, total: 5 });
     assert.deepEqual(small, [], 'small jobs draw nothing');

@@ -86,9 +86,7 @@ async function modeForLink(rt: ProvisioningRuntime, tenantId: string, preview: b
 }
 
 async function audit(rt: ProvisioningRuntime, tenantId: string, action: string, linkId: string): Promise<void> {
-  await rt.store.transaction({ tenantId }, (repos) =>
-    repos.audit.record({ id: rt.newId(), atMs: rt.now(), action, resourceType: 'SetupLink', resourceId: linkId }),
-  );
+  await rt.store.transaction({ tenantId }, (repos) => repos.audit.record({ id: rt.newId(), atMs: rt.now(), action, resourceType: 'SetupLink', resourceId: linkId }));
 }
 
 /** Makes a link for one tenant; the token (the secret part of the URL) exists only in the answer. */
@@ -146,10 +144,7 @@ export function linkState(link: SetupLinkRecord | undefined, nowMs: number): Lin
 }
 
 /** Looks a presented link token up without using it (a link preview or a mail scanner must not spend it). */
-export async function inspectSetupLink(
-  rt: ProvisioningRuntime,
-  token: string,
-): Promise<{ state: LinkState; link?: SetupLinkRecord; tenant?: TenantRecord }> {
+export async function inspectSetupLink(rt: ProvisioningRuntime, token: string): Promise<{ state: LinkState; link?: SetupLinkRecord; tenant?: TenantRecord }> {
   const match = LINK_SHAPE.exec(token);
   if (!match?.[1] || !match[2]) return { state: 'unknown' };
   const link = await rt.store.admin.setupLinks.findById(match[1]);
@@ -162,7 +157,14 @@ export async function inspectSetupLink(
 const sessionHash = (sessionId: string) => createHash('sha256').update(`roster-setup-session\0${sessionId}`).digest('hex');
 
 export type OpenedSetupLink =
-  | { readonly ok: true; readonly sessionId: string; readonly csrfToken: string; readonly expiresMs: number; readonly link: SetupLinkRecord; readonly tenant: TenantRecord }
+  | {
+      readonly ok: true;
+      readonly sessionId: string;
+      readonly csrfToken: string;
+      readonly expiresMs: number;
+      readonly link: SetupLinkRecord;
+      readonly tenant: TenantRecord;
+    }
   | { readonly ok: false; readonly state: Exclude<LinkState, 'open'> };
 
 /** Uses a link: counts the use (once only for a single-use link), opens a setup session and audits it. */

@@ -49,22 +49,24 @@ export class ActivityRecorder {
 
   /** Writes what accumulated; safe to call concurrently (flushes are serialised). */
   flush(): Promise<void> {
-    this.flushing = this.flushing.catch(() => {}).then(async () => {
-      const tenants = this.tenants;
-      const credentials = this.credentials;
-      if (tenants.size === 0 && credentials.size === 0) return;
-      this.tenants = new Map();
-      this.credentials = new Map();
-      try {
-        await this.store.tenants.recordActivity([...tenants].map(([tenantId, a]) => ({ tenantId, ...a })));
-        await this.store.credentials.recordUse([...credentials].map(([id, lastUsedMs]) => ({ id, lastUsedMs })));
-      } catch (error) {
-        // Keep what could not be written for the next flush (the database may be back by then).
-        for (const [id, a] of tenants) if (!this.tenants.has(id)) this.tenants.set(id, a);
-        for (const [id, ms] of credentials) if (!this.credentials.has(id)) this.credentials.set(id, ms);
-        throw error;
-      }
-    });
+    this.flushing = this.flushing
+      .catch(() => {})
+      .then(async () => {
+        const tenants = this.tenants;
+        const credentials = this.credentials;
+        if (tenants.size === 0 && credentials.size === 0) return;
+        this.tenants = new Map();
+        this.credentials = new Map();
+        try {
+          await this.store.tenants.recordActivity([...tenants].map(([tenantId, a]) => ({ tenantId, ...a })));
+          await this.store.credentials.recordUse([...credentials].map(([id, lastUsedMs]) => ({ id, lastUsedMs })));
+        } catch (error) {
+          // Keep what could not be written for the next flush (the database may be back by then).
+          for (const [id, a] of tenants) if (!this.tenants.has(id)) this.tenants.set(id, a);
+          for (const [id, ms] of credentials) if (!this.credentials.has(id)) this.credentials.set(id, ms);
+          throw error;
+        }
+      });
     return this.flushing;
   }
 

@@ -68,12 +68,7 @@ export interface TenantRename {
  * under `/t/<slug>/scim/v2` (and the host API's `/host/v1/tenants/<slug>`); `/scim/v2`, where the
  * credential names the tenant, is unaffected.
  */
-export async function renameTenant(
-  rt: ProvisioningRuntime,
-  slug: string,
-  change: { slug?: string; name?: string },
-  actor: Actor,
-): Promise<TenantRename> {
+export async function renameTenant(rt: ProvisioningRuntime, slug: string, change: { slug?: string; name?: string }, actor: Actor): Promise<TenantRename> {
   const tenant = await findTenantBySlug(rt, slug);
   if (change.slug === undefined && change.name === undefined) throw new DomainError('invalidValue', 'name a new slug, a new display name, or both');
   if (change.slug !== undefined && !SLUG.test(change.slug)) {

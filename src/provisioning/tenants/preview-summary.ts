@@ -42,7 +42,11 @@ export interface PreviewSummary {
   readonly requests: { readonly total: number; readonly exact: boolean; readonly failed: number; readonly lastAtMs: number | null };
   readonly ignored: readonly IgnoredSummary[];
   readonly flagged: { readonly people: number; readonly checked: number; readonly complete: boolean; readonly byRule: readonly FlagSummary[] };
-  readonly incomplete: { readonly total: number; readonly exact: boolean; readonly examples: readonly { readonly id: string; readonly userName: string; readonly missing: readonly string[] }[] };
+  readonly incomplete: {
+    readonly total: number;
+    readonly exact: boolean;
+    readonly examples: readonly { readonly id: string; readonly userName: string; readonly missing: readonly string[] }[];
+  };
   readonly pending: { readonly total: number; readonly examples: readonly PendingReferenceRecord[] };
   readonly guard: {
     readonly mode: string;

@@ -38,13 +38,15 @@ export class RequestLogWriter {
 
   /** Writes what is buffered; concurrent calls are serialised. */
   flush(): Promise<void> {
-    this.flushing = this.flushing.catch(() => {}).then(async () => {
-      while (this.buffer.length > 0) {
-        const batch = this.buffer.slice(0, this.batchSize);
-        await this.store.appendRequestLog(batch);
-        this.buffer = this.buffer.slice(batch.length);
-      }
-    });
+    this.flushing = this.flushing
+      .catch(() => {})
+      .then(async () => {
+        while (this.buffer.length > 0) {
+          const batch = this.buffer.slice(0, this.batchSize);
+          await this.store.appendRequestLog(batch);
+          this.buffer = this.buffer.slice(batch.length);
+        }
+      });
     return this.flushing;
   }
 

@@ -43,7 +43,9 @@ export async function pruneRetention(deps: RetentionDeps, tenantIds?: readonly s
     const settings = tenantSettings(tenant);
     const scope: TenantScope = { tenantId: tenant.id };
     const now = deps.now();
-    logEntries += await inChunks(chunk, deps.stopping, () => deps.store.transaction(scope, (repos) => repos.requestLog.prune(now - settings.logRetentionDays * DAY_MS, chunk)));
+    logEntries += await inChunks(chunk, deps.stopping, () =>
+      deps.store.transaction(scope, (repos) => repos.requestLog.prune(now - settings.logRetentionDays * DAY_MS, chunk)),
+    );
     events += await inChunks(chunk, deps.stopping, () => deps.store.transaction(scope, (repos) => repos.events.prune(now - settings.eventRetentionDays * DAY_MS, chunk)));
   }
   return { logEntries, events };

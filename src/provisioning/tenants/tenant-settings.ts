@@ -4,7 +4,24 @@ import type { TenantRecord } from '../../storage/store.js';
 
 /** The language tags a tenant accepts by default (the generic setup guide's list). */
 export const DEFAULT_LANGUAGES: readonly string[] = [
-  'en_gb', 'en', 'en-us', 'nl', 'ar', 'es', 'es-ES', 'fr', 'de', 'it', 'pl', 'pt-BR', 'tr-TR', 'ru', 'ja-JP', 'zh-CN', 'zh-HK', 'ko-KR',
+  'en_gb',
+  'en',
+  'en-us',
+  'nl',
+  'ar',
+  'es',
+  'es-ES',
+  'fr',
+  'de',
+  'it',
+  'pl',
+  'pt-BR',
+  'tr-TR',
+  'ru',
+  'ja-JP',
+  'zh-CN',
+  'zh-HK',
+  'ko-KR',
 ];
 
 /** Roster's own user extension; a tenant (or deployment) may publish it under another URN. */
@@ -37,10 +54,7 @@ export const settingsSchema = z.object({
     .max(200)
     .describe("The URN Roster's user extension is published under.")
     .default(DEFAULT_EXTENSION_URN),
-  ssoMayUpdate: z
-    .boolean()
-    .describe('Whether an SSO login may overwrite attributes SCIM manages (false: SCIM is the source of truth).')
-    .default(false),
+  ssoMayUpdate: z.boolean().describe('Whether an SSO login may overwrite attributes SCIM manages (false: SCIM is the source of truth).').default(false),
   // The default is what customers run: refusing a person over a secondary value stops provisioning
   // of someone the IdP considers valid (docs/attributes.md "Value rules"). In either mode a person
   // is refused when unidentifiable or unsafe (no userName, a clash, a malformed document).
@@ -71,21 +85,13 @@ export const settingsSchema = z.object({
   massChangeMinActive: z.number().int().min(1).describe('The percent limit guards tenants with at least this many active people.').default(20),
   massChangeGroupSize: z.number().int().min(1).describe('A request that would empty a group of more members than this is held.').default(50),
   // At least a day: the mass-change guard counts the last 24 hours' removals from the outbox.
-  logRetentionDays: z
-    .number()
-    .int()
-    .min(1)
-    .max(3650)
-    .describe('Days the provisioning log keeps an entry; older ones are deleted in the background.')
-    .default(30),
+  logRetentionDays: z.number().int().min(1).max(3650).describe('Days the provisioning log keeps an entry; older ones are deleted in the background.').default(30),
   eventRetentionDays: z
     .number()
     .int()
     .min(1)
     .max(3650)
-    .describe(
-      'Days the outbox keeps an event once every webhook endpoint has received it; the feed then answers a cursor from before the oldest kept event with 410.',
-    )
+    .describe('Days the outbox keeps an event once every webhook endpoint has received it; the feed then answers a cursor from before the oldest kept event with 410.')
     .default(90),
 });
 

@@ -67,7 +67,10 @@ export async function resolveReferencesTo(
 export async function unlinkReports(repos: ScopedRepositories, managerId: string, nowMs: number): Promise<void> {
   const reports = await repos.users.reportsOf(managerId);
   if (reports.length === 0) return;
-  await repos.users.setManager(reports.map((r) => r.id), null);
+  await repos.users.setManager(
+    reports.map((r) => r.id),
+    null,
+  );
   for (const report of reports) {
     const reference = managerReference(report.document);
     if (reference !== undefined) {

@@ -9,12 +9,7 @@ export interface UserView {
   readonly groups?: readonly UserGroupRecord[];
 }
 
-export async function getUser(
-  rt: ProvisioningRuntime,
-  scope: TenantScope,
-  id: string,
-  options: { withGroups: boolean },
-): Promise<UserView> {
+export async function getUser(rt: ProvisioningRuntime, scope: TenantScope, id: string, options: { withGroups: boolean }): Promise<UserView> {
   return rt.store.read(scope, async (repos) => {
     if (options.withGroups) {
       const found = await repos.users.findByIdWithGroups(id);
@@ -28,12 +23,7 @@ export async function getUser(
 }
 
 /** One page of people matching a query, with their groups when asked. */
-export async function listUsers(
-  rt: ProvisioningRuntime,
-  scope: TenantScope,
-  query: ListQuery,
-  options: { withGroups: boolean },
-): Promise<ListResult<UserView>> {
+export async function listUsers(rt: ProvisioningRuntime, scope: TenantScope, query: ListQuery, options: { withGroups: boolean }): Promise<ListResult<UserView>> {
   return rt.store.read(scope, async (repos) => {
     if (options.withGroups) return repos.users.listWithGroups(query);
     const page = await repos.users.list(query);

@@ -116,8 +116,7 @@ export function valueFlags(document: JsonObject, settings: TenantSettings, befor
   // Only what changes is judged: a value stored before a rule (or a tenant setting) changed does
   // not block every later update of that person.
   const unchanged = (value: JsonValue | undefined, previous: JsonValue | undefined) => before !== undefined && JSON.stringify(value) === JSON.stringify(previous);
-  const extensionOf = (doc: JsonObject | undefined): JsonObject =>
-    doc && isJsonObject(doc[DEFAULT_EXTENSION_URN]) ? (doc[DEFAULT_EXTENSION_URN] as JsonObject) : {};
+  const extensionOf = (doc: JsonObject | undefined): JsonObject => (doc && isJsonObject(doc[DEFAULT_EXTENSION_URN]) ? (doc[DEFAULT_EXTENSION_URN] as JsonObject) : {});
   const extension = extensionOf(document);
   const hireDate = extension['hireDate'];
   if (typeof hireDate === 'string' && hireDate !== '' && !unchanged(hireDate, extensionOf(before)['hireDate']) && !isIsoDate(hireDate)) {
@@ -130,7 +129,12 @@ export function valueFlags(document: JsonObject, settings: TenantSettings, befor
   const language = document['preferredLanguage'];
   if (typeof language === 'string' && language !== '' && !unchanged(language, before?.['preferredLanguage'])) {
     if (!supportedLanguageKeys(settings).has(languageKey(language))) {
-      found.push({ path: 'preferredLanguage', value: language, rule: 'tenant-language', accepted: `one of this tenant's languages: ${settings.supportedLanguages.join(', ')}` });
+      found.push({
+        path: 'preferredLanguage',
+        value: language,
+        rule: 'tenant-language',
+        accepted: `one of this tenant's languages: ${settings.supportedLanguages.join(', ')}`,
+      });
     }
   }
   const previousAddresses = before ? each(before, 'addresses').map((a) => JSON.stringify(a)) : [];
@@ -139,7 +143,12 @@ export function valueFlags(document: JsonObject, settings: TenantSettings, befor
     if (previousAddresses.includes(JSON.stringify(address))) continue;
     const country = address['country'];
     if (typeof country === 'string' && country !== '' && !isCountryCode(country)) {
-      found.push({ path: `${valuePath('addresses', address)}.country`, value: country, rule: 'iso-country', accepted: 'an ISO 3166-1 alpha-2 code such as GB, US or DE' });
+      found.push({
+        path: `${valuePath('addresses', address)}.country`,
+        value: country,
+        rule: 'iso-country',
+        accepted: 'an ISO 3166-1 alpha-2 code such as GB, US or DE',
+      });
     }
   }
   for (const email of each(document, 'emails')) {

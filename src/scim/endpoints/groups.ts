@@ -34,7 +34,8 @@ export function renderGroupView(ctx: ScimContext, view: GroupView): JsonObject {
 
 function respond(ctx: ScimContext, view: GroupView, status: number, projection: Projection): ScimResponse {
   const head = { status, location: `${ctx.baseUrl}/Groups/${view.group.id}`, etag: etag(view.group.version) };
-  if (view.moreMembers) return { ...head, stream: groupText(ctx, view, applyProjection(ctx.groupSchema, renderGroupView(ctx, { group: view.group }), projection), projection) };
+  if (view.moreMembers)
+    return { ...head, stream: groupText(ctx, view, applyProjection(ctx.groupSchema, renderGroupView(ctx, { group: view.group }), projection), projection) };
   return { ...head, body: applyProjection(ctx.groupSchema, renderGroupView(ctx, view), projection) };
 }
 
@@ -119,13 +120,7 @@ export async function postGroup(ctx: ScimContext, body: JsonValue, projectionPar
   return respond(ctx, view, 201, projection);
 }
 
-export async function putGroup(
-  ctx: ScimContext,
-  id: string,
-  body: JsonValue,
-  projectionParams: ProjectionParams,
-  ifMatch?: VersionPrecondition,
-): Promise<ScimResponse> {
+export async function putGroup(ctx: ScimContext, id: string, body: JsonValue, projectionParams: ProjectionParams, ifMatch?: VersionPrecondition): Promise<ScimResponse> {
   const projection = parseProjection(ctx.groupSchema, projectionParams, ctx.notes);
   const { document, members } = parseGroupBody(ctx, body);
   const steps: GroupChangeStep[] = [{ kind: 'attributes', transform: () => document }];

@@ -4,12 +4,7 @@ import { encodeCursor, type ListRequest } from '../messages/list-params.js';
 import { URN } from '../schemas/urns.js';
 
 /** An RFC 7644 §3.4.2 ListResponse (with RFC 9865 `nextCursor` for cursor pages). */
-export function listResponse(
-  request: ListRequest,
-  resources: readonly JsonObject[],
-  total: number | undefined,
-  next: CursorPosition | undefined,
-): JsonObject {
+export function listResponse(request: ListRequest, resources: readonly JsonObject[], total: number | undefined, next: CursorPosition | undefined): JsonObject {
   const totalResults = total ?? request.knownTotal ?? resources.length;
   const body: JsonObject = {
     schemas: [URN.listResponse],

@@ -94,7 +94,9 @@ for (const { engine, skip } of testEngines()) {
       for (const params of PROJECTIONS) {
         const projection = parseProjection(groupResourceSchema, params, newNotes());
         const expected = JSON.stringify(applyProjection(groupResourceSchema, renderGroupView(ctx, empty), projection));
-        const streamed = await text(groupText(ctx, emptyPaged, applyProjection(groupResourceSchema, renderGroupView(ctx, { group: empty.group }), projection), projection));
+        const streamed = await text(
+          groupText(ctx, emptyPaged, applyProjection(groupResourceSchema, renderGroupView(ctx, { group: empty.group }), projection), projection),
+        );
         assert.equal(streamed.text, expected, `empty group, ${JSON.stringify(params)}`);
       }
 

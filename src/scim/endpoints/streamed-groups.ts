@@ -108,7 +108,14 @@ export async function* groupListText(
   next: CursorPosition | undefined,
   text: (view: GroupView) => AsyncIterable<string>,
 ): AsyncGenerator<string> {
-  const envelope = JSON.stringify(listResponse(request, views.map((): JsonObject => ({})), total, next));
+  const envelope = JSON.stringify(
+    listResponse(
+      request,
+      views.map((): JsonObject => ({})),
+      total,
+      next,
+    ),
+  );
   let piece = envelope.slice(0, envelope.lastIndexOf('"Resources":[') + '"Resources":['.length);
   for (const [i, view] of views.entries()) {
     if (i > 0) piece += ',';

@@ -29,9 +29,7 @@ function render(ctx: ScimContext, view: UserView): JsonObject {
     version: user.version,
     location: `${ctx.baseUrl}/Users/${user.id}`,
     extensionUrns: ctx.userSchema.extensions.map((e) => e.id),
-    ...(view.groups
-      ? { groups: view.groups.map((g) => ({ value: g.groupId, display: g.displayName, type: 'direct' as const })) }
-      : {}),
+    ...(view.groups ? { groups: view.groups.map((g) => ({ value: g.groupId, display: g.displayName, type: 'direct' as const })) } : {}),
   });
 }
 
@@ -92,13 +90,7 @@ export async function postUser(ctx: ScimContext, body: JsonValue, projectionPara
   return respond(ctx, { user: result.user, groups: [] }, 201, projection);
 }
 
-export async function putUser(
-  ctx: ScimContext,
-  id: string,
-  body: JsonValue,
-  projectionParams: ProjectionParams,
-  ifMatch?: VersionPrecondition,
-): Promise<ScimResponse> {
+export async function putUser(ctx: ScimContext, id: string, body: JsonValue, projectionParams: ProjectionParams, ifMatch?: VersionPrecondition): Promise<ScimResponse> {
   const projection = parseProjection(ctx.userSchema, projectionParams, ctx.notes);
   const document = parseUserBody(ctx, body);
   ctx.notes.resource = { type: 'User', id };
@@ -120,13 +112,7 @@ async function held(ctx: ScimContext, info: { id: string; reason: string }, id: 
   return { ...response, status: 202 };
 }
 
-export async function patchUser(
-  ctx: ScimContext,
-  id: string,
-  body: JsonValue,
-  projectionParams: ProjectionParams,
-  ifMatch?: VersionPrecondition,
-): Promise<ScimResponse> {
+export async function patchUser(ctx: ScimContext, id: string, body: JsonValue, projectionParams: ProjectionParams, ifMatch?: VersionPrecondition): Promise<ScimResponse> {
   const projection = parseProjection(ctx.userSchema, projectionParams, ctx.notes);
   const normalised = normalisePatchBody('User', body, ctx.userSchema);
   ctx.notes.normalisers.push(...normalised.fired);

@@ -30,10 +30,7 @@ export function readAttrPath(text: string, start: number, fail: FailAt): AttrPat
     rest = text.slice(colon + 1);
     restStart = start + colon + 1;
     if (!isSchemaUrn(schema)) {
-      return fail(
-        start,
-        `'${schema}' is not a valid schema URN; expected e.g. 'urn:ietf:params:scim:schemas:core:2.0:User' before ':attribute'`,
-      );
+      return fail(start, `'${schema}' is not a valid schema URN; expected e.g. 'urn:ietf:params:scim:schemas:core:2.0:User' before ':attribute'`);
     }
     if (rest === '') return fail(restStart, `expected an attribute name after the schema URN '${schema}:'`);
   } else if (colon >= 0) {

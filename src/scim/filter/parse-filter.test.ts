@@ -119,10 +119,7 @@ describe('parseFilter: RFC 7644 §3.4.2.2 examples', () => {
     ],
     [
       'userType ne "Employee" and not (emails co "example.com" or emails.value co "example.org")',
-      and(
-        cmp('userType', 'ne', 'Employee'),
-        not(or(cmp('emails', 'co', 'example.com'), cmp('emails.value', 'co', 'example.org'))),
-      ),
+      and(cmp('userType', 'ne', 'Employee'), not(or(cmp('emails', 'co', 'example.com'), cmp('emails.value', 'co', 'example.org')))),
     ],
     ['userType eq "Employee" and (emails.type eq "work")', and(cmp('userType', 'eq', 'Employee'), cmp('emails.type', 'eq', 'work'))],
     [
@@ -131,10 +128,7 @@ describe('parseFilter: RFC 7644 §3.4.2.2 examples', () => {
     ],
     [
       'emails[type eq "work" and value co "@example.com"] or ims[type eq "xmpp" and value co "@foo.com"]',
-      or(
-        vp('emails', and(cmp('type', 'eq', 'work'), cmp('value', 'co', '@example.com'))),
-        vp('ims', and(cmp('type', 'eq', 'xmpp'), cmp('value', 'co', '@foo.com'))),
-      ),
+      or(vp('emails', and(cmp('type', 'eq', 'work'), cmp('value', 'co', '@example.com'))), vp('ims', and(cmp('type', 'eq', 'xmpp'), cmp('value', 'co', '@foo.com')))),
     ],
   ];
   for (const [input, expected] of examples) {
@@ -166,7 +160,10 @@ describe('parseFilter: attribute paths', () => {
   test('value paths: inner paths are relative to the element', () => {
     assert.deepEqual(strict('emails[value co "x"]'), vp('emails', cmp('value', 'co', 'x')));
     assert.deepEqual(strict('emails[not (type eq "work")]'), vp('emails', not(cmp('type', 'eq', 'work'))));
-    assert.deepEqual(strict('emails[(type eq "a" or type eq "b") and primary eq true]'), vp('emails', and(or(cmp('type', 'eq', 'a'), cmp('type', 'eq', 'b')), cmp('primary', 'eq', true))));
+    assert.deepEqual(
+      strict('emails[(type eq "a" or type eq "b") and primary eq true]'),
+      vp('emails', and(or(cmp('type', 'eq', 'a'), cmp('type', 'eq', 'b')), cmp('primary', 'eq', true))),
+    );
     assert.deepEqual(strict(`${ENTERPRISE}:manager[value pr]`), { kind: 'valuePath', path: path('manager', ENTERPRISE), filter: pr('value') });
     assert.deepEqual(strict('not (emails[type pr])'), not(vp('emails', pr('type'))));
   });
@@ -391,10 +388,61 @@ describe('parseFilter: limits', () => {
 
 describe('parseFilter: random garbage', () => {
   const pieces = [
-    'a', 'userName', 'emails', 'value', '.', ':', 'urn:ietf:params:scim:schemas:core:2.0:User:', '$ref', '$', '-', '_',
-    ' ', ' ', ' ', '\t', '(', ')', '[', ']', '"', '"x"', '\\', '\\"', '\\u', '\\uD83D', '\\u00e9', '\\n', '\\q',
-    'eq', 'EQ', 'co', 'gt', 'pr', 'and', 'or', 'not', 'Not', 'true', 'null', '0', '1', '-1.5e3', '1e999', '01',
-    'é', '😀', '\ud800', '\u0000', '\n', '/', ',', '@', "'", '=', 'x"y',
+    'a',
+    'userName',
+    'emails',
+    'value',
+    '.',
+    ':',
+    'urn:ietf:params:scim:schemas:core:2.0:User:',
+    '$ref',
+    '$',
+    '-',
+    '_',
+    ' ',
+    ' ',
+    ' ',
+    '\t',
+    '(',
+    ')',
+    '[',
+    ']',
+    '"',
+    '"x"',
+    '\\',
+    '\\"',
+    '\\u',
+    '\\uD83D',
+    '\\u00e9',
+    '\\n',
+    '\\q',
+    'eq',
+    'EQ',
+    'co',
+    'gt',
+    'pr',
+    'and',
+    'or',
+    'not',
+    'Not',
+    'true',
+    'null',
+    '0',
+    '1',
+    '-1.5e3',
+    '1e999',
+    '01',
+    'é',
+    '😀',
+    '\ud800',
+    '\u0000',
+    '\n',
+    '/',
+    ',',
+    '@',
+    "'",
+    '=',
+    'x"y',
   ];
 
   const seeds = [

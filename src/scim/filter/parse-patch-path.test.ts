@@ -30,10 +30,7 @@ describe('parsePatchPath: RFC 7644 §3.5.2 paths', () => {
     [`${ENTERPRISE}:manager`, { path: { schema: ENTERPRISE, attribute: 'manager' } }],
     [`${ENTERPRISE}:manager.value`, { path: { schema: ENTERPRISE, attribute: 'manager', subAttribute: 'value' } }],
     ['emails[type eq "work"].value', { path: { attribute: 'emails' }, valueFilter: eq('type', 'work'), subAttribute: 'value' }],
-    [
-      'members[value eq "2819c223-7f76-453a-919d-413861904646"]',
-      { path: { attribute: 'members' }, valueFilter: eq('value', '2819c223-7f76-453a-919d-413861904646') },
-    ],
+    ['members[value eq "2819c223-7f76-453a-919d-413861904646"]', { path: { attribute: 'members' }, valueFilter: eq('value', '2819c223-7f76-453a-919d-413861904646') }],
     ['addresses[type eq "work"].country', { path: { attribute: 'addresses' }, valueFilter: eq('type', 'work'), subAttribute: 'country' }],
     [
       'emails[type eq "work" and not (primary eq true)]',
@@ -46,11 +43,14 @@ describe('parsePatchPath: RFC 7644 §3.5.2 paths', () => {
         },
       },
     ],
-    [`${ENTERPRISE}:manager[value pr].displayName`, {
-      path: { schema: ENTERPRISE, attribute: 'manager' },
-      valueFilter: { kind: 'present', path: { attribute: 'value' } },
-      subAttribute: 'displayName',
-    }],
+    [
+      `${ENTERPRISE}:manager[value pr].displayName`,
+      {
+        path: { schema: ENTERPRISE, attribute: 'manager' },
+        valueFilter: { kind: 'present', path: { attribute: 'value' } },
+        subAttribute: 'displayName',
+      },
+    ],
     ['members.$ref', { path: { attribute: 'members', subAttribute: '$ref' } }],
   ];
   for (const [input, expected] of cases) {

@@ -87,16 +87,10 @@ describe('printFilter: canonical form', () => {
 });
 
 describe('printFilter: round trip over random trees', () => {
-
   const OPS: readonly CompareOp[] = ['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le'];
   // Includes names that are keywords elsewhere: they are legal wherever a keyword cannot stand.
   const NAMES = ['userName', 'name', 'emails', 'value', 'type', '$ref', '$REF', 'x-y_1', 'eq', 'PR', 'true', 'null', 'urn', 'a'];
-  const SCHEMAS = [
-    'urn:ietf:params:scim:schemas:core:2.0:User',
-    'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
-    'URN:Example:v1.2:Thing',
-    'urn:x-y:a:b',
-  ];
+  const SCHEMAS = ['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', 'URN:Example:v1.2:Thing', 'urn:x-y:a:b'];
   // No U+0000: the parser refuses it in values (PostgreSQL cannot store it), so no filter text holds it.
   const STRING_CHARS = ['a', 'Z', '0', ' ', '"', '\\', '/', "'", '(', ')', '[', ']', '\n', '\t', '\u0001', '\u001f', 'é', '😀', '\ud800', '\udfff', '\u2028'];
 

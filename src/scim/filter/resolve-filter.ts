@@ -63,9 +63,7 @@ function schemasCondition(schema: ResourceSchema, op: CompareOp, value: FilterVa
   if (value.toLowerCase() === schema.core.id.toLowerCase()) matches = { kind: 'constant', value: true };
   else {
     const extension = findExtension(schema, value);
-    matches = extension
-      ? { kind: 'present', field: { path: [extension.id], type: 'complex', caseExact: false } }
-      : { kind: 'constant', value: false };
+    matches = extension ? { kind: 'present', field: { path: [extension.id], type: 'complex', caseExact: false } } : { kind: 'constant', value: false };
   }
   return op === 'eq' ? matches : { kind: 'not', condition: matches };
 }
@@ -185,7 +183,10 @@ export function foldConstants(condition: Condition): Condition {
       const left = foldConstants(condition.left);
       const right = foldConstants(condition.right);
       const absorbing = condition.kind === 'or';
-      for (const [one, other] of [[left, right], [right, left]] as const) {
+      for (const [one, other] of [
+        [left, right],
+        [right, left],
+      ] as const) {
         if (one.kind === 'constant') return one.value === absorbing ? one : other;
       }
       return { kind: condition.kind, left, right };

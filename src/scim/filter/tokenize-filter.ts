@@ -107,7 +107,7 @@ export class FilterTokenizer {
   /** A JSON string (RFC 8259 §7): every escape, `\uXXXX` pairs combine naturally in UTF-16. */
   private scanString(start: number): Token {
     const { input } = this;
-    const unterminated = 'unterminated string: expected a closing \'"\' for the string that starts here';
+    const unterminated = "unterminated string: expected a closing '\"' for the string that starts here";
     let value = '';
     let i = start + 1;
     for (;;) {

@@ -43,12 +43,7 @@ function integerParam(name: string, value: string | number | undefined): number 
   return n;
 }
 
-function sortOrderFor(
-  schema: ResourceSchema,
-  sortBy: string | undefined,
-  sortOrder: string | undefined,
-  unknownIsUnsorted = false,
-): SortOrder | undefined {
+function sortOrderFor(schema: ResourceSchema, sortBy: string | undefined, sortOrder: string | undefined, unknownIsUnsorted = false): SortOrder | undefined {
   if (sortOrder !== undefined && !/^(ascending|descending)$/i.test(sortOrder)) {
     throw ScimError.badRequest('invalidValue', `sortOrder must be "ascending" or "descending"; got ${JSON.stringify(sortOrder)}`);
   }

@@ -93,7 +93,14 @@ describe('applyPatch errors', () => {
     rejects('invalidValue', 'emails', { op: 'add', path: 'emails', value: { value: 'x' } });
     rejects('invalidValue', 'name', { op: 'replace', path: 'name', value: 'Barbara Jensen' });
     rejects('invalidValue', 'colour', { op: 'add', path: 'emails', value: [{ value: 'x', colour: 'red' }] });
-    rejects('invalidValue', 'primary', { op: 'replace', path: 'emails', value: [{ value: 'a', primary: true }, { value: 'b', primary: true }] });
+    rejects('invalidValue', 'primary', {
+      op: 'replace',
+      path: 'emails',
+      value: [
+        { value: 'a', primary: true },
+        { value: 'b', primary: true },
+      ],
+    });
     rejects('invalidValue', 'emails', { op: 'remove', path: 'emails', value: [{ value: 'b@example.com' }] });
     rejects('invalidValue', 'without a path', { op: 'add', value: 'nickName' });
   });
@@ -102,12 +109,17 @@ describe('applyPatch errors', () => {
     const input = deepFreeze(user());
     const snapshot = structuredClone(input);
     assert.throws(
-      () => applyPatch(schema, input, ops(
-        { op: 'replace', path: 'active', value: false },
-        { op: 'add', path: 'emails', value: [{ value: 'c@example.com', type: 'home' }] },
-        { op: 'remove', path: 'userName' },
-        { op: 'replace', path: 'nickName', value: 'never' },
-      )),
+      () =>
+        applyPatch(
+          schema,
+          input,
+          ops(
+            { op: 'replace', path: 'active', value: false },
+            { op: 'add', path: 'emails', value: [{ value: 'c@example.com', type: 'home' }] },
+            { op: 'remove', path: 'userName' },
+            { op: 'replace', path: 'nickName', value: 'never' },
+          ),
+        ),
       (error: unknown) => error instanceof ScimError && error.scimType === 'mutability' && error.detail.startsWith('Operations[2]:'),
     );
     assert.deepEqual(input, snapshot);

@@ -16,7 +16,10 @@ const schema = userResourceSchema();
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const fixture = (name: string): JsonValue => JSON.parse(readFileSync(new URL(`../quirks/fixtures/${name}.json`, import.meta.url), 'utf8')) as JsonValue;
 const replay = (doc: JsonObject, name: string) => applyPatch(schema, doc, parsePatchRequest(fixture(name)));
-const isScim = (scimType: string) => (error: unknown): boolean => error instanceof ScimError && error.scimType === scimType;
+const isScim =
+  (scimType: string) =>
+  (error: unknown): boolean =>
+    error instanceof ScimError && error.scimType === scimType;
 
 /** The user of Entra's "Create User" example (docs/idp-behaviors.md#entra-example-requests), as stored. */
 function entraUser(): JsonObject {
@@ -85,14 +88,14 @@ describe('Entra ID with and without aadOptscim062020 (docs/idp-behaviors.md#entr
     assert.equal(result.document['externalId'], 'Eqpj');
     assert.deepEqual(result.document[ENTERPRISE], { employeeNumber: 'Eqpj' });
     assert.deepEqual((result.document['emails'] as JsonObject[])[0]?.['value'], 'TestBcwqnm@test.microsoft.com');
-    assert.deepEqual(result.changedPaths, [
-      'externalId', 'name.familyName', 'name.givenName', 'displayName', 'emails', `${ENTERPRISE}:employeeNumber`,
-    ]);
+    assert.deepEqual(result.changedPaths, ['externalId', 'name.familyName', 'name.givenName', 'displayName', 'emails', `${ENTERPRISE}:employeeNumber`]);
   });
 
   it('replace multiple attributes (flagged): dotted keys need the entra-dotted-keys quirk', () => {
-    assert.throws(() => replay(entraUser(), 'entra-replace-multiple-flagged'), (error: unknown) =>
-      error instanceof ScimError && error.scimType === 'invalidPath' && error.detail.includes('name.givenName'));
+    assert.throws(
+      () => replay(entraUser(), 'entra-replace-multiple-flagged'),
+      (error: unknown) => error instanceof ScimError && error.scimType === 'invalidPath' && error.detail.includes('name.givenName'),
+    );
   });
 });
 
@@ -118,10 +121,14 @@ describe('Entra E9: a filtered path that matches nothing creates the element', (
   });
 
   it('derives fields from an and of eq comparisons; other filters answer noTarget', () => {
-    const created = applyPatch(schema, { userName: 'u' }, parsePatchRequest({
-      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-      Operations: [{ op: 'replace', path: 'phoneNumbers[type eq "work" and primary eq true].value', value: '555' }],
-    }));
+    const created = applyPatch(
+      schema,
+      { userName: 'u' },
+      parsePatchRequest({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'replace', path: 'phoneNumbers[type eq "work" and primary eq true].value', value: '555' }],
+      }),
+    );
     assert.deepEqual(created.document['phoneNumbers'], [{ type: 'work', primary: true, value: '555' }]);
     for (const path of ['emails[type ne "work"].value', 'emails[type eq "work" or type eq "home"].value', 'emails[value co "x"].type']) {
       const ops = parsePatchRequest({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path, value: 'v' }] });
@@ -155,12 +162,14 @@ describe('Okta requests (docs/idp-behaviors.md#okta-example-requests)', () => {
 
   it('full membership push: replace members', () => {
     const plan = planGroupPatch(parsePatchRequest(fixture('okta-full-membership-push')), groupResourceSchema);
-    assert.deepEqual(plan.steps, [{
-      kind: 'replaceMembers',
-      members: [
-        { id: '23a35c27-23d3-4c03-b4c5-6443c09e7173', display: 'test.user@okta.local' },
-        { id: '89bb1940-b905-4575-9e7f-6f887cfb368e', display: 'test.user@okta.local' },
-      ],
-    }]);
+    assert.deepEqual(plan.steps, [
+      {
+        kind: 'replaceMembers',
+        members: [
+          { id: '23a35c27-23d3-4c03-b4c5-6443c09e7173', display: 'test.user@okta.local' },
+          { id: '89bb1940-b905-4575-9e7f-6f887cfb368e', display: 'test.user@okta.local' },
+        ],
+      },
+    ]);
   });
 });

@@ -11,15 +11,41 @@ import { jsonEqual } from './attribute-value.js';
 import { parsePatchRequest, type PatchOperation } from './patch-request.js';
 import { seededRandom as random } from '../../testing/seeded-random.js';
 
-
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const PATHS = [
-  'userName', 'displayName', 'nickName', 'title', 'active', 'externalId', 'name', 'name.givenName', 'name.familyName',
-  'emails', 'emails[type eq "work"]', 'emails[type eq "work"].value', 'emails[primary eq true].type', 'emails.display',
-  'emails[type eq "home" or value co "x"]', 'emails[not (type eq "work")].primary', 'phoneNumbers[type eq "mobile"].value',
-  'addresses[type eq "work"].locality', 'addresses[type eq "work" and primary eq true].country', 'addresses',
-  `${ENTERPRISE}:department`, `${ENTERPRISE}:manager`, `${ENTERPRISE}:manager.value`, 'manager', ENTERPRISE,
-  'id', 'meta.created', 'groups', 'password', 'unknownThing', 'name.unknown', 'emails[bogus eq 1]', 'emails[type gt true]',
+  'userName',
+  'displayName',
+  'nickName',
+  'title',
+  'active',
+  'externalId',
+  'name',
+  'name.givenName',
+  'name.familyName',
+  'emails',
+  'emails[type eq "work"]',
+  'emails[type eq "work"].value',
+  'emails[primary eq true].type',
+  'emails.display',
+  'emails[type eq "home" or value co "x"]',
+  'emails[not (type eq "work")].primary',
+  'phoneNumbers[type eq "mobile"].value',
+  'addresses[type eq "work"].locality',
+  'addresses[type eq "work" and primary eq true].country',
+  'addresses',
+  `${ENTERPRISE}:department`,
+  `${ENTERPRISE}:manager`,
+  `${ENTERPRISE}:manager.value`,
+  'manager',
+  ENTERPRISE,
+  'id',
+  'meta.created',
+  'groups',
+  'password',
+  'unknownThing',
+  'name.unknown',
+  'emails[bogus eq 1]',
+  'emails[type gt true]',
 ];
 const SCALARS: JsonValue[] = ['', 'work', 'home', 'x@example.com', 'True', true, false, 0, 1.5, null];
 
@@ -62,7 +88,10 @@ function start(): JsonObject {
     userName: 'bjensen',
     active: true,
     name: { givenName: 'Barbara', familyName: 'Jensen' },
-    emails: [{ value: 'b@example.com', type: 'work', primary: true }, { value: 'h@example.com', type: 'home' }],
+    emails: [
+      { value: 'b@example.com', type: 'work', primary: true },
+      { value: 'h@example.com', type: 'home' },
+    ],
     [ENTERPRISE]: { department: 'Tour' },
   };
 }

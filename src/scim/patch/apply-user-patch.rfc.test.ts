@@ -51,7 +51,10 @@ describe('RFC 7644 §3.5.2.1 add', () => {
   it('adds a primary value and clears primary on the others (§3.5.2)', () => {
     const result = patch(bjensen(), { op: 'add', path: 'emails', value: [{ value: 'new@example.com', type: 'work', primary: true }] });
     const emails = result.document['emails'] as JsonObject[];
-    assert.deepEqual(emails.map((e) => e['primary']), [false, undefined, true]);
+    assert.deepEqual(
+      emails.map((e) => e['primary']),
+      [false, undefined, true],
+    );
   });
 });
 

@@ -149,10 +149,7 @@ function checkScopeSchemas(scope: SchemaDefinition, schemas: JsonValue): void {
   const named = Array.isArray(schemas) ? schemas : [schemas];
   const same = (urn: JsonValue): boolean => typeof urn === 'string' && urn.toLowerCase() === scope.id.toLowerCase();
   if (named.length > 0 && named.every(same)) return;
-  throw ScimError.badRequest(
-    'invalidValue',
-    `The value for ${scope.id} carries "schemas": ${JSON.stringify(schemas)}; it may name only ${scope.id}.`,
-  );
+  throw ScimError.badRequest('invalidValue', `The value for ${scope.id} carries "schemas": ${JSON.stringify(schemas)}; it may name only ${scope.id}.`);
 }
 
 function applyNamed(doc: JsonObject, op: PatchOpName, slot: Slot, value: JsonValue | undefined, ignored: string[]): void {

@@ -7,15 +7,7 @@ import { isJsonObject } from '../../json/json-value.js';
 import { ScimError } from '../errors.js';
 import type { Filter } from '../filter/ast.js';
 import type { AttributeDefinition } from '../schemas/attribute.js';
-import {
-  canonicalComplex,
-  canonicalElement,
-  canonicalList,
-  checkSimpleValue,
-  jsonEqual,
-  mergeComplex,
-  withoutNulls,
-} from './attribute-value.js';
+import { canonicalComplex, canonicalElement, canonicalList, checkSimpleValue, jsonEqual, mergeComplex, withoutNulls } from './attribute-value.js';
 import { matchesFilter } from './match-filter.js';
 import type { PatchOpName } from './patch-request.js';
 
@@ -144,13 +136,13 @@ function writeInto(element: JsonValue, operation: AttributeOperation, ignored: s
  */
 function createElement(operation: AttributeOperation, ignored: string[]): JsonValue {
   const { attribute, filter, label, sub, value } = operation;
-  const noTarget = (): ScimError =>
-    ScimError.badRequest('noTarget', `No value of "${label}" matches the filter, and none can be created from it.`);
+  const noTarget = (): ScimError => ScimError.badRequest('noTarget', `No value of "${label}" matches the filter, and none can be created from it.`);
   const base = filter === undefined || attribute.type !== 'complex' ? undefined : fieldsOf(filter, attribute, label);
   if (base === undefined || value === undefined || value === null) throw noTarget();
-  const element = sub !== undefined
-    ? { ...base, [sub.name]: checkSimpleValue(sub, value, `${label}.${sub.name}`) }
-    : withoutNulls(mergeComplex(base, canonicalComplex(attribute, value, label, ignored)));
+  const element =
+    sub !== undefined
+      ? { ...base, [sub.name]: checkSimpleValue(sub, value, `${label}.${sub.name}`) }
+      : withoutNulls(mergeComplex(base, canonicalComplex(attribute, value, label, ignored)));
   if (!matchesFilter(element, filter as Filter, attribute)) throw noTarget();
   return element;
 }

@@ -8,7 +8,10 @@ describe('PATCH value type checks', () => {
   it('apply the same rules as resource bodies: a dateTime must be a real date', () => {
     const when = attr('validUntil', 'dateTime', 'test attribute');
     assert.equal(checkSimpleValue(when, '2024-02-29T10:00:00Z', 'validUntil'), '2024-02-29T10:00:00Z');
-    assert.throws(() => checkSimpleValue(when, '2024-02-30T10:00:00Z', 'validUntil'), (e) => e instanceof ScimError && e.scimType === 'invalidValue');
+    assert.throws(
+      () => checkSimpleValue(when, '2024-02-30T10:00:00Z', 'validUntil'),
+      (e) => e instanceof ScimError && e.scimType === 'invalidValue',
+    );
     assert.throws(() => checkSimpleValue(when, ['2024-02-29T10:00:00Z'], 'validUntil'), ScimError);
   });
 

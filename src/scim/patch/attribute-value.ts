@@ -50,12 +50,7 @@ export function checkSimpleValue(definition: AttributeDefinition, value: JsonVal
  * than a 400 the administrator sees). readOnly sub-attributes are dropped, as RFC 7643 §2.2 has the
  * server ignore them (e.g. `manager.displayName`). `null` sub-values are kept: they mean "unassign".
  */
-export function canonicalComplex(
-  definition: AttributeDefinition,
-  value: JsonValue,
-  label: string,
-  ignored: string[],
-): JsonObject {
+export function canonicalComplex(definition: AttributeDefinition, value: JsonValue, label: string, ignored: string[]): JsonObject {
   if (!isJsonObject(value)) throw invalid(`"${label}" is complex: its value must be an object.`);
   const out: JsonObject = {};
   for (const [key, sub] of Object.entries(value)) {
@@ -78,12 +73,7 @@ export function withoutNulls(object: JsonObject): JsonObject {
 }
 
 /** Canonicalises one element of a multi-valued attribute; undefined when it holds nothing. */
-export function canonicalElement(
-  definition: AttributeDefinition,
-  value: JsonValue,
-  label: string,
-  ignored: string[],
-): JsonValue | undefined {
+export function canonicalElement(definition: AttributeDefinition, value: JsonValue, label: string, ignored: string[]): JsonValue | undefined {
   if (value === null) return undefined;
   if (definition.type !== 'complex') return checkSimpleValue(definition, value, label);
   const element = withoutNulls(canonicalComplex(definition, value, label, ignored));
@@ -91,12 +81,7 @@ export function canonicalElement(
 }
 
 /** Canonicalises the value of a whole multi-valued attribute (must be an array, RFC 7643 §2.4). */
-export function canonicalList(
-  definition: AttributeDefinition,
-  value: JsonValue,
-  label: string,
-  ignored: string[],
-): JsonValue[] {
+export function canonicalList(definition: AttributeDefinition, value: JsonValue, label: string, ignored: string[]): JsonValue[] {
   if (!Array.isArray(value)) throw invalid(`"${label}" is multi-valued: its value must be an array.`);
   const out: JsonValue[] = [];
   for (const item of value) {

@@ -22,8 +22,7 @@ const badges = attr('badges', 'complex', 'test', {
 });
 const tags = attr('tags', 'string', 'a simple multi-valued attribute', { multiValued: true });
 
-const matches = (element: JsonValue, filter: string, definition: AttributeDefinition = emails): boolean =>
-  matchesFilter(element, parseFilter(filter).filter, definition);
+const matches = (element: JsonValue, filter: string, definition: AttributeDefinition = emails): boolean => matchesFilter(element, parseFilter(filter).filter, definition);
 
 const work = { value: 'Babs@Example.com', type: 'work', primary: true, display: '' };
 
@@ -51,8 +50,14 @@ describe('matchesFilter', () => {
     assert.equal(matches(work, 'primary eq true'), true);
     assert.equal(matches(work, 'primary ne true'), false);
     assert.equal(matches({ value: 'x' }, 'primary eq false'), false);
-    assert.throws(() => matches(work, 'primary gt false'), (e: unknown) => e instanceof ScimError && e.scimType === 'invalidFilter');
-    assert.throws(() => matches(work, 'primary co "t"'), (e: unknown) => e instanceof ScimError && e.scimType === 'invalidFilter');
+    assert.throws(
+      () => matches(work, 'primary gt false'),
+      (e: unknown) => e instanceof ScimError && e.scimType === 'invalidFilter',
+    );
+    assert.throws(
+      () => matches(work, 'primary co "t"'),
+      (e: unknown) => e instanceof ScimError && e.scimType === 'invalidFilter',
+    );
   });
 
   it('binary: no ordering', () => {
@@ -95,7 +100,13 @@ describe('matchesFilter', () => {
   });
 
   it('unknown sub-attributes and nested value filters are refused, even without an element', () => {
-    assert.throws(() => checkFilter(parseFilter('colour eq "red"').filter, emails), (e: unknown) => e instanceof ScimError && e.scimType === 'invalidPath');
-    assert.throws(() => checkFilter(parseFilter('emails[type eq "work"]').filter, emails), (e: unknown) => e instanceof ScimError && e.scimType === 'invalidFilter');
+    assert.throws(
+      () => checkFilter(parseFilter('colour eq "red"').filter, emails),
+      (e: unknown) => e instanceof ScimError && e.scimType === 'invalidPath',
+    );
+    assert.throws(
+      () => checkFilter(parseFilter('emails[type eq "work"]').filter, emails),
+      (e: unknown) => e instanceof ScimError && e.scimType === 'invalidFilter',
+    );
   });
 });

@@ -7,12 +7,15 @@ import { MAX_PATCH_OPERATIONS, parsePatchRequest } from './patch-request.js';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 function rejects(body: JsonValue, scimType: ScimType): void {
-  assert.throws(() => parsePatchRequest(body), (error: unknown) => {
-    assert.ok(error instanceof ScimError, String(error));
-    assert.equal(error.status, 400);
-    assert.equal(error.scimType, scimType, error.detail);
-    return true;
-  });
+  assert.throws(
+    () => parsePatchRequest(body),
+    (error: unknown) => {
+      assert.ok(error instanceof ScimError, String(error));
+      assert.equal(error.status, 400);
+      assert.equal(error.scimType, scimType, error.detail);
+      return true;
+    },
+  );
 }
 
 describe('parsePatchRequest', () => {
@@ -26,7 +29,10 @@ describe('parsePatchRequest', () => {
         { op: 'replace', value: { active: false } },
       ],
     });
-    assert.deepEqual(ops.map((o) => o.op), ['add', 'replace', 'remove', 'replace']);
+    assert.deepEqual(
+      ops.map((o) => o.op),
+      ['add', 'replace', 'remove', 'replace'],
+    );
     assert.deepEqual(ops[0], { op: 'add', path: { path: { attribute: 'nickName' } }, rawPath: 'nickName', value: 'Babs' });
     assert.equal(ops[1]?.path?.path.attribute, 'emails');
     assert.equal(ops[1]?.path?.subAttribute, 'value');
@@ -48,7 +54,10 @@ describe('parsePatchRequest', () => {
   it('keeps a value sent with remove (so engines can refuse it) and drops a null one', () => {
     const ops = parsePatchRequest({
       schemas: [PATCH_OP],
-      Operations: [{ op: 'remove', path: 'members', value: [{ value: 'u1' }] }, { op: 'remove', path: 'title', value: null }],
+      Operations: [
+        { op: 'remove', path: 'members', value: [{ value: 'u1' }] },
+        { op: 'remove', path: 'title', value: null },
+      ],
     });
     assert.deepEqual(ops[0]?.value, [{ value: 'u1' }]);
     assert.equal('value' in (ops[1] ?? {}), false);

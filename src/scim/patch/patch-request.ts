@@ -56,10 +56,7 @@ export function parsePatchRequest(body: JsonValue): PatchOperation[] {
   if (operations.length > MAX_PATCH_OPERATIONS) {
     // `tooMany` ("more than the server is willing to process", RFC 7644 §3.12) tells a client to
     // split the request, which `invalidValue` would not.
-    throw ScimError.badRequest(
-      'tooMany',
-      `A PATCH may carry at most ${MAX_PATCH_OPERATIONS} operations; this one has ${operations.length}. Split it.`,
-    );
+    throw ScimError.badRequest('tooMany', `A PATCH may carry at most ${MAX_PATCH_OPERATIONS} operations; this one has ${operations.length}. Split it.`);
   }
   return operations.map((operation, index) => parseOperation(operation, index));
 }

@@ -10,7 +10,10 @@ const plan = (...Operations: JsonValue[]) =>
   planGroupPatch(parsePatchRequest({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations }), groupResourceSchema).steps;
 
 function rejects(scimType: ScimType, ...operations: JsonValue[]): void {
-  assert.throws(() => plan(...operations), (error: unknown) => error instanceof ScimError && error.scimType === scimType);
+  assert.throws(
+    () => plan(...operations),
+    (error: unknown) => error instanceof ScimError && error.scimType === scimType,
+  );
 }
 
 const BABS = '2819c223-7f76-453a-919d-413861904646';
@@ -35,10 +38,7 @@ describe('planGroupPatch: RFC 7644 §3.5.2 member examples', () => {
       { op: 'remove', path: 'members' },
       { op: 'add', path: 'members', value: [{ display: 'James Smith', $ref: `https://example.com/v2/Users/${JAMES}`, value: JAMES }] },
     );
-    assert.deepEqual(steps, [
-      { kind: 'removeAllMembers' },
-      { kind: 'addMembers', members: [{ id: JAMES, type: 'User', display: 'James Smith' }] },
-    ]);
+    assert.deepEqual(steps, [{ kind: 'removeAllMembers' }, { kind: 'addMembers', members: [{ id: JAMES, type: 'User', display: 'James Smith' }] }]);
   });
 
   it('replace members (§3.5.2.3)', () => {
@@ -50,18 +50,21 @@ describe('planGroupPatch: RFC 7644 §3.5.2 member examples', () => {
         { display: 'James Smith', $ref: `https://example.com/v2/Users/${JAMES}`, value: JAMES },
       ],
     });
-    assert.deepEqual(steps, [{
-      kind: 'replaceMembers',
-      members: [{ id: BABS, type: 'User', display: 'Babs Jensen' }, { id: JAMES, type: 'User', display: 'James Smith' }],
-    }]);
+    assert.deepEqual(steps, [
+      {
+        kind: 'replaceMembers',
+        members: [
+          { id: BABS, type: 'User', display: 'Babs Jensen' },
+          { id: JAMES, type: 'User', display: 'James Smith' },
+        ],
+      },
+    ]);
   });
 });
 
 describe('planGroupPatch: forms and ordering', () => {
   it('an or of value eq is one removeMembers; other filters go to storage as removeMembersWhere', () => {
-    assert.deepEqual(plan({ op: 'remove', path: 'members[value eq "a" or value eq "b" or members.value eq "c"]' }), [
-      { kind: 'removeMembers', ids: ['a', 'b', 'c'] },
-    ]);
+    assert.deepEqual(plan({ op: 'remove', path: 'members[value eq "a" or value eq "b" or members.value eq "c"]' }), [{ kind: 'removeMembers', ids: ['a', 'b', 'c'] }]);
     const [step] = plan({ op: 'remove', path: 'members[type eq "Group"]' });
     assert.equal(step?.kind, 'removeMembersWhere');
     assert.equal(plan({ op: 'remove', path: 'members[value eq "a" and type eq "User"]' })[0]?.kind, 'removeMembersWhere');
@@ -72,9 +75,7 @@ describe('planGroupPatch: forms and ordering', () => {
     assert.equal(attributes?.kind, 'attributes');
     if (attributes?.kind === 'attributes') assert.deepEqual(attributes.transform({ displayName: 'Old', externalId: 'e1' }), { displayName: 'Ops', externalId: 'e1' });
     assert.deepEqual([members, ...rest], [{ kind: 'replaceMembers', members: [{ id: 'u1', type: 'User' }] }]);
-    assert.deepEqual(plan({ op: 'add', value: { Members: [{ value: 'u1' }, { value: 'u1' }] } }), [
-      { kind: 'addMembers', members: [{ id: 'u1' }] },
-    ]);
+    assert.deepEqual(plan({ op: 'add', value: { Members: [{ value: 'u1' }, { value: 'u1' }] } }), [{ kind: 'addMembers', members: [{ id: 'u1' }] }]);
     assert.deepEqual(plan({ op: 'replace', value: { id: 'g1', schemas: [] } }), []);
   });
 
@@ -84,7 +85,10 @@ describe('planGroupPatch: forms and ordering', () => {
       { op: 'add', path: 'members', value: [{ value: 'u1' }] },
       { op: 'replace', path: 'externalId', value: 'e1' },
     );
-    assert.deepEqual(steps.map((s) => s.kind), ['attributes', 'addMembers', 'attributes']);
+    assert.deepEqual(
+      steps.map((s) => s.kind),
+      ['attributes', 'addMembers', 'attributes'],
+    );
   });
 
   it('adjacent adds and adjacent removes by id merge; anything between keeps them apart', () => {
@@ -105,7 +109,11 @@ describe('planGroupPatch: forms and ordering', () => {
   it('an attribute step checks the patched document as a group body when it is applied', () => {
     const [step] = plan({ op: 'replace', path: 'displayName', value: 5 });
     assert.equal(step?.kind, 'attributes');
-    if (step?.kind === 'attributes') assert.throws(() => step.transform({ displayName: 'Ops' }), (error: unknown) => error instanceof ScimError);
+    if (step?.kind === 'attributes')
+      assert.throws(
+        () => step.transform({ displayName: 'Ops' }),
+        (error: unknown) => error instanceof ScimError,
+      );
   });
 
   it('a filtered remove the planner cannot name ids for is a condition on the members', () => {

@@ -13,7 +13,10 @@ const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const fixture = (name: string): JsonValue => JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8')) as JsonValue;
 const run = (body: JsonValue) => entraMemberRemoveByValue.normalise(body, { stage: 'patch', resourceType: 'Group', schema: groupResourceSchema });
 const plan = (body: JsonValue) => planGroupPatch(parsePatchRequest(body), groupResourceSchema).steps;
-const removeBody = (ids: readonly JsonValue[]): JsonValue => ({ schemas: [PATCH_OP], Operations: [{ op: 'Remove', path: 'members', value: ids.map((value) => ({ value })) }] });
+const removeBody = (ids: readonly JsonValue[]): JsonValue => ({
+  schemas: [PATCH_OP],
+  Operations: [{ op: 'Remove', path: 'members', value: ids.map((value) => ({ value })) }],
+});
 
 describe('entra-member-remove-by-value (E4)', () => {
   it('"Update Group [Remove Members]" becomes a filtered remove of exactly that member', () => {
@@ -26,7 +29,10 @@ describe('entra-member-remove-by-value (E4)', () => {
   it('without and with aadOptscim062020, the member removal plans the same step', () => {
     const unflagged = plan(run(fixture('entra-remove-member-unflagged')).body);
     assert.deepEqual(unflagged, [{ kind: 'removeMembers', ids: ['u1091'] }]);
-    assert.deepEqual(plan(fixture('entra-remove-member-flagged')).map((s) => s.kind), ['removeMembers']);
+    assert.deepEqual(
+      plan(fixture('entra-remove-member-flagged')).map((s) => s.kind),
+      ['removeMembers'],
+    );
   });
 
   it('several members become one or-filter; quotes and backslashes are escaped', () => {

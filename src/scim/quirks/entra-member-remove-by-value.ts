@@ -42,7 +42,6 @@ export const entraMemberRemoveByValue: Normaliser = {
     }),
 };
 
-
 /** `members[value eq "…" or …]` paths covering `ids`; JSON.stringify escapes quotes and backslashes (RFC 7644 §3.4.2.2 compValue is a JSON string). */
 function filters(ids: readonly string[]): string[] {
   const paths: string[] = [];

@@ -27,13 +27,15 @@ describe('entra-string-boolean (E2)', () => {
   });
 
   it('converts any case at every boolean position: path, sub-attribute, filtered element, no-path value, lists', () => {
-    const { body, fired } = run(patchOf(
-      { op: 'replace', path: 'active', value: 'TRUE' },
-      { op: 'replace', path: 'emails[type eq "work"].primary', value: 'true' },
-      { op: 'replace', path: 'emails[type eq "work"]', value: { value: 'w@example.com', type: 'work', Primary: 'False' } },
-      { op: 'add', path: 'emails', value: [{ value: 'h@example.com', primary: 'false' }] },
-      { op: 'replace', value: { active: 'false', 'addresses[type eq "work"].primary': 'True', name: { givenName: 'True' } } },
-    ));
+    const { body, fired } = run(
+      patchOf(
+        { op: 'replace', path: 'active', value: 'TRUE' },
+        { op: 'replace', path: 'emails[type eq "work"].primary', value: 'true' },
+        { op: 'replace', path: 'emails[type eq "work"]', value: { value: 'w@example.com', type: 'work', Primary: 'False' } },
+        { op: 'add', path: 'emails', value: [{ value: 'h@example.com', primary: 'false' }] },
+        { op: 'replace', value: { active: 'false', 'addresses[type eq "work"].primary': 'True', name: { givenName: 'True' } } },
+      ),
+    );
     assert.equal(fired, true);
     assert.deepEqual(valuesOf(body), [
       true,

@@ -34,11 +34,13 @@ describe('entra-unqualified-manager (Example 5, E10)', () => {
   });
 
   it('qualifies `manager.value` and removes, and moves a bare no-path manager key into the extension object', () => {
-    const { body } = run(patchOf(
-      { op: 'replace', path: ' Manager.value ', value: 'm1' },
-      { op: 'remove', path: 'manager' },
-      { op: 'add', value: { displayName: 'D', manager: { value: 'm2' }, [ENT]: { department: 'X' } } },
-    ));
+    const { body } = run(
+      patchOf(
+        { op: 'replace', path: ' Manager.value ', value: 'm1' },
+        { op: 'remove', path: 'manager' },
+        { op: 'add', value: { displayName: 'D', manager: { value: 'm2' }, [ENT]: { department: 'X' } } },
+      ),
+    );
     assert.deepEqual(operationsOf(body), [
       { op: 'replace', path: `${ENT}:Manager.value`, value: 'm1' },
       { op: 'remove', path: `${ENT}:manager` },

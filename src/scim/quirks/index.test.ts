@@ -77,8 +77,25 @@ describe('quirk pipeline', () => {
       return state / 4294967296;
     };
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
-    const KEYS = ['op', 'Op', 'path', 'value', 'Operations', 'schemas', 'members', 'manager', 'active', 'id', '$ref', 'displayName',
-      'name.givenName', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', 'emails', 'primary', 'display'];
+    const KEYS = [
+      'op',
+      'Op',
+      'path',
+      'value',
+      'Operations',
+      'schemas',
+      'members',
+      'manager',
+      'active',
+      'id',
+      '$ref',
+      'displayName',
+      'name.givenName',
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
+      'emails',
+      'primary',
+      'display',
+    ];
     const SCALARS: JsonValue[] = ['Add', 'remove', 'Replace', 'members', 'manager', 'active', 'True', 'false', '', 'emails[type eq "work"].primary', '[', null, 3, true];
     const random = (depth: number): JsonValue => {
       const roll = next();

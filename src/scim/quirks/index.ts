@@ -59,19 +59,11 @@ function run(stage: NormaliserStage, resourceType: ResourceTypeName, body: JsonV
 }
 
 /** Normalises a raw PATCH body for `resourceType` (pass the tenant's User schema when it has other extensions). */
-export function normalisePatchBody(
-  resourceType: ResourceTypeName,
-  body: JsonValue,
-  schema: ResourceSchema = defaultSchema(resourceType),
-): NormalisedBody {
+export function normalisePatchBody(resourceType: ResourceTypeName, body: JsonValue, schema: ResourceSchema = defaultSchema(resourceType)): NormalisedBody {
   return run('patch', resourceType, body, schema);
 }
 
 /** Normalises a raw POST/PUT body of a User or Group. */
-export function normaliseResourceBody(
-  resourceType: ResourceTypeName,
-  body: JsonValue,
-  schema: ResourceSchema = defaultSchema(resourceType),
-): NormalisedBody {
+export function normaliseResourceBody(resourceType: ResourceTypeName, body: JsonValue, schema: ResourceSchema = defaultSchema(resourceType)): NormalisedBody {
   return run('resource', resourceType, body, schema);
 }

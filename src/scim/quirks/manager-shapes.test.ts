@@ -34,15 +34,18 @@ describe('manager-shapes (E10, Example 5)', () => {
   });
 
   it('an empty string means "no manager"; bare ids inside no-path values are reshaped too', () => {
-    const { body } = run(patchOf(
-      { op: 'replace', path: 'manager', value: '' },
-      { op: 'add', value: { manager: 'm1' } },
-      { op: 'add', value: { [ENTERPRISE]: { manager: ['m2'] } } },
-      { op: 'add', path: ENTERPRISE, value: { Manager: 'm3' } },
-    ));
-    assert.deepEqual(((body as JsonObject)['Operations'] as JsonObject[]).map((o) => o['value']), [
-      null, { manager: { value: 'm1' } }, { [ENTERPRISE]: { manager: { value: 'm2' } } }, { Manager: { value: 'm3' } },
-    ]);
+    const { body } = run(
+      patchOf(
+        { op: 'replace', path: 'manager', value: '' },
+        { op: 'add', value: { manager: 'm1' } },
+        { op: 'add', value: { [ENTERPRISE]: { manager: ['m2'] } } },
+        { op: 'add', path: ENTERPRISE, value: { Manager: 'm3' } },
+      ),
+    );
+    assert.deepEqual(
+      ((body as JsonObject)['Operations'] as JsonObject[]).map((o) => o['value']),
+      [null, { manager: { value: 'm1' } }, { [ENTERPRISE]: { manager: { value: 'm2' } } }, { Manager: { value: 'm3' } }],
+    );
     assert.deepEqual(apply(body, { userName: 'u', [ENTERPRISE]: { manager: { value: 'old' } } }).document[ENTERPRISE], { manager: { value: 'm3' } });
   });
 

@@ -67,8 +67,13 @@ function withManagerShaped(object: JsonObject): JsonObject | undefined {
 
 function isManagerPath(schema: ResourceSchema, target: Manager, raw: string): boolean {
   const found = resolveRawPath(schema, raw);
-  return found !== undefined && found.resolved.attribute === target.attribute && found.resolved.subAttribute === undefined &&
-    found.path.valueFilter === undefined && found.path.subAttribute === undefined;
+  return (
+    found !== undefined &&
+    found.resolved.attribute === target.attribute &&
+    found.resolved.subAttribute === undefined &&
+    found.path.valueFilter === undefined &&
+    found.path.subAttribute === undefined
+  );
 }
 
 function convertOperation(schema: ResourceSchema, target: Manager, operation: JsonObject, value: JsonValue): JsonValue | undefined {

@@ -42,7 +42,10 @@ describe('member-ref-cleanup (E5, Microsoft collection)', () => {
   it('does not fire on RFC-shaped member values (Okta O6) or on non-null $ref', () => {
     const okta = fixture('okta-membership');
     assert.deepEqual(run(okta), { body: okta, fired: false });
-    const ref = { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'add', path: 'members', value: [{ value: 'u', $ref: 'https://x/Users/u', display: 'd', displayName: 'e' }] }] };
+    const ref = {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'add', path: 'members', value: [{ value: 'u', $ref: 'https://x/Users/u', display: 'd', displayName: 'e' }] }],
+    };
     assert.equal(run(ref).fired, false);
   });
 });

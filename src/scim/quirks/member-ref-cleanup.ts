@@ -35,7 +35,6 @@ export const memberRefCleanup: Normaliser = {
   },
 };
 
-
 /** `object` with its `members` member (any case) cleaned, or undefined when nothing changes. */
 function cleanMembersIn(object: JsonObject, wrapBareId: boolean): JsonObject | undefined {
   const key = keyOf(object, 'members');

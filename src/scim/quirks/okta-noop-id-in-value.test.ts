@@ -12,7 +12,7 @@ const fixture = (name: string): JsonValue => JSON.parse(readFileSync(new URL(`./
 const run = (body: JsonValue) => oktaNoopIdInValue.normalise(body, { stage: 'patch', resourceType: 'Group', schema: groupResourceSchema });
 
 describe('okta-noop-id-in-value (O5)', () => {
-  it('drops the id from Okta\'s group rename, which then plans and applies as a rename', () => {
+  it("drops the id from Okta's group rename, which then plans and applies as a rename", () => {
     const { body, fired } = run(fixture('okta-rename-group'));
     assert.equal(fired, true);
     assert.deepEqual(body, {
@@ -20,7 +20,10 @@ describe('okta-noop-id-in-value (O5)', () => {
       Operations: [{ op: 'replace', value: { displayName: 'Test SCIMv2' } }],
     });
     const plan = planGroupPatch(parsePatchRequest(body), groupResourceSchema);
-    assert.deepEqual(plan.steps.map((s) => s.kind), ['attributes']);
+    assert.deepEqual(
+      plan.steps.map((s) => s.kind),
+      ['attributes'],
+    );
     const step = plan.steps[0];
     if (step?.kind !== 'attributes') throw new Error('expected an attributes step');
     assert.deepEqual(step.transform({ displayName: 'Old' }), { displayName: 'Test SCIMv2' });

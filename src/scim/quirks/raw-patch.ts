@@ -54,10 +54,7 @@ export function withMember(operation: JsonObject, name: string, value: JsonValue
  * Rewrites each operation of a PatchOp body: `rewrite` returns the replacement operations, or
  * undefined to keep the operation. Non-object bodies and non-array `Operations` are left alone.
  */
-export function mapOperations(
-  body: JsonValue,
-  rewrite: (operation: JsonObject) => JsonObject[] | undefined,
-): NormaliserResult {
+export function mapOperations(body: JsonValue, rewrite: (operation: JsonObject) => JsonObject[] | undefined): NormaliserResult {
   if (!isJsonObject(body)) return unchanged(body);
   const key = keyOf(body, 'Operations');
   const operations = key === undefined ? undefined : body[key];

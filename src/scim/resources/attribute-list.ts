@@ -71,11 +71,7 @@ function resolveEntry(schema: ResourceSchema, name: string): ProjectionPath | un
  * Postman collection) is read as the attribute before it; both are reported in `leniencies`.
  * Undefined when the parameter is absent or blank; `[]` when every name was unknown.
  */
-export function parseAttributeList(
-  param: string | undefined,
-  schema: ResourceSchema,
-  leniencies?: ProjectionLeniency[],
-): ProjectionPath[] | undefined {
+export function parseAttributeList(param: string | undefined, schema: ResourceSchema, leniencies?: ProjectionLeniency[]): ProjectionPath[] | undefined {
   if (param === undefined) return undefined;
   const entries = splitList(param);
   if (entries.length === 0) return undefined;

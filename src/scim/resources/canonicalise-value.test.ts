@@ -76,12 +76,15 @@ describe('parseResource: types (400 invalidValue naming path, value and type)', 
 
   it('truncates a long received value in the detail', () => {
     const long = 'x'.repeat(500);
-    assert.throws(() => parseResource(users, { userName: 'u', active: long }), (error: unknown) => {
-      assert.ok(error instanceof ScimError);
-      assert.ok(error.detail.length < 200);
-      assert.ok(error.detail.includes('…'));
-      return true;
-    });
+    assert.throws(
+      () => parseResource(users, { userName: 'u', active: long }),
+      (error: unknown) => {
+        assert.ok(error instanceof ScimError);
+        assert.ok(error.detail.length < 200);
+        assert.ok(error.detail.includes('…'));
+        return true;
+      },
+    );
   });
 
   it('never type-checks (so never echoes) a password', () => {
@@ -90,7 +93,18 @@ describe('parseResource: types (400 invalidValue naming path, value and type)', 
   });
 
   it('at most one primary per multi-valued attribute', () => {
-    rejects({ userName: 'u', emails: [{ value: 'a', primary: true }, { value: 'b', primary: true }] }, 'invalidValue', '"emails"', 'primary');
+    rejects(
+      {
+        userName: 'u',
+        emails: [
+          { value: 'a', primary: true },
+          { value: 'b', primary: true },
+        ],
+      },
+      'invalidValue',
+      '"emails"',
+      'primary',
+    );
   });
 });
 
@@ -102,12 +116,15 @@ describe('parseResource: required attributes', () => {
   });
 
   it('group displayName missing → invalidValue', () => {
-    assert.throws(() => parseResource(groupResourceSchema, { members: [] }), (error: unknown) => {
-      assert.ok(error instanceof ScimError);
-      assert.equal(error.scimType, 'invalidValue');
-      assert.ok(error.detail.includes('"displayName"'));
-      return true;
-    });
+    assert.throws(
+      () => parseResource(groupResourceSchema, { members: [] }),
+      (error: unknown) => {
+        assert.ok(error instanceof ScimError);
+        assert.equal(error.scimType, 'invalidValue');
+        assert.ok(error.detail.includes('"displayName"'));
+        return true;
+      },
+    );
   });
 });
 

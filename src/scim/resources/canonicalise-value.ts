@@ -82,9 +82,6 @@ function canonicaliseOne(
 function checkSinglePrimary(values: readonly JsonValue[], path: string): void {
   const primaries = values.filter((v) => isJsonObject(v) && v['primary'] === true).length;
   if (primaries > 1) {
-    throw ScimError.badRequest(
-      'invalidValue',
-      `Attribute "${path}" has ${primaries} values with "primary": true; at most one value may be primary.`,
-    );
+    throw ScimError.badRequest('invalidValue', `Attribute "${path}" has ${primaries} values with "primary": true; at most one value may be primary.`);
   }
 }

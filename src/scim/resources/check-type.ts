@@ -24,10 +24,7 @@ export function describeValue(value: JsonValue): string {
 
 /** The 400 invalidValue error for a value of the wrong type, naming path, value and expected type. */
 export function typeError(path: string, value: JsonValue, expected: string): ScimError {
-  return ScimError.badRequest(
-    'invalidValue',
-    `Attribute "${path}" must be ${expected}; received ${describeValue(value)}.`,
-  );
+  return ScimError.badRequest('invalidValue', `Attribute "${path}" must be ${expected}; received ${describeValue(value)}.`);
 }
 
 /** The expected-type wording for a definition, for callers building their own detail. */

@@ -22,7 +22,10 @@ describe('setAsideMisplacedTargets: bare names of extension attributes in a PATC
       { op: 'replace', path: 'office', value: 'London' },
       { op: 'replace', path: 'displayName', value: 'D' },
     );
-    assert.deepEqual(operations.map((o) => o.rawPath), ['displayName']);
+    assert.deepEqual(
+      operations.map((o) => o.rawPath),
+      ['displayName'],
+    );
     assert.deepEqual(ignored, [
       { path: 'Department', reason: 'notCoreAttribute', suggestion: `${ENT}:department` },
       { path: 'employeeNumber', reason: 'notCoreAttribute', suggestion: `${ENT}:employeeNumber` },
@@ -36,7 +39,10 @@ describe('setAsideMisplacedTargets: bare names of extension attributes in a PATC
       { op: 'replace', value: { displayName: 'D', Department: 'Finance', [ENT]: { division: 'V' } } },
       { op: 'add', value: { division: 'V' } },
     );
-    assert.deepEqual(operations.map((o) => o.value), [{ displayName: 'D', [ENT]: { division: 'V' } }]);
+    assert.deepEqual(
+      operations.map((o) => o.value),
+      [{ displayName: 'D', [ENT]: { division: 'V' } }],
+    );
     assert.deepEqual(ignored, [
       { path: 'Department', reason: 'notCoreAttribute', suggestion: `${ENT}:department` },
       { path: 'division', reason: 'notCoreAttribute', suggestion: `${ENT}:division` },

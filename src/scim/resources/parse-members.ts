@@ -77,9 +77,7 @@ function parseMember(item: JsonObject, path: string, ignored: IgnoredAttribute[]
         // Entra sends "$ref": null or a URL; Roster derives $ref from value, so a client's copy adds nothing.
         break;
       default:
-        ignored.push(
-          ignoredEntry(`${path}.${key}`, 'unknownAttribute', membersDefinition && suggestSubAttribute(membersDefinition, path, key)),
-        );
+        ignored.push(ignoredEntry(`${path}.${key}`, 'unknownAttribute', membersDefinition && suggestSubAttribute(membersDefinition, path, key)));
     }
   }
   if (value === undefined || value === '') {

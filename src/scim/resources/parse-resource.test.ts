@@ -60,7 +60,10 @@ describe('parseResource: what Okta sends (docs/idp-behaviors.md#okta-example-req
   it('create with groups filled in: groups listed as readOnly', () => {
     const { document, ignored } = parseResource(plainUsers, { ...oktaUser, groups: [{ value: 'g1', display: 'G' }] });
     assert.equal(document['groups'], undefined);
-    assert.deepEqual(ignored, [{ path: 'groups', reason: 'readOnly' }, { path: 'password', reason: 'password' }]);
+    assert.deepEqual(ignored, [
+      { path: 'groups', reason: 'readOnly' },
+      { path: 'password', reason: 'password' },
+    ]);
   });
 
   it('PUT echoing id, meta, groups and emails[].display: accepted, display kept', () => {
@@ -199,15 +202,11 @@ describe('parseResource: ignored attributes and suggestions', () => {
   });
 
   it('businessUnit under the enterprise URN names the extension that has it', () => {
-    assert.deepEqual(ignoredFor({ [ENT]: { businessUnit: 'BU' } }), [
-      { path: `${ENT}:businessUnit`, reason: 'unknownAttribute', suggestion: `${ACME}:businessUnit` },
-    ]);
+    assert.deepEqual(ignoredFor({ [ENT]: { businessUnit: 'BU' } }), [{ path: `${ENT}:businessUnit`, reason: 'unknownAttribute', suggestion: `${ACME}:businessUnit` }]);
   });
 
   it('a core attribute inside an extension object names the core attribute', () => {
-    assert.deepEqual(ignoredFor({ [ENT]: { displayName: 'D' } }), [
-      { path: `${ENT}:displayName`, reason: 'unknownAttribute', suggestion: 'displayName' },
-    ]);
+    assert.deepEqual(ignoredFor({ [ENT]: { displayName: 'D' } }), [{ path: `${ENT}:displayName`, reason: 'unknownAttribute', suggestion: 'displayName' }]);
   });
 
   it('a sub-attribute sent at the top level points at its parent, in any case', () => {
@@ -215,15 +214,11 @@ describe('parseResource: ignored attributes and suggestions', () => {
   });
 
   it('a misspelled sub-attribute suggests its sibling', () => {
-    assert.deepEqual(ignoredFor({ name: { givnName: 'G', familyName: 'F' } }), [
-      { path: 'name.givnName', reason: 'unknownAttribute', suggestion: 'name.givenName' },
-    ]);
+    assert.deepEqual(ignoredFor({ name: { givnName: 'G', familyName: 'F' } }), [{ path: 'name.givnName', reason: 'unknownAttribute', suggestion: 'name.givenName' }]);
   });
 
   it('a bare name in two extensions is not guessed: both are suggested', () => {
-    assert.deepEqual(ignoredFor({ costCenter: 'C' }), [
-      { path: 'costCenter', reason: 'notCoreAttribute', suggestion: `${ENT}:costCenter or ${ACME}:costCenter` },
-    ]);
+    assert.deepEqual(ignoredFor({ costCenter: 'C' }), [{ path: 'costCenter', reason: 'notCoreAttribute', suggestion: `${ENT}:costCenter or ${ACME}:costCenter` }]);
   });
 
   it('extension attributes at the top level, in any case, are kept out of the extensions and each is named', () => {
@@ -278,9 +273,7 @@ describe('parseResource: ignored attributes and suggestions', () => {
 
   it('a block matching both extensions equally names the non-enterprise one; enterprise names win when more match', () => {
     const other = 'urn:example:other:2.0:User';
-    assert.deepEqual(ignoredFor({ [other]: { costCenter: 'C' } }), [
-      { path: other, reason: 'unknownSchema', suggestion: ACME, matches: ['costCenter'] },
-    ]);
+    assert.deepEqual(ignoredFor({ [other]: { costCenter: 'C' } }), [{ path: other, reason: 'unknownSchema', suggestion: ACME, matches: ['costCenter'] }]);
     assert.deepEqual(ignoredFor({ [other]: { department: 'D', division: 'V', businessUnit: 'B' } }), [
       { path: other, reason: 'unknownSchema', suggestion: ENT, matches: ['department', 'division'] },
     ]);

@@ -44,11 +44,7 @@ describe('parseAttributeList', () => {
   });
 
   it('resolves names case-insensitively, with whitespace and sub-attributes', () => {
-    assert.deepEqual(list(' USERNAME , name.GIVENNAME,emails'), [
-      { attribute: 'userName' },
-      { attribute: 'name', subAttribute: 'givenName' },
-      { attribute: 'emails' },
-    ]);
+    assert.deepEqual(list(' USERNAME , name.GIVENNAME,emails'), [{ attribute: 'userName' }, { attribute: 'name', subAttribute: 'givenName' }, { attribute: 'emails' }]);
   });
 
   it('resolves URN-qualified names, a bare extension URN and bare extension names', () => {
@@ -71,7 +67,10 @@ describe('parseAttributeList', () => {
     const leniencies: ProjectionLeniency[] = [];
     const parsed = parseAttributeList('emails[type eq "work"],emails[value eq "a,b"].value,userName', users, leniencies);
     assert.deepEqual(parsed, [{ attribute: 'emails' }, { attribute: 'emails', subAttribute: 'value' }, { attribute: 'userName' }]);
-    assert.deepEqual(leniencies.map((l) => l.kind), ['valueFilterIgnored', 'valueFilterIgnored']);
+    assert.deepEqual(
+      leniencies.map((l) => l.kind),
+      ['valueFilterIgnored', 'valueFilterIgnored'],
+    );
   });
 });
 

@@ -112,12 +112,7 @@ export function suggestAttribute(schema: ResourceSchema, name: string, context: 
  * `emails.primary`), else — when the schema is known — a top-level attribute nested by mistake
  * (`name.displayName` → `displayName`).
  */
-export function suggestSubAttribute(
-  parent: AttributeDefinition,
-  parentPath: string,
-  name: string,
-  schema?: ResourceSchema,
-): string | undefined {
+export function suggestSubAttribute(parent: AttributeDefinition, parentPath: string, name: string, schema?: ResourceSchema): string | undefined {
   const siblings = (parent.subAttributes ?? []).map((sub) => ({ path: `${parentPath}.${sub.name}`, name: sub.name, namespace: '', isSub: true }));
   const near = nearest(siblings, name);
   if (near !== undefined || schema === undefined) return near;
@@ -188,9 +183,7 @@ export function extensionMatching(schema: ResourceSchema, names: readonly string
       if (found && !matches.includes(found.name)) matches.push(found.name);
     }
     if (matches.length === 0) continue;
-    const better =
-      best === undefined || matches.length > best.matches.length ||
-      (matches.length === best.matches.length && best.urn === URN.enterpriseUser);
+    const better = best === undefined || matches.length > best.matches.length || (matches.length === best.matches.length && best.urn === URN.enterpriseUser);
     if (better) best = { urn: extension.id, matches };
   }
   return best;

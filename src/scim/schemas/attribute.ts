@@ -1,14 +1,6 @@
 /** Attribute and schema definitions in the shape RFC 7643 §7 publishes them. */
 
-export type AttributeType =
-  | 'string'
-  | 'boolean'
-  | 'decimal'
-  | 'integer'
-  | 'dateTime'
-  | 'reference'
-  | 'complex'
-  | 'binary';
+export type AttributeType = 'string' | 'boolean' | 'decimal' | 'integer' | 'dateTime' | 'reference' | 'complex' | 'binary';
 
 export type Mutability = 'readOnly' | 'readWrite' | 'immutable' | 'writeOnly';
 export type Returned = 'always' | 'never' | 'default' | 'request';
@@ -39,12 +31,7 @@ export interface SchemaDefinition {
 type AttrOptions = Partial<Omit<AttributeDefinition, 'name' | 'type' | 'description'>>;
 
 /** Builds a definition with RFC 7643 §2.2 defaults (readWrite, returned default, not required, caseExact false). */
-export function attr(
-  name: string,
-  type: AttributeType,
-  description: string,
-  options: AttrOptions = {},
-): AttributeDefinition {
+export function attr(name: string, type: AttributeType, description: string, options: AttrOptions = {}): AttributeDefinition {
   return {
     name,
     type,

@@ -7,10 +7,15 @@ export const coreUserSchema: SchemaDefinition = {
   name: 'User',
   description: 'User Account',
   attributes: [
-    attr('userName', 'string', 'Unique identifier for the User, typically used by the user to directly authenticate. Unique within the tenant, compared case-insensitively.', {
-      required: true,
-      uniqueness: 'server',
-    }),
+    attr(
+      'userName',
+      'string',
+      'Unique identifier for the User, typically used by the user to directly authenticate. Unique within the tenant, compared case-insensitively.',
+      {
+        required: true,
+        uniqueness: 'server',
+      },
+    ),
     attr('name', 'complex', "The components of the user's real name.", {
       subAttributes: [
         attr('formatted', 'string', 'The full name, including all middle names, titles, and suffixes as appropriate, formatted for display.'),
@@ -26,11 +31,15 @@ export const coreUserSchema: SchemaDefinition = {
     attr('profileUrl', 'reference', "A fully qualified URL pointing to a page representing the User's online profile.", {
       referenceTypes: ['external'],
     }),
-    attr('title', 'string', "The user's title, such as \"Vice President\"."),
+    attr('title', 'string', 'The user\'s title, such as "Vice President".'),
     attr('userType', 'string', 'Used to identify the relationship between the organization and the user.'),
     attr('preferredLanguage', 'string', "Indicates the User's preferred written or spoken language (RFC 7231 language tag)."),
-    attr('locale', 'string', "Used to indicate the User's default location for purposes of localizing items such as currency, date time format, or numerical representations."),
-    attr('timezone', 'string', "The User's time zone in the IANA Time Zone database format, e.g. \"Europe/London\"."),
+    attr(
+      'locale',
+      'string',
+      "Used to indicate the User's default location for purposes of localizing items such as currency, date time format, or numerical representations.",
+    ),
+    attr('timezone', 'string', 'The User\'s time zone in the IANA Time Zone database format, e.g. "Europe/London".'),
     attr('active', 'boolean', "A Boolean value indicating the User's administrative status. false deactivates the person and keeps their data."),
     attr('password', 'string', 'Accepted and never stored: Roster does not keep passwords. A password sent by a client is dropped and the request log says so.', {
       mutability: 'writeOnly',
@@ -67,7 +76,7 @@ export const coreUserSchema: SchemaDefinition = {
         attr('primary', 'boolean', 'Whether this is the primary address.'),
       ],
     }),
-    attr('groups', 'complex', "The groups the user belongs to, pushed through /Groups. Read-only: change membership through /Groups.", {
+    attr('groups', 'complex', 'The groups the user belongs to, pushed through /Groups. Read-only: change membership through /Groups.', {
       multiValued: true,
       mutability: 'readOnly',
       subAttributes: [

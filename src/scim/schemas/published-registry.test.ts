@@ -53,7 +53,11 @@ for (const { engine, skip } of testEngines()) {
       const registry = [coreUserSchema, groupSchema, enterpriseUserSchema, rosterUserSchema()];
       assert.deepEqual(published.map((s) => s['id']).sort(), registry.map((s) => s.id).sort());
       for (const schema of registry) {
-        assert.deepEqual(published.find((s) => s['id'] === schema.id), expected(schema), schema.id);
+        assert.deepEqual(
+          published.find((s) => s['id'] === schema.id),
+          expected(schema),
+          schema.id,
+        );
       }
       assert.equal(response.body['totalResults'], registry.length);
     });
@@ -74,9 +78,15 @@ for (const { engine, skip } of testEngines()) {
       const response = await t.scim('GET', '/Schemas', undefined, { authorization: `Bearer ${other.token}` });
       const published = (response.body['Resources'] as JsonValue[]).map(withoutMeta);
       assert.deepEqual(published.map((s) => s['id']).sort(), [coreUserSchema.id, groupSchema.id, enterpriseUserSchema.id, urn].sort());
-      assert.deepEqual(published.find((s) => s['id'] === urn), expected(rosterUserSchema(urn)));
+      assert.deepEqual(
+        published.find((s) => s['id'] === urn),
+        expected(rosterUserSchema(urn)),
+      );
       const types = await t.scim('GET', '/ResourceTypes/User', undefined, { authorization: `Bearer ${other.token}` });
-      assert.deepEqual((types.body['schemaExtensions'] as JsonObject[]).map((e) => e['schema']), [enterpriseUserSchema.id, urn]);
+      assert.deepEqual(
+        (types.body['schemaExtensions'] as JsonObject[]).map((e) => e['schema']),
+        [enterpriseUserSchema.id, urn],
+      );
     });
   });
 }

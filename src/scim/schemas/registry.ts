@@ -15,7 +15,7 @@ export const commonAttributes: readonly AttributeDefinition[] = [
     returned: 'always',
     uniqueness: 'server',
   }),
-  attr('externalId', 'string', "The identifier the provisioning client uses for the resource. Not unique.", {
+  attr('externalId', 'string', 'The identifier the provisioning client uses for the resource. Not unique.', {
     caseExact: true,
   }),
   attr('meta', 'complex', 'Resource metadata.', {
@@ -60,10 +60,7 @@ export const groupResourceSchema: ResourceSchema = {
 const sameName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
 /** Finds a (sub-)attribute definition by name, case-insensitively (RFC 7643 §2.1). */
-export function findAttribute(
-  list: readonly AttributeDefinition[] | undefined,
-  name: string,
-): AttributeDefinition | undefined {
+export function findAttribute(list: readonly AttributeDefinition[] | undefined, name: string): AttributeDefinition | undefined {
   return list?.find((a) => sameName(a.name, name));
 }
 
@@ -85,11 +82,7 @@ export function resolvePath(resource: ResourceSchema, path: AttrPath): ResolvedP
   return { ...located, subAttribute: sub };
 }
 
-function locateAttribute(
-  resource: ResourceSchema,
-  schemaUrn: string | undefined,
-  name: string,
-): ResolvedPath | undefined {
+function locateAttribute(resource: ResourceSchema, schemaUrn: string | undefined, name: string): ResolvedPath | undefined {
   if (schemaUrn !== undefined) {
     if (sameName(schemaUrn, resource.core.id)) {
       const attribute = findAttribute(resource.core.attributes, name) ?? findAttribute(commonAttributes, name);

@@ -25,12 +25,14 @@ const CHARACTERISTICS = ['type', 'multiValued', 'required', 'caseExact', 'mutabi
 
 /** Where Roster deliberately differs from the RFC's JSON, and why (one line each). */
 const DELIBERATE: Record<string, string> = {
-  'User.addresses.primary: not in RFC': 'RFC 7643 §2.4 gives every multi-valued attribute primary; Entra sends it on every address (docs/idp-behaviors.md#entra-quirks, E13)',
+  'User.addresses.primary: not in RFC':
+    'RFC 7643 §2.4 gives every multi-valued attribute primary; Entra sends it on every address (docs/idp-behaviors.md#entra-quirks, E13)',
   'User.groups.$ref.referenceTypes': 'a user\'s groups are Group resources only (RFC 7643 §4.1.2 prose); "User" there would send a client to /Users',
   'Group.displayName.required': 'RFC 7643 §4.2 says displayName is REQUIRED; the §8.7.1 JSON says false',
   'Group.displayName.uniqueness': 'Roster refuses a second group of the same name (409 uniqueness), which Okta\'s "create or link" by displayName relies on',
   'Group.members.value.caseExact': 'member values are resource ids, which are case-exact (RFC 7643 §3.1); duplicates and filters compare them exactly',
-  'Group.members.display: not in RFC': 'RFC 7643 §8.4 shows it and IdPs send it: the label given when the member was added, else the member\'s name; immutable like the member\'s other sub-attributes',
+  'Group.members.display: not in RFC':
+    "RFC 7643 §8.4 shows it and IdPs send it: the label given when the member was added, else the member's name; immutable like the member's other sub-attributes",
 };
 
 /** Differences of `ours` from the RFC's attribute list, named `where.attr.characteristic`. */
@@ -109,8 +111,16 @@ for (const { engine, skip } of testEngines()) {
         'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': 'EnterpriseUser',
       };
       const found = rfc.flatMap((expected) => differences(schema(expected.id).attributes, expected.attributes, names[expected.id] ?? expected.id));
-      assert.deepEqual(found.filter((d) => !(d in DELIBERATE)), [], 'differences from RFC 7643 §8.7.1 that are not listed');
-      assert.deepEqual(Object.keys(DELIBERATE).filter((d) => !found.includes(d)), [], 'listed differences that no longer exist');
+      assert.deepEqual(
+        found.filter((d) => !(d in DELIBERATE)),
+        [],
+        'differences from RFC 7643 §8.7.1 that are not listed',
+      );
+      assert.deepEqual(
+        Object.keys(DELIBERATE).filter((d) => !found.includes(d)),
+        [],
+        'listed differences that no longer exist',
+      );
     });
 
     it('publishes references with their referenceTypes, which a strict client needs', () => {

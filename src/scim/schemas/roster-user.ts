@@ -13,8 +13,8 @@ export function rosterUserSchema(urn: string = URN.rosterUser): SchemaDefinition
     attributes: [
       attr('businessUnit', 'string', 'The business unit the person belongs to.'),
       attr('employeeType', 'string', 'The kind of employment, e.g. Employee, Contractor, Intern.'),
-      attr('employeeLevel', 'string', 'The person\'s level or band.'),
-      attr('grade', 'string', 'The person\'s grade.'),
+      attr('employeeLevel', 'string', "The person's level or band."),
+      attr('grade', 'string', "The person's grade."),
       attr('office', 'string', 'The office the person works from.'),
       attr('hireDate', 'string', 'The day the person was hired, as yyyy-MM-dd (a real date).'),
       attr('externalId', 'string', 'An identifier of the person in the source HR system, as the seed attribute table places it in this extension.', {

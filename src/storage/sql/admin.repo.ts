@@ -168,8 +168,20 @@ class SqlAdminSessionRepository implements AdminSessionRepository {
       .selectFrom('admin_sessions as s')
       .innerJoin('admins as a', 'a.id', 's.admin_id')
       .select([
-        's.id_hash', 's.admin_id', 's.created_ms as session_created_ms', 's.last_seen_ms', 's.expires_ms',
-        'a.id', 'a.email', 'a.email_fold', 'a.password_hash', 'a.role', 'a.tenant_id', 'a.created_ms', 'a.last_sign_in_ms', 'a.disabled_ms',
+        's.id_hash',
+        's.admin_id',
+        's.created_ms as session_created_ms',
+        's.last_seen_ms',
+        's.expires_ms',
+        'a.id',
+        'a.email',
+        'a.email_fold',
+        'a.password_hash',
+        'a.role',
+        'a.tenant_id',
+        'a.created_ms',
+        'a.last_sign_in_ms',
+        'a.disabled_ms',
       ])
       .where('s.id_hash', '=', idHash)
       .executeTakeFirst();
@@ -235,12 +247,7 @@ class SqlSignInThrottleRepository implements SignInThrottleRepository {
   }
 
   async release(key: string): Promise<void> {
-    await this.db
-      .updateTable('admin_sign_in_failures')
-      .set({ failures: sql<number>`failures - 1` })
-      .where('throttle_key', '=', key)
-      .where('failures', '>', 0)
-      .execute();
+    await this.db.updateTable('admin_sign_in_failures').set({ failures: sql<number>`failures - 1` }).where('throttle_key', '=', key).where('failures', '>', 0).execute();
   }
 
   async clear(key: string): Promise<void> {

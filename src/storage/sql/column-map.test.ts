@@ -38,7 +38,8 @@ const UNMAPPED_READ_ONLY: Readonly<Record<string, string>> = {
   'User:meta.location': "the request's base URL and the id, made when rendering; not stored",
   'User:meta.version': 'the ETag made from the version column when rendering',
   'User:groups.$ref': "the request's base URL and the group id, made when rendering",
-  'User:urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.displayName': 'never stored or rendered: unassigned on every person, so a filter on it consistently matches nothing',
+  'User:urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.displayName':
+    'never stored or rendered: unassigned on every person, so a filter on it consistently matches nothing',
   'Group:meta.location': "the request's base URL and the id, made when rendering; not stored",
   'Group:meta.version': 'the ETag made from the version column when rendering',
 };

@@ -4,10 +4,25 @@ import type { CredentialRecord, TenantRecord } from '../store.js';
 import { CredentialCache } from './credential-cache.js';
 
 const tenant = (id: string): TenantRecord => ({
-  id, slug: id, name: id, provisioningEnabled: true, settings: {}, createdMs: 0, lastRequestMs: null, lastChangeMs: null, mode: 'live',
+  id,
+  slug: id,
+  name: id,
+  provisioningEnabled: true,
+  settings: {},
+  createdMs: 0,
+  lastRequestMs: null,
+  lastChangeMs: null,
+  mode: 'live',
 });
 const credential = (id: string, tenantId: string): CredentialRecord => ({
-  id, tenantId, kind: 'bearer', label: 'x', secretHash: 'h', createdMs: 0, lastUsedMs: null, revokedMs: null,
+  id,
+  tenantId,
+  kind: 'bearer',
+  label: 'x',
+  secretHash: 'h',
+  createdMs: 0,
+  lastUsedMs: null,
+  revokedMs: null,
 });
 
 /** A loader that counts its calls and answers from a mutable table. */
@@ -43,7 +58,12 @@ describe('credential cache', () => {
 
   it('forgets one credential, or all of one tenant, and entries expire', async () => {
     let now = 0;
-    const cache = new CredentialCache(() => false, 1_000, 100, () => now);
+    const cache = new CredentialCache(
+      () => false,
+      1_000,
+      100,
+      () => now,
+    );
     const db = loader();
     await cache.find('c1', db.load);
     await cache.find('c2', db.load);

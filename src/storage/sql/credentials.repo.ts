@@ -59,20 +59,21 @@ export class SqlCredentialRepository implements CredentialRepository {
     return {
       credential: toCredential(row),
       tenant: toTenant({
-        id: row.tenant_id, slug: row.slug, name: row.name, provisioning_enabled: row.provisioning_enabled, settings: row.settings,
-        created_ms: row.tenant_created_ms, last_request_ms: row.last_request_ms, last_change_ms: row.last_change_ms, mode: row.mode,
+        id: row.tenant_id,
+        slug: row.slug,
+        name: row.name,
+        provisioning_enabled: row.provisioning_enabled,
+        settings: row.settings,
+        created_ms: row.tenant_created_ms,
+        last_request_ms: row.last_request_ms,
+        last_change_ms: row.last_change_ms,
+        mode: row.mode,
       }),
     };
   }
 
   async listForTenant(tenantId: string): Promise<CredentialRecord[]> {
-    const rows = await this.db
-      .selectFrom('credentials')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .orderBy('created_ms')
-      .orderBy('id')
-      .execute();
+    const rows = await this.db.selectFrom('credentials').selectAll().where('tenant_id', '=', tenantId).orderBy('created_ms').orderBy('id').execute();
     return rows.map(toCredential);
   }
 
@@ -89,7 +90,11 @@ export class SqlCredentialRepository implements CredentialRepository {
 
   async recordUse(uses: readonly { id: string; lastUsedMs: number }[]): Promise<void> {
     for (const use of uses) {
-      await this.db.updateTable('credentials').set({ last_used_ms: forward('last_used_ms', use.lastUsedMs) }).where('id', '=', use.id).execute();
+      await this.db
+        .updateTable('credentials')
+        .set({ last_used_ms: forward('last_used_ms', use.lastUsedMs) })
+        .where('id', '=', use.id)
+        .execute();
     }
   }
 }

@@ -32,7 +32,16 @@ for (const { engine, skip } of testEngines()) {
     before(async () => {
       ({ store, dispose } = await openTestStore(engine));
       for (const slug of ['dup-a', 'dup-b']) {
-        await store.tenants.create({ id: uuidv7(), slug, name: slug, provisioningEnabled: true, settings: {}, createdMs: Date.now(), lastRequestMs: null, lastChangeMs: null });
+        await store.tenants.create({
+          id: uuidv7(),
+          slug,
+          name: slug,
+          provisioningEnabled: true,
+          settings: {},
+          createdMs: Date.now(),
+          lastRequestMs: null,
+          lastChangeMs: null,
+        });
       }
       a = { tenantId: (await store.tenants.findBySlug('dup-a'))!.id };
       b = { tenantId: (await store.tenants.findBySlug('dup-b'))!.id };
@@ -106,7 +115,13 @@ for (const { engine, skip } of testEngines()) {
       assert.deepEqual(await countOf(a), { sets: 3, exact: true });
       // bo3 with bo1 decided: only bo2–bo3 is open, so bo1 leaves the set.
       await store.transaction(a, (r) => r.duplicates.dismiss([decided('bo1', 'bo3')]));
-      assert.deepEqual((await setsOf(a)).find((s) => s.key === 'bo ray')!.users.map((u) => u.userName).sort(), ['bo2', 'bo3']);
+      assert.deepEqual(
+        (await setsOf(a))
+          .find((s) => s.key === 'bo ray')!
+          .users.map((u) => u.userName)
+          .sort(),
+        ['bo2', 'bo3'],
+      );
       await store.transaction(a, (r) => r.duplicates.dismiss([decided('bo2', 'bo3')]));
       assert.deepEqual(shown(await setsOf(a)), ['email:shared@example.com:2', 'name:cy moss:2']);
       // A decision is about the two people, whatever they share.
@@ -130,7 +145,10 @@ for (const { engine, skip } of testEngines()) {
       const cy1 = (await store.read(a, (r) => r.users.findById(ids['cy1']!)))!;
       const renamed = userRecordFrom({ ...cy1.document, name: { givenName: 'Cyrus', familyName: 'Moss' } }, { ...cy1, version: 2 });
       await store.transaction(a, (r) => r.users.update(renamed, { emailsChanged: false }));
-      assert.equal((await setsOf(a)).some((s) => s.key === 'cy moss'), false);
+      assert.equal(
+        (await setsOf(a)).some((s) => s.key === 'cy moss'),
+        false,
+      );
 
       await store.transaction(a, (r) => r.duplicates.dismiss([{ ...pair(ids['lone']!, ids['cy2']!), decidedBy: 'admin-1', decidedMs: 1 }]));
       await store.transaction(a, (r) => r.users.delete(ids['lone']!));
@@ -145,8 +163,18 @@ for (const { engine, skip } of testEngines()) {
       const set = (await setsOf(b)).find((s) => s.key === 'zed crowd');
       assert.ok(set, 'the crowd makes a set');
       assert.equal(set.more, true);
-      assert.deepEqual(set.users.map((u) => u.id), crowd.map((p) => p.id).sort().slice(0, PEOPLE_SHOWN_PER_SET));
-      assert.equal((await setsOf(a)).every((s) => !s.more), true, 'small sets have no more');
+      assert.deepEqual(
+        set.users.map((u) => u.id),
+        crowd
+          .map((p) => p.id)
+          .sort()
+          .slice(0, PEOPLE_SHOWN_PER_SET),
+      );
+      assert.equal(
+        (await setsOf(a)).every((s) => !s.more),
+        true,
+        'small sets have no more',
+      );
     });
   });
 
@@ -166,7 +194,9 @@ for (const { engine, skip } of testEngines()) {
         // Enough people for the planner to prefer the indexes as it does in a real tenant; SQLite
         // plans from the statistics Roster assumes (sqlite-planner-statistics.ts).
         await sql`insert into users (tenant_id, id, user_name, user_name_fold, active, data, version, created_ms, modified_ms, source, missing, name_key)
-          select ${tenantId}, 'u' || g, 'u' || g, 'u' || g, 1, '{}'::jsonb, 1, 0, 0, 'scim', '', 'given ' || (g / 2) from generate_series(1, 20000) g`.execute(database.db);
+          select ${tenantId}, 'u' || g, 'u' || g, 'u' || g, 1, '{}'::jsonb, 1, 0, 0, 'scim', '', 'given ' || (g / 2) from generate_series(1, 20000) g`.execute(
+          database.db,
+        );
         await sql`insert into user_emails (tenant_id, user_id, position, value, value_fold, type, is_primary)
           select ${tenantId}, 'u' || g, 0, 'm' || (g / 2), 'm' || (g / 2), null, 1 from generate_series(1, 20000) g`.execute(database.db);
         await sql`vacuum analyze users`.execute(database.db);
@@ -191,7 +221,11 @@ for (const { engine, skip } of testEngines()) {
     for (const reason of ['email', 'name'] as const) {
       const index = reason === 'email' ? 'user_emails_value' : 'users_name_key';
       it(`walks the ${reason} sets and counts them in index order, reading only the index, with no sort`, async () => {
-        for (const query of [repo.walkQuery({ reason, key: 'm' }, null, 26), repo.walkQuery({ reason, key: 'm', inclusive: true }, 'n', 26), repo.countQuery(reason, null, 1001)]) {
+        for (const query of [
+          repo.walkQuery({ reason, key: 'm' }, null, 26),
+          repo.walkQuery({ reason, key: 'm', inclusive: true }, 'n', 26),
+          repo.countQuery(reason, null, 1001),
+        ]) {
           const text = await plan(query);
           if (engine === 'sqlite') {
             assert.match(text, new RegExp(`SEARCH s USING COVERING INDEX ${index} \\(tenant_id=\\? AND ${reason === 'email' ? 'value_fold' : 'name_key'}>`), text);
@@ -219,7 +253,12 @@ for (const { engine, skip } of testEngines()) {
     });
 
     it('reads the people of a page by key from the indexes, not by scanning the tenant', async () => {
-      const text = await plan(repo.membersQuery([{ reason: 'email', key: 'm1' }, { reason: 'name', key: 'given 1' }]));
+      const text = await plan(
+        repo.membersQuery([
+          { reason: 'email', key: 'm1' },
+          { reason: 'name', key: 'given 1' },
+        ]),
+      );
       if (engine === 'sqlite') {
         assert.match(text, /SEARCH m USING COVERING INDEX user_emails_value \(tenant_id=\? AND value_fold=\?\)/, text);
         assert.match(text, /SEARCH u USING INDEX users_name_key \(tenant_id=\? AND name_key=\?\)/, text);
@@ -237,13 +276,17 @@ for (const { engine, skip } of testEngines()) {
     let database: SqlDatabase;
     const tenantId = 'budget-tenant';
     // Keys k01…k30, people in order; every third key is shared by two people (a set).
-    const expected = Array.from({ length: 30 }, (_, i) => i + 1).filter((n) => n % 3 === 0).map((n) => `name:k${String(n).padStart(2, '0')}`);
+    const expected = Array.from({ length: 30 }, (_, i) => i + 1)
+      .filter((n) => n % 3 === 0)
+      .map((n) => `name:k${String(n).padStart(2, '0')}`);
 
     before(async () => {
       test = await createTestDatabase(engine);
       database = engine === 'sqlite' ? openSqlite(test.url) : await openPostgres({ url: test.url, poolSize: 2 });
       await migrateToLatest(database.db, engine, database.schema);
-      await sql`insert into tenants (id, slug, name, provisioning_enabled, settings, created_ms) values (${tenantId}, 'budget', 'budget', 1, '{}', 0)`.execute(database.db);
+      await sql`insert into tenants (id, slug, name, provisioning_enabled, settings, created_ms) values (${tenantId}, 'budget', 'budget', 1, '{}', 0)`.execute(
+        database.db,
+      );
       let n = 0;
       for (let k = 1; k <= 30; k++) {
         for (let copy = 0; copy < (k % 3 === 0 ? 2 : 1); copy++) {

@@ -18,13 +18,22 @@ import type { RosterDatabase } from './tables.js';
 const skip = testEngines().find((e) => e.engine === 'postgres')!.skip;
 
 const tenantRow = (slug: string) => ({
-  id: uuidv7(), slug, name: slug, provisioningEnabled: true, settings: {}, createdMs: Date.now(), lastRequestMs: null, lastChangeMs: null,
+  id: uuidv7(),
+  slug,
+  name: slug,
+  provisioningEnabled: true,
+  settings: {},
+  createdMs: Date.now(),
+  lastRequestMs: null,
+  lastChangeMs: null,
 });
 const draft = (n: number) => ({ id: uuidv7(), type: 'test.event', occurredMs: n, data: { n } });
 
 /** What a process leaves behind when it stops between a change's commit and its numbering. */
 async function commitUnnumbered(db: Kysely<RosterDatabase>, tenantId: string, n: number): Promise<void> {
-  await sql`insert into events (tenant_id, id, type, occurred_ms, data) values (${tenantId}, ${uuidv7()}, 'test.event', ${n}, ${JSON.stringify({ n })}::jsonb)`.execute(db);
+  await sql`insert into events (tenant_id, id, type, occurred_ms, data) values (${tenantId}, ${uuidv7()}, 'test.event', ${n}, ${JSON.stringify({ n })}::jsonb)`.execute(
+    db,
+  );
 }
 
 describe('numbering events after commit on PostgreSQL', { skip }, () => {
@@ -49,18 +58,31 @@ describe('numbering events after commit on PostgreSQL', { skip }, () => {
     await store.tenants.create(tenant);
     const scope: TenantScope = { tenantId: tenant.id };
     await store.transaction(scope, (r) => r.events.append([draft(1)]));
-    assert.deepEqual((await store.read(scope, (r) => r.events.after(0, 10))).map((e) => e.seq), [1]);
+    assert.deepEqual(
+      (await store.read(scope, (r) => r.events.after(0, 10))).map((e) => e.seq),
+      [1],
+    );
 
     // Written and committed by "another process" that stopped before numbering them.
     await commitUnnumbered(raw.db, tenant.id, 2);
     await commitUnnumbered(raw.db, tenant.id, 3);
     await waitUntil(async () => (await store.read(scope, (r) => r.events.lastSeq())) === 3, 'the sweep to number the left-behind events');
     const events = await store.read(scope, (r) => r.events.after(0, 10));
-    assert.deepEqual(events.map((e) => [e.seq, e.data['n']]), [[1, 1], [2, 2], [3, 3]]);
+    assert.deepEqual(
+      events.map((e) => [e.seq, e.data['n']]),
+      [
+        [1, 1],
+        [2, 2],
+        [3, 3],
+      ],
+    );
 
     // The next change of this process continues the sequence.
     await store.transaction(scope, (r) => r.events.append([draft(4)]));
-    assert.deepEqual((await store.read(scope, (r) => r.events.after(3, 10))).map((e) => [e.seq, e.data['n']]), [[4, 4]]);
+    assert.deepEqual(
+      (await store.read(scope, (r) => r.events.after(3, 10))).map((e) => [e.seq, e.data['n']]),
+      [[4, 4]],
+    );
   });
 
   it('a snapshot numbers what is committed before it opens its view, so its count holds every event it sees', async () => {
@@ -96,10 +118,14 @@ describe('the migration to numbering after commit, on a PostgreSQL outbox that h
       const migrator = new Migrator({ db: raw.db, provider: { getMigrations: async () => earlier }, migrationTableSchema: raw.schema ?? 'public' });
       const { error } = await migrator.migrateToLatest();
       assert.equal(error, undefined);
-      await sql`insert into tenants (id, slug, name, provisioning_enabled, settings, created_ms) values (${tenant.id}, ${tenant.slug}, ${tenant.name}, 1, '{}', ${tenant.createdMs})`.execute(raw.db);
+      await sql`insert into tenants (id, slug, name, provisioning_enabled, settings, created_ms) values (${tenant.id}, ${tenant.slug}, ${tenant.name}, 1, '{}', ${tenant.createdMs})`.execute(
+        raw.db,
+      );
       await sql`insert into event_sequences (tenant_id, last_seq) values (${tenant.id}, 2)`.execute(raw.db);
       for (const seq of [1, 2]) {
-        await sql`insert into events (tenant_id, seq, id, type, occurred_ms, data) values (${tenant.id}, ${seq}, ${uuidv7()}, 'test.event', ${seq}, ${JSON.stringify({ n: seq })}::jsonb)`.execute(raw.db);
+        await sql`insert into events (tenant_id, seq, id, type, occurred_ms, data) values (${tenant.id}, ${seq}, ${uuidv7()}, 'test.event', ${seq}, ${JSON.stringify({ n: seq })}::jsonb)`.execute(
+          raw.db,
+        );
       }
     } finally {
       await raw.close();
@@ -110,7 +136,15 @@ describe('the migration to numbering after commit, on a PostgreSQL outbox that h
       const scope = { tenantId: tenant.id };
       await store.transaction(scope, (r) => r.events.append([draft(3), draft(4)]));
       const events = await store.read(scope, (r) => r.events.after(0, 10));
-      assert.deepEqual(events.map((e) => [e.seq, e.data['n']]), [[1, 1], [2, 2], [3, 3], [4, 4]]);
+      assert.deepEqual(
+        events.map((e) => [e.seq, e.data['n']]),
+        [
+          [1, 1],
+          [2, 2],
+          [3, 3],
+          [4, 4],
+        ],
+      );
     } finally {
       await store.close();
     }

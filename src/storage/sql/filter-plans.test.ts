@@ -93,12 +93,12 @@ function sqliteFaults(rows: readonly SqlitePlanRow[], children: Record<string, R
 
 interface PostgresPlanNode {
   'Node Type': string;
-  'Alias'?: string;
+  Alias?: string;
   'Index Cond'?: string;
   'Recheck Cond'?: string;
   'Parent Relationship'?: string;
   'Subplan Name'?: string;
-  'Plans'?: PostgresPlanNode[];
+  Plans?: PostgresPlanNode[];
 }
 
 /**
@@ -143,34 +143,66 @@ const GROUPS = 60;
  * emails, 60 groups of 50 members), inserted as sets.
  */
 async function seed(db: Kysely<RosterDatabase>): Promise<void> {
-  const inChunks = async <T,>(rows: T[], insert: (chunk: T[]) => Promise<unknown>) => {
+  const inChunks = async <T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>) => {
     for (let at = 0; at < rows.length; at += 500) await insert(rows.slice(at, at + 500));
   };
   for (const tenant of TENANTS) {
-    await db.insertInto('tenants').values({ id: tenant, slug: tenant, name: tenant, provisioning_enabled: 1, settings: '{}', created_ms: 0, last_request_ms: null, last_change_ms: null }).execute();
+    await db
+      .insertInto('tenants')
+      .values({ id: tenant, slug: tenant, name: tenant, provisioning_enabled: 1, settings: '{}', created_ms: 0, last_request_ms: null, last_change_ms: null })
+      .execute();
     const id = (i: number) => `${tenant}-person-${String(i).padStart(6, '0')}`;
     const people = Array.from({ length: PEOPLE }, (_, i) => {
       const document = { userName: `user${i}@example.com`, ...(i % 3 === 0 ? { title: 'Engineer' } : {}) };
       return {
-        tenant_id: tenant, id: id(i), user_name: `user${i}@example.com`, user_name_fold: `user${i}@example.com`, external_id: `ext-${i}`,
-        display_name_fold: `person ${i}`, active: i % 10 === 0 ? 0 : 1, data: JSON.stringify(document),
-        version: 1, created_ms: i, modified_ms: i, source: 'scim', employee_number: null, manager_id: null, missing: '',
-        search_text: userSearchText(document), name_key: personNameKey(document),
+        tenant_id: tenant,
+        id: id(i),
+        user_name: `user${i}@example.com`,
+        user_name_fold: `user${i}@example.com`,
+        external_id: `ext-${i}`,
+        display_name_fold: `person ${i}`,
+        active: i % 10 === 0 ? 0 : 1,
+        data: JSON.stringify(document),
+        version: 1,
+        created_ms: i,
+        modified_ms: i,
+        source: 'scim',
+        employee_number: null,
+        manager_id: null,
+        missing: '',
+        search_text: userSearchText(document),
+        name_key: personNameKey(document),
       };
     });
     await inChunks(people, (chunk) => db.insertInto('users').values(chunk).execute());
     const emails = people.flatMap((person, i) => [
       { tenant_id: tenant, user_id: person.id, position: 0, value: `u${i}@x.com`, value_fold: `u${i}@x.com`, type: 'work', is_primary: 1 },
-      ...(i % 2 === 0 ? [{ tenant_id: tenant, user_id: person.id, position: 1, value: `u${i}@home.org`, value_fold: `u${i}@home.org`, type: 'home', is_primary: 0 }] : []),
+      ...(i % 2 === 0
+        ? [{ tenant_id: tenant, user_id: person.id, position: 1, value: `u${i}@home.org`, value_fold: `u${i}@home.org`, type: 'home', is_primary: 0 }]
+        : []),
     ]);
     await inChunks(emails, (chunk) => db.insertInto('user_emails').values(chunk).execute());
     const groups = Array.from({ length: GROUPS }, (_, g) => ({
-      tenant_id: tenant, id: `${tenant}-group-${g}`, display_name: `group ${g}`, display_name_fold: `group ${g}`, external_id: null,
-      data: JSON.stringify({ displayName: `group ${g}` }), version: 1, created_ms: g, modified_ms: g,
+      tenant_id: tenant,
+      id: `${tenant}-group-${g}`,
+      display_name: `group ${g}`,
+      display_name_fold: `group ${g}`,
+      external_id: null,
+      data: JSON.stringify({ displayName: `group ${g}` }),
+      version: 1,
+      created_ms: g,
+      modified_ms: g,
     }));
     await inChunks(groups, (chunk) => db.insertInto('groups').values(chunk).execute());
     const members = groups.flatMap((group, g) =>
-      Array.from({ length: 50 }, (_, k) => ({ tenant_id: tenant, group_id: group.id, member_id: id((g * 50 + k) % PEOPLE), member_type: 'User', display: null, created_ms: 0 })),
+      Array.from({ length: 50 }, (_, k) => ({
+        tenant_id: tenant,
+        group_id: group.id,
+        member_id: id((g * 50 + k) % PEOPLE),
+        member_type: 'User',
+        display: null,
+        created_ms: 0,
+      })),
     );
     await inChunks(members, (chunk) => db.insertInto('group_members').values(chunk).execute());
   }
@@ -229,7 +261,8 @@ for (const { engine, skip } of testEngines()) {
     for (const table of ['users', 'groups'] as const) {
       it(`${table}: the page and the count of every filter shape, in id order and sorted`, async () => {
         const listable = listables()[table];
-        const sortField = table === 'users' ? { path: ['userName'], type: 'string' as const, caseExact: false } : { path: ['displayName'], type: 'string' as const, caseExact: false };
+        const sortField =
+          table === 'users' ? { path: ['userName'], type: 'string' as const, caseExact: false } : { path: ['displayName'], type: 'string' as const, caseExact: false };
         const faults: string[] = [];
         const shapes = filterShapes(table);
         for (const { filter } of shapes) {

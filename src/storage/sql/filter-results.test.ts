@@ -61,20 +61,23 @@ const BASE_MS = Date.UTC(2024, 0, 1);
 
 /** People whose stored form says exactly what their document says (every email has a value and an explicit primary). */
 function peopleDocuments(): JsonObject[] {
-  return Array.from({ length: 40 }, (_, i): JsonObject => ({
-    userName: i % 7 === 0 ? `Ada${i}@X.com` : `user${i}@example.com`,
-    active: i % 5 !== 0,
-    ...(i % 3 === 0 ? { title: i % 2 === 0 ? 'u5 Engineer' : 'Title 3' } : {}),
-    ...(i % 4 === 0 ? { externalId: `ext-${i}` } : {}),
-    ...(i % 6 !== 0 ? { displayName: `Person ${i}` } : {}),
-    ...(i % 2 === 0 ? { name: { givenName: `u${i}` } } : {}),
-    ...(i % 5 === 1 ? { 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { department: `u${i} dept` } } : {}),
-    emails: [
-      ...(i % 9 === 8 ? [] : [{ value: `u${i}@x.com`, primary: i % 3 !== 1, ...(i % 4 !== 3 ? { type: i % 2 === 0 ? 'work' : 'home' } : {}) } as JsonObject]),
-      ...(i % 3 === 0 ? [{ value: `U${i + 1}@Home.org`, primary: false, type: 'other', display: `u${i} at home` }] : []),
-    ],
-    ...(i % 4 === 1 ? { phoneNumbers: [{ value: `+1 555 ${i}`, type: 'work' }] } : {}),
-  }));
+  return Array.from(
+    { length: 40 },
+    (_, i): JsonObject => ({
+      userName: i % 7 === 0 ? `Ada${i}@X.com` : `user${i}@example.com`,
+      active: i % 5 !== 0,
+      ...(i % 3 === 0 ? { title: i % 2 === 0 ? 'u5 Engineer' : 'Title 3' } : {}),
+      ...(i % 4 === 0 ? { externalId: `ext-${i}` } : {}),
+      ...(i % 6 !== 0 ? { displayName: `Person ${i}` } : {}),
+      ...(i % 2 === 0 ? { name: { givenName: `u${i}` } } : {}),
+      ...(i % 5 === 1 ? { 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { department: `u${i} dept` } } : {}),
+      emails: [
+        ...(i % 9 === 8 ? [] : [{ value: `u${i}@x.com`, primary: i % 3 !== 1, ...(i % 4 !== 3 ? { type: i % 2 === 0 ? 'work' : 'home' } : {}) } as JsonObject]),
+        ...(i % 3 === 0 ? [{ value: `U${i + 1}@Home.org`, primary: false, type: 'other', display: `u${i} at home` }] : []),
+      ],
+      ...(i % 4 === 1 ? { phoneNumbers: [{ value: `+1 555 ${i}`, type: 'work' }] } : {}),
+    }),
+  );
 }
 
 for (const { engine, skip } of testEngines()) {
@@ -88,12 +91,23 @@ for (const { engine, skip } of testEngines()) {
     before(async () => {
       ({ store, dispose } = await openTestStore(engine));
       const tenantId = uuidv7();
-      await store.tenants.create({ id: tenantId, slug: 'results', name: 'results', provisioningEnabled: true, settings: {}, createdMs: 0, lastRequestMs: null, lastChangeMs: null });
+      await store.tenants.create({
+        id: tenantId,
+        slug: 'results',
+        name: 'results',
+        provisioningEnabled: true,
+        settings: {},
+        createdMs: 0,
+        lastRequestMs: null,
+        lastChangeMs: null,
+      });
       scope = { tenantId };
       const people = peopleDocuments().map((document, i) =>
         userRecordFrom(document, { id: uuidv7(), version: 1, createdMs: BASE_MS + i, modifiedMs: BASE_MS + i * 1000, source: 'scim', managerId: null }),
       );
-      const groups = Array.from({ length: 6 }, (_, g) => groupRecordFrom({ displayName: [`alpha ${g}`, `eng ${g}`, `Group ${g}`][g % 3]! }, { id: uuidv7(), version: 1, createdMs: BASE_MS + g, modifiedMs: BASE_MS + g }));
+      const groups = Array.from({ length: 6 }, (_, g) =>
+        groupRecordFrom({ displayName: [`alpha ${g}`, `eng ${g}`, `Group ${g}`][g % 3]! }, { id: uuidv7(), version: 1, createdMs: BASE_MS + g, modifiedMs: BASE_MS + g }),
+      );
       member = people[3]!.id;
       const membersOf = (g: number) => people.filter((_, i) => i % (g + 2) === 0 || i === 3).map((p) => ({ id: p.id, type: 'User' as const }));
       await store.transaction(scope, async (r) => {
@@ -109,14 +123,19 @@ for (const { engine, skip } of testEngines()) {
       for (const [g, group] of groups.entries()) {
         const members = [...membersOf(g), ...(g === 1 ? [{ id: groups[0]!.id, type: 'Group' }] : [])];
         resources.groups.set(group.id, {
-          ...group.document, id: group.id, meta: { created: iso(group.createdMs), lastModified: iso(group.modifiedMs) },
+          ...group.document,
+          id: group.id,
+          meta: { created: iso(group.createdMs), lastModified: iso(group.modifiedMs) },
           members: members.map((m) => ({ value: m.id, type: m.type, display: nameOf.get(m.id)! })),
         });
       }
       for (const person of people) {
         const direct = groups.filter((_, g) => membersOf(g).some((m) => m.id === person.id));
         resources.users.set(person.id, {
-          ...person.document, id: person.id, active: person.active, meta: { created: iso(person.createdMs), lastModified: iso(person.modifiedMs) },
+          ...person.document,
+          id: person.id,
+          active: person.active,
+          meta: { created: iso(person.createdMs), lastModified: iso(person.modifiedMs) },
           groups: direct.map((g) => ({ value: g.id, display: g.displayName, type: 'direct' })),
         });
       }
@@ -133,7 +152,9 @@ for (const { engine, skip } of testEngines()) {
           const where = resolveFilter(schema, filter);
           const page = { kind: 'index' as const, offset: 0, limit: 1000 };
           const listed = await store.read(scope, async (r) =>
-            table === 'users' ? (await r.users.listWithGroups({ where, page })).rows.map((row) => row.user.id) : (await r.groups.list({ where, page })).rows.map((row) => row.id),
+            table === 'users'
+              ? (await r.users.listWithGroups({ where, page })).rows.map((row) => row.user.id)
+              : (await r.groups.list({ where, page })).rows.map((row) => row.id),
           );
           const expected = [...resources[table]].filter(([, resource]) => matchesResource(resource, filter, schema)).map(([id]) => id);
           if (expected.length > 0 && expected.length < resources[table].size) matchedSome++;

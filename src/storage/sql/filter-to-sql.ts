@@ -3,7 +3,6 @@ import { foldText } from '../fold.js';
 import { UnsupportedConditionError, type ComparisonOperator, type Condition, type Field } from '../query.js';
 import type { SqlDialect } from './dialects/dialect.js';
 
-
 /** How a field of the current row (or collection element) maps to SQL. */
 export interface ColumnMapping {
   /** The raw expression. */
@@ -40,11 +39,7 @@ export interface ConditionScope {
    * A sub-query (never null) for "some element matches" over a collection kept in its own table, or
    * undefined to use the JSON array.
    */
-  collection?(
-    path: readonly string[],
-    element: (scope: ConditionScope) => RawBuilder<boolean>,
-    placement: Placement,
-  ): RawBuilder<boolean> | undefined;
+  collection?(path: readonly string[], element: (scope: ConditionScope) => RawBuilder<boolean>, placement: Placement): RawBuilder<boolean> | undefined;
 }
 
 /**
@@ -66,7 +61,10 @@ function compile(scope: ConditionScope, condition: Condition, placement: Placeme
       // Every operand was about one collection: a single "some element matches" that keeps its place.
       if (operands.length === 1) return compile(scope, operands[0]!, placement);
       const nested = { ...placement, conjunct: false };
-      return sql<boolean>`(${sql.join(operands.map((operand) => compile(scope, operand, nested)), sql` or `)})`;
+      return sql<boolean>`(${sql.join(
+        operands.map((operand) => compile(scope, operand, nested)),
+        sql` or `,
+      )})`;
     }
     case 'not': {
       const operands = condition.condition.kind === 'or' ? alternatives(condition.condition) : [condition.condition];
@@ -166,12 +164,7 @@ function presentToSql(scope: ConditionScope, field: Field): RawBuilder<boolean> 
 
 const ORDERING: Record<'gt' | 'ge' | 'lt' | 'le', string> = { gt: '>', ge: '>=', lt: '<', le: '<=' };
 
-function compareToSql(
-  scope: ConditionScope,
-  field: Field,
-  op: ComparisonOperator,
-  value: string | number | boolean | null,
-): RawBuilder<boolean> {
+function compareToSql(scope: ConditionScope, field: Field, op: ComparisonOperator, value: string | number | boolean | null): RawBuilder<boolean> {
   const mapping = mappingFor(scope, field);
   if (value === null) {
     // `attr eq null` asks for "no value" (RFC 7643 §2.5); `ne null` for a value.
@@ -210,12 +203,7 @@ export function comparisonParameter(scope: ConditionScope, field: Field, value: 
 }
 
 /** Picks the column (folded or not) and converts the value to what that column stores. */
-function operands(
-  dialect: SqlDialect,
-  mapping: ColumnMapping,
-  field: Field,
-  value: string | number | boolean,
-): { left: RawBuilder<unknown>; right: string | number } {
+function operands(dialect: SqlDialect, mapping: ColumnMapping, field: Field, value: string | number | boolean): { left: RawBuilder<unknown>; right: string | number } {
   switch (mapping.storage) {
     case 'bool':
       return { left: mapping.expression, right: value === true || value === 'true' ? 1 : 0 };

@@ -149,12 +149,7 @@ export class SqlGroupRepository implements GroupRepository {
 
   async update(group: GroupRecord): Promise<boolean> {
     try {
-      await this.db
-        .updateTable('groups')
-        .set(this.columns(group))
-        .where('tenant_id', '=', this.tenantId)
-        .where('id', '=', group.id)
-        .execute();
+      await this.db.updateTable('groups').set(this.columns(group)).where('tenant_id', '=', this.tenantId).where('id', '=', group.id).execute();
       return true;
     } catch (error) {
       if (isUniqueViolation(error)) return false;
@@ -280,22 +275,12 @@ export class SqlGroupRepository implements GroupRepository {
   }
 
   async removeAllMembers(groupId: string): Promise<string[]> {
-    const rows = await this.db
-      .deleteFrom('group_members')
-      .where('tenant_id', '=', this.tenantId)
-      .where('group_id', '=', groupId)
-      .returning('member_id')
-      .execute();
+    const rows = await this.db.deleteFrom('group_members').where('tenant_id', '=', this.tenantId).where('group_id', '=', groupId).returning('member_id').execute();
     return rows.map((r) => r.member_id);
   }
 
   async removeMemberEverywhere(memberId: string): Promise<string[]> {
-    const rows = await this.db
-      .deleteFrom('group_members')
-      .where('tenant_id', '=', this.tenantId)
-      .where('member_id', '=', memberId)
-      .returning('group_id')
-      .execute();
+    const rows = await this.db.deleteFrom('group_members').where('tenant_id', '=', this.tenantId).where('member_id', '=', memberId).returning('group_id').execute();
     return rows.map((r) => r.group_id);
   }
 

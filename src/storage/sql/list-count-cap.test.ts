@@ -17,18 +17,33 @@ for (const { engine, skip } of testEngines()) {
     before(async () => {
       ({ store, dispose } = await openTestStore(engine));
       const id = uuidv7();
-      await store.tenants.create({ id, slug: 'capped', name: 'capped', provisioningEnabled: true, settings: {}, createdMs: Date.now(), lastRequestMs: null, lastChangeMs: null });
+      await store.tenants.create({
+        id,
+        slug: 'capped',
+        name: 'capped',
+        provisioningEnabled: true,
+        settings: {},
+        createdMs: Date.now(),
+        lastRequestMs: null,
+        lastChangeMs: null,
+      });
       scope = { tenantId: id };
       await store.transaction(scope, async (r) => {
         for (let i = 0; i < 7; i++) {
           const now = Date.now();
-          assert.equal(await r.users.insert(userRecordFrom({ userName: `cap${i}@example.com` }, { id: uuidv7(), version: 1, createdMs: now, modifiedMs: now, source: 'scim', managerId: null })), true);
+          assert.equal(
+            await r.users.insert(
+              userRecordFrom({ userName: `cap${i}@example.com` }, { id: uuidv7(), version: 1, createdMs: now, modifiedMs: now, source: 'scim', managerId: null }),
+            ),
+            true,
+          );
         }
       });
     });
     after(async () => dispose?.());
 
-    const list = (limit: number, countCap?: number) => store.read(scope, (r) => r.users.list({ page: { kind: 'cursor', limit }, ...(countCap !== undefined ? { countCap } : {}) }));
+    const list = (limit: number, countCap?: number) =>
+      store.read(scope, (r) => r.users.list({ page: { kind: 'cursor', limit }, ...(countCap !== undefined ? { countCap } : {}) }));
 
     it('stops counting at the cap and says so', async () => {
       const page = await list(2, 4);

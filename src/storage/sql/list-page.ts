@@ -62,7 +62,8 @@ export async function listPage<Row extends PageRow>(
     if (!wantCount) return { rows };
     // A page that is neither full nor empty tells the total by itself (the usual answer to a
     // lookup such as userName eq): only full or empty pages need a count.
-    const total = rows.length > 0 && rows.length < limit ? offset + rows.length : offset === 0 && limit > 0 && rows.length === 0 ? 0 : await countAll(db, engine, parts());
+    const total =
+      rows.length > 0 && rows.length < limit ? offset + rows.length : offset === 0 && limit > 0 && rows.length === 0 ? 0 : await countAll(db, engine, parts());
     return { rows, total };
   }
 
@@ -74,8 +75,7 @@ export async function listPage<Row extends PageRow>(
   const rows = await longRead<Row>(db, engine, page.compile(db));
   const pageRows = rows.slice(0, query.page.limit);
   const last = pageRows[pageRows.length - 1];
-  const next: CursorPosition | undefined =
-    rows.length > query.page.limit && last ? { id: last.id, sortValue: last.sort_value ?? null } : undefined;
+  const next: CursorPosition | undefined = rows.length > query.page.limit && last ? { id: last.id, sortValue: last.sort_value ?? null } : undefined;
   if (!wantCount) return { rows: pageRows, ...(next ? { next } : {}) };
   const cap = query.countCap;
   // A page that is not full, and is the first, is every match: no count needed.
@@ -111,9 +111,7 @@ function queryParts(
   const descending = query.sort?.descending === true;
   const direction = sql.raw(descending ? 'desc' : 'asc');
   const idRef = sql.ref(`${alias}.id`);
-  const orderBy = sortExpr
-    ? sql`order by ${sortExpr} ${direction}, ${idRef} ${direction}`
-    : sql`order by ${idRef} ${direction}`;
+  const orderBy = sortExpr ? sql`order by ${sortExpr} ${direction}, ${idRef} ${direction}` : sql`order by ${idRef} ${direction}`;
   const sortColumn = sortExpr ? sql`, ${sortExpr} as sort_value` : sql``;
   return {
     tableRef,
@@ -127,9 +125,7 @@ function queryParts(
         where ${tenantMatch} and ${filter}${more ? sql` and ${more}` : sql``} ${orderBy} ${limit}`;
       // The extra column is computed for the page's rows only: the page is chosen first, then joined
       // (and ordered again by the same expressions, which the sub-query's columns still answer to).
-      return extra
-        ? sql<Row>`select ${sql.raw(alias)}.*, ${extra.column} from (${page}) as ${sql.raw(alias)} ${extra.join} ${orderBy}`
-        : sql<Row>`${page}`;
+      return extra ? sql<Row>`select ${sql.raw(alias)}.*, ${extra.column} from (${page}) as ${sql.raw(alias)} ${extra.join} ${orderBy}` : sql<Row>`${page}`;
     },
   };
 }
@@ -218,12 +214,7 @@ export function listStatements(
 }
 
 /** Rows strictly after the cursor in (sort value, id) order. Sort expressions are null-free (coalesced). */
-function keysetCondition(
-  sortExpr: RawBuilder<unknown> | undefined,
-  idRef: RawBuilder<unknown>,
-  after: CursorPosition,
-  descending: boolean,
-): RawBuilder<boolean> {
+function keysetCondition(sortExpr: RawBuilder<unknown> | undefined, idRef: RawBuilder<unknown>, after: CursorPosition, descending: boolean): RawBuilder<boolean> {
   const cmp = sql.raw(descending ? '<' : '>');
   if (!sortExpr) return sql<boolean>`${idRef} ${cmp} ${after.id}`;
   return sql<boolean>`(${sortExpr} ${cmp} ${after.sortValue} or (${sortExpr} = ${after.sortValue} and ${idRef} ${cmp} ${after.id}))`;

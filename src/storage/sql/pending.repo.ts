@@ -48,12 +48,7 @@ export class SqlPendingReferenceRepository implements PendingReferenceRepository
   }
 
   async removeForSubject(kind: PendingKind, subjectId: string): Promise<void> {
-    await this.db
-      .deleteFrom('pending_references')
-      .where('tenant_id', '=', this.tenantId)
-      .where('kind', '=', kind)
-      .where('subject_id', '=', subjectId)
-      .execute();
+    await this.db.deleteFrom('pending_references').where('tenant_id', '=', this.tenantId).where('kind', '=', kind).where('subject_id', '=', subjectId).execute();
   }
 
   async removeReferences(kind: PendingKind, subjectId: string, referenceFolds: readonly string[]): Promise<void> {

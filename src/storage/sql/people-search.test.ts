@@ -70,7 +70,11 @@ for (const { engine, skip } of testEngines()) {
       for (const id of [TENANT, OTHER]) {
         await sql`insert into tenants (id, slug, name, provisioning_enabled, settings, created_ms) values (${id}, ${id}, ${id}, 1, ${'{}'}, 0)`.execute(database.db);
       }
-      ids['grace'] = await insert(TENANT, { userName: 'ghopper@navy.example', name: { givenName: 'Grace', familyName: 'Hopper' }, emails: [{ value: 'grace@cobol.example' }] });
+      ids['grace'] = await insert(TENANT, {
+        userName: 'ghopper@navy.example',
+        name: { givenName: 'Grace', familyName: 'Hopper' },
+        emails: [{ value: 'grace@cobol.example' }],
+      });
       ids['ada'] = await insert(TENANT, { userName: 'ada@analytical.example', displayName: 'Ada Lovelace' });
       ids['other'] = await insert(OTHER, { userName: 'ghopper@navy.example', name: { givenName: 'Grace', familyName: 'Hopper' } });
       if (engine === 'postgres') {
@@ -140,13 +144,15 @@ for (const { engine, skip } of testEngines()) {
       });
 
       it("drops a tenant's search rows with the tenant (the cascade fires the triggers)", async () => {
-        const keys = async () => Number((await sql<{ n: number }>`select count(*) as n from user_search_keys where tenant_id = ${OTHER}`.execute(database.db)).rows[0]?.n);
-        const matches = async () => Number((await sql<{ n: number }>`select count(*) as n from user_search where user_search match ${'"hopper"'}`.execute(database.db)).rows[0]?.n);
+        const keys = async () =>
+          Number((await sql<{ n: number }>`select count(*) as n from user_search_keys where tenant_id = ${OTHER}`.execute(database.db)).rows[0]?.n);
+        const matches = async () =>
+          Number((await sql<{ n: number }>`select count(*) as n from user_search where user_search match ${'"hopper"'}`.execute(database.db)).rows[0]?.n);
         assert.equal(await keys(), 1);
         assert.equal(await matches(), 2);
         await sql`delete from tenants where id = ${OTHER}`.execute(database.db);
         assert.equal(await keys(), 0);
-        assert.equal(await matches(), 1, 'only acme\'s Grace is left in the index');
+        assert.equal(await matches(), 1, "only acme's Grace is left in the index");
         assert.deepEqual(await search('hopper'), [ids['grace']]);
       });
     }
@@ -163,20 +169,31 @@ for (const { engine, skip } of testEngines()) {
         await migrateUpTo(database.db, engine, '008-lighter-outbox', database.schema);
         await sql`insert into tenants (id, slug, name, provisioning_enabled, settings, created_ms) values (${TENANT}, 'a', 'a', 1, ${'{}'}, 0)`.execute(database.db);
         // More people than one backfill batch (1,000), with Grace last.
-        const data = (i: number) => (i === 1500 ? JSON.stringify({ userName: 'late@x.example', name: { givenName: 'Grace', familyName: 'Hopper' } }) : JSON.stringify({ userName: `p${i}@x.example` }));
+        const data = (i: number) =>
+          i === 1500
+            ? JSON.stringify({ userName: 'late@x.example', name: { givenName: 'Grace', familyName: 'Hopper' } })
+            : JSON.stringify({ userName: `p${i}@x.example` });
         const rows = Array.from({ length: 1501 }, (_, i) => [TENANT, `id-${String(i).padStart(5, '0')}`, `p${i}@x.example`, data(i)]);
         await sql`insert into users (tenant_id, id, user_name, user_name_fold, active, data, version, created_ms, modified_ms)
           select v.t, v.id, v.u, v.u, 1, ${engine === 'postgres' ? sql`v.d::jsonb` : sql`v.d`}, 1, 0, 0
-          from (${engine === 'postgres'
-            ? sql`select r ->> 0 as t, r ->> 1 as id, r ->> 2 as u, r ->> 3 as d from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) r`
-            : sql`select value ->> 0 as t, value ->> 1 as id, value ->> 2 as u, value ->> 3 as d from json_each(${JSON.stringify(rows)})`}) v`.execute(database.db);
+          from (${
+            engine === 'postgres'
+              ? sql`select r ->> 0 as t, r ->> 1 as id, r ->> 2 as u, r ->> 3 as d from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) r`
+              : sql`select value ->> 0 as t, value ->> 1 as id, value ->> 2 as u, value ->> 3 as d from json_each(${JSON.stringify(rows)})`
+          }) v`.execute(database.db);
         await migrateToLatest(database.db, engine, database.schema);
         store = new SqlStore(database, { eventSweepMs: 0 });
         const found = await store.read({ tenantId: TENANT }, (repos) => repos.users.list({ search: 'hopp', page: { kind: 'cursor', limit: 50 } }));
-        assert.deepEqual(found.rows.map((u) => u.id), ['id-01500']);
+        assert.deepEqual(
+          found.rows.map((u) => u.id),
+          ['id-01500'],
+        );
         assert.equal(found.total, 1);
         const some = await store.read({ tenantId: TENANT }, (repos) => repos.users.list({ search: '99@X', page: { kind: 'cursor', limit: 50 } }));
-        assert.deepEqual(some.rows.map((u) => u.id), [99, 199, 299, 399, 499, 599, 699, 799, 899, 999, 1099, 1199, 1299, 1399, 1499].map((i) => `id-${String(i).padStart(5, '0')}`));
+        assert.deepEqual(
+          some.rows.map((u) => u.id),
+          [99, 199, 299, 399, 499, 599, 699, 799, 899, 999, 1099, 1199, 1299, 1399, 1499].map((i) => `id-${String(i).padStart(5, '0')}`),
+        );
       } finally {
         if (store) await store.close();
         else await database.close();

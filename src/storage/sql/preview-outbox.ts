@@ -43,7 +43,11 @@ export async function goLiveIn(trx: Kysely<RosterDatabase>, dialect: SqlDialect,
     })
     .execute();
   await trx.deleteFrom('events').where('tenant_id', '=', tenantId).where('seq', '<', seq).execute();
-  await trx.updateTable('event_sequences').set({ pruned_seq: seq - 1 }).where('tenant_id', '=', tenantId).execute();
+  await trx
+    .updateTable('event_sequences')
+    .set({ pruned_seq: seq - 1 })
+    .where('tenant_id', '=', tenantId)
+    .execute();
   await trx.updateTable('tenants').set({ mode: 'live' }).where('id', '=', tenantId).execute();
   return seq;
 }

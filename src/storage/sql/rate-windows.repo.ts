@@ -22,8 +22,7 @@ export class SqlRateCounters implements RateCounters {
   async take(requests: readonly RateLimitRequest[], nowMs: number): Promise<number[]> {
     if (requests.length === 0) return [];
     const rows = requests.map(
-      (r) =>
-        sql`(${r.key}, ${r.windowMs}::bigint, ${r.limit}::integer, ${windowStart(nowMs, r.windowMs)}::bigint, 1, 0, ${nowMs}::bigint, true)`,
+      (r) => sql`(${r.key}, ${r.windowMs}::bigint, ${r.limit}::integer, ${windowStart(nowMs, r.windowMs)}::bigint, 1, 0, ${nowMs}::bigint, true)`,
     );
     // The previous window's weight: how much of it is still within one window of now.
     const weight = sql`(1.0 - (excluded.last_ms - excluded.window_start_ms)::float8 / excluded.window_ms)`;

@@ -45,8 +45,20 @@ const INSERT_POSTGRES = `insert into request_log (${COLUMNS})
 
 function asRow(e: RequestLogEntry): unknown[] {
   return [
-    e.tenantId, e.id, e.atMs, e.method, e.path, e.status, e.durationMs, e.client, e.credentialId,
-    e.resourceType, e.resourceId, e.changed ? 1 : 0, e.notes, e.error,
+    e.tenantId,
+    e.id,
+    e.atMs,
+    e.method,
+    e.path,
+    e.status,
+    e.durationMs,
+    e.client,
+    e.credentialId,
+    e.resourceType,
+    e.resourceId,
+    e.changed ? 1 : 0,
+    e.notes,
+    e.error,
   ];
 }
 
@@ -90,7 +102,10 @@ export class SqlRequestLogRepository implements RequestLogRepository {
       const has = (column: string) => this.dialect.contains(sql`lower(coalesce(${sql.ref(column)}, ''))`, needle);
       q = q.where(sql<boolean>`(${has('path')} or ${has('client')} or ${has('error')})`);
     }
-    const rows = await q.orderBy('id', query.after ? 'asc' : 'desc').limit(query.limit).execute();
+    const rows = await q
+      .orderBy('id', query.after ? 'asc' : 'desc')
+      .limit(query.limit)
+      .execute();
     return rows.map(toEntry);
   }
 

@@ -135,8 +135,23 @@ export class SqlSetupLinkRepository implements SetupLinkRepository {
       .selectFrom('setup_sessions as s')
       .innerJoin('setup_links as l', 'l.id', 's.link_id')
       .select([
-        's.id_hash', 's.link_id', 's.created_ms as session_created_ms', 's.last_seen_ms', 's.expires_ms as session_expires_ms',
-        'l.id', 'l.tenant_id', 'l.secret_hash', 'l.created_ms', 'l.expires_ms', 'l.single_use', 'l.idp', 'l.branding', 'l.created_by', 'l.uses', 'l.last_used_ms', 'l.revoked_ms',
+        's.id_hash',
+        's.link_id',
+        's.created_ms as session_created_ms',
+        's.last_seen_ms',
+        's.expires_ms as session_expires_ms',
+        'l.id',
+        'l.tenant_id',
+        'l.secret_hash',
+        'l.created_ms',
+        'l.expires_ms',
+        'l.single_use',
+        'l.idp',
+        'l.branding',
+        'l.created_by',
+        'l.uses',
+        'l.last_used_ms',
+        'l.revoked_ms',
       ])
       .where('s.id_hash', '=', idHash)
       .executeTakeFirst();

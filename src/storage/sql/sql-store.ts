@@ -1,6 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { StorageFullError, type AuditEntry, type EventDraft, type RequestLogEntry, type Savepoint, type ScopedRepositories, type Store, type TenantScope } from '../store.js';
+import {
+  StorageFullError,
+  type AuditEntry,
+  type EventDraft,
+  type RequestLogEntry,
+  type Savepoint,
+  type ScopedRepositories,
+  type Store,
+  type TenantScope,
+} from '../store.js';
 import { appendRequestLog, SqlRequestLogRepository } from './request-log.repo.js';
 import { SqlHeldChangeRepository } from './held-changes.repo.js';
 import { SqlAuditRepository } from './audit.repo.js';
@@ -81,12 +90,14 @@ export class SqlStore implements Store {
     const changedElsewhere = database.changedElsewhere?.bind(database);
     const credentialCache = changedElsewhere ? new CredentialCache(changedElsewhere) : undefined;
     const announce = database.announceCredentialChange?.bind(database);
-    this.tenants = guarded(this.classify, 
+    this.tenants = guarded(
+      this.classify,
       credentialCache
         ? new CacheClearingTenantRepository(credentialCache, announce, database.db, database.dialect)
         : new SqlTenantRepository(database.db, database.dialect),
     );
-    this.credentials = guarded(this.classify, 
+    this.credentials = guarded(
+      this.classify,
       credentialCache
         ? new CachedCredentialRepository(credentialCache, announce, database.db, database.dialect.engine)
         : new SqlCredentialRepository(database.db, database.dialect.engine),

@@ -47,17 +47,12 @@ describe('SQLite group commit', () => {
       names.map((_, i) => (i % 3 === 1 ? 'rejected' : 'fulfilled')),
     );
     const stored = await store.read(scope, (repos) => repos.users.list({ page: { kind: 'index', offset: 0, limit: 100 } }));
-    assert.deepEqual(
-      stored.rows.map((u) => u.userName).sort(),
-      names.filter((_, i) => i % 3 !== 1).sort(),
-    );
+    assert.deepEqual(stored.rows.map((u) => u.userName).sort(), names.filter((_, i) => i % 3 !== 1).sort());
   });
 
   it('keeps a unit isolated: a uniqueness conflict inside one unit leaves the batch intact', async () => {
     const results = await Promise.all(
-      ['dup@example.com', 'dup@example.com', 'solo@example.com'].map((userName) =>
-        store.transaction(scope, (repos) => repos.users.insert(person(userName))),
-      ),
+      ['dup@example.com', 'dup@example.com', 'solo@example.com'].map((userName) => store.transaction(scope, (repos) => repos.users.insert(person(userName)))),
     );
     assert.deepEqual(results, [true, false, true]);
   });
@@ -78,7 +73,10 @@ describe('SQLite group commit', () => {
     // Both are asked while the uncommitted row is on the connection: a fixed-text lookup and a built list query.
     const byName = store.read(scope, (repos) => repos.users.findByUserNameFold('ghost@example.com'));
     const listed = store.read(scope, (repos) =>
-      repos.users.list({ where: { kind: 'compare', field: { path: ['userName'], type: 'string', caseExact: false }, op: 'eq', value: 'ghost@example.com' }, page: { kind: 'index', offset: 0, limit: 10 } }),
+      repos.users.list({
+        where: { kind: 'compare', field: { path: ['userName'], type: 'string', caseExact: false }, op: 'eq', value: 'ghost@example.com' },
+        page: { kind: 'index', offset: 0, limit: 10 },
+      }),
     );
     release();
     await assert.rejects(write, /changed its mind/);

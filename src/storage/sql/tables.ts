@@ -1,6 +1,5 @@
 import type { ColumnType } from 'kysely';
 
-
 /**
  * Row shapes of every table. Times are epoch milliseconds (bigint) and flags 0/1 integers on both
  * engines, so that comparisons, sorting and rendering mean the same on SQLite and PostgreSQL.
@@ -194,4 +193,3 @@ export interface RosterDatabase {
   events: EventsTable;
   held_changes: HeldChangesTable;
 }
-

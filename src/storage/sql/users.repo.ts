@@ -45,9 +45,23 @@ const INSERT_USER_TAKING_REFERENCES_PG = `with inserted as (insert into users ($
 /** The values of USER_COLUMNS, in order, for a new person. */
 function userValues(tenantId: string, user: UserRecord): unknown[] {
   return [
-    tenantId, user.id, user.userName, user.userNameFold, user.externalId, user.displayNameFold, user.active ? 1 : 0,
-    JSON.stringify(user.document), user.version, user.createdMs, user.modifiedMs, user.source, user.employeeNumber,
-    user.managerId, user.missing.join(','), user.searchText, user.nameKey,
+    tenantId,
+    user.id,
+    user.userName,
+    user.userNameFold,
+    user.externalId,
+    user.displayNameFold,
+    user.active ? 1 : 0,
+    JSON.stringify(user.document),
+    user.version,
+    user.createdMs,
+    user.modifiedMs,
+    user.source,
+    user.employeeNumber,
+    user.managerId,
+    user.missing.join(','),
+    user.searchText,
+    user.nameKey,
   ];
 }
 
@@ -305,10 +319,7 @@ export class SqlUserRepository implements UserRepository {
   }
 
   async findByUserNameFold(userNameFold: string): Promise<StoredUser | undefined> {
-    const [row] = await rawQuery<UserRow>(this.db, this.dialect.engine, 'select * from users where tenant_id = ? and user_name_fold = ?', [
-      this.tenantId,
-      userNameFold,
-    ]);
+    const [row] = await rawQuery<UserRow>(this.db, this.dialect.engine, 'select * from users where tenant_id = ? and user_name_fold = ?', [this.tenantId, userNameFold]);
     return row ? toStoredUser(row) : undefined;
   }
 
@@ -340,12 +351,7 @@ export class SqlUserRepository implements UserRepository {
 
   async update(user: UserRecord, options: { emailsChanged: boolean }): Promise<boolean> {
     try {
-      await this.db
-        .updateTable('users')
-        .set(this.columns(user))
-        .where('tenant_id', '=', this.tenantId)
-        .where('id', '=', user.id)
-        .execute();
+      await this.db.updateTable('users').set(this.columns(user)).where('tenant_id', '=', this.tenantId).where('id', '=', user.id).execute();
     } catch (error) {
       if (isUniqueViolation(error)) return false;
       throw error;

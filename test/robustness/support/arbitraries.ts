@@ -18,18 +18,20 @@ const schemaUrn = fc.oneof(fc.constantFrom(...SCHEMAS), fc.stringMatching(/^urn:
 
 export const attrPath: fc.Arbitrary<AttrPath> = fc
   .record({ schema: fc.option(schemaUrn, { nil: undefined }), attribute: attrName, subAttribute: fc.option(attrName, { nil: undefined }) })
-  .map(({ schema, attribute, subAttribute }): AttrPath => ({
-    ...(schema === undefined ? {} : { schema }),
-    attribute,
-    ...(subAttribute === undefined ? {} : { subAttribute }),
-  }))
+  .map(
+    ({ schema, attribute, subAttribute }): AttrPath => ({
+      ...(schema === undefined ? {} : { schema }),
+      attribute,
+      ...(subAttribute === undefined ? {} : { subAttribute }),
+    }),
+  )
   // Alone, `and`/`or`/`not` would be read as keywords; no filter text can name such an attribute.
   .filter((p) => p.schema !== undefined || p.subAttribute !== undefined || !/^(?:and|or|not)$/i.test(p.attribute));
 
 export const filterValue: fc.Arbitrary<FilterValue> = fc.oneof(
   // U+0000 is refused in filters (no stored value can hold it), so trees never carry it.
   fc.string({ unit: 'binary', maxLength: 12 }).map((text) => text.replace(/\u0000/g, '')),
-  fc.constantFrom('and', 'true', 'null', '', 'O\'Malley', '"quoted"', 'back\\slash', 'ｊｏｈｎ', 'ß', 'İ', 'e\u0301'),
+  fc.constantFrom('and', 'true', 'null', '', "O'Malley", '"quoted"', 'back\\slash', 'ｊｏｈｎ', 'ß', 'İ', 'e\u0301'),
   fc.integer(),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.boolean(),
@@ -64,9 +66,47 @@ export const filterText = fc
   .array(
     fc.oneof(
       fc.constantFrom(
-        'userName', 'emails', 'name.givenName', 'urn:ietf:params:scim:schemas:core:2.0:User:userName', 'members', '.value', 'value',
-        ' eq ', ' ne ', ' co ', ' sw ', ' ew ', ' gt ', ' pr', ' and ', ' or ', 'not ', 'NOT', '(', ')', '[', ']', '"x"', '"', '\\',
-        '\\u00e9', '\\ud800', '12', '-0', '1e999', 'true', 'null', 'False', ' ', '\t', '\n', ':', '.', 'urn:', '$ref', '"\u0000"',
+        'userName',
+        'emails',
+        'name.givenName',
+        'urn:ietf:params:scim:schemas:core:2.0:User:userName',
+        'members',
+        '.value',
+        'value',
+        ' eq ',
+        ' ne ',
+        ' co ',
+        ' sw ',
+        ' ew ',
+        ' gt ',
+        ' pr',
+        ' and ',
+        ' or ',
+        'not ',
+        'NOT',
+        '(',
+        ')',
+        '[',
+        ']',
+        '"x"',
+        '"',
+        '\\',
+        '\\u00e9',
+        '\\ud800',
+        '12',
+        '-0',
+        '1e999',
+        'true',
+        'null',
+        'False',
+        ' ',
+        '\t',
+        '\n',
+        ':',
+        '.',
+        'urn:',
+        '$ref',
+        '"\u0000"',
       ),
       fc.string({ unit: 'binary', maxLength: 4 }),
     ),
@@ -92,7 +132,6 @@ export const mutatedFilterText = fc
     return text;
   });
 
-
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const ROSTER = 'urn:ietf:params:scim:schemas:extension:roster:2.0:User';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -101,17 +140,102 @@ const SEARCH = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
 
 /** Attribute and message keys, real and not, including ones that are traps for naive object code. */
 const KEYS = [
-  'schemas', 'userName', 'name', 'givenName', 'familyName', 'formatted', 'displayName', 'nickName', 'title', 'active', 'emails', 'phoneNumbers',
-  'addresses', 'country', 'locality', 'externalId', 'id', 'meta', 'version', 'password', 'groups', 'members', 'value', 'type', 'primary',
-  'display', '$ref', 'preferredLanguage', 'timezone', 'locale', 'userType', 'manager', 'department', 'employeeNumber', 'hireDate', ENTERPRISE,
-  ROSTER, `${ENTERPRISE}:department`, 'name.givenName', 'emails[type eq "work"].value', 'Operations', 'op', 'path', 'bogus', 'UserName',
-  'EMAILS', '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '', ' ', 'ü',
+  'schemas',
+  'userName',
+  'name',
+  'givenName',
+  'familyName',
+  'formatted',
+  'displayName',
+  'nickName',
+  'title',
+  'active',
+  'emails',
+  'phoneNumbers',
+  'addresses',
+  'country',
+  'locality',
+  'externalId',
+  'id',
+  'meta',
+  'version',
+  'password',
+  'groups',
+  'members',
+  'value',
+  'type',
+  'primary',
+  'display',
+  '$ref',
+  'preferredLanguage',
+  'timezone',
+  'locale',
+  'userType',
+  'manager',
+  'department',
+  'employeeNumber',
+  'hireDate',
+  ENTERPRISE,
+  ROSTER,
+  `${ENTERPRISE}:department`,
+  'name.givenName',
+  'emails[type eq "work"].value',
+  'Operations',
+  'op',
+  'path',
+  'bogus',
+  'UserName',
+  'EMAILS',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  '',
+  ' ',
+  'ü',
 ];
 
 const SCALARS: JsonValue[] = [
-  'work', 'home', 'True', 'False', 'true', '', ' ', 'x@example.com', 'not an email', '2020-02-30', '1999-12-31', 'Europe/Paris', 'Mars/Olympus',
-  'en-US', 'xx', 'DE', 'ZZ', 'User', 'Group', '1', '-1', '0', 'bulkId:nope', 'urn:x', 'ｊｏｈｎ', '\u0000', '\ud800', '😀', "' or 1=1 --",
-  0, 1, -1, 1.5, 1e308, -0, 2 ** 53 + 1, true, false, null,
+  'work',
+  'home',
+  'True',
+  'False',
+  'true',
+  '',
+  ' ',
+  'x@example.com',
+  'not an email',
+  '2020-02-30',
+  '1999-12-31',
+  'Europe/Paris',
+  'Mars/Olympus',
+  'en-US',
+  'xx',
+  'DE',
+  'ZZ',
+  'User',
+  'Group',
+  '1',
+  '-1',
+  '0',
+  'bulkId:nope',
+  'urn:x',
+  'ｊｏｈｎ',
+  '\u0000',
+  '\ud800',
+  '😀',
+  "' or 1=1 --",
+  0,
+  1,
+  -1,
+  1.5,
+  1e308,
+  -0,
+  2 ** 53 + 1,
+  true,
+  false,
+  null,
 ];
 
 export const scimValue: fc.Arbitrary<JsonValue> = fc.letrec<{ value: JsonValue }>((tie) => ({
@@ -142,12 +266,37 @@ export const scimObject: fc.Arbitrary<JsonObject> = fc
     return body;
   });
 
-export const anyBody: fc.Arbitrary<JsonValue> = fc.oneof(scimObject, fc.jsonValue({ maxDepth: 3 }).map((v) => v as JsonValue), scimValue);
+export const anyBody: fc.Arbitrary<JsonValue> = fc.oneof(
+  scimObject,
+  fc.jsonValue({ maxDepth: 3 }).map((v) => v as JsonValue),
+  scimValue,
+);
 
 const PATCH_PATHS = [
-  'userName', 'displayName', 'active', 'name', 'name.givenName', 'emails', 'emails[type eq "work"]', 'emails[type eq "work"].value',
-  'emails[primary eq true].type', 'members', 'members[value eq "x"]', 'members[display co "a"]', `${ENTERPRISE}:manager`, `${ENTERPRISE}:department`,
-  `${ROSTER}:preferredLanguage`, 'id', 'meta.created', 'groups', 'password', 'unknown', 'emails[bogus eq 1]', '', 'a[', 'emails[type eq "x"].',
+  'userName',
+  'displayName',
+  'active',
+  'name',
+  'name.givenName',
+  'emails',
+  'emails[type eq "work"]',
+  'emails[type eq "work"].value',
+  'emails[primary eq true].type',
+  'members',
+  'members[value eq "x"]',
+  'members[display co "a"]',
+  `${ENTERPRISE}:manager`,
+  `${ENTERPRISE}:department`,
+  `${ROSTER}:preferredLanguage`,
+  'id',
+  'meta.created',
+  'groups',
+  'password',
+  'unknown',
+  'emails[bogus eq 1]',
+  '',
+  'a[',
+  'emails[type eq "x"].',
 ];
 
 export const patchOperation: fc.Arbitrary<JsonObject> = fc
@@ -186,7 +335,19 @@ export function bulkBody(ids: readonly string[]): fc.Arbitrary<JsonValue> {
     { requiredKeys: ['method', 'path'] },
   );
   return fc.oneof(
-    { weight: 6, arbitrary: fc.record({ schemas: fc.constant([BULK]), Operations: fc.array(operation, { minLength: 1, maxLength: 5 }), failOnErrors: fc.oneof(fc.constant(undefined), fc.integer({ min: -1, max: 3 }), scimValue) }, { requiredKeys: ['schemas', 'Operations'] }).map((b) => JSON.parse(JSON.stringify(b)) as JsonValue) },
+    {
+      weight: 6,
+      arbitrary: fc
+        .record(
+          {
+            schemas: fc.constant([BULK]),
+            Operations: fc.array(operation, { minLength: 1, maxLength: 5 }),
+            failOnErrors: fc.oneof(fc.constant(undefined), fc.integer({ min: -1, max: 3 }), scimValue),
+          },
+          { requiredKeys: ['schemas', 'Operations'] },
+        )
+        .map((b) => JSON.parse(JSON.stringify(b)) as JsonValue),
+    },
     { weight: 1, arbitrary: anyBody },
   );
 }
@@ -216,7 +377,12 @@ export const listQuery: fc.Arbitrary<string> = fc
   .array(
     fc.tuple(
       fc.constantFrom('filter', 'Filter', 'sortBy', 'sortOrder', 'startIndex', 'startindex', 'count', 'COUNT', 'cursor', 'attributes', 'excludedAttributes', 'x', ''),
-      fc.oneof(mutatedFilterText, filterText, fc.constantFrom('', '-1', '0', '1', '99999999999999999999', '1.5', 'NaN', 'userName', 'meta.created', 'descending', '%', '%zz'), fc.string({ unit: 'binary', maxLength: 12 })),
+      fc.oneof(
+        mutatedFilterText,
+        filterText,
+        fc.constantFrom('', '-1', '0', '1', '99999999999999999999', '1.5', 'NaN', 'userName', 'meta.created', 'descending', '%', '%zz'),
+        fc.string({ unit: 'binary', maxLength: 12 }),
+      ),
     ),
     { maxLength: 5 },
   )

@@ -117,7 +117,10 @@ export async function inspect(engine: EngineName, url: string): Promise<Inspecto
   return {
     async rows<T extends object>(text: string, params: readonly unknown[] = []) {
       let n = 0;
-      const result = await client.query(text.replace(/\?/g, () => `$${++n}`), [...params]);
+      const result = await client.query(
+        text.replace(/\?/g, () => `$${++n}`),
+        [...params],
+      );
       return result.rows as T[];
     },
     async close() {
@@ -143,4 +146,3 @@ export async function pool<T, R>(items: readonly T[], width: number, work: (item
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
-

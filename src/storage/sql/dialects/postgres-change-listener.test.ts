@@ -39,7 +39,16 @@ describe('credential cache across PostgreSQL processes', { skip: postgres?.skip 
     n++;
     const tenantId = `t-${n}`;
     const credentialId = `c-${n}`;
-    await b.tenants.create({ id: tenantId, slug: `slug-${n}`, name: 'T', provisioningEnabled: true, settings: {}, createdMs: 1, lastRequestMs: null, lastChangeMs: null });
+    await b.tenants.create({
+      id: tenantId,
+      slug: `slug-${n}`,
+      name: 'T',
+      provisioningEnabled: true,
+      settings: {},
+      createdMs: 1,
+      lastRequestMs: null,
+      lastChangeMs: null,
+    });
     await b.credentials.create({ id: credentialId, tenantId, kind: 'bearer', label: 'original', secretHash: 'h', createdMs: 1, lastUsedMs: null, revokedMs: null });
     return { tenantId, credentialId };
   }
@@ -53,11 +62,18 @@ describe('credential cache across PostgreSQL processes', { skip: postgres?.skip 
 
   it('serves a known credential from memory', async () => {
     const { credentialId } = await tenantWithCredential();
-    await waitUntil(async () => {
-      await labelSeenBy(a, credentialId);
-      await relabelSilently(credentialId, `silent-${Date.now()}`);
-      return (await labelSeenBy(a, credentialId)) !== (await sqlClient.query<{ label: string }>(`select label from "${schema}".credentials where id = $1`, [credentialId])).rows[0]?.label;
-    }, 'the first lookup is cached', 10_000);
+    await waitUntil(
+      async () => {
+        await labelSeenBy(a, credentialId);
+        await relabelSilently(credentialId, `silent-${Date.now()}`);
+        return (
+          (await labelSeenBy(a, credentialId)) !==
+          (await sqlClient.query<{ label: string }>(`select label from "${schema}".credentials where id = $1`, [credentialId])).rows[0]?.label
+        );
+      },
+      'the first lookup is cached',
+      10_000,
+    );
   });
 
   it('drops it when another process revokes it', async () => {
@@ -71,9 +87,17 @@ describe('credential cache across PostgreSQL processes', { skip: postgres?.skip 
     const { tenantId, credentialId } = await tenantWithCredential();
     await labelSeenBy(a, credentialId);
     await b.tenants.setProvisioningEnabled(tenantId, false);
-    await waitUntil(async () => (await a.credentials.findWithTenant(credentialId))?.tenant.provisioningEnabled === false, 'process a sees provisioning switched off', 10_000);
+    await waitUntil(
+      async () => (await a.credentials.findWithTenant(credentialId))?.tenant.provisioningEnabled === false,
+      'process a sees provisioning switched off',
+      10_000,
+    );
     await b.tenants.updateSettings(tenantId, { extensionUrn: 'urn:example:ext' });
-    await waitUntil(async () => (await a.credentials.findWithTenant(credentialId))?.tenant.settings['extensionUrn'] === 'urn:example:ext', 'process a sees the new settings', 10_000);
+    await waitUntil(
+      async () => (await a.credentials.findWithTenant(credentialId))?.tenant.settings['extensionUrn'] === 'urn:example:ext',
+      'process a sees the new settings',
+      10_000,
+    );
   });
 
   it('trusts nothing it cached while its listening connection is down, and caches again once it is back', async () => {
@@ -85,16 +109,24 @@ describe('credential cache across PostgreSQL processes', { skip: postgres?.skip 
     assert.ok(before.length >= 2, 'both processes listen');
     // Every Roster listener on the server is cut (other schemas' too: they reconnect and re-read, as here).
     for (const pid of before) await sqlClient.query('select pg_terminate_backend($1)', [pid]);
-    await waitUntil(async () => {
-      await relabelSilently(credentialId, 'while-down');
-      return (await labelSeenBy(a, credentialId)) === 'while-down';
-    }, 'a has noticed its listener is gone', 10_000);
-    await waitUntil(async () => {
-      await labelSeenBy(a, credentialId);
-      const label = `after-${Date.now()}`;
-      await relabelSilently(credentialId, label);
-      return (await labelSeenBy(a, credentialId)) !== label;
-    }, 'a listens again and serves from memory', 10_000);
+    await waitUntil(
+      async () => {
+        await relabelSilently(credentialId, 'while-down');
+        return (await labelSeenBy(a, credentialId)) === 'while-down';
+      },
+      'a has noticed its listener is gone',
+      10_000,
+    );
+    await waitUntil(
+      async () => {
+        await labelSeenBy(a, credentialId);
+        const label = `after-${Date.now()}`;
+        await relabelSilently(credentialId, label);
+        return (await labelSeenBy(a, credentialId)) !== label;
+      },
+      'a listens again and serves from memory',
+      10_000,
+    );
   });
 });
 
@@ -142,7 +174,12 @@ describe('the change listener against a server that never answers', () => {
       silent.close();
     });
     const port = (silent.address() as net.AddressInfo).port;
-    const listener = new PostgresChangeListener({ connectionString: `postgres://roster@127.0.0.1:${port}/none`, schemaKey: '', connectionTimeoutMs: 200, retryMinMs: 60_000 });
+    const listener = new PostgresChangeListener({
+      connectionString: `postgres://roster@127.0.0.1:${port}/none`,
+      schemaKey: '',
+      connectionTimeoutMs: 200,
+      retryMinMs: 60_000,
+    });
     t.after(() => listener.close());
     await listener.start();
     assert.ok(sockets.length >= 1, 'it did try to connect');

@@ -12,10 +12,8 @@ import { announceCredentialChange, CREDENTIAL_CHANNEL, PostgresChangeListener } 
 export const postgresDialect: SqlDialect = {
   engine: 'postgres',
   jsonText: (doc, path) => sql<string | null>`(${doc} #>> ${path}::text[])`,
-  jsonBoolean: (doc, path) =>
-    sql<number | null>`(case jsonb_typeof(${doc} #> ${path}::text[]) when 'boolean' then ((${doc} #>> ${path}::text[])::boolean)::int end)`,
-  jsonNumber: (doc, path) =>
-    sql<number | null>`(case jsonb_typeof(${doc} #> ${path}::text[]) when 'number' then (${doc} #>> ${path}::text[])::numeric end)`,
+  jsonBoolean: (doc, path) => sql<number | null>`(case jsonb_typeof(${doc} #> ${path}::text[]) when 'boolean' then ((${doc} #>> ${path}::text[])::boolean)::int end)`,
+  jsonNumber: (doc, path) => sql<number | null>`(case jsonb_typeof(${doc} #> ${path}::text[]) when 'number' then (${doc} #>> ${path}::text[])::numeric end)`,
   jsonArrayElements: (doc, path, alias) =>
     sql`jsonb_array_elements(case jsonb_typeof(${doc} #> ${path}::text[]) when 'array' then ${doc} #> ${path}::text[] else '[]'::jsonb end) as ${sql.raw(alias)}(elem)`,
   jsonElement: (alias) => sql`${sql.raw(alias)}.elem`,
@@ -148,18 +146,18 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
   const poolConfig = (max: number, statementTimeoutMs: number | undefined, extraOptions = ''): pg.PoolConfig => {
     const startup = [urlOptions, schema ? `-c search_path="${schema}"` : '', extraOptions].filter((o) => o).join(' ');
     return {
-    connectionString,
-    max,
-    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
-    ...(startup ? { options: startup } : {}),
-    // Sent with the connection's start-up, so it costs no round trip per request.
-    ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {}),
-    types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-        if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
-        return pg.types.getTypeParser(oid, format);
-      }) as typeof pg.types.getTypeParser,
-    },
+      connectionString,
+      max,
+      connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
+      ...(startup ? { options: startup } : {}),
+      // Sent with the connection's start-up, so it costs no round trip per request.
+      ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {}),
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+          if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
+          return pg.types.getTypeParser(oid, format);
+        }) as typeof pg.types.getTypeParser,
+      },
     };
   };
   const pool = new pg.Pool(poolConfig(options.poolSize, options.statementTimeoutMs));
@@ -209,7 +207,11 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
       } catch (error) {
         throw classifyStorageError(error);
       } finally {
-        if (shorter !== undefined) resetFailed = await client.query('reset statement_timeout').then(() => false, () => true);
+        if (shorter !== undefined)
+          resetFailed = await client.query('reset statement_timeout').then(
+            () => false,
+            () => true,
+          );
         // A connection whose RESET failed may keep the shorter deadline: it is not given back.
         client.release(resetFailed ? true : undefined);
       }

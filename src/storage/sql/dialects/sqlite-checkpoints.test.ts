@@ -75,13 +75,17 @@ describe('SQLite WAL checkpoints in a worker thread', () => {
     // A write rewinds the WAL only when no reader is inside it at that moment, and the worker's own
     // pass reads it: on a busy machine a write can land during a pass and append instead. Each
     // try writes once more after the worker has caught up again; one rewind is what is asserted.
-    await waitUntil(async () => {
-      await waitUntil(() => stats.lastBackfilled === stats.lastWalFrames, 'the worker has caught up', 10_000);
-      const passes = stats.passes;
-      await sql`insert into t (v) values ('after')`.execute(database.db);
-      await waitUntil(() => stats.passes > passes + 1, 'another pass', 10_000);
-      return stats.lastWalFrames < before;
-    }, `a write that rewinds the WAL (${before} frames before)`, 60_000);
+    await waitUntil(
+      async () => {
+        await waitUntil(() => stats.lastBackfilled === stats.lastWalFrames, 'the worker has caught up', 10_000);
+        const passes = stats.passes;
+        await sql`insert into t (v) values ('after')`.execute(database.db);
+        await waitUntil(() => stats.passes > passes + 1, 'another pass', 10_000);
+        return stats.lastWalFrames < before;
+      },
+      `a write that rewinds the WAL (${before} frames before)`,
+      60_000,
+    );
   });
 
   it('hands checkpoints back to the serving connection when the worker stops', async () => {

@@ -42,9 +42,7 @@ const ASSUMED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
 
 /** Writes the assumed statistics where a table has none, and makes this connection use them. */
 export function assumePlannerStatistics(database: Database.Database): void {
-  const indexes = new Set(
-    (database.prepare("select name from sqlite_schema where type = 'index'").pluck().all() as string[]),
-  );
+  const indexes = new Set(database.prepare("select name from sqlite_schema where type = 'index'").pluck().all() as string[]);
   database.exec('analyze sqlite_schema'); // creates sqlite_stat1 when missing; analysing the schema table is instant
   const hasStats = database.prepare('select count(*) from sqlite_stat1 where tbl = ?').pluck();
   const insert = database.prepare('insert into sqlite_stat1 (tbl, idx, stat) values (?, ?, ?)');

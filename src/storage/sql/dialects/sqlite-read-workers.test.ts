@@ -46,7 +46,9 @@ describe('SQLite read workers', () => {
     }
   });
 
-  it('runs its workers below the serving thread in the scheduler (Linux: nice +10 on the worker threads only)', { skip: process.platform === 'linux' ? false : 'per-thread priorities are read from /proc on Linux' }, async () => {
+  it('runs its workers below the serving thread in the scheduler (Linux: nice +10 on the worker threads only)', {
+    skip: process.platform === 'linux' ? false : 'per-thread priorities are read from /proc on Linux',
+  }, async () => {
     const niceOf = (tid: string): number => {
       // Field 19 of /proc/<pid>/task/<tid>/stat, counted after the ")" that ends the thread's name.
       const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
@@ -69,7 +71,10 @@ describe('SQLite read workers', () => {
   it('refuses anything but a read', async () => {
     const workers = new SqliteReadWorkers(file, { workers: 1, deadlineMs: 0 });
     try {
-      await assert.rejects(workers.run("insert into tenants (id, slug, name, settings, created_ms) values ('x', 'x', 'x', '{}', 0)", []), /only statements that read|readonly|query_only/i);
+      await assert.rejects(
+        workers.run("insert into tenants (id, slug, name, settings, created_ms) values ('x', 'x', 'x', '{}', 0)", []),
+        /only statements that read|readonly|query_only/i,
+      );
     } finally {
       await workers.stop();
     }
@@ -85,7 +90,10 @@ describe('SQLite read workers', () => {
       assert.deepEqual(workers.stats, { executed: 0, pastDeadline: 1, replaced: 1 });
       // The abandoned statement is still counting, on its own thread (the answer above came while it
       // ran, so the event loop was free): with one worker, no second long read may start meanwhile.
-      await assert.rejects(workers.run('select 1', []), (e: unknown) => e instanceof StorageDeadlineError && /still finishing a read that ran past its deadline/.test(e.message));
+      await assert.rejects(
+        workers.run('select 1', []),
+        (e: unknown) => e instanceof StorageDeadlineError && /still finishing a read that ran past its deadline/.test(e.message),
+      );
       // Once it has finished, its thread exits and reads are served again (by the fresh worker).
       await waitUntil(
         async () => JSON.stringify(await workers.run('select 42 as answer', []).catch(() => [])) === '[{"answer":42}]',
@@ -138,9 +146,15 @@ describe('SCIM lists on a SQLite file run on the read workers', () => {
     const engineers = await t.scim('GET', `/Users?filter=${encodeURIComponent('title co "engineer"')}&sortBy=userName`);
     assert.equal(engineers.status, 200);
     assert.equal(engineers.body['totalResults'], 2);
-    assert.deepEqual((engineers.body['Resources'] as { userName: string }[]).map((u) => u.userName), ['person0@example.com', 'person2@example.com']);
+    assert.deepEqual(
+      (engineers.body['Resources'] as { userName: string }[]).map((u) => u.userName),
+      ['person0@example.com', 'person2@example.com'],
+    );
     const notWork = await t.scim('GET', `/Users?filter=${encodeURIComponent('not (emails.type eq "work")')}`);
-    assert.deepEqual((notWork.body['Resources'] as { userName: string }[]).map((u) => u.userName), ['person1@example.com']);
+    assert.deepEqual(
+      (notWork.body['Resources'] as { userName: string }[]).map((u) => u.userName),
+      ['person1@example.com'],
+    );
     assert.ok((stats()?.executed ?? 0) > before, 'the filtered pages ran on a worker');
   });
 });

@@ -82,7 +82,6 @@ export interface ReadWorkerOptions {
   readonly maxWaiting?: number;
 }
 
-
 /**
  * Reads that can take long (list pages over filters, counts) run here instead of on the serving
  * connection: better-sqlite3 runs a statement synchronously, so on the serving thread the slowest

@@ -33,10 +33,8 @@ export const sqliteDialect: SqlDialect = {
   jsonArrayElements: (doc, path, alias) => sql`json_each(${doc}, ${jsonPath(path)}) as ${sql.raw(alias)}`,
   jsonElement: (alias) => sql`${sql.raw(alias)}.value`,
   fold: (expression) => sql<string>`roster_fold(${expression})`,
-  inList: (expression, values) =>
-    sql<boolean>`${expression} in (select value from json_each(${JSON.stringify(values)}))`,
-  valuesTable: (values, alias) =>
-    sql`(select value from json_each(${JSON.stringify(values)})) as ${sql.raw(alias)}`,
+  inList: (expression, values) => sql<boolean>`${expression} in (select value from json_each(${JSON.stringify(values)}))`,
+  valuesTable: (values, alias) => sql`(select value from json_each(${JSON.stringify(values)})) as ${sql.raw(alias)}`,
   rowsTable: (columns, rows, alias) => {
     // Each row is a JSON array; json_extract of a JSON null gives SQL NULL. The paths are bound
     // parameters too: only identifiers from code are written into the text.
@@ -47,10 +45,8 @@ export const sqliteDialect: SqlDialect = {
   contains: (haystack, needle) => sql<boolean>`instr(${haystack}, ${needle}) > 0`,
   // substr counts characters (code points); a JS string's length counts UTF-16 units (😀 is two).
   startsWith: (haystack, prefix) => sql<boolean>`substr(${haystack}, 1, ${codePoints(prefix)}) = ${prefix}`,
-  endsWith: (haystack, suffix) =>
-    suffix.length === 0 ? sql<boolean>`1` : sql<boolean>`substr(${haystack}, ${-codePoints(suffix)}) = ${suffix}`,
-  jsonArrayOfIdAndName: (id, displayName, orderBy) =>
-    sql`json_group_array(json_object('id', ${id}, 'displayName', ${displayName}) order by ${orderBy})`,
+  endsWith: (haystack, suffix) => (suffix.length === 0 ? sql<boolean>`1` : sql<boolean>`substr(${haystack}, ${-codePoints(suffix)}) = ${suffix}`),
+  jsonArrayOfIdAndName: (id, displayName, orderBy) => sql`json_group_array(json_object('id', ${id}, 'displayName', ${displayName}) order by ${orderBy})`,
   correlated: (subquery, name) => ({ column: sql`(${subquery}) as ${sql.ref(name)}`, join: sql`` }),
   // A bare `limit ?` costs a point lookup about 15 µs more than `limit cast(? as integer)` (SQLite
   // 3.53: measured 27 → 12 µs per row-or-none lookup, and 10–20% less on 100-row pages); the
@@ -93,9 +89,7 @@ export function openSqlite(file: string, options: SqliteOptions = {}): SqlDataba
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const database = new Database(file);
   applyConnectionSettings(database);
-  database.function('roster_fold', { deterministic: true }, (value: unknown) =>
-    typeof value === 'string' ? foldText(value) : value,
-  );
+  database.function('roster_fold', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? foldText(value) : value));
   const cached = statementCache(database);
   // Every statement, through the query builder or run directly, is prepared here once per run.
   const prepare = (text: string): Database.Statement => {
@@ -112,7 +106,10 @@ export function openSqlite(file: string, options: SqliteOptions = {}): SqlDataba
     statement.run(...parameters);
     return [];
   };
-  lendDirectExecution(db, directReadsWhenIdle(() => database.inTransaction, execute));
+  lendDirectExecution(
+    db,
+    directReadsWhenIdle(() => database.inTransaction, execute),
+  );
   const readWorkers =
     options.readWorkers && file !== ':memory:' ? new SqliteReadWorkers(file, { workers: options.readWorkers, deadlineMs: options.readDeadlineMs ?? 0 }) : undefined;
   if (readWorkers) lendReadOffload(db, (text, parameters) => readWorkers.run(text, parameters));

@@ -63,9 +63,7 @@ export function initialMigration(engine: Engine): Migration {
         .addColumn('type', 'text')
         .addColumn('is_primary', 'integer', (c) => c.notNull())
         .addPrimaryKeyConstraint('user_emails_pk', ['tenant_id', 'user_id', 'position'])
-        .addForeignKeyConstraint('user_emails_user', ['tenant_id', 'user_id'], 'users', ['tenant_id', 'id'], (c) =>
-          c.onDelete('cascade'),
-        )
+        .addForeignKeyConstraint('user_emails_user', ['tenant_id', 'user_id'], 'users', ['tenant_id', 'id'], (c) => c.onDelete('cascade'))
         .execute();
       await db.schema.createIndex('user_emails_value').on('user_emails').columns(['tenant_id', 'value_fold']).execute();
 
@@ -95,9 +93,7 @@ export function initialMigration(engine: Engine): Migration {
         .addColumn('display', 'text')
         .addColumn('created_ms', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('group_members_pk', ['tenant_id', 'group_id', 'member_id'])
-        .addForeignKeyConstraint('group_members_group', ['tenant_id', 'group_id'], 'groups', ['tenant_id', 'id'], (c) =>
-          c.onDelete('cascade'),
-        )
+        .addForeignKeyConstraint('group_members_group', ['tenant_id', 'group_id'], 'groups', ['tenant_id', 'id'], (c) => c.onDelete('cascade'))
         .execute();
       await db.schema.createIndex('group_members_member').on('group_members').columns(['tenant_id', 'member_id']).execute();
     },

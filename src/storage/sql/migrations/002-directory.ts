@@ -9,10 +9,16 @@ export function directoryMigration(engine: Engine): Migration {
   const json = engine === 'postgres' ? sql`jsonb` : sql`text`;
   return {
     async up(db: Kysely<unknown>): Promise<void> {
-      await db.schema.alterTable('users').addColumn('source', 'text', (c) => c.notNull().defaultTo('scim')).execute();
+      await db.schema
+        .alterTable('users')
+        .addColumn('source', 'text', (c) => c.notNull().defaultTo('scim'))
+        .execute();
       await db.schema.alterTable('users').addColumn('employee_number', 'text').execute();
       await db.schema.alterTable('users').addColumn('manager_id', 'text').execute();
-      await db.schema.alterTable('users').addColumn('missing', 'text', (c) => c.notNull().defaultTo('')).execute();
+      await db.schema
+        .alterTable('users')
+        .addColumn('missing', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
       await db.schema.createIndex('users_employee_number').on('users').columns(['tenant_id', 'employee_number']).execute();
       await db.schema.createIndex('users_manager').on('users').columns(['tenant_id', 'manager_id']).execute();
       await db.schema.createIndex('users_missing').on('users').columns(['tenant_id', 'missing']).execute();

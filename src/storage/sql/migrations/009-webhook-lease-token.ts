@@ -9,7 +9,10 @@ import type { Kysely, Migration } from 'kysely';
 export function webhookLeaseTokenMigration(): Migration {
   return {
     async up(db: Kysely<unknown>): Promise<void> {
-      await db.schema.alterTable('webhook_streams').addColumn('lease_token', 'bigint', (col) => col.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('webhook_streams')
+        .addColumn('lease_token', 'bigint', (col) => col.notNull().defaultTo(0))
+        .execute();
     },
   };
 }

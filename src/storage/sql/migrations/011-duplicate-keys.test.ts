@@ -56,8 +56,13 @@ for (const { engine, skip } of testEngines()) {
 
     it('can record a decision only between people of one tenant', async () => {
       await sql`insert into duplicate_dismissals (tenant_id, user_low, user_high, decided_by, decided_ms) values ('t1', 'u1', 'u2', 'a', 0)`.execute(database.db);
-      await assert.rejects(sql`insert into duplicate_dismissals (tenant_id, user_low, user_high, decided_by, decided_ms) values ('t1', 'u1', 'u5', 'a', 0)`.execute(database.db));
-      await assert.rejects(sql`insert into duplicate_dismissals (tenant_id, user_low, user_high, decided_by, decided_ms) values ('t1', 'u2', 'u1', 'a', 0)`.execute(database.db), 'low before high');
+      await assert.rejects(
+        sql`insert into duplicate_dismissals (tenant_id, user_low, user_high, decided_by, decided_ms) values ('t1', 'u1', 'u5', 'a', 0)`.execute(database.db),
+      );
+      await assert.rejects(
+        sql`insert into duplicate_dismissals (tenant_id, user_low, user_high, decided_by, decided_ms) values ('t1', 'u2', 'u1', 'a', 0)`.execute(database.db),
+        'low before high',
+      );
     });
   });
 }

@@ -9,7 +9,10 @@ import { sql, type Kysely, type Migration } from 'kysely';
 export function webhookRetiringSecretsMigration(): Migration {
   return {
     async up(db: Kysely<unknown>): Promise<void> {
-      await db.schema.alterTable('webhook_endpoints').addColumn('retiring_secrets', 'text', (col) => col.notNull().defaultTo('[]')).execute();
+      await db.schema
+        .alterTable('webhook_endpoints')
+        .addColumn('retiring_secrets', 'text', (col) => col.notNull().defaultTo('[]'))
+        .execute();
       const { rows } = await sql<{ id: string; previous_secret: string; previous_secret_until_ms: number | string }>`
         select id, previous_secret, previous_secret_until_ms from webhook_endpoints
         where previous_secret is not null and previous_secret_until_ms is not null`.execute(db);

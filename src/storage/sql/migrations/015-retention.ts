@@ -9,7 +9,10 @@ import type { Kysely, Migration } from 'kysely';
 export function retentionMigration(): Migration {
   return {
     async up(db: Kysely<unknown>): Promise<void> {
-      await db.schema.alterTable('event_sequences').addColumn('pruned_seq', 'bigint', (col) => col.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('event_sequences')
+        .addColumn('pruned_seq', 'bigint', (col) => col.notNull().defaultTo(0))
+        .execute();
     },
   };
 }

@@ -8,7 +8,10 @@ import type { Kysely, Migration } from 'kysely';
 export function tenantPreviewMigration(): Migration {
   return {
     async up(db: Kysely<unknown>): Promise<void> {
-      await db.schema.alterTable('tenants').addColumn('mode', 'text', (col) => col.notNull().defaultTo('live')).execute();
+      await db.schema
+        .alterTable('tenants')
+        .addColumn('mode', 'text', (col) => col.notNull().defaultTo('live'))
+        .execute();
     },
   };
 }
