@@ -71,7 +71,9 @@ export function summariseProfile(file: string, top = 15): ProfileSummary {
     return false;
   };
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  profile.samples.forEach((id, i) => {
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
   const functions = new Map<string, number>();
   const modules = new Map<string, number>();
   const inclusive = new Map<string, number>();

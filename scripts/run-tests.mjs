@@ -45,11 +45,11 @@ if (!pgUp) {
     console.error(`\nFAIL: PostgreSQL is required (CI) but not reachable at ${pgUrl}\n`);
     process.exit(1);
   }
-  console.error('\n' + '!'.repeat(78));
+  console.error(`\n${'!'.repeat(78)}`);
   console.error(`!! PostgreSQL not reachable at ${pgUrl}:`);
   console.error('!! the PostgreSQL storage contract, protocol and conformance suites are SKIPPED.');
   console.error('!! Start PostgreSQL (or set ROSTER_TEST_PG_URL) to run them.');
-  console.error('!'.repeat(78) + '\n');
+  console.error(`${'!'.repeat(78)}\n`);
   env.ROSTER_TEST_PG = 'off';
 }
 
@@ -107,7 +107,7 @@ function printSummary(path) {
   // Enough to act on in CI without burying the log: the first failures in full, then a count.
   const SHOWN = 25;
   const MESSAGE_LINES = 8;
-  const out = ['', '─'.repeat(30) + ' summary ' + '─'.repeat(30)];
+  const out = ['', `${'─'.repeat(30)} summary ${'─'.repeat(30)}`];
   let lastFile;
   for (const failure of failures.slice(0, SHOWN)) {
     const file = failure.file.startsWith('/') ? relative(process.cwd(), failure.file) : failure.file;

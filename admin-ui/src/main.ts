@@ -87,7 +87,7 @@ async function render(): Promise<void> {
       session = signedIn;
       tenants = null;
       const next = new URLSearchParams(location.search).get('next');
-      navigate(next && next.startsWith(`${BASE}/`) ? next : `${BASE}/`, { replace: true });
+      navigate(next?.startsWith(`${BASE}/`) ? next : `${BASE}/`, { replace: true });
     });
     return;
   }

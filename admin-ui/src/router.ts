@@ -87,7 +87,7 @@ export function handleLinkClick(event: MouseEvent): void {
   const anchor = (event.target as Element | null)?.closest('a');
   if (!anchor || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
   const href = anchor.getAttribute('href');
-  if (!href || !href.startsWith(`${BASE}/`) || anchor.target === '_blank' || anchor.hasAttribute('download')) return;
+  if (!href?.startsWith(`${BASE}/`) || anchor.target === '_blank' || anchor.hasAttribute('download')) return;
   event.preventDefault();
   navigate(href);
 }

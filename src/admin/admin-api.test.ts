@@ -347,7 +347,7 @@ for (const { engine, skip } of testEngines()) {
         (pending['pending'] as JsonObject[]).map((p) => [p['kind'], p['subjectName'], p['reference']]),
         [['manager', 'pat@acme.example', 'boss@acme.example']],
       );
-      assert.equal(json(await get(operator, '/tenants/acme/duplicates'))['duplicates'] instanceof Array, true);
+      assert.equal(Array.isArray(json(await get(operator, '/tenants/acme/duplicates'))['duplicates']), true);
       const log = json(await get(operator, '/tenants/acme/log?method=POST&status=ok&limit=5'));
       const entries = log['entries'] as JsonObject[];
       assert.equal(entries.length, 5);

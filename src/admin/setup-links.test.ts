@@ -153,7 +153,7 @@ for (const { engine, skip } of testEngines()) {
       assert.equal(page.statusCode, 410);
       assert.match(page.body, /This setup link was withdrawn/);
 
-      const forged = revoked.path.slice(0, -5) + 'AAAAA';
+      const forged = `${revoked.path.slice(0, -5)}AAAAA`;
       const unknown = await inject({ method: 'GET', url: forged });
       assert.equal(unknown.statusCode, 404);
       assert.match(unknown.body, /This setup link is not valid/);

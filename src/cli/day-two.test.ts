@@ -97,7 +97,13 @@ for (const { engine, skip } of testEngines()) {
       // Confirmed by typing the slug.
       const asked: string[] = [];
       const deleted = capture();
-      assert.equal(await tenantCommand(['delete', 'acme', '--json'], deleted.io, async (q) => (asked.push(q), 'acme')), 0);
+      assert.equal(
+        await tenantCommand(['delete', 'acme', '--json'], deleted.io, async (q) => {
+          asked.push(q);
+          return 'acme';
+        }),
+        0,
+      );
       assert.match(asked[0]!, /cannot be undone/);
       const report = JSON.parse(deleted.out[0]!) as { deleted: { slug: string }; removed: Record<string, number> };
       assert.equal(report.deleted.slug, 'acme');

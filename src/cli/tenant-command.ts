@@ -1,5 +1,4 @@
 import type { RosterConfig } from '../config/config.js';
-import type { JsonObject } from '../json/json-value.js';
 import { deleteTenant, describeRemoved } from '../provisioning/tenants/delete-tenant.js';
 import { createTenant, findTenantBySlug, listTenants, renameTenant, setProvisioningEnabled, updateTenantSettings } from '../provisioning/tenants/manage-tenants.js';
 import { discardPreview, goLive } from '../provisioning/tenants/tenant-preview.js';

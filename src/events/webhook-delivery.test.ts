@@ -9,7 +9,7 @@ import type { JsonObject } from '../json/json-value.js';
 import { issueCredential } from '../provisioning/credentials/manage-credentials.js';
 import { createTenant } from '../provisioning/tenants/manage-tenants.js';
 import type { StoredEvent, TenantRecord } from '../storage/store.js';
-import { createTestDatabase, testEngines, type EngineName } from '../testing/databases.js';
+import { createTestDatabase, testEngines } from '../testing/databases.js';
 import { createTestServer, type TestServer } from '../testing/test-server.js';
 import { startReceiver, type ReceivedWebhook, type TestReceiver } from '../testing/webhook-receiver.js';
 import { waitUntil } from '../testing/wait-until.js';

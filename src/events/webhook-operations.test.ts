@@ -13,7 +13,7 @@ import { createAdmin } from '../provisioning/admins/manage-admins.js';
 import { issueCredential } from '../provisioning/credentials/manage-credentials.js';
 import { createTenant } from '../provisioning/tenants/manage-tenants.js';
 import { createTestDatabase, testEngines } from '../testing/databases.js';
-import { startReceiver, type TestReceiver } from '../testing/webhook-receiver.js';
+import { startReceiver } from '../testing/webhook-receiver.js';
 import { waitUntil } from '../testing/wait-until.js';
 import { verifyWebhook } from '../webhook-helper.js';
 import { addWebhook, listWebhooks, rotateWebhookSecret } from './manage-webhooks.js';

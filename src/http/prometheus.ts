@@ -54,7 +54,7 @@ abstract class Metric {
       if (value === undefined) throw wrong();
       key += (i === 0 ? '' : ',') + JSON.stringify(value);
     }
-    return key + ']';
+    return `${key}]`;
   }
 
   protected labelsOf(key: string): Labels {
@@ -136,7 +136,7 @@ export class Histogram extends Metric {
     const lines: string[] = [];
     for (const [key, s] of this.series) {
       const labels = this.labelsOf(key);
-      this.bounds.forEach((bound, i) => lines.push(`${this.name}_bucket${labelText(labels, ['le', formatValue(bound)])} ${s.buckets[i]}`));
+      for (const [i, bound] of this.bounds.entries()) lines.push(`${this.name}_bucket${labelText(labels, ['le', formatValue(bound)])} ${s.buckets[i]}`);
       lines.push(`${this.name}_bucket${labelText(labels, ['le', '+Inf'])} ${s.count}`);
       lines.push(`${this.name}_sum${labelText(labels)} ${formatValue(s.sum)}`);
       lines.push(`${this.name}_count${labelText(labels)} ${s.count}`);

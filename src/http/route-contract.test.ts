@@ -41,7 +41,12 @@ const dropItem = declareRoute({
 /** A small API with the three routes; `logs` collects what it logs. */
 async function api(checkResponses: boolean) {
   const logs: string[] = [];
-  const stream = new Writable({ write: (chunk: Buffer, _encoding, done) => void (logs.push(chunk.toString()), done()) });
+  const stream = new Writable({
+    write: (chunk: Buffer, _encoding, done) => {
+      logs.push(chunk.toString());
+      done();
+    },
+  });
   const app = Fastify({ logger: { level: 'info', stream } });
   const surface: ApiSurface = {
     checkResponses,

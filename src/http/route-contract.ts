@@ -45,6 +45,7 @@ export type AnyRouteContract = RouteContract<Schema | undefined, Schema | undefi
 type Parsed<S> = S extends Schema ? z.output<S> : undefined;
 /** What a handler may return: the declared body, read-only parts welcome (views keep records' readonly arrays). */
 type DeepReadonly<T> = T extends readonly (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler of a route without a body returns nothing (an async function's Promise<void>), which `undefined` would refuse.
 type Answer<R> = R extends Schema ? DeepReadonly<z.input<R>> : void;
 
 export interface RouteInput<P, Q, B> {

@@ -23,7 +23,7 @@ for (const { engine, skip } of testEngines()) {
         'Bearer nope',
         'Token abc',
         `Bearer ${t.token.slice(0, -1)}x`,
-        'Basic ' + Buffer.from('rsk_0000000000000000:x').toString('base64'),
+        `Basic ${Buffer.from('rsk_0000000000000000:x').toString('base64')}`,
       ]) {
         const response = await get('/scim/v2/Users', auth);
         assert.equal(response.statusCode, 401, String(auth));
@@ -50,9 +50,9 @@ for (const { engine, skip } of testEngines()) {
 
     it('accepts HTTP Basic key/secret pairs', async () => {
       const issued = await issueCredential(t.server.rt, t.tenant.id, 'basic', 'okta basic');
-      const basic = 'Basic ' + Buffer.from(`${issued.key}:${issued.secret}`).toString('base64');
+      const basic = `Basic ${Buffer.from(`${issued.key}:${issued.secret}`).toString('base64')}`;
       assert.equal((await get('/scim/v2/Users', basic)).statusCode, 200);
-      const wrong = 'Basic ' + Buffer.from(`${issued.key}:${issued.secret.slice(1)}`).toString('base64');
+      const wrong = `Basic ${Buffer.from(`${issued.key}:${issued.secret.slice(1)}`).toString('base64')}`;
       assert.equal((await get('/scim/v2/Users', wrong)).statusCode, 401);
     });
 

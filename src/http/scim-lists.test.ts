@@ -75,7 +75,7 @@ for (const { engine, skip } of testEngines()) {
         assert.equal(response.status, 400, filter);
         assert.equal(response.body['scimType'], 'invalidFilter', filter);
       }
-      const deep = await t.scim('GET', `/Users?filter=${encodeURIComponent('('.repeat(5000) + 'userName eq "a"' + ')'.repeat(5000))}`);
+      const deep = await t.scim('GET', `/Users?filter=${encodeURIComponent(`${'('.repeat(5000)}userName eq "a"${')'.repeat(5000)}`)}`);
       assert.equal(deep.status, 400);
     });
 

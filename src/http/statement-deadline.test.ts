@@ -46,7 +46,7 @@ describe('PostgreSQL statement deadline', { skip: postgres?.skip ?? 'no PostgreS
     assert.equal((await t.scim('POST', '/Users', { schemas: [USER], userName: 'before@example.com' })).status, 201);
     // Another session holds the users table locked, so every statement on it waits past the deadline.
     await withUsersLocked(t.databaseUrl, async () => {
-      const read = await t.scim('GET', '/Users?filter=' + encodeURIComponent('userName eq "before@example.com"'));
+      const read = await t.scim('GET', `/Users?filter=${encodeURIComponent('userName eq "before@example.com"')}`);
       assert.equal(read.status, 503, read.raw);
       assert.equal(read.headers['retry-after'], '5');
       assert.match(String(read.body['detail']), /DB_STATEMENT_TIMEOUT_MS[\s\S]*Narrow the filter/);
@@ -106,12 +106,12 @@ describe('PostgreSQL read deadline (READ_DEADLINE_MS, the read pool)', { skip: p
     assert.equal((await t.scim('POST', '/Users', { schemas: [USER], userName: 'reader@example.com', title: 'Engineer' })).status, 201);
     await withUsersLocked(t.databaseUrl, async () => {
       // Without the read pool's statement_timeout this request would wait for the lock forever.
-      const read = await t.scim('GET', '/Users?filter=' + encodeURIComponent('title co "engine"'));
+      const read = await t.scim('GET', `/Users?filter=${encodeURIComponent('title co "engine"')}`);
       assert.equal(read.status, 503, read.raw);
       assert.equal(read.headers['retry-after'], '5');
       assert.match(String(read.body['detail']), /READ_DEADLINE_MS[\s\S]*Narrow the filter/);
     });
-    const found = await t.scim('GET', '/Users?filter=' + encodeURIComponent('title co "engine"'));
+    const found = await t.scim('GET', `/Users?filter=${encodeURIComponent('title co "engine"')}`);
     assert.equal(found.status, 200, found.raw);
     assert.equal(found.body['totalResults'], 1);
   });

@@ -184,7 +184,7 @@ describe('the packed packages, installed into an empty project', () => {
     const { 'roster-signature': _own, ...standardOnly } = request!.headers;
     assert.equal(verifier.verifyWebhook({ body: request!.body, headers: standardOnly, secrets: secret! }).id, event.id, 'the Standard Webhooks signature verifies too');
     assert.throws(
-      () => verifier.verifyWebhook({ body: request!.body, headers: request!.headers, secrets: 'whsec_' + Buffer.alloc(32).toString('base64') }),
+      () => verifier.verifyWebhook({ body: request!.body, headers: request!.headers, secrets: `whsec_${Buffer.alloc(32).toString('base64')}` }),
       verifier.WebhookVerificationError,
     );
     phase('webhook');

@@ -209,7 +209,7 @@ for (const { engine, skip } of testEngines()) {
         const base = `dup${round}@example.com`;
         const variants = [base, base.toUpperCase(), base.replace('dup', 'ＤＵＰ'), base.replace('d', 'D')];
         for (const [kind, names] of [
-          ['identical', Array.from({ length: width }, () => base + '.same')],
+          ['identical', Array.from({ length: width }, () => `${base}.same`)],
           ['folded', Array.from({ length: width }, (_, i) => variants[i % variants.length] as string)],
         ] as const) {
           const answers = await Promise.all(names.map((userName) => call(server.base, 'POST', '/scim/v2/Users', { token: t.token, body: { userName } })));

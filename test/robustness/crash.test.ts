@@ -116,7 +116,7 @@ async function checkIntegrity(sql: Inspector, tenant: SeededTenant, ledger: Ledg
   const emailsOf = new Map<string, string[]>();
   for (const row of emailRows) emailsOf.set(row.user_id, [...(emailsOf.get(row.user_id) ?? []), row.value]);
   const events = await sql.rows<{ seq: number; type: string; data: unknown }>('select seq, type, data from events where tenant_id = ? order by seq', [tenant.id]);
-  events.forEach((e, i) => assert.equal(Number(e.seq), i + 1, 'event numbers have no gap'));
+  for (const [i, e] of events.entries()) assert.equal(Number(e.seq), i + 1, 'event numbers have no gap');
   const createdEvents = new Map<string, number>();
   const memberEvents = new Map<string, Set<string>>();
   const memberEventCount = new Map<string, number>();

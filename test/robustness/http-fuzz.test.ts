@@ -28,7 +28,7 @@ for (const { engine, skip } of testEngines()) {
     let live: LiveServer;
     let me: SeededTenant;
     let other: SeededTenant;
-    let ids: string[] = [];
+    const ids: string[] = [];
     let otherDigest = '';
     const statuses: Record<string, number> = {};
     let inputs = 0;

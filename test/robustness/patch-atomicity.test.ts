@@ -101,7 +101,7 @@ for (const { engine, skip } of testEngines()) {
     let t: SeededTenant;
     let userId = '';
     let groupId = '';
-    let userIds: string[] = [];
+    const userIds: string[] = [];
 
     /** Everything a PATCH could touch: the resource as the API shows it, its rows, the outbox. */
     async function snapshot(kind: 'Users' | 'Groups', id: string): Promise<string> {

@@ -104,7 +104,7 @@ for (const { engine, skip } of testEngines()) {
     let live: LiveServer;
     let attacker: SeededTenant;
     let victim: SeededTenant;
-    let victimIds: string[] = [];
+    const victimIds: string[] = [];
     let tables: string[] = [];
     let before_: string;
     let sent = 0;

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { JsonObject } from '../../src/json/json-value.js';
 import { reliability, testEngines, type EngineName, type SeededTenant } from './support/harness.js';
-import { call, must } from './support/http.js';
+import { must } from './support/http.js';
 import { startInProcess, type LiveServer } from './support/in-process.js';
 
 /** [first userName, second userName, same person?, why] */

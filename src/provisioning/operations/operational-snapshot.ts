@@ -38,7 +38,11 @@ export async function operationalSnapshot(store: Store): Promise<OperationalSnap
       return undefined;
     }
   };
-  const databaseUp = (await attempt('ping', async () => (await store.ping(), true))) === true;
+  const databaseUp =
+    (await attempt('ping', async () => {
+      await store.ping();
+      return true;
+    })) === true;
   const pool = store.operations.poolStats();
   const readWorkers = store.operations.readWorkerStats();
   const inProcess = { ...(pool ? { pool } : {}), ...(readWorkers ? { readWorkers } : {}) };

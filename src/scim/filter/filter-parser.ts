@@ -216,9 +216,7 @@ export class FilterParser {
     if (KEYWORDS.has(lower)) {
       return this.fail(token.start, `expected a value after '${op}' (${VALUE_FORMS}), found the keyword '${text}'`);
     }
-    this.leniencies.push(
-      `bare word '${text}' at character ${token.start + 1} was read as the string ${JSON.stringify(text)} ` + '(RFC 7644 requires a "quoted" JSON string)',
-    );
+    this.leniencies.push(`bare word '${text}' at character ${token.start + 1} was read as the string ${JSON.stringify(text)} (RFC 7644 requires a "quoted" JSON string)`);
     return text;
   }
 

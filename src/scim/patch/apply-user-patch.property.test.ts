@@ -98,7 +98,7 @@ function start(): JsonObject {
 
 function deepFreeze<T extends JsonValue>(item: T): T {
   if (typeof item === 'object' && item !== null) {
-    Object.values(item).forEach((child) => deepFreeze(child));
+    for (const child of Object.values(item)) deepFreeze(child);
     Object.freeze(item);
   }
   return item;
@@ -113,7 +113,7 @@ function checkInvariants(document: JsonObject): void {
       assert.ok(item.length > 0, `${where} is an empty list`);
       const primaries = item.filter((e) => isJsonObject(e) && e['primary'] === true).length;
       assert.ok(primaries <= 1, `${where} has ${primaries} primaries`);
-      item.forEach((e, i) => walk(e, `${where}[${i}]`));
+      for (const [i, e] of item.entries()) walk(e, `${where}[${i}]`);
     } else if (isJsonObject(item)) {
       assert.ok(Object.keys(item).length > 0, `${where} is an empty object`);
       for (const [k, v] of Object.entries(item)) walk(v, `${where}.${k}`);
@@ -144,7 +144,7 @@ describe('applyPatch under random operation sequences', () => {
         continue;
       }
       const input = deepFreeze(start());
-      let result;
+      let result: ReturnType<typeof applyPatch>;
       try {
         result = applyPatch(schema, input, ops);
       } catch (error) {

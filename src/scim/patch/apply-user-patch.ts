@@ -130,7 +130,7 @@ function applyValueObject(
     }
     const extension = scope === undefined ? findExtension(schema, key) : undefined;
     if (extension !== undefined) {
-      if (item === null) extension.attributes.forEach((a) => applyNamed(doc, op, { extension, attribute: a }, null, ignored));
+      if (item === null) for (const a of extension.attributes) applyNamed(doc, op, { extension, attribute: a }, null, ignored);
       else applyValueObject(schema, doc, op, item, extension, ignored);
       continue;
     }

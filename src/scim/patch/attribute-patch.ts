@@ -82,7 +82,7 @@ function patchList(list: readonly JsonValue[], operation: AttributeOperation, ig
 
 /** Operations through a value filter, or on `attr.sub` of every element when there is no filter. */
 function patchSelected(list: readonly JsonValue[], operation: AttributeOperation, ignored: string[]): AttributeResult {
-  const { op, attribute, label, sub, filter, value } = operation;
+  const { op, attribute, sub, filter, value } = operation;
   const selected = new Set<number>();
   list.forEach((element, i) => {
     if (filter === undefined || matchesFilter(element, filter, attribute)) selected.add(i);

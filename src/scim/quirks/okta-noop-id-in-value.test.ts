@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { JsonValue } from '../../json/json-value.js';
-import { applyPatch } from '../patch/apply-user-patch.js';
 import { parsePatchRequest } from '../patch/patch-request.js';
 import { planGroupPatch } from '../patch/plan-group-patch.js';
 import { groupResourceSchema } from '../schemas/registry.js';

@@ -32,7 +32,14 @@ function loader() {
     ['c2', { credential: credential('c2', 't2'), tenant: tenant('t2') }],
   ]);
   const calls: string[] = [];
-  return { table, calls, load: async (id: string) => (calls.push(id), table.get(id)) };
+  return {
+    table,
+    calls,
+    load: async (id: string) => {
+      calls.push(id);
+      return table.get(id);
+    },
+  };
 }
 
 describe('credential cache', () => {

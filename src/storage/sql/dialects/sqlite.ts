@@ -15,7 +15,7 @@ import { noteStatement } from '../statement-count.js';
 
 /** A JSON path such as `$."name"."givenName"` — every key quoted, so URN keys with colons work. */
 function jsonPath(path: readonly string[]): string {
-  return '$' + path.map((key) => `.${JSON.stringify(key)}`).join('');
+  return `$${path.map((key) => `.${JSON.stringify(key)}`).join('')}`;
 }
 
 /** Length in characters as SQL counts them (code points), not UTF-16 units. */

@@ -1,4 +1,4 @@
-import { type Kysely, type Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 
 /**
  * Setup links a host product sends to its customer's IT admin, and the narrow sessions they open.
