@@ -324,8 +324,8 @@ class LazyRepositories implements ScopedRepositories {
     // Named per transaction: SQLite's group commit runs each transaction inside its own savepoint
     // ("unit", sqlite-group-commit.ts), and these nest within it. Same syntax on both engines.
     const name = `roster_step_${++this.#savepoints}`;
-    await sql.raw(`savepoint ${name}`).execute(this.db);
-    return { rollback: async () => void (await sql.raw(`rollback to savepoint ${name}`).execute(this.db)) };
+    await sql`savepoint ${sql.id(name)}`.execute(this.db);
+    return { rollback: async () => void (await sql`rollback to savepoint ${sql.id(name)}`.execute(this.db)) };
   }
 
   get users() {
