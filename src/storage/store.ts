@@ -397,6 +397,7 @@ export interface RequestLogRepository {
   list(query: RequestLogQuery): Promise<RequestLogEntry[]>;
   /** As list, and says whether a bounded text search looked at every entry it could match. */
   search(query: RequestLogQuery): Promise<RequestLogPage>;
+  findById(id: string): Promise<RequestLogEntry | undefined>;
   /** Deletes up to `limit` entries written before `beforeMs`, oldest first; answers how many. */
   prune(beforeMs: number, limit: number): Promise<number>;
 }

@@ -173,6 +173,11 @@ export class SqlRequestLogRepository implements RequestLogRepository {
     return { entries: rows.map(toEntry), complete: beyond === undefined };
   }
 
+  async findById(id: string): Promise<RequestLogEntry | undefined> {
+    const row = await this.db.selectFrom('request_log').selectAll().where('tenant_id', '=', this.tenantId).where('id', '=', id).executeTakeFirst();
+    return row ? toEntry(row) : undefined;
+  }
+
   async prune(beforeMs: number, limit: number): Promise<number> {
     // The inner select walks request_log_time (tenant_id, at_ms), so a chunk costs its own size
     // however long the log is; the limit keeps each transaction, and its lock, short.
