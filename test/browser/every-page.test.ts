@@ -305,8 +305,8 @@ describe('every console page in Chromium: axe-core, and a phone 390 px wide', { 
       await page.locator('.log-detail summary').first().click();
       await page.locator('.log-body pre').first().waitFor();
       const detail = page.locator('.log-detail').first();
-      assert.match(await detail.innerText(), /active[\s\S]*false/);
-      assert.match(await detail.locator('.log-body pre').first().innerText(), /"active":false/);
+      assert.match(String(await detail.textContent()), /active[\s\S]*false/);
+      assert.match(String(await detail.locator('.log-body pre').first().textContent()), /"active":false/);
       problems.push(...(await check(`provisioning log detail at ${size.width} px`, null, '.log-body pre')));
       // A search that finds an ignored attribute by its name (the people were sent `Department`).
       await page.goto(`${base}/admin/t/acme/log?q=department`);
