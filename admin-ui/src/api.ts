@@ -1,4 +1,5 @@
 import type {
+  LogEntryDetail,
   AdminListing,
   ConnectionAttempt,
   Credential,
@@ -134,5 +135,6 @@ export const api = {
   heldChanges: (slug: string) => call<{ heldChanges: HeldChange[] }>('GET', `${t(slug)}/held-changes`),
   decideHeldChange: (slug: string, id: string, decision: 'approve' | 'discard') =>
     call<{ heldChange: HeldChange }>('POST', `${t(slug)}/held-changes/${encodeURIComponent(id)}/${decision}`),
-  log: (slug: string, query: Query) => call<{ entries: LogEntry[]; nextCursor: string | null }>('GET', withQuery(`${t(slug)}/log`, query)),
+  log: (slug: string, query: Query) => call<{ entries: LogEntry[]; nextCursor: string | null; complete: boolean }>('GET', withQuery(`${t(slug)}/log`, query)),
+  logEntry: (slug: string, id: string) => call<LogEntryDetail>('GET', `${t(slug)}/log/${encodeURIComponent(id)}`),
 };

@@ -224,6 +224,14 @@ export type LogEntry = {
   warnings: string[];
   leniencies: string[];
   error: string | null;
+  /** The event type of the change the request made (user.created, …), null when none or before this was kept. */
+  event: string | null;
+  /** Before and after of each attribute a person write changed (secrets redacted, long values cut). */
+  diff: {
+    attribute: string;
+    before: Json | null;
+    after: Json | null;
+  }[];
 };
 
 export type Group = {
@@ -477,6 +485,14 @@ export type HeldChange = {
     before: Json | null;
     after: Json | null;
   }[];
+};
+
+export type LogEntryDetail = {
+  entry: LogEntry;
+  /** The request body, passwords, secrets and tokens redacted, cut at 16 KB. */
+  requestBody: string | null;
+  /** The answer as sent, cut at 16 KB (a streamed group is not kept). */
+  responseBody: string | null;
 };
 
 export type AdminListing = {

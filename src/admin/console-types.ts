@@ -10,6 +10,7 @@ import {
   groupSchema,
   guideSchema,
   heldChangeSchema,
+  logEntryDetailSchema,
   issuedCredentialSchema,
   peoplePageSchema,
   personDetailSchema,
@@ -44,6 +45,7 @@ const CONSOLE_SCHEMAS: readonly z.ZodType[] = [
   wentLiveSchema,
   discardedPreviewSchema,
   heldChangeSchema,
+  logEntryDetailSchema,
   adminListingSchema,
 ];
 

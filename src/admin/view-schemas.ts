@@ -177,8 +177,21 @@ export const logEntrySchema = named(
     warnings: z.array(z.string()),
     leniencies: z.array(z.string()),
     error: z.string().nullable(),
+    event: z.string().nullable().describe('The event type of the change the request made (user.created, …), null when none or before this was kept.'),
+    diff: z
+      .array(z.strictObject({ attribute: z.string(), before: jsonValue.nullable(), after: jsonValue.nullable() }))
+      .describe('Before and after of each attribute a person write changed (secrets redacted, long values cut).'),
   }),
   'LogEntry',
+);
+
+export const logEntryDetailSchema = named(
+  z.strictObject({
+    entry: logEntrySchema,
+    requestBody: z.string().nullable().describe('The request body, passwords, secrets and tokens redacted, cut at 16 KB.'),
+    responseBody: z.string().nullable().describe('The answer as sent, cut at 16 KB (a streamed group is not kept).'),
+  }),
+  'LogEntryDetail',
 );
 
 export const folderSchema = named(
@@ -314,6 +327,7 @@ export type HeldChangeView = z.infer<typeof heldChangeSchema>;
 export type CredentialView = z.infer<typeof credentialSchema>;
 export type PersonView = z.infer<typeof personSchema>;
 export type LogEntryView = z.infer<typeof logEntrySchema>;
+export type LogEntryDetailView = z.infer<typeof logEntryDetailSchema>;
 export type FolderView = z.infer<typeof folderSchema>;
 export type GroupView = z.infer<typeof groupSchema>;
 export type PendingView = z.infer<typeof pendingSchema>;

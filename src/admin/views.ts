@@ -15,6 +15,7 @@ import type {
   FolderView,
   GroupView,
   HeldChangeView,
+  LogEntryDetailView,
   LogEntryView,
   PendingView,
   PersonDetailView,
@@ -188,7 +189,16 @@ export function logEntryView(entry: RequestLogEntry, credentialLabels: ReadonlyM
     warnings: strings(noteList(entry.notes, 'warnings')),
     leniencies: strings(noteList(entry.notes, 'leniencies')),
     error: entry.error,
+    event: entry.event ?? null,
+    diff: noteList(entry.notes, 'diff')
+      .filter(isJsonObject)
+      .map((c) => ({ attribute: typeof c['attribute'] === 'string' ? c['attribute'] : '', before: c['before'] ?? null, after: c['after'] ?? null })),
   };
+}
+
+/** One entry with its bodies, as the console's detail shows it. */
+export function logEntryDetailView(entry: RequestLogEntry, credentialLabels: ReadonlyMap<string, string>): LogEntryDetailView {
+  return { entry: logEntryView(entry, credentialLabels), requestBody: entry.requestBody ?? null, responseBody: entry.responseBody ?? null };
 }
 
 export function folderView(folder: FolderRecord): FolderView {

@@ -11,6 +11,7 @@ import type { ClientLimits } from './client-limits.js';
 import { answeredDetail, renderError } from './error-response.js';
 import { endOfTurn } from './end-of-turn.js';
 import { mountPathOf } from './mount-path.js';
+import { loggedDiff, loggedRequestBody, loggedResponseBody } from './logged-bodies.js';
 import { redactUrl } from './redact-url.js';
 import { resolveTenant, unauthorized } from './resolve-tenant.js';
 import { bulk } from '../scim/endpoints/bulk.js';
@@ -133,10 +134,17 @@ function searchBody(body: JsonValue): { list: RawListParams; projection: Project
 function loggedNotes(notes: ScimContext['notes']): JsonObject {
   const kept: JsonObject = {};
   for (const list of ['changes', 'warnings', 'normalisers', 'leniencies'] as const) if (notes[list].length > 0) kept[list] = [...notes[list]];
+  if (notes.diff.length > 0) kept['diff'] = loggedDiff(notes.diff);
   if (notes.ignored.length > 0) {
     kept['ignored'] = notes.ignored.map(({ matches, ...entry }): JsonObject => (matches ? { ...entry, matches: [...matches] } : { ...entry }));
   }
   return kept;
+}
+
+/** What a log search matches: the path, the names of ignored attributes and of the normalisers that fired. */
+function searchTextOf(url: string, notes: ScimContext['notes']): string {
+  const words = [redactUrl(url).slice(0, 2000), ...notes.ignored.map((i) => i.path), ...notes.normalisers];
+  return words.join('\n').toLowerCase();
 }
 
 function ifMatchOf(request: FastifyRequest) {
@@ -153,6 +161,8 @@ export async function registerScimRoutes(app: FastifyInstance, options: ScimRout
   // Refused requests that can be told to a tenant (its revoked token, its slug in the URL, its
   // switched-off provisioning): the live connection check explains them. Never holds the token.
   const refused = new WeakMap<FastifyRequest, RefusedAttempt>();
+  // The text of each answer as sent, for the log's response body; a streamed group is not kept.
+  const answers = new WeakMap<FastifyRequest, string>();
 
   // As the request arrives, before its body is read: a client without a valid credential cannot
   // make Roster receive (and wait for) a body at all.
@@ -217,6 +227,11 @@ export async function registerScimRoutes(app: FastifyInstance, options: ScimRout
     contexts.set(request, { ctx, tenant: result.tenant, credentialId: result.credential.id });
   });
 
+  app.addHook('onSend', async (request, _reply, payload) => {
+    if (typeof payload === 'string' && contexts.has(request)) answers.set(request, payload);
+    return payload;
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     const state = contexts.get(request);
     if (!state) {
@@ -243,6 +258,10 @@ export async function registerScimRoutes(app: FastifyInstance, options: ScimRout
       changed: notes.changed,
       notes: loggedNotes(notes),
       error: answeredDetail(request) ?? null,
+      event: notes.event ?? null,
+      requestBody: loggedRequestBody(request.body),
+      responseBody: loggedResponseBody(answers.get(request)),
+      searchText: searchTextOf(request.url, notes),
     });
     // Nothing is ignored silently: dropped attributes (password included) and normalisers that fired.
     if (notes.ignored.length > 0 || notes.normalisers.length > 0 || notes.leniencies.length > 0 || notes.warnings.length > 0) {

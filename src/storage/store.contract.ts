@@ -378,6 +378,10 @@ export function storeContract(engine: EngineName, skip: string | false): void {
         changed: true,
         notes: { changes: ['name.familyName: "Lovelace" → "Byron" 😀'], normalisers: ['entra-string-boolean'], nested: { quote: '"\\', n: 1.5, none: null } },
         error: null,
+        event: 'user.updated',
+        requestBody: '{"Operations":[{"op":"replace","path":"name.familyName","value":"Byron 😀 \\"q\\""}]}',
+        responseBody: '{"id":"x","name":{"familyName":"Byron"}}',
+        searchText: '/scim/v2/users/x?attributes=name\nentra-string-boolean',
       };
       const bare: RequestLogEntry = {
         tenantId: a.tenantId,
@@ -394,6 +398,10 @@ export function storeContract(engine: EngineName, skip: string | false): void {
         changed: false,
         notes: {},
         error: 'Authentication failed',
+        event: null,
+        requestBody: null,
+        responseBody: null,
+        searchText: null,
       };
       // Text PostgreSQL's jsonb refuses (a lone surrogate, U+0000) is kept as U+FFFD rather than losing the batch.
       const odd: RequestLogEntry = { ...bare, id: uuidv7(), atMs: at + 2, error: 'bad \ud800 and \u0000 here', notes: { ignored: ['x\udc00'] } };

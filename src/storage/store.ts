@@ -354,11 +354,27 @@ export interface RequestLogEntry {
   /** What was ignored (with suggestions), which IdP normalisers fired, what changed. */
   readonly notes: JsonObject;
   readonly error: string | null;
+  /** The event type of the change the request made (`user.created`, …), when it made one. */
+  readonly event?: string | null;
+  /** The request and response bodies as logged: secrets redacted, cut at REQUEST_LOG_BODY_LIMIT. */
+  readonly requestBody?: string | null;
+  readonly responseBody?: string | null;
+  /** Lower-cased path, ignored attribute names and normaliser names: what `text` search matches. */
+  readonly searchText?: string | null;
 }
 
 export interface RequestLogQuery {
-  /** Substring of path, client or error. */
+  /**
+   * Substring of the path, an ignored attribute's name or a normaliser's name. A bounded scan: only
+   * the newest `textWindow` entries (within the other bounds) are looked at.
+   */
   readonly text?: string;
+  readonly textWindow?: number;
+  /** Time range, inclusive, in epoch milliseconds (bounds on the time-ordered id). */
+  readonly fromMs?: number;
+  readonly toMs?: number;
+  readonly resourceType?: 'User' | 'Group';
+  readonly event?: string;
   readonly method?: string;
   /** 'error' for ≥400, 'ok' for <400, or an exact status. */
   readonly status?: 'error' | 'ok' | number;
@@ -371,8 +387,17 @@ export interface RequestLogQuery {
   readonly limit: number;
 }
 
+/** A page of the log; `complete` is false when a text search stopped at its window before filling the page. */
+export interface RequestLogPage {
+  readonly entries: RequestLogEntry[];
+  readonly complete: boolean;
+}
+
 export interface RequestLogRepository {
   list(query: RequestLogQuery): Promise<RequestLogEntry[]>;
+  /** As list, and says whether a bounded text search looked at every entry it could match. */
+  search(query: RequestLogQuery): Promise<RequestLogPage>;
+  findById(id: string): Promise<RequestLogEntry | undefined>;
   /** Deletes up to `limit` entries written before `beforeMs`, oldest first; answers how many. */
   prune(beforeMs: number, limit: number): Promise<number>;
 }

@@ -288,6 +288,34 @@ describe('every console page in Chromium: axe-core, and a phone 390 px wide', { 
     );
   });
 
+  it("filters the provisioning log and opens an entry's detail: before/after and redacted bodies, wide and on a phone", async () => {
+    const problems: string[] = [];
+    for (const size of [WIDE, PHONE]) {
+      await page.setViewportSize(size);
+      await page.goto(`${base}/admin/t/acme/log`);
+      await settled('#log-results table.data');
+      // The filter form puts each control's value in the address, and the list follows it.
+      await page.locator('#log-event').selectOption('user.deactivated');
+      await page.getByLabel('Person').fill(ids.get('staff0')!);
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await page.waitForURL(/event=user\.deactivated/);
+      await settled('#log-results table.data');
+      assert.match(page.url(), new RegExp(`person=${ids.get('staff0')!}`));
+      assert.equal(await page.locator('#log-results .log-detail').count(), 1, 'one entry (a detail each)');
+      await page.locator('.log-detail summary').first().click();
+      await page.locator('.log-body pre').first().waitFor();
+      const detail = page.locator('.log-detail').first();
+      assert.match(String(await detail.textContent()), /active[\s\S]*false/);
+      assert.match(String(await detail.locator('.log-body pre').first().textContent()), /"active":false/);
+      problems.push(...(await check(`provisioning log detail at ${size.width} px`, null, '.log-body pre')));
+      // A search that finds an ignored attribute by its name (the people were sent `Department`).
+      await page.goto(`${base}/admin/t/acme/log?q=department`);
+      await settled('#log-results table.data');
+      assert.ok((await page.locator('#log-results .log-detail').count()) >= 2);
+    }
+    assert.deepEqual(problems, []);
+  });
+
   it('on a phone the navigation folds behind a Menu button that opens it', async () => {
     await page.setViewportSize(PHONE);
     await page.goto(`${base}/admin/t/acme/people`);

@@ -1,7 +1,8 @@
-import { h } from '../dom.js';
+import { api } from '../api.js';
+import { fill, h } from '../dom.js';
 import { tenantPath } from '../router.js';
 import type { LogEntry } from '../types.js';
-import { badge, table, when } from '../ui.js';
+import { badge, errorBox, loading, table, when } from '../ui.js';
 
 const REASONS: Record<string, string> = {
   unknownAttribute: 'not an attribute of this schema',
@@ -69,6 +70,66 @@ function resource(slug: string, entry: LogEntry): HTMLElement | string {
   return href ? h('a', { href, title: entry.resourceId }, label) : label;
 }
 
+/** A value as it reads in a before/after list: absent as a dash, text as itself, the rest as JSON. */
+function shown(value: LogEntry['diff'][number]['before']): HTMLElement {
+  if (value === null) return h('span', { class: 'muted' }, '(none)');
+  return h('code', null, typeof value === 'string' ? value : JSON.stringify(value));
+}
+
+function diffTable(entry: LogEntry): HTMLElement | null {
+  if (entry.diff.length === 0) return null;
+  return table(
+    'Before and after',
+    [
+      { header: 'Attribute', cell: (c: LogEntry['diff'][number]) => h('code', null, c.attribute) },
+      { header: 'Before', cell: (c: LogEntry['diff'][number]) => shown(c.before) },
+      { header: 'After', cell: (c: LogEntry['diff'][number]) => shown(c.after) },
+    ],
+    entry.diff,
+  );
+}
+
+function body(label: string, text: string | null): HTMLElement {
+  return h(
+    'div',
+    { class: 'log-body' },
+    h('h4', null, label),
+    text === null ? h('p', { class: 'muted' }, 'Not kept (no body, a streamed answer, or an entry from before bodies were kept).') : h('pre', { tabindex: '0' }, text),
+  );
+}
+
+/**
+ * One entry's detail, folded: before/after of what changed, and the request and response bodies
+ * (secrets redacted by the server), fetched when first opened so the list stays light.
+ */
+function detail(slug: string, entry: LogEntry): HTMLElement {
+  const bodies = h('div', { class: 'log-bodies' });
+  let loaded = false;
+  const summaryText = entry.event ? `Details (${entry.event})` : 'Details';
+  return h(
+    'details',
+    {
+      class: 'log-detail',
+      'data-entry': entry.id,
+      ontoggle: async (event: Event) => {
+        if (loaded || !(event.currentTarget instanceof HTMLDetailsElement) || !event.currentTarget.open) return;
+        loaded = true;
+        fill(bodies, loading());
+        try {
+          const found = await api.logEntry(slug, entry.id);
+          fill(bodies, body('Request body', found.requestBody), body('Response body', found.responseBody));
+        } catch (error) {
+          loaded = false;
+          fill(bodies, errorBox(error));
+        }
+      },
+    },
+    h('summary', null, summaryText),
+    diffTable(entry),
+    bodies,
+  );
+}
+
 /** SCIM requests as a table: the provisioning log, and a person's history. */
 export function logTable(slug: string, caption: string, entries: readonly LogEntry[], options: { withClient?: boolean } = {}): HTMLElement {
   return table(
@@ -90,7 +151,7 @@ export function logTable(slug: string, caption: string, entries: readonly LogEnt
       { header: 'Status', cell: (e: LogEntry) => statusBadge(e.status) },
       { header: 'Duration', cell: (e: LogEntry) => `${e.durationMs} ms`, numeric: true },
       { header: 'Resource', cell: (e: LogEntry) => resource(slug, e), className: 'nowrap' },
-      { header: 'What happened', cell: notes, className: 'notes-cell' },
+      { header: 'What happened', cell: (e: LogEntry) => h('div', null, notes(e), detail(slug, e)), className: 'notes-cell' },
     ],
     entries,
   );

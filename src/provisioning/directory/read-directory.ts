@@ -4,6 +4,7 @@ import type {
   FolderRecord,
   PendingReferenceRecord,
   RequestLogEntry,
+  RequestLogPage,
   RequestLogQuery,
   StoredUser,
   TenantScope,
@@ -178,4 +179,13 @@ export async function listPendingReferences(
 
 export function listRequestLog(rt: ProvisioningRuntime, scope: TenantScope, query: RequestLogQuery): Promise<RequestLogEntry[]> {
   return rt.store.read(scope, (repos) => repos.requestLog.list(query));
+}
+
+/** One page of the log, with whether a bounded text search looked at everything it could match. */
+export function searchRequestLog(rt: ProvisioningRuntime, scope: TenantScope, query: RequestLogQuery): Promise<RequestLogPage> {
+  return rt.store.read(scope, (repos) => repos.requestLog.search(query));
+}
+
+export function findRequestLogEntry(rt: ProvisioningRuntime, scope: TenantScope, id: string): Promise<RequestLogEntry | undefined> {
+  return rt.store.read(scope, (repos) => repos.requestLog.findById(id));
 }

@@ -9,7 +9,7 @@ import type { ProvisioningRuntime } from '../runtime.js';
 import type { TenantSettings } from '../tenants/tenant-settings.js';
 import { placeInFolders } from './folder-placement.js';
 import { linkManager, resolvePerson, resolveReferencesTo, unlinkReports } from './manager-links.js';
-import { diffDocuments, identifierFolds, managerReference, workEmail } from './person-document.js';
+import { type AttributeChange, diffDocuments, identifierFolds, managerReference, workEmail } from './person-document.js';
 import { sameEmails, userRecordFrom } from './user-record.js';
 import { flagMessage, validatePerson, valueFlags } from './validate-person.js';
 
@@ -21,6 +21,8 @@ export interface UserWriteResult {
   readonly adopted?: boolean;
   /** Attributes that changed (for the provisioning log). */
   readonly changes?: readonly string[];
+  /** The same, with each attribute's value before and after. */
+  readonly diff?: readonly AttributeChange[];
   /** Values this write changed that break a rule, stored anyway because the tenant reports rather than enforces them. */
   readonly warnings?: readonly string[];
   /** Set when the mass-change guard held the change instead of applying it. */
@@ -76,7 +78,8 @@ export async function createUser(
         valueFlags: flags,
       });
       await events.flush(repos);
-      return { user: adopted, changed: true, adopted: true, warnings, changes: diffDocuments(match.document, document).map((c) => c.attribute) };
+      const diff = diffDocuments(match.document, document);
+      return { user: adopted, changed: true, adopted: true, warnings, changes: diff.map((c) => c.attribute), diff };
     };
     // Matching by userName needs no lookup first: the insert itself finds the clash (unique
     // userName), and only then is the existing profile read. Other matching fields look first.
@@ -176,7 +179,7 @@ export async function modifyUser(
     }
     if (current.active !== record.active) events.push(record.active ? 'user.reactivated' : 'user.deactivated', { user: summary(record) });
     await events.flush(repos);
-    return { user: record, changed: true, warnings, changes: changes.map((c) => c.attribute) };
+    return { user: record, changed: true, warnings, changes: changes.map((c) => c.attribute), diff: changes };
   });
 }
 

@@ -2,6 +2,7 @@ import type { JsonObject } from '../../json/json-value.js';
 import type { ProvisioningRuntime } from '../../provisioning/runtime.js';
 import type { TenantSettings } from '../../provisioning/tenants/tenant-settings.js';
 import type { TenantScope } from '../../storage/store.js';
+import type { AttributeChange } from '../../provisioning/users/person-document.js';
 import type { ResourceSchema } from '../schemas/registry.js';
 import type { IgnoredAttribute } from '../resources/parse-resource.js';
 
@@ -25,6 +26,10 @@ export interface RequestNotes {
   readonly normalisers: string[];
   readonly ignored: IgnoredAttribute[];
   readonly leniencies: string[];
+  /** The event type of the change made (`user.created`, …), for the log's filter. */
+  event?: string;
+  /** Before and after of each attribute a person's write changed (the write path's own diff). */
+  readonly diff: AttributeChange[];
 }
 
 /**
@@ -65,5 +70,5 @@ export interface ProjectionParams {
 }
 
 export function newNotes(): RequestNotes {
-  return { changed: false, changes: [], warnings: [], normalisers: [], ignored: [], leniencies: [] };
+  return { changed: false, changes: [], warnings: [], normalisers: [], ignored: [], leniencies: [], diff: [] };
 }

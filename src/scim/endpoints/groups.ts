@@ -103,6 +103,7 @@ function noteGroupWrite(
   result: { changed: boolean; added: readonly string[]; removed: readonly string[]; pending: readonly string[]; held?: { id: string; reason: string } },
 ): void {
   ctx.notes.changed ||= result.changed;
+  if (result.changed) ctx.notes.event ??= 'group.updated';
   if (result.held) ctx.notes.changes.push(`held for approval (${result.held.id}): ${result.held.reason}`);
   if (result.added.length > 0) ctx.notes.changes.push(`${result.added.length} member(s) added`);
   if (result.removed.length > 0) ctx.notes.changes.push(`${result.removed.length} member(s) removed`);
@@ -115,6 +116,7 @@ export async function postGroup(ctx: ScimContext, body: JsonValue, projectionPar
   const result = await createGroup(ctx.rt, ctx.scope, document, members ?? []);
   ctx.notes.resource = { type: 'Group', id: result.group.id };
   ctx.notes.changes.push('created');
+  ctx.notes.event = 'group.created';
   noteGroupWrite(ctx, result);
   const view = await getGroup(ctx.rt, ctx.scope, result.group.id, { withMembers: shows(projection, 'members') });
   return respond(ctx, view, 201, projection);
@@ -166,5 +168,6 @@ export async function removeGroup(ctx: ScimContext, id: string, ifMatch?: Versio
   await deleteGroup(ctx.rt, ctx.scope, id, ifMatch);
   ctx.notes.changed = true;
   ctx.notes.changes.push('deleted');
+  ctx.notes.event = 'group.deleted';
   return { status: 204 };
 }

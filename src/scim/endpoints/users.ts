@@ -1,5 +1,6 @@
 import type { JsonObject, JsonValue } from '../../json/json-value.js';
-import { deleteUser, createUser, modifyUser } from '../../provisioning/users/write-user.js';
+import { deleteUser, createUser, modifyUser, type UserWriteResult } from '../../provisioning/users/write-user.js';
+import type { AttributeChange } from '../../provisioning/users/person-document.js';
 import { getUser, listUsers, type UserView } from '../../provisioning/users/read-users.js';
 import type { VersionPrecondition } from '../../provisioning/preconditions.js';
 import type { ListResult } from '../../storage/query.js';
@@ -79,6 +80,20 @@ export async function readUser(ctx: ScimContext, id: string, projectionParams: P
   return respond(ctx, view, 200, projection);
 }
 
+/** The event type of a person's update: (de)activation when `active` changed, as the events say. */
+function updateEvent(diff: readonly AttributeChange[]): string {
+  const active = diff.find((c) => c.attribute === 'active');
+  if (active === undefined) return 'user.updated';
+  return active.after === false ? 'user.deactivated' : 'user.reactivated';
+}
+
+/** The log's event type and before/after of a write that changed the person. */
+function noteUserWrite(ctx: ScimContext, result: UserWriteResult, event: string): void {
+  if (!result.changed) return;
+  ctx.notes.event = event;
+  ctx.notes.diff.push(...(result.diff ?? []));
+}
+
 export async function postUser(ctx: ScimContext, body: JsonValue, projectionParams: ProjectionParams): Promise<ScimResponse> {
   const projection = parseProjection(ctx.userSchema, projectionParams, ctx.notes);
   const document = parseUserBody(ctx, body);
@@ -86,6 +101,7 @@ export async function postUser(ctx: ScimContext, body: JsonValue, projectionPara
   ctx.notes.changed = true;
   ctx.notes.resource = { type: 'User', id: result.user.id };
   ctx.notes.changes.push(result.adopted ? 'adopted an existing profile made outside SCIM' : 'created');
+  noteUserWrite(ctx, result, result.adopted ? 'user.updated' : 'user.created');
   ctx.notes.warnings.push(...(result.warnings ?? []));
   return respond(ctx, { user: result.user, groups: [] }, 201, projection);
 }
@@ -97,6 +113,7 @@ export async function putUser(ctx: ScimContext, id: string, body: JsonValue, pro
   const result = await modifyUser(ctx.rt, ctx.scope, id, () => document, ctx.settings, ifMatch);
   ctx.notes.changed ||= result.changed;
   ctx.notes.changes.push(...(result.changes ?? []));
+  noteUserWrite(ctx, result, updateEvent(result.diff ?? []));
   ctx.notes.warnings.push(...(result.warnings ?? []));
   if (result.held) return held(ctx, result.held, result.user.id, projection);
   return readAfterWrite(ctx, result.user.id, projection);
@@ -135,6 +152,7 @@ export async function patchUser(ctx: ScimContext, id: string, body: JsonValue, p
   );
   ctx.notes.changed ||= result.changed;
   ctx.notes.changes.push(...(result.changes ?? []));
+  noteUserWrite(ctx, result, updateEvent(result.diff ?? []));
   ctx.notes.warnings.push(...(result.warnings ?? []));
   if (result.held) return held(ctx, result.held, id, projection);
   // Users answer 200 with the resource (README.md#what-the-scim-endpoint-supports; scim-sanity
@@ -156,5 +174,6 @@ export async function removeUser(ctx: ScimContext, id: string, ifMatch?: Version
   }
   ctx.notes.changed = true;
   ctx.notes.changes.push('deleted');
+  ctx.notes.event = 'user.deleted';
   return { status: 204 };
 }

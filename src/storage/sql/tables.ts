@@ -135,6 +135,11 @@ export interface RequestLogTable {
   changed: number;
   notes: string;
   error: string | null;
+  /** Added by 018: the change's event type, the redacted bodies, and what search matches. */
+  event: string | null;
+  request_body: string | null;
+  response_body: string | null;
+  search_text: string | null;
 }
 
 export interface AuditLogTable {

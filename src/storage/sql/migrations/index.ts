@@ -18,6 +18,7 @@ import { webhookRetiringSecretsMigration } from './014-webhook-retiring-secrets.
 import { setupLinksMigration } from './016-setup-links.js';
 import { retentionMigration } from './015-retention.js';
 import { tenantPreviewMigration } from './017-tenant-preview.js';
+import { logDetailMigration } from './018-log-detail.js';
 
 /** Every migration in order; names are permanent once released. */
 export function migrationsFor(engine: Engine): Record<string, Migration> {
@@ -39,6 +40,7 @@ export function migrationsFor(engine: Engine): Record<string, Migration> {
     '015-retention': retentionMigration(),
     '016-setup-links': setupLinksMigration(),
     '017-tenant-preview': tenantPreviewMigration(),
+    '018-log-detail': logDetailMigration(),
   };
 }
 
