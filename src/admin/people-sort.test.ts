@@ -19,7 +19,7 @@ type Person = PeoplePageView['people'][number];
 const KEYS: Record<string, (p: Person) => string> = {
   name: (p) => (p.name ?? '').toLowerCase(),
   userName: (p) => p.userName.toLowerCase(),
-  updated: (p) => p.modifiedAt,
+  updated: (p) => p.modifiedAt ?? '',
 };
 
 for (const { engine, skip } of testEngines()) {
