@@ -1,14 +1,23 @@
-import type { PeopleSort, PeopleSortKey } from '../provisioning/directory/read-directory.js';
+import type { PeopleSort } from '../provisioning/directory/read-directory.js';
 import { InvalidCursorError, type CursorPosition } from '../storage/query.js';
 
 /** The `sort` query parameter of the People overview: a key, `-` first for descending. */
 export const PEOPLE_SORTS = ['name', '-name', 'userName', '-userName', 'updated', '-updated'] as const;
 export type PeopleSortParam = (typeof PEOPLE_SORTS)[number];
 
+/** Each `sort` value as the order it names. */
+const SORTS: Record<PeopleSortParam, PeopleSort> = {
+  name: { key: 'name', descending: false },
+  '-name': { key: 'name', descending: true },
+  userName: { key: 'userName', descending: false },
+  '-userName': { key: 'userName', descending: true },
+  updated: { key: 'updated', descending: false },
+  '-updated': { key: 'updated', descending: true },
+};
+
+/** The order a `sort` parameter names; none is creation order. */
 export function peopleSort(param: PeopleSortParam | undefined): PeopleSort | undefined {
-  if (!param) return undefined;
-  const descending = param.startsWith('-');
-  return { key: (descending ? param.slice(1) : param) as PeopleSortKey, descending };
+  return param ? SORTS[param] : undefined;
 }
 
 /** Sorted cursors start with this, so one can never be taken for a bare id (the unsorted list's cursor). */
