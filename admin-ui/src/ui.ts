@@ -36,6 +36,32 @@ export interface Column<T> {
   readonly cell: (row: T) => Child;
   readonly numeric?: boolean;
   readonly className?: string;
+  /** Orders the table by this column: the header becomes buttons (one per order it offers) and says the current order in aria-sort. */
+  readonly sort?: ColumnSort;
+}
+
+/** A column's sort: what its header buttons offer, the order now in force, and how to change it. */
+export interface ColumnSort {
+  /** Label and key of each order the header offers (Name and userName share one column). */
+  readonly keys: readonly { readonly label: string; readonly key: string }[];
+  /** The table's current order: a key, `-` first for descending, or '' for the default. */
+  readonly current: string;
+  readonly onSort: (sort: string) => void;
+}
+
+/** A sortable header: each button orders ascending, then descending on a second click. */
+function sortHeader(sort: ColumnSort): { attrs: Record<string, string>; children: Child } {
+  const active = sort.keys.find((k) => sort.current === k.key || sort.current === `-${k.key}`);
+  const descending = sort.current.startsWith('-');
+  const buttons = sort.keys.map((k) => {
+    const on = k === active;
+    const next = on && !descending ? `-${k.key}` : k.key;
+    return h('button', { type: 'button', class: 'sort-button', 'data-sort': k.key, onclick: () => sort.onSort(next) }, k.label, on ? (descending ? ' ↓' : ' ↑') : null);
+  });
+  return {
+    attrs: { 'aria-sort': active ? (descending ? 'descending' : 'ascending') : 'none' },
+    children: buttons.flatMap((b, i) => (i === 0 ? [b] : [' · ', b])),
+  };
 }
 
 /** A data table with a caption for screen readers and column headers. */
@@ -52,7 +78,14 @@ export function table<T>(caption: string, columns: readonly Column<T>[], rows: r
         h(
           'tr',
           null,
-          columns.map((c) => h('th', { scope: 'col', class: [c.numeric ? 'num' : '', c.className ?? ''].join(' ').trim() || null }, c.header)),
+          columns.map((c) => {
+            const sorted = c.sort ? sortHeader(c.sort) : undefined;
+            return h(
+              'th',
+              { scope: 'col', class: [c.numeric ? 'num' : '', c.className ?? ''].join(' ').trim() || null, ...(sorted?.attrs ?? {}) },
+              sorted ? sorted.children : c.header,
+            );
+          }),
         ),
       ),
       h(

@@ -17,6 +17,7 @@ import { adminSurface, READ_ERRORS, tenantPath } from './admin-contract.js';
 import { requestedTenant, signedInAdmin } from './admin-guard.js';
 import type { AdminApiOptions } from './admin-options.js';
 import { csvRow } from './csv.js';
+import { decodePeopleCursor, encodePeopleCursor, PEOPLE_SORTS, peopleSort, type PeopleSortParam } from './people-cursor.js';
 import { duplicatesPageSchema, folderSchema, groupSchema, peoplePageSchema, pendingSchema, personDetailSchema, type PeoplePageView } from './view-schemas.js';
 import { folderView, groupView, pendingView, personDetail, personSummary } from './views.js';
 
@@ -45,7 +46,14 @@ export const listPeopleRoute = declareRoute({
   operationId: 'listPeople',
   summary: 'People overview, filtered and paginated in the database',
   params: tenantPath,
-  query: peopleQuery.extend({ cursor, limit }).strict(),
+  query: peopleQuery
+    .extend({
+      // Sorted cursors carry the last row's sort value (a userName or name can be long).
+      cursor: z.string().max(2000).optional().describe('nextCursor of the previous page, from the same sort.'),
+      limit,
+      sort: z.enum(PEOPLE_SORTS).optional().describe('Order: name, userName or updated (last change); a leading - for descending. Default: creation order.'),
+    })
+    .strict(),
   response: peoplePageSchema,
   errors: [...READ_ERRORS, 503],
 });
@@ -193,14 +201,16 @@ async function peoplePage(
   rt: ProvisioningRuntime,
   tenant: TenantRecord,
   filter: PeopleFilter,
-  page: { cursor?: string | undefined; limit: number },
+  page: { cursor?: string | undefined; limit: number; sort?: PeopleSortParam | undefined },
 ): Promise<PeoplePageView> {
-  const result = await listPeople(rt, { tenantId: tenant.id }, filter, { ...(page.cursor ? { after: page.cursor } : {}), limit: page.limit }, PEOPLE_COUNT_CAP);
+  const after = decodePeopleCursor(page.sort, page.cursor);
+  const sort = peopleSort(page.sort);
+  const result = await listPeople(rt, { tenantId: tenant.id }, filter, { ...(after ? { after } : {}), ...(sort ? { sort } : {}), limit: page.limit }, PEOPLE_COUNT_CAP);
   return {
     people: result.rows.map(personSummary),
     total: result.total ?? result.rows.length,
     totalExact: result.totalExact ?? true,
-    nextCursor: result.next?.id ?? null,
+    nextCursor: encodePeopleCursor(page.sort, result.next),
   };
 }
 

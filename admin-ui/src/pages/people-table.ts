@@ -14,13 +14,24 @@ export function profileBadge(person: Person): HTMLElement {
   return badge(`Missing ${person.missing.length}`, 'amber', `Missing: ${list}`);
 }
 
+/** The People overview's order (the API's `sort`) and how to change it; other people tables are not sortable. */
+export interface PeopleSorting {
+  readonly current: string;
+  readonly onSort: (sort: string) => void;
+}
+
 /** People as a table: the People overview, and the members of a group or a folder. */
-export function peopleTable(slug: string, caption: string, people: readonly Person[]): HTMLElement {
+export function peopleTable(slug: string, caption: string, people: readonly Person[], sorting?: PeopleSorting): HTMLElement {
+  const sortBy = (keys: { label: string; key: string }[]) => (sorting ? { sort: { keys, ...sorting } } : {});
   return table(
     caption,
     [
       {
         header: 'Name',
+        ...sortBy([
+          { label: 'Name', key: 'name' },
+          { label: 'userName', key: 'userName' },
+        ]),
         cell: (p: Person) =>
           h(
             'div',
@@ -38,7 +49,7 @@ export function peopleTable(slug: string, caption: string, people: readonly Pers
           h('span', null, profileBadge(p), p.missing.length > 0 ? h('span', { class: 'visually-hidden' }, `: ${p.missing.map(missingLabel).join(', ')}`) : null),
       },
       { header: 'Source', cell: (p: Person) => SOURCE_LABELS[p.source] ?? p.source },
-      { header: 'Last change', cell: (p: Person) => when(p.modifiedAt) },
+      { header: 'Last change', ...sortBy([{ label: 'Last change', key: 'updated' }]), cell: (p: Person) => when(p.modifiedAt) },
     ],
     people,
   );

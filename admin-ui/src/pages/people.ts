@@ -7,7 +7,8 @@ import type { Folder } from '../types.js';
 import { emptyState, field, loading, pageHeader, pager, section, select } from '../ui.js';
 import { peopleTable } from './people-table.js';
 
-const FILTERS = ['q', 'status', 'folder', 'group', 'incomplete', 'source'] as const;
+/** The query's filters, and `sort`, which a filter change keeps (the server checks its value). */
+const FILTERS = ['q', 'status', 'folder', 'group', 'incomplete', 'source', 'sort'] as const;
 const PAGE_SIZE = '50';
 /** Cursors of the pages before this one, per filter, so Previous works without offsets. */
 const previous = new Map<string, string[]>();
@@ -87,7 +88,7 @@ export async function renderPeople(main: HTMLElement, ctx: PageContext): Promise
     ],
     value('source'),
   );
-  const filtered = FILTERS.some((f) => value(f) !== '');
+  const filtered = FILTERS.some((f) => f !== 'sort' && value(f) !== '');
 
   const form = h(
     'form',
@@ -98,7 +99,15 @@ export async function renderPeople(main: HTMLElement, ctx: PageContext): Promise
       onsubmit: (event: Event) => {
         event.preventDefault();
         previous.delete(filterKey);
-        go({ q: search.value.trim(), status: status.value, folder: folder.value, group: group.value, incomplete: incomplete.value, source: source.value });
+        go({
+          q: search.value.trim(),
+          status: status.value,
+          folder: folder.value,
+          group: group.value,
+          incomplete: incomplete.value,
+          source: source.value,
+          sort: value('sort'),
+        });
       },
     },
     // Under three characters the search matches only the start of a userName, display name or
@@ -137,7 +146,14 @@ export async function renderPeople(main: HTMLElement, ctx: PageContext): Promise
     body = h(
       'div',
       null,
-      peopleTable(slug, 'People', page.people),
+      // A new order starts at its first page: a cursor belongs to the order it was made in.
+      peopleTable(slug, 'People', page.people, {
+        current: value('sort'),
+        onSort: (sort) => {
+          previous.delete(filterKey);
+          go({ ...current, sort });
+        },
+      }),
       pager({
         noun: 'people',
         from,

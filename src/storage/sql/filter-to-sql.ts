@@ -11,6 +11,8 @@ export interface ColumnMapping {
   readonly folded?: RawBuilder<unknown>;
   /** 'bool' columns hold 0/1; 'ms' columns hold epoch milliseconds for dateTime fields. */
   readonly storage?: 'text' | 'bool' | 'ms' | 'number';
+  /** The sorted column is NOT NULL: ordered by as it is, so an index on the bare column serves the order. */
+  readonly notNull?: true;
 }
 
 /**

@@ -213,9 +213,14 @@ export function listStatements(
   return { page: parts.page(listable.scope.dialect.limitOffset(query.page.limit, query.page.offset)), count: countStatement(parts) };
 }
 
-/** Rows strictly after the cursor in (sort value, id) order. Sort expressions are null-free (coalesced). */
+/**
+ * Rows strictly after the cursor in (sort value, id) order. Sort expressions are null-free (coalesced
+ * or NOT NULL). A row-value comparison, which both engines turn into one range start on an index
+ * (tenant_id, sort expression, id); the equivalent `a > v or (a = v and id > x)` was read from the
+ * tenant's first row on and filtered.
+ */
 function keysetCondition(sortExpr: RawBuilder<unknown> | undefined, idRef: RawBuilder<unknown>, after: CursorPosition, descending: boolean): RawBuilder<boolean> {
   const cmp = sql.raw(descending ? '<' : '>');
   if (!sortExpr) return sql<boolean>`${idRef} ${cmp} ${after.id}`;
-  return sql<boolean>`(${sortExpr} ${cmp} ${after.sortValue} or (${sortExpr} = ${after.sortValue} and ${idRef} ${cmp} ${after.id}))`;
+  return sql<boolean>`(${sortExpr}, ${idRef}) ${cmp} (${after.sortValue}, ${after.id})`;
 }

@@ -4,7 +4,9 @@ import type { ConditionScope } from './filter-to-sql.js';
 
 /**
  * The expression to order by for `sortBy` (RFC 7644 §3.4.2.3): the folded column for
- * case-insensitive strings, coalesced so keyset cursors never meet a null.
+ * case-insensitive strings, coalesced so keyset cursors never meet a null. A NOT NULL column is
+ * left bare, and a nullable one keeps exactly this coalesce: migration 019 indexes these very
+ * expressions, and an index serves an ORDER BY only on the expression it was built on.
  */
 export function sortExpressionFor(scope: ConditionScope, query: ListQuery): RawBuilder<unknown> | undefined {
   const field = query.sort?.field;
@@ -12,6 +14,7 @@ export function sortExpressionFor(scope: ConditionScope, query: ListQuery): RawB
   const mapped = scope.column(field.path);
   if (mapped) {
     const expression = !field.caseExact && mapped.folded ? mapped.folded : mapped.expression;
+    if (mapped.notNull) return expression;
     if (mapped.storage === 'ms' || mapped.storage === 'bool' || mapped.storage === 'number') return sql`coalesce(${expression}, 0)`;
     return sql`coalesce(${expression}, '')`;
   }

@@ -91,12 +91,12 @@ function userColumnMap(alias: string): Record<string, ColumnMapping> {
   const col = (name: string) => sql.ref(`${alias}.${name}`);
   return {
     id: { expression: col('id') },
-    username: { expression: col('user_name'), folded: col('user_name_fold') },
+    username: { expression: col('user_name'), folded: col('user_name_fold'), notNull: true },
     externalid: { expression: col('external_id') },
     displayname: { expression: col('display_name_fold'), folded: col('display_name_fold') },
     active: { expression: col('active'), storage: 'bool' },
     'meta.created': { expression: col('created_ms'), storage: 'ms' },
-    'meta.lastmodified': { expression: col('modified_ms'), storage: 'ms' },
+    'meta.lastmodified': { expression: col('modified_ms'), storage: 'ms', notNull: true },
     'meta.resourcetype': { expression: sql`'User'` },
     // Roster's own bookkeeping, reachable only from the admin and host APIs ('$' names are not SCIM attributes).
     $source: { expression: col('source') },

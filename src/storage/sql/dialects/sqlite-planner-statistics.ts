@@ -24,6 +24,9 @@ const ASSUMED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     users_manager: '1000000 100000 5',
     users_missing: '1000000 100000 50000',
     users_name_key: '1000000 100000 2 1', // (tenant_id, name_key, id)
+    users_sort_name: '1000000 100000 2 1', // (tenant_id, coalesce(display_name_fold, ''), id)
+    users_sort_user_name: '1000000 100000 1 1', // (tenant_id, user_name_fold, id)
+    users_sort_modified: '1000000 100000 1 1', // (tenant_id, modified_ms, id)
   },
   user_emails: {
     sqlite_autoindex_user_emails_1: '1000000 100000 1 1', // (tenant_id, user_id, position)

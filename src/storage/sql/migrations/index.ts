@@ -19,6 +19,7 @@ import { setupLinksMigration } from './016-setup-links.js';
 import { retentionMigration } from './015-retention.js';
 import { tenantPreviewMigration } from './017-tenant-preview.js';
 import { logDetailMigration } from './018-log-detail.js';
+import { peopleSortMigration } from './019-people-sort.js';
 
 /** Every migration in order; names are permanent once released. */
 export function migrationsFor(engine: Engine): Record<string, Migration> {
@@ -41,6 +42,7 @@ export function migrationsFor(engine: Engine): Record<string, Migration> {
     '016-setup-links': setupLinksMigration(),
     '017-tenant-preview': tenantPreviewMigration(),
     '018-log-detail': logDetailMigration(),
+    '019-people-sort': peopleSortMigration(),
   };
 }
 
