@@ -81,7 +81,12 @@ const configShape = {
     'SQLite: worker threads that run long reads (filtered lists, counts) on their own connections, so they never hold the event loop; 0 runs them on the serving connection.',
     int(0, 16),
   ),
-  dbPoolSize: setting('DB_POOL_SIZE', '10', 'PostgreSQL connections per process (plus one that listens for credential changes).', int(1, 200)),
+  dbPoolSize: setting(
+    'DB_POOL_SIZE',
+    '10',
+    'PostgreSQL connections per process for requests; a read pool of a fifth of it (at least 1) for long reads and one that listens for credential changes come on top.',
+    int(1, 200),
+  ),
   tlsCertFile: setting(
     'TLS_CERT_FILE',
     '',
