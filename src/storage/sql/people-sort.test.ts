@@ -15,6 +15,7 @@ import { openPostgres } from './dialects/postgres.js';
 import { openSqlite } from './dialects/sqlite.js';
 import { migrateToLatest } from './migrations/index.js';
 import { SqlUserRepository } from './users.repo.js';
+import { tablePlan } from './explain.test-support.js';
 
 const TENANTS = ['tenant-a', 'tenant-b'];
 const PEOPLE = 5000;
@@ -46,46 +47,8 @@ class Recorder implements KyselyPlugin {
 
 /** Names of the users indexes a statement reads, and what in its plan sorts or scans the table. */
 async function plan(database: SqlDatabase, engine: EngineName, compiled: CompiledQuery): Promise<{ indexes: string[]; faults: string[] }> {
-  const indexes: string[] = [];
-  const faults: string[] = [];
-  if (engine === 'sqlite') {
-    const { rows } = await database.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${compiled.sql}`, [...compiled.parameters]));
-    for (const { detail } of rows) {
-      if (/^SCAN u\b(?! USING)/.test(detail)) faults.push(`scanned: ${detail}`);
-      if (/TEMP B-TREE/.test(detail)) faults.push(`sorted: ${detail}`);
-      const used = /^(?:SEARCH|SCAN) u USING (?:COVERING )?INDEX (\w+)/.exec(detail);
-      if (used?.[1]) indexes.push(used[1]);
-      if (/^(?:SEARCH|SCAN) u\b/.test(detail) && !/tenant_id=/.test(detail)) faults.push(`read without the tenant: ${detail}`);
-    }
-    return { indexes, faults };
-  }
-  return database.db.transaction().execute(async (trx) => {
-    await sql`set local enable_seqscan = off`.execute(trx);
-    const { rows } = await trx.executeQuery<{ 'QUERY PLAN': unknown }>(CompiledQuery.raw(`explain (format json) ${compiled.sql}`, [...compiled.parameters]));
-    const document = rows[0]?.['QUERY PLAN'];
-    interface Node {
-      'Node Type': string;
-      'Relation Name'?: string;
-      'Index Name'?: string;
-      'Index Cond'?: string;
-      Plans?: Node[];
-    }
-    const parsed = (typeof document === 'string' ? JSON.parse(document) : document) as { Plan: Node }[];
-    const visit = (node: Node) => {
-      if (node['Node Type'] === 'Sort' || node['Node Type'] === 'Incremental Sort') faults.push(`sorted: ${node['Node Type']}`);
-      if (node['Relation Name'] === 'users') {
-        const detail = `${node['Node Type']} ${node['Index Name'] ?? ''} (${node['Index Cond'] ?? ''})`;
-        if (!node['Index Name']) faults.push(`scanned: ${detail}`);
-        else if (!/tenant_id/.test(node['Index Cond'] ?? '')) faults.push(`read without the tenant: ${detail}`);
-        else indexes.push(node['Index Name']);
-      }
-      for (const child of node.Plans ?? []) visit(child);
-    };
-    const root = parsed[0];
-    assert.ok(root, 'EXPLAIN returned a plan');
-    visit(root.Plan);
-    return { indexes, faults };
-  });
+  const { accesses, faults } = await tablePlan(database, engine, compiled, { name: 'users', sqliteName: 'u' });
+  return { indexes: accesses.map((a) => a.index), faults };
 }
 
 for (const { engine, skip } of testEngines()) {
