@@ -163,7 +163,7 @@ export type PersonDetail = {
     id: string;
     displayName: string;
   }[];
-  folders: Folder[];
+  folders: FolderRef[];
   manager: Person | null;
   reports: Person[];
   pending: Pending[];
@@ -180,12 +180,10 @@ export type ValueFlag = {
   accepted: string;
 };
 
-export type Folder = {
+export type FolderRef = {
   id: string;
   kind: "department" | "division" | "organization";
   value: string;
-  memberCount: number;
-  createdAt: string | null;
 };
 
 export type Pending = {
@@ -238,9 +236,23 @@ export type Group = {
   id: string;
   displayName: string;
   externalId: string | null;
+  /** Direct members, counted up to 10,000; a lower bound when memberCountExact is false. */
   memberCount: number;
+  /** False when memberCount stopped at 10,000 and there are more. */
+  memberCountExact: boolean;
   createdAt: string | null;
   modifiedAt: string | null;
+};
+
+export type Folder = {
+  id: string;
+  kind: "department" | "division" | "organization";
+  value: string;
+  /** Direct members, counted up to 10,000; a lower bound when memberCountExact is false. */
+  memberCount: number;
+  /** False when memberCount stopped at 10,000 and there are more. */
+  memberCountExact: boolean;
+  createdAt: string | null;
 };
 
 export type DuplicatesPage = {

@@ -5,8 +5,7 @@ import { groupSummary, listGroupSummaries } from '../provisioning/admins/group-o
 import { listPendingWithSubjects } from '../provisioning/admins/pending-overview.js';
 import { listCredentials } from '../provisioning/credentials/manage-credentials.js';
 import { dismissDuplicates, listPossibleDuplicates, MAX_PEOPLE_PER_DECISION, undoDuplicateDismissals } from '../provisioning/directory/possible-duplicates.js';
-import { eachPersonPage, listFolders, listPeople, personOverview, type PeopleFilter } from '../provisioning/directory/read-directory.js';
-import { notFound } from '../provisioning/errors.js';
+import { eachPersonPage, folderSummary, listFolders, listPeople, personOverview, type PeopleFilter } from '../provisioning/directory/read-directory.js';
 import { getGroup } from '../provisioning/groups/read-groups.js';
 import type { ProvisioningRuntime } from '../provisioning/runtime.js';
 import { tenantSettings } from '../provisioning/tenants/tenant-settings.js';
@@ -286,9 +285,8 @@ export function registerDirectoryRoutes(app: FastifyInstance, options: AdminApiO
 
   addRoute(app, surface, getFolderRoute, async ({ request, params: path, query: q }) => {
     const { tenant } = await requestedTenant(rt, request);
-    const folder = (await listFolders(rt, { tenantId: tenant.id })).find((f) => f.id === path.id);
-    if (!folder) throw notFound('Folder', path.id);
-    return { folder: folderView(folder), members: await peoplePage(rt, tenant, { folderId: folder.id }, q) };
+    const summary = await folderSummary(rt, { tenantId: tenant.id }, path.id);
+    return { folder: folderView(summary), members: await peoplePage(rt, tenant, { folderId: summary.folder.id }, q) };
   });
 
   addRoute(app, surface, listPendingRoute, async ({ request, query: q }) => {

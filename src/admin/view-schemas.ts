@@ -15,6 +15,9 @@ const named = <S extends z.ZodType>(schema: S, id: string, description?: string)
 export const isoTime = z.iso.datetime();
 const time = isoTime.nullable();
 const count = z.number().int().min(0);
+/** Member counts stop at 10,000 (storage's MEMBER_COUNT_CAP): a million-member count is a million index entries. */
+const cappedCount = count.describe('Direct members, counted up to 10,000; a lower bound when memberCountExact is false.');
+const cappedCountExact = z.boolean().describe('False when memberCount stopped at 10,000 and there are more.');
 
 /** Any JSON value (a person's SCIM attributes, an audit entry's detail). */
 export const jsonValue = jsonValueSchema;
@@ -194,12 +197,29 @@ export const logEntryDetailSchema = named(
   'LogEntryDetail',
 );
 
+/** A folder named on a person's page (no count: the page links to the folder). */
+export const folderRefSchema = named(z.strictObject({ id: z.string(), kind: z.enum(['department', 'division', 'organization']), value: z.string() }), 'FolderRef');
 export const folderSchema = named(
-  z.strictObject({ id: z.string(), kind: z.enum(['department', 'division', 'organization']), value: z.string(), memberCount: count, createdAt: time }),
+  z.strictObject({
+    id: z.string(),
+    kind: z.enum(['department', 'division', 'organization']),
+    value: z.string(),
+    memberCount: cappedCount,
+    memberCountExact: cappedCountExact,
+    createdAt: time,
+  }),
   'Folder',
 );
 export const groupSchema = named(
-  z.strictObject({ id: z.string(), displayName: z.string(), externalId: z.string().nullable(), memberCount: count, createdAt: time, modifiedAt: time }),
+  z.strictObject({
+    id: z.string(),
+    displayName: z.string(),
+    externalId: z.string().nullable(),
+    memberCount: cappedCount,
+    memberCountExact: cappedCountExact,
+    createdAt: time,
+    modifiedAt: time,
+  }),
   'Group',
 );
 export const pendingSchema = named(
@@ -227,7 +247,7 @@ export const personDetailSchema = named(
       valueFlags: z.array(valueFlagSchema).describe("Values kept as sent that break a rule under the tenant's current settings."),
     }),
     groups: z.array(z.strictObject({ id: z.string(), displayName: z.string() })),
-    folders: z.array(folderSchema),
+    folders: z.array(folderRefSchema),
     manager: personSchema.nullable(),
     reports: z.array(personSchema),
     pending: z.array(pendingSchema),

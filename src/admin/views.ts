@@ -1,14 +1,14 @@
 import { webhookHealth, type WebhookTrouble } from '../events/webhook-health.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json/json-value.js';
 import { formatBasicKey } from '../provisioning/credentials/secrets.js';
-import type { PersonOverview } from '../provisioning/directory/read-directory.js';
+import type { FolderSummary, PersonOverview } from '../provisioning/directory/read-directory.js';
 import type { HeldChangeEffect } from '../provisioning/guard/describe-held-change.js';
 import type { TenantHealth } from '../provisioning/operations/tenant-health.js';
 import type { GroupSummary } from '../provisioning/admins/group-overview.js';
 import type { TenantSettings } from '../provisioning/tenants/tenant-settings.js';
 import { valueFlags } from '../provisioning/users/validate-person.js';
 import type { AdminRecord } from '../storage/admin-store.js';
-import type { CredentialRecord, FolderRecord, PendingReferenceRecord, RequestLogEntry, StoredUser, TenantRecord, HeldChangeRecord } from '../storage/store.js';
+import type { CredentialRecord, PendingReferenceRecord, RequestLogEntry, StoredUser, TenantRecord, HeldChangeRecord } from '../storage/store.js';
 import type {
   AdminView,
   CredentialView,
@@ -201,8 +201,8 @@ export function logEntryDetailView(entry: RequestLogEntry, credentialLabels: Rea
   return { entry: logEntryView(entry, credentialLabels), requestBody: entry.requestBody ?? null, responseBody: entry.responseBody ?? null };
 }
 
-export function folderView(folder: FolderRecord): FolderView {
-  return { id: folder.id, kind: folder.kind, value: folder.value, memberCount: folder.memberCount ?? 0, createdAt: iso(folder.createdMs) };
+export function folderView({ folder, memberCount }: FolderSummary): FolderView {
+  return { id: folder.id, kind: folder.kind, value: folder.value, memberCount: memberCount.count, memberCountExact: memberCount.exact, createdAt: iso(folder.createdMs) };
 }
 
 export function groupView(summary: GroupSummary): GroupView {
@@ -211,7 +211,8 @@ export function groupView(summary: GroupSummary): GroupView {
     id: group.id,
     displayName: group.displayName,
     externalId: group.externalId,
-    memberCount: summary.memberCount,
+    memberCount: summary.memberCount.count,
+    memberCountExact: summary.memberCount.exact,
     createdAt: iso(group.createdMs),
     modifiedAt: iso(group.modifiedMs),
   };
@@ -242,7 +243,7 @@ export function personDetail(overview: PersonOverview, settings: TenantSettings,
       valueFlags: valueFlags(user.document, settings).map((f) => ({ ...f })),
     },
     groups: overview.groups.map((g) => ({ id: g.groupId, displayName: g.displayName })),
-    folders: overview.folders.map(folderView),
+    folders: overview.folders.map((f) => ({ id: f.id, kind: f.kind, value: f.value })),
     manager: overview.manager ? personSummary(overview.manager) : null,
     reports: overview.reports.map(personSummary),
     pending: overview.pending.map((p) => pendingView(p, nowMs)),

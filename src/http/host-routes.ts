@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FeedCursorExpired, readFeed } from '../events/event-feed.js';
 import type { EventNotifier } from '../events/event-notifier.js';
 import { tenantSnapshot } from '../events/tenant-snapshot.js';
-import { folderWithMembers, listFolders, listPeople, membershipsOf, type PeopleFilter } from '../provisioning/directory/read-directory.js';
+import { folderSummary, listFolders, listPeople, membershipsOf, type PeopleFilter } from '../provisioning/directory/read-directory.js';
 import { getGroup, listGroups } from '../provisioning/groups/read-groups.js';
 import type { ProvisioningRuntime } from '../provisioning/runtime.js';
 import { upsertSsoLogin } from '../provisioning/sso/upsert-sso-login.js';
@@ -223,15 +223,18 @@ export async function registerHostRoutes(app: FastifyInstance, options: HostRout
       };
     });
 
-    addRoute(api, surface, listFoldersRoute, async ({ request, query }) => ({ folders: (await listFolders(rt, scopeOf(request), query.kind)).map(folderView) }));
+    addRoute(api, surface, listFoldersRoute, async ({ request, query }) => ({
+      folders: (await listFolders(rt, scopeOf(request), query.kind)).map((f) => folderView(f.folder, f.memberCount)),
+    }));
 
-    addRoute(api, surface, getFolderRoute, async ({ request, params }) =>
-      folderView((await folderWithMembers(rt, scopeOf(request), params.id, { limit: 0, offset: 0 })).folder),
-    );
+    addRoute(api, surface, getFolderRoute, async ({ request, params }) => {
+      const { folder, memberCount } = await folderSummary(rt, scopeOf(request), params.id);
+      return folderView(folder, memberCount);
+    });
 
     addRoute(api, surface, folderMembersRoute, async ({ request, params, query }) => {
       const scope = scopeOf(request);
-      const { folder } = await folderWithMembers(rt, scope, params.id, { limit: 0, offset: 0 });
+      const { folder } = await folderSummary(rt, scope, params.id);
       const result = await listPeople(rt, scope, { folderId: folder.id }, cursorPage(query));
       return {
         folder: { id: folder.id, kind: folder.kind, value: folder.value },

@@ -63,7 +63,14 @@ export const hostGroupSchema = named(
 );
 export const folderRefSchema = named(z.strictObject({ id: z.string(), kind: folderKind, value: z.string() }), 'FolderRef');
 export const hostFolderSchema = named(
-  z.strictObject({ id: z.string(), kind: folderKind, value: z.string(), created: isoTime, memberCount: z.number().int().min(0).optional() }),
+  z.strictObject({
+    id: z.string(),
+    kind: folderKind,
+    value: z.string(),
+    created: isoTime,
+    memberCount: z.number().int().min(0).optional().describe('People in the folder, counted up to 10,000; a lower bound when memberCountExact is false.'),
+    memberCountExact: z.boolean().optional().describe('False when memberCount stopped at 10,000 and the folder holds more.'),
+  }),
   'Folder',
 );
 export const membershipsSchema = named(

@@ -2,7 +2,7 @@ import { isJsonObject, type JsonObject } from '../json/json-value.js';
 import type { TenantSnapshot } from '../events/tenant-snapshot.js';
 import type { TenantSettings } from '../provisioning/tenants/tenant-settings.js';
 import { valueFlags } from '../provisioning/users/validate-person.js';
-import type { FolderRecord, GroupRecord, MemberRecord, StoredUser, UserGroupRecord } from '../storage/store.js';
+import type { FolderRecord, GroupRecord, MemberCount, MemberRecord, StoredUser, UserGroupRecord } from '../storage/store.js';
 import type { HostFolderView, HostGroupView, HostPersonView, MembershipsView, MemberView, SnapshotView } from './host-view-schemas.js';
 
 /** How the host API renders Roster's records: plain JSON, ISO times, no SCIM envelope (shapes in host-view-schemas.ts). */
@@ -49,13 +49,14 @@ export function groupView(group: GroupRecord): HostGroupView {
   };
 }
 
-export function folderView(folder: FolderRecord): HostFolderView {
+/** A folder; with its member count when the caller read one (lists and the folder itself, not the snapshot). */
+export function folderView(folder: FolderRecord, memberCount?: MemberCount): HostFolderView {
   return {
     id: folder.id,
     kind: folder.kind,
     value: folder.value,
     created: iso(folder.createdMs),
-    ...(folder.memberCount === undefined ? {} : { memberCount: folder.memberCount }),
+    ...(memberCount ? { memberCount: memberCount.count, memberCountExact: memberCount.exact } : {}),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { MemberCount } from './store.js';
+
 /**
  * Storage for the admin console: the people who sign in to it, their sessions and the sign-in
  * throttle, plus the few aggregate reads the console needs that the SCIM side never does.
@@ -118,8 +120,8 @@ export interface SignInThrottleRepository {
 
 /** Aggregates the console shows and SCIM never asks for; every call names its tenant. */
 export interface ConsoleReads {
-  /** Direct member count of each of these groups of the tenant (absent groups count 0). */
-  groupMemberCounts(tenantId: string, groupIds: readonly string[]): Promise<Map<string, number>>;
+  /** Direct member count of each of these groups of the tenant up to `MEMBER_COUNT_CAP` (absent groups count 0). */
+  groupMemberCounts(tenantId: string, groupIds: readonly string[]): Promise<Map<string, MemberCount>>;
 }
 
 export interface AdminStore {

@@ -196,7 +196,19 @@ export interface FolderRecord {
   readonly kind: FolderKind;
   readonly value: string;
   readonly createdMs: number;
-  readonly memberCount?: number;
+}
+
+/**
+ * Counts of members stop here: counting every member of a folder or group of a million people
+ * reads a million index entries, for a figure the console shows as "10,000+". Past the cap the
+ * count is the cap and `exact` is false.
+ */
+export const MEMBER_COUNT_CAP = 10_000;
+
+/** A member count that stopped at `MEMBER_COUNT_CAP` when `exact` is false. */
+export interface MemberCount {
+  readonly count: number;
+  readonly exact: boolean;
 }
 
 /** Attribute folders: one per distinct department / division / organization value, kept by Roster. */
@@ -207,6 +219,8 @@ export interface FolderRepository {
   place(userId: string, kind: FolderKind, folderId: string | null): Promise<{ left: string | null; joined: string | null }>;
   list(kind?: FolderKind): Promise<FolderRecord[]>;
   findById(id: string): Promise<FolderRecord | undefined>;
+  /** Each folder's member count up to `MEMBER_COUNT_CAP` (absent folders count 0); a long read (read workers / read pool). */
+  memberCounts(folderIds: readonly string[]): Promise<Map<string, MemberCount>>;
   memberIds(folderId: string, limit: number, offset: number): Promise<string[]>;
   foldersOf(userIds: readonly string[]): Promise<Map<string, FolderRecord[]>>;
 }

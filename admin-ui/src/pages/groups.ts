@@ -9,8 +9,10 @@ import { cursorPager, peopleTable, resetPager } from './people-table.js';
 
 const PAGE = 50;
 
-function countCell(n: number): HTMLElement {
-  return n === 0 ? badge('Empty', 'grey', 'No members') : h('span', null, number(n));
+/** Counts stop at 10,000 on the server: past it the cell says "10,000+" and its title says why. */
+function countCell(n: number, exact: boolean): HTMLElement {
+  if (n === 0) return badge('Empty', 'grey', 'No members');
+  return exact ? h('span', null, number(n)) : h('span', { title: `More than ${number(n)} members (counting stops there)` }, `${number(n)}+`);
 }
 
 /** Group management: pushed groups and attribute folders, with member counts. */
@@ -66,7 +68,7 @@ export async function renderGroups(main: HTMLElement, ctx: PageContext): Promise
               'Pushed groups',
               [
                 { header: 'Group', cell: (g: Group) => h('a', { href: tenantPath(slug, 'groups', g.id), class: 'strong-link' }, g.displayName) },
-                { header: 'Members', cell: (g: Group) => countCell(g.memberCount), numeric: true },
+                { header: 'Members', cell: (g: Group) => countCell(g.memberCount, g.memberCountExact), numeric: true },
                 { header: 'External ID', cell: (g: Group) => (g.externalId ? h('code', null, g.externalId) : h('span', { class: 'muted' }, '—')) },
                 { header: 'Last change', cell: (g: Group) => when(g.modifiedAt) },
               ],
@@ -97,7 +99,7 @@ export async function renderGroups(main: HTMLElement, ctx: PageContext): Promise
                     `${FOLDER_KINDS[kind]} folders`,
                     [
                       { header: 'Folder', cell: (f: Folder) => h('a', { href: tenantPath(slug, 'folders', f.id) }, f.value) },
-                      { header: 'Members', cell: (f: Folder) => countCell(f.memberCount), numeric: true },
+                      { header: 'Members', cell: (f: Folder) => countCell(f.memberCount, f.memberCountExact), numeric: true },
                     ],
                     list,
                   ),

@@ -1,12 +1,14 @@
 import type { Condition } from '../../storage/query.js';
-import type { GroupRecord, TenantScope } from '../../storage/store.js';
+import type { GroupRecord, MemberCount, TenantScope } from '../../storage/store.js';
 import { listGroups } from '../groups/read-groups.js';
 import type { ProvisioningRuntime } from '../runtime.js';
 
-/** A pushed group as the console lists it: the group and how many direct members it has. */
+const NONE: MemberCount = { count: 0, exact: true };
+
+/** A pushed group as the console lists it: the group and how many direct members it has (counted up to `MEMBER_COUNT_CAP`). */
 export interface GroupSummary {
   readonly group: GroupRecord;
-  readonly memberCount: number;
+  readonly memberCount: MemberCount;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function listGroupSummaries(
     page.rows.map((r) => r.group.id),
   );
   return {
-    rows: page.rows.map((r) => ({ group: r.group, memberCount: counts.get(r.group.id) ?? 0 })),
+    rows: page.rows.map((r) => ({ group: r.group, memberCount: counts.get(r.group.id) ?? NONE })),
     total: page.total ?? page.rows.length,
     ...(page.next ? { next: page.next.id } : {}),
   };
@@ -43,5 +45,5 @@ export async function listGroupSummaries(
 /** One group with its direct member count (members are paged as people by the caller). */
 export async function groupSummary(rt: ProvisioningRuntime, scope: TenantScope, group: GroupRecord): Promise<GroupSummary> {
   const counts = await rt.store.admin.consoleReads.groupMemberCounts(scope.tenantId, [group.id]);
-  return { group, memberCount: counts.get(group.id) ?? 0 };
+  return { group, memberCount: counts.get(group.id) ?? NONE };
 }

@@ -2,6 +2,7 @@ import type { Condition, CursorPosition, Field, ListResult, SortOrder } from '..
 import type {
   FolderKind,
   FolderRecord,
+  MemberCount,
   PendingReferenceRecord,
   RequestLogEntry,
   RequestLogPage,
@@ -169,27 +170,28 @@ export async function membershipsOf(
   });
 }
 
-export function listFolders(rt: ProvisioningRuntime, scope: TenantScope, kind?: FolderKind): Promise<FolderRecord[]> {
-  return rt.store.read(scope, (repos) => repos.folders.list(kind));
+/** A folder and how many people are in it (counted up to `MEMBER_COUNT_CAP`). */
+export interface FolderSummary {
+  readonly folder: FolderRecord;
+  readonly memberCount: MemberCount;
 }
 
-/** A folder and a page of its members (an empty folder says so: memberCount 0). */
-export async function folderWithMembers(
-  rt: ProvisioningRuntime,
-  scope: TenantScope,
-  id: string,
-  page: { limit: number; offset: number },
-): Promise<{ folder: FolderRecord; members: StoredUser[] }> {
+/** The tenant's folders (of one kind, or all), each with its member count. */
+export function listFolders(rt: ProvisioningRuntime, scope: TenantScope, kind?: FolderKind): Promise<FolderSummary[]> {
+  return rt.store.read(scope, async (repos) => {
+    const folders = await repos.folders.list(kind);
+    const counts = await repos.folders.memberCounts(folders.map((f) => f.id));
+    return folders.map((folder) => ({ folder, memberCount: counts.get(folder.id) ?? { count: 0, exact: true } }));
+  });
+}
+
+/** One folder and its member count (an empty folder says so: count 0). */
+export function folderSummary(rt: ProvisioningRuntime, scope: TenantScope, id: string): Promise<FolderSummary> {
   return rt.store.read(scope, async (repos) => {
     const folder = await repos.folders.findById(id);
     if (!folder) throw notFound('Folder', id);
-    const ids = await repos.folders.memberIds(id, page.limit, page.offset);
-    const members: StoredUser[] = [];
-    for (const memberId of ids) {
-      const user = await repos.users.findById(memberId);
-      if (user) members.push(user);
-    }
-    return { folder, members };
+    const counts = await repos.folders.memberCounts([id]);
+    return { folder, memberCount: counts.get(id) ?? { count: 0, exact: true } };
   });
 }
 

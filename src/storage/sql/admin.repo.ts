@@ -15,6 +15,8 @@ import type {
   SignInThrottleRepository,
 } from '../admin-store.js';
 import type { SqlDialect } from './dialects/dialect.js';
+import { cappedMemberCounts } from './member-counts.js';
+import type { MemberCount } from '../store.js';
 import type { RosterDatabase } from './tables.js';
 
 /** Row shapes of the console's tables (migration 005); times are epoch milliseconds. */
@@ -312,22 +314,12 @@ class SqlOperatorAuditRepository implements OperatorAuditRepository {
 
 class SqlConsoleReads implements ConsoleReads {
   constructor(
-    private readonly db: AdminDb,
+    private readonly db: Kysely<RosterDatabase>,
     private readonly dialect: SqlDialect,
   ) {}
 
-  async groupMemberCounts(tenantId: string, groupIds: readonly string[]): Promise<Map<string, number>> {
-    const counts = new Map<string, number>(groupIds.map((id) => [id, 0]));
-    if (groupIds.length === 0) return counts;
-    const rows = await this.db
-      .selectFrom('group_members')
-      .select(['group_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('tenant_id', '=', tenantId)
-      .where(this.dialect.inList(sql.ref('group_id'), groupIds))
-      .groupBy('group_id')
-      .execute();
-    for (const row of rows) counts.set(row.group_id, Number(row.n));
-    return counts;
+  groupMemberCounts(tenantId: string, groupIds: readonly string[]): Promise<Map<string, MemberCount>> {
+    return cappedMemberCounts(this.db, this.dialect, 'group', tenantId, groupIds);
   }
 }
 
@@ -338,7 +330,7 @@ export function sqlAdminStore(db: Kysely<RosterDatabase>, dialect: SqlDialect): 
     admins: new SqlAdminRepository(adminDb),
     sessions: new SqlAdminSessionRepository(adminDb),
     throttle: new SqlSignInThrottleRepository(adminDb),
-    consoleReads: new SqlConsoleReads(adminDb, dialect),
+    consoleReads: new SqlConsoleReads(db, dialect),
     passwordResets: new SqlPasswordResetRepository(adminDb),
     audit: new SqlOperatorAuditRepository(adminDb),
   };

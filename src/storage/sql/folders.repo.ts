@@ -1,17 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 import { foldText } from '../fold.js';
-import type { FolderKind, FolderRecord, FolderRepository } from '../store.js';
+import type { FolderKind, FolderRecord, FolderRepository, MemberCount } from '../store.js';
 import type { SqlDialect } from './dialects/dialect.js';
+import { cappedMemberCounts } from './member-counts.js';
 import type { FoldersTable, RosterDatabase } from './tables.js';
 
-function toFolder(row: FoldersTable & { member_count?: number | string | null }): FolderRecord {
-  return {
-    id: row.id,
-    kind: row.kind as FolderKind,
-    value: row.value,
-    createdMs: Number(row.created_ms),
-    ...(row.member_count !== undefined && row.member_count !== null ? { memberCount: Number(row.member_count) } : {}),
-  };
+function toFolder(row: FoldersTable): FolderRecord {
+  return { id: row.id, kind: row.kind as FolderKind, value: row.value, createdMs: Number(row.created_ms) };
 }
 
 /** Attribute folders of one tenant. */
@@ -62,18 +57,18 @@ export class SqlFolderRepository implements FolderRepository {
   }
 
   async list(kind?: FolderKind): Promise<FolderRecord[]> {
-    const { rows } = await sql<FoldersTable & { member_count: number }>`
-      select f.*, (select count(*) from folder_members m where m.tenant_id = f.tenant_id and m.folder_id = f.id) as member_count
-      from folders f where f.tenant_id = ${this.tenantId} ${kind ? sql`and f.kind = ${kind}` : sql``}
-      order by f.kind, f.value_fold`.execute(this.db);
-    return rows.map(toFolder);
+    let query = this.db.selectFrom('folders').selectAll().where('tenant_id', '=', this.tenantId);
+    if (kind) query = query.where('kind', '=', kind);
+    return (await query.orderBy('kind').orderBy('value_fold').execute()).map(toFolder);
   }
 
   async findById(id: string): Promise<FolderRecord | undefined> {
-    const { rows } = await sql<FoldersTable & { member_count: number }>`
-      select f.*, (select count(*) from folder_members m where m.tenant_id = f.tenant_id and m.folder_id = f.id) as member_count
-      from folders f where f.tenant_id = ${this.tenantId} and f.id = ${id}`.execute(this.db);
-    return rows[0] ? toFolder(rows[0]) : undefined;
+    const row = await this.db.selectFrom('folders').selectAll().where('tenant_id', '=', this.tenantId).where('id', '=', id).executeTakeFirst();
+    return row ? toFolder(row) : undefined;
+  }
+
+  memberCounts(folderIds: readonly string[]): Promise<Map<string, MemberCount>> {
+    return cappedMemberCounts(this.db, this.dialect, 'folder', this.tenantId, folderIds);
   }
 
   async memberIds(folderId: string, limit: number, offset: number): Promise<string[]> {
