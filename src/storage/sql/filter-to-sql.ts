@@ -42,6 +42,12 @@ export interface ConditionScope {
    * undefined to use the JSON array.
    */
   collection?(path: readonly string[], element: (scope: ConditionScope) => RawBuilder<boolean>, placement: Placement): RawBuilder<boolean> | undefined;
+  /**
+   * A condition every row matching `condition` also matches, answered from an index (a text index
+   * for substring tests), or undefined. Asked only where the rows wanted are those that match (not
+   * under `not`) and the tenant is known; the filter's own test still decides.
+   */
+  narrowing?(condition: Condition, tenantId: string): RawBuilder<boolean> | undefined;
 }
 
 /**
@@ -81,10 +87,17 @@ function compile(scope: ConditionScope, condition: Condition, placement: Placeme
     case 'present':
       return presentToSql(scope, condition.field);
     case 'compare':
-      return compareToSql(scope, condition.field, condition.op, condition.value);
+      return narrowed(scope, condition, placement, compareToSql(scope, condition.field, condition.op, condition.value));
     case 'any':
-      return anyToSql(scope, condition.collection, condition.condition, placement);
+      return narrowed(scope, condition, placement, anyToSql(scope, condition.collection, condition.condition, placement));
   }
+}
+
+/** `test`, with the scope's index narrowing before it where one applies (see ConditionScope.narrowing). */
+function narrowed(scope: ConditionScope, condition: Condition, placement: Placement, test: RawBuilder<boolean>): RawBuilder<boolean> {
+  if (placement.negated || placement.tenantId === undefined || !scope.narrowing) return test;
+  const narrowing = scope.narrowing(condition, placement.tenantId);
+  return narrowing ? sql<boolean>`(${narrowing} and ${test})` : test;
 }
 
 /**

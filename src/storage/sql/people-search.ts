@@ -54,3 +54,19 @@ export function peopleSearchCondition(dialect: SqlDialect, tenantId: string, tex
   const byEmail = sql`${ref('id')} in (select e.user_id from user_emails e where e.tenant_id = ${tenantId} and ${startsWith(sql.ref('e.value_fold'))})`;
   return sql<boolean>`(${startsWith(ref('user_name_fold'))} or ${startsWith(ref('display_name_fold'))} or ${byEmail})`;
 }
+
+/**
+ * "The person's search text holds `folded`" answered from the text index, or undefined where the
+ * index cannot answer it exactly: fewer than three characters, the separator inside, or white space
+ * at either end (the search text keeps values as written, so only a query without it is sure to be
+ * inside one). A prefilter for filters: a person whose folded userName, name, displayName, title or
+ * email contains `folded` has it in their search text (search-text.ts); the filter's own test then
+ * keeps the exact matches.
+ */
+export function searchTextHolds(dialect: SqlDialect, tenantId: string, folded: string, alias = 'u'): RawBuilder<boolean> | undefined {
+  if (searchLength(folded) < TRIGRAM_MIN_LENGTH || folded.includes(SEARCH_SEPARATOR) || folded.trim() !== folded) return undefined;
+  const ref = (name: string) => sql.ref(`${alias}.${name}`);
+  if (dialect.engine === 'postgres') return sql<boolean>`(${ref('search_text')} like ${likeContains(folded)})`;
+  return sql<boolean>`${ref('id')} in (select k.user_id from user_search s join user_search_keys k on k.key = s.rowid
+      where user_search match ${ftsPhrase(folded)} and k.tenant_id = ${tenantId})`;
+}

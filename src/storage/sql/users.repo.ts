@@ -1,11 +1,12 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { JsonObject } from '../../json/json-value.js';
-import type { ListQuery, ListResult } from '../query.js';
+import { foldText } from '../fold.js';
+import type { Condition, ListQuery, ListResult } from '../query.js';
 import type { PendingReferenceRecord, StoredUser, UserGroupRecord, UserRecord, UserRepository, UserSource, UserWithGroups } from '../store.js';
 import type { ColumnMapping, ConditionScope, Placement } from './filter-to-sql.js';
 import type { SqlDialect } from './dialects/dialect.js';
 import { listPage, type ListableTable } from './list-page.js';
-import { peopleSearchCondition } from './people-search.js';
+import { peopleSearchCondition, searchTextHolds } from './people-search.js';
 import { oldestFirst, SqlPendingReferenceRepository, toPending } from './pending.repo.js';
 import { executeCompiled, rawQuery } from './raw-query.js';
 import { isUniqueViolation } from './sql-errors.js';
@@ -232,7 +233,36 @@ export function userScope(dialect: SqlDialect, alias = 'u'): ConditionScope {
       }
       return undefined;
     },
+    narrowing: (condition, tenantId) => {
+      const folded = searchedSubstring(dialect, condition, userColumns(alias));
+      return folded === undefined ? undefined : searchTextHolds(dialect, tenantId, folded, alias);
+    },
   };
+}
+
+/** Fields whose folded value is in the search text (search-text.ts), by lower-case path: a column of their own, folded in TypeScript. */
+const SEARCHED_COLUMNS = new Set(['username', 'displayname']);
+/** Fields of the document in the search text: folded by the same foldText on SQLite (roster_fold), not by PostgreSQL's lower(). */
+const SEARCHED_DOCUMENT_FIELDS = new Set(['title', 'name.givenname', 'name.familyname', 'name.formatted']);
+
+/**
+ * The folded text a substring test (`co`, `sw`, `ew`, case-insensitive) needs to find in a field the
+ * search text holds, or undefined: then the text index cannot narrow it. For `emails.value` the test
+ * is the collection's own (`emails.value co "…"`, `emails[value ew "…"]`).
+ */
+function searchedSubstring(dialect: SqlDialect, condition: Condition, columns: (path: readonly string[]) => ColumnMapping | undefined): string | undefined {
+  const substring = (c: Condition): string | undefined =>
+    c.kind === 'compare' && (c.op === 'co' || c.op === 'sw' || c.op === 'ew') && typeof c.value === 'string' && !c.field.caseExact ? foldText(c.value) : undefined;
+  if (condition.kind === 'any') {
+    const inner = condition.condition;
+    const collection = condition.collection.join('.').toLowerCase();
+    return collection === 'emails' && inner.kind === 'compare' && inner.field.path.join('.').toLowerCase() === 'value' ? substring(inner) : undefined;
+  }
+  if (condition.kind !== 'compare') return undefined;
+  const path = condition.field.path.join('.').toLowerCase();
+  const folded = SEARCHED_COLUMNS.has(path) && columns(condition.field.path)?.folded !== undefined;
+  const viaRosterFold = dialect.engine === 'sqlite' && SEARCHED_DOCUMENT_FIELDS.has(path) && columns(condition.field.path) === undefined;
+  return folded || viaRosterFold ? substring(condition) : undefined;
 }
 
 const listableUsers = new WeakMap<SqlDialect, ListableTable>();
