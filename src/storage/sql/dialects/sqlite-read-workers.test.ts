@@ -22,6 +22,16 @@ import { waitUntil } from '../../../testing/wait-until.js';
  */
 const LONG = 'with recursive n(x) as (select 1 union all select x + 1 from n where x < 10000000) select count(*) as c from n';
 
+/** A thread's nice value: field 19 of /proc/self/task/<tid>/stat, counted after the ")" that ends the thread's name. */
+function niceOf(tid: string): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  } catch {
+    return Number.NaN; // the thread ended between the listing and the read
+  }
+}
+
 describe('SQLite read workers', () => {
   let dir: string;
   let file: string;
@@ -49,11 +59,6 @@ describe('SQLite read workers', () => {
   it('runs its workers below the serving thread in the scheduler (Linux: nice +10 on the worker threads only)', {
     skip: process.platform === 'linux' ? false : 'per-thread priorities are read from /proc on Linux',
   }, async () => {
-    const niceOf = (tid: string): number => {
-      // Field 19 of /proc/<pid>/task/<tid>/stat, counted after the ")" that ends the thread's name.
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-    };
     const before = new Set(readdirSync('/proc/self/task'));
     const mine = getPriority(process.pid);
     const workers = new SqliteReadWorkers(file, { workers: 2, deadlineMs: 0 });
@@ -80,7 +85,8 @@ describe('SQLite read workers', () => {
     }
   });
 
-  it('abandons a read past its deadline while it still runs on its thread, replaces the worker, refuses long reads while the abandoned one finishes, then serves again', async () => {
+  it('abandons a read past its deadline while it still runs on its thread, puts that thread last in the scheduler, replaces the worker, refuses long reads while two per worker finish, then serves again', async () => {
+    const threadsBefore = new Set(readdirSync('/proc/self/task'));
     const workers = new SqliteReadWorkers(file, { workers: 1, deadlineMs: 500 });
     try {
       // The deadline counts from the request: wait until the worker has opened its connection, so
@@ -88,16 +94,25 @@ describe('SQLite read workers', () => {
       await workers.ready();
       await assert.rejects(workers.run(LONG, []), (error: unknown) => error instanceof StorageDeadlineError && /deadline of 500 ms/.test(error.message));
       assert.deepEqual(workers.stats, { executed: 0, pastDeadline: 1, replaced: 1 });
-      // The abandoned statement is still counting, on its own thread (the answer above came while it
-      // ran, so the event loop was free): with one worker, no second long read may start meanwhile.
+      if (process.platform === 'linux') {
+        // The abandoned statement is still counting on its thread, now at nice 19 (the live worker stays at +10).
+        const nices = readdirSync('/proc/self/task')
+          .filter((tid) => !threadsBefore.has(tid))
+          .map((tid) => niceOf(tid));
+        assert.ok(nices.includes(19), `an abandoned worker thread at nice 19: ${JSON.stringify(nices)}`);
+      }
+      // A second read may still start (its fresh worker is ready once it answers) and be abandoned…
+      await waitUntil(async () => JSON.stringify(await workers.run('select 7 as n', []).catch(() => [])) === '[{"n":7}]', 'the fresh worker answers', 120_000);
+      await assert.rejects(workers.run(LONG, []), (error: unknown) => error instanceof StorageDeadlineError && /deadline of 500 ms/.test(error.message));
+      // …but with two abandoned statements still running on one worker's allowance, no further long read may start.
       await assert.rejects(
         workers.run('select 1', []),
-        (e: unknown) => e instanceof StorageDeadlineError && /still finishing a read that ran past its deadline/.test(e.message),
+        (e: unknown) => e instanceof StorageDeadlineError && /reads that ran past their deadline are still finishing/.test(e.message),
       );
-      // Once it has finished, its thread exits and reads are served again (by the fresh worker).
+      // Once they have finished, their threads exit and reads are served again (by the fresh worker).
       await waitUntil(
         async () => JSON.stringify(await workers.run('select 42 as answer', []).catch(() => [])) === '[{"answer":42}]',
-        'reads served again once the abandoned statement ended',
+        'reads served again once the abandoned statements ended',
         120_000,
       );
     } finally {
