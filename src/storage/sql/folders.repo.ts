@@ -87,19 +87,23 @@ export class SqlFolderRepository implements FolderRepository {
   async foldersOf(userIds: readonly string[]): Promise<Map<string, FolderRecord[]>> {
     const result = new Map<string, FolderRecord[]>();
     if (userIds.length === 0) return result;
-    const rows = await this.db
-      .selectFrom('folder_members as m')
-      .innerJoin('folders as f', (j) => j.onRef('f.tenant_id', '=', 'm.tenant_id').onRef('f.id', '=', 'm.folder_id'))
-      .select(['m.user_id', 'f.tenant_id', 'f.id', 'f.kind', 'f.value', 'f.value_fold', 'f.created_ms'])
-      .where('m.tenant_id', '=', this.tenantId)
-      .where(this.dialect.inList(sql.ref('m.user_id'), userIds))
-      .orderBy('f.kind')
-      .execute();
+    const rows = await this.foldersOfQuery(userIds).execute();
     for (const row of rows) {
       const list = result.get(row.user_id) ?? [];
       list.push(toFolder(row));
       result.set(row.user_id, list);
     }
     return result;
+  }
+
+  /** The statement of `foldersOf` (public for the plan test: each person's memberships by folder_members_user). */
+  foldersOfQuery(userIds: readonly string[]) {
+    return this.db
+      .selectFrom('folder_members as m')
+      .innerJoin('folders as f', (j) => j.onRef('f.tenant_id', '=', 'm.tenant_id').onRef('f.id', '=', 'm.folder_id'))
+      .select(['m.user_id', 'f.tenant_id', 'f.id', 'f.kind', 'f.value', 'f.value_fold', 'f.created_ms'])
+      .where('m.tenant_id', '=', this.tenantId)
+      .where(this.dialect.inList(sql.ref('m.user_id'), userIds))
+      .orderBy('f.kind');
   }
 }

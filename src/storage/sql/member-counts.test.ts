@@ -3,6 +3,7 @@
  * million people is counted in at most 10,001 index entries, and says that its count is a lower
  * bound. On both engines: the counts are right below, at and past the cap, and the engine's own
  * planner reads each member table through its primary key, bounded by the tenant and the owner.
+ * And a person's folders (their page, the host's memberships) are found by the person's key.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -13,6 +14,7 @@ import type { SqlDatabase } from './dialects/dialect.js';
 import { openPostgres } from './dialects/postgres.js';
 import { openSqlite } from './dialects/sqlite.js';
 import { tablePlan } from './explain.test-support.js';
+import { SqlFolderRepository } from './folders.repo.js';
 import { cappedMemberCounts, memberCountsQuery } from './member-counts.js';
 import { migrateToLatest } from './migrations/index.js';
 
@@ -87,6 +89,20 @@ for (const { engine, skip } of testEngines()) {
     after(async () => {
       await database?.close();
       await testDatabase?.dispose();
+    });
+
+    it("finds a person's folders through folder_members_user, not by reading the tenant's memberships", async () => {
+      const compiled = new SqlFolderRepository(database.db, database.dialect, 'tenant-a').foldersOfQuery([personId(5), personId(7)]).compile();
+      const { accesses, faults } = await tablePlan(database, engine, compiled, { name: 'folder_members', sqliteName: 'm' });
+      assert.deepEqual(
+        faults.filter((f) => !/sorted/.test(f)),
+        [],
+      );
+      // SQLite walks folder_members_user for the listed people; PostgreSQL may probe the primary key
+      // per folder with the listed people: either way each read names the people, never the whole tenant.
+      assert.ok(accesses.length > 0, JSON.stringify(accesses));
+      for (const access of accesses) assert.match(access.detail, /user_id/, JSON.stringify(accesses));
+      if (engine === 'sqlite') assert.deepEqual([...new Set(accesses.map((a) => a.index))], ['folder_members_user']);
     });
 
     for (const kind of ['folder', 'group'] as const) {
