@@ -71,8 +71,8 @@ const configShape = {
   ),
   readDeadlineMs: setting(
     'READ_DEADLINE_MS',
-    '2000',
-    'The longest a read whose cost depends on what the client asked (a filtered list page and its count, a people search, possible duplicates) may run: on SQLite in a read worker, on PostgreSQL on a read pool of its own with this statement_timeout. Past it the request gets 503 with Retry-After and advice to narrow it; indexed lookups (userName eq, externalId eq) never come near it. 0: only DB_STATEMENT_TIMEOUT_MS applies.',
+    '1800',
+    'The longest a read whose cost depends on what the client asked (a filtered list page and its count, a people search, possible duplicates) may run: on SQLite in a read worker, on PostgreSQL on a read pool of its own with this statement_timeout. Past it the request gets 503 with Retry-After and advice to narrow it; indexed lookups (userName eq, externalId eq) never come near it. 1.8 s, so that the answer or the refusal is out within 2 s of the request. 0: only DB_STATEMENT_TIMEOUT_MS applies.',
     int(0),
   ),
   sqliteReadWorkers: setting(

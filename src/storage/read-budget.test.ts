@@ -116,4 +116,37 @@ describe('PostgreSQL read pool keeps to the request budget', { skip: postgres?.s
       await fresh.dispose();
     }
   });
+
+  it('counts the wait for a read connection against the budget: a read behind a busy pool is refused, not run for a second deadline', async () => {
+    const fresh = await createTestDatabase('postgres');
+    await (await openStore({ databaseUrl: fresh.url })).close();
+    // A pool of 2 has a read pool of 1 connection.
+    const database = await openPostgres({ url: fresh.url, poolSize: 2, readDeadlineMs: 60_000 });
+    const { connectionString, schema } = parsePostgresUrl(fresh.url);
+    const blocker = new pg.Client({ connectionString });
+    await blocker.connect();
+    try {
+      const offload = readOffloadOn(database.db);
+      assert.ok(offload);
+      await blocker.query('begin');
+      await blocker.query(`lock table "${schema}".users in access exclusive mode`);
+      // Outside any budget: holds the one read connection, waiting for the lock.
+      const first = offload(`select count(*) as n from "${schema}".users`, []);
+      const waiting = await withReadBudget(300, () =>
+        offload('select 1 as one', []).then(
+          () => 'answered',
+          (e: unknown) => (e instanceof StorageDeadlineError ? e.message : String(e)),
+        ),
+      );
+      assert.match(waiting, /spent waiting for a read connection/);
+      await blocker.query('rollback');
+      assert.deepEqual(await first, [{ n: 0 }], 'the read that held the connection finished');
+      assert.deepEqual(await withReadBudget(60_000, () => offload('select 1 as one', [])), [{ one: 1 }], 'the connection was given back');
+    } finally {
+      await blocker.query('rollback').catch(() => {});
+      await blocker.end();
+      await database.close();
+      await fresh.dispose();
+    }
+  });
 });

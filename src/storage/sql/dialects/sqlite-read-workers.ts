@@ -144,7 +144,8 @@ export class SqliteReadWorkers {
     }
     // The request's read budget (read-budget.ts) bounds this read too, its wait for a worker included.
     const left = readBudgetLeftMs();
-    if (left !== undefined && left <= 0) return Promise.reject(new StorageDeadlineError("the request's read budget was spent before this read"));
+    // Under a millisecond is spent: a timer may fire a fraction of a millisecond before performance.now() reaches its deadline.
+    if (left !== undefined && left < 1) return Promise.reject(new StorageDeadlineError("the request's read budget was spent before this read"));
     const deadlineMs = left === undefined ? this.options.deadlineMs : this.options.deadlineMs > 0 ? Math.min(this.options.deadlineMs, left) : left;
     if (this.waiting.length >= (this.options.maxWaiting ?? 256)) {
       return Promise.reject(new StorageUnavailableError('too many long reads are waiting for the database; retry shortly'));
