@@ -26,6 +26,12 @@ export interface ListableTable {
   sortExpression(query: ListQuery): RawBuilder<unknown> | undefined;
   /** The condition for `ListQuery.search`, where the table has a text search. */
   search?(tenantId: string, text: string): RawBuilder<boolean>;
+  /**
+   * Where a count of a search's matches reads them from, when that is cheaper than the condition:
+   * a FROM clause that yields the table's rows (under `alias`) matching the search, driven by the
+   * text index, so a capped count stops after cap + 1 matches instead of first gathering them all.
+   */
+  searchSource?(tenantId: string, text: string): RawBuilder<unknown> | undefined;
 }
 
 interface PageRow {
@@ -90,6 +96,8 @@ interface QueryParts {
   readonly tableRef: RawBuilder<unknown>;
   readonly tenantMatch: RawBuilder<unknown>;
   readonly filter: RawBuilder<boolean>;
+  /** For the count: the search's own source and the filter without the search, where the table has one (see ListableTable.searchSource). */
+  readonly counted?: { readonly from: RawBuilder<unknown>; readonly filter: RawBuilder<boolean> };
   readonly sortExpr: RawBuilder<unknown> | undefined;
   readonly idRef: RawBuilder<unknown>;
   readonly descending: boolean;
@@ -105,7 +113,9 @@ function queryParts(
 ): QueryParts {
   const { alias } = listable;
   const tableRef = sql`${sql.table(listable.table)} as ${sql.raw(alias)}`;
-  const filter = searchAnd(tenantId, listable, query, query.where ? conditionToSql(listable.scope, query.where, tenantId) : sql<boolean>`1 = 1`);
+  const where = query.where ? conditionToSql(listable.scope, query.where, tenantId) : sql<boolean>`1 = 1`;
+  const filter = searchAnd(tenantId, listable, query, where);
+  const searchFrom = query.search === undefined ? undefined : listable.searchSource?.(tenantId, query.search);
   const tenantMatch = sql`${sql.ref(`${alias}.tenant_id`)} = ${tenantId}`;
   const sortExpr = listable.sortExpression(query);
   const descending = query.sort?.descending === true;
@@ -117,6 +127,7 @@ function queryParts(
     tableRef,
     tenantMatch,
     filter,
+    ...(searchFrom ? { counted: { from: searchFrom, filter: where } } : {}),
     sortExpr,
     idRef,
     descending,
@@ -186,7 +197,10 @@ function fixedLookup(
   };
 }
 
-function countStatement({ tableRef, tenantMatch, filter }: QueryParts, cap?: number): RawBuilder<{ n: number }> {
+function countStatement(parts: QueryParts, cap?: number): RawBuilder<{ n: number }> {
+  const { tenantMatch } = parts;
+  const tableRef = parts.counted?.from ?? parts.tableRef;
+  const filter = parts.counted?.filter ?? parts.filter;
   if (cap !== undefined) {
     // One more than the cap says whether there are more; the count stops reading there.
     return sql<{ n: number }>`select count(*) as n from (select 1 from ${tableRef} where ${tenantMatch} and ${filter} limit ${cap + 1}) capped`;

@@ -11,7 +11,9 @@ import type { SqlDatabase } from './dialects/dialect.js';
 import { openPostgres } from './dialects/postgres.js';
 import { openSqlite } from './dialects/sqlite.js';
 import { migrateToLatest, migrateUpTo } from './migrations/index.js';
+import { listStatements } from './list-page.js';
 import { peopleSearchCondition } from './people-search.js';
+import { usersListable } from './users.repo.js';
 import { SqlStore } from './sql-store.js';
 import type { RosterDatabase } from './tables.js';
 
@@ -111,6 +113,27 @@ for (const { engine, skip } of testEngines()) {
           }
         }
       }
+    });
+
+    it('counts a search from the text index: on SQLite the count is driven by the FTS table and stops at its cap', async () => {
+      const { count } = listStatements(TENANT, usersListable(database.dialect), { search: 'hopper', page: { kind: 'index', offset: 0, limit: 50 } });
+      const plan = await planOf(database.db, engine, count.compile(database.db));
+      if (engine === 'sqlite') {
+        // Driven by the FTS table, each match joined by key: no list of every match gathered first.
+        assert.match(plan, /^SCAN s VIRTUAL TABLE INDEX/, plan);
+        assert.match(plan, /SEARCH k USING INTEGER PRIMARY KEY \(rowid=\?\)/, plan);
+        assert.doesNotMatch(plan, /LIST SUBQUERY|SCAN u\b/, plan);
+      } else {
+        assert.match(plan, /Bitmap Index Scan on users_search_text/, plan);
+      }
+      const page = (countCap?: number) =>
+        store.read({ tenantId: TENANT }, (repos) =>
+          repos.users.list({ search: 'example', page: { kind: 'cursor', limit: 1 }, ...(countCap === undefined ? {} : { countCap }) }),
+        );
+      const all = await page();
+      assert.equal(all.total, engine === 'sqlite' ? 2 : 5002, 'every match of the tenant, none of the other tenant');
+      const capped = await page(1);
+      assert.deepEqual([capped.total, capped.totalExact], [1, false]);
     });
 
     it('answers a shorter search from the userName, display name and email indexes', async () => {

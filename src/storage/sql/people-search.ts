@@ -70,3 +70,21 @@ export function searchTextHolds(dialect: SqlDialect, tenantId: string, folded: s
   return sql<boolean>`${ref('id')} in (select k.user_id from user_search s join user_search_keys k on k.key = s.rowid
       where user_search match ${ftsPhrase(folded)} and k.tenant_id = ${tenantId})`;
 }
+
+/**
+ * SQLite: the people matching a search of three characters or more as a FROM clause driven by the
+ * FTS5 table (`alias` names the users rows), or undefined where the search is not answered by it.
+ * A capped count over it reads cap + 1 matches and stops; the same count over the `in (…)` condition
+ * first gathers every match of the phrase (a million for "@example.com" in a tenant of a million).
+ * PostgreSQL's trigram index is read by a bitmap either way: nothing to gain there.
+ */
+export function peopleSearchSource(dialect: SqlDialect, tenantId: string, text: string, alias = 'u'): RawBuilder<unknown> | undefined {
+  if (dialect.engine !== 'sqlite') return undefined;
+  const query = foldSearchQuery(text);
+  if (searchLength(query) < TRIGRAM_MIN_LENGTH) return undefined;
+  const ref = (name: string) => sql.ref(`${alias}.${name}`);
+  // The match and the tenant sit in the join's ON (an inner join: the same as WHERE), as the caller
+  // adds its own WHERE after this FROM clause.
+  return sql`user_search s join user_search_keys k on k.key = s.rowid and user_search match ${ftsPhrase(query)} and k.tenant_id = ${tenantId}
+    join users as ${sql.raw(alias)} on ${ref('tenant_id')} = k.tenant_id and ${ref('id')} = k.user_id`;
+}
