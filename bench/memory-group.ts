@@ -231,7 +231,9 @@ function freePort(): Promise<number> {
  */
 async function shippedServer(root: string, databaseUrl: string, poolSize: number): Promise<{ pid: number; port: number; gc(): Promise<void>; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(root, 'bin', 'roster.js'), 'serve'], {
+  // BENCH_SHIPPED_NODE_FLAGS: V8 flags for this process only (e.g. --max-semi-space-size=2), to measure what they change.
+  const flags = (process.env['BENCH_SHIPPED_NODE_FLAGS'] ?? '').split(/\s+/).filter((f) => f !== '');
+  const child = spawn(process.execPath, [...flags, join(root, 'bin', 'roster.js'), 'serve'], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', DB_POOL_SIZE: String(poolSize), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'pipe'],
