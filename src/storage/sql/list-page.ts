@@ -32,6 +32,12 @@ export interface ListableTable {
    * text index, so a capped count stops after cap + 1 matches instead of first gathering them all.
    */
   searchSource?(tenantId: string, text: string): RawBuilder<unknown> | undefined;
+  /**
+   * The search as a test of each row itself, for a page once a capped count has shown the matches
+   * are many: the page then walks the table in its order and stops at the page's end, where the
+   * `search` condition would first gather every match (undefined: always `search`).
+   */
+  denseSearch?(text: string): RawBuilder<boolean> | undefined;
 }
 
 interface PageRow {
@@ -76,18 +82,25 @@ export async function listPage<Row extends PageRow>(
   const { sortExpr, idRef, descending } = parts();
   const after = query.page.after;
   if (after && !fitsSort(after, sortValueKind(listable.scope, query))) throw new InvalidCursorError();
+  const cap = query.countCap;
+  // A capped search with a count of its own source is counted first: past the cap the matches are
+  // many, and the page walks the table testing each row (it stops at the page's end) instead of
+  // gathering every match first (100,000 for a surname in a tenant of 1,000,000).
+  const dense = wantCount && cap !== undefined && query.search !== undefined && parts().counted ? listable.denseSearch?.(query.search) : undefined;
+  const countedFirst = dense ? await countAll(db, engine, parts(), cap) : undefined;
+  const pageParts =
+    dense && countedFirst !== undefined && countedFirst > (cap ?? Number.POSITIVE_INFINITY) ? queryParts(tenantId, listable, query, extra, dense) : parts();
   const keyset = after ? keysetCondition(sortExpr, idRef, after, descending) : sql<boolean>`1 = 1`;
-  const page = parts().page<Row>(listable.scope.dialect.limitOffset(query.page.limit + 1, 0), keyset);
+  const page = pageParts.page<Row>(listable.scope.dialect.limitOffset(query.page.limit + 1, 0), keyset);
   const rows = await longRead<Row>(db, engine, page.compile(db));
   const pageRows = rows.slice(0, query.page.limit);
   const last = pageRows[pageRows.length - 1];
   const next: CursorPosition | undefined = rows.length > query.page.limit && last ? { id: last.id, sortValue: last.sort_value ?? null } : undefined;
   if (!wantCount) return { rows: pageRows, ...(next ? { next } : {}) };
-  const cap = query.countCap;
   // A page that is not full, and is the first, is every match: no count needed.
   const whole = !after && !next;
-  const counted = whole ? pageRows.length : await countAll(db, engine, parts(), cap);
-  const capped = !whole && cap !== undefined && counted > cap;
+  const counted = countedFirst ?? (whole ? pageRows.length : await countAll(db, engine, parts(), cap));
+  const capped = (countedFirst !== undefined || !whole) && cap !== undefined && counted > cap;
   return { rows: pageRows, total: capped ? cap : counted, ...(cap !== undefined ? { totalExact: !capped } : {}), ...(next ? { next } : {}) };
 }
 
@@ -110,11 +123,13 @@ function queryParts(
   listable: ListableTable,
   query: ListQuery,
   extra: { column: RawBuilder<unknown>; join: RawBuilder<unknown> } | undefined,
+  /** The search as a test of each row (ListableTable.denseSearch), in place of `search`. */
+  denseSearch?: RawBuilder<boolean>,
 ): QueryParts {
   const { alias } = listable;
   const tableRef = sql`${sql.table(listable.table)} as ${sql.raw(alias)}`;
   const where = query.where ? conditionToSql(listable.scope, query.where, tenantId) : sql<boolean>`1 = 1`;
-  const filter = searchAnd(tenantId, listable, query, where);
+  const filter = denseSearch ? sql<boolean>`(${where} and ${denseSearch})` : searchAnd(tenantId, listable, query, where);
   const searchFrom = query.search === undefined ? undefined : listable.searchSource?.(tenantId, query.search);
   const tenantMatch = sql`${sql.ref(`${alias}.tenant_id`)} = ${tenantId}`;
   const sortExpr = listable.sortExpression(query);

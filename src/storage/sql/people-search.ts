@@ -88,3 +88,15 @@ export function peopleSearchSource(dialect: SqlDialect, tenantId: string, text: 
   return sql`user_search s join user_search_keys k on k.key = s.rowid and user_search match ${ftsPhrase(query)} and k.tenant_id = ${tenantId}
     join users as ${sql.raw(alias)} on ${ref('tenant_id')} = k.tenant_id and ${ref('id')} = k.user_id`;
 }
+
+/**
+ * SQLite: the search as a test of the person's own row (`instr` on users.search_text, the text the
+ * FTS table indexes, so it matches exactly the rows the phrase does), for a page over many matches
+ * (ListableTable.denseSearch); undefined where the FTS table does not answer the search.
+ */
+export function peopleSearchDense(dialect: SqlDialect, text: string, alias = 'u'): RawBuilder<boolean> | undefined {
+  if (dialect.engine !== 'sqlite') return undefined;
+  const query = foldSearchQuery(text);
+  if (searchLength(query) < TRIGRAM_MIN_LENGTH) return undefined;
+  return sql<boolean>`(instr(${sql.ref(`${alias}.search_text`)}, ${query}) > 0)`;
+}

@@ -6,7 +6,7 @@ import type { PendingReferenceRecord, StoredUser, UserGroupRecord, UserRecord, U
 import type { ColumnMapping, ConditionScope, Placement } from './filter-to-sql.js';
 import type { SqlDialect } from './dialects/dialect.js';
 import { listPage, type ListableTable } from './list-page.js';
-import { peopleSearchCondition, peopleSearchSource, searchTextHolds } from './people-search.js';
+import { peopleSearchCondition, peopleSearchDense, peopleSearchSource, searchTextHolds } from './people-search.js';
 import { oldestFirst, SqlPendingReferenceRepository, toPending } from './pending.repo.js';
 import { executeCompiled, rawQuery } from './raw-query.js';
 import { isUniqueViolation } from './sql-errors.js';
@@ -278,6 +278,7 @@ export function usersListable(dialect: SqlDialect): ListableTable {
       sortExpression: (query) => sortExpressionFor(scope, query),
       search: (tenantId, text) => peopleSearchCondition(dialect, tenantId, text),
       searchSource: (tenantId, text) => peopleSearchSource(dialect, tenantId, text),
+      denseSearch: (text) => peopleSearchDense(dialect, text),
     };
   });
 }
