@@ -18,6 +18,7 @@ import { openPostgres, parsePostgresUrl } from './sql/dialects/postgres.js';
 import { SqliteReadWorkers } from './sql/dialects/sqlite-read-workers.js';
 import { readOffloadOn } from './sql/offloaded-reads.js';
 import { StorageDeadlineError } from './store.js';
+import { waitUntil } from '../testing/wait-until.js';
 
 /** Seconds of work for SQLite on any machine (finite: an abandoned statement runs to its end). */
 const LONG = 'with recursive n(x) as (select 1 union all select x + 1 from n where x < 10000000) select count(*) as c from n';
@@ -52,6 +53,56 @@ describe('read budget', () => {
       const answer = await app.inject({ method: 'POST', url: '/probe', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ some: 'body' }) });
       const left = (answer.json() as { left: number | null }).left;
       assert.ok(left !== null && left > 0 && left <= 5_000, `budget in the handler: ${left}`);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('read budget counted from the request', () => {
+  it("counts what came before the handler: a hook's wait is taken from the handler's budget", async () => {
+    const app = createHttpApp({
+      bodyLimitBytes: 1_000_000,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      maxConnectionsPerAddress: 0,
+      readBudgetMs: 5_000,
+      logger: false,
+    });
+    let waited = 0;
+    // Stands in for a credential check or rate-limit count waiting on a busy database.
+    app.addHook('onRequest', async () => {
+      const t0 = performance.now();
+      await waitUntil(async () => performance.now() - t0 >= 50, 'fifty milliseconds passed', 60_000);
+      waited = performance.now() - t0;
+    });
+    app.get('/probe', async () => ({ left: readBudgetLeftMs() ?? null }));
+    try {
+      const answer = await app.inject({ method: 'GET', url: '/probe' });
+      const left = (answer.json() as { left: number | null }).left;
+      assert.ok(left !== null && left > 0 && left <= 5_000 - waited, `budget in the handler: ${left} after a wait of ${waited} ms`);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('refuses every read of a request whose budget was spent before its handler ran', async () => {
+    const app = createHttpApp({
+      bodyLimitBytes: 1_000_000,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      maxConnectionsPerAddress: 0,
+      readBudgetMs: 20,
+      logger: false,
+    });
+    app.addHook('onRequest', async () => {
+      const t0 = performance.now();
+      await waitUntil(async () => performance.now() - t0 >= 40, 'the budget passed', 60_000);
+    });
+    app.get('/probe', async () => ({ left: readBudgetLeftMs() ?? null }));
+    try {
+      const left = ((await app.inject({ method: 'GET', url: '/probe' })).json() as { left: number | null }).left;
+      assert.ok(left !== null && left < 1, `a spent budget, still open: ${left}`);
     } finally {
       await app.close();
     }
