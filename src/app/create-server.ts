@@ -85,6 +85,7 @@ export async function createServer(config: RosterConfig, overrides: ServerOverri
     (await openStore({
       databaseUrl: config.databaseUrl,
       poolSize: config.dbPoolSize,
+      readPoolSize: config.dbReadPoolSize,
       statementTimeoutMs: config.dbStatementTimeoutMs,
       readWorkers: config.sqliteReadWorkers,
       // SQLite's read workers: the statement deadline, shortened by each request's read budget; the

@@ -84,8 +84,14 @@ const configShape = {
   dbPoolSize: setting(
     'DB_POOL_SIZE',
     '10',
-    'PostgreSQL connections per process for requests; a read pool of a fifth of it (at least 1) for long reads and one that listens for credential changes come on top.',
+    'PostgreSQL connections per process for requests; the read pool (DB_READ_POOL_SIZE) and one connection that listens for credential changes come on top.',
     int(1, 200),
+  ),
+  dbReadPoolSize: setting(
+    'DB_READ_POOL_SIZE',
+    '1',
+    "PostgreSQL: connections per process for reads whose cost the client chooses (filtered lists and counts, searches, possible duplicates), each run on one database core (no parallel query) within READ_DEADLINE_MS. It is how many such reads run at once; the others wait within their deadline. 1 leaves the other cores to lookups and writes (with 2, costly reads on a 2-core server took another tenant's lookup p99 to 2.1× its idle value); raise it where PostgreSQL has cores to spare.",
+    int(1, 50),
   ),
   tlsCertFile: setting(
     'TLS_CERT_FILE',

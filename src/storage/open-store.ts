@@ -20,6 +20,8 @@ export interface StoreOptions extends SqliteOptions, Pick<SqlStoreOptions, 'onBa
    * statement_timeout (READ_DEADLINE_MS); absent, on the serving pool.
    */
   readonly readPoolDeadlineMs?: number;
+  /** PostgreSQL: connections of that read pool (DB_READ_POOL_SIZE; default 1). */
+  readonly readPoolSize?: number;
   /** PostgreSQL: how often to number events no run has numbered (default 2,000 ms; see SqlStoreOptions). */
   readonly eventSweepMs?: number;
 }
@@ -39,6 +41,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
         poolSize: options.poolSize ?? 10,
         ...(options.statementTimeoutMs ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
         ...(options.readPoolDeadlineMs ? { readDeadlineMs: options.readPoolDeadlineMs } : {}),
+        ...(options.readPoolSize ? { readPoolSize: options.readPoolSize } : {}),
       })
     : openSqlite(options.databaseUrl.replace(/^sqlite:(\/\/)?/i, ''), options);
   try {

@@ -168,6 +168,34 @@ describe('PostgreSQL read pool keeps to the request budget', { skip: postgres?.s
     }
   });
 
+  it('keeps each costly read to one database core: no parallel workers and no JIT on the read pool, as its plans show', async () => {
+    const fresh = await createTestDatabase('postgres');
+    await (await openStore({ databaseUrl: fresh.url })).close();
+    const database = await openPostgres({ url: fresh.url, poolSize: 2, readDeadlineMs: 60_000 });
+    const { connectionString, schema } = parsePostgresUrl(fresh.url);
+    const other = new pg.Client({ connectionString });
+    await other.connect();
+    // A scan PostgreSQL would run in parallel wherever it is allowed to: parallel plans made free.
+    const cheapParallel =
+      "set_config('parallel_setup_cost', '0', false), set_config('parallel_tuple_cost', '0', false), set_config('min_parallel_table_scan_size', '0', false)";
+    const scan = `explain (format json) select count(*) as n from "${schema}".users where user_name like '%x%'`;
+    const plan = (rows: unknown[]) => JSON.stringify(rows);
+    try {
+      await other.query(`select ${cheapParallel}`);
+      assert.match(plan((await other.query(scan)).rows), /Gather/, 'the same scan elsewhere is planned with parallel workers');
+      const offload = readOffloadOn(database.db);
+      assert.ok(offload);
+      assert.deepEqual(await offload('show max_parallel_workers_per_gather', []), [{ max_parallel_workers_per_gather: '0' }]);
+      assert.deepEqual(await offload('show jit', []), [{ jit: 'off' }]);
+      await offload(`select ${cheapParallel}`, []);
+      assert.doesNotMatch(plan(await offload(scan, [])), /Gather/, 'on the read pool the scan runs in its own backend only');
+    } finally {
+      await other.end();
+      await database.close();
+      await fresh.dispose();
+    }
+  });
+
   it('counts the wait for a read connection against the budget: a read behind a busy pool is refused, not run for a second deadline', async () => {
     const fresh = await createTestDatabase('postgres');
     await (await openStore({ databaseUrl: fresh.url })).close();

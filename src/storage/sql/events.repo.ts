@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { EventDraft, EventRepository, StoredEvent } from '../store.js';
 import type { SqlDialect } from './dialects/dialect.js';
+import { answeredWithCommit } from './commit-pipelined.js';
 import { OUTBOX_LOCK_CLASS } from './event-sequencer.js';
 import { executeCompiled, rawQuery } from './raw-query.js';
 import type { EventsTable, RosterDatabase } from './tables.js';
@@ -24,12 +25,14 @@ const INSERT_EVENT = 'insert into events (tenant_id, seq, id, type, occurred_ms,
 
 // PostgreSQL: unnumbered, numbered once committed (event-sequencer.ts). `pos` comes from its default.
 // The last parameter is OUTBOX_LOCK_CLASS: the outbox barrier is taken shared first.
-const INSERT_ONE_UNNUMBERED = `insert into events (tenant_id, id, type, occurred_ms, data)
-  select $1, $2, $3, $4::bigint, $5::jsonb from (select pg_advisory_xact_lock_shared($6, hashtext($1))) as barrier`;
-const INSERT_UNNUMBERED = `insert into events (tenant_id, id, type, occurred_ms, data)
+// Both come last in their transaction and nothing reads their answer: they are answered with the
+// commit (commit-pipelined.ts), in its round trip.
+const INSERT_ONE_UNNUMBERED = answeredWithCommit(`insert into events (tenant_id, id, type, occurred_ms, data)
+  select $1, $2, $3, $4::bigint, $5::jsonb from (select pg_advisory_xact_lock_shared($6, hashtext($1))) as barrier`);
+const INSERT_UNNUMBERED = answeredWithCommit(`insert into events (tenant_id, id, type, occurred_ms, data)
   select $1, e ->> 'id', e ->> 'type', (e ->> 'occurredMs')::bigint, e -> 'data'
   from (select pg_advisory_xact_lock_shared($3, hashtext($1))) as barrier, jsonb_array_elements($2::jsonb) with ordinality as x(e, n)
-  order by n`;
+  order by n`);
 
 /**
  * What retention may delete: the tenant's counter row, the lowest cursor of its webhook streams

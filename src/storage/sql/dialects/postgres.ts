@@ -8,6 +8,7 @@ import { lendReadOffload } from '../offloaded-reads.js';
 import { classifyStorageError } from '../sql-errors.js';
 import { noteStatement } from '../statement-count.js';
 import { announceCredentialChange, CREDENTIAL_CHANNEL, PostgresChangeListener } from './postgres-change-listener.js';
+import { pipelineTransactionEdges } from './postgres-pipeline.js';
 
 export const postgresDialect: SqlDialect = {
   engine: 'postgres',
@@ -88,6 +89,8 @@ export interface PostgresOptions {
    * is this; absent, they run on the serving pool.
    */
   readonly readDeadlineMs?: number;
+  /** Connections of that read pool (default 1): how many such reads run at once. */
+  readonly readPoolSize?: number;
 }
 
 /** Names for statement texts, shared by the pool's connections; bounded, as texts come from code. */
@@ -143,11 +146,12 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
       await client.end();
     }
   }
-  const poolConfig = (max: number, statementTimeoutMs: number | undefined, extraOptions = ''): pg.PoolConfig => {
+  const poolConfig = (max: number, statementTimeoutMs: number | undefined, extraOptions = '', pipeline = false): pg.PoolConfig => {
     const startup = [urlOptions, schema ? `-c search_path="${schema}"` : '', extraOptions].filter((o) => o).join(' ');
     return {
       connectionString,
       max,
+      ...(pipeline ? { pipeline: true } : {}),
       connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
       ...(startup ? { options: startup } : {}),
       // Sent with the connection's start-up, so it costs no round trip per request.
@@ -160,7 +164,9 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
       },
     };
   };
-  const pool = new pg.Pool(poolConfig(options.poolSize, options.statementTimeoutMs));
+  // Pipelined (postgres-pipeline.ts): a write transaction's BEGIN and its event insert travel with
+  // the statements beside them, two round trips for a create instead of four.
+  const pool = new pg.Pool(poolConfig(options.poolSize, options.statementTimeoutMs, '', true));
   // An idle client that loses its connection emits 'error' on the pool; without a listener the
   // process would crash. The next query gets a fresh connection or a clear error instead.
   pool.on('error', () => {});
@@ -172,18 +178,22 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
   pool.on('connect', (client) => {
     client.on('error', () => {});
     prepareParameterisedStatements(client, prepared);
+    pipelineTransactionEdges(client);
   });
   const db = new Kysely<RosterDatabase>({ dialect: new KyselyPostgresDialect({ pool }) });
   // The read pool: a bulkhead for reads whose cost the client chooses, with their own deadline, so
   // a burst of costly filters can take neither more than these connections nor longer than the
   // deadline, and the serving pool stays free for lookups and writes. JIT is off there: compiling
   // a plan took longer (about 40 ms) than most of these reads take, and none may take long.
-  // A fifth of the serving pool (2 of the default 10): each such read can keep a database core busy
-  // for its whole deadline, and the lookups and writes of every other tenant need the rest. In the
-  // quick hostile-reads bench on 2 cores, half the pool (5) let costly reads take the other
-  // tenant's lookup p99 from 28 to 208 ms.
-  const readPoolSize = Math.max(1, Math.ceil(options.poolSize / 5));
-  const readPool = options.readDeadlineMs ? new pg.Pool(poolConfig(readPoolSize, options.readDeadlineMs, '-c jit=off')) : undefined;
+  // Parallel query is off too: PostgreSQL's default lets one scan take two workers besides its own
+  // backend, so even one costly read could keep three processes busy. Each read takes one core,
+  // and the pool's size (DB_READ_POOL_SIZE, 1 by default) is how many cores they take at once.
+  // Measured with the hostile-reads bench at 1,000,000 people on 2 cores (docs/performance.md),
+  // another tenant's lookup p99 under costly reads, as a multiple of its idle p99: 2 connections
+  // with parallel query 2.6-2.9x, 2 without it 2.1x, 1 without it 1.6x (half the pool, 5, had
+  // taken it from 28 to 208 ms in an earlier quick run).
+  const readPoolSize = options.readPoolSize ?? 1;
+  const readPool = options.readDeadlineMs ? new pg.Pool(poolConfig(readPoolSize, options.readDeadlineMs, '-c jit=off -c max_parallel_workers_per_gather=0')) : undefined;
   if (readPool) {
     readPool.on('error', () => {});
     readPool.on('connect', (client) => {

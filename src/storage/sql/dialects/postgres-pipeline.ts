@@ -1,0 +1,108 @@
+import type pg from 'pg';
+import { isAnsweredWithCommit } from '../commit-pipelined.js';
+
+type QueryFunction = (text: unknown, values?: unknown, callback?: unknown) => unknown;
+interface QueryResultLike {
+  readonly command?: string;
+}
+
+/** What a BEGIN or an event insert answers at once, before PostgreSQL has: nothing reads either. */
+const BEGUN = Object.freeze({ command: 'BEGIN', rowCount: null, rows: [] });
+const WRITTEN_AT_COMMIT = Object.freeze({ command: null, rowCount: null, rows: [] });
+
+/** A transaction's statement failed though PostgreSQL was asked to commit it; nothing of it is written. */
+export class RolledBackAtCommitError extends Error {
+  constructor() {
+    super('PostgreSQL rolled the transaction back at commit: one of its statements had failed');
+  }
+}
+
+/**
+ * The edges of a write transaction on a pipelined connection (pg's `pipeline: true`: each query is
+ * sent at once, without waiting for the answers of those before it).
+ *
+ * A create was four round trips (BEGIN; the person; the event; COMMIT), each a socket write that
+ * wakes a PostgreSQL backend and then this process. Here BEGIN is sent and answered at once, so it
+ * travels with the transaction's first statement; a statement that comes last and whose answer no
+ * one reads (commit-pipelined.ts: the event insert) travels with the COMMIT. Two round trips.
+ *
+ * Nothing is weakened:
+ * - The first statement's answer is returned only with BEGIN's: if BEGIN failed, so does it. And
+ *   should the statement have run outside a transaction all the same (PostgreSQL idle once it was
+ *   answered), the caller is told, never answered as if it ran inside one.
+ * - A statement answered at commit that fails aborts the transaction; PostgreSQL then answers the
+ *   COMMIT with ROLLBACK and no error, so the commit here throws that statement's error (or
+ *   RolledBackAtCommitError). Any other statement after it waits for its answer first.
+ * - ROLLBACK discards what was pending: their outcome no longer matters.
+ */
+export function pipelineTransactionEdges(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as QueryFunction;
+  const status = () => (client as unknown as { getTransactionStatus?: () => string | null }).getTransactionStatus?.() ?? null;
+  /** BEGIN, sent and not yet awaited. */
+  let head: Promise<unknown> | undefined;
+  /** Statements answered at commit, sent and not yet awaited. */
+  let tail: Promise<unknown>[] = [];
+  let open = false;
+  const sent = (result: unknown): Promise<unknown> => {
+    const promise = result as Promise<unknown>;
+    // Awaited later (or deliberately not, after ROLLBACK): never an unhandled rejection meanwhile.
+    promise.catch(() => {});
+    return promise;
+  };
+  const firstFailure = async (pending: readonly Promise<unknown>[]): Promise<unknown> => {
+    for (const outcome of await Promise.allSettled(pending)) if (outcome.status === 'rejected') return outcome.reason ?? new RolledBackAtCommitError();
+    return undefined;
+  };
+
+  const run = async (text: string, values: unknown): Promise<unknown> => {
+    const plain = values === undefined || (Array.isArray(values) && values.length === 0);
+    if (!open && plain && text === 'begin') {
+      open = true;
+      head = sent(query(text, values));
+      return BEGUN;
+    }
+    if (!open) return query(text, values);
+    if (plain && (text === 'commit' || text === 'rollback')) {
+      const pending = head ? [head, ...tail] : tail;
+      head = undefined;
+      tail = [];
+      open = false;
+      const answer = sent(query(text, values));
+      if (text === 'rollback') return answer;
+      const failure = await firstFailure(pending);
+      const committed = (await answer) as QueryResultLike;
+      if (failure !== undefined) throw failure;
+      if (committed.command === 'ROLLBACK') throw new RolledBackAtCommitError();
+      return committed;
+    }
+    const begun = head;
+    head = undefined;
+    // Not when it would be the transaction's first statement: that one waits for BEGIN's answer.
+    if (!begun && isAnsweredWithCommit(text)) {
+      tail.push(sent(query(text, values)));
+      return WRITTEN_AT_COMMIT;
+    }
+    const answer = sent(query(text, values));
+    const failure = await firstFailure(begun ? [begun, ...tail] : tail);
+    tail = [];
+    if (failure !== undefined) throw failure;
+    const result = await answer;
+    if (begun && status() === 'I') throw new Error('a statement meant for a transaction ran outside one (BEGIN had no effect)');
+    return result;
+  };
+
+  client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
+    // Kysely sends text and values; other shapes (config objects, callbacks) pass through, and
+    // only outside a transaction begun here would they meet nothing pending.
+    if (typeof text !== 'string' || (callback !== undefined && !open)) return callback === undefined ? query(text, values) : query(text, values, callback);
+    const result = run(text, values);
+    if (typeof callback === 'function') {
+      result.then(
+        (r) => (callback as (e: unknown, r?: unknown) => void)(null, r),
+        (e: unknown) => (callback as (e: unknown) => void)(e),
+      );
+      return undefined;
+    }
+    return result;
+  }) as typeof client.query;
+}
