@@ -14,7 +14,7 @@
  * resident memory that the shipped command does not have; the verdict is the shipped command's.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from './child.js';
@@ -233,13 +233,15 @@ async function shippedServer(root: string, databaseUrl: string, poolSize: number
   const port = await freePort();
   // BENCH_SHIPPED_NODE_FLAGS: V8 flags for this process only (e.g. --max-semi-space-size=2), to measure what they change.
   const flags = (process.env['BENCH_SHIPPED_NODE_FLAGS'] ?? '').split(/\s+/).filter((f) => f !== '');
+  const stdoutFile = process.env['BENCH_SHIPPED_STDOUT'];
   const child = spawn(process.execPath, [...flags, join(root, 'bin', 'roster.js'), 'serve'], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', DB_POOL_SIZE: String(poolSize), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    // BENCH_SHIPPED_STDOUT: a file for the process's standard output (what --trace-gc prints).
+    stdio: ['ignore', stdoutFile ? openSync(stdoutFile, 'a') : 'ignore', 'pipe'],
   });
   let said = '';
-  child.stderr.on('data', (chunk: Buffer) => (said = (said + chunk.toString()).slice(-4000)));
+  child.stderr?.on('data', (chunk: Buffer) => (said = (said + chunk.toString()).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

@@ -85,7 +85,7 @@ describe('SQLite read workers', () => {
     }
   });
 
-  it('abandons a read past its deadline while it still runs on its thread, puts that thread last in the scheduler, replaces the worker, refuses long reads while two per worker finish, then serves again', async () => {
+  it('abandons a read past its deadline while it still runs on its thread, puts that thread last in the scheduler, replaces the worker, holds new reads back while two per worker finish, then serves again', async () => {
     const threadsBefore = new Set(readdirSync('/proc/self/task'));
     const workers = new SqliteReadWorkers(file, { workers: 1, deadlineMs: 500 });
     try {
@@ -104,11 +104,21 @@ describe('SQLite read workers', () => {
       // A second read may still start (its fresh worker is ready once it answers) and be abandoned…
       await waitUntil(async () => JSON.stringify(await workers.run('select 7 as n', []).catch(() => [])) === '[{"n":7}]', 'the fresh worker answers', 120_000);
       await assert.rejects(workers.run(LONG, []), (error: unknown) => error instanceof StorageDeadlineError && /deadline of 500 ms/.test(error.message));
-      // …but with two abandoned statements still running on one worker's allowance, no further long read may start.
-      await assert.rejects(
-        workers.run('select 1', []),
-        (e: unknown) => e instanceof StorageDeadlineError && /reads that ran past their deadline are still finishing/.test(e.message),
+      // …but with two abandoned statements still running on one worker's allowance, no further read
+      // starts: it waits (it is not refused at once), and either starts once one of them has ended
+      // or is refused at its own deadline, never run beside them.
+      const waiting = workers.run('select 1 as one', []).then(
+        (rows) => ({ rows }),
+        (error: unknown) => ({ error }),
       );
+      assert.equal(workers.waitingCount, 1, 'the read waits for the abandoned statements');
+      const outcome = await waiting;
+      if ('error' in outcome)
+        assert.ok(
+          outcome.error instanceof StorageDeadlineError && /waited 500 ms for reads that ran past their deadline to finish/.test(outcome.error.message),
+          String(outcome.error),
+        );
+      else assert.deepEqual(outcome.rows, [{ one: 1 }]);
       // Once they have finished, their threads exit and reads are served again (by the fresh worker).
       await waitUntil(
         async () => JSON.stringify(await workers.run('select 42 as answer', []).catch(() => [])) === '[{"answer":42}]',
