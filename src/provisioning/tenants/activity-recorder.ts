@@ -8,6 +8,14 @@ import type { Store, TenantRecord } from '../../storage/store.js';
 export class ActivityRecorder {
   private tenants = new Map<string, { lastRequestMs?: number; lastChangeMs?: number }>();
   private credentials = new Map<string, number>();
+  /**
+   * What the flush under way is writing: still overlaid until its write has committed. (Dropped
+   * from the overlay as the write began, it was in neither memory nor the database meanwhile, and a
+   * tenant page read then said "no SCIM request for 3 h" while the tenants list, read a moment
+   * before, had the request.)
+   */
+  private writingTenants = new Map<string, { lastRequestMs?: number; lastChangeMs?: number }>();
+  private writingCredentials = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -30,16 +38,19 @@ export class ActivityRecorder {
   /** A tenant record with not-yet-flushed activity applied. */
   overlay(tenant: TenantRecord): TenantRecord {
     const pending = this.tenants.get(tenant.id);
-    if (!pending) return tenant;
+    const writing = this.writingTenants.get(tenant.id);
+    if (!pending && !writing) return tenant;
     return {
       ...tenant,
-      lastRequestMs: Math.max(tenant.lastRequestMs ?? 0, pending.lastRequestMs ?? 0) || null,
-      lastChangeMs: Math.max(tenant.lastChangeMs ?? 0, pending.lastChangeMs ?? 0) || null,
+      lastRequestMs: Math.max(tenant.lastRequestMs ?? 0, writing?.lastRequestMs ?? 0, pending?.lastRequestMs ?? 0) || null,
+      lastChangeMs: Math.max(tenant.lastChangeMs ?? 0, writing?.lastChangeMs ?? 0, pending?.lastChangeMs ?? 0) || null,
     };
   }
 
   pendingCredentialUse(credentialId: string): number | undefined {
-    return this.credentials.get(credentialId);
+    const pending = this.credentials.get(credentialId);
+    const writing = this.writingCredentials.get(credentialId);
+    return pending === undefined && writing === undefined ? undefined : Math.max(pending ?? 0, writing ?? 0);
   }
 
   start(intervalMs: number): void {
@@ -57,6 +68,8 @@ export class ActivityRecorder {
         if (tenants.size === 0 && credentials.size === 0) return;
         this.tenants = new Map();
         this.credentials = new Map();
+        this.writingTenants = tenants;
+        this.writingCredentials = credentials;
         try {
           await this.store.tenants.recordActivity([...tenants].map(([tenantId, a]) => ({ tenantId, ...a })));
           await this.store.credentials.recordUse([...credentials].map(([id, lastUsedMs]) => ({ id, lastUsedMs })));
@@ -65,6 +78,9 @@ export class ActivityRecorder {
           for (const [id, a] of tenants) if (!this.tenants.has(id)) this.tenants.set(id, a);
           for (const [id, ms] of credentials) if (!this.credentials.has(id)) this.credentials.set(id, ms);
           throw error;
+        } finally {
+          this.writingTenants = new Map();
+          this.writingCredentials = new Map();
         }
       });
     return this.flushing;
