@@ -16,7 +16,7 @@ import { openStore } from './open-store.js';
 import { readBudgetLeftMs, withReadBudget } from './read-budget.js';
 import { openPostgres, parsePostgresUrl } from './sql/dialects/postgres.js';
 import { SqliteReadWorkers } from './sql/dialects/sqlite-read-workers.js';
-import { readOffloadOn } from './sql/offloaded-reads.js';
+import { readOffloadOn, type ReadOffload } from './sql/offloaded-reads.js';
 import { StorageDeadlineError } from './store.js';
 import { waitUntil } from '../testing/wait-until.js';
 
@@ -139,17 +139,33 @@ describe('SQLite read workers keep to the request budget', () => {
 
 const postgres = testEngines().find((e) => e.engine === 'postgres');
 
+/**
+ * A migrated PostgreSQL database of its own, opened with a read pool whose own deadline is a
+ * minute (so only the request budget can end a read sooner), and a second plain client on it.
+ * The read pool has DB_READ_POOL_SIZE's default of one connection.
+ */
+async function readPoolAndClient(run: (on: { offload: ReadOffload; client: pg.Client; schema: string }) => Promise<void>): Promise<void> {
+  const fresh = await createTestDatabase('postgres');
+  await (await openStore({ databaseUrl: fresh.url })).close();
+  const database = await openPostgres({ url: fresh.url, poolSize: 2, readDeadlineMs: 60_000 });
+  const { connectionString, schema } = parsePostgresUrl(fresh.url);
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    const offload = readOffloadOn(database.db);
+    assert.ok(offload, 'a read pool is lent to the shared handle');
+    await run({ offload, client, schema: schema ?? '' });
+  } finally {
+    await client.query('rollback').catch(() => {});
+    await client.end();
+    await database.close();
+    await fresh.dispose();
+  }
+}
+
 describe('PostgreSQL read pool keeps to the request budget', { skip: postgres?.skip ?? 'no PostgreSQL engine' }, () => {
   it('ends a read waiting for a lock when the budget is spent, though the pool allows a minute, and serves again after', async () => {
-    const fresh = await createTestDatabase('postgres');
-    await (await openStore({ databaseUrl: fresh.url })).close();
-    const database = await openPostgres({ url: fresh.url, poolSize: 2, readDeadlineMs: 60_000 });
-    const { connectionString, schema } = parsePostgresUrl(fresh.url);
-    const blocker = new pg.Client({ connectionString });
-    await blocker.connect();
-    try {
-      const offload = readOffloadOn(database.db);
-      assert.ok(offload, 'a read pool is lent to the shared handle');
+    await readPoolAndClient(async ({ offload, client: blocker, schema }) => {
       await blocker.query('begin');
       await blocker.query(`lock table "${schema}".users in access exclusive mode`);
       await withReadBudget(300, async () => {
@@ -160,53 +176,27 @@ describe('PostgreSQL read pool keeps to the request budget', { skip: postgres?.s
       assert.deepEqual(await withReadBudget(60_000, () => offload(`select count(*) as n from "${schema}".users`, [])), [{ n: 0 }]);
       const timeouts = await offload('show statement_timeout', []);
       assert.deepEqual(timeouts, [{ statement_timeout: '1min' }], "the pool's own deadline is back");
-    } finally {
-      await blocker.query('rollback').catch(() => {});
-      await blocker.end();
-      await database.close();
-      await fresh.dispose();
-    }
+    });
   });
 
   it('keeps each costly read to one database core: no parallel workers and no JIT on the read pool, as its plans show', async () => {
-    const fresh = await createTestDatabase('postgres');
-    await (await openStore({ databaseUrl: fresh.url })).close();
-    const database = await openPostgres({ url: fresh.url, poolSize: 2, readDeadlineMs: 60_000 });
-    const { connectionString, schema } = parsePostgresUrl(fresh.url);
-    const other = new pg.Client({ connectionString });
-    await other.connect();
-    // A scan PostgreSQL would run in parallel wherever it is allowed to: parallel plans made free.
-    const cheapParallel =
-      "set_config('parallel_setup_cost', '0', false), set_config('parallel_tuple_cost', '0', false), set_config('min_parallel_table_scan_size', '0', false)";
-    const scan = `explain (format json) select count(*) as n from "${schema}".users where user_name like '%x%'`;
-    const plan = (rows: unknown[]) => JSON.stringify(rows);
-    try {
+    await readPoolAndClient(async ({ offload, client: other, schema }) => {
+      // A scan PostgreSQL would run in parallel wherever it is allowed to: parallel plans made free.
+      const cheapParallel =
+        "set_config('parallel_setup_cost', '0', false), set_config('parallel_tuple_cost', '0', false), set_config('min_parallel_table_scan_size', '0', false)";
+      const scan = `explain (format json) select count(*) as n from "${schema}".users where user_name like '%x%'`;
+      const plan = (rows: unknown[]) => JSON.stringify(rows);
       await other.query(`select ${cheapParallel}`);
       assert.match(plan((await other.query(scan)).rows), /Gather/, 'the same scan elsewhere is planned with parallel workers');
-      const offload = readOffloadOn(database.db);
-      assert.ok(offload);
       assert.deepEqual(await offload('show max_parallel_workers_per_gather', []), [{ max_parallel_workers_per_gather: '0' }]);
       assert.deepEqual(await offload('show jit', []), [{ jit: 'off' }]);
       await offload(`select ${cheapParallel}`, []);
       assert.doesNotMatch(plan(await offload(scan, [])), /Gather/, 'on the read pool the scan runs in its own backend only');
-    } finally {
-      await other.end();
-      await database.close();
-      await fresh.dispose();
-    }
+    });
   });
 
   it('counts the wait for a read connection against the budget: a read behind a busy pool is refused, not run for a second deadline', async () => {
-    const fresh = await createTestDatabase('postgres');
-    await (await openStore({ databaseUrl: fresh.url })).close();
-    // A pool of 2 has a read pool of 1 connection.
-    const database = await openPostgres({ url: fresh.url, poolSize: 2, readDeadlineMs: 60_000 });
-    const { connectionString, schema } = parsePostgresUrl(fresh.url);
-    const blocker = new pg.Client({ connectionString });
-    await blocker.connect();
-    try {
-      const offload = readOffloadOn(database.db);
-      assert.ok(offload);
+    await readPoolAndClient(async ({ offload, client: blocker, schema }) => {
       await blocker.query('begin');
       await blocker.query(`lock table "${schema}".users in access exclusive mode`);
       // Outside any budget: holds the one read connection, waiting for the lock.
@@ -221,11 +211,6 @@ describe('PostgreSQL read pool keeps to the request budget', { skip: postgres?.s
       await blocker.query('rollback');
       assert.deepEqual(await first, [{ n: 0 }], 'the read that held the connection finished');
       assert.deepEqual(await withReadBudget(60_000, () => offload('select 1 as one', [])), [{ one: 1 }], 'the connection was given back');
-    } finally {
-      await blocker.query('rollback').catch(() => {});
-      await blocker.end();
-      await database.close();
-      await fresh.dispose();
-    }
+    });
   });
 });

@@ -90,6 +90,17 @@ describe('PostgreSQL pipelined write transactions', { skip: postgres?.skip ?? 'n
       return 'done';
     });
 
+  /** A pipelined one-connection handle on an emptied probe table, closed afterwards. */
+  const onPipelined = async (run: (db: Kysely<RosterDatabase>) => Promise<void>) => {
+    const pipelined = counted(database.url, true);
+    try {
+      await sql`truncate pipeline_probe`.execute(pipelined.db);
+      await run(pipelined.db);
+    } finally {
+      await pipelined.close();
+    }
+  };
+
   it('takes two round trips for begin, a statement, a last statement and commit, where it took four', async () => {
     const plain = counted(database.url, false);
     const pipelined = counted(database.url, true);
@@ -110,79 +121,63 @@ describe('PostgreSQL pipelined write transactions', { skip: postgres?.skip ?? 'n
   });
 
   it('fails the commit when the statement answered with it failed, and writes nothing of the transaction', async () => {
-    const pipelined = counted(database.url, true);
-    try {
-      await sql`truncate pipeline_probe`.execute(pipelined.db);
-      await assert.rejects(transaction(pipelined.db, 30, 'bad'), (e: unknown) => (e as { code?: string }).code === '23514', 'the check violation, not a success');
-      assert.deepEqual(await rowsIn(pipelined.db), [], 'the first statement was rolled back with it');
+    await onPipelined(async (db) => {
+      await assert.rejects(transaction(db, 30, 'bad'), (e: unknown) => (e as { code?: string }).code === '23514', 'the check violation, not a success');
+      assert.deepEqual(await rowsIn(db), [], 'the first statement was rolled back with it');
       // The connection is usable and outside any transaction afterwards.
-      assert.equal(await transaction(pipelined.db, 40, 'ok'), 'done');
-      assert.deepEqual(await rowsIn(pipelined.db), [40, 41]);
-    } finally {
-      await pipelined.close();
-    }
+      assert.equal(await transaction(db, 40, 'ok'), 'done');
+      assert.deepEqual(await rowsIn(db), [40, 41]);
+    });
   });
 
   it('waits for a statement answered at commit before any statement after it, and fails with its error', async () => {
-    const pipelined = counted(database.url, true);
-    try {
-      await sql`truncate pipeline_probe`.execute(pipelined.db);
-      const after = pipelined.db.transaction().execute(async (trx) => {
+    await onPipelined(async (db) => {
+      const after = db.transaction().execute(async (trx) => {
         await executeCompiled(trx, 'postgres', INSERT_ROW, [50, 'first']);
         await executeCompiled(trx, 'postgres', INSERT_LAST, [51, 'bad']);
         await executeCompiled(trx, 'postgres', INSERT_ROW, [52, 'after']);
       });
       await assert.rejects(after, (e: unknown) => (e as { code?: string }).code === '23514', "the failed statement's own error");
-      assert.deepEqual(await rowsIn(pipelined.db), []);
-      const fine = await pipelined.db.transaction().execute(async (trx) => {
+      assert.deepEqual(await rowsIn(db), []);
+      const fine = await db.transaction().execute(async (trx) => {
         await executeCompiled(trx, 'postgres', INSERT_ROW, [60, 'first']);
         await executeCompiled(trx, 'postgres', INSERT_LAST, [61, 'ok']);
         return executeCompiled<{ n: number }>(trx, 'postgres', 'select count(*)::int as n from pipeline_probe where id >= $1', [60]);
       });
       assert.deepEqual(fine, [{ n: 2 }], 'a read after it sees its row');
-    } finally {
-      await pipelined.close();
-    }
+    });
   });
 
   it('rolls back what is pending when the work throws, and runs a statement answered at commit normally when it comes first', async () => {
-    const pipelined = counted(database.url, true);
-    try {
-      await sql`truncate pipeline_probe`.execute(pipelined.db);
+    await onPipelined(async (db) => {
       await assert.rejects(
-        pipelined.db.transaction().execute(async (trx) => {
+        db.transaction().execute(async (trx) => {
           await executeCompiled(trx, 'postgres', INSERT_ROW, [70, 'first']);
           await executeCompiled(trx, 'postgres', INSERT_LAST, [71, 'ok']);
           throw new Error('the work changed its mind');
         }),
         /changed its mind/,
       );
-      assert.deepEqual(await rowsIn(pipelined.db), []);
+      assert.deepEqual(await rowsIn(db), []);
       // First in its transaction: it waits for BEGIN's answer, and its failure is immediate.
       await assert.rejects(
-        pipelined.db.transaction().execute((trx) => executeCompiled(trx, 'postgres', INSERT_LAST, [80, 'bad'])),
+        db.transaction().execute((trx) => executeCompiled(trx, 'postgres', INSERT_LAST, [80, 'bad'])),
         (e: unknown) => (e as { code?: string }).code === '23514',
       );
-      await pipelined.db.transaction().execute((trx) => executeCompiled(trx, 'postgres', INSERT_LAST, [81, 'ok']));
-      assert.deepEqual(await rowsIn(pipelined.db), [81]);
-    } finally {
-      await pipelined.close();
-    }
+      await db.transaction().execute((trx) => executeCompiled(trx, 'postgres', INSERT_LAST, [81, 'ok']));
+      assert.deepEqual(await rowsIn(db), [81]);
+    });
   });
 
   it('fails a commit that PostgreSQL answered with ROLLBACK (a failed statement was caught and the work went on)', async () => {
-    const pipelined = counted(database.url, true);
-    try {
-      await sql`truncate pipeline_probe`.execute(pipelined.db);
-      const swallowed = pipelined.db.transaction().execute(async (trx) => {
+    await onPipelined(async (db) => {
+      const swallowed = db.transaction().execute(async (trx) => {
         await executeCompiled(trx, 'postgres', INSERT_ROW, [90, 'first']);
         await executeCompiled(trx, 'postgres', INSERT_ROW, [91, 'bad']).catch(() => undefined);
         return 'looks done';
       });
       await assert.rejects(swallowed, (e: unknown) => e instanceof RolledBackAtCommitError, 'not answered as committed');
-      assert.deepEqual(await rowsIn(pipelined.db), []);
-    } finally {
-      await pipelined.close();
-    }
+      assert.deepEqual(await rowsIn(db), []);
+    });
   });
 });
