@@ -36,7 +36,7 @@ import { intervalMeter } from './interval-meter.js';
 const code = process.env['BENCH_CODE'] === 'src' ? '../src' : '../dist';
 const { createServer } = (await import(`${code}/app/create-server.js`)) as typeof import('../src/app/create-server.js');
 const { loadConfig } = (await import(`${code}/config/config.js`)) as typeof import('../src/config/config.js');
-const { applyHeapMode } = (await import(`${code}/app/serving-heap.js`)) as typeof import('../src/app/serving-heap.js');
+const { applyServingV8 } = (await import(`${code}/app/serving-v8.js`)) as typeof import('../src/app/serving-v8.js');
 const { issueCredential } = (await import(
   `${code}/provisioning/credentials/manage-credentials.js`
 )) as typeof import('../src/provisioning/credentials/manage-credentials.js');
@@ -44,8 +44,10 @@ const { createAdmin } = (await import(`${code}/provisioning/admins/manage-admins
 const { createTenant } = (await import(`${code}/provisioning/tenants/manage-tenants.js`)) as typeof import('../src/provisioning/tenants/manage-tenants.js');
 
 const config = loadConfig({ PORT: '0', LOG_LEVEL: 'warn', ...process.env });
-// As `roster serve` does (HEAP_MODE: V8's sizing unless `small`).
-applyHeapMode(config.heapMode);
+// As `roster serve` does (its V8 flags; HEAP_MODE: V8's sizing unless `small`). BENCH_V8_FLAGS
+// replaces or adds to them, for comparing V8 settings (bench/ab-cold.ts).
+applyServingV8(config.heapMode);
+for (const flag of (process.env['BENCH_V8_FLAGS'] ?? '').split(/\s+/).filter((f) => f !== '')) setFlagsFromString(flag);
 const server = await createServer(config);
 
 const tokens: Record<string, string> = {};

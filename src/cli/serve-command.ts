@@ -1,5 +1,5 @@
 import { createServer } from '../app/create-server.js';
-import { applyHeapMode } from '../app/serving-heap.js';
+import { applyServingV8 } from '../app/serving-v8.js';
 import { describeSettings, loadConfig } from '../config/config.js';
 import { noExtra, parseArgs } from './args.js';
 import type { CliOutput } from './context.js';
@@ -10,7 +10,7 @@ export async function serveCommand(argv: readonly string[], io: CliOutput): Prom
   const args = parseArgs(argv, {}, usage, 'serve', { noJson: 'it runs the server, whose log lines are JSON already' });
   noExtra('serve', args.positional, 0);
   const config = loadConfig(process.env, args.passthrough);
-  applyHeapMode(config.heapMode);
+  applyServingV8(config.heapMode);
   const server = await createServer(config);
   const address = await server.listen();
   io.err(`roster listening on ${address} (database: ${server.store.engine})`);

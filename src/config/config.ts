@@ -47,7 +47,7 @@ function setting<const Name extends string, Parsed extends z.ZodType>(env: Name,
 
 const int = (min: number, max?: number) => (max === undefined ? z.coerce.number().int().min(min) : z.coerce.number().int().min(min).max(max));
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-/** HEAP_MODE: see app/serving-heap.ts. */
+/** HEAP_MODE: see app/serving-v8.ts. */
 const HEAP_MODES = ['small', 'default'] as const;
 
 /**

@@ -35,3 +35,42 @@ export function directExecutionOn(handle: Kysely<RosterDatabase>): DirectAttempt
 export function directReadsWhenIdle(inTransaction: () => boolean, execute: DirectExecutor): DirectAttempt {
   return (text, parameters) => (!inTransaction() && /^\s*select\b/i.test(text) ? execute(text, parameters) : undefined);
 }
+
+/**
+ * Runs one statement once per row, all in one transaction, synchronously; false (nothing run) when
+ * a transaction is open on the connection, and the caller then waits its turn through the query
+ * builder.
+ */
+export type DirectBatch = (text: string, rows: readonly (readonly unknown[])[]) => boolean;
+
+const lentBatches = new WeakMap<Kysely<RosterDatabase>, DirectBatch>();
+
+/**
+ * Lends SQLite's shared handle a way to write a batch of rows at once when the connection is idle.
+ * Being synchronous, the batch's transaction begins and commits with nothing else between, so it
+ * cannot mix with a group-commit batch or a snapshot (which hold a transaction across awaits).
+ */
+export function lendDirectBatch(handle: Kysely<RosterDatabase>, batch: DirectBatch): void {
+  lentBatches.set(handle, batch);
+}
+
+/** The direct batch lent to this handle, if any. */
+export function directBatchOn(handle: Kysely<RosterDatabase>): DirectBatch | undefined {
+  return lentBatches.get(handle);
+}
+
+/** For SQLite's shared handle: a batch runs when no transaction is open, else it is declined. */
+export function directBatchWhenIdle(
+  inTransaction: () => boolean,
+  prepare: (text: string) => { run(...parameters: unknown[]): unknown },
+  transaction: (work: () => void) => void,
+): DirectBatch {
+  return (text, rows) => {
+    if (inTransaction()) return false;
+    const statement = prepare(text);
+    transaction(() => {
+      for (const row of rows) statement.run(...row);
+    });
+    return true;
+  };
+}

@@ -6,7 +6,7 @@ import { startBackgroundCheckpoints } from './sqlite-checkpoints.js';
 import type { SqliteOptions } from './sqlite-options.js';
 import { foldText } from '../../fold.js';
 import type { RosterDatabase } from '../tables.js';
-import { directReadsWhenIdle, lendDirectExecution, type DirectExecutor } from '../direct-statements.js';
+import { directBatchWhenIdle, directReadsWhenIdle, lendDirectBatch, lendDirectExecution, type DirectExecutor } from '../direct-statements.js';
 import { lendReadOffload } from '../offloaded-reads.js';
 import { SqliteReadWorkers } from './sqlite-read-workers.js';
 import type { SqlDatabase, SqlDialect } from './dialect.js';
@@ -110,6 +110,14 @@ export function openSqlite(file: string, options: SqliteOptions = {}): SqlDataba
     db,
     directReadsWhenIdle(() => database.inTransaction, execute),
   );
+  lendDirectBatch(
+    db,
+    directBatchWhenIdle(
+      () => database.inTransaction,
+      prepare,
+      (work) => database.transaction(work)(),
+    ),
+  );
   const readWorkers =
     options.readWorkers && file !== ':memory:' ? new SqliteReadWorkers(file, { workers: options.readWorkers, deadlineMs: options.readDeadlineMs ?? 0 }) : undefined;
   if (readWorkers) lendReadOffload(db, (text, parameters) => readWorkers.run(text, parameters));
@@ -117,12 +125,23 @@ export function openSqlite(file: string, options: SqliteOptions = {}): SqlDataba
   // PRAGMA data_version changes when another connection commits to the file (never for our own).
   const dataVersion = database.prepare('pragma data_version').pluck();
   let seenVersion: unknown = dataVersion.get();
+  // Asked once per turn of the event loop: the pragma was about a twelfth of a lookup's CPU when
+  // every request asked it. The requests of one turn were read from their sockets together, so a
+  // commit by another process (the CLI revoking a token) is seen by every request that the next
+  // turn reads: at most one turn later than asking on every request would see it.
+  let askedThisTurn = false;
+  const newTurn = () => {
+    askedThisTurn = false;
+  };
   return {
     db,
     dialect: sqliteDialect,
     afterMigrations: () => assumePlannerStatistics(database),
     directExecutor: execute,
     changedElsewhere() {
+      if (askedThisTurn) return false;
+      askedThisTurn = true;
+      setImmediate(newTurn);
       const version: unknown = dataVersion.get();
       if (version === seenVersion) return false;
       seenVersion = version;
