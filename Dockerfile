@@ -65,5 +65,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # SIGTERM: stop accepting, finish in-flight requests (SHUTDOWN_GRACE_MS), flush, close the database.
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["node", "bin/roster.js"]
+# A young generation of at most 3 x 4 MB (V8 reads this only as the process starts, so it is here
+# and in `npm start`): with V8's 3 x 16 MB, serving a 100,000-member group peaked above 200 MB.
+ENTRYPOINT ["node", "--max-semi-space-size=4", "bin/roster.js"]
 CMD ["serve"]

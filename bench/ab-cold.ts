@@ -6,7 +6,8 @@
  *
  * DIR_A and DIR_B are checkouts with `dist/` built (`npx tsc -p tsconfig.build.json`); they may be
  * the same checkout. FLAGS_A and FLAGS_B are V8 flags for each server (bench/serve.ts reads them as
- * BENCH_V8_FLAGS), for instance FLAGS_A=--interrupt-budget=67584 for V8's default.
+ * BENCH_V8_FLAGS), for instance FLAGS_A=--interrupt-budget=67584 for V8's default; NODE_OPTIONS_A and
+ * NODE_OPTIONS_B carry the flags V8 reads only as a process starts (--max-semi-space-size).
  *
  * Each pair starts both servers on fresh databases, then sends 2,000 creates, 4,000 `userName eq`
  * lookups and 2,000 `GET /healthz` from 8 clients, in blocks of 500 that alternate between A and B
@@ -24,6 +25,8 @@ const pairs = Number(process.argv[4] ?? 2);
 const engine = process.argv[5] ?? 'sqlite';
 if (engine !== 'sqlite' && engine !== 'postgres') throw new Error(`engine must be sqlite or postgres, not ${engine}`);
 const flags = [process.env['FLAGS_A'] ?? '', process.env['FLAGS_B'] ?? ''];
+// Flags V8 reads only as the process starts (--max-semi-space-size), through NODE_OPTIONS.
+const nodeOptions = [process.env['NODE_OPTIONS_A'] ?? '', process.env['NODE_OPTIONS_B'] ?? ''];
 // Each checkout's own bench/child.ts starts its own bench/serve.ts, which runs that checkout's dist/.
 const children = [(await import(`${dirA}/bench/child.ts`)) as ChildModule, (await import(`${dirB}/bench/child.ts`)) as ChildModule];
 const BLOCK = 500;
@@ -41,7 +44,12 @@ for (let pair = 0; pair < pairs; pair++) {
         databaseUrl: databases[side]?.serverUrl ?? '',
         poolSize: 10,
         logLevel: 'warn',
-        env: { RATE_LIMIT_PER_CREDENTIAL: '0', RATE_LIMIT_PER_IP: '0', BENCH_V8_FLAGS: flags[side] ?? '' },
+        env: {
+          RATE_LIMIT_PER_CREDENTIAL: '0',
+          RATE_LIMIT_PER_IP: '0',
+          BENCH_V8_FLAGS: flags[side] ?? '',
+          ...(nodeOptions[side] ? { NODE_OPTIONS: nodeOptions[side] } : {}),
+        },
         tenants: ['t'],
         cwd: side === 0 ? dirA : dirB,
       }),
@@ -84,7 +92,8 @@ for (let pair = 0; pair < pairs; pair++) {
 }
 
 const total = (key: string) => (cpu.get(key) ?? []).reduce((sum, v) => sum + v, 0);
-console.log(`${engine}, ${pairs} pair(s); A: ${dirA} ${flags[0] || '(no extra flags)'}; B: ${dirB} ${flags[1] || '(no extra flags)'}`);
+const described = (side: number) => [flags[side], nodeOptions[side] ? `NODE_OPTIONS=${nodeOptions[side]}` : ''].filter((f) => f).join(' ') || '(no extra flags)';
+console.log(`${engine}, ${pairs} pair(s); A: ${dirA} ${described(0)}; B: ${dirB} ${described(1)}`);
 console.log('server CPU per request, µs, block by block (pairs one after another):');
 for (const name of ['creates', 'lookups', 'healthz']) {
   const a = cpu.get(`${name} A`) ?? [];

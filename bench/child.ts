@@ -3,6 +3,7 @@
  * busy it was (marks). Every child started here is killed when this process exits, however it exits.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
@@ -87,8 +88,22 @@ export const BENCH_SERVER_SETTINGS = {
 
 const PINO_LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
 
+/**
+ * The node flags of `npm start` (package.json: `node <flags> bin/roster.js serve`), so that the
+ * process measured starts as customers start it, flags V8 reads only at start included.
+ */
+export function npmStartNodeFlags(root: string): string[] {
+  const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: { start?: string } }).scripts?.start ?? '';
+  const words = start.split(/\s+/).filter((w) => w !== '');
+  const script = words.indexOf('bin/roster.js');
+  if (words[0] !== 'node' || script < 0 || words[script + 1] !== 'serve') throw new Error(`npm start is not "node [flags] bin/roster.js serve": ${start}`);
+  return words.slice(1, script);
+}
+
 export function startServer(options: ServerOptions): Promise<RunningServer> {
-  const child: Child = spawn(process.execPath, ['--import', 'tsx', join(BENCH_DIR, options.program ?? 'serve.ts')], {
+  // Roster's server starts with the node flags `npm start` gives it; the bare floor with none.
+  const nodeFlags = (options.program ?? 'serve.ts') === 'serve.ts' ? npmStartNodeFlags(options.cwd) : [];
+  const child: Child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', join(BENCH_DIR, options.program ?? 'serve.ts')], {
     cwd: options.cwd,
     env: {
       ...process.env,

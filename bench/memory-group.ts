@@ -9,7 +9,8 @@
  * only: the verdict against the 200 MB budget is printed, never asserted.
  *
  * The reads run on three processes: the bench server that filled the group, a fresh bench server,
- * and `roster serve` itself (node bin/roster.js serve, as `npm start` and customers run it). The
+ * and `roster serve` itself (node bin/roster.js serve with the node flags of `npm start`, as customers
+ * run it). The
  * bench servers run under tsx, whose loader thread and transformed sources add about 50 MB of
  * resident memory that the shipped command does not have; the verdict is the shipped command's.
  */
@@ -17,7 +18,7 @@ import { spawn } from 'node:child_process';
 import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
-import { startServer, type RunningServer } from './child.js';
+import { npmStartNodeFlags, startServer, type RunningServer } from './child.js';
 import { pendingCleanups, postgresDatabase, sqliteDatabase, type BenchDatabase } from './databases.js';
 import { SCIM_HEADERS } from './fixtures.js';
 import { HttpClient } from './load.js';
@@ -226,7 +227,7 @@ function freePort(): Promise<number> {
 }
 
 /**
- * `node bin/roster.js serve` on the bench's database, with the defaults but the pool size, once it
+ * `node bin/roster.js serve` with `npm start`'s node flags on the bench's database, with the defaults but the pool size, once it
  * answers /healthz. It has no garbage-collection hook: its baseline is taken after a few requests.
  */
 async function shippedServer(root: string, databaseUrl: string, poolSize: number): Promise<{ pid: number; port: number; gc(): Promise<void>; stop(): Promise<void> }> {
@@ -234,7 +235,7 @@ async function shippedServer(root: string, databaseUrl: string, poolSize: number
   // BENCH_SHIPPED_NODE_FLAGS: V8 flags for this process only (e.g. --max-semi-space-size=2), to measure what they change.
   const flags = (process.env['BENCH_SHIPPED_NODE_FLAGS'] ?? '').split(/\s+/).filter((f) => f !== '');
   const stdoutFile = process.env['BENCH_SHIPPED_STDOUT'];
-  const child = spawn(process.execPath, [...flags, join(root, 'bin', 'roster.js'), 'serve'], {
+  const child = spawn(process.execPath, [...npmStartNodeFlags(root), ...flags, join(root, 'bin', 'roster.js'), 'serve'], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', DB_POOL_SIZE: String(poolSize), LOG_LEVEL: 'warn' },
     // BENCH_SHIPPED_STDOUT: a file for the process's standard output (what --trace-gc prints).

@@ -14,6 +14,9 @@ type HeapMode = RosterConfig['heapMode'];
  */
 export const SERVING_INTERRUPT_BUDGET = 8192;
 
+/** HEAP_MODE=bounded's old-generation growth after each full collection, in percent. */
+export const SERVING_HEAP_GROWING_PERCENT = 10;
+
 /** The V8 flags `roster serve` sets, unless the node command line already sets them. */
 export function servingV8Flags(mode: HeapMode, execArgv: readonly string[] = process.execArgv): string[] {
   // V8 takes its flags with dashes or underscores: --interrupt-budget or --interrupt_budget.
@@ -21,14 +24,14 @@ export function servingV8Flags(mode: HeapMode, execArgv: readonly string[] = pro
   const onCommandLine = (flag: string) => execArgv.some((arg) => name(arg) === flag);
   const flags: string[] = [];
   if (!onCommandLine('--interrupt-budget')) flags.push(`--interrupt-budget=${SERVING_INTERRUPT_BUDGET}`);
-  // HEAP_MODE=small is V8's --optimize-for-size (not allowed in NODE_OPTIONS, hence a setting).
-  // Serving a 100,000-member group promotes garbage to V8's old generation, which with V8's
-  // default heap growth climbed from about 26 to 120 MB before a full collection: the process
-  // peaked at 211-236 MB (PostgreSQL) and 262-267 MB (SQLite) against a budget of 200. With the
-  // flag V8 starts marking sooner and grows the heap in smaller steps: 134 and 181 MB. It is not
-  // the default because it costs CPU on every request: 27-30% more per lookup on PostgreSQL and
-  // 35-40% on SQLite in alternating runs (docs/performance.md, "Memory").
-  if (mode === 'small') flags.push('--optimize-for-size');
+  // HEAP_MODE=bounded: after each full collection V8 lets the old generation grow by 10% of what
+  // survived before collecting again, where its own factor (up to 4x) let the garbage promoted
+  // while a 100,000-member group was written climb from about 47 to 132 MB. That, with the young
+  // generation capped at start (npm start, the image: --max-semi-space-size=4), took the peak
+  // from 255 to 167-169 MB on SQLite. Neither flag alone did (201-209 and 234 MB). Server CPU per
+  // request against V8's own growth, in alternating blocks (bench/ab-cold.ts): lookups 0.95-0.98,
+  // creates 1.04-1.05.
+  if (mode === 'bounded' && !onCommandLine('--heap-growing-percent')) flags.push(`--heap-growing-percent=${SERVING_HEAP_GROWING_PERCENT}`);
   return flags;
 }
 

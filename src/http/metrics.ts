@@ -102,7 +102,11 @@ export function registerMetrics(app: FastifyInstance, options: MetricsOptions): 
   const held = registry.gauge('roster_held_mass_changes', 'Mass changes held for an admin to approve or discard (0 while that feature is not in the schema).');
   const pending = registry.gauge('roster_pending_references', 'Manager and member references waiting for the person they name, all tenants.');
   const tenants = registry.gauge('roster_tenants', 'Tenants, by whether SCIM provisioning is switched on.', ['provisioning']);
-  const pool = registry.gauge('roster_db_pool_connections', 'PostgreSQL connections of this process by state (total, idle, in use), and the pool maximum.', ['state']);
+  const pool = registry.gauge(
+    'roster_db_pool_connections',
+    'PostgreSQL connections of the request pool of this process by state (total, idle, in use), and the pool maximum (DB_POOL_SIZE less the one connection for index lookups).',
+    ['state'],
+  );
   const readWorkers = registry.counter(
     'roster_sqlite_reads_total',
     'Long reads run by SQLite read workers: executed, past_deadline (abandoned, answered 503), workers_replaced.',

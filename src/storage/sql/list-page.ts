@@ -3,7 +3,7 @@ import { InvalidCursorError, UnsupportedConditionError, type CursorPosition, typ
 import { comparisonParameter, conditionToSql, type ConditionScope } from './filter-to-sql.js';
 import type { Engine } from './engine.js';
 import { longRead } from './offloaded-reads.js';
-import { executeCompiled } from './raw-query.js';
+import { executePointRead } from './raw-query.js';
 import { sortValueKind } from './sort-expression.js';
 import type { RosterDatabase } from './tables.js';
 
@@ -70,7 +70,7 @@ export async function listPage<Row extends PageRow>(
       fixed?.text !== undefined ? { sql: fixed.text, parameters: fixed.parameters } : parts().page<Row>(listable.scope.dialect.limitOffset(limit, offset)).compile(db);
     if (fixed && fixed.text === undefined) fixed.learn(compiled);
     // A kept one-comparison lookup is an index probe: it stays on the serving connection.
-    const rows = fixed?.text !== undefined ? await executeCompiled<Row>(db, engine, compiled.sql, compiled.parameters) : await longRead<Row>(db, engine, compiled);
+    const rows = fixed?.text !== undefined ? await executePointRead<Row>(db, engine, compiled.sql, compiled.parameters) : await longRead<Row>(db, engine, compiled);
     if (!wantCount) return { rows };
     // A page that is neither full nor empty tells the total by itself (the usual answer to a
     // lookup such as userName eq): only full or empty pages need a count.

@@ -33,3 +33,24 @@ export async function executeCompiled<R>(db: Kysely<RosterDatabase>, engine: Eng
   const result = await db.executeQuery<R>(CompiledQuery.raw(text, [...parameters]));
   return [...result.rows];
 }
+
+/** Runs a statement an index answers at once, on PostgreSQL's point-read connection where lent. */
+export type PointRead = (text: string, parameters: readonly unknown[]) => Promise<unknown[]>;
+
+const pointReads = new WeakMap<Kysely<RosterDatabase>, PointRead>();
+
+/** Lends PostgreSQL's shared handle its point-read connection (postgres-point-reads.ts). */
+export function lendPointReads(handle: Kysely<RosterDatabase>, read: PointRead): void {
+  pointReads.set(handle, read);
+}
+
+/**
+ * A read bounded by an index to a few rows, outside any transaction: on PostgreSQL it goes with
+ * the other point reads of the event-loop turn on one connection; elsewhere (SQLite, or inside a
+ * transaction, whose handle has none lent) it runs as `executeCompiled` runs it.
+ */
+export async function executePointRead<R>(db: Kysely<RosterDatabase>, engine: Engine, text: string, parameters: readonly unknown[]): Promise<R[]> {
+  const read = engine === 'postgres' ? pointReads.get(db) : undefined;
+  if (read) return (await read(text, parameters)) as R[];
+  return executeCompiled<R>(db, engine, text, parameters);
+}

@@ -5,6 +5,8 @@ import type { SqlDatabase, SqlDialect } from './dialect.js';
 import { readBudgetLeftMs } from '../../read-budget.js';
 import { StorageDeadlineError } from '../../store.js';
 import { lendReadOffload } from '../offloaded-reads.js';
+import { lendPointReads } from '../raw-query.js';
+import { PostgresPointReads } from './postgres-point-reads.js';
 import { classifyStorageError } from '../sql-errors.js';
 import { noteStatement } from '../statement-count.js';
 import { announceCredentialChange, CREDENTIAL_CHANNEL, PostgresChangeListener } from './postgres-change-listener.js';
@@ -166,7 +168,9 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
   };
   // Pipelined (postgres-pipeline.ts): a write transaction's BEGIN and its event insert travel with
   // the statements beside them, two round trips for a create instead of four.
-  const pool = new pg.Pool(poolConfig(options.poolSize, options.statementTimeoutMs, '', true));
+  // One of DB_POOL_SIZE's connections carries the point reads (below); the pool has the rest.
+  const poolMax = Math.max(1, options.poolSize - 1);
+  const pool = new pg.Pool(poolConfig(poolMax, options.statementTimeoutMs, '', true));
   // An idle client that loses its connection emits 'error' on the pool; without a listener the
   // process would crash. The next query gets a fresh connection or a clear error instead.
   pool.on('error', () => {});
@@ -181,6 +185,19 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
     pipelineTransactionEdges(client);
   });
   const db = new Kysely<RosterDatabase>({ dialect: new KyselyPostgresDialect({ pool }) });
+  // Lookups' one-row index probes, several per write and wake-up (postgres-point-reads.ts).
+  const pointReads = new PostgresPointReads(async () => {
+    const client = new pg.Client(poolConfig(1, options.statementTimeoutMs, '', true));
+    client.on('error', () => {});
+    await client.connect();
+    prepareParameterisedStatements(client as pg.PoolClient, prepared);
+    return client;
+  });
+  lendPointReads(db, (text, parameters) =>
+    pointReads.run(text, parameters).catch((error: unknown) => {
+      throw classifyStorageError(error);
+    }),
+  );
   // The read pool: a bulkhead for reads whose cost the client chooses, with their own deadline, so
   // a burst of costly filters can take neither more than these connections nor longer than the
   // deadline, and the serving pool stays free for lookups and writes. JIT is off there: compiling
@@ -270,10 +287,11 @@ export async function openPostgres(options: PostgresOptions): Promise<SqlDatabas
     },
     async close() {
       await listener.close();
+      await pointReads.close();
       await db.destroy();
       await readPool?.end();
     },
-    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: options.poolSize }),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: poolMax }),
   };
 }
 
