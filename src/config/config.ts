@@ -118,7 +118,7 @@ const configShape = {
   heapMode: setting(
     'HEAP_MODE',
     'bounded',
-    "roster serve only: bounded grows V8's old generation by 10% of what survives each full collection (its --heap-growing-percent, which NODE_OPTIONS cannot carry); with the young generation npm start and the image set (--max-semi-space-size=4), serving a 100,000-member group peaked at 167-169 MB (SQLite) instead of 255, at no CPU cost measurable per request. v8 keeps V8's own growth. A host embedding Roster keeps its own V8 settings.",
+    "roster serve only: bounded grows V8's old generation by 10% of what survives each full collection (its --heap-growing-percent, which NODE_OPTIONS cannot carry); with the young generation npm start and the image set (--max-semi-space-size=4), serving a 100,000-member group peaked at 167-173 MB (SQLite) and 130-139 MB (PostgreSQL) instead of 255 and 225, at no CPU cost measurable per request. v8 keeps V8's own growth. A host embedding Roster keeps its own V8 settings.",
     z.enum(HEAP_MODES),
   ),
   logLevel: setting('LOG_LEVEL', 'info', 'fatal, error, warn, info, debug, trace or silent. Requests are logged at info.', z.enum(LOG_LEVELS)),
