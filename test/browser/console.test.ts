@@ -380,6 +380,9 @@ for (const { engine, skip } of testEngines()) {
 
     it('shows pushed groups and folders with member counts, and empty folders say so', async () => {
       await nav('Group management');
+      // The console changes pages without a navigation, so the load state is already reached:
+      // wait for the page itself (it renders once both its reads are answered), not for the network.
+      await page.locator('main #folders').waitFor();
       const text = (await page.locator('main').textContent()) ?? '';
       assert.match(text, /Engineering leads\s*2/);
       assert.match(text, /All staff\s*7/);
