@@ -1,18 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Migrator, sql, type Kysely, type Migration } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { uuidv7 } from '../../provisioning/runtime.js';
 import { createTestDatabase, testEngines, type TestDatabase } from '../../testing/databases.js';
 import { waitUntil } from '../../testing/wait-until.js';
 import { openStore } from '../open-store.js';
 import type { Store, TenantScope } from '../store.js';
 import { openPostgres } from './dialects/postgres.js';
-import { initialMigration } from './migrations/001-initial.js';
-import { directoryMigration } from './migrations/002-directory.js';
-import { eventsMigration } from './migrations/003-events.js';
-import { deliveryMigration } from './migrations/004-delivery.js';
-import { adminMigration } from './migrations/005-admin.js';
-import { heldChangesMigration } from './migrations/006-held-changes.js';
+import { migrateUpTo } from './migrations/index.js';
 import type { RosterDatabase } from './tables.js';
 
 const skip = testEngines().find((e) => e.engine === 'postgres')!.skip;
@@ -107,17 +102,7 @@ describe('the migration to numbering after commit, on a PostgreSQL outbox that h
     const raw = await openPostgres({ url: database.url, poolSize: 2 });
     const tenant = tenantRow('before-upgrade');
     try {
-      const earlier: Record<string, Migration> = {
-        '001-initial': initialMigration('postgres'),
-        '002-directory': directoryMigration('postgres'),
-        '003-events': eventsMigration('postgres'),
-        '004-delivery': deliveryMigration('postgres'),
-        '005-admin': adminMigration('postgres'),
-        '006-held-changes': heldChangesMigration('postgres'),
-      };
-      const migrator = new Migrator({ db: raw.db, provider: { getMigrations: async () => earlier }, migrationTableSchema: raw.schema ?? 'public' });
-      const { error } = await migrator.migrateToLatest();
-      assert.equal(error, undefined);
+      await migrateUpTo(raw.db, 'postgres', '006-held-changes', raw.schema);
       await sql`insert into tenants (id, slug, name, provisioning_enabled, settings, created_ms) values (${tenant.id}, ${tenant.slug}, ${tenant.name}, 1, '{}', ${tenant.createdMs})`.execute(
         raw.db,
       );

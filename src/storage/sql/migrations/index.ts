@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import type { Engine } from '../engine.js';
 import type { RosterDatabase } from '../tables.js';
 import { initialMigration } from './001-initial.js';
@@ -64,16 +64,23 @@ function newMigrator(db: Kysely<RosterDatabase>, engine: Engine, schema: string 
 }
 
 /** Applies pending migrations; throws with the failing migration's name if one fails. */
+/**
+ * Runs a migrator, listing again when the listing failed. Kysely's migrator lists the tables of
+ * every schema in the database first; a schema another process drops meanwhile makes that listing
+ * fail ("schema … does not exist") before any migration ran, so listing again is safe.
+ */
+async function migrateListingAgain(run: () => Promise<MigrationResultSet>): Promise<MigrationResultSet> {
+  let outcome = await run();
+  for (let attempt = 1; attempt < 5 && outcome.error && !outcome.results?.length && /does not exist/.test(String(outcome.error)); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    outcome = await run();
+  }
+  return outcome;
+}
+
 export async function migrateToLatest(db: Kysely<RosterDatabase>, engine: Engine, schema?: string): Promise<string[]> {
   const migrator = newMigrator(db, engine, schema);
-  let { error, results } = await migrator.migrateToLatest();
-  // Kysely's migrator lists the tables of every schema in the database first; a schema another
-  // process drops meanwhile makes that listing fail ("schema … does not exist") before any migration
-  // ran. Listing again is safe.
-  for (let attempt = 1; attempt < 5 && error && !results?.length && /does not exist/.test(String(error)); attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-    ({ error, results } = await migrator.migrateToLatest());
-  }
+  const { error, results } = await migrateListingAgain(() => migrator.migrateToLatest());
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
     const name = failed ? ` (${failed.migrationName})` : '';
@@ -84,7 +91,8 @@ export async function migrateToLatest(db: Kysely<RosterDatabase>, engine: Engine
 
 /** Applies migrations up to and including `name` only (tests of a migration over existing rows). */
 export async function migrateUpTo(db: Kysely<RosterDatabase>, engine: Engine, name: string, schema?: string): Promise<void> {
-  const { error } = await newMigrator(db, engine, schema).migrateTo(name);
+  const migrator = newMigrator(db, engine, schema);
+  const { error } = await migrateListingAgain(() => migrator.migrateTo(name));
   if (error) throw new Error(`database migration to ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
 }
 
