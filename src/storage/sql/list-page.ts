@@ -3,7 +3,7 @@ import { InvalidCursorError, UnsupportedConditionError, type CursorPosition, typ
 import { comparisonParameter, conditionToSql, type ConditionScope } from './filter-to-sql.js';
 import type { Engine } from './engine.js';
 import { longRead } from './offloaded-reads.js';
-import { executePointRead } from './raw-query.js';
+import { executeCompiled, executePointRead } from './raw-query.js';
 import { sortValueKind } from './sort-expression.js';
 import type { RosterDatabase } from './tables.js';
 
@@ -69,8 +69,15 @@ export async function listPage<Row extends PageRow>(
     const compiled =
       fixed?.text !== undefined ? { sql: fixed.text, parameters: fixed.parameters } : parts().page<Row>(listable.scope.dialect.limitOffset(limit, offset)).compile(db);
     if (fixed && fixed.text === undefined) fixed.learn(compiled);
-    // A kept one-comparison lookup is an index probe: it stays on the serving connection.
-    const rows = fixed?.text !== undefined ? await executePointRead<Row>(db, engine, compiled.sql, compiled.parameters) : await longRead<Row>(db, engine, compiled);
+    // A kept one-comparison lookup is an index probe: it stays on the serving connection. One that
+    // names a single resource also goes with the turn's other point reads on PostgreSQL; one that
+    // may match a page of rows (`active eq true`) would hold those up, so it takes the pool.
+    const rows =
+      fixed?.text === undefined
+        ? await longRead<Row>(db, engine, compiled)
+        : namesOne(listable, query)
+          ? await executePointRead<Row>(db, engine, compiled.sql, compiled.parameters)
+          : await executeCompiled<Row>(db, engine, compiled.sql, compiled.parameters);
     if (!wantCount) return { rows };
     // A page that is neither full nor empty tells the total by itself (the usual answer to a
     // lookup such as userName eq): only full or empty pages need a count.
@@ -161,6 +168,14 @@ function searchAnd(tenantId: string, listable: ListableTable, query: ListQuery, 
   if (query.search === undefined) return filter;
   if (!listable.search) throw new UnsupportedConditionError(`${listable.table} have no text search`);
   return sql<boolean>`(${filter} and ${listable.search(tenantId, query.search)})`;
+}
+
+/** Whether an `eq` on this field matches one resource at most: a person's userName, a group's displayName, either's id or externalId. */
+function namesOne(listable: ListableTable, query: ListQuery): boolean {
+  const where = query.where;
+  if (where?.kind !== 'compare' || where.field.path.length !== 1) return false;
+  const [name] = where.field.path;
+  return name === 'id' || name === 'externalId' || name === (listable.table === 'users' ? 'userName' : 'displayName');
 }
 
 /** Compiled texts of one-comparison index pages, per table (and extra column) and shape; null where the shape cannot be kept. */
