@@ -31,6 +31,9 @@ const nodeOptions = [process.env['NODE_OPTIONS_A'] ?? '', process.env['NODE_OPTI
 const children = [(await import(`${dirA}/bench/child.ts`)) as ChildModule, (await import(`${dirB}/bench/child.ts`)) as ChildModule];
 const BLOCK = 500;
 const cpu = new Map<string, number[]>(); // "phase side" → µs per request of each block, in order
+const wall = new Map<string, number[]>(); // "phase side" → wall-clock ms of each block, in order
+// AB_CREATE_BLOCKS=12 gives creates more blocks (6,000 per server) when only they are compared.
+const createBlocks = Number(process.env['AB_CREATE_BLOCKS'] ?? 4);
 
 async function freshDatabase(): Promise<BenchDatabase> {
   return engine === 'sqlite' ? sqliteDatabase() : postgresDatabase(DEFAULT_PG_URL);
@@ -68,9 +71,10 @@ for (let pair = 0; pair < pairs; pair++) {
           const usage = await server.mark(name);
           const key = `${name} ${'AB'[side]}`;
           cpu.set(key, [...(cpu.get(key) ?? []), ((usage.cpuUserMs + usage.cpuSystemMs) * 1000) / BLOCK]);
+          wall.set(key, [...(wall.get(key) ?? []), usage.wallMs]);
         }
     };
-    await phase('creates', 4, async (side, block) => {
+    await phase('creates', createBlocks, async (side, block) => {
       const server = servers[side];
       if (!server) return;
       const made = await creates(server, 't', { prefix: `ab${pair}`, first: block * BLOCK, count: BLOCK, clients: 8 });
@@ -91,7 +95,7 @@ for (let pair = 0; pair < pairs; pair++) {
   }
 }
 
-const total = (key: string) => (cpu.get(key) ?? []).reduce((sum, v) => sum + v, 0);
+const total = (key: string, of = cpu) => (of.get(key) ?? []).reduce((sum, v) => sum + v, 0);
 const described = (side: number) => [flags[side], nodeOptions[side] ? `NODE_OPTIONS=${nodeOptions[side]}` : ''].filter((f) => f).join(' ') || '(no extra flags)';
 console.log(`${engine}, ${pairs} pair(s); A: ${dirA} ${described(0)}; B: ${dirB} ${described(1)}`);
 console.log('server CPU per request, µs, block by block (pairs one after another):');
@@ -101,6 +105,21 @@ for (const name of ['creates', 'lookups', 'healthz']) {
   console.log(`  ${name.padEnd(8)} A ${a.map((v) => v.toFixed(0)).join(' ')}`);
   console.log(`  ${''.padEnd(8)} B ${b.map((v) => v.toFixed(0)).join(' ')}`);
   console.log(`  ${''.padEnd(8)} B ÷ A ${(total(`${name} B`) / total(`${name} A`)).toFixed(3)}`);
+}
+console.log('requests per second, block by block:');
+for (const name of ['creates', 'lookups', 'healthz']) {
+  const rates = (side: string) => (wall.get(`${name} ${side}`) ?? []).map((ms) => (BLOCK * 1000) / ms);
+  console.log(
+    `  ${name.padEnd(8)} A ${rates('A')
+      .map((v) => v.toFixed(0))
+      .join(' ')}`,
+  );
+  console.log(
+    `  ${''.padEnd(8)} B ${rates('B')
+      .map((v) => v.toFixed(0))
+      .join(' ')}`,
+  );
+  console.log(`  ${''.padEnd(8)} B ÷ A, whole phase ${(total(`${name} A`, wall) / total(`${name} B`, wall)).toFixed(3)}`);
 }
 for (const side of ['A', 'B'])
   console.log(`${side}: the first 4,000 lookups ÷ /healthz, server CPU per request: ${(total(`lookups ${side}`) / 8 / (total(`healthz ${side}`) / 4)).toFixed(2)}`);

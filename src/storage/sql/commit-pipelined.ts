@@ -18,3 +18,20 @@ export function answeredWithCommit(text: string): string {
 export function isAnsweredWithCommit(text: string): boolean {
   return answeredAtCommit.has(text);
 }
+
+/**
+ * Statements inside a transaction whose answer nothing reads and that fail only when the
+ * transaction itself is broken (a savepoint, a transaction-local setting): they may be sent without
+ * waiting and be answered together with the statement after them, which then fails if they did.
+ */
+const sentAheadTexts = new Set<string>();
+
+/** Marks `text` as sent ahead of the next statement; returns it, like `answeredWithCommit`. */
+export function sentAhead(text: string): string {
+  sentAheadTexts.add(text);
+  return text;
+}
+
+export function isSentAhead(text: string): boolean {
+  return sentAheadTexts.has(text);
+}

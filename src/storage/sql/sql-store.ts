@@ -29,6 +29,7 @@ import { SqlPortabilityRepository } from './portability.repo.js';
 import { SqlPendingReferenceRepository } from './pending.repo.js';
 import type { SqlDatabase, SqlDialect } from './dialects/dialect.js';
 import { SqlGroupRepository } from './groups.repo.js';
+import { PostgresGroupCommit } from './postgres-group-commit.js';
 import { SqliteGroupCommit } from './sqlite-group-commit.js';
 import { classifyStorageError } from './sql-errors.js';
 import type { RosterDatabase } from './tables.js';
@@ -59,8 +60,8 @@ export class SqlStore implements Store {
   readonly admin;
   readonly operations;
   readonly rateCounters: RateCounters;
-  /** SQLite's writes share commits (see sqlite-group-commit.ts); PostgreSQL commits each on its own connection. */
-  private readonly groupCommit: SqliteGroupCommit | undefined;
+  /** Writes that arrive together share commits (sqlite-group-commit.ts, postgres-group-commit.ts). */
+  private readonly groupCommit: SqliteGroupCommit | PostgresGroupCommit;
   /** PostgreSQL numbers events once their change has committed (event-sequencer.ts); SQLite within it. */
   private readonly sequencer: EventSequencer | undefined;
   private readonly eventListeners = new Set<(tenantId: string) => void>();
@@ -79,7 +80,7 @@ export class SqlStore implements Store {
     options: SqlStoreOptions = {},
   ) {
     this.engine = database.dialect.engine;
-    this.groupCommit = this.engine === 'sqlite' ? new SqliteGroupCommit(database.db, database.directExecutor) : undefined;
+    this.groupCommit = this.engine === 'sqlite' ? new SqliteGroupCommit(database.db, database.directExecutor) : new PostgresGroupCommit(database.db);
     this.reportBackgroundError = options.onBackgroundError ?? ((error) => void process.stderr.write(`after a commit: ${String(error)}\n`));
     if (this.engine === 'postgres') {
       this.sequencer = new EventSequencer(database.db, this.reportBackgroundError);
@@ -124,9 +125,7 @@ export class SqlStore implements Store {
     let appended = false;
     const noteAppend = () => (appended = true);
     try {
-      result = this.groupCommit
-        ? await this.groupCommit.run((db) => work(this.repositories(db, scope, noteAppend, undefined, true)))
-        : await this.database.db.transaction().execute((trx) => work(this.repositories(trx, scope, noteAppend, undefined, true)));
+      result = await this.groupCommit.run((db) => work(this.repositories(db, scope, noteAppend, undefined, true)));
     } catch (error) {
       throw this.classify(error);
     }
@@ -206,9 +205,7 @@ export class SqlStore implements Store {
       result =
         this.engine === 'postgres'
           ? await withOutboxClosed(this.database.db, scope.tenantId, (connection) => connection.transaction().execute(work))
-          : this.groupCommit
-            ? await this.groupCommit.run(work)
-            : await this.database.db.transaction().execute(work);
+          : await this.groupCommit.run(work);
     } catch (error) {
       throw this.classify(error);
     }
@@ -258,8 +255,7 @@ export class SqlStore implements Store {
         on conflict (id) do update set filler = excluded.filler, written_ms = excluded.written_ms`.execute(db);
     };
     try {
-      if (this.groupCommit) await this.groupCommit.run(probe);
-      else await this.database.db.transaction().execute(probe);
+      await this.groupCommit.run(probe);
     } catch (error) {
       if (this.classify(error) instanceof StorageFullError) return false;
       throw this.classify(error);
@@ -321,8 +317,8 @@ class LazyRepositories implements ScopedRepositories {
 
   async savepoint(): Promise<Savepoint> {
     if (!this.writing) throw new Error('a savepoint is made inside a write transaction');
-    // Named per transaction: SQLite's group commit runs each transaction inside its own savepoint
-    // ("unit", sqlite-group-commit.ts), and these nest within it. Same syntax on both engines.
+    // Named per transaction: group commit runs each transaction inside its own savepoint ("unit",
+    // sqlite-group-commit.ts, postgres-group-commit.ts), and these nest within it. Same syntax on both engines.
     const name = `roster_step_${++this.#savepoints}`;
     await sql`savepoint ${sql.id(name)}`.execute(this.db);
     return { rollback: async () => void (await sql`rollback to savepoint ${sql.id(name)}`.execute(this.db)) };

@@ -1,13 +1,14 @@
 import type pg from 'pg';
-import { isAnsweredWithCommit } from '../commit-pipelined.js';
+import { isAnsweredWithCommit, isSentAhead } from '../commit-pipelined.js';
 
 type QueryFunction = (text: unknown, values?: unknown, callback?: unknown) => unknown;
 interface QueryResultLike {
   readonly command?: string;
 }
 
-/** What a BEGIN or an event insert answers at once, before PostgreSQL has: nothing reads either. */
+/** What a BEGIN, a savepoint or an event insert answers at once, before PostgreSQL has: nothing reads them. */
 const BEGUN = Object.freeze({ command: 'BEGIN', rowCount: null, rows: [] });
+const SENT_AHEAD = Object.freeze({ command: null, rowCount: null, rows: [] });
 const WRITTEN_AT_COMMIT = Object.freeze({ command: null, rowCount: null, rows: [] });
 
 /** A transaction's statement failed though PostgreSQL was asked to commit it; nothing of it is written. */
@@ -34,12 +35,16 @@ export class RolledBackAtCommitError extends Error {
  *   COMMIT with ROLLBACK and no error, so the commit here throws that statement's error (or
  *   RolledBackAtCommitError). Any other statement after it waits for its answer first.
  * - ROLLBACK discards what was pending: their outcome no longer matters.
+ *
+ * Inside a transaction, statements marked as sent ahead (commit-pipelined.ts: a group commit's
+ * savepoints and its lock timeout) are sent at once and answered with the next statement, as BEGIN
+ * is; `rollback to …` discards what was pending since, as ROLLBACK does.
  */
 export function pipelineTransactionEdges(client: pg.PoolClient): void {
   const query = client.query.bind(client) as QueryFunction;
   const status = () => (client as unknown as { getTransactionStatus?: () => string | null }).getTransactionStatus?.() ?? null;
-  /** BEGIN, sent and not yet awaited. */
-  let head: Promise<unknown> | undefined;
+  /** BEGIN and the statements sent ahead, sent and not yet awaited. */
+  let heads: Promise<unknown>[] = [];
   /** Statements answered at commit, sent and not yet awaited. */
   let tail: Promise<unknown>[] = [];
   let open = false;
@@ -58,13 +63,22 @@ export function pipelineTransactionEdges(client: pg.PoolClient): void {
     const plain = values === undefined || (Array.isArray(values) && values.length === 0);
     if (!open && plain && text === 'begin') {
       open = true;
-      head = sent(query(text, values));
+      heads = [sent(query(text, values))];
       return BEGUN;
     }
     if (!open) return query(text, values);
+    if (plain && isSentAhead(text)) {
+      heads.push(sent(query(text, values)));
+      return SENT_AHEAD;
+    }
+    if (plain && text.startsWith('rollback to ')) {
+      heads = [];
+      tail = [];
+      return query(text, values);
+    }
     if (plain && (text === 'commit' || text === 'rollback')) {
-      const pending = head ? [head, ...tail] : tail;
-      head = undefined;
+      const pending = [...heads, ...tail];
+      heads = [];
       tail = [];
       open = false;
       const answer = sent(query(text, values));
@@ -75,19 +89,19 @@ export function pipelineTransactionEdges(client: pg.PoolClient): void {
       if (committed.command === 'ROLLBACK') throw new RolledBackAtCommitError();
       return committed;
     }
-    const begun = head;
-    head = undefined;
-    // Not when it would be the transaction's first statement: that one waits for BEGIN's answer.
-    if (!begun && isAnsweredWithCommit(text)) {
+    const begun = heads;
+    heads = [];
+    // Not when it would be the first statement after BEGIN or a savepoint: that one waits for their answers.
+    if (begun.length === 0 && isAnsweredWithCommit(text)) {
       tail.push(sent(query(text, values)));
       return WRITTEN_AT_COMMIT;
     }
     const answer = sent(query(text, values));
-    const failure = await firstFailure(begun ? [begun, ...tail] : tail);
+    const failure = await firstFailure([...begun, ...tail]);
     tail = [];
     if (failure !== undefined) throw failure;
     const result = await answer;
-    if (begun && status() === 'I') throw new Error('a statement meant for a transaction ran outside one (BEGIN had no effect)');
+    if (begun.length > 0 && status() === 'I') throw new Error('a statement meant for a transaction ran outside one (BEGIN had no effect)');
     return result;
   };
 
