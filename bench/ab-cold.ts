@@ -34,6 +34,8 @@ const cpu = new Map<string, number[]>(); // "phase side" → µs per request of 
 const wall = new Map<string, number[]>(); // "phase side" → wall-clock ms of each block, in order
 // AB_CREATE_BLOCKS=12 gives creates more blocks (6,000 per server) when only they are compared.
 const createBlocks = Number(process.env['AB_CREATE_BLOCKS'] ?? 4);
+// AB_CREATE_CLIENTS=32: creates from more clients (lookups and /healthz keep 8).
+const createClients = Number(process.env['AB_CREATE_CLIENTS'] ?? 8);
 
 async function freshDatabase(): Promise<BenchDatabase> {
   return engine === 'sqlite' ? sqliteDatabase() : postgresDatabase(DEFAULT_PG_URL);
@@ -77,7 +79,7 @@ for (let pair = 0; pair < pairs; pair++) {
     await phase('creates', createBlocks, async (side, block) => {
       const server = servers[side];
       if (!server) return;
-      const made = await creates(server, 't', { prefix: `ab${pair}`, first: block * BLOCK, count: BLOCK, clients: 8 });
+      const made = await creates(server, 't', { prefix: `ab${pair}`, first: block * BLOCK, count: BLOCK, clients: createClients });
       userNames[side]?.push(...made.userNames);
     });
     await phase('lookups', 8, async (side) => {
