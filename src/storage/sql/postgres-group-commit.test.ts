@@ -2,7 +2,8 @@
  * PostgreSQL group commit on the serving pool as Roster opens it (pipelined, prepared statements):
  * writes that arrive together share one transaction, a failing one changes nothing of its own or of
  * the others, a unit that waits too long for a lock runs again on its own, two batches that would
- * deadlock both finish, and a broken connection answers every unit of its batch.
+ * deadlock both finish, and a batch lost as a whole (a failure no one can place, a broken
+ * connection) runs each of its units again alone.
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -179,28 +180,76 @@ describe('PostgreSQL group commit', { skip: postgres?.skip ?? 'no PostgreSQL eng
     ]);
   });
 
-  it('answers every unit of a batch whose connection breaks, and runs those that had not begun on another', async () => {
+  it('runs each unit of a batch again alone when a statement answered later fails and no one can tell whose it was', async () => {
     const groupCommit = new PostgresGroupCommit(db);
+    // Unit 2's event insert is answered with what comes after it; unit 3 throws before writing
+    // anything, so its rollback is what finds unit 2's failure.
     const outcomes = await Promise.allSettled([
       groupCommit.run((trx) => insert(trx, 1)),
       groupCommit.run(async (trx) => {
+        await insert(trx, 2);
+        await executeCompiled(trx, 'postgres', INSERT_LAST, [20, 'bad']);
+      }),
+      groupCommit.run(async () => {
+        throw new Error('unit 3 refuses before writing');
+      }),
+      groupCommit.run((trx) => insert(trx, 4)),
+    ]);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['fulfilled', 'rejected', 'rejected', 'fulfilled'],
+    );
+    assert.equal((outcomes[1] as PromiseRejectedResult).reason.code, '23514');
+    assert.match(String((outcomes[2] as PromiseRejectedResult).reason), /unit 3 refuses/);
+    assert.deepEqual(
+      (await rows()).map((r) => r.id),
+      [1, 4],
+    );
+
+    // The same failure on the batch's last unit, found only at COMMIT.
+    await sql`truncate group_probe`.execute(db);
+    const atCommit = await Promise.allSettled([
+      groupCommit.run((trx) => insert(trx, 6)),
+      groupCommit.run(async (trx) => {
+        await insert(trx, 7);
+        await executeCompiled(trx, 'postgres', INSERT_LAST, [70, 'bad']);
+      }),
+    ]);
+    assert.deepEqual(
+      atCommit.map((o) => o.status),
+      ['fulfilled', 'rejected'],
+    );
+    assert.deepEqual(
+      (await rows()).map((r) => r.id),
+      [6],
+    );
+  });
+
+  it('runs each unit of a batch whose connection breaks again alone: nothing was committed', async () => {
+    const groupCommit = new PostgresGroupCommit(db);
+    let terminations = 0;
+    const outcomes = await Promise.allSettled([
+      groupCommit.run((trx) => insert(trx, 1)),
+      groupCommit.run(async (trx) => {
+        terminations++;
         await sql`select pg_terminate_backend(pg_backend_pid())`.execute(trx);
       }),
       groupCommit.run((trx) => insert(trx, 3)),
     ]);
     assert.deepEqual(
       outcomes.map((o) => o.status),
-      ['rejected', 'rejected', 'fulfilled'],
+      ['fulfilled', 'rejected', 'fulfilled'],
     );
+    assert.equal(terminations, 2, 'in the batch, then alone');
     assert.deepEqual(
       (await rows()).map((r) => r.id),
-      [3],
+      [1, 3],
     );
-    // The pool goes on with a fresh connection.
+    // The pool goes on with fresh connections.
     await Promise.all([groupCommit.run((trx) => insert(trx, 4)), groupCommit.run((trx) => insert(trx, 5))]);
     assert.deepEqual(
       (await rows()).map((r) => r.id),
-      [3, 4, 5],
+      [1, 3, 4, 5],
     );
   });
 });

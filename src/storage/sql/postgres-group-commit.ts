@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import { sentAhead } from './commit-pipelined.js';
+import { isEarlierFailure, RolledBackAtCommitError } from './dialects/postgres-pipeline.js';
 import type { RosterDatabase } from './tables.js';
 
 interface Unit {
@@ -13,16 +14,28 @@ const BEGIN = statement('begin');
 const COMMIT = statement('commit');
 const ROLLBACK = statement('rollback');
 // Sent ahead on the pipelined connection (postgres-pipeline.ts): each travels with the statement
-// after it, so a unit's savepoint costs no round trip of its own.
+// after it, so a unit's savepoint and release cost no round trip of their own. A unit is one round
+// trip per statement it awaits: its predecessor's event insert and release, its own savepoint and
+// its first statement leave in one write.
 const SAVEPOINT = statement(sentAhead('savepoint unit'));
 const LOCK_TIMEOUT_MS = 100;
 const LOCK_TIMEOUT = statement(sentAhead(`set local lock_timeout = ${LOCK_TIMEOUT_MS}`));
-const RELEASE = statement('release savepoint unit');
+const RELEASE = statement(sentAhead('release savepoint unit'));
 const ROLLBACK_UNIT = statement('rollback to savepoint unit');
 
 /** lock_not_available (the batch's lock timeout) and deadlock_detected. */
 const LOCK_WAIT_CODES = new Set(['55P03', '40P01']);
 const lostALockWait = (error: unknown): boolean => LOCK_WAIT_CODES.has(String((error as { code?: unknown } | null)?.code));
+/**
+ * PostgreSQL refused a statement (a SQLSTATE outside connection exceptions and operator
+ * intervention), so it answered: a COMMIT after it was answered ROLLBACK. A broken connection
+ * (no SQLSTATE, or classes 08 and 57P) may have taken a COMMIT that was carried out with it.
+ */
+const refusedByPostgres = (error: unknown): boolean => {
+  if (error instanceof RolledBackAtCommitError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('08') && !code.startsWith('57P');
+};
 
 /**
  * Group commit for PostgreSQL. Write transactions that arrive together run one after another in one
@@ -42,6 +55,12 @@ const lostALockWait = (error: unknown): boolean => LOCK_WAIT_CODES.has(String((e
  * a unit that does not get one in time (or loses a deadlock) is rolled back to its savepoint and
  * run again on its own, in a transaction of its own without that limit, once its batch has
  * committed. It then waits for its lock as it would have without group commit.
+ *
+ * A batch lost as a whole before its commit (a broken connection, or a failure that cannot be
+ * placed: a unit's event insert and release are answered only with what follows them, so their
+ * failure shows in the next unit's statement or at COMMIT) has written nothing and answered no
+ * one: each of its units runs again alone and gets its own verdict. Only a COMMIT whose outcome is
+ * unknown (the connection broke while committing) answers them all with the failure.
  *
  * A batch of one is a transaction of its own, exactly as without group commit.
  */
@@ -110,7 +129,9 @@ export class PostgresGroupCommit {
   private async commitBatch(connection: Kysely<RosterDatabase>, batch: readonly Unit[]): Promise<void> {
     await connection.executeQuery(BEGIN);
     await connection.executeQuery(LOCK_TIMEOUT);
+    /** Ran to the end; answered once the commit is durable. */
     const done: { unit: Unit; value: unknown }[] = [];
+    /** Lost a lock wait; run again alone after the commit. */
     const again: Unit[] = [];
     for (const [index, unit] of batch.entries()) {
       let value: unknown;
@@ -119,12 +140,15 @@ export class PostgresGroupCommit {
         value = await unit.work(connection);
         await connection.executeQuery(RELEASE);
       } catch (error) {
-        if (!(await this.undoUnit(connection))) {
-          // The transaction is gone (the connection broke, or PostgreSQL ended it): nothing of
-          // this batch is written. Those who ran hear why; those who did not go back in the queue.
-          for (const d of done) d.unit.reject(error);
-          unit.reject(error);
-          this.queue.unshift(...again, ...batch.slice(index + 1));
+        // Its own failure, unless a statement sent before it (its predecessor's event insert or
+        // release, still unanswered when it began) failed: then the transaction is lost, and no
+        // one can tell whose write failed.
+        const undone = !isEarlierFailure(error) && (await this.undoUnit(connection));
+        if (!undone) {
+          // Nothing of this batch is written. Each unit runs again alone and gets its own verdict;
+          // none was answered yet.
+          await connection.executeQuery(ROLLBACK).catch(() => undefined);
+          this.eachAlone([...done.map((d) => d.unit), ...again, unit, ...batch.slice(index + 1)]);
           return;
         }
         if (lostALockWait(error)) again.push(unit);
@@ -136,15 +160,26 @@ export class PostgresGroupCommit {
     try {
       await connection.executeQuery(COMMIT);
     } catch (error) {
+      if (isEarlierFailure(error) && refusedByPostgres(error)) {
+        // PostgreSQL refused the last unit's event insert or release and so rolled the batch back
+        // at COMMIT: nothing is written, so each runs again alone.
+        this.eachAlone([...done.map((d) => d.unit), ...again]);
+        return;
+      }
+      // The commit itself failed, or the connection broke while committing: whether the batch was
+      // written is not known here, so everyone hears of the failure, as without group commit.
       await connection.executeQuery(ROLLBACK).catch(() => undefined);
       for (const d of done) d.unit.reject(error);
-      // Their savepoints were rolled back before the commit failed: they never ran to the end.
       for (const unit of again) unit.reject(error);
       return;
     }
     for (const d of done) d.unit.resolve(d.value);
-    // Not awaited: the lane is free for the next batch while these wait for their locks.
-    for (const unit of again) void this.alone(unit);
+    this.eachAlone(again);
+  }
+
+  /** Not awaited: the lane is free for the next batch while these run (and wait for their locks). */
+  private eachAlone(units: readonly Unit[]): void {
+    for (const unit of units) void this.alone(unit);
   }
 
   /** Rolls one unit back to its savepoint; false when the transaction itself is gone. */
@@ -154,7 +189,6 @@ export class PostgresGroupCommit {
       await connection.executeQuery(RELEASE);
       return true;
     } catch {
-      await connection.executeQuery(ROLLBACK).catch(() => undefined);
       return false;
     }
   }

@@ -18,6 +18,28 @@ export class RolledBackAtCommitError extends Error {
   }
 }
 
+interface Sent {
+  readonly answer: Promise<unknown>;
+  readonly text: string;
+  /** BEGIN or a statement sent ahead: the next statement waits for its answer. */
+  readonly ahead: boolean;
+}
+
+const failedEarlier = new WeakSet<object>();
+const markedEarlier = (error: unknown): unknown => {
+  if (typeof error === 'object' && error !== null) failedEarlier.add(error);
+  return error;
+};
+
+/**
+ * Whether `error`, thrown by a statement of a pipelined transaction, is the failure of a statement
+ * sent before it and not yet answered (BEGIN, a statement sent ahead or answered at commit), rather
+ * than its own. Group commit uses it to tell one unit's failure from its predecessor's.
+ */
+export function isEarlierFailure(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && failedEarlier.has(error);
+}
+
 /**
  * The edges of a write transaction on a pipelined connection (pg's `pipeline: true`: each query is
  * sent at once, without waiting for the answers of those before it).
@@ -38,24 +60,27 @@ export class RolledBackAtCommitError extends Error {
  *
  * Inside a transaction, statements marked as sent ahead (commit-pipelined.ts: a group commit's
  * savepoints and its lock timeout) are sent at once and answered with the next statement, as BEGIN
- * is; `rollback to …` discards what was pending since, as ROLLBACK does.
+ * is; `rollback to …` discards what was sent after that savepoint, as ROLLBACK does, but first
+ * awaits what was sent before it. A failure found this way, of a statement sent before the one that
+ * reports it, is marked (`isEarlierFailure`).
  */
 export function pipelineTransactionEdges(client: pg.PoolClient): void {
   const query = client.query.bind(client) as QueryFunction;
   const status = () => (client as unknown as { getTransactionStatus?: () => string | null }).getTransactionStatus?.() ?? null;
-  /** BEGIN and the statements sent ahead, sent and not yet awaited. */
-  let heads: Promise<unknown>[] = [];
-  /** Statements answered at commit, sent and not yet awaited. */
-  let tail: Promise<unknown>[] = [];
+  /** Statements sent and not yet awaited, in the order they were sent. */
+  let pending: Sent[] = [];
   let open = false;
-  const sent = (result: unknown): Promise<unknown> => {
-    const promise = result as Promise<unknown>;
+  const sent = (result: unknown, text: string, ahead: boolean): Sent => {
+    const answer = result as Promise<unknown>;
     // Awaited later (or deliberately not, after ROLLBACK): never an unhandled rejection meanwhile.
-    promise.catch(() => {});
-    return promise;
+    answer.catch(() => {});
+    return { answer, text, ahead };
   };
-  const firstFailure = async (pending: readonly Promise<unknown>[]): Promise<unknown> => {
-    for (const outcome of await Promise.allSettled(pending)) if (outcome.status === 'rejected') return outcome.reason ?? new RolledBackAtCommitError();
+  /** The first failure among `earlier`, in the order sent, marked as a failure of an earlier statement. */
+  const firstFailure = async (earlier: readonly Sent[]): Promise<unknown> => {
+    for (const outcome of await Promise.allSettled(earlier.map((p) => p.answer))) {
+      if (outcome.status === 'rejected') return markedEarlier(outcome.reason ?? new RolledBackAtCommitError());
+    }
     return undefined;
   };
 
@@ -63,45 +88,50 @@ export function pipelineTransactionEdges(client: pg.PoolClient): void {
     const plain = values === undefined || (Array.isArray(values) && values.length === 0);
     if (!open && plain && text === 'begin') {
       open = true;
-      heads = [sent(query(text, values))];
+      pending = [sent(query(text, values), text, true)];
       return BEGUN;
     }
     if (!open) return query(text, values);
     if (plain && isSentAhead(text)) {
-      heads.push(sent(query(text, values)));
+      pending.push(sent(query(text, values), text, true));
       return SENT_AHEAD;
     }
     if (plain && text.startsWith('rollback to ')) {
-      heads = [];
-      tail = [];
+      // What was sent after the savepoint is undone whatever its outcome; what was sent before it
+      // (still pending when the savepoint was sent ahead) stands, so its outcome is awaited first.
+      const savepoint = `savepoint ${text.slice('rollback to '.length).replace(/^savepoint /, '')}`;
+      const at = pending.map((p) => p.text).lastIndexOf(savepoint);
+      const before = at < 0 ? [] : pending.slice(0, at);
+      pending = [];
+      const failure = await firstFailure(before);
+      if (failure !== undefined) throw failure;
       return query(text, values);
     }
     if (plain && (text === 'commit' || text === 'rollback')) {
-      const pending = [...heads, ...tail];
-      heads = [];
-      tail = [];
+      const earlier = pending;
+      pending = [];
       open = false;
-      const answer = sent(query(text, values));
+      const answer = sent(query(text, values), text, false).answer;
       if (text === 'rollback') return answer;
-      const failure = await firstFailure(pending);
+      const failure = await firstFailure(earlier);
       const committed = (await answer) as QueryResultLike;
       if (failure !== undefined) throw failure;
-      if (committed.command === 'ROLLBACK') throw new RolledBackAtCommitError();
+      if (committed.command === 'ROLLBACK') throw markedEarlier(new RolledBackAtCommitError());
       return committed;
     }
-    const begun = heads;
-    heads = [];
+    const afterAhead = pending.some((p) => p.ahead);
     // Not when it would be the first statement after BEGIN or a savepoint: that one waits for their answers.
-    if (begun.length === 0 && isAnsweredWithCommit(text)) {
-      tail.push(sent(query(text, values)));
+    if (!afterAhead && isAnsweredWithCommit(text)) {
+      pending.push(sent(query(text, values), text, false));
       return WRITTEN_AT_COMMIT;
     }
-    const answer = sent(query(text, values));
-    const failure = await firstFailure([...begun, ...tail]);
-    tail = [];
+    const answer = sent(query(text, values), text, false).answer;
+    const earlier = pending;
+    pending = [];
+    const failure = await firstFailure(earlier);
     if (failure !== undefined) throw failure;
     const result = await answer;
-    if (begun.length > 0 && status() === 'I') throw new Error('a statement meant for a transaction ran outside one (BEGIN had no effect)');
+    if (afterAhead && status() === 'I') throw new Error('a statement meant for a transaction ran outside one (BEGIN had no effect)');
     return result;
   };
 
