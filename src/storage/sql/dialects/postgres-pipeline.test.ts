@@ -26,6 +26,8 @@ interface Counted {
   readonly db: Kysely<RosterDatabase>;
   /** Round trips since the last reset. */
   rounds(): number;
+  /** Socket writes since the last reset, however many messages each carries. */
+  writes(): number;
   reset(): void;
   close(): Promise<void>;
 }
@@ -35,8 +37,21 @@ function counted(url: string, pipelined: boolean): Counted {
   const { connectionString, schema } = parsePostgresUrl(url);
   const pool = new pg.Pool({ connectionString, max: 1, pipeline: pipelined, options: `-c search_path="${schema}"` });
   let rounds = 0;
+  let writes = 0;
   let awaiting = 0;
   pool.on('connect', (client) => {
+    const stream = (client as unknown as { connection: { stream: { _write: (...a: unknown[]) => void; _writev?: (...a: unknown[]) => void } } }).connection.stream;
+    const write = stream._write.bind(stream);
+    stream._write = (...args: unknown[]) => {
+      writes++;
+      write(...args);
+    };
+    const writev = stream._writev?.bind(stream);
+    if (writev)
+      stream._writev = (...args: unknown[]) => {
+        writes++;
+        writev(...args);
+      };
     // The protocol: a simple query ('Q') or an extended one ending in Sync is answered by one
     // ReadyForQuery each.
     const connection = (client as unknown as { connection: { query(...a: unknown[]): unknown; sync(...a: unknown[]): unknown; on(e: string, f: () => void): void } })
@@ -60,8 +75,10 @@ function counted(url: string, pipelined: boolean): Counted {
   return {
     db,
     rounds: () => rounds,
+    writes: () => writes,
     reset: () => {
       rounds = 0;
+      writes = 0;
     },
     close: () => db.destroy(),
   };
@@ -113,6 +130,8 @@ describe('PostgreSQL pipelined write transactions', { skip: postgres?.skip ?? 'n
       assert.equal(await transaction(pipelined.db, 20, 'ok'), 'done');
       assert.equal(plain.rounds(), 4, 'begin; statement; statement; commit, each awaited');
       assert.equal(pipelined.rounds(), 2, 'begin with the statement; the last statement with commit');
+      assert.equal(plain.writes(), 4);
+      assert.equal(pipelined.writes(), 2, 'and each pair leaves in one write');
       assert.deepEqual(await rowsIn(plain.db), [10, 11, 20, 21]);
     } finally {
       await plain.close();

@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import type pg from 'pg';
 import { isAnsweredWithCommit, isSentAhead } from '../commit-pipelined.js';
 
@@ -70,6 +71,25 @@ export function pipelineTransactionEdges(client: pg.PoolClient): void {
   /** Statements sent and not yet awaited, in the order they were sent. */
   let pending: Sent[] = [];
   let open = false;
+  // pg writes each statement with a syscall of its own. A statement that is not waited for is held
+  // in the socket (corked) until one that is waited for joins it, so that they leave in one write;
+  // at the latest at the end of the event-loop turn, whatever path the caller takes.
+  let corked: Writable | undefined;
+  const flush = () => {
+    const stream = corked;
+    corked = undefined;
+    stream?.uncork();
+  };
+  const hold = () => {
+    if (corked) return;
+    const stream = (client as unknown as { connection?: { stream?: Writable } }).connection?.stream;
+    if (!stream || typeof stream.cork !== 'function') return;
+    stream.cork();
+    corked = stream;
+    setImmediate(() => {
+      if (corked === stream) flush();
+    });
+  };
   const sent = (result: unknown, text: string, ahead: boolean): Sent => {
     const answer = result as Promise<unknown>;
     // Awaited later (or deliberately not, after ROLLBACK): never an unhandled rejection meanwhile.
@@ -88,11 +108,13 @@ export function pipelineTransactionEdges(client: pg.PoolClient): void {
     const plain = values === undefined || (Array.isArray(values) && values.length === 0);
     if (!open && plain && text === 'begin') {
       open = true;
+      hold();
       pending = [sent(query(text, values), text, true)];
       return BEGUN;
     }
     if (!open) return query(text, values);
     if (plain && isSentAhead(text)) {
+      hold();
       pending.push(sent(query(text, values), text, true));
       return SENT_AHEAD;
     }
@@ -103,6 +125,7 @@ export function pipelineTransactionEdges(client: pg.PoolClient): void {
       const at = pending.map((p) => p.text).lastIndexOf(savepoint);
       const before = at < 0 ? [] : pending.slice(0, at);
       pending = [];
+      flush();
       const failure = await firstFailure(before);
       if (failure !== undefined) throw failure;
       return query(text, values);
@@ -112,6 +135,7 @@ export function pipelineTransactionEdges(client: pg.PoolClient): void {
       pending = [];
       open = false;
       const answer = sent(query(text, values), text, false).answer;
+      flush();
       if (text === 'rollback') return answer;
       const failure = await firstFailure(earlier);
       const committed = (await answer) as QueryResultLike;
@@ -122,10 +146,12 @@ export function pipelineTransactionEdges(client: pg.PoolClient): void {
     const afterAhead = pending.some((p) => p.ahead);
     // Not when it would be the first statement after BEGIN or a savepoint: that one waits for their answers.
     if (!afterAhead && isAnsweredWithCommit(text)) {
+      hold();
       pending.push(sent(query(text, values), text, false));
       return WRITTEN_AT_COMMIT;
     }
     const answer = sent(query(text, values), text, false).answer;
+    flush();
     const earlier = pending;
     pending = [];
     const failure = await firstFailure(earlier);
