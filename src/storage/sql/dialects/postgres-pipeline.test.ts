@@ -15,6 +15,7 @@ import { executeCompiled } from '../raw-query.js';
 import type { RosterDatabase } from '../tables.js';
 import { parsePostgresUrl } from './postgres.js';
 import { pipelineTransactionEdges, RolledBackAtCommitError } from './postgres-pipeline.js';
+import { onSocketWrite } from './socket-writes.test-support.js';
 
 const postgres = testEngines().find((e) => e.engine === 'postgres');
 
@@ -40,18 +41,7 @@ function counted(url: string, pipelined: boolean): Counted {
   let writes = 0;
   let awaiting = 0;
   pool.on('connect', (client) => {
-    const stream = (client as unknown as { connection: { stream: { _write: (...a: unknown[]) => void; _writev?: (...a: unknown[]) => void } } }).connection.stream;
-    const write = stream._write.bind(stream);
-    stream._write = (...args: unknown[]) => {
-      writes++;
-      write(...args);
-    };
-    const writev = stream._writev?.bind(stream);
-    if (writev)
-      stream._writev = (...args: unknown[]) => {
-        writes++;
-        writev(...args);
-      };
+    onSocketWrite(client, () => writes++);
     // The protocol: a simple query ('Q') or an extended one ending in Sync is answered by one
     // ReadyForQuery each.
     const connection = (client as unknown as { connection: { query(...a: unknown[]): unknown; sync(...a: unknown[]): unknown; on(e: string, f: () => void): void } })

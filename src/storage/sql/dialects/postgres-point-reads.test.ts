@@ -4,13 +4,13 @@
  * Writes are counted on the connection's socket, so the count does not depend on timing.
  */
 import assert from 'node:assert/strict';
-import type { Writable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { postgresTestUrl, testEngines } from '../../../testing/databases.js';
 import { waitUntil } from '../../../testing/wait-until.js';
 import { PostgresPointReads } from './postgres-point-reads.js';
+import { onSocketWrite } from './socket-writes.test-support.js';
 
 const postgres = testEngines().find((e) => e.engine === 'postgres');
 
@@ -27,20 +27,7 @@ describe('PostgreSQL point reads on one pipelined connection', { skip: postgres?
       const client = new pg.Client({ connectionString: postgresTestUrl(), pipeline: true });
       await client.connect();
       pids.push(Number((await client.query('select pg_backend_pid() as pid')).rows[0]?.pid));
-      // Every write the socket makes, however many messages it carries.
-      const stream = (client as unknown as { connection: { stream: Writable & { _write: (...a: unknown[]) => void; _writev?: (...a: unknown[]) => void } } }).connection
-        .stream;
-      const write = stream._write.bind(stream);
-      stream._write = (...args: unknown[]) => {
-        writes++;
-        write(...args);
-      };
-      const writev = stream._writev?.bind(stream);
-      if (writev)
-        stream._writev = (...args: unknown[]) => {
-          writes++;
-          writev(...args);
-        };
+      onSocketWrite(client, () => writes++);
       return client;
     });
   });
