@@ -8,4 +8,4 @@ export { rosterPlugin, type RosterPluginOptions } from './app/roster-plugin.js';
 export { ConfigError, describeSettings, loadConfig, type RosterConfig } from './config/config.js';
 export * from './webhook-helper.js';
 export { openStore, type StoreOptions } from './storage/open-store.js';
-export type { Store, TenantRecord, TenantScope, StoredUser, GroupRecord, CredentialRecord } from './storage/store.js';
+export type { Store, TenantRecord, TenantScope, StoredUser, GroupRecord, CredentialRecord, TransactionOptions } from './storage/store.js';

@@ -569,10 +569,20 @@ export class StorageDeadlineError extends Error {
 }
 
 /** The storage contract the domain depends on; one implementation serves SQLite and PostgreSQL. */
+export interface TransactionOptions {
+  /**
+   * The write's cost follows its input or a group's size (an import, a change naming hundreds of
+   * members, emptying or replacing a group's members), not one person's few rows. PostgreSQL runs
+   * it in a transaction of its own instead of a group-commit batch, where the writes batched after
+   * it would wait for it to finish. SQLite has one writer: it waits its turn either way.
+   */
+  readonly large?: boolean;
+}
+
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
   /** Runs `work` in one transaction scoped to a tenant; commits when it resolves, rolls back when it throws. */
-  transaction<T>(scope: TenantScope, work: (repos: ScopedRepositories) => Promise<T>): Promise<T>;
+  transaction<T>(scope: TenantScope, work: (repos: ScopedRepositories) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Reads outside a transaction, scoped to a tenant. */
   read<T>(scope: TenantScope, work: (repos: ScopedRepositories) => Promise<T>): Promise<T>;
   /**

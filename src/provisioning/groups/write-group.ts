@@ -26,6 +26,18 @@ const taken = (name: string) => new DomainError('uniqueness', `a group named "${
 const summary = (g: GroupRecord) => ({ id: g.id, displayName: g.displayName });
 
 /**
+ * Members named above which a group write is large (Store.transaction's `large`): on PostgreSQL it
+ * then runs in a transaction of its own rather than in a group-commit batch, where the writes
+ * batched after it would wait for it. A change of this many members takes tens of milliseconds.
+ */
+const LARGE_MEMBER_CHANGE = 500;
+/** Steps whose cost follows the group's size, whatever they name. */
+const SIZED_BY_GROUP: ReadonlySet<GroupChangeStep['kind']> = new Set(['removeMembersWhere', 'removeAllMembers', 'replaceMembers']);
+const membersNamed = (step: GroupChangeStep): number => ('members' in step ? step.members.length : 'ids' in step ? step.ids.length : 0);
+const isLargeChange = (steps: readonly GroupChangeStep[]): boolean =>
+  steps.some((step) => SIZED_BY_GROUP.has(step.kind)) || steps.reduce((named, step) => named + membersNamed(step), 0) > LARGE_MEMBER_CHANGE;
+
+/**
  * Gives each named member its type with at most two set queries (people, then groups). Ids that
  * are neither are answered separately: they are held as pending references, not refused.
  */
@@ -65,17 +77,21 @@ async function holdPending(repos: ScopedRepositories, groupId: string, reference
 export async function createGroup(rt: ProvisioningRuntime, scope: TenantScope, document: JsonObject, members: readonly MemberInput[]): Promise<GroupWriteResult> {
   const now = rt.now();
   const record = groupRecordFrom(document, { id: rt.newId(), version: 1, createdMs: now, modifiedMs: now });
-  return rt.store.transaction(scope, async (repos) => {
-    if (!(await repos.groups.insert(record))) throw taken(record.displayName);
-    const events = new EventBuffer(rt, now);
-    const { known, unknown } = await resolveMembers(repos, record.id, members);
-    const added = await repos.groups.addMembers(record.id, known, now);
-    await holdPending(repos, record.id, unknown, now);
-    events.push('group.created', { group: { ...summary(record), externalId: record.externalId } });
-    events.pushMembers('group.members_added', summary(record), added);
-    await events.flush(repos);
-    return { group: record, changed: true, added, removed: [], pending: unknown };
-  });
+  return rt.store.transaction(
+    scope,
+    async (repos) => {
+      if (!(await repos.groups.insert(record))) throw taken(record.displayName);
+      const events = new EventBuffer(rt, now);
+      const { known, unknown } = await resolveMembers(repos, record.id, members);
+      const added = await repos.groups.addMembers(record.id, known, now);
+      await holdPending(repos, record.id, unknown, now);
+      events.push('group.created', { group: { ...summary(record), externalId: record.externalId } });
+      events.pushMembers('group.members_added', summary(record), added);
+      await events.flush(repos);
+      return { group: record, changed: true, added, removed: [], pending: unknown };
+    },
+    { large: members.length > LARGE_MEMBER_CHANGE },
+  );
 }
 
 /** Applies one membership step; answers the references it left pending. */
@@ -150,64 +166,72 @@ export async function modifyGroup(
   ifMatch?: VersionPrecondition,
   guard?: Guard,
 ): Promise<GroupWriteResult> {
-  return rt.store.transaction(scope, async (repos) => {
-    // The member count comes with the lock, in one statement, when the guard may need it.
-    const judged = mayEmpty(steps, guard) ? guard : undefined;
-    const locked = await repos.groups.lockForChange(id, { countMembers: judged !== undefined });
-    if (!locked) throw notFound('Group', id);
-    const current = locked.group;
-    checkIfMatch(current.version, ifMatch);
-    const now = rt.now();
-    const watch = judged && locked.memberCount !== undefined ? await watchEmptying(repos, judged, locked.memberCount) : undefined;
-    const delta = new MembershipDelta();
-    const pending: string[] = [];
-    let document = current.document;
-    for (const step of steps) {
-      if (step.kind === 'attributes') document = step.transform(document);
-      else pending.push(...(await applyMemberStep(repos, id, step, delta, now)));
-    }
-    const changes = diffDocuments(current.document, document);
-    if (changes.length === 0 && delta.empty) return { group: current, changed: false, added: [], removed: [], pending };
-    if (watch) {
-      // The real delta says what is left: the members before, plus those added, less those removed.
-      const remaining = watch.before + delta.addedIds.length - delta.removedIds.length;
-      const reason = emptyingExceedsThreshold(watch.guard.settings, delta.removedIds.length, remaining);
-      if (reason) {
-        const change = { kind: 'group.empty' as const, resourceId: id, baseVersion: current.version, payload: { document }, reason };
-        const held = await holdChange(rt, repos, change, watch.undo);
-        return { group: current, changed: false, added: [], removed: [], pending: [], held };
+  return rt.store.transaction(
+    scope,
+    async (repos) => {
+      // The member count comes with the lock, in one statement, when the guard may need it.
+      const judged = mayEmpty(steps, guard) ? guard : undefined;
+      const locked = await repos.groups.lockForChange(id, { countMembers: judged !== undefined });
+      if (!locked) throw notFound('Group', id);
+      const current = locked.group;
+      checkIfMatch(current.version, ifMatch);
+      const now = rt.now();
+      const watch = judged && locked.memberCount !== undefined ? await watchEmptying(repos, judged, locked.memberCount) : undefined;
+      const delta = new MembershipDelta();
+      const pending: string[] = [];
+      let document = current.document;
+      for (const step of steps) {
+        if (step.kind === 'attributes') document = step.transform(document);
+        else pending.push(...(await applyMemberStep(repos, id, step, delta, now)));
       }
-    }
-    const record = groupRecordFrom(document, {
-      id,
-      version: current.version + 1,
-      createdMs: current.createdMs,
-      modifiedMs: Math.max(now, current.modifiedMs),
-    });
-    if (!(await repos.groups.update(record))) throw taken(record.displayName);
-    const events = new EventBuffer(rt, now);
-    if (changes.length > 0) events.push('group.updated', { group: summary(record), changes });
-    events.pushMembers('group.members_added', summary(record), delta.addedIds);
-    events.pushMembers('group.members_removed', summary(record), delta.removedIds);
-    await events.flush(repos);
-    return { group: record, changed: true, added: delta.addedIds, removed: delta.removedIds, pending };
-  });
+      const changes = diffDocuments(current.document, document);
+      if (changes.length === 0 && delta.empty) return { group: current, changed: false, added: [], removed: [], pending };
+      if (watch) {
+        // The real delta says what is left: the members before, plus those added, less those removed.
+        const remaining = watch.before + delta.addedIds.length - delta.removedIds.length;
+        const reason = emptyingExceedsThreshold(watch.guard.settings, delta.removedIds.length, remaining);
+        if (reason) {
+          const change = { kind: 'group.empty' as const, resourceId: id, baseVersion: current.version, payload: { document }, reason };
+          const held = await holdChange(rt, repos, change, watch.undo);
+          return { group: current, changed: false, added: [], removed: [], pending: [], held };
+        }
+      }
+      const record = groupRecordFrom(document, {
+        id,
+        version: current.version + 1,
+        createdMs: current.createdMs,
+        modifiedMs: Math.max(now, current.modifiedMs),
+      });
+      if (!(await repos.groups.update(record))) throw taken(record.displayName);
+      const events = new EventBuffer(rt, now);
+      if (changes.length > 0) events.push('group.updated', { group: summary(record), changes });
+      events.pushMembers('group.members_added', summary(record), delta.addedIds);
+      events.pushMembers('group.members_removed', summary(record), delta.removedIds);
+      await events.flush(repos);
+      return { group: record, changed: true, added: delta.addedIds, removed: delta.removedIds, pending };
+    },
+    { large: isLargeChange(steps) },
+  );
 }
 
 /** Deletes a group; its memberships and pending members go with it. */
 export async function deleteGroup(rt: ProvisioningRuntime, scope: TenantScope, id: string, ifMatch?: VersionPrecondition): Promise<void> {
-  await rt.store.transaction(scope, async (repos) => {
-    const current = await repos.groups.findById(id, { forUpdate: true });
-    if (!current) throw notFound('Group', id);
-    checkIfMatch(current.version, ifMatch);
-    const now = rt.now();
-    const events = new EventBuffer(rt, now);
-    const touched = await repos.groups.removeMemberEverywhere(id);
-    await repos.groups.touch(touched, now);
-    for (const parent of touched) events.pushMembers('group.members_removed', { id: parent }, [id]);
-    await repos.pending.removeForSubject('member', id);
-    await repos.groups.delete(id);
-    events.push('group.deleted', { group: { id, displayName: current.displayName } });
-    await events.flush(repos);
-  });
+  await rt.store.transaction(
+    scope,
+    async (repos) => {
+      const current = await repos.groups.findById(id, { forUpdate: true });
+      if (!current) throw notFound('Group', id);
+      checkIfMatch(current.version, ifMatch);
+      const now = rt.now();
+      const events = new EventBuffer(rt, now);
+      const touched = await repos.groups.removeMemberEverywhere(id);
+      await repos.groups.touch(touched, now);
+      for (const parent of touched) events.pushMembers('group.members_removed', { id: parent }, [id]);
+      await repos.pending.removeForSubject('member', id);
+      await repos.groups.delete(id);
+      events.push('group.deleted', { group: { id, displayName: current.displayName } });
+      await events.flush(repos);
+    },
+    { large: true },
+  );
 }

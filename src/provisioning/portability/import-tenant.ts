@@ -95,91 +95,96 @@ export async function importTenant(rt: ProvisioningRuntime, source: ExportSource
   const credentials: CredentialRecordExport[] = [];
   const nowMs = rt.now();
 
-  await rt.store.transaction({ tenantId: target.id }, async (repos) => {
-    await assertEmpty(repos, slug);
-    const people = new Set<string>();
-    const groups = new Set<string>();
-    const managers = new Map<string, string>();
-    const groupMembers: string[] = [];
-    let order = 0;
-    let done = 0;
-    const progressed = (record: ExportRecord) => {
-      done += 1;
-      options.onProgress?.({ phase: record.type, done, total });
-    };
+  await rt.store.transaction(
+    { tenantId: target.id },
+    async (repos) => {
+      await assertEmpty(repos, slug);
+      const people = new Set<string>();
+      const groups = new Set<string>();
+      const managers = new Map<string, string>();
+      const groupMembers: string[] = [];
+      let order = 0;
+      let done = 0;
+      const progressed = (record: ExportRecord) => {
+        done += 1;
+        options.onProgress?.({ phase: record.type, done, total });
+      };
 
-    for await (const record of source.records) {
-      const position = RECORD_ORDER.indexOf(record.type);
-      if (position < order) throw new DomainError('invalidValue', `the file is out of order: a ${record.type} after ${RECORD_ORDER[order]} records`);
-      order = position;
-      switch (record.type) {
-        case 'person': {
-          const row = userRecordFrom(record.document, {
-            id: record.id,
-            version: record.version,
-            createdMs: record.createdMs,
-            modifiedMs: record.modifiedMs,
-            source: record.source,
-            managerId: record.managerId,
-          });
-          if (!(await repos.users.insert(row))) {
-            throw new DomainError('uniqueness', `two people in the file have the userName "${row.userName}" (or the id ${record.id} twice)`);
+      for await (const record of source.records) {
+        const position = RECORD_ORDER.indexOf(record.type);
+        if (position < order) throw new DomainError('invalidValue', `the file is out of order: a ${record.type} after ${RECORD_ORDER[order]} records`);
+        order = position;
+        switch (record.type) {
+          case 'person': {
+            const row = userRecordFrom(record.document, {
+              id: record.id,
+              version: record.version,
+              createdMs: record.createdMs,
+              modifiedMs: record.modifiedMs,
+              source: record.source,
+              managerId: record.managerId,
+            });
+            if (!(await repos.users.insert(row))) {
+              throw new DomainError('uniqueness', `two people in the file have the userName "${row.userName}" (or the id ${record.id} twice)`);
+            }
+            people.add(record.id);
+            if (record.managerId !== null) managers.set(record.id, record.managerId);
+            seen.people += 1;
+            break;
           }
-          people.add(record.id);
-          if (record.managerId !== null) managers.set(record.id, record.managerId);
-          seen.people += 1;
-          break;
-        }
-        case 'group': {
-          const row = groupRecordFrom(record.document, { id: record.id, version: record.version, createdMs: record.createdMs, modifiedMs: record.modifiedMs });
-          if (!(await repos.groups.insert(row))) throw new DomainError('uniqueness', `two groups in the file are named "${row.displayName}"`);
-          groups.add(record.id);
-          for (const m of record.members) {
-            if (m.type === 'User' && !people.has(m.id)) throw new DomainError('invalidValue', `group "${row.displayName}" names a member ${m.id} who is not in the file`);
-            if (m.type === 'Group') groupMembers.push(m.id);
+          case 'group': {
+            const row = groupRecordFrom(record.document, { id: record.id, version: record.version, createdMs: record.createdMs, modifiedMs: record.modifiedMs });
+            if (!(await repos.groups.insert(row))) throw new DomainError('uniqueness', `two groups in the file are named "${row.displayName}"`);
+            groups.add(record.id);
+            for (const m of record.members) {
+              if (m.type === 'User' && !people.has(m.id))
+                throw new DomainError('invalidValue', `group "${row.displayName}" names a member ${m.id} who is not in the file`);
+              if (m.type === 'Group') groupMembers.push(m.id);
+            }
+            for (const part of chunks(record.members)) await repos.groups.addMembers(record.id, part, nowMs);
+            seen.groups += 1;
+            break;
           }
-          for (const part of chunks(record.members)) await repos.groups.addMembers(record.id, part, nowMs);
-          seen.groups += 1;
-          break;
+          case 'folder': {
+            const { created: made } = await repos.folders.ensure(record.kind, record.value, record.id, record.createdMs);
+            if (!made) throw new DomainError('uniqueness', `two ${record.kind} folders in the file are named "${record.value}" (or the id ${record.id} twice)`);
+            const unknown = record.members.find((id) => !people.has(id));
+            if (unknown) throw new DomainError('invalidValue', `the ${record.kind} folder "${record.value}" names ${unknown}, who is not in the file`);
+            for (const part of chunks(record.members)) await repos.portability.addFolderMembers(record.id, part);
+            seen.folders += 1;
+            break;
+          }
+          case 'pending':
+            await repos.pending.add(
+              { kind: record.kind, subjectId: record.subjectId, reference: record.reference, createdMs: record.createdMs },
+              foldText(record.reference),
+            );
+            seen.pendingReferences += 1;
+            break;
+          case 'credential':
+            credentials.push(record);
+            seen.credentials += 1;
+            break;
         }
-        case 'folder': {
-          const { created: made } = await repos.folders.ensure(record.kind, record.value, record.id, record.createdMs);
-          if (!made) throw new DomainError('uniqueness', `two ${record.kind} folders in the file are named "${record.value}" (or the id ${record.id} twice)`);
-          const unknown = record.members.find((id) => !people.has(id));
-          if (unknown) throw new DomainError('invalidValue', `the ${record.kind} folder "${record.value}" names ${unknown}, who is not in the file`);
-          for (const part of chunks(record.members)) await repos.portability.addFolderMembers(record.id, part);
-          seen.folders += 1;
-          break;
-        }
-        case 'pending':
-          await repos.pending.add(
-            { kind: record.kind, subjectId: record.subjectId, reference: record.reference, createdMs: record.createdMs },
-            foldText(record.reference),
-          );
-          seen.pendingReferences += 1;
-          break;
-        case 'credential':
-          credentials.push(record);
-          seen.credentials += 1;
-          break;
+        progressed(record);
       }
-      progressed(record);
-    }
 
-    for (const [person, manager] of managers) {
-      if (!people.has(manager)) throw new DomainError('invalidValue', `person ${person} has manager ${manager}, who is not in the file`);
-    }
-    const missingGroup = groupMembers.find((id) => !groups.has(id));
-    if (missingGroup) throw new DomainError('invalidValue', `a group names the group ${missingGroup} as a member, which is not in the file`);
-    const short = (Object.keys(seen) as (keyof typeof seen)[]).filter((k) => seen[k] !== header.counts[k]);
-    if (short.length > 0) {
-      throw new DomainError(
-        'invalidValue',
-        `the file does not hold what its header says (${short.map((k) => `${k}: ${seen[k]} of ${header.counts[k]}`).join(', ')}) — truncated or edited? Nothing was imported`,
-      );
-    }
-    if (header.eventCursor.lastSeq > 0) await repos.portability.restoreEventCursor(header.eventCursor.lastSeq);
-  });
+      for (const [person, manager] of managers) {
+        if (!people.has(manager)) throw new DomainError('invalidValue', `person ${person} has manager ${manager}, who is not in the file`);
+      }
+      const missingGroup = groupMembers.find((id) => !groups.has(id));
+      if (missingGroup) throw new DomainError('invalidValue', `a group names the group ${missingGroup} as a member, which is not in the file`);
+      const short = (Object.keys(seen) as (keyof typeof seen)[]).filter((k) => seen[k] !== header.counts[k]);
+      if (short.length > 0) {
+        throw new DomainError(
+          'invalidValue',
+          `the file does not hold what its header says (${short.map((k) => `${k}: ${seen[k]} of ${header.counts[k]}`).join(', ')}) — truncated or edited? Nothing was imported`,
+        );
+      }
+      if (header.eventCursor.lastSeq > 0) await repos.portability.restoreEventCursor(header.eventCursor.lastSeq);
+    },
+    { large: true },
+  );
 
   const skippedCredentials: string[] = [];
   for (const c of credentials) {

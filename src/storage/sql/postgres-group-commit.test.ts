@@ -9,7 +9,10 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
-import { createTestDatabase, testEngines, type TestDatabase } from '../../testing/databases.js';
+import { uuidv7 } from '../../provisioning/runtime.js';
+import { userRecordFrom } from '../../provisioning/users/user-record.js';
+import { createTestDatabase, openTestStore, testEngines, type TestDatabase } from '../../testing/databases.js';
+import { foldText } from '../fold.js';
 import { answeredWithCommit } from './commit-pipelined.js';
 import { openPostgres, parsePostgresUrl } from './dialects/postgres.js';
 import type { SqlDatabase } from './dialects/dialect.js';
@@ -251,5 +254,52 @@ describe('PostgreSQL group commit', { skip: postgres?.skip ?? 'no PostgreSQL eng
       (await rows()).map((r) => r.id),
       [1, 3, 4, 5],
     );
+  });
+});
+
+describe('PostgreSQL group commit through the store', { skip: postgres?.skip ?? 'no PostgreSQL engine', timeout: 120_000 }, () => {
+  it('runs a large write in a transaction of its own, so the writes after it are not held up by it', async () => {
+    const { store, dispose } = await openTestStore('postgres');
+    try {
+      const tenantId = uuidv7();
+      await store.tenants.create({
+        id: tenantId,
+        slug: 'gc',
+        name: 'gc',
+        provisioningEnabled: true,
+        settings: {},
+        createdMs: Date.now(),
+        lastRequestMs: null,
+        lastChangeMs: null,
+      });
+      const scope = { tenantId };
+      const person = (userName: string) =>
+        userRecordFrom({ userName }, { id: uuidv7(), version: 1, createdMs: Date.now(), modifiedMs: Date.now(), source: 'scim', managerId: null });
+      const release = gate();
+      let largeDone = false;
+      // Arrives first and stays open until the test says so; the two after it arrive together.
+      const large = store
+        .transaction(
+          scope,
+          async (repos) => {
+            await repos.users.insert(person('large@example.com'));
+            await release.opened;
+          },
+          { large: true },
+        )
+        .then(() => (largeDone = true));
+      await Promise.all([
+        store.transaction(scope, (repos) => repos.users.insert(person('one@example.com'))),
+        store.transaction(scope, (repos) => repos.users.insert(person('two@example.com'))),
+      ]);
+      assert.equal(largeDone, false, 'the two committed while the large write was still open');
+      release.open();
+      await large;
+      for (const userName of ['large@example.com', 'one@example.com', 'two@example.com']) {
+        assert.ok(await store.read(scope, (repos) => repos.users.findByUserNameFold(foldText(userName))), userName);
+      }
+    } finally {
+      await dispose();
+    }
   });
 });

@@ -103,7 +103,7 @@ export class PostgresGroupCommit {
     if (this.running >= this.lanes || this.queue.length === 0) return;
     const batch = this.queue.splice(0, this.maxBatch);
     this.running++;
-    const ran = batch.length === 1 ? this.alone(batch[0]!) : this.db.connection().execute((connection) => this.commitBatch(connection, batch));
+    const ran = batch.length === 1 ? this.runAlone(batch[0]!) : this.db.connection().execute((connection) => this.commitBatch(connection, batch));
     void ran
       .catch((error: unknown) => {
         // The connection could not be had (pool timeout, PostgreSQL down): the batch never began.
@@ -117,10 +117,18 @@ export class PostgresGroupCommit {
     this.schedule();
   }
 
+  /**
+   * `work` in a transaction of its own, outside any batch (a large write: Store.transaction's
+   * `large`), so that no batched write waits for it.
+   */
+  alone<T>(work: (db: Kysely<RosterDatabase>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(work);
+  }
+
   /** A unit in a transaction of its own, as without group commit. */
-  private async alone(unit: Unit): Promise<void> {
+  private async runAlone(unit: Unit): Promise<void> {
     try {
-      unit.resolve(await this.db.transaction().execute(unit.work));
+      unit.resolve(await this.alone(unit.work));
     } catch (error) {
       unit.reject(error);
     }
@@ -179,7 +187,7 @@ export class PostgresGroupCommit {
 
   /** Not awaited: the lane is free for the next batch while these run (and wait for their locks). */
   private eachAlone(units: readonly Unit[]): void {
-    for (const unit of units) void this.alone(unit);
+    for (const unit of units) void this.runAlone(unit);
   }
 
   /** Rolls one unit back to its savepoint; false when the transaction itself is gone. */

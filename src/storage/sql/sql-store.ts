@@ -9,6 +9,7 @@ import {
   type ScopedRepositories,
   type Store,
   type TenantScope,
+  type TransactionOptions,
 } from '../store.js';
 import { appendRequestLog, SqlRequestLogRepository } from './request-log.repo.js';
 import { SqlHeldChangeRepository } from './held-changes.repo.js';
@@ -120,12 +121,13 @@ export class SqlStore implements Store {
     };
   }
 
-  async transaction<T>(scope: TenantScope, work: (repos: ScopedRepositories) => Promise<T>): Promise<T> {
+  async transaction<T>(scope: TenantScope, work: (repos: ScopedRepositories) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     let result: T;
     let appended = false;
     const noteAppend = () => (appended = true);
     try {
-      result = await this.groupCommit.run((db) => work(this.repositories(db, scope, noteAppend, undefined, true)));
+      const unit = (db: Kysely<RosterDatabase>) => work(this.repositories(db, scope, noteAppend, undefined, true));
+      result = options.large && this.groupCommit instanceof PostgresGroupCommit ? await this.groupCommit.alone(unit) : await this.groupCommit.run(unit);
     } catch (error) {
       throw this.classify(error);
     }
