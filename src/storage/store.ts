@@ -568,7 +568,6 @@ export class StorageDeadlineError extends Error {
   }
 }
 
-/** The storage contract the domain depends on; one implementation serves SQLite and PostgreSQL. */
 export interface TransactionOptions {
   /**
    * The write's cost follows its input or a group's size (an import, a change naming hundreds of
@@ -579,6 +578,7 @@ export interface TransactionOptions {
   readonly large?: boolean;
 }
 
+/** The storage contract the domain depends on; one implementation serves SQLite and PostgreSQL. */
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
   /** Runs `work` in one transaction scoped to a tenant; commits when it resolves, rolls back when it throws. */

@@ -80,7 +80,9 @@ export class PostgresGroupCommit {
     private readonly maxBatch = 32,
   ) {}
 
-  run<T>(work: (db: Kysely<RosterDatabase>) => Promise<T>): Promise<T> {
+  /** `large`: a write whose cost follows its input (Store.transaction's `large`) runs alone, never batched. */
+  run<T>(work: (db: Kysely<RosterDatabase>) => Promise<T>, large = false): Promise<T> {
+    if (large) return this.alone(work);
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
       this.schedule();
@@ -118,11 +120,8 @@ export class PostgresGroupCommit {
     this.schedule();
   }
 
-  /**
-   * `work` in a transaction of its own, outside any batch (a large write: Store.transaction's
-   * `large`), so that no batched write waits for it.
-   */
-  alone<T>(work: (db: Kysely<RosterDatabase>) => Promise<T>): Promise<T> {
+  /** `work` in a transaction of its own, outside any batch, so that no batched write waits for it. */
+  private alone<T>(work: (db: Kysely<RosterDatabase>) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(work);
   }
 

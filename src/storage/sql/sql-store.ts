@@ -126,8 +126,7 @@ export class SqlStore implements Store {
     let appended = false;
     const noteAppend = () => (appended = true);
     try {
-      const unit = (db: Kysely<RosterDatabase>) => work(this.repositories(db, scope, noteAppend, undefined, true));
-      result = options.large && this.groupCommit instanceof PostgresGroupCommit ? await this.groupCommit.alone(unit) : await this.groupCommit.run(unit);
+      result = await this.groupCommit.run((db) => work(this.repositories(db, scope, noteAppend, undefined, true)), options.large);
     } catch (error) {
       throw this.classify(error);
     }

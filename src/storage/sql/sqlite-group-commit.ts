@@ -41,7 +41,11 @@ export class SqliteGroupCommit {
     private readonly maxBatch = 64,
   ) {}
 
-  run<T>(work: (db: Kysely<RosterDatabase>) => Promise<T>): Promise<T> {
+  /**
+   * `_large` (Store.transaction's `large`) changes nothing here: SQLite has one writer, so a large
+   * write holds up the others whether it is batched or not.
+   */
+  run<T>(work: (db: Kysely<RosterDatabase>) => Promise<T>, _large = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
       if (!this.draining) {
