@@ -1,6 +1,8 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import { sentAhead } from './commit-pipelined.js';
 import { isEarlierFailure, RolledBackAtCommitError } from './dialects/postgres-pipeline.js';
+import { StorageUnavailableError } from '../store.js';
+import { classifyStorageError } from './sql-errors.js';
 import type { RosterDatabase } from './tables.js';
 
 interface Unit {
@@ -27,14 +29,14 @@ const ROLLBACK_UNIT = statement('rollback to savepoint unit');
 const LOCK_WAIT_CODES = new Set(['55P03', '40P01']);
 const lostALockWait = (error: unknown): boolean => LOCK_WAIT_CODES.has(String((error as { code?: unknown } | null)?.code));
 /**
- * PostgreSQL refused a statement (a SQLSTATE outside connection exceptions and operator
- * intervention), so it answered: a COMMIT after it was answered ROLLBACK. A broken connection
- * (no SQLSTATE, or classes 08 and 57P) may have taken a COMMIT that was carried out with it.
+ * PostgreSQL refused a statement, and so answered: a COMMIT after it was answered ROLLBACK. A
+ * failure that means the database was not there (classifyStorageError: no SQLSTATE, a connection
+ * exception, a shutdown) may have taken a COMMIT that was carried out with it.
  */
 const refusedByPostgres = (error: unknown): boolean => {
   if (error instanceof RolledBackAtCommitError) return true;
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('08') && !code.startsWith('57P');
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !(classifyStorageError(error) instanceof StorageUnavailableError);
 };
 
 /**

@@ -1,6 +1,6 @@
-import type { Writable } from 'node:stream';
 import type pg from 'pg';
 import { isAnsweredWithCommit, isSentAhead } from '../commit-pipelined.js';
+import { SocketCork } from './pg-socket-cork.js';
 
 type QueryFunction = (text: unknown, values?: unknown, callback?: unknown) => unknown;
 interface QueryResultLike {
@@ -71,25 +71,11 @@ export function pipelineTransactionEdges(client: pg.PoolClient): void {
   /** Statements sent and not yet awaited, in the order they were sent. */
   let pending: Sent[] = [];
   let open = false;
-  // pg writes each statement with a syscall of its own. A statement that is not waited for is held
-  // in the socket (corked) until one that is waited for joins it, so that they leave in one write;
-  // at the latest at the end of the event-loop turn, whatever path the caller takes.
-  let corked: Writable | undefined;
-  const flush = () => {
-    const stream = corked;
-    corked = undefined;
-    stream?.uncork();
-  };
-  const hold = () => {
-    if (corked) return;
-    const stream = (client as unknown as { connection?: { stream?: Writable } }).connection?.stream;
-    if (!stream || typeof stream.cork !== 'function') return;
-    stream.cork();
-    corked = stream;
-    setImmediate(() => {
-      if (corked === stream) flush();
-    });
-  };
+  // A statement that is not waited for is held in the socket until one that is waited for joins
+  // it, so that they leave in one write (at the latest at the end of the event-loop turn).
+  const cork = new SocketCork();
+  const hold = () => cork.hold(client);
+  const flush = () => cork.release();
   const sent = (result: unknown, text: string, ahead: boolean): Sent => {
     const answer = result as Promise<unknown>;
     // Awaited later (or deliberately not, after ROLLBACK): never an unhandled rejection meanwhile.

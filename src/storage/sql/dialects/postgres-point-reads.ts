@@ -1,5 +1,5 @@
-import type { Writable } from 'node:stream';
 import type pg from 'pg';
+import { SocketCork } from './pg-socket-cork.js';
 
 /**
  * One pipelined connection for point reads: statements that an index answers in a fraction of a
@@ -22,7 +22,8 @@ import type pg from 'pg';
 export class PostgresPointReads {
   #client: pg.Client | undefined;
   #connecting: Promise<pg.Client> | undefined;
-  #corked: Writable | undefined;
+  /** Taken by the turn's first read, released in its check phase: every read of the turn in one write. */
+  readonly #cork = new SocketCork();
   #closed = false;
   /** Connections opened so far (tests; a reconnect after a break shows here). */
   opened = 0;
@@ -31,7 +32,7 @@ export class PostgresPointReads {
 
   async run(text: string, values: readonly unknown[]): Promise<unknown[]> {
     const client = this.#client ?? (await (this.#connecting ??= this.#connect()));
-    this.#corkUntilTurnEnds(client);
+    this.#cork.hold(client);
     const result = await client.query(text, values as unknown[]);
     return result.rows as unknown[];
   }
@@ -64,20 +65,5 @@ export class PostgresPointReads {
     } finally {
       this.#connecting = undefined;
     }
-  }
-
-  /**
-   * pg corks the socket around each statement's messages; one more cork, taken by the turn's first
-   * read and released in its check phase, keeps every read of the turn in one write.
-   */
-  #corkUntilTurnEnds(client: pg.Client): void {
-    const stream = (client as unknown as { connection?: { stream?: Writable } }).connection?.stream;
-    if (!stream || this.#corked === stream || typeof stream.cork !== 'function') return;
-    stream.cork();
-    this.#corked = stream;
-    setImmediate(() => {
-      if (this.#corked === stream) this.#corked = undefined;
-      stream.uncork();
-    });
   }
 }
