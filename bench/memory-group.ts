@@ -9,9 +9,8 @@
  * only: the verdict against the 200 MB budget is printed, never asserted.
  *
  * The reads run on three processes: the bench server that filled the group, a fresh bench server,
- * and `roster serve` itself (node bin/roster.js serve with the node flags of `npm start`, as customers
- * run it). The
- * bench servers run under tsx, whose loader thread and transformed sources add about 50 MB of
+ * and `roster serve` itself (node bin/roster.js serve with the node flags of `npm start`, as
+ * customers run it). The bench servers run under tsx, whose loader thread and transformed sources add about 50 MB of
  * resident memory that the shipped command does not have; the verdict is the shipped command's.
  */
 import { spawn } from 'node:child_process';
@@ -227,8 +226,8 @@ function freePort(): Promise<number> {
 }
 
 /**
- * `node bin/roster.js serve` with `npm start`'s node flags on the bench's database, with the defaults but the pool size, once it
- * answers /healthz. It has no garbage-collection hook: its baseline is taken after a few requests.
+ * `node bin/roster.js serve` with `npm start`'s node flags on the bench's database, with the
+ * defaults but the pool size, once it answers /healthz. It has no garbage-collection hook: its baseline is taken after a few requests.
  */
 async function shippedServer(root: string, databaseUrl: string, poolSize: number): Promise<{ pid: number; port: number; gc(): Promise<void>; stop(): Promise<void> }> {
   const port = await freePort();
